@@ -1,0 +1,311 @@
+//! The command line's shape (clap). Times are read as Asia/Shanghai local time unless they carry
+//! an offset.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clap::{Args, Parser, Subcommand};
+use fieldlog_domain::fault::{ReportChannel, UnresolvedReason};
+use fieldlog_domain::sla::FaultLevel;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "fieldlog",
+    version,
+    about = "Fieldlog 现场运维记录 (field maintenance log)"
+)]
+pub struct Cli {
+    /// 数据库文件 (database file); default: the profile's file in the platform data directory
+    #[arg(long, global = true, env = "FIELDLOG_DB")]
+    pub db: Option<PathBuf>,
+    /// 以 JSON 输出 (print JSON)
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn db_path(&self) -> Result<PathBuf, super::CliError> {
+        self.db
+            .clone()
+            .or_else(|| fieldlog_store::default_db_path("default"))
+            .ok_or_else(|| {
+                super::CliError::usage(
+                    "找不到默认数据目录，请用 --db 指定数据库文件",
+                    "no default data directory; give the database with --db",
+                )
+            })
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 初始化本机档案 (create the database and the technician profile)
+    Init {
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        staff_no: Option<String>,
+    },
+    /// 写入演示数据（可重复运行）(seed demo data; running it again changes nothing)
+    Demo,
+    /// 列出合同 (list contracts)
+    Contract,
+    /// 点位 (sites)
+    #[command(subcommand)]
+    Site(SiteCommand),
+    /// 故障 (faults)
+    #[command(subcommand)]
+    Fault(FaultCommand),
+    /// 到场签到 (check in on site)
+    Arrive(ArriveArgs),
+    /// 每日设备维护报告 (daily maintenance reports)
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// 备品备件 (spare stock)
+    #[command(subcommand)]
+    Parts(PartsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SiteCommand {
+    List {
+        #[arg(long)]
+        contract: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FaultCommand {
+    /// 登记报修 (record a fault report)
+    New(NewFaultArgs),
+    /// 列出未关闭的故障（--all 列出全部）(open faults; --all for every fault)
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// 故障详情 (one fault with its events and arrivals)
+    Show { fault: String },
+}
+
+#[derive(Args, Debug)]
+pub struct NewFaultArgs {
+    /// 合同编号或 ID (contract code or id); default: the site's contract
+    #[arg(long)]
+    pub contract: Option<String>,
+    /// 点位编号或 ID (site code or id)
+    #[arg(long)]
+    pub site: String,
+    /// 设备序列号或 ID (device serial or id)
+    #[arg(long)]
+    pub device: Option<String>,
+    /// 故障级别 A/B/C
+    #[arg(long, value_parser = parse_code::<FaultLevel>)]
+    pub level: FaultLevel,
+    #[arg(long)]
+    pub description: String,
+    /// 首问负责人 (first receiver)
+    #[arg(long)]
+    pub first_receiver: String,
+    #[arg(long, default_value = "phone", value_parser = parse_code::<ReportChannel>)]
+    pub channel: ReportChannel,
+    /// 报修时间，如 "2026-11-02 08:05"（北京时间）(report time, local)
+    #[arg(long)]
+    pub reported_at: Option<LocalTime>,
+}
+
+#[derive(Args, Debug)]
+pub struct ArriveArgs {
+    #[arg(long)]
+    pub site: Option<String>,
+    #[arg(long)]
+    pub fault: Option<String>,
+    /// 到场时间（默认当前时间）(arrival time; default now)
+    #[arg(long)]
+    pub at: Option<LocalTime>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub lat: Option<f64>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub lon: Option<f64>,
+    #[arg(long)]
+    pub accuracy: Option<f64>,
+    /// 手动确认所在点位 (the site is confirmed by hand)
+    #[arg(long)]
+    pub confirm_site: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// 新建日报 (start a daily report)
+    New {
+        #[arg(long)]
+        contract: String,
+        /// 工作日期（默认今天）(working day; default today)
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// 添加维护记录 (add an entry)
+    AddEntry(AddEntryArgs),
+    /// 技服人员签字 (the technician signs; the report locks)
+    Sign {
+        report: String,
+        /// 签名图片 PNG (signature image)
+        #[arg(long)]
+        image: PathBuf,
+        /// 签字人（默认本机技服人员）(signer; default the profile's technician)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// 修订已签字的日报 (amend a signed report: a new linked draft)
+    Amend {
+        report: String,
+        #[arg(long)]
+        reason: String,
+    },
+    List {
+        #[arg(long)]
+        contract: Option<String>,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+    },
+    Show {
+        report: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct AddEntryArgs {
+    pub report: String,
+    #[arg(long)]
+    pub site: String,
+    #[arg(long)]
+    pub device: Option<String>,
+    #[arg(long)]
+    pub fault: Option<String>,
+    /// 故障原因 (fault cause)
+    #[arg(long)]
+    pub cause: String,
+    /// 处理情况 (work done)
+    #[arg(long)]
+    pub work: String,
+    /// 未解决及原因：power/transmission/device/force_majeure/other（不填即已解决）
+    #[arg(long, value_parser = parse_code::<UnresolvedReason>)]
+    pub unresolved: Option<UnresolvedReason>,
+    /// 使用备件：编码[:数量[:旧序列号[:新序列号]]] (part used: CODE[:QTY[:OLD[:NEW]]]), repeatable
+    #[arg(long)]
+    pub part: Vec<PartSpec>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PartsCommand {
+    /// 入库 (receive into stock)
+    Receive(MovementArgs),
+    /// 使用 (use on a repair)
+    Use(MovementArgs),
+    /// 退回 (return unused into stock)
+    Return(MovementArgs),
+    /// 库存余量 (balances and the contract floor)
+    Balance {
+        #[arg(long)]
+        contract: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct MovementArgs {
+    /// 物料编码或 ID (part code or id)
+    pub part: String,
+    #[arg(long)]
+    pub qty: i64,
+    #[arg(long)]
+    pub fault: Option<String>,
+    #[arg(long)]
+    pub old_serial: Option<String>,
+    #[arg(long)]
+    pub new_serial: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+    #[arg(long)]
+    pub at: Option<LocalTime>,
+}
+
+fn parse_code<T: FromStr>(s: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse().map_err(|e: T::Err| e.to_string())
+}
+
+/// A time given on the command line: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` in Asia/Shanghai.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalTime(pub DateTime<Utc>);
+
+impl FromStr for LocalTime {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Ok(LocalTime(t.with_timezone(&Utc)));
+        }
+        for format in [
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+        ] {
+            if let Ok(naive) = NaiveDateTime::parse_from_str(s, format) {
+                let local = fieldlog_domain::time::china()
+                    .from_local_datetime(&naive)
+                    .single();
+                if let Some(local) = local {
+                    return Ok(LocalTime(local.with_timezone(&Utc)));
+                }
+            }
+        }
+        Err(format!(
+            "无法识别的时间“{s}”，请写成 2026-11-02 08:05 (unrecognised time; use 2026-11-02 08:05)"
+        ))
+    }
+}
+
+/// `CODE[:QTY[:OLD[:NEW]]]`.
+#[derive(Debug, Clone)]
+pub struct PartSpec {
+    pub part: String,
+    pub quantity: i64,
+    pub old_serial: Option<String>,
+    pub new_serial: Option<String>,
+}
+
+impl FromStr for PartSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut fields = s.split(':');
+        let part = fields.next().unwrap_or_default().trim().to_owned();
+        let quantity = match fields.next().map(str::trim) {
+            None | Some("") => 1,
+            Some(q) => q.parse().map_err(|_| {
+                format!("备件数量“{q}”不是整数 (quantity '{q}' is not a whole number)")
+            })?,
+        };
+        let mut serial = || {
+            fields
+                .next()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let (old_serial, new_serial) = (serial(), serial());
+        if part.is_empty() {
+            return Err("请写出备件编码，如 BJ-PWR-12V:1 (give the part code)".into());
+        }
+        Ok(PartSpec {
+            part,
+            quantity,
+            old_serial,
+            new_serial,
+        })
+    }
+}

@@ -1,0 +1,353 @@
+//! `fieldlog`: the command line over the same core the desktop app uses, for admins, scripts and
+//! tests. Every command takes `--db PATH` and `--json`; an error is one clear sentence (Chinese,
+//! then English) on stderr and a non-zero exit, and nothing already saved is lost.
+
+mod args;
+mod render;
+
+use args::{Cli, Command, FaultCommand, PartsCommand, ReportCommand, SiteCommand};
+use chrono::{DateTime, Utc};
+use clap::Parser;
+use fieldlog_domain::arrival::NewArrival;
+use fieldlog_domain::fault::NewFault;
+use fieldlog_domain::report::{NewEntry, NewPartLine};
+use fieldlog_domain::signature::{NewSignature, SignerRole};
+use fieldlog_domain::stock::MovementKind;
+use fieldlog_domain::technician::Technician;
+use fieldlog_store::{NewMovement, ReportFilter, Store, StoreError};
+use render::Output;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Output { json: cli.json };
+    let result = (|| -> Result<(), CliError> {
+        let db = cli.db_path()?;
+        let mut store = Store::open(&db)?;
+        run(&mut store, cli.command, &out, Utc::now())
+    })();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            out.error(&error.body());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Errors of the CLI itself (arguments the store never sees) and of the store.
+#[derive(Debug)]
+enum CliError {
+    Store(StoreError),
+    Usage { zh: String, en: String },
+}
+
+impl From<StoreError> for CliError {
+    fn from(error: StoreError) -> Self {
+        CliError::Store(error)
+    }
+}
+
+impl CliError {
+    fn usage(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        CliError::Usage {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    fn body(&self) -> fieldlog_wire::ErrorBody {
+        match self {
+            CliError::Store(error) => error.to_body(),
+            CliError::Usage { zh, en } => fieldlog_wire::ErrorBody {
+                code: fieldlog_wire::ErrorCode::InvalidInput,
+                message: format!("{zh} ({en})"),
+                field: None,
+            },
+        }
+    }
+}
+
+fn profile(store: &Store) -> Result<Technician, CliError> {
+    store.profile()?.ok_or_else(|| {
+        CliError::usage(
+            "本机尚未设置技服人员，请先运行 fieldlog init --name 姓名",
+            "no technician profile yet; run `fieldlog init --name NAME` first",
+        )
+    })
+}
+
+fn run(
+    store: &mut Store,
+    command: Command,
+    out: &Output,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    match command {
+        Command::Init { name, staff_no } => {
+            let name = name.ok_or_else(|| {
+                CliError::usage(
+                    "请用 --name 指定本机技服人员姓名",
+                    "give the technician's name with --name",
+                )
+            });
+            let technician = match store.profile()? {
+                Some(existing) => existing,
+                None => store.init_profile(&name?, staff_no.as_deref(), now)?,
+            };
+            out.init(store.path(), &technician);
+        }
+        Command::Demo => {
+            let summary = store.seed_demo(now)?;
+            out.demo(&summary);
+        }
+        Command::Contract => out.contracts(&store.contracts()?),
+        Command::Site(SiteCommand::List { contract }) => {
+            let contract_id = contract
+                .map(|c| store.resolve_contract(&c))
+                .transpose()?
+                .map(|c| c.id);
+            out.sites(&store.sites(contract_id)?);
+        }
+        Command::Fault(FaultCommand::New(args)) => {
+            let site = store.resolve_site(&args.site)?;
+            let contract = match &args.contract {
+                Some(c) => store.resolve_contract(c)?,
+                None => store.contract(site.contract_id)?,
+            };
+            let device = args
+                .device
+                .as_deref()
+                .map(|d| store.resolve_device(d))
+                .transpose()?;
+            let fault = store.record_fault(
+                NewFault {
+                    contract_id: contract.id,
+                    site_id: site.id,
+                    device_id: device.map(|d| d.id),
+                    level: args.level,
+                    reported_at: args.reported_at.map_or(now, |t| t.0),
+                    channel: args.channel,
+                    description: args.description,
+                    first_receiver: args.first_receiver,
+                },
+                now,
+            )?;
+            out.fault_detail(&store.fault_detail(fault.id)?);
+        }
+        Command::Fault(FaultCommand::List { all }) => {
+            let rows = if all {
+                store.fault_rows()?
+            } else {
+                store.open_fault_rows()?
+            };
+            out.fault_rows(&rows);
+        }
+        Command::Fault(FaultCommand::Show { fault }) => {
+            let id = store.resolve_fault(&fault)?;
+            out.fault_detail(&store.fault_detail(id)?);
+        }
+        Command::Arrive(args) => {
+            let technician = profile(store)?;
+            let fault_id = args
+                .fault
+                .as_deref()
+                .map(|f| store.resolve_fault(f))
+                .transpose()?;
+            let site = match (&args.site, fault_id) {
+                (Some(site), _) => store.resolve_site(site)?,
+                (None, Some(fault_id)) => store.site(store.fault(fault_id)?.site_id)?,
+                (None, None) => {
+                    return Err(CliError::usage(
+                        "请用 --site 或 --fault 指定到场点位",
+                        "give --site or --fault",
+                    ));
+                }
+            };
+            let location = match (args.lat, args.lon) {
+                (Some(lat), Some(lon)) => Some(fieldlog_domain::site::GeoPoint {
+                    lat,
+                    lon,
+                    accuracy_m: args.accuracy,
+                }),
+                (None, None) => None,
+                _ => {
+                    return Err(CliError::usage(
+                        "--lat 和 --lon 须同时给出",
+                        "--lat and --lon go together",
+                    ));
+                }
+            };
+            let arrival = store.record_arrival(
+                NewArrival {
+                    technician_id: technician.id,
+                    site_id: site.id,
+                    fault_id,
+                    arrived_at: args.at.map_or(now, |t| t.0),
+                    location,
+                    site_confirmed_by_hand: args.confirm_site,
+                },
+                now,
+            )?;
+            out.arrival(&arrival, &site);
+        }
+        Command::Report(command) => report(store, command, out, now)?,
+        Command::Parts(command) => parts(store, command, out, now)?,
+    }
+    Ok(())
+}
+
+fn report(
+    store: &mut Store,
+    command: ReportCommand,
+    out: &Output,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    match command {
+        ReportCommand::New { contract, date } => {
+            let technician = profile(store)?;
+            let contract = store.resolve_contract(&contract)?;
+            let date = date.unwrap_or_else(|| fieldlog_domain::time::local_date(now));
+            let report = store.create_report(technician.id, contract.id, date, now)?;
+            out.report_document(&store.report_document(report.id)?);
+        }
+        ReportCommand::AddEntry(args) => {
+            let report_id = store.resolve_report(&args.report)?;
+            let site = store.resolve_site(&args.site)?;
+            let device = args
+                .device
+                .as_deref()
+                .map(|d| store.resolve_device(d))
+                .transpose()?;
+            let fault_id = args
+                .fault
+                .as_deref()
+                .map(|f| store.resolve_fault(f))
+                .transpose()?;
+            let mut parts = Vec::new();
+            for spec in &args.part {
+                let part = store.resolve_part(&spec.part)?;
+                parts.push(NewPartLine {
+                    part_id: part.id,
+                    quantity: spec.quantity,
+                    old_serial: spec.old_serial.clone(),
+                    new_serial: spec.new_serial.clone(),
+                });
+            }
+            store.add_report_entry(
+                report_id,
+                NewEntry {
+                    site_id: site.id,
+                    device_id: device.map(|d| d.id),
+                    fault_id,
+                    fault_cause: args.cause,
+                    resolved: args.unresolved.is_none(),
+                    unresolved_reason: args.unresolved,
+                    work_done: args.work,
+                    parts,
+                },
+                now,
+            )?;
+            out.report_document(&store.report_document(report_id)?);
+        }
+        ReportCommand::Sign {
+            report,
+            image,
+            name,
+        } => {
+            let report_id = store.resolve_report(&report)?;
+            let signer_name = match name {
+                Some(name) => name,
+                None => profile(store)?.name,
+            };
+            let image_png = std::fs::read(&image).map_err(|e| {
+                CliError::usage(
+                    format!("无法读取签名图片 {}：{e}", image.display()),
+                    format!("cannot read the signature image {}: {e}", image.display()),
+                )
+            })?;
+            store.sign_report(
+                report_id,
+                NewSignature {
+                    signer_name,
+                    role: SignerRole::Technician,
+                    image_png,
+                    strokes: Vec::new(),
+                },
+                now,
+            )?;
+            out.report_document(&store.report_document(report_id)?);
+        }
+        ReportCommand::Amend { report, reason } => {
+            let report_id = store.resolve_report(&report)?;
+            let amendment = store.amend_report(report_id, &reason, now)?;
+            out.report_document(&store.report_document(amendment.id)?);
+        }
+        ReportCommand::List { contract, from, to } => {
+            let contract_id = contract
+                .map(|c| store.resolve_contract(&c))
+                .transpose()?
+                .map(|c| c.id);
+            let rows = store.report_rows(&ReportFilter {
+                technician_id: None,
+                contract_id,
+                from,
+                to,
+            })?;
+            out.report_rows(&rows);
+        }
+        ReportCommand::Show { report } => {
+            let report_id = store.resolve_report(&report)?;
+            out.report_document(&store.report_document(report_id)?);
+        }
+    }
+    Ok(())
+}
+
+fn parts(
+    store: &mut Store,
+    command: PartsCommand,
+    out: &Output,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    let (args, kind) = match command {
+        PartsCommand::Balance { contract } => {
+            let contracts = match contract {
+                Some(c) => vec![store.resolve_contract(&c)?],
+                None => store.contracts()?,
+            };
+            let reports = contracts
+                .iter()
+                .map(|c| store.stock_report(c.id))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.stock(&reports);
+            return Ok(());
+        }
+        PartsCommand::Receive(args) => (args, MovementKind::Received),
+        PartsCommand::Use(args) => (args, MovementKind::Used),
+        PartsCommand::Return(args) => (args, MovementKind::Returned),
+    };
+    let part = store.resolve_part(&args.part)?;
+    let fault_id = args
+        .fault
+        .as_deref()
+        .map(|f| store.resolve_fault(f))
+        .transpose()?;
+    let technician = store.profile()?;
+    let movement = store.record_movement(
+        NewMovement {
+            part_id: part.id,
+            kind,
+            quantity: args.qty,
+            at: args.at.map_or(now, |t| t.0),
+            technician_id: technician.map(|t| t.id),
+            fault_id,
+            old_serial: args.old_serial,
+            new_serial: args.new_serial,
+            note: args.note,
+        },
+        now,
+    )?;
+    out.movement(&movement, &part, store.part_balance(part.id)?);
+    Ok(())
+}

@@ -1,0 +1,284 @@
+//! What the CLI prints: the wire types as JSON with `--json`, or short Chinese-first text for a
+//! person at a terminal. Times are shown in Asia/Shanghai, 24-hour.
+
+use fieldlog_domain::arrival::Arrival;
+use fieldlog_domain::contract::Contract;
+use fieldlog_domain::site::Site;
+use fieldlog_domain::stock::{MovementKind, SparePart, StockMovement};
+use fieldlog_domain::technician::Technician;
+use fieldlog_domain::time::format_local;
+use fieldlog_store::demo::DemoSummary;
+use fieldlog_wire::ErrorBody;
+use fieldlog_wire::v1::{FaultDetail, FaultRow, ReportDocument, ReportRow, StockReport};
+use serde::Serialize;
+use std::path::Path;
+
+pub struct Output {
+    pub json: bool,
+}
+
+/// The last 8 hex digits of an id: the random part of a UUIDv7 (its first digits are a timestamp,
+/// shared by every record made in the same weeks). Commands accept it in place of the full id.
+fn short(id: impl ToString) -> String {
+    let id = id.to_string();
+    id[id.len().saturating_sub(8)..].to_owned()
+}
+
+impl Output {
+    fn json_or(&self, value: &impl Serialize, text: impl FnOnce()) {
+        if self.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(value).expect("wire types serialise")
+            );
+        } else {
+            text();
+        }
+    }
+
+    pub fn error(&self, body: &ErrorBody) {
+        if self.json {
+            eprintln!("{}", serde_json::json!({ "error": body }));
+        } else {
+            eprintln!("错误 error: {}", body.message);
+        }
+    }
+
+    pub fn init(&self, db: &Path, technician: &Technician) {
+        let value = serde_json::json!({ "db": db, "technician": technician });
+        self.json_or(&value, || {
+            println!(
+                "档案已就绪 (profile ready): {} — {}",
+                technician.name,
+                db.display()
+            );
+        });
+    }
+
+    pub fn demo(&self, summary: &DemoSummary) {
+        self.json_or(summary, || {
+            let state = if summary.created {
+                "已写入演示数据 (demo data written)"
+            } else {
+                "演示数据已存在，未做更改 (demo data already present; nothing changed)"
+            };
+            println!(
+                "{state}: 合同 {} · 点位 {} · 设备 {} · 故障 {} · 日报 {}（已签字 {}）",
+                summary.contracts,
+                summary.sites,
+                summary.devices,
+                summary.faults,
+                summary.reports,
+                summary.signed_reports
+            );
+        });
+    }
+
+    pub fn contracts(&self, contracts: &[Contract]) {
+        self.json_or(&contracts, || {
+            for c in contracts {
+                println!(
+                    "{}  {}  采购人 {}  {} 至 {}",
+                    c.code, c.name, c.client, c.service_start, c.service_end
+                );
+            }
+        });
+    }
+
+    pub fn sites(&self, sites: &[Site]) {
+        self.json_or(&sites, || {
+            for s in sites {
+                println!(
+                    "{}  {}  [{}]  {}",
+                    s.code,
+                    s.name,
+                    s.kind.label_zh(),
+                    s.address
+                );
+            }
+        });
+    }
+
+    pub fn fault_rows(&self, rows: &[FaultRow]) {
+        self.json_or(&rows, || {
+            if rows.is_empty() {
+                println!("没有故障 (no faults)");
+            }
+            for r in rows {
+                println!(
+                    "{}  {}级  {}  {}  {} {}  {}",
+                    short(r.id),
+                    r.level,
+                    r.status_label,
+                    format_local(r.reported_at),
+                    r.site_code,
+                    r.site_name,
+                    r.description
+                );
+            }
+        });
+    }
+
+    pub fn fault_detail(&self, detail: &FaultDetail) {
+        self.json_or(detail, || {
+            let r = &detail.row;
+            println!(
+                "故障 {}  {}级（{}）  {}",
+                r.id, r.level, r.level_label, r.status_label
+            );
+            println!(
+                "  合同 {}  点位 {} {}",
+                r.contract_name, r.site_code, r.site_name
+            );
+            if let Some(device) = &r.device {
+                println!("  设备 {device}");
+            }
+            println!(
+                "  报修 {}  首问负责人 {}",
+                format_local(r.reported_at),
+                r.first_receiver
+            );
+            println!("  描述 {}", r.description);
+            for e in &detail.events {
+                println!("  · {}  {}", format_local(e.at), e.kind.code());
+            }
+        });
+    }
+
+    pub fn arrival(&self, arrival: &Arrival, site: &Site) {
+        self.json_or(arrival, || {
+            println!(
+                "已签到 (checked in): {} {}  {}",
+                site.code,
+                site.name,
+                format_local(arrival.arrived_at)
+            );
+        });
+    }
+
+    pub fn report_rows(&self, rows: &[ReportRow]) {
+        self.json_or(&rows, || {
+            if rows.is_empty() {
+                println!("没有日报 (no reports)");
+            }
+            for r in rows {
+                let amends = r
+                    .amends
+                    .map(|a| format!("  修订自 {}", short(a)))
+                    .unwrap_or_default();
+                println!(
+                    "{}  {}  {}  {}  {} 条  {}{amends}",
+                    short(r.id),
+                    r.work_date,
+                    r.technician_name,
+                    r.contract_name,
+                    r.entry_count,
+                    r.status.label_zh()
+                );
+            }
+        });
+    }
+
+    pub fn report_document(&self, doc: &ReportDocument) {
+        self.json_or(doc, || {
+            let r = &doc.row;
+            println!(
+                "日报 {}  {}  {}  {}  {}",
+                r.id,
+                r.work_date,
+                r.technician_name,
+                r.contract_name,
+                r.status.label_zh()
+            );
+            if let Some(amends) = doc.report.amends {
+                println!(
+                    "  修订自 {amends}：{}",
+                    doc.report.amend_reason.as_deref().unwrap_or("")
+                );
+            }
+            for e in &doc.entries {
+                let state = match e.unresolved_reason {
+                    None => "已解决".to_owned(),
+                    Some(reason) => format!("未解决（{}）", reason.label_zh()),
+                };
+                println!(
+                    "  {}. 原因：{}  处理：{}  {state}  备件 {} 项",
+                    e.position,
+                    e.fault_cause,
+                    e.work_done,
+                    e.parts.len()
+                );
+            }
+            for s in &doc.signatures {
+                println!(
+                    "  签字：{}（{}）{}",
+                    s.signer_name,
+                    s.role.label_zh(),
+                    format_local(s.signed_at)
+                );
+            }
+            match doc.content_intact {
+                Some(true) => println!("  内容与签字时一致 (content matches the signature)"),
+                Some(false) => println!(
+                    "  警告：内容与签字时不一致 (WARNING: content differs from what was signed)"
+                ),
+                None => {}
+            }
+        });
+    }
+
+    pub fn stock(&self, reports: &[StockReport]) {
+        self.json_or(&reports, || {
+            for report in reports {
+                println!("{}", report.contract_name);
+                for p in &report.parts {
+                    println!(
+                        "  {}  {}  [{}]  余量 {}",
+                        p.code,
+                        p.name,
+                        p.kind.label_zh(),
+                        p.balance
+                    );
+                }
+                let f = &report.floor;
+                let warn = |below: bool| {
+                    if below {
+                        "  ⚠ 低于合同下限 (below the floor)"
+                    } else {
+                        ""
+                    }
+                };
+                println!(
+                    "  备品合计 {} / 下限 {}{}",
+                    f.units,
+                    f.floor.units,
+                    warn(f.units_below_floor)
+                );
+                println!(
+                    "  备件合计 {} / 下限 {}{}",
+                    f.parts,
+                    f.floor.parts,
+                    warn(f.parts_below_floor)
+                );
+            }
+        });
+    }
+
+    pub fn movement(&self, movement: &StockMovement, part: &SparePart, balance: i64) {
+        let value = serde_json::json!({ "movement": movement, "balance": balance });
+        self.json_or(&value, || {
+            let sign = if movement.kind.sign() > 0 { "+" } else { "-" };
+            let verb = match movement.kind {
+                MovementKind::Received => "入库",
+                MovementKind::Used => "使用",
+                MovementKind::Returned => "退回",
+                MovementKind::TransferIn => "调入",
+                MovementKind::TransferOut => "调出",
+            };
+            println!(
+                "{verb} {} {}{}  余量 {balance}",
+                part.name, sign, movement.quantity
+            );
+        });
+    }
+}

@@ -1,0 +1,194 @@
+//! Faults (报修 / 故障) and their lifecycle events. A fault's facts at report time never change;
+//! everything that happens afterwards is an appended event, and state is derived from the events.
+
+use crate::ids::{ArrivalId, ContractId, DeviceId, FaultEventId, FaultId, PartId, SiteId};
+use crate::sla::FaultLevel;
+use crate::validate::{self, InvalidInput};
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How far ahead of "now" a stated time may be before it is refused. Laptop clocks drift; a few
+/// minutes are tolerated, anything more is a typo or a wrong clock.
+pub const FUTURE_TOLERANCE: TimeDelta = TimeDelta::minutes(5);
+
+code_enum! {
+    /// How the fault reached us.
+    pub enum ReportChannel {
+        Phone = "phone", "电话";
+        Wechat = "wechat", "微信";
+        Monitoring = "monitoring", "系统告警";
+        Inspection = "inspection", "巡检发现";
+        OnSite = "on_site", "现场报修";
+    }
+}
+
+code_enum! {
+    /// Why a fault is (still) not resolved. The monthly summary groups unresolved devices by it.
+    pub enum UnresolvedReason {
+        Power = "power", "电源";
+        Transmission = "transmission", "传输";
+        Device = "device", "设备";
+        ForceMajeure = "force_majeure", "不可抗拒因素";
+        Other = "other", "其他";
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fault {
+    pub id: FaultId,
+    pub contract_id: ContractId,
+    pub site_id: SiteId,
+    pub device_id: Option<DeviceId>,
+    pub level: FaultLevel,
+    /// When the client reported it: all three clocks start here (resolution from arrival).
+    pub reported_at: DateTime<Utc>,
+    pub channel: ReportChannel,
+    pub description: String,
+    /// The customer manager who first received it (首问负责制): owner until it is closed.
+    pub first_receiver: String,
+    /// The contract's SLA policy version this fault was opened under.
+    pub policy_version: u32,
+    /// When this laptop saved it.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A fault as entered, before it is saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFault {
+    pub contract_id: ContractId,
+    pub site_id: SiteId,
+    pub device_id: Option<DeviceId>,
+    pub level: FaultLevel,
+    pub reported_at: DateTime<Utc>,
+    pub channel: ReportChannel,
+    pub description: String,
+    pub first_receiver: String,
+}
+
+impl NewFault {
+    /// Checks and normalises the input as of `now`.
+    pub fn validate(mut self, now: DateTime<Utc>) -> Result<Self, InvalidInput> {
+        self.description =
+            validate::required_text("description", "故障描述", &self.description, 500)?;
+        self.first_receiver =
+            validate::required_text("first_receiver", "首问负责人", &self.first_receiver, 50)?;
+        not_in_future("reported_at", "报修时间", self.reported_at, now)?;
+        Ok(self)
+    }
+}
+
+/// Refuses an instant later than `now` plus [`FUTURE_TOLERANCE`].
+pub fn not_in_future(
+    field: &'static str,
+    label_zh: &str,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), InvalidInput> {
+    if at > now + FUTURE_TOLERANCE {
+        return Err(InvalidInput::new(
+            field,
+            format!("“{label_zh}”晚于当前时间，请检查时间或本机时钟"),
+            format!("{field} is in the future; check the time or this computer's clock"),
+        ));
+    }
+    Ok(())
+}
+
+/// What happened to a fault after it was reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FaultEventKind {
+    /// The response clock stops (响应).
+    Acknowledged { by: String },
+    /// A try at fixing it remotely (远程支持).
+    RemoteAttempt { fixed: bool, note: String },
+    /// Handed up the chain; the first receiver stays the owner (向上升级).
+    Escalated { to: String, reason: String },
+    /// The arrival clock stops and the resolution clock starts (到达现场).
+    OnSite { arrival_id: ArrivalId },
+    /// A same-model spare unit was installed to keep the system running (备品备件替代).
+    SpareSubstituted {
+        part_id: PartId,
+        serial: Option<String>,
+    },
+    /// Cleared (故障解决).
+    Resolved { note: String },
+    /// Could not be cleared, with the reason.
+    Unresolved {
+        reason: UnresolvedReason,
+        note: String,
+    },
+    /// The customer was told the result (反馈).
+    CustomerInformed { how: String },
+}
+
+impl FaultEventKind {
+    /// The stable code stored beside the event.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FaultEventKind::Acknowledged { .. } => "acknowledged",
+            FaultEventKind::RemoteAttempt { .. } => "remote_attempt",
+            FaultEventKind::Escalated { .. } => "escalated",
+            FaultEventKind::OnSite { .. } => "on_site",
+            FaultEventKind::SpareSubstituted { .. } => "spare_substituted",
+            FaultEventKind::Resolved { .. } => "resolved",
+            FaultEventKind::Unresolved { .. } => "unresolved",
+            FaultEventKind::CustomerInformed { .. } => "customer_informed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultEvent {
+    pub id: FaultEventId,
+    pub fault_id: FaultId,
+    /// When it happened, as stated by the technician.
+    pub at: DateTime<Utc>,
+    /// When this laptop saved it.
+    pub recorded_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub kind: FaultEventKind,
+}
+
+/// Where a fault stands, derived from its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultStatus {
+    Reported,
+    Acknowledged,
+    OnSite,
+    Resolved,
+    Unresolved,
+}
+
+impl FaultStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            FaultStatus::Reported => "待响应",
+            FaultStatus::Acknowledged => "已响应",
+            FaultStatus::OnSite => "处理中",
+            FaultStatus::Resolved => "已解决",
+            FaultStatus::Unresolved => "未解决",
+        }
+    }
+
+    /// Open faults are the ones a technician still has to act on.
+    pub fn is_open(self) -> bool {
+        !matches!(self, FaultStatus::Resolved)
+    }
+}
+
+/// The status of a fault after `events` (in the order they happened).
+pub fn status(events: &[FaultEvent]) -> FaultStatus {
+    events
+        .iter()
+        .fold(FaultStatus::Reported, |state, event| match &event.kind {
+            FaultEventKind::Acknowledged { .. } if state == FaultStatus::Reported => {
+                FaultStatus::Acknowledged
+            }
+            FaultEventKind::OnSite { .. } => FaultStatus::OnSite,
+            FaultEventKind::Resolved { .. } => FaultStatus::Resolved,
+            FaultEventKind::Unresolved { .. } => FaultStatus::Unresolved,
+            _ => state,
+        })
+}

@@ -1,0 +1,27 @@
+//! Fieldlog's domain: what a field-maintenance technician and a project manager deal with under a
+//! service commitment (服务承诺), as plain data plus pure rules.
+//!
+//! Nothing here does I/O or reads the clock: every instant is passed in, so the same inputs always
+//! give the same answer and the rules can be tested table by table. Ids are made by the caller (the
+//! store makes UUIDv7 on the device).
+//!
+//! See `../shared/domain.md` for the contract our users are held to.
+
+#[macro_use]
+mod code_enum;
+
+pub mod arrival;
+pub mod contract;
+pub mod fault;
+pub mod ids;
+pub mod report;
+pub mod signature;
+pub mod site;
+pub mod sla;
+pub mod stock;
+pub mod technician;
+pub mod time;
+pub mod validate;
+
+pub use code_enum::UnknownCode;
+pub use validate::InvalidInput;

@@ -1,0 +1,55 @@
+//! Sites / points (点位) and the devices (设备) at them.
+
+use crate::ids::{ContractId, DeviceId, SiteId};
+use serde::{Deserialize, Serialize};
+
+code_enum! {
+    pub enum SiteKind {
+        CameraPole = "camera_pole", "监控杆";
+        MachineRoom = "machine_room", "机房";
+        FibreSegment = "fibre_segment", "光纤段";
+        Office = "office", "办公点";
+    }
+}
+
+code_enum! {
+    pub enum DeviceKind {
+        Camera = "camera", "摄像机";
+        Switch = "switch", "交换机";
+        Server = "server", "服务器";
+        FibreLine = "fibre_line", "光纤线路";
+        PowerUnit = "power_unit", "电源";
+        Terminal = "terminal", "终端";
+    }
+}
+
+/// A position from the machine's location service, when it has one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+    /// Radius of uncertainty in metres, as the OS reports it.
+    pub accuracy_m: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Site {
+    pub id: SiteId,
+    pub contract_id: ContractId,
+    /// The client's own point number, e.g. `XQ-012`.
+    pub code: String,
+    pub name: String,
+    pub kind: SiteKind,
+    /// County / town / village, as the client writes it.
+    pub address: String,
+    pub location: Option<GeoPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: DeviceId,
+    pub site_id: SiteId,
+    pub kind: DeviceKind,
+    pub model: String,
+    pub serial: Option<String>,
+}

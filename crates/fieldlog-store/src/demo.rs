@@ -1,0 +1,803 @@
+//! Demo data: two contracts (the presets of domain.md), about 50 sites with devices, a month of
+//! faults with their events and arrivals, daily reports with entries and spare parts, most of them
+//! signed, one amended. All made up: people, villages, serials; only the shape is real.
+//!
+//! Seeding is one transaction and happens once per database: a second run changes nothing.
+//! Randomness is a fixed-seed generator, so the same `now` gives the same month.
+
+use crate::catalog::{self, NewDevice, NewPart, NewSite};
+use crate::{Result, Store, arrivals, faults, reports, signature_image, stock};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
+use fieldlog_domain::arrival::NewArrival;
+use fieldlog_domain::contract::{Contract, SpareFloor};
+use fieldlog_domain::fault::{FaultEventKind, NewFault, ReportChannel, UnresolvedReason};
+use fieldlog_domain::ids::TechnicianId;
+use fieldlog_domain::report::{NewEntry, NewPartLine};
+use fieldlog_domain::signature::{NewSignature, SignerRole};
+use fieldlog_domain::site::{Device, DeviceKind, GeoPoint, Site, SiteKind};
+use fieldlog_domain::sla::{FaultLevel, Preset};
+use fieldlog_domain::stock::{MovementKind, SpareKind, SparePart};
+use fieldlog_domain::technician::Technician;
+use fieldlog_domain::time::{china, local_date, local_day_bounds};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const SEEDED_KEY: &str = "demo_seeded_at";
+const DAYS: i64 = 30;
+
+/// What `seed` found or made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoSummary {
+    /// False when the database had been seeded before and nothing was written.
+    pub created: bool,
+    pub contracts: u32,
+    pub sites: u32,
+    pub devices: u32,
+    pub faults: u32,
+    pub reports: u32,
+    pub signed_reports: u32,
+}
+
+/// SplitMix64: tiny, good enough for made-up data, and identical on every platform.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+    fn minutes(&mut self, lo: i64, hi: i64) -> TimeDelta {
+        TimeDelta::minutes(lo + self.below((hi - lo).max(1) as u64) as i64)
+    }
+}
+
+/// Seeds the demo month ending at `now`, once.
+pub fn seed(store: &mut Store, now: DateTime<Utc>) -> Result<DemoSummary> {
+    store.write(|tx| {
+        let seeded: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", [SEEDED_KEY], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if seeded.is_none() {
+            seed_month(tx, now)?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                (SEEDED_KEY, now.to_rfc3339()),
+            )?;
+        }
+        summary(tx, seeded.is_none())
+    })
+}
+
+fn summary(conn: &Connection, created: bool) -> Result<DemoSummary> {
+    let count = |sql: &str| -> Result<u32> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    Ok(DemoSummary {
+        created,
+        contracts: count("SELECT count(*) FROM contracts")?,
+        sites: count("SELECT count(*) FROM sites")?,
+        devices: count("SELECT count(*) FROM devices")?,
+        faults: count("SELECT count(*) FROM faults")?,
+        reports: count("SELECT count(*) FROM daily_reports")?,
+        signed_reports: count("SELECT count(*) FROM daily_reports WHERE status = 'signed'")?,
+    })
+}
+
+struct Area {
+    contract: Contract,
+    sites: Vec<(Site, Vec<Device>)>,
+    parts: Vec<SparePart>,
+}
+
+const VILLAGES: [&str; 18] = [
+    "东坪村",
+    "石桥村",
+    "柳塘村",
+    "青溪村",
+    "枫林村",
+    "白沙村",
+    "桃源村",
+    "长岭村",
+    "新塘村",
+    "上坑村",
+    "下洋村",
+    "龙湾村",
+    "竹山村",
+    "梅岭村",
+    "杉坑村",
+    "茶园村",
+    "溪头村",
+    "岭背村",
+];
+const TOWNS: [&str; 3] = ["城关镇", "溪口镇", "南山乡"];
+const DEPARTMENTS: [&str; 10] = [
+    "市政务数据中心",
+    "市财政局",
+    "市人社局",
+    "市自然资源局",
+    "市市场监管局",
+    "市卫健委",
+    "市教育局",
+    "市住建局",
+    "市交通局",
+    "市应急管理局",
+];
+
+fn seed_month(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
+    let mut dice = Dice(2026);
+    let start = now - TimeDelta::days(DAYS);
+    let me = catalog::init_profile(conn, "林晓东", Some("JF-0317"), start)?;
+    let colleagues = [
+        catalog::add_technician(conn, "周文涛", Some("JF-0422"), start)?,
+        catalog::add_technician(conn, "陈思远", Some("JF-0536"), start)?,
+    ];
+    let police = police_area(conn, &mut dice, start)?;
+    let egov = egov_area(conn, start)?;
+    for (area, stock_plan) in [
+        (&police, [7, 6, 40, 30, 25, 20]),
+        (&egov, [5, 4, 40, 30, 20, 16]),
+    ] {
+        for (part, qty) in area.parts.iter().zip(stock_plan) {
+            stock::record_movement(conn, receipt(part, qty, start), None, start)?;
+        }
+    }
+
+    // A month of faults; each one is played forward only as far as `now`.
+    let mut visits: BTreeMap<(NaiveDate, TechnicianId, usize), Vec<Visit>> = BTreeMap::new();
+    for day in 0..DAYS {
+        for _ in 0..(1 + dice.below(3)) {
+            let area_ix = usize::from(!dice.chance(70));
+            let area = [&police, &egov][area_ix];
+            let technician = if dice.chance(60) {
+                &me
+            } else {
+                dice.pick(&colleagues)
+            };
+            // Most faults are reported in working hours (07:30–21:30 local), like the real ones.
+            let (day_start, _) = local_day_bounds(local_date(start) + TimeDelta::days(day));
+            let reported_at = day_start + dice.minutes(450, 1290);
+            if reported_at > now {
+                continue;
+            }
+            if let Some(visit) = play_fault(conn, &mut dice, area, technician, reported_at, now)? {
+                let date = local_date(visit.arrived_at);
+                visits
+                    .entry((date, technician.id, area_ix))
+                    .or_default()
+                    .push(visit);
+            }
+        }
+    }
+    // Today's open work for the profile's technician: one fault in each open state.
+    for (ago_min, stage) in [(10, 0), (50, 1), (170, 2)] {
+        let (site, devices) = &police.sites[ago_min as usize % police.sites.len()];
+        let reported_at = now - TimeDelta::minutes(ago_min);
+        let fault = faults::record_fault(
+            conn,
+            new_fault(
+                &police,
+                site,
+                devices.first(),
+                FaultLevel::B,
+                reported_at,
+                "摄像机画面中断",
+            ),
+            reported_at,
+        )?;
+        if stage >= 1 {
+            let at = reported_at + TimeDelta::minutes(9);
+            faults::record_event(
+                conn,
+                fault.id,
+                at,
+                FaultEventKind::Acknowledged {
+                    by: me.name.clone(),
+                },
+                at,
+            )?;
+        }
+        if stage >= 2 {
+            let at = reported_at + TimeDelta::minutes(95);
+            arrivals::record_arrival(conn, arrival(&me, site, Some(fault.id), at), at)?;
+        }
+    }
+
+    write_reports(
+        conn,
+        &mut dice,
+        [&police, &egov],
+        &me,
+        &colleagues,
+        visits,
+        now,
+    )?;
+    // The day has started: today's report is open, waiting for the visits.
+    let today = local_date(now);
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM daily_reports WHERE technician_id = ?1 AND contract_id = ?2 AND work_date = ?3)",
+        (me.id.to_string(), police.contract.id.to_string(), today),
+        |r| r.get(0),
+    )?;
+    if !exists {
+        reports::create_report(conn, me.id, police.contract.id, today, now)?;
+    }
+    Ok(())
+}
+
+fn police_area(conn: &Connection, dice: &mut Dice, at: DateTime<Utc>) -> Result<Area> {
+    let preset = Preset::CountyPoliceVillageQuery;
+    let contract = catalog::add_contract(
+        conn,
+        preset.code(),
+        "云溪县公安局村警查询服务运维",
+        "云溪县公安局",
+        NaiveDate::from_ymd_opt(2025, 7, 1).expect("valid date"),
+        NaiveDate::from_ymd_opt(2027, 6, 30).expect("valid date"),
+        SpareFloor::default(),
+        &preset.policy(),
+        at,
+    )?;
+    let mut sites = Vec::new();
+    for (i, village) in VILLAGES.iter().enumerate() {
+        for (j, spot) in ["村口", "村委会"].iter().enumerate() {
+            let n = i * 2 + j + 1;
+            let site = catalog::add_site(
+                conn,
+                NewSite {
+                    contract_id: contract.id,
+                    code: format!("YX-{n:03}"),
+                    name: format!("{village}{spot}监控点"),
+                    kind: SiteKind::CameraPole,
+                    address: format!("云溪县{}{village}", TOWNS[i % TOWNS.len()]),
+                    location: Some(GeoPoint {
+                        lat: 27.40 + (dice.below(2000) as f64) / 10_000.0,
+                        lon: 117.30 + (dice.below(3000) as f64) / 10_000.0,
+                        accuracy_m: None,
+                    }),
+                },
+            )?;
+            let mut devices = vec![
+                device(
+                    conn,
+                    &site,
+                    DeviceKind::Camera,
+                    if n % 2 == 0 {
+                        "球型摄像机 QJ-400"
+                    } else {
+                        "枪型摄像机 QX-200"
+                    },
+                    n,
+                )?,
+                device(conn, &site, DeviceKind::PowerUnit, "室外电源箱 PS-12V", n)?,
+            ];
+            if n % 3 == 0 {
+                devices.push(device(
+                    conn,
+                    &site,
+                    DeviceKind::Switch,
+                    "工业交换机 SW-8P",
+                    n,
+                )?);
+            }
+            sites.push((site, devices));
+        }
+    }
+    let parts = [
+        ("BP-CAM-QJ", "球型摄像机（备品）", SpareKind::Unit, "QJ-400"),
+        ("BP-CAM-QX", "枪型摄像机（备品）", SpareKind::Unit, "QX-200"),
+        ("BJ-PWR-12V", "电源适配器 12V", SpareKind::Part, "PA-12V2A"),
+        ("BJ-SFP-1G", "光模块 1.25G", SpareKind::Part, "SFP-GE-LX"),
+        ("BJ-WPC", "防水接头", SpareKind::Part, "WP-M20"),
+        ("BJ-RJ45", "超五类水晶头", SpareKind::Part, "RJ45-C5E"),
+    ];
+    Ok(Area {
+        parts: add_parts(conn, &contract, &parts)?,
+        contract,
+        sites,
+    })
+}
+
+fn egov_area(conn: &Connection, at: DateTime<Utc>) -> Result<Area> {
+    let preset = Preset::CityEgovExtranet;
+    let contract = catalog::add_contract(
+        conn,
+        preset.code(),
+        "江城市电子政务外网运维",
+        "江城市政务服务数据管理局",
+        NaiveDate::from_ymd_opt(2024, 10, 1).expect("valid date"),
+        NaiveDate::from_ymd_opt(2027, 9, 30).expect("valid date"),
+        SpareFloor::default(),
+        &preset.policy(),
+        at,
+    )?;
+    let mut sites = Vec::new();
+    for (i, department) in DEPARTMENTS.iter().enumerate() {
+        let n = i + 1;
+        let site = catalog::add_site(
+            conn,
+            NewSite {
+                contract_id: contract.id,
+                code: format!("ZW-{n:03}"),
+                name: format!("{department}机房"),
+                kind: SiteKind::MachineRoom,
+                address: format!("江城市{department}"),
+                location: None,
+            },
+        )?;
+        let mut devices = vec![
+            device(
+                conn,
+                &site,
+                DeviceKind::Switch,
+                if n == 1 {
+                    "核心交换机 CS-6800"
+                } else {
+                    "汇聚交换机 AS-5700"
+                },
+                n,
+            )?,
+            device(conn, &site, DeviceKind::PowerUnit, "UPS 10kVA", n)?,
+        ];
+        if n <= 3 {
+            devices.push(device(
+                conn,
+                &site,
+                DeviceKind::Server,
+                "服务器 SV-2288",
+                n,
+            )?);
+        }
+        sites.push((site, devices));
+    }
+    for n in 1..=4 {
+        let site = catalog::add_site(
+            conn,
+            NewSite {
+                contract_id: contract.id,
+                code: format!("ZW-GX{n:02}"),
+                name: format!("政务外网光缆第{n}段（数据中心—{}）", DEPARTMENTS[n]),
+                kind: SiteKind::FibreSegment,
+                address: "江城市政务外网环网".into(),
+                location: None,
+            },
+        )?;
+        let devices = vec![device(
+            conn,
+            &site,
+            DeviceKind::FibreLine,
+            "24 芯单模光缆",
+            100 + n,
+        )?];
+        sites.push((site, devices));
+    }
+    let parts = [
+        (
+            "BP-SW-24",
+            "接入交换机（备品）",
+            SpareKind::Unit,
+            "AS-2700-24",
+        ),
+        (
+            "BP-UPS-MOD",
+            "UPS 功率模块（备品）",
+            SpareKind::Unit,
+            "UPS-PM10",
+        ),
+        ("BJ-SFP-10G", "光模块 10G", SpareKind::Part, "SFP-10G-LR"),
+        ("BJ-PATCH", "单模跳纤 3m", SpareKind::Part, "LC-LC-3M"),
+        (
+            "BJ-BAT-12V",
+            "UPS 蓄电池 12V",
+            SpareKind::Part,
+            "BAT-12V100",
+        ),
+        ("BJ-PSU", "交换机电源模块", SpareKind::Part, "PSU-150W"),
+    ];
+    Ok(Area {
+        parts: add_parts(conn, &contract, &parts)?,
+        contract,
+        sites,
+    })
+}
+
+fn device(
+    conn: &Connection,
+    site: &Site,
+    kind: DeviceKind,
+    model: &str,
+    n: usize,
+) -> Result<Device> {
+    catalog::add_device(
+        conn,
+        NewDevice {
+            site_id: site.id,
+            kind,
+            model: model.into(),
+            serial: Some(format!("DEMO-{}-{n:03}", kind.code().to_ascii_uppercase())),
+        },
+    )
+}
+
+fn add_parts(
+    conn: &Connection,
+    contract: &Contract,
+    parts: &[(&str, &str, SpareKind, &str)],
+) -> Result<Vec<SparePart>> {
+    parts
+        .iter()
+        .map(|(code, name, kind, model)| {
+            catalog::add_part(
+                conn,
+                NewPart {
+                    contract_id: contract.id,
+                    code: (*code).into(),
+                    name: (*name).into(),
+                    kind: *kind,
+                    model: Some((*model).into()),
+                },
+            )
+        })
+        .collect()
+}
+
+fn receipt(part: &SparePart, quantity: i64, at: DateTime<Utc>) -> stock::NewMovement {
+    stock::NewMovement {
+        part_id: part.id,
+        kind: MovementKind::Received,
+        quantity,
+        at,
+        technician_id: None,
+        fault_id: None,
+        old_serial: None,
+        new_serial: None,
+        note: Some("月初备品备件入库".into()),
+    }
+}
+
+fn new_fault(
+    area: &Area,
+    site: &Site,
+    device: Option<&Device>,
+    level: FaultLevel,
+    reported_at: DateTime<Utc>,
+    description: &str,
+) -> NewFault {
+    NewFault {
+        contract_id: area.contract.id,
+        site_id: site.id,
+        device_id: device.map(|d| d.id),
+        level,
+        reported_at,
+        channel: ReportChannel::Phone,
+        description: description.into(),
+        first_receiver: "客户经理 王海燕".into(),
+    }
+}
+
+fn arrival(
+    technician: &Technician,
+    site: &Site,
+    fault_id: Option<fieldlog_domain::ids::FaultId>,
+    at: DateTime<Utc>,
+) -> NewArrival {
+    NewArrival {
+        technician_id: technician.id,
+        site_id: site.id,
+        fault_id,
+        arrived_at: at,
+        location: site.location.map(|l| GeoPoint {
+            lat: l.lat + 0.0002,
+            lon: l.lon - 0.0001,
+            accuracy_m: Some(15.0),
+        }),
+        site_confirmed_by_hand: site.location.is_none(),
+    }
+}
+
+/// A visit to write into the day's report.
+struct Visit {
+    site: Site,
+    device: Option<Device>,
+    fault_id: fieldlog_domain::ids::FaultId,
+    arrived_at: DateTime<Utc>,
+    cause: &'static str,
+    work: &'static str,
+    outcome: Option<UnresolvedReason>,
+    part: Option<usize>,
+}
+
+/// What usually goes wrong with a kind of device, what was done, and which part it takes.
+fn trouble(
+    kind: DeviceKind,
+    dice: &mut Dice,
+) -> (&'static str, &'static str, &'static str, Option<usize>) {
+    let options: &[(&str, &str, &str, Option<usize>)] = match kind {
+        DeviceKind::Camera => &[
+            (
+                "摄像机画面中断",
+                "摄像机网口松动",
+                "重新压接网线水晶头，恢复画面",
+                Some(5),
+            ),
+            (
+                "摄像机图像模糊",
+                "镜头进水起雾",
+                "更换防水接头并清洁镜头",
+                Some(4),
+            ),
+            (
+                "摄像机离线",
+                "摄像机主板故障",
+                "更换同型号备品摄像机",
+                Some(0),
+            ),
+        ],
+        DeviceKind::PowerUnit => &[
+            (
+                "点位断电",
+                "电源适配器烧毁",
+                "更换电源适配器，恢复供电",
+                Some(2),
+            ),
+            ("UPS 告警", "蓄电池老化", "更换蓄电池，复测放电", Some(4)),
+        ],
+        DeviceKind::Switch => &[
+            ("链路中断", "光模块老化", "更换光模块，链路恢复", Some(3)),
+            (
+                "端口频繁闪断",
+                "跳纤弯折损耗过大",
+                "更换跳纤，端口稳定",
+                Some(3),
+            ),
+        ],
+        DeviceKind::Server => &[(
+            "业务系统无法访问",
+            "服务器电源模块故障",
+            "更换电源模块，重启服务",
+            Some(5),
+        )],
+        DeviceKind::FibreLine => &[("政务外网中断", "光缆被施工挖断", "熔接光缆，恢复传输", None)],
+        DeviceKind::Terminal => &[("终端无法登录", "系统配置错误", "远程协助重新配置", None)],
+    };
+    *dice.pick(options)
+}
+
+/// Plays one fault forward from its report until `now`; returns the visit when someone went on site.
+fn play_fault(
+    conn: &Connection,
+    dice: &mut Dice,
+    area: &Area,
+    technician: &Technician,
+    reported_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<Visit>> {
+    let (site, devices) = dice.pick(&area.sites);
+    let device = dice.pick(devices);
+    let level = match dice.below(10) {
+        0 => FaultLevel::A,
+        1..=3 => FaultLevel::B,
+        _ => FaultLevel::C,
+    };
+    let limits = *area.contract.policy.levels.get(level);
+    let (description, cause, work, part) = trouble(device.kind, dice);
+    let force_majeure = dice.chance(4);
+    let fault = faults::record_fault(
+        conn,
+        new_fault(area, site, Some(device), level, reported_at, description),
+        reported_at,
+    )?;
+    let event = |at: DateTime<Utc>, kind: FaultEventKind| -> Result<bool> {
+        if at > now {
+            return Ok(false);
+        }
+        faults::record_event(conn, fault.id, at, kind, at)?;
+        Ok(true)
+    };
+    // Mostly on time; about one in ten late, so every clock state shows up.
+    let late = |dice: &mut Dice, limit: u32| {
+        let limit = i64::from(limit);
+        if dice.chance(10) {
+            dice.minutes(limit + 5, limit + 60)
+        } else {
+            dice.minutes(limit / 3, limit)
+        }
+    };
+    let acknowledged_at = reported_at + late(dice, limits.response_min);
+    if !event(
+        acknowledged_at,
+        FaultEventKind::Acknowledged {
+            by: technician.name.clone(),
+        },
+    )? {
+        return Ok(None);
+    }
+    if level == FaultLevel::C && dice.chance(30) {
+        let at = acknowledged_at + dice.minutes(10, 40);
+        event(
+            at,
+            FaultEventKind::RemoteAttempt {
+                fixed: false,
+                note: "远程重启无效，需到场处理".into(),
+            },
+        )?;
+    }
+    if level != FaultLevel::C && dice.chance(15) {
+        let at = acknowledged_at + dice.minutes(5, 20);
+        event(
+            at,
+            FaultEventKind::Escalated {
+                to: "网络运维中心二线".into(),
+                reason: "需厂家协助定位".into(),
+            },
+        )?;
+    }
+    let arrived_at = reported_at
+        + late(dice, limits.arrival_min).max(acknowledged_at - reported_at + TimeDelta::minutes(5));
+    if arrived_at > now {
+        return Ok(None);
+    }
+    arrivals::record_arrival(
+        conn,
+        arrival(technician, site, Some(fault.id), arrived_at),
+        arrived_at,
+    )?;
+    let finished_at = arrived_at + late(dice, limits.resolution_min);
+    let outcome = if force_majeure {
+        Some(UnresolvedReason::ForceMajeure)
+    } else if dice.chance(8) {
+        Some(*dice.pick(&[
+            UnresolvedReason::Power,
+            UnresolvedReason::Transmission,
+            UnresolvedReason::Device,
+        ]))
+    } else {
+        None
+    };
+    let (cause, work) = match outcome {
+        Some(UnresolvedReason::ForceMajeure) => {
+            ("立杆被车辆撞倒", "现场拍照取证并报采购人，待协商处理")
+        }
+        Some(UnresolvedReason::Power) => ("市电停电", "已联系供电所，待来电后复测"),
+        Some(UnresolvedReason::Transmission) => ("上级传输链路中断", "已报传输专业处理"),
+        Some(_) => ("设备主板损坏", "已申请返厂维修"),
+        None => (cause, work),
+    };
+    let closed = match outcome {
+        None => event(finished_at, FaultEventKind::Resolved { note: work.into() })?,
+        Some(reason) => event(
+            finished_at,
+            FaultEventKind::Unresolved {
+                reason,
+                note: work.into(),
+            },
+        )?,
+    };
+    if closed && outcome.is_none() && !dice.chance(5) {
+        event(
+            finished_at + dice.minutes(10, 90),
+            FaultEventKind::CustomerInformed {
+                how: "电话告知用户".into(),
+            },
+        )?;
+    }
+    Ok(Some(Visit {
+        site: site.clone(),
+        device: Some(device.clone()),
+        fault_id: fault.id,
+        arrived_at,
+        cause,
+        work,
+        outcome,
+        part: if outcome.is_none() && dice.chance(60) {
+            part
+        } else {
+            None
+        },
+    }))
+}
+
+fn write_reports(
+    conn: &Connection,
+    dice: &mut Dice,
+    areas: [&Area; 2],
+    me: &Technician,
+    colleagues: &[Technician],
+    visits: BTreeMap<(NaiveDate, TechnicianId, usize), Vec<Visit>>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let today = local_date(now);
+    let people: Vec<&Technician> = std::iter::once(me).chain(colleagues).collect();
+    let mut amended = false;
+    for ((date, technician_id, area_ix), day_visits) in visits {
+        let area = areas[area_ix];
+        let technician = people
+            .iter()
+            .find(|t| t.id == technician_id)
+            .expect("visits name known technicians");
+        // Reports are written in the evening; today's is still being written.
+        let evening = china()
+            .from_local_datetime(
+                &date.and_time(NaiveTime::from_hms_opt(18, 30, 0).expect("valid time")),
+            )
+            .single()
+            .expect("fixed offset")
+            .with_timezone(&Utc)
+            .min(now);
+        let report = reports::create_report(conn, technician.id, area.contract.id, date, evening)?;
+        for visit in &day_visits {
+            let mut parts = Vec::new();
+            if let Some(ix) = visit.part {
+                let part = &area.parts[ix.min(area.parts.len() - 1)];
+                if stock::part_balance(conn, part.id)? >= 1 {
+                    parts.push(NewPartLine {
+                        part_id: part.id,
+                        quantity: 1,
+                        old_serial: Some(format!("OLD-{:06}", dice.below(1_000_000))),
+                        new_serial: Some(format!("NEW-{:06}", dice.below(1_000_000))),
+                    });
+                }
+            }
+            let entry = NewEntry {
+                site_id: visit.site.id,
+                device_id: visit.device.as_ref().map(|d| d.id),
+                fault_id: Some(visit.fault_id),
+                fault_cause: visit.cause.into(),
+                resolved: visit.outcome.is_none(),
+                unresolved_reason: visit.outcome,
+                work_done: visit.work.into(),
+                parts,
+            };
+            reports::add_entry(conn, report.id, entry, evening)?;
+        }
+        // Past days are signed, except one colleague who forgot yesterday's.
+        let forgot = date + TimeDelta::days(1) == today && technician.id != me.id;
+        if date < today && !forgot {
+            reports::sign(conn, report.id, technician_signature(technician), evening)?;
+            if !amended && technician.id == me.id && date + TimeDelta::days(10) <= today {
+                amended = true;
+                let next_morning = evening + TimeDelta::hours(15);
+                let amendment =
+                    reports::amend(conn, report.id, "补记更换备件的序列号", next_morning)?;
+                reports::sign(
+                    conn,
+                    amendment.id,
+                    technician_signature(technician),
+                    next_morning,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The technician's handwriting, made up: the same scribble every time for the same person.
+fn technician_signature(technician: &Technician) -> NewSignature {
+    let seed = technician.name.chars().map(u64::from).sum::<u64>();
+    let strokes = signature_image::scribble(technician.name.chars().count(), seed);
+    NewSignature {
+        signer_name: technician.name.clone(),
+        role: SignerRole::Technician,
+        image_png: signature_image::render_strokes_png(&strokes, 400, 150),
+        strokes,
+    }
+}
+
+impl Store {
+    /// Seeds the demo month ending at `now` (see [`seed`]).
+    pub fn seed_demo(&mut self, now: DateTime<Utc>) -> Result<DemoSummary> {
+        seed(self, now)
+    }
+}

@@ -1,0 +1,124 @@
+//! Store errors: typed for callers, mapped to the stable [`ErrorCode`]s for the UI, with messages
+//! that tell a technician what to do (Chinese first).
+
+use fieldlog_domain::{InvalidInput, UnknownCode};
+use fieldlog_wire::{ErrorBody, ErrorCode};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Invalid(#[from] InvalidInput),
+
+    #[error("找不到{what_zh}“{id}”，请检查编号 ({what} '{id}' not found)")]
+    NotFound {
+        what: &'static str,
+        what_zh: &'static str,
+        id: String,
+    },
+
+    #[error(
+        "该报告已签字，不能修改；如需更正，请新建修订报告 (the report is signed and cannot be changed; create an amendment)"
+    )]
+    SignedImmutable,
+
+    #[error(
+        "该记录是存证记录，不能修改或删除 (this is an evidence record and cannot be changed or deleted: {0})"
+    )]
+    AppendOnly(String),
+
+    #[error("{message_zh} ({message_en})")]
+    Conflict {
+        message_zh: String,
+        message_en: String,
+    },
+
+    #[error(
+        "库存不足：{part} 当前余量 {balance}，本次需要 {wanted}；请先登记入库 (not enough stock of {part}: balance {balance}, needed {wanted}; record the receipt first)"
+    )]
+    InsufficientStock {
+        part: String,
+        balance: i64,
+        wanted: i64,
+    },
+
+    #[error("无法打开数据库 {path}：{reason}。请检查路径和磁盘空间 (cannot open database {path}: {reason})", path = .path.display())]
+    Open { path: PathBuf, reason: String },
+
+    #[error(
+        "数据库版本（{found}）比本程序支持的（{supported}）新，请升级 Fieldlog (database schema {found} is newer than this build supports, {supported}; update Fieldlog)"
+    )]
+    SchemaTooNew { found: i64, supported: i64 },
+
+    #[error(
+        "本地数据库读写失败：{0}。已保存的数据不受影响，请重试；如仍失败请联系管理员 (local database error; saved data is unaffected, try again)"
+    )]
+    Sqlite(rusqlite::Error),
+
+    #[error("数据库中有无法识别的内容：{0}。请联系管理员 (unreadable value in the database)")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            StoreError::Invalid(_) => ErrorCode::InvalidInput,
+            StoreError::NotFound { .. } => ErrorCode::NotFound,
+            StoreError::SignedImmutable | StoreError::AppendOnly(_) => ErrorCode::SignedImmutable,
+            StoreError::Conflict { .. } => ErrorCode::Conflict,
+            StoreError::InsufficientStock { .. } => ErrorCode::InsufficientStock,
+            StoreError::Open { .. } | StoreError::SchemaTooNew { .. } | StoreError::Sqlite(_) => {
+                ErrorCode::Storage
+            }
+            StoreError::Corrupt(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The `{code, message}` the UI and `--json` receive.
+    pub fn to_body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code(),
+            message: self.to_string(),
+            field: match self {
+                StoreError::Invalid(invalid) => Some(invalid.field.to_owned()),
+                _ => None,
+            },
+        }
+    }
+
+    pub(crate) fn not_found(what: &'static str, what_zh: &'static str, id: impl ToString) -> Self {
+        StoreError::NotFound {
+            what,
+            what_zh,
+            id: id.to_string(),
+        }
+    }
+
+    pub(crate) fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        StoreError::Conflict {
+            message_zh: zh.into(),
+            message_en: en.into(),
+        }
+    }
+}
+
+/// The database's own refusals (our triggers) become the typed errors they stand for.
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(_, Some(message)) = &error {
+            if message.contains("fieldlog:signed_immutable") {
+                return StoreError::SignedImmutable;
+            }
+            if let Some(rest) = message.split("fieldlog:append_only").nth(1) {
+                return StoreError::AppendOnly(rest.trim().to_owned());
+            }
+        }
+        StoreError::Sqlite(error)
+    }
+}
+
+impl From<UnknownCode> for StoreError {
+    fn from(error: UnknownCode) -> Self {
+        StoreError::Corrupt(error.to_string())
+    }
+}

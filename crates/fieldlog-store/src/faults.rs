@@ -1,0 +1,296 @@
+//! Faults and their lifecycle events. The fault row holds the facts at report time and is never
+//! rewritten; what happens afterwards is appended to `fault_events`.
+
+use crate::catalog;
+use crate::sql::{json, opt_text, parse, parse_opt};
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use fieldlog_domain::fault::{self, Fault, FaultEvent, FaultEventKind, NewFault};
+use fieldlog_domain::ids::{FaultEventId, FaultId};
+use fieldlog_domain::validate::InvalidInput;
+use fieldlog_wire::v1::{FaultDetail, FaultRow};
+use rusqlite::{Connection, OptionalExtension, Row};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub(crate) fn record_fault(
+    conn: &Connection,
+    input: NewFault,
+    now: DateTime<Utc>,
+) -> Result<Fault> {
+    let input = input.validate(now)?;
+    let contract = catalog::contract(conn, input.contract_id)?;
+    let site = catalog::site(conn, input.site_id)?;
+    if site.contract_id != contract.id {
+        return Err(StoreError::conflict(
+            format!("点位“{}”不属于合同“{}”", site.name, contract.name),
+            format!(
+                "site {} does not belong to contract {}",
+                site.code, contract.code
+            ),
+        ));
+    }
+    catalog::check_device_at_site(conn, input.device_id, &site)?;
+    let fault = Fault {
+        id: FaultId(Uuid::now_v7()),
+        contract_id: input.contract_id,
+        site_id: input.site_id,
+        device_id: input.device_id,
+        level: input.level,
+        reported_at: input.reported_at,
+        channel: input.channel,
+        description: input.description,
+        first_receiver: input.first_receiver,
+        policy_version: contract.policy_version,
+        recorded_at: now,
+    };
+    conn.execute(
+        "INSERT INTO faults (id, contract_id, site_id, device_id, level, reported_at, channel,
+                             description, first_receiver, policy_version, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        rusqlite::params![
+            fault.id.to_string(),
+            fault.contract_id.to_string(),
+            fault.site_id.to_string(),
+            opt_text(fault.device_id),
+            fault.level.code(),
+            fault.reported_at,
+            fault.channel.code(),
+            fault.description,
+            fault.first_receiver,
+            fault.policy_version,
+            fault.recorded_at,
+        ],
+    )?;
+    Ok(fault)
+}
+
+/// Appends an event after checking it against the fault's report time and the clock.
+pub(crate) fn record_event(
+    conn: &Connection,
+    fault_id: FaultId,
+    at: DateTime<Utc>,
+    kind: FaultEventKind,
+    now: DateTime<Utc>,
+) -> Result<FaultEvent> {
+    let fault = fault(conn, fault_id)?;
+    fault::not_in_future("at", "事件时间", at, now)?;
+    if at < fault.reported_at {
+        return Err(InvalidInput::new(
+            "at",
+            "事件时间早于报修时间，请检查时间",
+            "the event is earlier than the fault report; check the time",
+        )
+        .into());
+    }
+    let event = FaultEvent {
+        id: FaultEventId(Uuid::now_v7()),
+        fault_id,
+        at,
+        recorded_at: now,
+        kind,
+    };
+    conn.execute(
+        "INSERT INTO fault_events (id, fault_id, kind, at, payload, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![
+            event.id.to_string(),
+            fault_id.to_string(),
+            event.kind.code(),
+            at,
+            serde_json::to_string(&event.kind).expect("event serialises"),
+            now,
+        ],
+    )?;
+    Ok(event)
+}
+
+const FAULT_COLUMNS: &str = "id, contract_id, site_id, device_id, level, reported_at, channel,
+     description, first_receiver, policy_version, recorded_at FROM faults";
+
+fn fault_row(row: &Row<'_>) -> rusqlite::Result<Fault> {
+    Ok(Fault {
+        id: parse(row, 0)?,
+        contract_id: parse(row, 1)?,
+        site_id: parse(row, 2)?,
+        device_id: parse_opt(row, 3)?,
+        level: parse(row, 4)?,
+        reported_at: row.get(5)?,
+        channel: parse(row, 6)?,
+        description: row.get(7)?,
+        first_receiver: row.get(8)?,
+        policy_version: row.get(9)?,
+        recorded_at: row.get(10)?,
+    })
+}
+
+pub(crate) fn fault(conn: &Connection, id: FaultId) -> Result<Fault> {
+    conn.query_row(
+        &format!("SELECT {FAULT_COLUMNS} WHERE id = ?1"),
+        [id.to_string()],
+        fault_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::not_found("fault", "故障", id))
+}
+
+fn event_row(row: &Row<'_>) -> rusqlite::Result<FaultEvent> {
+    Ok(FaultEvent {
+        id: parse(row, 0)?,
+        fault_id: parse(row, 1)?,
+        at: row.get(2)?,
+        recorded_at: row.get(3)?,
+        kind: json(row, 4)?,
+    })
+}
+
+/// A fault's events in the order they happened (ties in the order they were recorded).
+pub(crate) fn events(conn: &Connection, fault_id: FaultId) -> Result<Vec<FaultEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, fault_id, at, recorded_at, payload FROM fault_events WHERE fault_id = ?1 ORDER BY at, id",
+    )?;
+    Ok(stmt
+        .query_map([fault_id.to_string()], event_row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Fault list rows, newest report first; `open_only` keeps the faults still to act on.
+pub(crate) fn fault_rows(conn: &Connection, open_only: bool) -> Result<Vec<FaultRow>> {
+    let mut events_by_fault: HashMap<FaultId, Vec<FaultEvent>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT id, fault_id, at, recorded_at, payload FROM fault_events ORDER BY at, id",
+    )?;
+    for event in stmt.query_map([], event_row)? {
+        let event = event?;
+        events_by_fault
+            .entry(event.fault_id)
+            .or_default()
+            .push(event);
+    }
+    let mut stmt = conn.prepare(
+        "SELECT f.id, f.contract_id, c.name, f.site_id, s.code, s.name,
+                d.model, d.kind, f.level, f.reported_at, f.description, f.first_receiver
+         FROM faults f
+         JOIN contracts c ON c.id = f.contract_id
+         JOIN sites s ON s.id = f.site_id
+         LEFT JOIN devices d ON d.id = f.device_id
+         ORDER BY f.reported_at DESC, f.id DESC",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        let id: FaultId = parse(row, 0)?;
+        let device_kind: Option<fieldlog_domain::site::DeviceKind> = parse_opt(row, 7)?;
+        let device_model: Option<String> = row.get(6)?;
+        let level: fieldlog_domain::sla::FaultLevel = parse(row, 8)?;
+        Ok(FaultRow {
+            id,
+            contract_id: parse(row, 1)?,
+            contract_name: row.get(2)?,
+            site_id: parse(row, 3)?,
+            site_code: row.get(4)?,
+            site_name: row.get(5)?,
+            device: device_kind
+                .zip(device_model)
+                .map(|(k, m)| format!("{} {m}", k.label_zh())),
+            level,
+            level_label: level.label_zh().to_owned(),
+            reported_at: row.get(9)?,
+            description: row.get(10)?,
+            first_receiver: row.get(11)?,
+            status: fault::FaultStatus::Reported,
+            status_label: String::new(),
+        })
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let mut row = row?;
+        row.status = fault::status(events_by_fault.get(&row.id).map_or(&[], Vec::as_slice));
+        row.status_label = row.status.label_zh().to_owned();
+        if !open_only || row.status.is_open() {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Records a new fault report (报修) under the contract's current SLA policy version.
+    pub fn record_fault(&mut self, input: NewFault, now: DateTime<Utc>) -> Result<Fault> {
+        self.write(|tx| record_fault(tx, input, now))
+    }
+
+    /// Appends one lifecycle event to a fault.
+    pub fn record_fault_event(
+        &mut self,
+        fault_id: FaultId,
+        at: DateTime<Utc>,
+        kind: FaultEventKind,
+        now: DateTime<Utc>,
+    ) -> Result<FaultEvent> {
+        self.write(|tx| record_event(tx, fault_id, at, kind, now))
+    }
+
+    pub fn fault(&self, id: FaultId) -> Result<Fault> {
+        fault(&self.conn, id)
+    }
+
+    /// Every fault, newest first, with its derived status.
+    pub fn fault_rows(&self) -> Result<Vec<FaultRow>> {
+        fault_rows(&self.conn, false)
+    }
+
+    /// The faults a technician still has to act on, newest first.
+    pub fn open_fault_rows(&self) -> Result<Vec<FaultRow>> {
+        fault_rows(&self.conn, true)
+    }
+
+    /// A fault by id or by a unique ending of its id (lists show the last 8 digits).
+    pub fn resolve_fault(&self, key: &str) -> Result<FaultId> {
+        resolve_id_suffix(&self.conn, "faults", key, "fault", "故障").map(FaultId)
+    }
+
+    pub fn fault_detail(&self, id: FaultId) -> Result<FaultDetail> {
+        let fault = fault(&self.conn, id)?;
+        let row = fault_rows(&self.conn, false)?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| StoreError::not_found("fault", "故障", id))?;
+        Ok(FaultDetail {
+            row,
+            events: events(&self.conn, id)?,
+            arrivals: crate::arrivals::for_fault(&self.conn, id)?,
+            fault,
+        })
+    }
+}
+
+/// Resolves a full id, or an unambiguous ending of at least 6 hex digits. UUIDv7 ids start with
+/// a timestamp, so their endings (random bits) are what tell records apart.
+pub(crate) fn resolve_id_suffix(
+    conn: &Connection,
+    table: &'static str,
+    key: &str,
+    what: &'static str,
+    what_zh: &'static str,
+) -> Result<Uuid> {
+    let key = key.trim().to_ascii_lowercase();
+    if let Ok(uuid) = Uuid::parse_str(&key) {
+        return Ok(uuid);
+    }
+    if key.len() < 6 || !key.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(StoreError::not_found(what, what_zh, key));
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id FROM {table} WHERE id LIKE '%' || ?1 LIMIT 2"
+    ))?;
+    let ids: Vec<Uuid> = stmt
+        .query_map([&key], |r| parse(r, 0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match ids.as_slice() {
+        [id] => Ok(*id),
+        [] => Err(StoreError::not_found(what, what_zh, key)),
+        _ => Err(StoreError::conflict(
+            format!("编号“{key}”对应多条记录，请输入完整编号"),
+            format!("id ending '{key}' matches more than one record; give the full id"),
+        )),
+    }
+}

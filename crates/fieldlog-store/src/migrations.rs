@@ -1,0 +1,158 @@
+//! Schema migrations: the SQL files in the workspace's `migrations/` folder, embedded at build time,
+//! applied in order, each in its own transaction together with its row in `schema_migrations`.
+
+use crate::{Result, StoreError};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// A migration: its version (the file's number) and SQL.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration, oldest first. Never edit a shipped one: add a new file.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_core",
+        sql: include_str!("../../../migrations/0001_core.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_reports",
+        sql: include_str!("../../../migrations/0002_reports.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_stock",
+        sql: include_str!("../../../migrations/0003_stock.sql"),
+    },
+];
+
+/// The newest schema version this build knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Applies every pending migration.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, latest_version())
+}
+
+/// Applies pending migrations up to and including `target` (tests use this to build old schemas).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             name       TEXT NOT NULL,
+             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         ) STRICT;",
+    )?;
+    let current = current_version(conn)?;
+    if current > latest_version() {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            supported: latest_version(),
+        });
+    }
+    for migration in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > current && m.version <= target)
+    {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(migration.sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+            (migration.version, migration.name),
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The highest applied migration (0 for a new database).
+pub fn current_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The schema as comparable text: every table, index, trigger and view definition, and each
+/// table's columns and foreign keys as SQLite reports them, sorted by name.
+pub fn schema_dump(conn: &Connection) -> Result<String> {
+    let mut out = String::new();
+    let mut stmt = conn.prepare(
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_schema
+         WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )?;
+    let objects: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (kind, name, sql) in &objects {
+        out.push_str(&format!("{kind} {name}\n{sql}\n"));
+        if kind == "table" {
+            let mut cols = conn.prepare(
+                "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1)",
+            )?;
+            for col in cols.query_map([name], |r| {
+                Ok(format!(
+                    "  col {} {} notnull={} default={:?} pk={}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, i64>(4)?
+                ))
+            })? {
+                out.push_str(&col?);
+                out.push('\n');
+            }
+            let mut fks = conn.prepare("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq")?;
+            for fk in fks.query_map([name], |r| {
+                Ok(format!(
+                    "  fk {} -> {}.{}",
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(2)?.unwrap_or_default()
+                ))
+            })? {
+                out.push_str(&fk?);
+                out.push('\n');
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every row of every table as text, tables by name and rows in primary-key order: two databases
+/// with the same dump hold the same data. Used to prove that refused actions changed nothing.
+pub fn data_dump(conn: &Connection) -> Result<String> {
+    let mut out = String::new();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in tables {
+        out.push_str(&format!("== {table}\n"));
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1"))?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let values: Vec<String> = (0..columns)
+                .map(|i| match row.get_ref(i) {
+                    Ok(rusqlite::types::ValueRef::Blob(b)) => {
+                        format!("blob:{}", crate::attachments::sha256_hex(b))
+                    }
+                    Ok(v) => format!("{v:?}"),
+                    Err(e) => format!("error:{e}"),
+                })
+                .collect();
+            out.push_str(&values.join(" | "));
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,197 @@
+//! The spare-stock ledger. Movements are appended, never changed; a balance is always computed by
+//! the domain's `stock::balance` over the movements, never stored.
+
+use crate::catalog;
+use crate::sql::{opt_text, parse, parse_opt};
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use fieldlog_domain::fault;
+use fieldlog_domain::ids::{ContractId, EntryId, FaultId, MovementId, PartId, TechnicianId};
+use fieldlog_domain::stock::{self, MovementKind, StockMovement};
+use fieldlog_domain::validate;
+use fieldlog_wire::v1::{PartBalance, StockReport};
+use rusqlite::{Connection, Row};
+use uuid::Uuid;
+
+/// At most this many units in one movement: more is a typo.
+pub const MAX_MOVEMENT_QUANTITY: i64 = 100_000;
+
+/// A stock movement as entered.
+#[derive(Debug, Clone)]
+pub struct NewMovement {
+    pub part_id: PartId,
+    pub kind: MovementKind,
+    pub quantity: i64,
+    pub at: DateTime<Utc>,
+    pub technician_id: Option<TechnicianId>,
+    pub fault_id: Option<FaultId>,
+    pub old_serial: Option<String>,
+    pub new_serial: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Which movements to list.
+#[derive(Debug, Clone, Default)]
+pub struct StockFilter {
+    pub part_id: Option<PartId>,
+}
+
+pub(crate) fn record_movement(
+    conn: &Connection,
+    input: NewMovement,
+    entry_id: Option<EntryId>,
+    now: DateTime<Utc>,
+) -> Result<StockMovement> {
+    let part = catalog::part(conn, input.part_id)?;
+    let quantity = validate::positive_quantity("quantity", input.quantity, MAX_MOVEMENT_QUANTITY)?;
+    fault::not_in_future("at", "发生时间", input.at, now)?;
+    if input.kind.sign() < 0 {
+        let balance = part_balance(conn, part.id)?;
+        if balance < quantity {
+            return Err(StoreError::InsufficientStock {
+                part: format!("{} {}", part.code, part.name),
+                balance,
+                wanted: quantity,
+            });
+        }
+    }
+    let movement = StockMovement {
+        id: MovementId(Uuid::now_v7()),
+        part_id: part.id,
+        kind: input.kind,
+        quantity,
+        at: input.at,
+        technician_id: input.technician_id,
+        fault_id: input.fault_id,
+        entry_id,
+        old_serial: validate::optional_text(
+            "old_serial",
+            "旧件序列号",
+            input.old_serial.as_deref().unwrap_or(""),
+            64,
+        )?,
+        new_serial: validate::optional_text(
+            "new_serial",
+            "新件序列号",
+            input.new_serial.as_deref().unwrap_or(""),
+            64,
+        )?,
+        note: validate::optional_text("note", "备注", input.note.as_deref().unwrap_or(""), 200)?,
+    };
+    conn.prepare_cached(
+        "INSERT INTO stock_movements (id, part_id, kind, quantity, at, technician_id, fault_id, entry_id,
+                                      old_serial, new_serial, note, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(rusqlite::params![
+        movement.id.to_string(),
+        movement.part_id.to_string(),
+        movement.kind.code(),
+        movement.quantity,
+        movement.at,
+        opt_text(movement.technician_id),
+        opt_text(movement.fault_id),
+        opt_text(movement.entry_id),
+        movement.old_serial,
+        movement.new_serial,
+        movement.note,
+        now,
+    ])?;
+    Ok(movement)
+}
+
+pub(crate) fn part_balance(conn: &Connection, part_id: PartId) -> Result<i64> {
+    let mut stmt =
+        conn.prepare_cached("SELECT kind, quantity FROM stock_movements WHERE part_id = ?1")?;
+    let movements = stmt
+        .query_map([part_id.to_string()], |r| {
+            Ok((parse::<MovementKind>(r, 0)?, r.get::<_, i64>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(stock::balance(movements))
+}
+
+const COLUMNS: &str = "id, part_id, kind, quantity, at, technician_id, fault_id, entry_id,
+     old_serial, new_serial, note FROM stock_movements";
+
+pub(crate) fn movement_row(row: &Row<'_>) -> rusqlite::Result<StockMovement> {
+    Ok(StockMovement {
+        id: parse(row, 0)?,
+        part_id: parse(row, 1)?,
+        kind: parse(row, 2)?,
+        quantity: row.get(3)?,
+        at: row.get(4)?,
+        technician_id: parse_opt(row, 5)?,
+        fault_id: parse_opt(row, 6)?,
+        entry_id: parse_opt(row, 7)?,
+        old_serial: row.get(8)?,
+        new_serial: row.get(9)?,
+        note: row.get(10)?,
+    })
+}
+
+pub(crate) fn movement(conn: &Connection, id: MovementId) -> Result<StockMovement> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        &format!("SELECT {COLUMNS} WHERE id = ?1"),
+        [id.to_string()],
+        movement_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::not_found("movement", "库存记录", id))
+}
+
+pub(crate) fn stock_report(conn: &Connection, contract_id: ContractId) -> Result<StockReport> {
+    let contract = catalog::contract(conn, contract_id)?;
+    let mut parts = Vec::new();
+    for part in catalog::parts(conn, contract_id)? {
+        parts.push(PartBalance {
+            balance: part_balance(conn, part.id)?,
+            part_id: part.id,
+            contract_id,
+            code: part.code,
+            name: part.name,
+            kind: part.kind,
+        });
+    }
+    let floor = stock::floor_status(
+        parts.iter().map(|p| (p.kind, p.balance)),
+        contract.spare_floor,
+    );
+    Ok(StockReport {
+        contract_id,
+        contract_name: contract.name,
+        parts,
+        floor,
+    })
+}
+
+impl Store {
+    /// Records one stock movement (received, used, returned, transferred).
+    pub fn record_movement(
+        &mut self,
+        input: NewMovement,
+        now: DateTime<Utc>,
+    ) -> Result<StockMovement> {
+        self.write(|tx| record_movement(tx, input, None, now))
+    }
+
+    pub fn part_balance(&self, part_id: PartId) -> Result<i64> {
+        part_balance(&self.conn, part_id)
+    }
+
+    /// Every part of a contract with its balance, and the totals against the contract's floor.
+    pub fn stock_report(&self, contract_id: ContractId) -> Result<StockReport> {
+        stock_report(&self.conn, contract_id)
+    }
+
+    /// Movements, oldest first.
+    pub fn movements(&self, filter: &StockFilter) -> Result<Vec<StockMovement>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} WHERE ?1 IS NULL OR part_id = ?1 ORDER BY at, id"
+        ))?;
+        Ok(stmt
+            .query_map([filter.part_id.map(|p| p.to_string())], movement_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,68 @@
+//! The error every boundary reports: a small, stable set of codes the UI can branch on, and a
+//! message a technician can act on (Chinese first, English in brackets).
+
+use serde::{Deserialize, Serialize};
+
+/// Stable error codes. Adding one is a wire change; renaming one breaks the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The input cannot be saved as given; the message says which field and why.
+    InvalidInput,
+    /// The record named does not exist (on this laptop).
+    NotFound,
+    /// The record is signed and cannot be changed; amend it instead.
+    SignedImmutable,
+    /// Saving would contradict what is already recorded (a duplicate, an impossible sequence).
+    Conflict,
+    /// Not enough stock recorded for the movement.
+    InsufficientStock,
+    /// The local database could not be read or written.
+    Storage,
+    /// A bug: nothing the user did; the message asks them to report it.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::SignedImmutable => "signed_immutable",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::InsufficientStock => "insufficient_stock",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// `{code, message}`, as the UI and the CLI's `--json` receive it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The input field at fault, when there is one, so the UI can point at it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub field: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_stable_strings() {
+        for code in [
+            ErrorCode::InvalidInput,
+            ErrorCode::NotFound,
+            ErrorCode::SignedImmutable,
+            ErrorCode::Conflict,
+            ErrorCode::InsufficientStock,
+            ErrorCode::Storage,
+            ErrorCode::Internal,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
+}

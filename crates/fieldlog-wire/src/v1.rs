@@ -1,0 +1,89 @@
+//! Wire version 1: the rows and documents the UI and the CLI's `--json` show.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use fieldlog_domain::arrival::Arrival;
+use fieldlog_domain::fault::{Fault, FaultEvent, FaultStatus};
+use fieldlog_domain::ids::{ContractId, FaultId, PartId, ReportId, SiteId, TechnicianId};
+use fieldlog_domain::report::{DailyReport, ReportEntry, ReportStatus};
+use fieldlog_domain::signature::Signature;
+use fieldlog_domain::sla::FaultLevel;
+use fieldlog_domain::stock::{FloorStatus, SpareKind};
+use serde::{Deserialize, Serialize};
+
+/// One row of a fault list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultRow {
+    pub id: FaultId,
+    pub contract_id: ContractId,
+    pub contract_name: String,
+    pub site_id: SiteId,
+    pub site_code: String,
+    pub site_name: String,
+    pub device: Option<String>,
+    pub level: FaultLevel,
+    pub level_label: String,
+    pub reported_at: DateTime<Utc>,
+    pub description: String,
+    pub first_receiver: String,
+    pub status: FaultStatus,
+    pub status_label: String,
+}
+
+/// A fault with everything recorded about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultDetail {
+    pub fault: Fault,
+    pub row: FaultRow,
+    pub events: Vec<FaultEvent>,
+    pub arrivals: Vec<Arrival>,
+}
+
+/// One row of a report list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRow {
+    pub id: ReportId,
+    pub technician_id: TechnicianId,
+    pub technician_name: String,
+    pub contract_id: ContractId,
+    pub contract_name: String,
+    pub work_date: NaiveDate,
+    pub status: ReportStatus,
+    pub amends: Option<ReportId>,
+    pub entry_count: u32,
+    pub signed_at: Option<DateTime<Utc>>,
+}
+
+/// A report as a reader sees it: header, entries, signatures, and whether the content still
+/// matches what was signed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportDocument {
+    pub report: DailyReport,
+    pub row: ReportRow,
+    pub entries: Vec<ReportEntry>,
+    pub arrivals: Vec<Arrival>,
+    pub signatures: Vec<Signature>,
+    /// Reports that amend this one, oldest first.
+    pub amended_by: Vec<ReportId>,
+    /// `Some(true)` when signed and the content hash still matches; `Some(false)` when it does not.
+    pub content_intact: Option<bool>,
+}
+
+/// Stock of one part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartBalance {
+    pub part_id: PartId,
+    pub contract_id: ContractId,
+    pub code: String,
+    pub name: String,
+    pub kind: SpareKind,
+    pub balance: i64,
+}
+
+/// Stock of a contract: each part, and the totals against the floor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockReport {
+    pub contract_id: ContractId,
+    pub contract_name: String,
+    pub parts: Vec<PartBalance>,
+    pub floor: FloorStatus,
+}

@@ -1,0 +1,46 @@
+//! The Fieldlog desktop shell (Tauri 2). Glue only: each command deserialises its arguments, makes
+//! one call into the core (`fieldlog-store`), and converts the result or the error (`{code,
+//! message}`) for the UI. No business rule lives here or in `ui/`.
+
+mod commands;
+
+pub use commands::AppState;
+
+use fieldlog_store::Store;
+use std::path::PathBuf;
+use tauri::{Builder, Runtime};
+
+/// Registers state and commands on a builder (the real runtime, or the mock one in tests).
+pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::profile,
+            commands::open_faults,
+        ])
+}
+
+/// The profile database: `FIELDLOG_DB` when set (tests, several profiles), else the default file.
+pub fn db_path() -> Option<PathBuf> {
+    std::env::var_os("FIELDLOG_DB")
+        .map(PathBuf::from)
+        .or_else(|| fieldlog_store::default_db_path("default"))
+}
+
+pub fn run() {
+    let store = db_path()
+        .ok_or_else(|| {
+            "找不到数据目录，请设置 FIELDLOG_DB (no data directory; set FIELDLOG_DB)".to_owned()
+        })
+        .and_then(|path| Store::open(path).map_err(|e| e.to_string()));
+    let store = match store {
+        Ok(store) => store,
+        Err(message) => {
+            eprintln!("Fieldlog 无法启动 (cannot start): {message}");
+            std::process::exit(1);
+        }
+    };
+    with_commands(tauri::Builder::default(), AppState::new(store))
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("Fieldlog 窗口无法启动 (the window could not start)");
+}

@@ -1,0 +1,3 @@
+fn main() {
+    fieldlog_app::run()
+}
