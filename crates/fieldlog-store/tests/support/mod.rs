@@ -33,7 +33,9 @@ pub fn fixture() -> Fixture {
     let mut store = Store::open(dir.path().join("profile.sqlite")).unwrap();
     let now = now();
     let start = now - TimeDelta::days(1);
-    let me = store.init_profile("测试技服甲", Some("T-001"), start).unwrap();
+    let me = store
+        .init_profile("测试技服甲", Some("T-001"), start)
+        .unwrap();
     let preset = Preset::CountyPoliceVillageQuery;
     let contract = store
         .add_contract(
@@ -58,7 +60,12 @@ pub fn fixture() -> Fixture {
         })
         .unwrap();
     let device = store
-        .add_device(NewDevice { site_id: site.id, kind: DeviceKind::Camera, model: "测试摄像机".into(), serial: Some("SN-T1".into()) })
+        .add_device(NewDevice {
+            site_id: site.id,
+            kind: DeviceKind::Camera,
+            model: "测试摄像机".into(),
+            serial: Some("SN-T1".into()),
+        })
         .unwrap();
     let part = store
         .add_part(NewPart {
@@ -85,7 +92,16 @@ pub fn fixture() -> Fixture {
             start,
         )
         .unwrap();
-    Fixture { dir, store, now, me, contract, site, device, part }
+    Fixture {
+        dir,
+        store,
+        now,
+        me,
+        contract,
+        site,
+        device,
+        part,
+    }
 }
 
 impl Fixture {
@@ -99,7 +115,12 @@ impl Fixture {
             unresolved_reason: None,
             work_done: "更换备件，恢复正常".into(),
             parts: (parts > 0)
-                .then(|| NewPartLine { part_id: self.part.id, quantity: parts, old_serial: Some("OLD-1".into()), new_serial: Some("NEW-1".into()) })
+                .then(|| NewPartLine {
+                    part_id: self.part.id,
+                    quantity: parts,
+                    old_serial: Some("OLD-1".into()),
+                    new_serial: Some("NEW-1".into()),
+                })
                 .into_iter()
                 .collect(),
         }

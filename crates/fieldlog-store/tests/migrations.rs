@@ -1,0 +1,154 @@
+//! Migrations: an old schema plus every upgrade equals a fresh schema, with data written at each
+//! old version surviving the upgrade; the schema is pinned by a reviewed snapshot.
+//!
+//! Data-driven: every prefix of `MIGRATIONS` is an "old version", so a new migration file is
+//! covered by adding one row of old-version data to `DATA_AT_VERSION`.
+
+use fieldlog_store::migrations::{
+    self, MIGRATIONS, data_dump, latest_version, migrate_to, schema_dump,
+};
+use fieldlog_store::{Store, StoreError};
+use rusqlite::Connection;
+
+/// Rows a database at version N could hold, written with that version's own columns.
+const DATA_AT_VERSION: &[(i64, &str)] = &[
+    (
+        1,
+        "INSERT INTO technicians VALUES ('t1', '旧版技服', NULL, '2025-01-01 00:00:00+00:00');
+         INSERT INTO contracts VALUES ('c1', 'old', '旧合同', '旧采购人', '2025-01-01', '2026-12-31', 10, 50, 1);
+         INSERT INTO sla_policies VALUES ('c1', 1, '{}', '2025-01-01 00:00:00+00:00');
+         INSERT INTO sites VALUES ('s1', 'c1', 'OLD-1', '旧点位', 'camera_pole', '旧地址', NULL, NULL);
+         INSERT INTO faults VALUES ('f1', 'c1', 's1', NULL, 'B', '2025-02-01 01:00:00+00:00', 'phone', '旧故障', '旧经理', 1, '2025-02-01 01:00:00+00:00');
+         INSERT INTO arrivals VALUES ('a1', 't1', 's1', 'f1', '2025-02-01 02:00:00+00:00', NULL, NULL, NULL, 1, '2025-02-01 02:00:00+00:00');",
+    ),
+    (
+        2,
+        "INSERT INTO daily_reports VALUES ('r1', 't1', 'c1', '2025-02-01', 'draft', NULL, NULL, '2025-02-01 10:00:00+00:00', NULL);
+         INSERT INTO report_entries VALUES ('e1', 'r1', 1, 's1', NULL, 'f1', '旧原因', 1, NULL, '旧处理');",
+    ),
+    (
+        3,
+        "INSERT INTO spare_parts VALUES ('p1', 'c1', 'OLD-P', '旧备件', 'part', NULL);
+         INSERT INTO stock_movements VALUES ('m1', 'p1', 'received', 3, '2025-02-01 00:00:00+00:00', NULL, NULL, NULL, NULL, NULL, NULL, '2025-02-01 00:00:00+00:00');",
+    ),
+];
+
+fn fresh_schema() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("fresh.sqlite")).unwrap();
+    schema_dump(store.connection()).unwrap()
+}
+
+fn checks_ok(conn: &Connection) {
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let fk_violations: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(fk_violations, 0);
+}
+
+#[test]
+fn every_old_version_upgrades_to_the_fresh_schema_keeping_its_data() {
+    let fresh = fresh_schema();
+    assert_eq!(
+        DATA_AT_VERSION.len(),
+        MIGRATIONS.len(),
+        "add old-version data for the new migration"
+    );
+    for old in 0..=latest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        let data_before = {
+            let mut conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "foreign_keys", true).unwrap();
+            migrate_to(&mut conn, old).unwrap();
+            assert_eq!(migrations::current_version(&conn).unwrap(), old);
+            for (_, sql) in DATA_AT_VERSION.iter().filter(|(v, _)| *v <= old) {
+                conn.execute_batch(sql).unwrap();
+            }
+            data_dump(&conn).unwrap()
+        };
+        let store = Store::open(&path).unwrap();
+        let conn = store.connection();
+        assert_eq!(
+            schema_dump(conn).unwrap(),
+            fresh,
+            "upgrading from version {old}"
+        );
+        checks_ok(conn);
+        // Everything the old version held is still there, row for row.
+        let data_after = data_dump(conn).unwrap();
+        for line in data_before
+            .lines()
+            .filter(|l| !l.starts_with("==") && !l.contains("schema_migrations"))
+        {
+            assert!(
+                data_after.contains(line),
+                "row lost upgrading from {old}: {line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn each_migration_is_recorded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    drop(Store::open(&path).unwrap());
+    // Opening again applies nothing twice.
+    let store = Store::open(&path).unwrap();
+    let versions: Vec<i64> = store
+        .connection()
+        .prepare("SELECT version FROM schema_migrations ORDER BY version")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        versions,
+        MIGRATIONS.iter().map(|m| m.version).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_build_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    drop(Store::open(&path).unwrap());
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (99, 'future')",
+            [],
+        )
+        .unwrap();
+    }
+    match Store::open(&path) {
+        Err(StoreError::SchemaTooNew { found: 99, .. }) => {}
+        Err(other) => panic!("expected SchemaTooNew, got {other}"),
+        Ok(_) => panic!("a newer schema must be refused"),
+    }
+}
+
+/// The schema as reviewed. A change to a migration shows up here as a diff; regenerate with
+/// `UPDATE_SNAPSHOTS=1 cargo test -p fieldlog-store --test migrations` and review it.
+#[test]
+fn schema_matches_the_reviewed_snapshot() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/schema.txt");
+    let fresh = fresh_schema();
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let reviewed =
+        std::fs::read_to_string(&path).expect("snapshot missing: run with UPDATE_SNAPSHOTS=1");
+    assert_eq!(
+        fresh, reviewed,
+        "schema changed: review and regenerate the snapshot"
+    );
+}
