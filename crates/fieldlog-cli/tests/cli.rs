@@ -1,0 +1,355 @@
+//! The `fieldlog` binary, run as a user or a script would, against a real database file.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Db {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn db() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("profile.sqlite");
+    Db { _dir: dir, path }
+}
+
+fn fieldlog(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fieldlog"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("FIELDLOG_DB")
+        .output()
+        .unwrap()
+}
+
+/// Runs a command that must succeed and returns its stdout.
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = fieldlog(db, args);
+    assert!(
+        out.status.success(),
+        "fieldlog {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(db, &all)).unwrap()
+}
+
+/// Runs a command that must fail; returns stderr.
+fn fails(db: &Path, args: &[&str]) -> String {
+    let out = fieldlog(db, args);
+    assert!(
+        !out.status.success(),
+        "fieldlog {args:?} should have failed"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "a failed command prints nothing on stdout"
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn dump(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    fieldlog_store::migrations::data_dump(&conn).unwrap()
+}
+
+#[test]
+fn demo_then_report_list_as_json_and_demo_twice_changes_nothing() {
+    let db = db();
+    let first = json(&db.path, &["demo"]);
+    assert_eq!(first["created"], true);
+    let reports = json(&db.path, &["report", "list"]);
+    let reports = reports.as_array().unwrap();
+    assert!(
+        reports.len() >= 20,
+        "a month of reports, got {}",
+        reports.len()
+    );
+    for r in reports {
+        assert!(
+            r["id"].is_string() && r["work_date"].is_string() && r["technician_name"].is_string()
+        );
+        assert!(["draft", "signed"].contains(&r["status"].as_str().unwrap()));
+    }
+    assert!(reports.iter().any(|r| r["status"] == "signed"));
+    assert!(
+        reports.iter().any(|r| !r["amends"].is_null()),
+        "the demo holds an amendment"
+    );
+
+    let before = dump(&db.path);
+    let second = json(&db.path, &["demo"]);
+    assert_eq!(second["created"], false);
+    assert_eq!(second["reports"], first["reports"]);
+    assert_eq!(dump(&db.path), before, "running demo twice changes nothing");
+}
+
+#[test]
+fn a_technician_day_from_fault_to_signed_report() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let sites = json(
+        &db.path,
+        &["site", "list", "--contract", "county-police-village-query"],
+    );
+    let site = sites[5]["code"].as_str().unwrap().to_owned();
+
+    let fault = json(
+        &db.path,
+        &[
+            "fault",
+            "new",
+            "--site",
+            &site,
+            "--level",
+            "A",
+            "--description",
+            "整村画面中断",
+            "--first-receiver",
+            "客户经理甲",
+        ],
+    );
+    let fault_id = fault["fault"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(fault["row"]["status"], "reported");
+    let short = &fault_id[fault_id.len() - 8..];
+    let listed = json(&db.path, &["fault", "list"]);
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == fault_id.as_str())
+    );
+
+    let arrival = json(
+        &db.path,
+        &[
+            "arrive",
+            "--fault",
+            short,
+            "--lat",
+            "27.45",
+            "--lon",
+            "117.35",
+            "--accuracy",
+            "12",
+        ],
+    );
+    assert_eq!(arrival["fault_id"], fault_id.as_str());
+    let shown = json(&db.path, &["fault", "show", short]);
+    assert_eq!(shown["row"]["status"], "on_site");
+
+    let balance_before = part_balance(&db.path, "BJ-PWR-12V");
+    // The demo already opened today's report for this contract.
+    let reports = json(
+        &db.path,
+        &[
+            "report",
+            "list",
+            "--contract",
+            "county-police-village-query",
+        ],
+    );
+    let today = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "draft" && r["technician_name"] == "林晓东")
+        .unwrap();
+    let report_id = today["id"].as_str().unwrap().to_owned();
+    let doc = json(
+        &db.path,
+        &[
+            "report",
+            "add-entry",
+            &report_id,
+            "--site",
+            &site,
+            "--fault",
+            short,
+            "--cause",
+            "电源适配器烧毁",
+            "--work",
+            "更换电源适配器，画面恢复",
+            "--part",
+            "BJ-PWR-12V:1:OLD-9:NEW-9",
+        ],
+    );
+    assert_eq!(doc["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["entries"][0]["parts"][0]["old_serial"], "OLD-9");
+    assert_eq!(part_balance(&db.path, "BJ-PWR-12V"), balance_before - 1);
+    json(
+        &db.path,
+        &[
+            "report",
+            "add-entry",
+            &report_id,
+            "--site",
+            &site,
+            "--cause",
+            "市电停电",
+            "--work",
+            "已报供电所",
+            "--unresolved",
+            "power",
+        ],
+    );
+
+    let png = db.path.with_file_name("signature.png");
+    let strokes = fieldlog_store::signature_image::scribble(3, 1);
+    std::fs::write(
+        &png,
+        fieldlog_store::signature_image::render_strokes_png(&strokes, 400, 150),
+    )
+    .unwrap();
+    let signed = json(
+        &db.path,
+        &[
+            "report",
+            "sign",
+            &report_id,
+            "--image",
+            png.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(signed["report"]["status"], "signed");
+    assert_eq!(signed["content_intact"], true);
+    assert_eq!(signed["signatures"][0]["signer_name"], "林晓东");
+
+    // Signed: every path that would change it is refused, and nothing changes.
+    let before = dump(&db.path);
+    let refused = fails(
+        &db.path,
+        &[
+            "report",
+            "add-entry",
+            &report_id,
+            "--site",
+            &site,
+            "--cause",
+            "补记",
+            "--work",
+            "补记",
+        ],
+    );
+    assert!(
+        refused.contains("已签字") && refused.contains("amendment"),
+        "{refused}"
+    );
+    let twice = fails(
+        &db.path,
+        &[
+            "--json",
+            "report",
+            "sign",
+            &report_id,
+            "--image",
+            png.to_str().unwrap(),
+        ],
+    );
+    let body: Value = serde_json::from_str(&twice).unwrap();
+    assert_eq!(body["error"]["code"], "signed_immutable");
+    assert_eq!(dump(&db.path), before);
+
+    let amendment = json(
+        &db.path,
+        &["report", "amend", &report_id, "--reason", "补记旧件序列号"],
+    );
+    assert_eq!(amendment["report"]["amends"], report_id.as_str());
+    assert_eq!(amendment["report"]["status"], "draft");
+    assert_eq!(
+        json(&db.path, &["report", "show", &report_id])["content_intact"],
+        true
+    );
+}
+
+fn part_balance(db: &Path, code: &str) -> i64 {
+    let stock = json(db, &["parts", "balance"]);
+    stock
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["parts"].as_array().unwrap())
+        .find(|p| p["code"] == code)
+        .unwrap()["balance"]
+        .as_i64()
+        .unwrap()
+}
+
+#[test]
+fn parts_receive_use_and_refuse_more_than_in_stock() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let start = part_balance(&db.path, "BJ-WPC");
+    json(
+        &db.path,
+        &[
+            "parts", "receive", "BJ-WPC", "--qty", "10", "--note", "补货",
+        ],
+    );
+    let used = json(&db.path, &["parts", "use", "BJ-WPC", "--qty", "3"]);
+    assert_eq!(used["balance"], start + 7);
+    let before = dump(&db.path);
+    let err = fails(&db.path, &["parts", "use", "BJ-WPC", "--qty", "100000"]);
+    assert!(err.contains("库存不足"), "{err}");
+    assert_eq!(dump(&db.path), before);
+}
+
+#[test]
+fn errors_are_one_clear_sentence_and_a_nonzero_exit() {
+    let db = db();
+    ok(&db.path, &["init", "--name", "测试技服乙"]);
+    // Re-running init keeps the profile.
+    let again = json(&db.path, &["init", "--name", "别的名字"]);
+    assert_eq!(again["technician"]["name"], "测试技服乙");
+
+    let cases: &[(&[&str], &str)] = &[
+        (&["fault", "show", "deadbeef"], "找不到故障"),
+        (
+            &["arrive", "--site", "NO-SUCH-SITE", "--confirm-site"],
+            "找不到点位",
+        ),
+        (
+            &["report", "new", "--contract", "no-such-contract"],
+            "找不到合同",
+        ),
+        (&["parts", "use", "NOPE", "--qty", "1"], "找不到备件"),
+    ];
+    for (args, expected) in cases {
+        let err = fails(&db.path, args);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
+    }
+    // A bad value never reaches the store: clap names the accepted ones.
+    let bad_level = fails(
+        &db.path,
+        &[
+            "fault",
+            "new",
+            "--site",
+            "X",
+            "--level",
+            "D",
+            "--description",
+            "x",
+            "--first-receiver",
+            "y",
+        ],
+    );
+    assert!(bad_level.contains("A、B、C"), "{bad_level}");
+}
+
+#[test]
+fn commands_that_need_a_profile_say_how_to_make_one() {
+    let db = db();
+    let err = fails(&db.path, &["report", "new", "--contract", "x"]);
+    assert!(err.contains("fieldlog init --name"), "{err}");
+}
