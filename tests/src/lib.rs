@@ -1,6 +1,8 @@
 //! Support for Fieldlog's system tests: tests that span processes (crash safety now; the real app
 //! under WebDriver with the desktop-app issue).
 
+pub mod webdriver;
+
 use chrono::{NaiveDate, TimeDelta, Utc};
 use fieldlog_domain::contract::SpareFloor;
 use fieldlog_domain::site::{DeviceKind, SiteKind};

@@ -1,1 +1,400 @@
-fn main() {}
+//! `cargo xtask`: the two commands of the README, and the set-up they share.
+//!
+//! - `cargo xtask run`: installs what the app needs, builds it, seeds demo data into the default
+//!   profile on first run, and starts the desktop app.
+//! - `cargo xtask test`: installs what the tests need, then runs every check CI runs: rustfmt,
+//!   clippy with `-D warnings`, every test, and the end-to-end tests of the real app under Xvfb.
+//! - `cargo xtask setup [run|test]`: only the installs.
+//!
+//! Installs are idempotent (a present package is not touched) and say clearly what failed. No
+//! dependencies: this must build in seconds on a fresh machine.
+
+use std::env;
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+/// Debian packages the desktop app needs to build and run (Tauri 2 on WebKitGTK 4.1), and a CJK
+/// font so Chinese shows as text, not boxes.
+const APT_RUN: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    "libssl-dev",
+    "libxdo-dev",
+    "fonts-noto-cjk",
+];
+
+/// What the tests add: a virtual display, a session bus, WebKit's WebDriver, and sqlite3 for
+/// looking at a test database by hand.
+const APT_TEST: &[&str] = &["xvfb", "xauth", "dbus-x11", "webkit2gtk-driver", "sqlite3"];
+
+/// tauri-driver from crates.io, pinned so CI installs what was tested.
+const TAURI_DRIVER_VERSION: &str = "2.1.0";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run_app(),
+        Some("test") => test_all(),
+        Some("setup") => match args.get(1).map(String::as_str) {
+            Some("run") => setup(Purpose::Run),
+            None | Some("test") => setup(Purpose::Test),
+            Some(other) => Err(format!("unknown setup target '{other}' (run or test)")),
+        },
+        _ => Err("usage: cargo xtask run | test | setup [run|test]".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: 失败 FAILED: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+fn step(title: &str) {
+    println!("\n== {title}");
+}
+
+/// Runs a command in the workspace root, inheriting output; fails with the command line.
+fn run(program: &str, args: &[&str]) -> Result {
+    run_with(Command::new(program).args(args))
+}
+
+fn run_with(command: &mut Command) -> Result {
+    let line = format!("{command:?}");
+    let status = command
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("cannot start {line}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{line} exited with {status}"))
+    }
+}
+
+fn cargo() -> String {
+    env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Purpose {
+    Run,
+    Test,
+}
+
+fn setup(purpose: Purpose) -> Result {
+    step("Checking system packages (apt)");
+    let mut wanted: Vec<&str> = APT_RUN.to_vec();
+    if purpose == Purpose::Test {
+        wanted.extend_from_slice(APT_TEST);
+    }
+    install_apt(&wanted)?;
+    if purpose == Purpose::Test {
+        step("Checking tauri-driver");
+        install_tauri_driver()?;
+    }
+    Ok(())
+}
+
+fn is_installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("install ok installed"))
+}
+
+fn install_apt(wanted: &[&str]) -> Result {
+    if Command::new("dpkg-query")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return Err(format!(
+            "this is not a Debian/Ubuntu system (no dpkg). Install by hand: {}",
+            wanted.join(" ")
+        ));
+    }
+    let missing: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|p| !is_installed(p))
+        .collect();
+    if missing.is_empty() {
+        println!("all {} packages present", wanted.len());
+        return Ok(());
+    }
+    println!("installing: {}", missing.join(" "));
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    let sudo: &[&str] = if is_root {
+        &[]
+    } else if Command::new("sudo")
+        .arg("-n")
+        .arg("true")
+        .status()
+        .is_ok_and(|s| s.success())
+        || Command::new("sudo").arg("--version").output().is_ok()
+    {
+        &["sudo"]
+    } else {
+        return Err(format!(
+            "not root and no sudo: ask an administrator to run\n  apt-get install -y {}",
+            missing.join(" ")
+        ));
+    };
+    // A private archive cache: another apt run cleaning the shared cache at the same time makes
+    // downloads vanish mid-install (seen on these machines).
+    let cache = workspace_root().join("target/apt-cache");
+    std::fs::create_dir_all(cache.join("partial"))
+        .map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
+    let cache_opt = format!("Dir::Cache::Archives={}", cache.display());
+    let apt = |args: &[&str]| -> Result {
+        let (program, rest) = match sudo {
+            [] => ("apt-get", args.to_vec()),
+            [s] => (*s, [&["apt-get"], args].concat()),
+            _ => unreachable!(),
+        };
+        run_with(
+            Command::new(program)
+                .args(rest)
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )
+    };
+    let mut last_error = String::new();
+    for attempt in 1..=3 {
+        let update = apt(&["-o", &cache_opt, "update", "-qq"]);
+        let mut install = vec![
+            "-o",
+            cache_opt.as_str(),
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+        ];
+        install.extend_from_slice(&missing);
+        match update.and_then(|()| apt(&install)) {
+            Ok(()) => break,
+            Err(e) => {
+                last_error = e;
+                eprintln!("apt attempt {attempt} failed: {last_error}; retrying");
+                std::thread::sleep(Duration::from_secs(5 * attempt));
+            }
+        }
+    }
+    let still_missing: Vec<&str> = missing
+        .iter()
+        .copied()
+        .filter(|p| !is_installed(p))
+        .collect();
+    if !still_missing.is_empty() {
+        return Err(format!(
+            "apt could not install {} ({last_error}). Check the network and run:\n  apt-get install -y {}",
+            still_missing.join(" "),
+            still_missing.join(" ")
+        ));
+    }
+    Ok(())
+}
+
+fn tauri_driver_path() -> PathBuf {
+    let home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    home.join("bin/tauri-driver")
+}
+
+fn install_tauri_driver() -> Result {
+    let path = tauri_driver_path();
+    let installed = Command::new(&path).arg("--help").output().is_ok();
+    if installed {
+        println!("tauri-driver present: {}", path.display());
+        return Ok(());
+    }
+    println!("installing tauri-driver {TAURI_DRIVER_VERSION} (about a minute)");
+    run(
+        &cargo(),
+        &[
+            "install",
+            "tauri-driver",
+            "--locked",
+            "--version",
+            TAURI_DRIVER_VERSION,
+        ],
+    )
+    .map_err(|e| format!("{e}\n  tauri-driver is needed for the end-to-end tests"))
+}
+
+/// Totals of `test result:` lines, so CI and people see one closing line for the whole run.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+impl Tally {
+    /// Runs `cargo test ...`, echoing its output and adding up its results. With `own_group`, the
+    /// command runs in a new process group that is killed whole when it ends.
+    fn cargo_test(&mut self, command: &mut Command, own_group: bool) -> Result {
+        if own_group {
+            command.process_group(0);
+        }
+        let line = format!("{command:?}");
+        let mut child = command
+            .current_dir(workspace_root())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {line}: {e}"))?;
+        let stdout = child.stdout.take().expect("piped");
+        for text in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            println!("{text}");
+            if let Some(rest) = text.strip_prefix("test result: ") {
+                let count = |word: &str| -> u64 {
+                    rest.split(';')
+                        .find_map(|part| part.trim().strip_suffix(word).map(str::trim))
+                        .and_then(|n| n.rsplit(' ').next())
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(0)
+                };
+                self.passed += count("passed");
+                self.failed += count("failed");
+                self.ignored += count("ignored");
+            }
+        }
+        let status = child.wait().map_err(|e| e.to_string());
+        if own_group {
+            // The group's id is its first process's pid. WebKit, the drivers, Xvfb and the session
+            // bus outlive their parents; this ends them all, and nothing outside the group.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
+        }
+        let status = status?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("{line} exited with {status}"))
+        }
+    }
+}
+
+fn test_all() -> Result {
+    let started = Instant::now();
+    setup(Purpose::Test)?;
+    let cargo = cargo();
+
+    step("rustfmt");
+    run(&cargo, &["fmt", "--all", "--", "--check"])
+        .map_err(|e| format!("{e}: run `cargo fmt --all`"))?;
+
+    step("clippy (-D warnings)");
+    run(
+        &cargo,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+
+    let mut tally = Tally::default();
+    step("tests");
+    tally.cargo_test(Command::new(&cargo).args(["test", "--workspace"]), false)?;
+
+    step("end-to-end: the real app under Xvfb + tauri-driver");
+    run(&cargo, &["build", "-p", "fieldlog-app"])?;
+    let e2e = e2e_tests(&cargo, &mut tally);
+
+    println!(
+        "\nxtask: every check ran in {:.0} s ({} ignored outside the end-to-end run)",
+        started.elapsed().as_secs_f64(),
+        tally.ignored
+    );
+    // One plain closing line for the whole run.
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    e2e
+}
+
+/// Runs the `#[ignore]`d end-to-end tests inside a private session bus and X display, in a process
+/// group of their own that is killed afterwards: WebKit and the drivers leave daemons behind.
+fn e2e_tests(cargo: &str, tally: &mut Tally) -> Result {
+    let mut command = Command::new("dbus-run-session");
+    command
+        .args([
+            "--",
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1280x800x24",
+            cargo,
+            "test",
+            "-p",
+            "fieldlog-system-tests",
+        ])
+        .args(["--test", "e2e_app", "--", "--ignored", "--test-threads=1"])
+        .env("TAURI_DRIVER", tauri_driver_path());
+    tally.cargo_test(&mut command, true)
+}
+
+fn run_app() -> Result {
+    setup(Purpose::Run)?;
+    let cargo = cargo();
+    step("Building the CLI and the desktop app");
+    run(
+        &cargo,
+        &["build", "-p", "fieldlog-cli", "-p", "fieldlog-app"],
+    )?;
+    let root = workspace_root();
+    let bin = root.join("target/debug");
+    // The CLI resolves the profile path exactly as the app does (FIELDLOG_DB, else the platform
+    // data directory), so ask it rather than guess.
+    let out = Command::new(bin.join("fieldlog"))
+        .arg("where")
+        .output()
+        .map_err(|e| format!("cannot run the fieldlog CLI: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+    }
+    let db = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    if !db.exists() {
+        step(&format!("First run: demo data into {}", db.display()));
+        let db_arg = db.to_string_lossy().into_owned();
+        run(
+            bin.join("fieldlog").to_str().unwrap_or("fieldlog"),
+            &["--db", &db_arg, "demo"],
+        )?;
+    }
+    if env::var_os("DISPLAY").is_none() && env::var_os("WAYLAND_DISPLAY").is_none() {
+        return Err(
+            "no display (DISPLAY is not set): run this on a desktop, or under `xvfb-run -a`".into(),
+        );
+    }
+    step(&format!("Starting Fieldlog on {}", db.display()));
+    run_with(Command::new(bin.join("fieldlog-app")).env("FIELDLOG_DB", &db))
+}

@@ -50,6 +50,8 @@ pub enum Command {
     },
     /// 写入演示数据（可重复运行）(seed demo data; running it again changes nothing)
     Demo,
+    /// 显示数据库文件位置 (print the database file this command would use)
+    Where,
     /// 列出合同 (list contracts)
     Contract,
     /// 点位 (sites)

@@ -23,6 +23,10 @@ fn main() -> ExitCode {
     let out = Output { json: cli.json };
     let result = (|| -> Result<(), CliError> {
         let db = cli.db_path()?;
+        if matches!(cli.command, Command::Where) {
+            println!("{}", db.display());
+            return Ok(());
+        }
         let mut store = Store::open(&db)?;
         run(&mut store, cli.command, &out, Utc::now())
     })();
@@ -97,6 +101,7 @@ fn run(
             };
             out.init(store.path(), &technician);
         }
+        Command::Where => unreachable!("answered before the store is opened"),
         Command::Demo => {
             let summary = store.seed_demo(now)?;
             out.demo(&summary);

@@ -362,13 +362,13 @@ fn egov_area(conn: &Connection, at: DateTime<Utc>) -> Result<Area> {
         }
         sites.push((site, devices));
     }
-    for n in 1..=4 {
+    for (n, department) in DEPARTMENTS.iter().enumerate().skip(1).take(4) {
         let site = catalog::add_site(
             conn,
             NewSite {
                 contract_id: contract.id,
                 code: format!("ZW-GX{n:02}"),
-                name: format!("政务外网光缆第{n}段（数据中心—{}）", DEPARTMENTS[n]),
+                name: format!("政务外网光缆第{n}段（数据中心—{department}）"),
                 kind: SiteKind::FibreSegment,
                 address: "江城市政务外网环网".into(),
                 location: None,
@@ -483,7 +483,10 @@ fn new_fault(
         reported_at,
         channel: ReportChannel::Phone,
         description: description.into(),
-        first_receiver: "客户经理 王海燕".into(),
+        // Made-up customer managers; the one who first took the call owns the fault.
+        first_receiver: ["王海燕", "赵立群", "孙雅琴"]
+            [reported_at.timestamp().rem_euclid(3) as usize]
+            .into(),
     }
 }
 
