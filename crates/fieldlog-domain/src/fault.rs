@@ -33,6 +33,47 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// What caused a fault, as far as the contract cares (故障原因认定).
+    pub enum FaultCause {
+        /// Wear, defects, configuration: the ordinary case.
+        Ordinary = "ordinary", "一般原因";
+        /// External force, e.g. a fibre dug up by construction (外力破坏): fibre gets 7 days, the
+        /// other clocks run as usual.
+        ExternalForce = "external_force", "外力破坏";
+        /// Natural disaster (自然灾害).
+        NaturalDisaster = "natural_disaster", "自然灾害";
+        /// Front-end device stolen (前端设备被盗).
+        Stolen = "stolen", "设备被盗";
+        /// Damaged by people (人为破坏).
+        Vandalised = "vandalised", "人为破坏";
+        /// A pole hit by a vehicle (车辆撞击立杆).
+        VehicleHit = "vehicle_hit", "车辆撞杆";
+        /// Lightning, rain, snow (恶劣天气).
+        Weather = "weather", "恶劣天气";
+    }
+}
+
+impl FaultCause {
+    /// Force majeure (不可抗拒因素) per domain.md: stolen, human damage, vehicle hit, bad weather,
+    /// natural disaster. Reported to the client and settled by agreement.
+    pub fn is_force_majeure(self) -> bool {
+        matches!(
+            self,
+            FaultCause::Stolen
+                | FaultCause::Vandalised
+                | FaultCause::VehicleHit
+                | FaultCause::Weather
+                | FaultCause::NaturalDisaster
+        )
+    }
+
+    /// External force or natural disaster: the longer fibre repair limit applies.
+    pub fn is_external(self) -> bool {
+        self != FaultCause::Ordinary && self != FaultCause::Stolen
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fault {
     pub id: FaultId,
@@ -120,6 +161,8 @@ pub enum FaultEventKind {
     },
     /// The customer was told the result (反馈).
     CustomerInformed { how: String },
+    /// What caused it, once known: force majeure and external causes change the clocks.
+    CauseDetermined { cause: FaultCause, note: String },
 }
 
 impl FaultEventKind {
@@ -134,6 +177,7 @@ impl FaultEventKind {
             FaultEventKind::Resolved { .. } => "resolved",
             FaultEventKind::Unresolved { .. } => "unresolved",
             FaultEventKind::CustomerInformed { .. } => "customer_informed",
+            FaultEventKind::CauseDetermined { .. } => "cause_determined",
         }
     }
 }

@@ -11,9 +11,11 @@
 mod code_enum;
 
 pub mod arrival;
+pub mod clocks;
 pub mod contract;
 pub mod fault;
 pub mod ids;
+pub mod lifecycle;
 pub mod report;
 pub mod signature;
 pub mod site;

@@ -1,0 +1,467 @@
+//! SLA clocks (时限) of a fault at an instant, and compliance over a period: pure functions of the
+//! fault, the policy version it was opened under, its events, and the instant asked about.
+//!
+//! The rules, as a person would explain them (all wall clock, 7×24):
+//! - **Response** (响应) runs from the report and stops at the first sign of a response: the
+//!   acknowledgement, a remote attempt, an escalation or an arrival, whichever came first.
+//! - **Arrival** (到场) runs from the report and stops at check-in on site. *Remote first*: when a
+//!   remote attempt was made within the remote window and failed, the limit becomes the window plus
+//!   the on-site limit, if that is later (remote first never shortens a promise). A fault fixed
+//!   remotely needs no arrival: that clock is exempt.
+//! - **Resolution** (修复) runs from arrival (from the report when fixed remotely) and stops at
+//!   "resolved". Fibre lines (光纤线路): 24 h from the report instead, 7 days when the cause was
+//!   external force or natural disaster (that promise, not the force-majeure exemption, applies).
+//! - **Major restoration** (重大故障恢复), for level-B faults under a policy with that promise, beside
+//!   the table's clocks: from the report to "resolved", 7 h when a spare was substituted, 11 h
+//!   (replacement by other equipment) otherwise.
+//! - **Feedback** (反馈) runs from "resolved" and stops when the customer is informed.
+//! - **Force majeure** (不可抗拒因素): arrival and resolution are exempt, unless the policy says force
+//!   majeure counts; the response is still owed.
+//!
+//! A clock is judged only on the events that had happened by the instant asked about, and a stopped
+//! clock on what was known when it stopped; so a clock stopped within its limit reads "met" for
+//! ever after (a later force-majeure finding can only make it exempt). Exactly at the limit is met; one second
+//! over is breached.
+
+use crate::fault::{Fault, FaultEvent, FaultEventKind, UnresolvedReason};
+use crate::ids::FaultId;
+use crate::site::DeviceKind;
+use crate::sla::{FaultLevel, SlaPolicy};
+use crate::time::local_date;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+code_enum! {
+    pub enum ClockKind {
+        Response = "response", "响应";
+        Arrival = "arrival", "到场";
+        Resolution = "resolution", "修复";
+        Feedback = "feedback", "反馈";
+        /// Major faults only, where the contract promises it: service restored within 7 h with
+        /// spares, 11 h by other equipment without.
+        MajorRestoration = "major_restoration", "重大故障恢复";
+    }
+}
+
+code_enum! {
+    pub enum ClockState {
+        /// Its start has not happened yet (resolution before arrival, feedback before resolution).
+        NotStarted = "not_started", "未开始";
+        Running = "running", "计时中";
+        Met = "met", "达标";
+        Breached = "breached", "超时";
+        /// Does not count: force majeure, or not needed (fixed remotely).
+        Exempt = "exempt", "不计时";
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    pub kind: ClockKind,
+    pub state: ClockState,
+    pub started_at: Option<DateTime<Utc>>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    /// Seconds left until the deadline while running; negative once overdue and still open.
+    pub remaining_seconds: Option<i64>,
+    /// Which promise this clock measures, in words (e.g. "B级 到场 2 小时").
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultClocks {
+    pub fault_id: FaultId,
+    pub at: DateTime<Utc>,
+    pub force_majeure: bool,
+    pub clocks: Vec<Clock>,
+}
+
+impl FaultClocks {
+    pub fn get(&self, kind: ClockKind) -> Option<&Clock> {
+        self.clocks.iter().find(|c| c.kind == kind)
+    }
+}
+
+/// Everything the clocks of one fault depend on.
+#[derive(Debug, Clone, Copy)]
+pub struct FaultFacts<'a> {
+    pub fault: &'a Fault,
+    /// The policy version the fault was opened under.
+    pub policy: &'a SlaPolicy,
+    pub device_kind: Option<DeviceKind>,
+    /// The fault's events, in any order.
+    pub events: &'a [FaultEvent],
+}
+
+fn hours(minutes: u32) -> String {
+    if minutes % 1440 == 0 && minutes >= 1440 {
+        format!("{} 天", minutes / 1440)
+    } else if minutes % 60 == 0 {
+        format!("{} 小时", minutes / 60)
+    } else {
+        format!("{minutes} 分钟")
+    }
+}
+
+fn minutes(m: u32) -> TimeDelta {
+    TimeDelta::minutes(i64::from(m))
+}
+
+fn judge(
+    kind: ClockKind,
+    rule: String,
+    start: Option<DateTime<Utc>>,
+    limit: u32,
+    stop: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> Clock {
+    let Some(start) = start else {
+        return Clock {
+            kind,
+            state: ClockState::NotStarted,
+            started_at: None,
+            deadline: None,
+            stopped_at: None,
+            remaining_seconds: None,
+            rule,
+        };
+    };
+    let deadline = start + minutes(limit);
+    let (state, remaining_seconds) = match stop {
+        Some(stop) if stop <= deadline => (ClockState::Met, None),
+        Some(_) => (ClockState::Breached, None),
+        None if at <= deadline => (ClockState::Running, Some((deadline - at).num_seconds())),
+        None => (ClockState::Breached, Some((deadline - at).num_seconds())),
+    };
+    Clock {
+        kind,
+        state,
+        started_at: Some(start),
+        deadline: Some(deadline),
+        stopped_at: stop,
+        remaining_seconds,
+        rule,
+    }
+}
+
+fn exempt(mut clock: Clock, why: &str) -> Clock {
+    clock.state = ClockState::Exempt;
+    clock.remaining_seconds = None;
+    clock.rule = format!("{}（{why}）", clock.rule);
+    clock
+}
+
+/// The clocks of one fault as of `at`.
+pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
+    let FaultFacts {
+        fault,
+        policy,
+        device_kind,
+        events,
+    } = facts;
+    let mut happened: Vec<&FaultEvent> = events.iter().filter(|e| e.at <= at).collect();
+    happened.sort_by_key(|e| (e.at, e.id));
+    let first = |pred: &dyn Fn(&FaultEventKind) -> bool| {
+        happened.iter().find(|e| pred(&e.kind)).map(|e| e.at)
+    };
+
+    // The first sign of a response, whichever it was: a later explicit acknowledgement cannot
+    // undo a response that already happened.
+    let acknowledged_at = first(&|k| {
+        matches!(
+            k,
+            FaultEventKind::Acknowledged { .. }
+                | FaultEventKind::RemoteAttempt { .. }
+                | FaultEventKind::Escalated { .. }
+                | FaultEventKind::OnSite { .. }
+        )
+    });
+    let on_site_at = first(&|k| matches!(k, FaultEventKind::OnSite { .. }));
+    let remote_fixed_at =
+        first(&|k| matches!(k, FaultEventKind::RemoteAttempt { fixed: true, .. }));
+    let remote_failed_at =
+        first(&|k| matches!(k, FaultEventKind::RemoteAttempt { fixed: false, .. }));
+    let substituted = first(&|k| matches!(k, FaultEventKind::SpareSubstituted { .. })).is_some();
+    let resolved_at = first(&|k| matches!(k, FaultEventKind::Resolved { .. }));
+    let informed_at = first(&|k| matches!(k, FaultEventKind::CustomerInformed { .. }));
+    let cause = happened.iter().rev().find_map(|e| match &e.kind {
+        FaultEventKind::CauseDetermined { cause, .. } => Some(*cause),
+        _ => None,
+    });
+    let force_majeure = cause.is_some_and(|c| c.is_force_majeure())
+        || happened.iter().any(|e| {
+            matches!(
+                e.kind,
+                FaultEventKind::Unresolved {
+                    reason: UnresolvedReason::ForceMajeure,
+                    ..
+                }
+            )
+        });
+    let exempt_force_majeure = force_majeure && !policy.force_majeure_counts_as_breach;
+
+    let level = fault.level;
+    let limits = *policy.levels.get(level);
+    let reported = fault.reported_at;
+    let mut out = Vec::with_capacity(5);
+
+    out.push(judge(
+        ClockKind::Response,
+        format!("{level}级 响应 {}", hours(limits.response_min)),
+        Some(reported),
+        limits.response_min,
+        acknowledged_at,
+        at,
+    ));
+
+    let mut arrival_limit = limits.arrival_min;
+    let mut arrival_rule = format!("{level}级 到场 {}", hours(limits.arrival_min));
+    if let (Some(remote), Some(failed_at)) = (policy.remote_first, remote_failed_at)
+        && failed_at <= reported + minutes(remote.remote_window_min)
+    {
+        let remote_limit = remote.remote_window_min + remote.on_site_within_min;
+        if remote_limit > arrival_limit {
+            arrival_limit = remote_limit;
+            arrival_rule = format!(
+                "远程支持 {} 未解决，其后 {} 内到场",
+                hours(remote.remote_window_min),
+                hours(remote.on_site_within_min)
+            );
+        }
+    }
+    let arrival = judge(
+        ClockKind::Arrival,
+        arrival_rule,
+        Some(reported),
+        arrival_limit,
+        on_site_at,
+        at,
+    );
+    out.push(if exempt_force_majeure {
+        exempt(arrival, "不可抗拒因素")
+    } else if remote_fixed_at.is_some() && on_site_at.is_none() {
+        exempt(arrival, "已远程修复，无需到场")
+    } else {
+        arrival
+    });
+
+    // The fibre promise names its own case for external force and natural disaster (7 days), so
+    // for fibre lines that promise applies instead of the force-majeure exemption.
+    let fibre_rule = matches!(device_kind, Some(DeviceKind::FibreLine)) && policy.fibre.is_some();
+    let resolution = match (device_kind, policy.fibre) {
+        (Some(DeviceKind::FibreLine), Some(fibre)) => {
+            // Judged on what was known when the clock stopped: a later change of the cause does
+            // not rewrite a repair that was already on time.
+            let known_by = resolved_at.unwrap_or(at);
+            let cause_then = happened
+                .iter()
+                .rev()
+                .filter(|e| e.at <= known_by)
+                .find_map(|e| match &e.kind {
+                    FaultEventKind::CauseDetermined { cause, .. } => Some(*cause),
+                    _ => None,
+                });
+            let external = cause_then.is_some_and(|c| c.is_external());
+            let limit = if external {
+                fibre.external_cause_min
+            } else {
+                fibre.repair_min
+            };
+            let why = if external {
+                "光纤线路（外力/自然灾害）"
+            } else {
+                "光纤线路"
+            };
+            judge(
+                ClockKind::Resolution,
+                format!("{why} 自报修 {} 内修复", hours(limit)),
+                Some(reported),
+                limit,
+                resolved_at,
+                at,
+            )
+        }
+        _ => judge(
+            ClockKind::Resolution,
+            format!("{level}级 到场后 {} 内修复", hours(limits.resolution_min)),
+            on_site_at.or(remote_fixed_at.map(|_| reported)),
+            limits.resolution_min,
+            resolved_at,
+            at,
+        ),
+    };
+    out.push(if exempt_force_majeure && !fibre_rule {
+        exempt(resolution, "不可抗拒因素")
+    } else {
+        resolution
+    });
+
+    if let (Some(major), FaultLevel::B) = (policy.major_fault_spares, level) {
+        let (limit, why) = if substituted {
+            (major.with_spares_min, "使用备件")
+        } else {
+            (major.replaced_without_spares_min, "无备件时以其他设备替换")
+        };
+        let restoration = judge(
+            ClockKind::MajorRestoration,
+            format!("重大故障 {why} 自报修 {} 内恢复", hours(limit)),
+            Some(reported),
+            limit,
+            resolved_at,
+            at,
+        );
+        out.push(if exempt_force_majeure {
+            exempt(restoration, "不可抗拒因素")
+        } else {
+            restoration
+        });
+    }
+
+    if let Some(feedback_min) = policy.feedback_min {
+        out.push(judge(
+            ClockKind::Feedback,
+            format!("解决后 {} 内告知用户", hours(feedback_min)),
+            resolved_at,
+            feedback_min,
+            informed_at,
+            at,
+        ));
+    }
+    FaultClocks {
+        fault_id: fault.id,
+        at,
+        force_majeure,
+        clocks: out,
+    }
+}
+
+/// How one clock fared over a set of faults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockTally {
+    pub met: u32,
+    pub breached: u32,
+    pub running: u32,
+    pub not_started: u32,
+    pub exempt: u32,
+}
+
+impl ClockTally {
+    fn add(&mut self, state: ClockState) {
+        match state {
+            ClockState::Met => self.met += 1,
+            ClockState::Breached => self.breached += 1,
+            ClockState::Running => self.running += 1,
+            ClockState::NotStarted => self.not_started += 1,
+            ClockState::Exempt => self.exempt += 1,
+        }
+    }
+
+    /// Share within the limit among the clocks already decided (met or breached); `None` when
+    /// none is decided yet. Running, not-started and exempt clocks are left out.
+    pub fn rate(&self) -> Option<f64> {
+        let decided = self.met + self.breached;
+        (decided > 0).then(|| f64::from(self.met) / f64::from(decided))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelCompliance {
+    pub level: FaultLevel,
+    pub faults: u32,
+    pub response: ClockTally,
+    pub arrival: ClockTally,
+    pub resolution: ClockTally,
+    pub feedback: ClockTally,
+    pub major_restoration: ClockTally,
+    pub response_rate: Option<f64>,
+    pub arrival_rate: Option<f64>,
+    pub resolution_rate: Option<f64>,
+    pub feedback_rate: Option<f64>,
+    pub major_restoration_rate: Option<f64>,
+}
+
+/// SLA compliance per level and clock for the faults reported in [from, to) (local dates).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Compliance {
+    pub from: NaiveDate,
+    /// Exclusive.
+    pub to: NaiveDate,
+    /// The instant the clocks were judged at.
+    pub at: DateTime<Utc>,
+    pub faults: u32,
+    pub force_majeure_faults: u32,
+    pub levels: Vec<LevelCompliance>,
+}
+
+/// A fault belongs to the period in which it was reported (Asia/Shanghai calendar), and its clocks
+/// are judged as of `at`: a clock still running then can still turn met or breached later.
+pub fn compliance(
+    faults: &[FaultFacts<'_>],
+    from: NaiveDate,
+    to: NaiveDate,
+    at: DateTime<Utc>,
+) -> Compliance {
+    let mut levels: Vec<LevelCompliance> = FaultLevel::ALL
+        .iter()
+        .map(|&level| LevelCompliance {
+            level,
+            faults: 0,
+            response: ClockTally::default(),
+            arrival: ClockTally::default(),
+            resolution: ClockTally::default(),
+            feedback: ClockTally::default(),
+            major_restoration: ClockTally::default(),
+            response_rate: None,
+            arrival_rate: None,
+            resolution_rate: None,
+            feedback_rate: None,
+            major_restoration_rate: None,
+        })
+        .collect();
+    let (mut total, mut force_majeure_faults) = (0, 0);
+    for facts in faults {
+        let day = local_date(facts.fault.reported_at);
+        if day < from || day >= to {
+            continue;
+        }
+        total += 1;
+        let judged = clocks(*facts, at);
+        force_majeure_faults += u32::from(judged.force_majeure);
+        let row = levels
+            .iter_mut()
+            .find(|l| l.level == facts.fault.level)
+            .expect("every level has a row");
+        row.faults += 1;
+        for clock in &judged.clocks {
+            match clock.kind {
+                ClockKind::Response => row.response.add(clock.state),
+                ClockKind::Arrival => row.arrival.add(clock.state),
+                ClockKind::Resolution => row.resolution.add(clock.state),
+                ClockKind::Feedback => row.feedback.add(clock.state),
+                ClockKind::MajorRestoration => row.major_restoration.add(clock.state),
+            }
+        }
+    }
+    for row in &mut levels {
+        row.response_rate = row.response.rate();
+        row.arrival_rate = row.arrival.rate();
+        row.resolution_rate = row.resolution.rate();
+        row.feedback_rate = row.feedback.rate();
+        row.major_restoration_rate = row.major_restoration.rate();
+    }
+    Compliance {
+        from,
+        to,
+        at,
+        faults: total,
+        force_majeure_faults,
+        levels,
+    }
+}
+
+/// The first day of `YYYY-MM` and of the month after it.
+pub fn month_bounds(month: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    Some((first, next))
+}
