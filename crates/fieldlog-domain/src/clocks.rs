@@ -94,9 +94,9 @@ pub struct FaultFacts<'a> {
 }
 
 fn hours(minutes: u32) -> String {
-    if minutes % 1440 == 0 && minutes >= 1440 {
+    if minutes.is_multiple_of(1440) && minutes >= 1440 {
         format!("{} 天", minutes / 1440)
-    } else if minutes % 60 == 0 {
+    } else if minutes.is_multiple_of(60) {
         format!("{} 小时", minutes / 60)
     } else {
         format!("{minutes} 分钟")
