@@ -15,7 +15,7 @@ fn first_window_shows_the_open_faults_from_the_store() {
         let mut store = fieldlog_store::Store::open(&db).unwrap();
         store.seed_demo(chrono::Utc::now()).unwrap();
         store
-            .open_fault_rows()
+            .open_fault_rows(chrono::Utc::now())
             .unwrap()
             .iter()
             .map(|f| f.id.to_string())

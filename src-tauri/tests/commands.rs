@@ -48,7 +48,7 @@ fn open_faults_returns_the_stores_open_faults() {
     let mut store = Store::open(dir.path().join("p.sqlite")).unwrap();
     store.seed_demo(chrono::Utc::now()).unwrap();
     let expected: Vec<String> = store
-        .open_fault_rows()
+        .open_fault_rows(chrono::Utc::now())
         .unwrap()
         .iter()
         .map(|f| f.id.to_string())

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand};
-use fieldlog_domain::fault::{ReportChannel, UnresolvedReason};
+use fieldlog_domain::fault::{FaultCause, ReportChannel, UnresolvedReason};
 use fieldlog_domain::sla::FaultLevel;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -68,6 +68,39 @@ pub enum Command {
     /// 备品备件 (spare stock)
     #[command(subcommand)]
     Parts(PartsCommand),
+    /// 服务时限 (SLA policies and compliance)
+    #[command(subcommand)]
+    Sla(SlaCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SlaCommand {
+    /// 时限达标情况（按月）(compliance per level and clock for a month)
+    Compliance {
+        #[arg(long)]
+        contract: String,
+        /// 月份，如 2026-11 (month)
+        #[arg(long)]
+        month: String,
+        /// 评判时刻（默认当前）(judge the clocks as of this time; default now)
+        #[arg(long)]
+        at: Option<LocalTime>,
+    },
+    /// 显示时限规则 (show a contract's SLA policy; the current version unless --version)
+    Policy {
+        #[arg(long)]
+        contract: String,
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// 修改时限规则：新版本，仅对之后的故障生效 (edit the policy: a new version, for new faults)
+    SetPolicy {
+        #[arg(long)]
+        contract: String,
+        /// JSON 文件，格式同 sla policy --json (a JSON file shaped like `sla policy` prints)
+        #[arg(long)]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -89,6 +122,83 @@ pub enum FaultCommand {
     },
     /// 故障详情 (one fault with its events and arrivals)
     Show { fault: String },
+    /// 登记处理事件 (record what happened: ack, remote, escalate, spare, resolve, unresolve, inform, cause)
+    Event(FaultEventArgs),
+    /// 时限状态：响应、到场、修复、反馈 (the fault's SLA clocks)
+    Clocks {
+        fault: String,
+        /// 查看时刻（默认当前）(as of this time; default now)
+        #[arg(long)]
+        at: Option<LocalTime>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct FaultEventArgs {
+    pub fault: String,
+    /// 发生时间（默认当前）(when it happened; default now)
+    #[arg(long, global = true)]
+    pub at: Option<LocalTime>,
+    #[command(subcommand)]
+    pub event: EventCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EventCommand {
+    /// 响应 (acknowledge)
+    Ack {
+        /// 响应人（默认本机技服人员）(who; default the profile's technician)
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 远程支持 (a remote attempt)
+    Remote {
+        /// 远程已修复 (it fixed the fault)
+        #[arg(long)]
+        fixed: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 向上升级 (escalate; the first receiver stays the owner)
+    Escalate {
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 备品替代：从库存取出一台同型号备品 (substitute a spare unit, taken out of stock)
+    Spare {
+        /// 物料编码或 ID (part code or id)
+        #[arg(long)]
+        part: String,
+        #[arg(long)]
+        serial: Option<String>,
+    },
+    /// 已解决 (resolved)
+    Resolve {
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 未解决及原因 (unresolved, with the reason)
+    Unresolve {
+        /// power/transmission/device/force_majeure/other
+        #[arg(long, value_parser = parse_code::<UnresolvedReason>)]
+        reason: UnresolvedReason,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 已告知用户 (customer informed)
+    Inform {
+        #[arg(long, default_value = "电话告知")]
+        how: String,
+    },
+    /// 原因认定 (cause determined: ordinary/external_force/natural_disaster/stolen/vandalised/vehicle_hit/weather)
+    Cause {
+        #[arg(long, value_parser = parse_code::<FaultCause>)]
+        cause: FaultCause,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -5,11 +5,13 @@
 mod args;
 mod render;
 
-use args::{Cli, Command, FaultCommand, PartsCommand, ReportCommand, SiteCommand};
+use args::{
+    Cli, Command, EventCommand, FaultCommand, PartsCommand, ReportCommand, SiteCommand, SlaCommand,
+};
 use chrono::{DateTime, Utc};
 use clap::Parser;
 use fieldlog_domain::arrival::NewArrival;
-use fieldlog_domain::fault::NewFault;
+use fieldlog_domain::fault::{FaultEventKind, NewFault};
 use fieldlog_domain::report::{NewEntry, NewPartLine};
 use fieldlog_domain::signature::{NewSignature, SignerRole};
 use fieldlog_domain::stock::MovementKind;
@@ -138,20 +140,58 @@ fn run(
                 },
                 now,
             )?;
-            out.fault_detail(&store.fault_detail(fault.id)?);
+            out.fault_detail(&store.fault_detail(fault.id, now)?);
         }
         Command::Fault(FaultCommand::List { all }) => {
             let rows = if all {
-                store.fault_rows()?
+                store.fault_rows(now)?
             } else {
-                store.open_fault_rows()?
+                store.open_fault_rows(now)?
             };
             out.fault_rows(&rows);
         }
         Command::Fault(FaultCommand::Show { fault }) => {
             let id = store.resolve_fault(&fault)?;
-            out.fault_detail(&store.fault_detail(id)?);
+            out.fault_detail(&store.fault_detail(id, now)?);
         }
+        Command::Fault(FaultCommand::Event(args)) => {
+            let id = store.resolve_fault(&args.fault)?;
+            let at = args.at.map_or(now, |t| t.0);
+            let kind = match args.event {
+                EventCommand::Ack { by } => FaultEventKind::Acknowledged {
+                    by: match by {
+                        Some(by) => by,
+                        None => profile(store)?.name,
+                    },
+                },
+                EventCommand::Remote { fixed, note } => {
+                    FaultEventKind::RemoteAttempt { fixed, note }
+                }
+                EventCommand::Escalate { to, reason } => FaultEventKind::Escalated { to, reason },
+                EventCommand::Spare { part, serial } => {
+                    let part = store.resolve_part(&part)?;
+                    let technician = store.profile()?.map(|t| t.id);
+                    store.substitute_spare(id, part.id, serial.as_deref(), technician, at, now)?;
+                    out.fault_detail(&store.fault_detail(id, now)?);
+                    return Ok(());
+                }
+                EventCommand::Resolve { note } => FaultEventKind::Resolved { note },
+                EventCommand::Unresolve { reason, note } => {
+                    FaultEventKind::Unresolved { reason, note }
+                }
+                EventCommand::Inform { how } => FaultEventKind::CustomerInformed { how },
+                EventCommand::Cause { cause, note } => {
+                    FaultEventKind::CauseDetermined { cause, note }
+                }
+            };
+            store.record_fault_event(id, at, kind, now)?;
+            out.fault_detail(&store.fault_detail(id, now)?);
+        }
+        Command::Fault(FaultCommand::Clocks { fault, at }) => {
+            let id = store.resolve_fault(&fault)?;
+            out.fault_clocks(&store.fault_clocks(id, at.map_or(now, |t| t.0))?);
+        }
+        Command::Sla(command) => sla(store, command, out, now)?,
         Command::Arrive(args) => {
             let technician = profile(store)?;
             let fault_id = args
@@ -354,5 +394,53 @@ fn parts(
         now,
     )?;
     out.movement(&movement, &part, store.part_balance(part.id)?);
+    Ok(())
+}
+
+fn sla(
+    store: &mut Store,
+    command: SlaCommand,
+    out: &Output,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    match command {
+        SlaCommand::Compliance {
+            contract,
+            month,
+            at,
+        } => {
+            let contract = store.resolve_contract(&contract)?;
+            let (from, to) = fieldlog_domain::clocks::month_bounds(&month).ok_or_else(|| {
+                CliError::usage(
+                    format!("无法识别的月份“{month}”，请写成 2026-11"),
+                    format!("unrecognised month '{month}'; use 2026-11"),
+                )
+            })?;
+            let compliance = store.compliance(contract.id, from, to, at.map_or(now, |t| t.0))?;
+            out.compliance(&contract, &compliance);
+        }
+        SlaCommand::Policy { contract, version } => {
+            let contract = store.resolve_contract(&contract)?;
+            let version = version.unwrap_or(contract.policy_version);
+            out.policy(&contract, version, &store.policy(contract.id, version)?);
+        }
+        SlaCommand::SetPolicy { contract, file } => {
+            let contract = store.resolve_contract(&contract)?;
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                CliError::usage(
+                    format!("无法读取 {}：{e}", file.display()),
+                    format!("cannot read {}: {e}", file.display()),
+                )
+            })?;
+            let policy: fieldlog_domain::sla::SlaPolicy = serde_json::from_str(&text).map_err(|e| {
+                CliError::usage(
+                    format!("时限规则文件格式不对：{e}；请以 fieldlog --json sla policy 的输出为模板"),
+                    format!("the policy file is not valid: {e}; start from `fieldlog --json sla policy`"),
+                )
+            })?;
+            let version = store.set_policy(contract.id, &policy, now)?;
+            out.policy(&contract, version, &store.policy(contract.id, version)?);
+        }
+    }
     Ok(())
 }

@@ -2,8 +2,10 @@
 //! person at a terminal. Times are shown in Asia/Shanghai, 24-hour.
 
 use fieldlog_domain::arrival::Arrival;
+use fieldlog_domain::clocks::{Clock, ClockState, Compliance, FaultClocks};
 use fieldlog_domain::contract::Contract;
 use fieldlog_domain::site::Site;
+use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_domain::stock::{MovementKind, SparePart, StockMovement};
 use fieldlog_domain::technician::Technician;
 use fieldlog_domain::time::format_local;
@@ -145,6 +147,79 @@ impl Output {
         });
     }
 
+    pub fn fault_clocks(&self, clocks: &FaultClocks) {
+        self.json_or(clocks, || {
+            println!(
+                "故障 {} 时限（截至 {}）",
+                short(clocks.fault_id),
+                format_local(clocks.at)
+            );
+            if clocks.force_majeure {
+                println!("  不可抗拒因素 (force majeure)");
+            }
+            for clock in &clocks.clocks {
+                println!("  {}", clock_line(clock));
+            }
+        });
+    }
+
+    pub fn compliance(&self, contract: &Contract, c: &Compliance) {
+        self.json_or(c, || {
+            println!(
+                "{} 时限达标率 {} 至 {}（截至 {}）",
+                contract.name,
+                c.from,
+                c.to.pred_opt().unwrap_or(c.to),
+                format_local(c.at)
+            );
+            println!(
+                "  故障 {} 起，其中不可抗拒因素 {} 起",
+                c.faults, c.force_majeure_faults
+            );
+            let rate =
+                |r: Option<f64>| r.map_or("—".to_owned(), |r| format!("{:.1}%", r * 100.0));
+            for l in &c.levels {
+                println!(
+                    "  {}级 {} 起  响应 {}（{}/{}）  到场 {}（{}/{}）  修复 {}（{}/{}）  反馈 {}",
+                    l.level,
+                    l.faults,
+                    rate(l.response_rate),
+                    l.response.met,
+                    l.response.met + l.response.breached,
+                    rate(l.arrival_rate),
+                    l.arrival.met,
+                    l.arrival.met + l.arrival.breached,
+                    rate(l.resolution_rate),
+                    l.resolution.met,
+                    l.resolution.met + l.resolution.breached,
+                    rate(l.feedback_rate),
+                );
+            }
+        });
+    }
+
+    pub fn policy(&self, contract: &Contract, version: u32, policy: &SlaPolicy) {
+        if self.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(policy).expect("policy serialises")
+            );
+            return;
+        }
+        println!("{} 时限规则 第 {version} 版", contract.name);
+        for level in fieldlog_domain::sla::FaultLevel::ALL {
+            let l = policy.levels.get(*level);
+            println!(
+                "  {}级（{}）响应 {} 分钟  到场 {} 分钟  到场后修复 {} 分钟",
+                level,
+                level.label_zh(),
+                l.response_min,
+                l.arrival_min,
+                l.resolution_min
+            );
+        }
+    }
+
     pub fn arrival(&self, arrival: &Arrival, site: &Site) {
         self.json_or(arrival, || {
             println!(
@@ -280,5 +355,32 @@ impl Output {
                 part.name, sign, movement.quantity
             );
         });
+    }
+}
+
+fn clock_line(clock: &Clock) -> String {
+    let deadline = clock
+        .deadline
+        .map(format_local)
+        .unwrap_or_else(|| "—".into());
+    let remaining = match (clock.state, clock.remaining_seconds) {
+        (ClockState::Running, Some(s)) => format!("  剩余 {}", duration(s)),
+        (ClockState::Breached, Some(s)) => format!("  已超时 {}", duration(-s)),
+        _ => String::new(),
+    };
+    format!(
+        "{}：{}  时限 {deadline}{remaining}  ［{}］",
+        clock.kind.label_zh(),
+        clock.state.label_zh(),
+        clock.rule
+    )
+}
+
+fn duration(seconds: i64) -> String {
+    let minutes = seconds.max(0) / 60;
+    if minutes >= 60 {
+        format!("{} 小时 {} 分", minutes / 60, minutes % 60)
+    } else {
+        format!("{minutes} 分钟")
     }
 }

@@ -353,3 +353,199 @@ fn commands_that_need_a_profile_say_how_to_make_one() {
     let err = fails(&db.path, &["report", "new", "--contract", "x"]);
     assert!(err.contains("fieldlog init --name"), "{err}");
 }
+
+#[test]
+fn fault_events_clocks_and_compliance_from_the_command_line() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let fault = json(
+        &db.path,
+        &[
+            "fault",
+            "new",
+            "--site",
+            "ZW-002",
+            "--level",
+            "C",
+            "--description",
+            "汇聚交换机掉线",
+            "--first-receiver",
+            "客户经理乙",
+            "--reported-at",
+            "2026-11-02 09:00",
+        ],
+    );
+    let id = fault["fault"]["id"].as_str().unwrap().to_owned();
+    // 45 minutes is exactly egov C's response limit.
+    json(
+        &db.path,
+        &["fault", "event", &id, "ack", "--at", "2026-11-02 09:45"],
+    );
+    let refused = fails(
+        &db.path,
+        &["fault", "event", &id, "resolve", "--at", "2026-11-02 10:00"],
+    );
+    assert!(
+        refused.contains("到场"),
+        "resolved before arrival is refused: {refused}"
+    );
+    ok(
+        &db.path,
+        &[
+            "arrive",
+            "--fault",
+            &id,
+            "--at",
+            "2026-11-02 13:00",
+            "--confirm-site",
+        ],
+    );
+    json(
+        &db.path,
+        &[
+            "fault",
+            "event",
+            &id,
+            "resolve",
+            "--at",
+            "2026-11-03 13:00:01",
+            "--note",
+            "更换光模块",
+        ],
+    );
+
+    let clocks = json(
+        &db.path,
+        &["fault", "clocks", &id, "--at", "2026-11-04 09:00"],
+    );
+    let state = |kind: &str| {
+        clocks["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == kind)
+            .unwrap()["state"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(state("response"), "met", "exactly at 45 min");
+    assert_eq!(state("arrival"), "met", "4 h");
+    assert_eq!(
+        state("resolution"),
+        "breached",
+        "24 h after arrival, one second over"
+    );
+    assert_eq!(state("feedback"), "running");
+    let text = ok(
+        &db.path,
+        &["fault", "clocks", &id, "--at", "2026-11-04 09:00"],
+    );
+    assert!(
+        text.contains("修复：超时") && text.contains("反馈：计时中"),
+        "{text}"
+    );
+
+    let month = json(
+        &db.path,
+        &[
+            "sla",
+            "compliance",
+            "--contract",
+            "city-egov-extranet",
+            "--month",
+            "2026-11",
+        ],
+    );
+    let c = month["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["level"] == "C")
+        .unwrap();
+    assert!(c["faults"].as_u64().unwrap() >= 1);
+    assert!(c["resolution"]["breached"].as_u64().unwrap() >= 1);
+    let bad = fails(
+        &db.path,
+        &[
+            "sla",
+            "compliance",
+            "--contract",
+            "city-egov-extranet",
+            "--month",
+            "2026-13",
+        ],
+    );
+    assert!(bad.contains("2026-11"), "{bad}");
+}
+
+#[test]
+fn editing_a_policy_makes_a_new_version_for_new_faults() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let policy = json(
+        &db.path,
+        &["sla", "policy", "--contract", "county-police-village-query"],
+    );
+    assert_eq!(policy["levels"]["A"]["arrival_min"], 60);
+    let mut edited = policy.clone();
+    edited["levels"]["A"]["arrival_min"] = 45.into();
+    let file = db.path.with_file_name("policy.json");
+    std::fs::write(&file, edited.to_string()).unwrap();
+    let saved = json(
+        &db.path,
+        &[
+            "sla",
+            "set-policy",
+            "--contract",
+            "county-police-village-query",
+            "--file",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(saved["levels"]["A"]["arrival_min"], 45);
+    let v1 = json(
+        &db.path,
+        &[
+            "sla",
+            "policy",
+            "--contract",
+            "county-police-village-query",
+            "--version",
+            "1",
+        ],
+    );
+    assert_eq!(
+        v1["levels"]["A"]["arrival_min"], 60,
+        "version 1 is kept as it was"
+    );
+    let fault = json(
+        &db.path,
+        &[
+            "fault",
+            "new",
+            "--site",
+            "YX-001",
+            "--level",
+            "A",
+            "--description",
+            "x",
+            "--first-receiver",
+            "y",
+        ],
+    );
+    assert_eq!(fault["fault"]["policy_version"], 2);
+    std::fs::write(&file, "{not json").unwrap();
+    let err = fails(
+        &db.path,
+        &[
+            "sla",
+            "set-policy",
+            "--contract",
+            "county-police-village-query",
+            "--file",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("fieldlog --json sla policy"), "{err}");
+}

@@ -52,10 +52,16 @@ pub(crate) fn record_arrival(
     };
     insert(conn, &arrival)?;
     if let Some(fault) = fault {
-        let already_on_site = faults::events(conn, fault.id)?
+        // The first arrival stops the arrival clock; a later visit (a return trip, a visit after
+        // it was resolved) is recorded as an arrival only.
+        let events = faults::events(conn, fault.id)?;
+        let already_on_site = events
             .iter()
             .any(|e| matches!(e.kind, FaultEventKind::OnSite { .. }));
-        if !already_on_site {
+        let resolved = events
+            .iter()
+            .any(|e| matches!(e.kind, FaultEventKind::Resolved { .. }));
+        if !already_on_site && !resolved {
             faults::record_event(
                 conn,
                 fault.id,

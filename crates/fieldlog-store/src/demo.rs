@@ -10,7 +10,9 @@ use crate::{Result, Store, arrivals, faults, reports, signature_image, stock};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use fieldlog_domain::arrival::NewArrival;
 use fieldlog_domain::contract::{Contract, SpareFloor};
-use fieldlog_domain::fault::{FaultEventKind, NewFault, ReportChannel, UnresolvedReason};
+use fieldlog_domain::fault::{
+    FaultCause, FaultEventKind, NewFault, ReportChannel, UnresolvedReason,
+};
 use fieldlog_domain::ids::TechnicianId;
 use fieldlog_domain::report::{NewEntry, NewPartLine};
 use fieldlog_domain::signature::{NewSignature, SignerRole};
@@ -522,58 +524,96 @@ struct Visit {
     part: Option<usize>,
 }
 
-/// What usually goes wrong with a kind of device, what was done, and which part it takes.
+/// What usually goes wrong with a kind of device, what was done, and the spare it takes (found
+/// in the contract's stock by name). Village poles and machine rooms fail differently.
 fn trouble(
     kind: DeviceKind,
+    machine_room: bool,
     dice: &mut Dice,
-) -> (&'static str, &'static str, &'static str, Option<usize>) {
-    let options: &[(&str, &str, &str, Option<usize>)] = match kind {
-        DeviceKind::Camera => &[
+) -> (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+) {
+    type Trouble = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+    );
+    let options: &[Trouble] = match (kind, machine_room) {
+        (DeviceKind::Camera, _) => &[
             (
                 "摄像机画面中断",
                 "摄像机网口松动",
                 "重新压接网线水晶头，恢复画面",
-                Some(5),
+                Some("水晶头"),
             ),
             (
                 "摄像机图像模糊",
                 "镜头进水起雾",
                 "更换防水接头并清洁镜头",
-                Some(4),
+                Some("防水接头"),
             ),
             (
                 "摄像机离线",
                 "摄像机主板故障",
                 "更换同型号备品摄像机",
-                Some(0),
+                Some("摄像机"),
             ),
         ],
-        DeviceKind::PowerUnit => &[
+        (DeviceKind::PowerUnit, false) => &[
             (
                 "点位断电",
                 "电源适配器烧毁",
                 "更换电源适配器，恢复供电",
-                Some(2),
+                Some("电源适配器"),
             ),
-            ("UPS 告警", "蓄电池老化", "更换蓄电池，复测放电", Some(4)),
+            ("点位断电", "电源箱空开跳闸", "复位空开并检查线路", None),
         ],
-        DeviceKind::Switch => &[
-            ("链路中断", "光模块老化", "更换光模块，链路恢复", Some(3)),
+        (DeviceKind::PowerUnit, true) => &[
+            (
+                "UPS 告警",
+                "蓄电池老化",
+                "更换蓄电池，复测放电",
+                Some("蓄电池"),
+            ),
+            (
+                "UPS 旁路运行",
+                "功率模块故障",
+                "更换同型号 UPS 功率模块",
+                Some("功率模块"),
+            ),
+        ],
+        (DeviceKind::Switch, _) => &[
+            (
+                "链路中断",
+                "光模块老化",
+                "更换光模块，链路恢复",
+                Some("光模块"),
+            ),
             (
                 "端口频繁闪断",
                 "跳纤弯折损耗过大",
                 "更换跳纤，端口稳定",
-                Some(3),
+                Some("跳纤"),
+            ),
+            (
+                "交换机宕机",
+                "交换机硬件故障",
+                "更换同型号备品交换机",
+                Some("交换机（备品）"),
             ),
         ],
-        DeviceKind::Server => &[(
+        (DeviceKind::Server, _) => &[(
             "业务系统无法访问",
             "服务器电源模块故障",
             "更换电源模块，重启服务",
-            Some(5),
+            Some("电源模块"),
         )],
-        DeviceKind::FibreLine => &[("政务外网中断", "光缆被施工挖断", "熔接光缆，恢复传输", None)],
-        DeviceKind::Terminal => &[("终端无法登录", "系统配置错误", "远程协助重新配置", None)],
+        (DeviceKind::FibreLine, _) => &[("政务外网中断", "光缆中断", "熔接光缆，恢复传输", None)],
+        (DeviceKind::Terminal, _) => &[("终端无法登录", "系统配置错误", "远程协助重新配置", None)],
     };
     *dice.pick(options)
 }
@@ -595,7 +635,9 @@ fn play_fault(
         _ => FaultLevel::C,
     };
     let limits = *area.contract.policy.levels.get(level);
-    let (description, cause, work, part) = trouble(device.kind, dice);
+    let machine_room = site.kind == SiteKind::MachineRoom;
+    let (description, cause, work, part_name) = trouble(device.kind, machine_room, dice);
+    let part = part_name.and_then(|name| area.parts.iter().position(|p| p.name.contains(name)));
     let force_majeure = dice.chance(4);
     let fault = faults::record_fault(
         conn,
@@ -629,13 +671,32 @@ fn play_fault(
     }
     if level == FaultLevel::C && dice.chance(30) {
         let at = acknowledged_at + dice.minutes(10, 40);
+        // Remote first (远程支持): about one try in three fixes it, and nobody needs to go.
+        let fixed = dice.chance(35) && !force_majeure;
+        let note = if fixed {
+            "远程重启设备后恢复"
+        } else {
+            "远程重启无效，需到场处理"
+        };
         event(
             at,
             FaultEventKind::RemoteAttempt {
-                fixed: false,
-                note: "远程重启无效，需到场处理".into(),
+                fixed,
+                note: note.into(),
             },
         )?;
+        if fixed {
+            let resolved_at = at + dice.minutes(5, 20);
+            if event(resolved_at, FaultEventKind::Resolved { note: note.into() })? {
+                event(
+                    resolved_at + dice.minutes(10, 60),
+                    FaultEventKind::CustomerInformed {
+                        how: "电话告知用户".into(),
+                    },
+                )?;
+            }
+            return Ok(None);
+        }
     }
     if level != FaultLevel::C && dice.chance(15) {
         let at = acknowledged_at + dice.minutes(5, 20);
@@ -657,6 +718,52 @@ fn play_fault(
         arrival(technician, site, Some(fault.id), arrived_at),
         arrived_at,
     )?;
+    if force_majeure {
+        let cause = *dice.pick(&[
+            FaultCause::VehicleHit,
+            FaultCause::Stolen,
+            FaultCause::Weather,
+        ]);
+        event(
+            arrived_at + dice.minutes(10, 30),
+            FaultEventKind::CauseDetermined {
+                cause,
+                note: "现场拍照取证，已报采购人".into(),
+            },
+        )?;
+    } else if device.kind == DeviceKind::FibreLine && dice.chance(50) {
+        let note = "光缆被道路施工挖断".into();
+        event(
+            arrived_at + dice.minutes(10, 30),
+            FaultEventKind::CauseDetermined {
+                cause: FaultCause::ExternalForce,
+                note,
+            },
+        )?;
+    }
+    // Spare substitution (备品备件替代): a same-model spare unit keeps the point running.
+    let mut part = part;
+    if let Some(unit) = part
+        .map(|ix| &area.parts[ix])
+        .filter(|p| p.kind == SpareKind::Unit)
+        && area.contract.policy.spare_substitution
+        && stock::part_balance(conn, unit.id)? >= 1
+    {
+        let at = arrived_at + dice.minutes(20, 60);
+        if at <= now {
+            let serial = format!("SP-{:06}", dice.below(1_000_000));
+            stock::substitute_spare(
+                conn,
+                fault.id,
+                unit.id,
+                Some(&serial),
+                Some(technician.id),
+                at,
+                at,
+            )?;
+            part = None;
+        }
+    }
     let finished_at = arrived_at + late(dice, limits.resolution_min);
     let outcome = if force_majeure {
         Some(UnresolvedReason::ForceMajeure)
@@ -743,7 +850,7 @@ fn write_reports(
         for visit in &day_visits {
             let mut parts = Vec::new();
             if let Some(ix) = visit.part {
-                let part = &area.parts[ix.min(area.parts.len() - 1)];
+                let part = &area.parts[ix];
                 if stock::part_balance(conn, part.id)? >= 1 {
                     parts.push(NewPartLine {
                         part_id: part.id,

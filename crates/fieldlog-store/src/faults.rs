@@ -4,10 +4,13 @@
 use crate::catalog;
 use crate::sql::{json, opt_text, parse, parse_opt};
 use crate::{Result, Store, StoreError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use fieldlog_domain::clocks::{self, Compliance, FaultClocks, FaultFacts};
 use fieldlog_domain::fault::{self, Fault, FaultEvent, FaultEventKind, NewFault};
-use fieldlog_domain::ids::{FaultEventId, FaultId};
-use fieldlog_domain::validate::InvalidInput;
+use fieldlog_domain::ids::{ContractId, FaultEventId, FaultId};
+use fieldlog_domain::lifecycle;
+use fieldlog_domain::site::DeviceKind;
+use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_wire::v1::{FaultDetail, FaultRow};
 use rusqlite::{Connection, OptionalExtension, Row};
 use std::collections::HashMap;
@@ -74,15 +77,6 @@ pub(crate) fn record_event(
     now: DateTime<Utc>,
 ) -> Result<FaultEvent> {
     let fault = fault(conn, fault_id)?;
-    fault::not_in_future("at", "事件时间", at, now)?;
-    if at < fault.reported_at {
-        return Err(InvalidInput::new(
-            "at",
-            "事件时间早于报修时间，请检查时间",
-            "the event is earlier than the fault report; check the time",
-        )
-        .into());
-    }
     let event = FaultEvent {
         id: FaultEventId(Uuid::now_v7()),
         fault_id,
@@ -90,6 +84,7 @@ pub(crate) fn record_event(
         recorded_at: now,
         kind,
     };
+    lifecycle::check_event(&fault, &events(conn, fault_id)?, &event, now)?;
     conn.execute(
         "INSERT INTO fault_events (id, fault_id, kind, at, payload, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -154,8 +149,14 @@ pub(crate) fn events(conn: &Connection, fault_id: FaultId) -> Result<Vec<FaultEv
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// Fault list rows, newest report first; `open_only` keeps the faults still to act on.
-pub(crate) fn fault_rows(conn: &Connection, open_only: bool) -> Result<Vec<FaultRow>> {
+/// Fault list rows with their clocks as of `at`, newest report first; `open_only` keeps the
+/// faults still to act on.
+pub(crate) fn fault_rows(
+    conn: &Connection,
+    open_only: bool,
+    at: DateTime<Utc>,
+) -> Result<Vec<FaultRow>> {
+    let mut policies = PolicyCache::default();
     let mut events_by_fault: HashMap<FaultId, Vec<FaultEvent>> = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT id, fault_id, at, recorded_at, payload FROM fault_events ORDER BY at, id",
@@ -176,6 +177,10 @@ pub(crate) fn fault_rows(conn: &Connection, open_only: bool) -> Result<Vec<Fault
          LEFT JOIN devices d ON d.id = f.device_id
          ORDER BY f.reported_at DESC, f.id DESC",
     )?;
+    let facts: HashMap<FaultId, (Fault, Option<DeviceKind>)> = all_faults(conn, None, None)?
+        .into_iter()
+        .map(|(f, kind)| (f.id, (f, kind)))
+        .collect();
     let rows = stmt.query_map([], |row| {
         let id: FaultId = parse(row, 0)?;
         let device_kind: Option<fieldlog_domain::site::DeviceKind> = parse_opt(row, 7)?;
@@ -198,16 +203,32 @@ pub(crate) fn fault_rows(conn: &Connection, open_only: bool) -> Result<Vec<Fault
             first_receiver: row.get(11)?,
             status: fault::FaultStatus::Reported,
             status_label: String::new(),
+            clocks: Vec::new(),
         })
     })?;
     let mut out = Vec::new();
     for row in rows {
         let mut row = row?;
-        row.status = fault::status(events_by_fault.get(&row.id).map_or(&[], Vec::as_slice));
+        let events = events_by_fault.get(&row.id).map_or(&[][..], Vec::as_slice);
+        row.status = fault::status(events);
         row.status_label = row.status.label_zh().to_owned();
-        if !open_only || row.status.is_open() {
-            out.push(row);
+        if open_only && !row.status.is_open() {
+            continue;
         }
+        if let Some((fault, device_kind)) = facts.get(&row.id) {
+            let policy = policies.get(conn, fault.contract_id, fault.policy_version)?;
+            row.clocks = clocks::clocks(
+                FaultFacts {
+                    fault,
+                    policy: &policy,
+                    device_kind: *device_kind,
+                    events,
+                },
+                at,
+            )
+            .clocks;
+        }
+        out.push(row);
     }
     Ok(out)
 }
@@ -233,14 +254,96 @@ impl Store {
         fault(&self.conn, id)
     }
 
-    /// Every fault, newest first, with its derived status.
-    pub fn fault_rows(&self) -> Result<Vec<FaultRow>> {
-        fault_rows(&self.conn, false)
+    /// Every fault, newest first, with its derived status and its clocks as of `at`.
+    pub fn fault_rows(&self, at: DateTime<Utc>) -> Result<Vec<FaultRow>> {
+        fault_rows(&self.conn, false, at)
     }
 
-    /// The faults a technician still has to act on, newest first.
-    pub fn open_fault_rows(&self) -> Result<Vec<FaultRow>> {
-        fault_rows(&self.conn, true)
+    /// The faults a technician still has to act on, newest first, with clocks as of `at`.
+    pub fn open_fault_rows(&self, at: DateTime<Utc>) -> Result<Vec<FaultRow>> {
+        fault_rows(&self.conn, true, at)
+    }
+
+    /// A fault's clocks as of `at`, under the policy version it was opened with.
+    pub fn fault_clocks(&self, id: FaultId, at: DateTime<Utc>) -> Result<FaultClocks> {
+        let fault = fault(&self.conn, id)?;
+        let device_kind = match fault.device_id {
+            Some(device) => Some(crate::catalog::device(&self.conn, device)?.kind),
+            None => None,
+        };
+        let policy = policy(&self.conn, fault.contract_id, fault.policy_version)?;
+        let events = events(&self.conn, id)?;
+        Ok(clocks::clocks(
+            FaultFacts {
+                fault: &fault,
+                policy: &policy,
+                device_kind,
+                events: &events,
+            },
+            at,
+        ))
+    }
+
+    /// SLA compliance of a contract's faults reported in [from, to) (local dates), judged at `at`.
+    pub fn compliance(
+        &self,
+        contract_id: ContractId,
+        from: NaiveDate,
+        to: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<Compliance> {
+        crate::catalog::contract(&self.conn, contract_id)?;
+        let (start, _) = fieldlog_domain::time::local_day_bounds(from);
+        let (end, _) = fieldlog_domain::time::local_day_bounds(to);
+        let faults = all_faults(&self.conn, Some(contract_id), Some((start, end)))?;
+        let mut events_by_fault: HashMap<FaultId, Vec<FaultEvent>> = HashMap::new();
+        for (fault, _) in &faults {
+            events_by_fault.insert(fault.id, events(&self.conn, fault.id)?);
+        }
+        let mut policies = PolicyCache::default();
+        let mut owned = Vec::with_capacity(faults.len());
+        for (fault, _) in &faults {
+            owned.push(policies.get(&self.conn, fault.contract_id, fault.policy_version)?);
+        }
+        let facts: Vec<FaultFacts<'_>> = faults
+            .iter()
+            .zip(&owned)
+            .map(|((fault, device_kind), policy)| FaultFacts {
+                fault,
+                policy,
+                device_kind: *device_kind,
+                events: &events_by_fault[&fault.id],
+            })
+            .collect();
+        Ok(clocks::compliance(&facts, from, to, at))
+    }
+
+    /// The SLA policy a contract's version number names.
+    pub fn policy(&self, contract_id: ContractId, version: u32) -> Result<SlaPolicy> {
+        policy(&self.conn, contract_id, version)
+    }
+
+    /// Edits a contract's SLA policy: a new version that new faults are opened under; faults
+    /// already open keep theirs. Returns the new version number.
+    pub fn set_policy(
+        &mut self,
+        contract_id: ContractId,
+        policy: &SlaPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<u32> {
+        self.write(|tx| {
+            let contract = crate::catalog::contract(tx, contract_id)?;
+            let version = contract.policy_version + 1;
+            tx.execute(
+                "INSERT INTO sla_policies (contract_id, version, policy, created_at) VALUES (?1, ?2, ?3, ?4)",
+                (contract_id.to_string(), version, serde_json::to_string(policy).expect("policy serialises"), now),
+            )?;
+            tx.execute(
+                "UPDATE contracts SET policy_version = ?2 WHERE id = ?1",
+                (contract_id.to_string(), version),
+            )?;
+            Ok(version)
+        })
     }
 
     /// A fault by id or by a unique ending of its id (lists show the last 8 digits).
@@ -248,9 +351,10 @@ impl Store {
         resolve_id_suffix(&self.conn, "faults", key, "fault", "故障").map(FaultId)
     }
 
-    pub fn fault_detail(&self, id: FaultId) -> Result<FaultDetail> {
+    /// A fault with its events, arrivals and clocks as of `at`.
+    pub fn fault_detail(&self, id: FaultId, at: DateTime<Utc>) -> Result<FaultDetail> {
         let fault = fault(&self.conn, id)?;
-        let row = fault_rows(&self.conn, false)?
+        let row = fault_rows(&self.conn, false, at)?
             .into_iter()
             .find(|r| r.id == id)
             .ok_or_else(|| StoreError::not_found("fault", "故障", id))?;
@@ -292,5 +396,70 @@ pub(crate) fn resolve_id_suffix(
             format!("编号“{key}”对应多条记录，请输入完整编号"),
             format!("id ending '{key}' matches more than one record; give the full id"),
         )),
+    }
+}
+
+/// Faults with their device kinds, optionally of one contract and reported in [start, end).
+fn all_faults(
+    conn: &Connection,
+    contract_id: Option<ContractId>,
+    reported: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Result<Vec<(Fault, Option<DeviceKind>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT f.id, f.contract_id, f.site_id, f.device_id, f.level, f.reported_at, f.channel,
+                f.description, f.first_receiver, f.policy_version, f.recorded_at, d.kind
+         FROM faults f LEFT JOIN devices d ON d.id = f.device_id
+         WHERE (?1 IS NULL OR f.contract_id = ?1)
+           AND (?2 IS NULL OR f.reported_at >= ?2) AND (?3 IS NULL OR f.reported_at < ?3)
+         ORDER BY f.reported_at, f.id",
+    )?;
+    let rows = stmt.query_map(
+        rusqlite::params![
+            opt_text(contract_id),
+            reported.map(|r| r.0),
+            reported.map(|r| r.1)
+        ],
+        |row| Ok((fault_row(row)?, parse_opt::<DeviceKind>(row, 11)?)),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn policy(
+    conn: &Connection,
+    contract_id: ContractId,
+    version: u32,
+) -> Result<SlaPolicy> {
+    conn.query_row(
+        "SELECT policy FROM sla_policies WHERE contract_id = ?1 AND version = ?2",
+        (contract_id.to_string(), version),
+        |r| json(r, 0),
+    )
+    .optional()?
+    .ok_or_else(|| {
+        StoreError::not_found(
+            "policy",
+            "时限规则版本",
+            format!("{contract_id} v{version}"),
+        )
+    })
+}
+
+/// Policies by (contract, version), read once per query.
+#[derive(Default)]
+struct PolicyCache(HashMap<(ContractId, u32), SlaPolicy>);
+
+impl PolicyCache {
+    fn get(
+        &mut self,
+        conn: &Connection,
+        contract_id: ContractId,
+        version: u32,
+    ) -> Result<SlaPolicy> {
+        if let Some(policy) = self.0.get(&(contract_id, version)) {
+            return Ok(policy.clone());
+        }
+        let policy = policy(conn, contract_id, version)?;
+        self.0.insert((contract_id, version), policy.clone());
+        Ok(policy)
     }
 }

@@ -100,6 +100,52 @@ pub(crate) fn record_movement(
     Ok(movement)
 }
 
+pub(crate) fn substitute_spare(
+    conn: &Connection,
+    fault_id: FaultId,
+    part_id: PartId,
+    serial: Option<&str>,
+    technician_id: Option<TechnicianId>,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<StockMovement> {
+    let fault = crate::faults::fault(conn, fault_id)?;
+    let part = catalog::part(conn, part_id)?;
+    if part.contract_id != fault.contract_id {
+        return Err(StoreError::conflict(
+            format!("备品“{}”不属于该故障的合同", part.name),
+            format!("spare {} is not kept for this fault's contract", part.code),
+        ));
+    }
+    let serial = validate::optional_text("serial", "备品序列号", serial.unwrap_or(""), 64)?;
+    crate::faults::record_event(
+        conn,
+        fault_id,
+        at,
+        fieldlog_domain::fault::FaultEventKind::SpareSubstituted {
+            part_id,
+            serial: serial.clone(),
+        },
+        now,
+    )?;
+    record_movement(
+        conn,
+        NewMovement {
+            part_id,
+            kind: MovementKind::Used,
+            quantity: 1,
+            at,
+            technician_id,
+            fault_id: Some(fault_id),
+            old_serial: None,
+            new_serial: serial,
+            note: Some("备品替代".into()),
+        },
+        None,
+        now,
+    )
+}
+
 pub(crate) fn part_balance(conn: &Connection, part_id: PartId) -> Result<i64> {
     let mut stmt =
         conn.prepare_cached("SELECT kind, quantity FROM stock_movements WHERE part_id = ?1")?;
@@ -174,6 +220,20 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<StockMovement> {
         self.write(|tx| record_movement(tx, input, None, now))
+    }
+
+    /// Spare substitution (备品备件替代): one same-model spare unit leaves stock and the fault
+    /// records it, in one transaction.
+    pub fn substitute_spare(
+        &mut self,
+        fault_id: FaultId,
+        part_id: PartId,
+        serial: Option<&str>,
+        technician_id: Option<TechnicianId>,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<StockMovement> {
+        self.write(|tx| substitute_spare(tx, fault_id, part_id, serial, technician_id, at, now))
     }
 
     pub fn part_balance(&self, part_id: PartId) -> Result<i64> {

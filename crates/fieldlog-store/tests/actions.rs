@@ -102,7 +102,7 @@ fn checking_in_for_a_fault_stops_its_arrival_clock_once() {
         .record_arrival(arrive(f.now - TimeDelta::minutes(20)), f.now)
         .unwrap();
     f.store.record_arrival(arrive(f.now), f.now).unwrap();
-    let detail = f.store.fault_detail(fault.id).unwrap();
+    let detail = f.store.fault_detail(fault.id, f.now).unwrap();
     let on_site: Vec<_> = detail
         .events
         .iter()

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldlog_domain::arrival::Arrival;
+use fieldlog_domain::clocks::Clock;
 use fieldlog_domain::fault::{Fault, FaultEvent, FaultStatus};
 use fieldlog_domain::ids::{ContractId, FaultId, PartId, ReportId, SiteId, TechnicianId};
 use fieldlog_domain::report::{DailyReport, ReportEntry, ReportStatus};
@@ -27,6 +28,8 @@ pub struct FaultRow {
     pub first_receiver: String,
     pub status: FaultStatus,
     pub status_label: String,
+    /// The fault's SLA clocks as of the moment the list was read.
+    pub clocks: Vec<Clock>,
 }
 
 /// A fault with everything recorded about it.
