@@ -1,12 +1,27 @@
-//! Tauri commands. Each is one call into the store; errors reach the UI as `{code, message}`.
+//! Tauri commands: the window's only way into the core, mirrored one to one by `ui/src/api.ts`.
+//! Each deserialises its arguments, makes one call into `fieldlog-store` (usually its `desk`
+//! module, which returns what the screen shows next), and converts the error to `{code, message}`.
+//! The wall clock enters here (`Utc::now()`): the core always takes time as an argument.
 //! Commands run off the main thread (`async`), so a slow disk never freezes the window.
 
+use chrono::{DateTime, NaiveDate, Utc};
+use fieldlog_domain::arrival::Arrival;
+use fieldlog_domain::contract::Contract;
+use fieldlog_domain::fault::FaultEventKind;
+use fieldlog_domain::ids::{ArrivalId, ContractId, FaultId, PartId, ReportId, SiteId};
+use fieldlog_domain::report::NewEntry;
+use fieldlog_domain::site::{Device, GeoPoint, Site};
+use fieldlog_domain::stock::{MovementKind, SparePart, StockMovement};
 use fieldlog_domain::technician::Technician;
-use fieldlog_store::{Store, StoreError};
-use fieldlog_wire::v1::FaultRow;
+use fieldlog_store::{ReportFilter, StockFilter, Store, StoreError, desk};
+use fieldlog_wire::v1::{
+    CapturedSignature, CompletionForm, FaultDetail, FaultRow, InspectionRow, ReportDocument,
+    ReportRow, Settings, StockReport, Today,
+};
 use fieldlog_wire::{ErrorBody, ErrorCode};
 use std::sync::Mutex;
 use tauri::State;
+use uuid::Uuid;
 
 /// The open profile database, shared by all commands.
 pub struct AppState {
@@ -35,13 +50,232 @@ impl AppState {
     }
 }
 
+type Reply<T> = Result<T, ErrorBody>;
+
 #[tauri::command(async)]
-pub fn profile(state: State<'_, AppState>) -> Result<Option<Technician>, ErrorBody> {
+pub fn today(state: State<'_, AppState>) -> Reply<Today> {
+    state.with(|store| desk::today(store, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn profile(state: State<'_, AppState>) -> Reply<Option<Technician>> {
     state.with(|store| store.profile())
 }
 
 #[tauri::command(async)]
-pub fn open_faults(state: State<'_, AppState>) -> Result<Vec<FaultRow>, ErrorBody> {
-    // The shell is where the wall clock enters: the core takes time as an argument.
-    state.with(|store| store.open_fault_rows(chrono::Utc::now()))
+pub fn set_profile(
+    state: State<'_, AppState>,
+    name: String,
+    staff_no: Option<String>,
+) -> Reply<Technician> {
+    state.with(|store| desk::set_profile(store, &name, staff_no.as_deref(), Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn contracts(state: State<'_, AppState>) -> Reply<Vec<Contract>> {
+    state.with(|store| store.contracts())
+}
+
+#[tauri::command(async)]
+pub fn sites(state: State<'_, AppState>, contract_id: Option<ContractId>) -> Reply<Vec<Site>> {
+    state.with(|store| store.sites(contract_id))
+}
+
+#[tauri::command(async)]
+pub fn devices(state: State<'_, AppState>, site_id: SiteId) -> Reply<Vec<Device>> {
+    state.with(|store| store.devices(site_id))
+}
+
+#[tauri::command(async)]
+pub fn parts(state: State<'_, AppState>, contract_id: ContractId) -> Reply<Vec<SparePart>> {
+    state.with(|store| store.parts(contract_id))
+}
+
+#[tauri::command(async)]
+pub fn faults(state: State<'_, AppState>, open_only: bool) -> Reply<Vec<FaultRow>> {
+    state.with(|store| {
+        if open_only {
+            store.open_fault_rows(Utc::now())
+        } else {
+            store.fault_rows(Utc::now())
+        }
+    })
+}
+
+/// Kept for the first window's script and older UIs: the open faults.
+#[tauri::command(async)]
+pub fn open_faults(state: State<'_, AppState>) -> Reply<Vec<FaultRow>> {
+    state.with(|store| store.open_fault_rows(Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn fault_detail(state: State<'_, AppState>, fault_id: FaultId) -> Reply<FaultDetail> {
+    state.with(|store| store.fault_detail(fault_id, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn record_fault_event(
+    state: State<'_, AppState>,
+    fault_id: FaultId,
+    event: FaultEventKind,
+    at: Option<DateTime<Utc>>,
+) -> Reply<FaultDetail> {
+    state.with(|store| desk::record_fault_event(store, fault_id, event, at, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn substitute_spare(
+    state: State<'_, AppState>,
+    fault_id: FaultId,
+    part_id: PartId,
+    serial: Option<String>,
+) -> Reply<FaultDetail> {
+    state.with(|store| desk::substitute_spare(store, fault_id, part_id, serial, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn check_in(
+    state: State<'_, AppState>,
+    site_id: SiteId,
+    fault_id: Option<FaultId>,
+    location: Option<GeoPoint>,
+    site_confirmed_by_hand: bool,
+) -> Reply<Arrival> {
+    state.with(|store| {
+        desk::check_in(
+            store,
+            site_id,
+            fault_id,
+            location,
+            site_confirmed_by_hand,
+            Utc::now(),
+        )
+    })
+}
+
+#[tauri::command(async)]
+pub fn complete_inspection(
+    state: State<'_, AppState>,
+    inspection_id: Uuid,
+    arrival_id: ArrivalId,
+) -> Reply<InspectionRow> {
+    state.with(|store| desk::complete_inspection(store, inspection_id, arrival_id, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn reports(
+    state: State<'_, AppState>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Reply<Vec<ReportRow>> {
+    state.with(|store| {
+        store.report_rows(&ReportFilter {
+            technician_id: None,
+            contract_id: None,
+            from,
+            to,
+        })
+    })
+}
+
+#[tauri::command(async)]
+pub fn report(state: State<'_, AppState>, report_id: ReportId) -> Reply<ReportDocument> {
+    state.with(|store| store.report_document(report_id))
+}
+
+#[tauri::command(async)]
+pub fn today_report(state: State<'_, AppState>, contract_id: ContractId) -> Reply<ReportDocument> {
+    state.with(|store| desk::today_report(store, contract_id, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn add_entry(
+    state: State<'_, AppState>,
+    report_id: ReportId,
+    entry: NewEntry,
+) -> Reply<ReportDocument> {
+    state.with(|store| desk::add_entry(store, report_id, entry, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn sign_report(
+    state: State<'_, AppState>,
+    report_id: ReportId,
+    signature: CapturedSignature,
+) -> Reply<ReportDocument> {
+    state.with(|store| desk::sign_report(store, report_id, signature, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn amend_report(
+    state: State<'_, AppState>,
+    report_id: ReportId,
+    reason: String,
+) -> Reply<ReportDocument> {
+    state.with(|store| desk::amend_report(store, report_id, &reason, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn completion(state: State<'_, AppState>, fault_id: FaultId) -> Reply<CompletionForm> {
+    state.with(|store| store.completion(fault_id, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn sign_completion(
+    state: State<'_, AppState>,
+    fault_id: FaultId,
+    technician: CapturedSignature,
+    customer: CapturedSignature,
+) -> Reply<CompletionForm> {
+    state.with(|store| desk::sign_completion(store, fault_id, technician, customer, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn stock(state: State<'_, AppState>) -> Reply<Vec<StockReport>> {
+    state.with(|store| desk::stock(store))
+}
+
+#[tauri::command(async)]
+pub fn movements(state: State<'_, AppState>, part_id: PartId) -> Reply<Vec<StockMovement>> {
+    state.with(|store| {
+        store.movements(&StockFilter {
+            part_id: Some(part_id),
+        })
+    })
+}
+
+#[tauri::command(async)]
+pub fn record_movement(
+    state: State<'_, AppState>,
+    part_id: PartId,
+    kind: MovementKind,
+    quantity: i64,
+    note: Option<String>,
+) -> Reply<Vec<StockReport>> {
+    state.with(|store| desk::record_movement(store, part_id, kind, quantity, note, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn settings(state: State<'_, AppState>) -> Reply<Settings> {
+    state.with(|store| store.settings())
+}
+
+#[tauri::command(async)]
+pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Reply<Settings> {
+    state.with(|store| store.save_settings(&settings))
+}
+
+#[tauri::command(async)]
+pub fn save_draft(state: State<'_, AppState>, key: String, value: serde_json::Value) -> Reply<()> {
+    state.with(|store| store.save_draft(&key, &value, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn draft(state: State<'_, AppState>, key: String) -> Reply<Option<serde_json::Value>> {
+    state.with(|store| store.draft(&key))
+}
+
+#[tauri::command(async)]
+pub fn clear_draft(state: State<'_, AppState>, key: String) -> Reply<()> {
+    state.with(|store| store.clear_draft(&key))
 }

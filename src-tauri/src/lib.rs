@@ -12,11 +12,40 @@ use tauri::{Builder, Runtime};
 
 /// Registers state and commands on a builder (the real runtime, or the mock one in tests).
 pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    use commands::*;
     builder
         .manage(state)
         .invoke_handler(tauri::generate_handler![
-            commands::profile,
-            commands::open_faults,
+            today,
+            profile,
+            set_profile,
+            contracts,
+            sites,
+            devices,
+            parts,
+            faults,
+            open_faults,
+            fault_detail,
+            record_fault_event,
+            substitute_spare,
+            check_in,
+            complete_inspection,
+            reports,
+            report,
+            today_report,
+            add_entry,
+            sign_report,
+            amend_report,
+            completion,
+            sign_completion,
+            stock,
+            movements,
+            record_movement,
+            settings,
+            save_settings,
+            save_draft,
+            draft,
+            clear_draft,
         ])
 }
 

@@ -1,6 +1,6 @@
 //! Arrivals on site (到场签到): one tap, the machine's time, and the place where the machine knows it.
 
-use crate::fault::{self};
+use crate::fault;
 use crate::ids::{ArrivalId, FaultId, SiteId, TechnicianId};
 use crate::site::GeoPoint;
 use crate::validate::InvalidInput;
@@ -20,7 +20,16 @@ pub struct Arrival {
     pub location: Option<GeoPoint>,
     /// The technician confirmed the site by hand (no location, or location disagreed).
     pub site_confirmed_by_hand: bool,
+    /// The machine's clock read earlier than a time this profile had already recorded, by more
+    /// than [`fault::FUTURE_TOLERANCE`]: the arrival time may be wrong.
+    pub clock_suspect: bool,
     pub recorded_at: DateTime<Utc>,
+}
+
+/// Whether a clock reading `now` is suspect, given the latest time this profile has already
+/// recorded: a clock that went backwards by more than the tolerance was changed or has drifted.
+pub fn clock_suspect(now: DateTime<Utc>, latest_recorded: Option<DateTime<Utc>>) -> bool {
+    latest_recorded.is_some_and(|latest| now + fault::FUTURE_TOLERANCE < latest)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,9 +12,11 @@ mod code_enum;
 
 pub mod arrival;
 pub mod clocks;
+pub mod completion;
 pub mod contract;
 pub mod fault;
 pub mod ids;
+pub mod inspection;
 pub mod lifecycle;
 pub mod report;
 pub mod signature;

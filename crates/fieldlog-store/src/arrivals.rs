@@ -10,7 +10,7 @@ use fieldlog_domain::arrival::{Arrival, NewArrival};
 use fieldlog_domain::fault::FaultEventKind;
 use fieldlog_domain::ids::{ArrivalId, FaultId, TechnicianId};
 use fieldlog_domain::site::GeoPoint;
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
 pub(crate) fn record_arrival(
@@ -40,6 +40,25 @@ pub(crate) fn record_arrival(
         ));
     }
     let input = input.validate(fault.as_ref().map(|f| f.reported_at), now)?;
+    // The newest clock reading this profile has saved with an arrival; a clock that reads earlier
+    // than that (beyond the tolerance) went backwards.
+    let high_water: Option<DateTime<Utc>> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'clock_high_water'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let clock_suspect = fieldlog_domain::arrival::clock_suspect(now, high_water);
+    if high_water.is_none_or(|h| now > h) {
+        conn.prepare_cached(
+            "INSERT INTO meta (key, value) VALUES ('clock_high_water', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?
+        .execute([now.to_rfc3339()])?;
+    }
     let arrival = Arrival {
         id: ArrivalId(Uuid::now_v7()),
         technician_id: input.technician_id,
@@ -48,6 +67,7 @@ pub(crate) fn record_arrival(
         arrived_at: input.arrived_at,
         location: input.location,
         site_confirmed_by_hand: input.site_confirmed_by_hand,
+        clock_suspect,
         recorded_at: now,
     };
     insert(conn, &arrival)?;
@@ -79,8 +99,8 @@ pub(crate) fn record_arrival(
 fn insert(conn: &Connection, arrival: &Arrival) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO arrivals (id, technician_id, site_id, fault_id, arrived_at, lat, lon, accuracy_m,
-                               site_confirmed_by_hand, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                               site_confirmed_by_hand, recorded_at, clock_suspect)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     stmt.execute(rusqlite::params![
         arrival.id.to_string(),
@@ -93,12 +113,13 @@ fn insert(conn: &Connection, arrival: &Arrival) -> Result<()> {
         arrival.location.and_then(|l| l.accuracy_m),
         arrival.site_confirmed_by_hand,
         arrival.recorded_at,
+        arrival.clock_suspect,
     ])?;
     Ok(())
 }
 
 const COLUMNS: &str = "id, technician_id, site_id, fault_id, arrived_at, lat, lon, accuracy_m,
-     site_confirmed_by_hand, recorded_at FROM arrivals";
+     site_confirmed_by_hand, recorded_at, clock_suspect FROM arrivals";
 
 fn arrival_row(row: &Row<'_>) -> rusqlite::Result<Arrival> {
     let lat: Option<f64> = row.get(5)?;
@@ -117,7 +138,18 @@ fn arrival_row(row: &Row<'_>) -> rusqlite::Result<Arrival> {
         }),
         site_confirmed_by_hand: row.get(8)?,
         recorded_at: row.get(9)?,
+        clock_suspect: row.get(10)?,
     })
+}
+
+pub(crate) fn arrival(conn: &Connection, id: ArrivalId) -> Result<Arrival> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} WHERE id = ?1"),
+        [id.to_string()],
+        arrival_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::not_found("arrival", "到场记录", id))
 }
 
 pub(crate) fn for_fault(conn: &Connection, fault_id: FaultId) -> Result<Vec<Arrival>> {

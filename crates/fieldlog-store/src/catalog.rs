@@ -45,6 +45,29 @@ pub(crate) fn init_profile(
     Ok(technician)
 }
 
+/// Sets the profile's technician's name and staff number, creating the profile on first use.
+pub(crate) fn set_profile(
+    conn: &Connection,
+    name: &str,
+    staff_no: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Technician> {
+    let Some(existing) = profile(conn)? else {
+        return init_profile(conn, name, staff_no, now);
+    };
+    let name = validate::required_text("name", "姓名", name, 50)?;
+    let staff_no = validate::optional_text("staff_no", "工号", staff_no.unwrap_or(""), 32)?;
+    conn.execute(
+        "UPDATE technicians SET name = ?2, staff_no = ?3 WHERE id = ?1",
+        (existing.id.to_string(), &name, &staff_no),
+    )?;
+    Ok(Technician {
+        id: existing.id,
+        name,
+        staff_no,
+    })
+}
+
 pub(crate) fn add_technician(
     conn: &Connection,
     name: &str,

@@ -14,6 +14,7 @@ use fieldlog_domain::fault::{
     FaultCause, FaultEventKind, NewFault, ReportChannel, UnresolvedReason,
 };
 use fieldlog_domain::ids::TechnicianId;
+use fieldlog_domain::inspection::InspectionKind;
 use fieldlog_domain::report::{NewEntry, NewPartLine};
 use fieldlog_domain::signature::{NewSignature, SignerRole};
 use fieldlog_domain::site::{Device, DeviceKind, GeoPoint, Site, SiteKind};
@@ -226,8 +227,54 @@ fn seed_month(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
         visits,
         now,
     )?;
-    // The day has started: today's report is open, waiting for the visits.
+    // Planned inspections: the quarter's security inspection of the data centre, and routine
+    // visits to village points, one of them left over from yesterday.
     let today = local_date(now);
+    let plan: [(&Area, usize, InspectionKind, i64, &[&str]); 4] = [
+        (
+            &egov,
+            0,
+            InspectionKind::SecurityQuarterly,
+            0,
+            &[
+                "核查防火墙策略与日志",
+                "检查核心交换机配置备份",
+                "检查机房门禁与 UPS 告警记录",
+            ],
+        ),
+        (
+            &police,
+            3,
+            InspectionKind::Routine,
+            0,
+            &["检查立杆与箱体", "清洁镜头", "核对画面与时间"],
+        ),
+        (
+            &police,
+            8,
+            InspectionKind::Routine,
+            -1,
+            &["检查立杆与箱体", "检查电源与防雷"],
+        ),
+        (
+            &police,
+            12,
+            InspectionKind::Routine,
+            3,
+            &["检查立杆与箱体", "清洁镜头"],
+        ),
+    ];
+    for (area, site_ix, kind, days, checklist) in plan {
+        let site = &area.sites[site_ix].0;
+        crate::inspections::add(
+            conn,
+            site.id,
+            kind,
+            today + TimeDelta::days(days),
+            checklist,
+        )?;
+    }
+    // The day has started: today's report is open, waiting for the visits.
     let exists: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM daily_reports WHERE technician_id = ?1 AND contract_id = ?2 AND work_date = ?3)",
         (me.id.to_string(), police.contract.id.to_string(), today),

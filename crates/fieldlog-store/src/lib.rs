@@ -13,11 +13,15 @@
 mod arrivals;
 mod attachments;
 mod catalog;
+mod completion;
 pub mod demo;
+pub mod desk;
 mod error;
 mod faults;
+mod inspections;
 pub mod migrations;
 mod paths;
+mod preferences;
 mod reports;
 pub mod signature_image;
 mod sql;

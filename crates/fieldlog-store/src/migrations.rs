@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_stock",
         sql: include_str!("../../../migrations/0003_stock.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_field_work",
+        sql: include_str!("../../../migrations/0004_field_work.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

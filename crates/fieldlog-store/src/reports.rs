@@ -265,6 +265,37 @@ pub(crate) fn sign(
         strokes: input.strokes,
         content_hash: report::content_hash(&report, &entries),
     };
+    insert_signature(conn, &signature)?;
+    conn.execute(
+        "UPDATE daily_reports SET status = 'signed', signed_at = ?2 WHERE id = ?1 AND status = 'draft'",
+        (report_id.to_string(), now),
+    )?;
+    Ok(signature)
+}
+
+/// The technician's report for `contract_id` on today's local date, created as a draft if missing.
+pub(crate) fn today_report(
+    conn: &Connection,
+    technician_id: TechnicianId,
+    contract_id: ContractId,
+    now: DateTime<Utc>,
+) -> Result<ReportId> {
+    let day = fieldlog_domain::time::local_date(now);
+    let existing: Option<ReportId> = conn
+        .query_row(
+            "SELECT id FROM daily_reports
+             WHERE technician_id = ?1 AND contract_id = ?2 AND work_date = ?3 AND amends_id IS NULL",
+            (technician_id.to_string(), contract_id.to_string(), day),
+            |r| parse(r, 0),
+        )
+        .optional()?;
+    match existing {
+        Some(id) => Ok(id),
+        None => Ok(create_report(conn, technician_id, contract_id, day, now)?.id),
+    }
+}
+
+pub(crate) fn insert_signature(conn: &Connection, signature: &Signature) -> Result<()> {
     conn.execute(
         "INSERT INTO signatures (id, subject, subject_id, signer_name, role, signed_at, image_sha256,
                                  strokes, content_hash)
@@ -281,11 +312,7 @@ pub(crate) fn sign(
             signature.content_hash,
         ],
     )?;
-    conn.execute(
-        "UPDATE daily_reports SET status = 'signed', signed_at = ?2 WHERE id = ?1 AND status = 'draft'",
-        (report_id.to_string(), now),
-    )?;
-    Ok(signature)
+    Ok(())
 }
 
 pub(crate) fn amend(

@@ -31,6 +31,12 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
         "INSERT INTO spare_parts VALUES ('p1', 'c1', 'OLD-P', '旧备件', 'part', NULL);
          INSERT INTO stock_movements VALUES ('m1', 'p1', 'received', 3, '2025-02-01 00:00:00+00:00', NULL, NULL, NULL, NULL, NULL, NULL, '2025-02-01 00:00:00+00:00');",
     ),
+    (
+        4,
+        "INSERT INTO inspections VALUES ('i1', 'c1', 's1', 'routine', '2025-02-03', '[\"检查立杆\"]', NULL, NULL);
+         INSERT INTO form_drafts VALUES ('entry-form:r1', '{\"fault_cause\":\"半句\"}', '2025-02-01 10:00:00+00:00');
+         INSERT INTO arrivals VALUES ('a2', 't1', 's1', NULL, '2025-02-02 02:00:00+00:00', NULL, NULL, NULL, 1, '2025-02-02 02:00:00+00:00', 1);",
+    ),
 ];
 
 fn fresh_schema() -> String {
@@ -66,11 +72,15 @@ fn every_old_version_upgrades_to_the_fresh_schema_keeping_its_data() {
         let data_before = {
             let mut conn = Connection::open(&path).unwrap();
             conn.pragma_update(None, "foreign_keys", true).unwrap();
-            migrate_to(&mut conn, old).unwrap();
-            assert_eq!(migrations::current_version(&conn).unwrap(), old);
-            for (_, sql) in DATA_AT_VERSION.iter().filter(|(v, _)| *v <= old) {
+            // Each version's rows are written while the database is at that version, as a
+            // laptop that skipped updates would have them.
+            migrate_to(&mut conn, 0).unwrap();
+            for (version, sql) in DATA_AT_VERSION.iter().filter(|(v, _)| *v <= old) {
+                migrate_to(&mut conn, *version).unwrap();
                 conn.execute_batch(sql).unwrap();
             }
+            migrate_to(&mut conn, old).unwrap();
+            assert_eq!(migrations::current_version(&conn).unwrap(), old);
             data_dump(&conn).unwrap()
         };
         let store = Store::open(&path).unwrap();

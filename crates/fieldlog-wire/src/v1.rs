@@ -4,11 +4,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use fieldlog_domain::arrival::Arrival;
 use fieldlog_domain::clocks::Clock;
 use fieldlog_domain::fault::{Fault, FaultEvent, FaultStatus};
-use fieldlog_domain::ids::{ContractId, FaultId, PartId, ReportId, SiteId, TechnicianId};
+use fieldlog_domain::ids::{
+    ArrivalId, ContractId, FaultId, PartId, ReportId, SiteId, TechnicianId,
+};
+use fieldlog_domain::inspection::InspectionKind;
 use fieldlog_domain::report::{DailyReport, ReportEntry, ReportStatus};
 use fieldlog_domain::signature::Signature;
+use fieldlog_domain::signature::{SignerRole, Stroke};
 use fieldlog_domain::sla::FaultLevel;
 use fieldlog_domain::stock::{FloorStatus, SpareKind};
+use fieldlog_domain::technician::Technician;
 use serde::{Deserialize, Serialize};
 
 /// One row of a fault list.
@@ -89,4 +94,72 @@ pub struct StockReport {
     pub contract_name: String,
     pub parts: Vec<PartBalance>,
     pub floor: FloorStatus,
+}
+
+/// A planned inspection as the Today screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectionRow {
+    pub id: uuid::Uuid,
+    pub contract_id: ContractId,
+    pub site_id: SiteId,
+    pub site_code: String,
+    pub site_name: String,
+    pub kind: InspectionKind,
+    pub kind_label: String,
+    pub planned_for: NaiveDate,
+    pub checklist: Vec<String>,
+    pub done_arrival_id: Option<ArrivalId>,
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+/// The technician's day at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Today {
+    pub now: DateTime<Utc>,
+    pub local_date: NaiveDate,
+    pub technician: Option<Technician>,
+    pub open_faults: Vec<FaultRow>,
+    /// Due today or overdue, not done yet.
+    pub inspections: Vec<InspectionRow>,
+    /// This technician's reports for today.
+    pub reports: Vec<ReportRow>,
+}
+
+/// The completion form (完工确认单) of a fault.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompletionForm {
+    pub fault: FaultRow,
+    pub entries: Vec<ReportEntry>,
+    pub signatures: Vec<Signature>,
+    /// Both the technician and the customer have signed.
+    pub signed: bool,
+}
+
+/// The app's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// `zh-CN` (default) or `en`.
+    pub language: String,
+    /// The sync server, empty until one is set.
+    pub server_url: String,
+}
+
+/// A signature as the signature pad captured it: strokes, and the PNG as a data URL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapturedSignature {
+    pub signer_name: String,
+    pub role: SignerRole,
+    pub strokes: Vec<Stroke>,
+    pub png_data_url: String,
+}
+
+impl CapturedSignature {
+    /// The PNG bytes of `data:image/png;base64,...`; `None` when it is not a base64 PNG data URL.
+    pub fn png_bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine;
+        let b64 = self.png_data_url.strip_prefix("data:image/png;base64,")?;
+        base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .ok()
+    }
 }

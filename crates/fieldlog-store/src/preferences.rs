@@ -1,0 +1,105 @@
+//! Settings (language, server address) and form drafts: small state the app keeps in the profile
+//! database, so it survives a restart with everything else.
+
+use crate::{Result, Store};
+use chrono::{DateTime, Utc};
+use fieldlog_domain::validate::{self, InvalidInput};
+use fieldlog_wire::v1::Settings;
+use rusqlite::{Connection, OptionalExtension};
+
+fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )?;
+    Ok(())
+}
+
+pub(crate) fn settings(conn: &Connection) -> Result<Settings> {
+    Ok(Settings {
+        language: meta(conn, "language")?.unwrap_or_else(|| "zh-CN".into()),
+        server_url: meta(conn, "server_url")?.unwrap_or_default(),
+    })
+}
+
+/// A draft larger than this is not a form someone typed.
+pub const MAX_DRAFT_BYTES: usize = 256 * 1024;
+
+impl Store {
+    pub fn settings(&self) -> Result<Settings> {
+        settings(&self.conn)
+    }
+
+    pub fn save_settings(&mut self, input: &Settings) -> Result<Settings> {
+        if !["zh-CN", "en"].contains(&input.language.as_str()) {
+            return Err(InvalidInput::new(
+                "language",
+                "界面语言只能是中文或英文",
+                "the language is zh-CN or en",
+            )
+            .into());
+        }
+        let url = validate::optional_text("server_url", "服务器地址", &input.server_url, 200)?
+            .unwrap_or_default();
+        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(InvalidInput::new(
+                "server_url",
+                "服务器地址应以 https:// 开头，例如 https://fieldlog.example.cn",
+                "the server address starts with https://",
+            )
+            .into());
+        }
+        self.write(|tx| {
+            set_meta(tx, "language", &input.language)?;
+            set_meta(tx, "server_url", &url)?;
+            settings(tx)
+        })
+    }
+
+    /// Keeps what a form holds while the user types (one small transaction).
+    pub fn save_draft(
+        &mut self,
+        key: &str,
+        value: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let key = validate::required_text("key", "草稿键", key, 200)?;
+        let text = value.to_string();
+        if text.len() > MAX_DRAFT_BYTES {
+            return Err(
+                InvalidInput::new("value", "草稿内容过长", "the draft is too large").into(),
+            );
+        }
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO form_drafts (key, value, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (&key, &text, now),
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn draft(&self, key: &str) -> Result<Option<serde_json::Value>> {
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM form_drafts WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    pub fn clear_draft(&mut self, key: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM form_drafts WHERE key = ?1", [key])?;
+            Ok(())
+        })
+    }
+}
