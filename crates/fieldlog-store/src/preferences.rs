@@ -47,7 +47,8 @@ impl Store {
         }
         let url = validate::optional_text("server_url", "服务器地址", &input.server_url, 200)?
             .unwrap_or_default();
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        let is_web_address = url.starts_with("https://") || url.starts_with("http://");
+        if !url.is_empty() && !is_web_address {
             return Err(InvalidInput::new(
                 "server_url",
                 "服务器地址应以 https:// 开头，例如 https://fieldlog.example.cn",
