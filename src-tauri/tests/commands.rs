@@ -8,10 +8,14 @@ use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, mock_builder, mock_context, noop_assets};
 use tauri::webview::InvokeRequest;
 
-fn invoke(
-    webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-) -> Result<Value, Value> {
+type Webview = tauri::WebviewWindow<tauri::test::MockRuntime>;
+
+fn invoke(webview: &Webview, cmd: &str) -> Result<Value, Value> {
+    invoke_with(webview, cmd, serde_json::json!({}))
+}
+
+/// Calls a command with arguments as `ui/src/api.ts` sends them (camelCase keys).
+fn invoke_with(webview: &Webview, cmd: &str, args: Value) -> Result<Value, Value> {
     tauri::test::get_ipc_response(
         webview,
         InvokeRequest {
@@ -19,7 +23,7 @@ fn invoke(
             callback: CallbackFn(0),
             error: CallbackFn(1),
             url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::default(),
+            body: InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
         },
@@ -86,4 +90,156 @@ fn a_store_error_reaches_the_ui_as_code_and_message() {
         error["message"].as_str().unwrap().contains("本地数据库"),
         "{error}"
     );
+}
+
+fn png_data_url() -> String {
+    use base64::Engine;
+    let strokes = fieldlog_store::signature_image::scribble(3, 5);
+    let png = fieldlog_store::signature_image::render_strokes_png(&strokes, 400, 150);
+    format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(png)
+    )
+}
+
+fn captured(name: &str, role: &str) -> Value {
+    serde_json::json!({
+        "signer_name": name,
+        "role": role,
+        "strokes": [{ "points": [[10.0, 10.0, 0.0], [60.0, 40.0, 16.0], [120.0, 20.0, 32.0], [180.0, 60.0, 48.0], [240.0, 30.0, 64.0]] }],
+        "png_data_url": png_data_url(),
+    })
+}
+
+/// A technician's day through the real command layer: check in for a fault, resolve it, fill
+/// today's report, sign it, have the customer sign the completion form; drafts and settings keep.
+#[test]
+fn a_technicians_day_through_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("p.sqlite")).unwrap();
+    store.seed_demo(chrono::Utc::now()).unwrap();
+    let (_app, webview) = app_over(store);
+
+    let today = invoke(&webview, "today").unwrap();
+    assert_eq!(today["technician"]["name"], "林晓东");
+    assert!(
+        !today["inspections"].as_array().unwrap().is_empty(),
+        "the demo plans inspections for today"
+    );
+    let fault = today["open_faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["status"] == "reported")
+        .unwrap()
+        .clone();
+    let fault_id = fault["id"].as_str().unwrap();
+    assert!(
+        fault["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["state"] == "running")
+    );
+
+    let arrival = invoke_with(&webview, "check_in", serde_json::json!({
+        "siteId": fault["site_id"], "faultId": fault_id, "location": null, "siteConfirmedByHand": true,
+    })).unwrap();
+    assert_eq!(arrival["fault_id"], fault_id);
+    assert_eq!(arrival["clock_suspect"], false);
+    // Resolving is a lifecycle event; an impossible one comes back as {code, message}.
+    let refused = invoke_with(&webview, "record_fault_event", serde_json::json!({
+        "faultId": fault_id, "event": { "kind": "customer_informed", "how": "电话" }, "at": null,
+    })).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
+    let detail = invoke_with(&webview, "record_fault_event", serde_json::json!({
+        "faultId": fault_id, "event": { "kind": "resolved", "note": "更换电源适配器" }, "at": null,
+    })).unwrap();
+    assert_eq!(detail["row"]["status"], "resolved");
+
+    // What the user types is kept in the core.
+    let draft = serde_json::json!({ "fault_cause": "电源适配器烧", "parts": [] });
+    invoke_with(
+        &webview,
+        "save_draft",
+        serde_json::json!({ "key": "entry-form:x", "value": draft }),
+    )
+    .unwrap();
+    assert_eq!(
+        invoke_with(
+            &webview,
+            "draft",
+            serde_json::json!({ "key": "entry-form:x" })
+        )
+        .unwrap(),
+        draft
+    );
+
+    let doc = invoke_with(
+        &webview,
+        "today_report",
+        serde_json::json!({ "contractId": fault["contract_id"] }),
+    )
+    .unwrap();
+    let report_id = doc["report"]["id"].as_str().unwrap().to_owned();
+    let parts = invoke_with(
+        &webview,
+        "parts",
+        serde_json::json!({ "contractId": fault["contract_id"] }),
+    )
+    .unwrap();
+    let adapter = parts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "BJ-PWR-12V")
+        .unwrap();
+    let doc = invoke_with(&webview, "add_entry", serde_json::json!({
+        "reportId": report_id,
+        "entry": {
+            "site_id": fault["site_id"], "device_id": null, "fault_id": fault_id,
+            "fault_cause": "电源适配器烧毁", "resolved": true, "unresolved_reason": null,
+            "work_done": "更换电源适配器，画面恢复",
+            "parts": [{ "part_id": adapter["id"], "quantity": 1, "old_serial": "OLD-1", "new_serial": "NEW-1" }],
+        },
+    })).unwrap();
+    assert_eq!(doc["entries"].as_array().unwrap().len(), 1);
+    let signed = invoke_with(
+        &webview,
+        "sign_report",
+        serde_json::json!({
+            "reportId": report_id, "signature": captured("林晓东", "technician"),
+        }),
+    )
+    .unwrap();
+    assert_eq!(signed["report"]["status"], "signed");
+    assert_eq!(signed["content_intact"], true);
+    let locked = invoke_with(&webview, "add_entry", serde_json::json!({
+        "reportId": report_id,
+        "entry": { "site_id": fault["site_id"], "device_id": null, "fault_id": null, "fault_cause": "x",
+                   "resolved": true, "unresolved_reason": null, "work_done": "x", "parts": [] },
+    })).unwrap_err();
+    assert_eq!(locked["code"], "signed_immutable");
+
+    let empty_pad = serde_json::json!({ "signer_name": "用户代表甲", "role": "customer", "strokes": [], "png_data_url": "data:image/png;base64,AAAA" });
+    let refused = invoke_with(&webview, "sign_completion", serde_json::json!({
+        "faultId": fault_id, "technician": captured("林晓东", "technician"), "customer": empty_pad,
+    })).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
+    let form = invoke_with(&webview, "sign_completion", serde_json::json!({
+        "faultId": fault_id, "technician": captured("林晓东", "technician"), "customer": captured("用户代表甲", "customer"),
+    })).unwrap();
+    assert_eq!(form["signed"], true);
+    assert_eq!(form["signatures"].as_array().unwrap().len(), 2);
+    assert_eq!(form["entries"][0]["work_done"], "更换电源适配器，画面恢复");
+
+    let settings = invoke_with(&webview, "save_settings", serde_json::json!({ "settings": { "language": "en", "server_url": "https://fieldlog.example.cn" } })).unwrap();
+    assert_eq!(settings["language"], "en");
+    let bad = invoke_with(
+        &webview,
+        "save_settings",
+        serde_json::json!({ "settings": { "language": "fr", "server_url": "" } }),
+    )
+    .unwrap_err();
+    assert_eq!(bad["field"], "language");
 }
