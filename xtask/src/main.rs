@@ -78,8 +78,10 @@ fn run(program: &str, args: &[&str]) -> Result {
 
 fn run_with(command: &mut Command) -> Result {
     let line = format!("{command:?}");
+    if command.get_current_dir().is_none() {
+        command.current_dir(workspace_root());
+    }
     let status = command
-        .current_dir(workspace_root())
         .status()
         .map_err(|e| format!("cannot start {line}: {e}"))?;
     if status.success() {
@@ -110,7 +112,27 @@ fn setup(purpose: Purpose) -> Result {
         step("Checking tauri-driver");
         install_tauri_driver()?;
     }
-    Ok(())
+    step("Building the UI (npm ci, vite build)");
+    build_ui()
+}
+
+/// Installs the UI's pinned npm packages (once per lock file) and builds `ui/dist`, which Tauri
+/// embeds into the app at compile time.
+fn build_ui() -> Result {
+    let ui = workspace_root().join("ui");
+    if Command::new("npm").arg("--version").output().is_err() {
+        return Err("npm not found: install Node.js 20.19 or newer (Debian: apt-get install nodejs npm)".into());
+    }
+    let lock = ui.join("package-lock.json");
+    let stamp = ui.join("node_modules/.fieldlog-lock");
+    let installed = std::fs::read(&stamp).ok();
+    let wanted = std::fs::read(&lock).map_err(|e| format!("{}: {e}", lock.display()))?;
+    if installed.as_deref() != Some(wanted.as_slice()) {
+        run_with(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&ui))
+            .map_err(|e| format!("{e}\n  npm could not install the UI's packages (is the npm registry reachable?)"))?;
+        std::fs::write(&stamp, &wanted).map_err(|e| e.to_string())?;
+    }
+    run_with(Command::new("npm").args(["run", "build"]).current_dir(&ui))
 }
 
 fn is_installed(package: &str) -> bool {
