@@ -1,57 +1,231 @@
 //! The real desktop app under a real WebDriver (tauri-driver + WebKitWebDriver, under Xvfb).
-//! Needs a display and the drivers, so it is `#[ignore]`d in a plain `cargo test`;
-//! `cargo xtask test` runs it inside `dbus-run-session -- xvfb-run`.
+//! Needs a display and the drivers, so these are `#[ignore]`d in a plain `cargo test`;
+//! `cargo xtask test` runs them inside `dbus-run-session -- xvfb-run`.
+//!
+//! Every screen is saved as a PNG under `artifacts/e2e/` for a person to look at.
 
+use fieldlog_domain::report::ReportStatus;
+use fieldlog_domain::signature::SignedSubject;
+use fieldlog_store::Store;
 use fieldlog_system_tests::webdriver::{Session, TauriDriver, app_binary};
-use std::collections::BTreeSet;
+use std::path::Path;
 use std::time::Duration;
 
+const WAIT: Duration = Duration::from_secs(20);
+
+fn seeded_db(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("profile.sqlite");
+    let mut store = Store::open(&db).unwrap();
+    store.seed_demo(chrono::Utc::now()).unwrap();
+    db
+}
+
+fn open_app(driver: &TauriDriver) -> Session {
+    let session = Session::new(driver, &app_binary());
+    session.wait_for("[data-ready=true]", WAIT, |found| !found.is_empty());
+    session
+}
+
+fn wait_text(session: &Session, css: &str, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let texts: Vec<String> = session
+            .find_all(css)
+            .iter()
+            .map(|e| session.text(e))
+            .collect();
+        if let Some(found) = texts.iter().find(|t| t.contains(needle)) {
+            return found.clone();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {css} containing {needle:?}; saw {texts:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn shot(session: &Session, name: &str) {
+    // Let WebKit paint before the picture is taken.
+    std::thread::sleep(Duration::from_millis(300));
+    session.screenshot(name);
+}
+
+/// A technician's day in the real app: open a fault, check in, resolve it, fill today's report with
+/// two entries and a part, sign it, have the customer sign the completion form; a signed report
+/// offers no way to edit it; then restart the app and find everything; English changes the labels.
 #[test]
 #[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver: run through `cargo xtask test`"]
-fn first_window_shows_the_open_faults_from_the_store() {
+fn a_technicians_day_in_the_real_app() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("profile.sqlite");
-    let expected: BTreeSet<String> = {
-        let mut store = fieldlog_store::Store::open(&db).unwrap();
-        store.seed_demo(chrono::Utc::now()).unwrap();
-        store
+    let db = seeded_db(dir.path());
+    let (fault_id, site_id, contract_id) = {
+        let store = Store::open(&db).unwrap();
+        let fault = store
             .open_fault_rows(chrono::Utc::now())
             .unwrap()
-            .iter()
-            .map(|f| f.id.to_string())
-            .collect()
+            .into_iter()
+            .find(|f| f.status == fieldlog_domain::fault::FaultStatus::Reported)
+            .expect("the demo has a fault nobody responded to yet");
+        (
+            fault.id.to_string(),
+            fault.site_id.to_string(),
+            fault.contract_id.to_string(),
+        )
     };
-    assert!(!expected.is_empty());
-
     let driver = TauriDriver::start(&[("FIELDLOG_DB", db.as_path())]);
-    let session = Session::new(&driver, &app_binary());
-    let rows = session.wait_for(
-        "[data-testid=fault-row]",
-        Duration::from_secs(20),
-        |found| found.len() == expected.len(),
-    );
-    let shown: BTreeSet<String> = rows
-        .iter()
-        .map(|row| session.attribute(row, "data-fault-id").unwrap())
-        .collect();
-    assert_eq!(
-        shown, expected,
-        "the window shows exactly the store's open faults"
-    );
+    {
+        let s = open_app(&driver);
+        shot(&s, "01-today");
 
-    let first = session.text(&rows[0]);
-    assert!(
-        first.contains("重大故障") && first.contains("待响应"),
-        "newest fault first, in Chinese: {first}"
+        // Open the fault from Today.
+        s.click_on(&format!(
+            "[data-testid=fault-row][data-fault-id='{fault_id}']"
+        ));
+        s.find("[data-testid=action-checkin]");
+        assert!(
+            !s.find_all("[data-testid=clock]").is_empty(),
+            "the fault shows its clocks"
+        );
+        shot(&s, "02-fault");
+
+        // One-click check-in; this machine has no location, so the site is confirmed by hand.
+        s.click_on("[data-testid=action-checkin]");
+        s.click_on("[data-testid=confirm-site]");
+        wait_text(&s, "[data-testid=event-row]", "到场");
+        s.click_on("[data-testid=action-resolve]");
+        s.type_into("[data-testid=field-note]", "更换电源适配器，画面恢复");
+        s.click_on("[data-testid=submit]");
+        s.find("[data-testid=open-completion]");
+        shot(&s, "03-fault-resolved");
+
+        // Today's report: two entries, one with a part.
+        s.click_on("[data-testid=nav-today]");
+        s.click_on(&format!(
+            "[data-testid=open-today-report][data-contract-id='{contract_id}']"
+        ));
+        s.find("[data-testid=field-fault-cause]");
+        s.select("[data-testid=field-site]", &site_id);
+        s.select("[data-testid=field-fault]", &fault_id);
+        s.type_into("[data-testid=field-fault-cause]", "电源适配器烧毁");
+        s.type_into("[data-testid=field-work-done]", "更换电源适配器，画面恢复");
+        s.click_on("[data-testid=add-part]");
+        let adapter = {
+            let store = Store::open(&db).unwrap();
+            store.resolve_part("BJ-PWR-12V").unwrap().id.to_string()
+        };
+        s.select("[data-testid=part-0-part]", &adapter);
+        s.type_into("[data-testid=part-0-qty]", "1");
+        s.type_into("[data-testid=part-0-old]", "OLD-E2E-1");
+        s.type_into("[data-testid=part-0-new]", "NEW-E2E-1");
+        s.click_on("[data-testid=submit]");
+        s.wait_for("[data-testid=entry-row]", WAIT, |rows| rows.len() == 1);
+        s.select("[data-testid=field-site]", &site_id);
+        s.type_into("[data-testid=field-fault-cause]", "镜头起雾");
+        s.type_into("[data-testid=field-work-done]", "清洁镜头，更换防水接头");
+        s.click_on("[data-testid=submit]");
+        s.wait_for("[data-testid=entry-row]", WAIT, |rows| rows.len() == 2);
+        shot(&s, "04-report-draft");
+
+        // The technician signs; the report locks and offers no way to edit it.
+        s.click_on("[data-testid=sign-report]");
+        s.draw_on("[data-testid=signature-pad][data-role=technician]");
+        s.click_on("[data-testid=signature-confirm]");
+        wait_text(&s, "[data-testid=report-status]", "已签字");
+        for control in [
+            "field-fault-cause",
+            "field-work-done",
+            "submit",
+            "sign-report",
+        ] {
+            assert!(
+                s.find_all(&format!("[data-testid={control}]")).is_empty(),
+                "a signed report shows {control}"
+            );
+        }
+        s.find("[data-testid=amend-report]");
+        shot(&s, "05-report-signed");
+
+        // The customer signs the completion form on the technician's screen.
+        s.execute(
+            "window.location.hash = arguments[0]",
+            serde_json::json!([format!("#/faults/{fault_id}")]),
+        );
+        s.click_on("[data-testid=open-completion]");
+        s.type_into("[data-testid=field-customer-name]", "用户代表甲");
+        s.draw_on("[data-testid=signature-pad][data-role=technician]");
+        s.draw_on("[data-testid=signature-pad][data-role=customer]");
+        s.click_on("[data-testid=sign-completion]");
+        wait_text(&s, "[data-testid=page-title]", "完工确认单");
+        s.wait_for("[data-testid=sign-completion]", WAIT, |found| {
+            found.is_empty()
+        });
+        shot(&s, "06-completion-signed");
+
+        s.click_on("[data-testid=nav-stock]");
+        s.wait_for("[data-testid=part-row]", WAIT, |rows| !rows.is_empty());
+        shot(&s, "07-stock");
+        s.click_on("[data-testid=nav-reports]");
+        shot(&s, "08-reports");
+        s.click_on("[data-testid=nav-settings]");
+        s.find("[data-testid=field-language]");
+        shot(&s, "09-settings");
+
+        // English: the labels change.
+        let nav_zh = s.text(&s.find("[data-testid=nav-today]"));
+        s.select("[data-testid=field-language]", "en");
+        wait_text(&s, "[data-testid=nav-today]", "Today");
+        assert_ne!(s.text(&s.find("[data-testid=nav-today]")), nav_zh);
+        shot(&s, "10-settings-en");
+    }
+
+    // The app is closed (session dropped). Everything is in the database...
+    {
+        let store = Store::open(&db).unwrap();
+        let report = store
+            .report_rows(&Default::default())
+            .unwrap()
+            .into_iter()
+            .find(|r| {
+                r.contract_id.to_string() == contract_id
+                    && r.work_date == fieldlog_domain::time::local_date(chrono::Utc::now())
+                    && r.amends.is_none()
+                    && r.technician_name == "林晓东"
+            })
+            .unwrap();
+        let doc = store.report_document(report.id).unwrap();
+        assert_eq!(doc.report.status, ReportStatus::Signed);
+        assert_eq!(doc.entries.len(), 2);
+        assert_eq!(
+            doc.entries[0].parts[0].old_serial.as_deref(),
+            Some("OLD-E2E-1")
+        );
+        assert_eq!(doc.content_intact, Some(true));
+        let form = store
+            .completion(fault_id.parse().unwrap(), chrono::Utc::now())
+            .unwrap();
+        assert!(form.signed);
+        assert!(
+            form.signatures
+                .iter()
+                .all(|sig| sig.subject == SignedSubject::CompletionForm)
+        );
+        assert_eq!(store.settings().unwrap().language, "en");
+    }
+
+    // ... and the restarted app shows it, in the language chosen.
+    let s = open_app(&driver);
+    wait_text(&s, "[data-testid=nav-today]", "Today");
+    s.click_on("[data-testid=nav-reports]");
+    s.wait_for("[data-testid=report-row]", WAIT, |rows| !rows.is_empty());
+    s.execute(
+        "window.location.hash = arguments[0]",
+        serde_json::json!([format!("#/faults/{fault_id}")]),
     );
-    let profile = session.find_all("[data-testid=profile]");
-    assert!(session.text(&profile[0]).contains("林晓东"));
-    let status = session.find_all("[data-testid=status]");
-    assert_eq!(
-        session.text(&status[0]),
-        format!("共 {} 条", expected.len())
-    );
-    // Let WebKit paint the table before the picture is taken.
-    std::thread::sleep(Duration::from_millis(300));
-    session.screenshot("first-window");
+    wait_text(&s, "[data-testid=event-row]", "");
+    s.click_on("[data-testid=open-completion]");
+    s.wait_for("[data-testid=sign-completion]", WAIT, |found| {
+        found.is_empty()
+    });
+    shot(&s, "11-after-restart");
 }

@@ -155,11 +155,16 @@ impl Session {
 
     /// The first element matching `css`, waiting up to 10 s for it.
     pub fn find(&self, css: &str) -> String {
-        self.wait_for(css, Duration::from_secs(10), |found| !found.is_empty()).remove(0)
+        self.wait_for(css, Duration::from_secs(10), |found| !found.is_empty())
+            .remove(0)
     }
 
     pub fn click(&self, element: &str) {
-        self.call(reqwest::Method::POST, &format!("/element/{element}/click"), Some(json!({})));
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        );
     }
 
     /// Clicks the first element matching `css`.
@@ -171,13 +176,25 @@ impl Session {
     /// Types into a field (after clearing it).
     pub fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css);
-        self.call(reqwest::Method::POST, &format!("/element/{element}/clear"), Some(json!({})));
-        self.call(reqwest::Method::POST, &format!("/element/{element}/value"), Some(json!({ "text": text })));
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/clear"),
+            Some(json!({})),
+        );
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        );
     }
 
     /// Runs a script in the page; `arguments` holds `args`.
     pub fn execute(&self, script: &str, args: Value) -> Value {
-        self.call(reqwest::Method::POST, "/execute/sync", Some(json!({ "script": script, "args": args })))
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
     }
 
     /// Chooses an option of a `<select>` by its value, as a user would (fires `change`).
@@ -194,7 +211,10 @@ impl Session {
     pub fn draw_on(&self, css: &str) {
         let canvas = self.find(css);
         let origin = json!({ ELEMENT_KEY: canvas });
-        let mut moves = vec![json!({ "type": "pointerMove", "origin": origin, "x": -150, "y": 0, "duration": 0 }), json!({ "type": "pointerDown", "button": 0 })];
+        let mut moves = vec![
+            json!({ "type": "pointerMove", "origin": origin, "x": -150, "y": 0, "duration": 0 }),
+            json!({ "type": "pointerDown", "button": 0 }),
+        ];
         for i in 1..=12 {
             let y = if i % 2 == 0 { -35 } else { 35 };
             moves.push(json!({ "type": "pointerMove", "origin": origin, "x": -150 + i * 25, "y": y, "duration": 30 }));
