@@ -121,15 +121,26 @@ fn setup(purpose: Purpose) -> Result {
 fn build_ui() -> Result {
     let ui = workspace_root().join("ui");
     if Command::new("npm").arg("--version").output().is_err() {
-        return Err("npm not found: install Node.js 20.19 or newer (Debian: apt-get install nodejs npm)".into());
+        return Err(
+            "npm not found: install Node.js 20.19 or newer (Debian: apt-get install nodejs npm)"
+                .into(),
+        );
     }
     let lock = ui.join("package-lock.json");
     let stamp = ui.join("node_modules/.fieldlog-lock");
     let installed = std::fs::read(&stamp).ok();
     let wanted = std::fs::read(&lock).map_err(|e| format!("{}: {e}", lock.display()))?;
     if installed.as_deref() != Some(wanted.as_slice()) {
-        run_with(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&ui))
-            .map_err(|e| format!("{e}\n  npm could not install the UI's packages (is the npm registry reachable?)"))?;
+        run_with(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&ui),
+        )
+        .map_err(|e| {
+            format!(
+                "{e}\n  npm could not install the UI's packages (is the npm registry reachable?)"
+            )
+        })?;
         std::fs::write(&stamp, &wanted).map_err(|e| e.to_string())?;
     }
     run_with(Command::new("npm").args(["run", "build"]).current_dir(&ui))
