@@ -45,6 +45,23 @@ fn wait_text(session: &Session, css: &str, needle: &str) -> String {
     }
 }
 
+/// Waits until `css` is gone; on time-out, fails with the error the screen shows.
+fn wait_gone(session: &Session, css: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while !session.find_all(css).is_empty() {
+        if std::time::Instant::now() > deadline {
+            let errors: Vec<String> = session
+                .find_all("[data-testid=error]")
+                .iter()
+                .map(|e| session.text(e))
+                .collect();
+            session.screenshot("failure");
+            panic!("{css} is still shown; errors on screen: {errors:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn shot(session: &Session, name: &str) {
     // Let WebKit paint before the picture is taken.
     std::thread::sleep(Duration::from_millis(300));
@@ -92,7 +109,7 @@ fn a_technicians_day_in_the_real_app() {
         // One-click check-in; this machine has no location, so the site is confirmed by hand.
         s.click_on("[data-testid=action-checkin]");
         s.click_on("[data-testid=confirm-site]");
-        wait_text(&s, "[data-testid=event-row]", "到场");
+        wait_text(&s, "[data-testid=event-row]", "到达现场");
         s.click_on("[data-testid=action-resolve]");
         s.type_into("[data-testid=field-note]", "更换电源适配器，画面恢复");
         s.click_on("[data-testid=submit]");
@@ -155,11 +172,13 @@ fn a_technicians_day_in_the_real_app() {
         s.type_into("[data-testid=field-customer-name]", "用户代表甲");
         s.draw_on("[data-testid=signature-pad][data-role=technician]");
         s.draw_on("[data-testid=signature-pad][data-role=customer]");
+        // Each pad is confirmed on its own (确认), then both are submitted together.
+        for confirm in s.find_all("[data-testid=signature-confirm]") {
+            s.click(&confirm);
+        }
         s.click_on("[data-testid=sign-completion]");
         wait_text(&s, "[data-testid=page-title]", "完工确认单");
-        s.wait_for("[data-testid=sign-completion]", WAIT, |found| {
-            found.is_empty()
-        });
+        wait_gone(&s, "[data-testid=sign-completion]");
         shot(&s, "06-completion-signed");
 
         s.click_on("[data-testid=nav-stock]");
@@ -224,8 +243,7 @@ fn a_technicians_day_in_the_real_app() {
     );
     wait_text(&s, "[data-testid=event-row]", "");
     s.click_on("[data-testid=open-completion]");
-    s.wait_for("[data-testid=sign-completion]", WAIT, |found| {
-        found.is_empty()
-    });
+    s.find("[data-testid=completion-signed]");
+    wait_gone(&s, "[data-testid=sign-completion]");
     shot(&s, "11-after-restart");
 }

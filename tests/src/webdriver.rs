@@ -207,17 +207,27 @@ impl Session {
         assert_eq!(chosen.as_str(), Some(value), "{css} has no option {value}");
     }
 
-    /// Draws a signature-like zigzag on a canvas with real pointer actions.
+    /// Draws a signature-like zigzag on a canvas with real pointer actions, inside its bounds.
     pub fn draw_on(&self, css: &str) {
         let canvas = self.find(css);
+        let size = self.execute(
+            "const el = document.querySelector(arguments[0]); el.scrollIntoView({block: 'center'}); \
+             const r = el.getBoundingClientRect(); return [r.width, r.height];",
+            json!([css]),
+        );
+        let half_w = (size[0].as_f64().unwrap_or(300.0) / 2.0 - 15.0).max(20.0) as i64;
+        let half_h = (size[1].as_f64().unwrap_or(120.0) / 2.0 - 15.0).max(10.0) as i64;
         let origin = json!({ ELEMENT_KEY: canvas });
         let mut moves = vec![
-            json!({ "type": "pointerMove", "origin": origin, "x": -150, "y": 0, "duration": 0 }),
+            json!({ "type": "pointerMove", "origin": origin, "x": -half_w, "y": 0, "duration": 0 }),
             json!({ "type": "pointerDown", "button": 0 }),
         ];
         for i in 1..=12 {
-            let y = if i % 2 == 0 { -35 } else { 35 };
-            moves.push(json!({ "type": "pointerMove", "origin": origin, "x": -150 + i * 25, "y": y, "duration": 30 }));
+            let y = if i % 2 == 0 { -half_h } else { half_h };
+            let x = -half_w + i * (2 * half_w) / 12;
+            moves.push(
+                json!({ "type": "pointerMove", "origin": origin, "x": x, "y": y, "duration": 30 }),
+            );
         }
         moves.push(json!({ "type": "pointerUp", "button": 0 }));
         let actions = json!({ "actions": [{ "type": "pointer", "id": "pen", "parameters": { "pointerType": "mouse" }, "actions": moves }] });

@@ -1,0 +1,400 @@
+// The contract between the window and the core: the JSON shapes of `fieldlog-wire` and
+// `fieldlog-domain` (as serde writes them), and one function per Tauri command in
+// `src-tauri/src/commands.rs`. Every command is one call into the core; an error arrives as
+// {code, message, field?} with a message that already says what to do, in Chinese first.
+//
+// Times are RFC 3339 strings in UTC; show them with `time.ts` (Asia/Shanghai, 24-hour).
+
+export type Id = string;
+export type Instant = string; // "2026-11-22T05:02:00.123Z"
+export type LocalDate = string; // "2026-11-22"
+
+export type ErrorCode =
+  | "invalid_input"
+  | "not_found"
+  | "signed_immutable"
+  | "conflict"
+  | "insufficient_stock"
+  | "storage"
+  | "internal";
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+}
+
+export type Level = "A" | "B" | "C";
+export type FaultStatus = "reported" | "acknowledged" | "on_site" | "resolved" | "unresolved";
+export type ClockKind = "response" | "arrival" | "resolution" | "feedback" | "major_restoration";
+export type ClockState = "not_started" | "running" | "met" | "breached" | "exempt";
+export type UnresolvedReason = "power" | "transmission" | "device" | "force_majeure" | "other";
+export type FaultCause =
+  | "ordinary"
+  | "external_force"
+  | "natural_disaster"
+  | "stolen"
+  | "vandalised"
+  | "vehicle_hit"
+  | "weather";
+export type SpareKind = "unit" | "part";
+export type MovementKind = "received" | "used" | "returned" | "transfer_in" | "transfer_out";
+export type SignerRole = "technician" | "customer";
+export type ReportStatus = "draft" | "signed";
+
+export interface Clock {
+  kind: ClockKind;
+  state: ClockState;
+  started_at: Instant | null;
+  deadline: Instant | null;
+  stopped_at: Instant | null;
+  /** Seconds left while running; negative once overdue and still open. */
+  remaining_seconds: number | null;
+  /** The promise in words, Chinese, e.g. "B级 到场 2 小时". */
+  rule: string;
+}
+
+export interface Technician {
+  id: Id;
+  name: string;
+  staff_no: string | null;
+}
+
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+  accuracy_m: number | null;
+}
+
+export interface Contract {
+  id: Id;
+  code: string;
+  name: string;
+  client: string;
+  service_start: LocalDate;
+  service_end: LocalDate;
+  spare_floor: { units: number; parts: number };
+  policy_version: number;
+}
+
+export interface Site {
+  id: Id;
+  contract_id: Id;
+  code: string;
+  name: string;
+  kind: "camera_pole" | "machine_room" | "fibre_segment" | "office";
+  address: string;
+  location: GeoPoint | null;
+}
+
+export interface Device {
+  id: Id;
+  site_id: Id;
+  kind: "camera" | "switch" | "server" | "fibre_line" | "power_unit" | "terminal";
+  model: string;
+  serial: string | null;
+}
+
+export interface SparePart {
+  id: Id;
+  contract_id: Id;
+  code: string;
+  name: string;
+  kind: SpareKind;
+  model: string | null;
+}
+
+export interface FaultRow {
+  id: Id;
+  contract_id: Id;
+  contract_name: string;
+  site_id: Id;
+  site_code: string;
+  site_name: string;
+  device: string | null;
+  level: Level;
+  level_label: string;
+  reported_at: Instant;
+  description: string;
+  first_receiver: string;
+  status: FaultStatus;
+  status_label: string;
+  clocks: Clock[];
+}
+
+/** A lifecycle event as sent by the UI (the `kind` tag plus its fields). */
+export type FaultEventKind =
+  | { kind: "acknowledged"; by: string }
+  | { kind: "remote_attempt"; fixed: boolean; note: string }
+  | { kind: "escalated"; to: string; reason: string }
+  | { kind: "on_site"; arrival_id: Id }
+  | { kind: "spare_substituted"; part_id: Id; serial: string | null }
+  | { kind: "resolved"; note: string }
+  | { kind: "unresolved"; reason: UnresolvedReason; note: string }
+  | { kind: "customer_informed"; how: string }
+  | { kind: "cause_determined"; cause: FaultCause; note: string };
+
+export type FaultEvent = FaultEventKind & { id: Id; fault_id: Id; at: Instant; recorded_at: Instant };
+
+export interface Arrival {
+  id: Id;
+  technician_id: Id;
+  site_id: Id;
+  fault_id: Id | null;
+  arrived_at: Instant;
+  location: GeoPoint | null;
+  site_confirmed_by_hand: boolean;
+  /** The machine's clock read earlier than a time already recorded: the time may be wrong. */
+  clock_suspect: boolean;
+  recorded_at: Instant;
+}
+
+export interface Fault {
+  id: Id;
+  contract_id: Id;
+  site_id: Id;
+  device_id: Id | null;
+  level: Level;
+  reported_at: Instant;
+  channel: string;
+  description: string;
+  first_receiver: string;
+  policy_version: number;
+  recorded_at: Instant;
+}
+
+export interface FaultDetail {
+  fault: Fault;
+  row: FaultRow;
+  events: FaultEvent[];
+  arrivals: Arrival[];
+}
+
+export interface PartLine {
+  part_id: Id;
+  quantity: number;
+  old_serial: string | null;
+  new_serial: string | null;
+  movement_id: Id;
+}
+
+export interface ReportEntry {
+  id: Id;
+  report_id: Id;
+  position: number;
+  site_id: Id;
+  device_id: Id | null;
+  fault_id: Id | null;
+  fault_cause: string;
+  resolved: boolean;
+  unresolved_reason: UnresolvedReason | null;
+  work_done: string;
+  parts: PartLine[];
+}
+
+export interface NewEntry {
+  site_id: Id;
+  device_id: Id | null;
+  fault_id: Id | null;
+  fault_cause: string;
+  resolved: boolean;
+  unresolved_reason: UnresolvedReason | null;
+  work_done: string;
+  parts: { part_id: Id; quantity: number; old_serial: string | null; new_serial: string | null }[];
+}
+
+export interface Signature {
+  id: Id;
+  subject: "daily_report" | "completion_form";
+  subject_id: Id;
+  signer_name: string;
+  role: SignerRole;
+  signed_at: Instant;
+  image_sha256: string;
+  content_hash: string;
+}
+
+/** A signature as captured on the pad: strokes as [x, y, ms] points, and the PNG as a data URL. */
+export interface CapturedSignature {
+  signer_name: string;
+  role: SignerRole;
+  strokes: { points: [number, number, number][] }[];
+  png_data_url: string;
+}
+
+export interface DailyReport {
+  id: Id;
+  technician_id: Id;
+  contract_id: Id;
+  work_date: LocalDate;
+  status: ReportStatus;
+  amends: Id | null;
+  amend_reason: string | null;
+  created_at: Instant;
+  signed_at: Instant | null;
+}
+
+export interface ReportRow {
+  id: Id;
+  technician_id: Id;
+  technician_name: string;
+  contract_id: Id;
+  contract_name: string;
+  work_date: LocalDate;
+  status: ReportStatus;
+  amends: Id | null;
+  entry_count: number;
+  signed_at: Instant | null;
+}
+
+export interface ReportDocument {
+  report: DailyReport;
+  row: ReportRow;
+  entries: ReportEntry[];
+  arrivals: Arrival[];
+  signatures: Signature[];
+  amended_by: Id[];
+  content_intact: boolean | null;
+}
+
+export interface Inspection {
+  id: Id;
+  contract_id: Id;
+  site_id: Id;
+  site_code: string;
+  site_name: string;
+  kind: "security_quarterly" | "routine";
+  kind_label: string;
+  planned_for: LocalDate;
+  checklist: string[];
+  done_at: Instant | null;
+}
+
+/** The completion form (完工确认单) of a resolved fault. */
+export interface CompletionForm {
+  fault: FaultRow;
+  entries: ReportEntry[];
+  signatures: Signature[];
+  /** True once both the technician and the customer have signed. */
+  signed: boolean;
+}
+
+export interface PartBalance {
+  part_id: Id;
+  contract_id: Id;
+  code: string;
+  name: string;
+  kind: SpareKind;
+  balance: number;
+}
+
+export interface StockReport {
+  contract_id: Id;
+  contract_name: string;
+  parts: PartBalance[];
+  floor: {
+    units: number;
+    parts: number;
+    floor: { units: number; parts: number };
+    units_below_floor: boolean;
+    parts_below_floor: boolean;
+  };
+}
+
+export interface StockMovement {
+  id: Id;
+  part_id: Id;
+  kind: MovementKind;
+  quantity: number;
+  at: Instant;
+  technician_id: Id | null;
+  fault_id: Id | null;
+  entry_id: Id | null;
+  old_serial: string | null;
+  new_serial: string | null;
+  note: string | null;
+}
+
+export interface Settings {
+  language: "zh-CN" | "en";
+  server_url: string;
+}
+
+export interface Today {
+  now: Instant;
+  local_date: LocalDate;
+  technician: Technician | null;
+  open_faults: FaultRow[];
+  /** Planned inspections due today or overdue, not yet done. */
+  inspections: Inspection[];
+  /** This technician's reports for today, one per contract worked on. */
+  reports: ReportRow[];
+}
+
+type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
+
+function tauriInvoke(): Invoke {
+  const tauri = (window as unknown as { __TAURI__?: { core: { invoke: Invoke } } }).__TAURI__;
+  if (!tauri) {
+    throw new Error("Fieldlog 必须在桌面程序中运行 (run inside the Fieldlog app)");
+  }
+  return tauri.core.invoke;
+}
+
+function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  return tauriInvoke()<T>(cmd, args);
+}
+
+export const api = {
+  today: () => call<Today>("today"),
+  profile: () => call<Technician | null>("profile"),
+  contracts: () => call<Contract[]>("contracts"),
+  sites: (contractId: Id | null) => call<Site[]>("sites", { contractId }),
+  devices: (siteId: Id) => call<Device[]>("devices", { siteId }),
+  parts: (contractId: Id) => call<SparePart[]>("parts", { contractId }),
+
+  faults: (openOnly: boolean) => call<FaultRow[]>("faults", { openOnly }),
+  faultDetail: (faultId: Id) => call<FaultDetail>("fault_detail", { faultId }),
+  /** `at` defaults to now. */
+  recordFaultEvent: (faultId: Id, event: FaultEventKind, at: Instant | null = null) =>
+    call<FaultDetail>("record_fault_event", { faultId, event, at }),
+  substituteSpare: (faultId: Id, partId: Id, serial: string | null) =>
+    call<FaultDetail>("substitute_spare", { faultId, partId, serial }),
+  /** One-tap check-in: the time is the machine's; `location` when the OS offers one. */
+  checkIn: (siteId: Id, faultId: Id | null, location: GeoPoint | null, siteConfirmedByHand: boolean) =>
+    call<Arrival>("check_in", { siteId, faultId, location, siteConfirmedByHand }),
+  completeInspection: (inspectionId: Id, arrivalId: Id) =>
+    call<Inspection>("complete_inspection", { inspectionId, arrivalId }),
+
+  reports: (from: LocalDate | null, to: LocalDate | null) => call<ReportRow[]>("reports", { from, to }),
+  report: (reportId: Id) => call<ReportDocument>("report", { reportId }),
+  /** Today's report for this contract, created as a draft if there is none yet. */
+  todayReport: (contractId: Id) => call<ReportDocument>("today_report", { contractId }),
+  addEntry: (reportId: Id, entry: NewEntry) => call<ReportDocument>("add_entry", { reportId, entry }),
+  signReport: (reportId: Id, signature: CapturedSignature) =>
+    call<ReportDocument>("sign_report", { reportId, signature }),
+  amendReport: (reportId: Id, reason: string) => call<ReportDocument>("amend_report", { reportId, reason }),
+
+  completion: (faultId: Id) => call<CompletionForm>("completion", { faultId }),
+  /** Both signatures at once: the technician's and the customer's. */
+  signCompletion: (faultId: Id, technician: CapturedSignature, customer: CapturedSignature) =>
+    call<CompletionForm>("sign_completion", { faultId, technician, customer }),
+
+  stock: () => call<StockReport[]>("stock"),
+  movements: (partId: Id) => call<StockMovement[]>("movements", { partId }),
+  recordMovement: (partId: Id, kind: MovementKind, quantity: number, note: string | null) =>
+    call<StockReport[]>("record_movement", { partId, kind, quantity, note }),
+
+  settings: () => call<Settings>("settings"),
+  saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
+  setProfile: (name: string, staffNo: string | null) => call<Technician>("set_profile", { name, staffNo }),
+
+  /** What the user is typing, kept in the core so a crash or power cut loses at most a second. */
+  saveDraft: (key: string, value: unknown) => call<void>("save_draft", { key, value }),
+  draft: <T>(key: string) => call<T | null>("draft", { key }),
+  clearDraft: (key: string) => call<void>("clear_draft", { key }),
+};
+
+export function isErrorBody(e: unknown): e is ErrorBody {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}

@@ -1,0 +1,784 @@
+// The two dictionaries (zh-CN, the default, and en) and the reactive locale every label reads.
+import { computed, ref } from "vue";
+import type {
+  ClockKind,
+  ClockState,
+  FaultCause,
+  FaultEventKind,
+  FaultStatus,
+  Inspection,
+  Level,
+  MovementKind,
+  ReportStatus,
+  Settings,
+  SignerRole,
+  Device,
+  SpareKind,
+  UnresolvedReason,
+} from "./api";
+
+export type Locale = Settings["language"];
+type EventKindName = FaultEventKind["kind"];
+
+export interface Messages {
+  appName: string;
+  technicianIs: (name: string) => string;
+  noProfile: string;
+  nav: { today: string; faults: string; reports: string; stock: string; settings: string };
+  common: {
+    loading: string;
+    cancel: string;
+    submit: string;
+    saved: string;
+    none: string;
+    yes: string;
+    no: string;
+    remove: string;
+    colon: string;
+  };
+  level: Record<Level, string>;
+  status: Record<FaultStatus, string>;
+  clockKind: Record<ClockKind, string>;
+  clockState: Record<ClockState, string>;
+  countdown: { left: (t: string) => string; overdue: (t: string) => string; days: (d: number) => string };
+  eventKind: Record<EventKindName, string>;
+  eventField: {
+    by: string;
+    fixed: string;
+    note: string;
+    to: string;
+    reason: string;
+    arrival: string;
+    part: string;
+    serial: string;
+    how: string;
+    cause: string;
+  };
+  unresolvedReason: Record<UnresolvedReason, string>;
+  faultCause: Record<FaultCause, string>;
+  spareKind: Record<SpareKind, string>;
+  movementKind: Record<MovementKind, string>;
+  reportStatus: Record<ReportStatus, string>;
+  inspectionKind: Record<Inspection["kind"], string>;
+  role: Record<SignerRole, string>;
+  deviceKind: Record<Device["kind"], string>;
+  today: {
+    title: string;
+    openFaults: string;
+    noOpenFaults: string;
+    inspections: string;
+    noInspections: string;
+    plannedFor: string;
+    inspectionDone: string;
+    reports: string;
+    noReports: string;
+    fillReport: string;
+    entryCount: (n: number) => string;
+  };
+  faults: { title: string; openOnly: string; all: string; empty: string };
+  fault: {
+    title: string;
+    contract: string;
+    level: string;
+    site: string;
+    device: string;
+    reportedAt: string;
+    firstReceiver: string;
+    description: string;
+    status: string;
+    clocks: string;
+    clockKind: string;
+    clockState: string;
+    started: string;
+    deadline: string;
+    stopped: string;
+    remaining: string;
+    rule: string;
+    timeline: string;
+    noEvents: string;
+    arrivals: string;
+    noArrivals: string;
+    actions: string;
+  };
+  action: {
+    ack: string;
+    remote: string;
+    escalate: string;
+    checkin: string;
+    spare: string;
+    resolve: string;
+    unresolve: string;
+    inform: string;
+    cause: string;
+    completion: string;
+    remoteFixed: string;
+    escalateTo: string;
+    informHow: string;
+    choose: string;
+    ackBy: (name: string) => string;
+  };
+  checkin: {
+    locating: string;
+    confirmSite: (site: string) => string;
+    noPosition: string;
+    arrivedAt: (time: string) => string;
+    clockSuspect: string;
+    byHand: string;
+    located: (lat: string, lon: string) => string;
+  };
+  report: {
+    title: string;
+    contract: string;
+    technician: string;
+    date: string;
+    status: string;
+    entries: string;
+    noEntries: string;
+    position: string;
+    site: string;
+    device: string;
+    fault: string;
+    faultCause: string;
+    resolved: string;
+    unresolvedReason: string;
+    workDone: string;
+    parts: string;
+    part: string;
+    quantity: string;
+    oldSerial: string;
+    newSerial: string;
+    arrivals: string;
+    signatures: string;
+    noSignatures: string;
+    addEntry: string;
+    addPart: string;
+    chooseSite: string;
+    noDevice: string;
+    noFault: string;
+    chooseReason: string;
+    choosePart: string;
+    signTechnician: string;
+    signedAt: (time: string) => string;
+    amend: string;
+    amendReason: string;
+    amendSubmit: string;
+    amends: string;
+    amendedBy: string;
+    amendNote: (reason: string) => string;
+    contentBroken: string;
+    draftRestored: string;
+    autosaved: string;
+    arrivalTime: string;
+    arrivalPlace: string;
+    signer: string;
+    role: string;
+    signedTime: string;
+  };
+  reports: { title: string; empty: string; entries: string };
+  signature: { clear: string; confirm: string; empty: string; hint: string; captured: string; redo: string };
+  completion: {
+    title: string;
+    fault: string;
+    clocks: string;
+    work: string;
+    technicianSign: string;
+    customerSign: string;
+    customerName: string;
+    submit: string;
+    bothNeeded: string;
+    signed: string;
+    notResolved: string;
+  };
+  stock: {
+    title: string;
+    code: string;
+    name: string;
+    kind: string;
+    balance: string;
+    unitsTotal: (n: number, floor: number) => string;
+    partsTotal: (n: number, floor: number) => string;
+    unitsBelow: string;
+    partsBelow: string;
+    movements: (part: string) => string;
+    noMovements: string;
+    time: string;
+    movement: string;
+    quantity: string;
+    note: string;
+    serials: string;
+    receive: string;
+    receiveSubmit: string;
+    pickPart: string;
+  };
+  settings: {
+    title: string;
+    profile: string;
+    name: string;
+    staffNo: string;
+    saveProfile: string;
+    preferences: string;
+    language: string;
+    serverUrl: string;
+    serverUrlHint: string;
+    savePreferences: string;
+  };
+  time: { unknown: string };
+  notFoundScreen: string;
+}
+
+const zhCN: Messages = {
+  appName: "Fieldlog 现场运维",
+  technicianIs: (name) => `技服人员：${name}`,
+  noProfile: "未设置技服人员",
+  nav: { today: "今日", faults: "故障", reports: "日报", stock: "备品备件", settings: "设置" },
+  common: {
+    loading: "正在读取…",
+    cancel: "取消",
+    submit: "提交",
+    saved: "已保存",
+    none: "—",
+    yes: "是",
+    no: "否",
+    remove: "删除",
+    colon: "：",
+  },
+  level: { A: "特大故障", B: "重大故障", C: "一般故障" },
+  status: {
+    reported: "已报修",
+    acknowledged: "已响应",
+    on_site: "已到场",
+    resolved: "已解决",
+    unresolved: "未解决",
+  },
+  clockKind: {
+    response: "响应",
+    arrival: "到场",
+    resolution: "解决",
+    feedback: "反馈",
+    major_restoration: "重大故障恢复",
+  },
+  clockState: {
+    not_started: "未开始",
+    running: "计时中",
+    met: "已达标",
+    breached: "已超时",
+    exempt: "免责",
+  },
+  countdown: {
+    left: (t) => `剩余 ${t}`,
+    overdue: (t) => `超时 ${t}`,
+    days: (d) => `${d}天`,
+  },
+  eventKind: {
+    acknowledged: "响应",
+    remote_attempt: "远程支持",
+    escalated: "向上升级",
+    on_site: "到达现场",
+    spare_substituted: "备品替代",
+    resolved: "已解决",
+    unresolved: "未解决",
+    customer_informed: "告知用户",
+    cause_determined: "原因认定",
+  },
+  eventField: {
+    by: "响应人",
+    fixed: "远程解决",
+    note: "说明",
+    to: "升级至",
+    reason: "原因",
+    arrival: "签到",
+    part: "备品",
+    serial: "序列号",
+    how: "告知方式",
+    cause: "原因",
+  },
+  unresolvedReason: {
+    power: "电源",
+    transmission: "传输",
+    device: "设备",
+    force_majeure: "不可抗拒因素",
+    other: "其他",
+  },
+  faultCause: {
+    ordinary: "一般原因",
+    external_force: "外力破坏",
+    natural_disaster: "自然灾害",
+    stolen: "设备被盗",
+    vandalised: "人为损坏",
+    vehicle_hit: "车辆撞击",
+    weather: "恶劣天气（雷击、雨雪）",
+  },
+  spareKind: { unit: "备品", part: "备件" },
+  movementKind: {
+    received: "入库",
+    used: "领用",
+    returned: "退回",
+    transfer_in: "调入",
+    transfer_out: "调出",
+  },
+  reportStatus: { draft: "草稿", signed: "已签字" },
+  inspectionKind: { security_quarterly: "季度安全巡检", routine: "日常巡检" },
+  role: { technician: "技服人员", customer: "用户代表" },
+  deviceKind: {
+    camera: "摄像机",
+    switch: "交换机",
+    server: "服务器",
+    fibre_line: "光纤线路",
+    power_unit: "电源",
+    terminal: "终端",
+  },
+  today: {
+    title: "今日",
+    openFaults: "我的未关闭故障",
+    noOpenFaults: "没有未关闭的故障",
+    inspections: "今日应巡检",
+    noInspections: "今日没有待巡检的点位",
+    plannedFor: "计划日期",
+    inspectionDone: "巡检已签到",
+    reports: "今日日报",
+    noReports: "今日还没有日报",
+    fillReport: "填写今日日报",
+    entryCount: (n) => `${n} 条记录`,
+  },
+  faults: { title: "故障", openOnly: "未关闭", all: "全部", empty: "没有故障" },
+  fault: {
+    title: "故障详情",
+    contract: "项目",
+    level: "故障级别",
+    site: "点位",
+    device: "设备",
+    reportedAt: "报修时间",
+    firstReceiver: "首问负责人",
+    description: "故障描述",
+    status: "状态",
+    clocks: "时限",
+    clockKind: "时限",
+    clockState: "状态",
+    started: "开始",
+    deadline: "截止时间",
+    stopped: "完成",
+    remaining: "剩余 / 超时",
+    rule: "承诺",
+    timeline: "处理记录",
+    noEvents: "还没有处理记录",
+    arrivals: "到场签到",
+    noArrivals: "还没有到场签到",
+    actions: "处理",
+  },
+  action: {
+    ack: "响应",
+    remote: "远程支持",
+    escalate: "升级",
+    checkin: "到场签到",
+    spare: "备品替代",
+    resolve: "已解决",
+    unresolve: "未解决",
+    inform: "告知用户",
+    cause: "原因认定",
+    completion: "完工确认单",
+    remoteFixed: "远程已解决",
+    escalateTo: "升级至",
+    informHow: "告知方式（电话、短信、当面…）",
+    choose: "请选择",
+    ackBy: (name) => `响应人：${name}`,
+  },
+  checkin: {
+    locating: "正在获取位置…",
+    confirmSite: (site) => `我已在 ${site}`,
+    noPosition: "无法获取本机位置，请确认您已到达该点位：",
+    arrivedAt: (time) => `已于 ${time} 到场签到`,
+    clockSuspect: "注意：本机时钟可能不准确（比已记录的时间还早），请核对电脑时间。",
+    byHand: "人工确认点位",
+    located: (lat, lon) => `位置 ${lat}, ${lon}`,
+  },
+  report: {
+    title: "每日设备维护报告",
+    contract: "项目",
+    technician: "技服人员",
+    date: "日期",
+    status: "状态",
+    entries: "维护记录",
+    noEntries: "还没有维护记录",
+    position: "序号",
+    site: "维护点位",
+    device: "设备",
+    fault: "关联故障",
+    faultCause: "故障原因",
+    resolved: "是否解决",
+    unresolvedReason: "未解决原因",
+    workDone: "处理情况",
+    parts: "使用备品备件",
+    part: "备品备件",
+    quantity: "数量",
+    oldSerial: "旧件序列号",
+    newSerial: "新件序列号",
+    arrivals: "当日到场签到",
+    signatures: "签字",
+    noSignatures: "尚未签字",
+    addEntry: "添加维护记录",
+    addPart: "添加备件",
+    chooseSite: "请选择点位",
+    noDevice: "（不指定设备）",
+    noFault: "（无关联故障）",
+    chooseReason: "请选择原因",
+    choosePart: "请选择备件",
+    signTechnician: "技服人员签字",
+    signedAt: (time) => `已签字 · ${time}`,
+    amend: "修订",
+    amendReason: "修订原因",
+    amendSubmit: "创建修订稿",
+    amends: "修订自",
+    amendedBy: "已被修订",
+    amendNote: (reason) => `修订原因：${reason}`,
+    contentBroken: "警告：此日报签字后的内容已被改动，与签字时不一致，不能作为有效凭证。",
+    draftRestored: "已恢复上次未提交的内容",
+    autosaved: "已自动保存",
+    arrivalTime: "到场时间",
+    arrivalPlace: "位置",
+    signer: "签字人",
+    role: "身份",
+    signedTime: "签字时间",
+  },
+  reports: { title: "日报", empty: "还没有日报", entries: "记录数" },
+  signature: {
+    clear: "清除",
+    confirm: "确认",
+    empty: "请先在框内签名",
+    hint: "请在框内手写签名",
+    captured: "已签名",
+    redo: "重签",
+  },
+  completion: {
+    title: "完工确认单",
+    fault: "故障",
+    clocks: "时限达成情况",
+    work: "处理情况与备件",
+    technicianSign: "技服人员签字",
+    customerSign: "用户代表签字",
+    customerName: "用户代表姓名",
+    submit: "提交签字",
+    bothNeeded: "请技服人员和用户代表都签名并确认后再提交",
+    signed: "已签字确认",
+    notResolved: "故障尚未解决",
+  },
+  stock: {
+    title: "备品备件",
+    code: "编码",
+    name: "名称",
+    kind: "类别",
+    balance: "结存",
+    unitsTotal: (n, floor) => `备品合计 ${n} / 下限 ${floor}`,
+    partsTotal: (n, floor) => `备件合计 ${n} / 下限 ${floor}`,
+    unitsBelow: "备品低于合同下限，请通知项目经理补充",
+    partsBelow: "备件低于合同下限，请通知项目经理补充",
+    movements: (part) => `出入库记录：${part}`,
+    noMovements: "没有出入库记录",
+    time: "时间",
+    movement: "类型",
+    quantity: "数量",
+    note: "备注",
+    serials: "序列号（旧 → 新）",
+    receive: "入库",
+    receiveSubmit: "登记入库",
+    pickPart: "点击左侧的备品备件，查看出入库记录或登记入库",
+  },
+  settings: {
+    title: "设置",
+    profile: "本机技服人员",
+    name: "姓名",
+    staffNo: "工号",
+    saveProfile: "保存人员信息",
+    preferences: "偏好",
+    language: "界面语言",
+    serverUrl: "服务器地址",
+    serverUrlHint: "同步时使用，例如 https://fieldlog.example.cn",
+    savePreferences: "保存设置",
+  },
+  time: { unknown: "—" },
+  notFoundScreen: "找不到该页面",
+};
+
+const en: Messages = {
+  appName: "Fieldlog 现场运维",
+  technicianIs: (name) => `Technician: ${name}`,
+  noProfile: "No technician set",
+  nav: { today: "Today", faults: "Faults", reports: "Reports", stock: "Spare parts", settings: "Settings" },
+  common: {
+    loading: "Loading…",
+    cancel: "Cancel",
+    submit: "Submit",
+    saved: "Saved",
+    none: "—",
+    yes: "Yes",
+    no: "No",
+    remove: "Remove",
+    colon: ": ",
+  },
+  level: { A: "Severe", B: "Major", C: "General" },
+  status: {
+    reported: "Reported",
+    acknowledged: "Acknowledged",
+    on_site: "On site",
+    resolved: "Resolved",
+    unresolved: "Unresolved",
+  },
+  clockKind: {
+    response: "Response",
+    arrival: "On site",
+    resolution: "Resolution",
+    feedback: "Feedback",
+    major_restoration: "Major restoration",
+  },
+  clockState: {
+    not_started: "Not started",
+    running: "Running",
+    met: "Met",
+    breached: "Breached",
+    exempt: "Exempt",
+  },
+  countdown: {
+    left: (t) => `${t} left`,
+    overdue: (t) => `${t} overdue`,
+    days: (d) => `${d}d`,
+  },
+  eventKind: {
+    acknowledged: "Acknowledged",
+    remote_attempt: "Remote support",
+    escalated: "Escalated",
+    on_site: "Arrived on site",
+    spare_substituted: "Spare substituted",
+    resolved: "Resolved",
+    unresolved: "Unresolved",
+    customer_informed: "Customer informed",
+    cause_determined: "Cause determined",
+  },
+  eventField: {
+    by: "By",
+    fixed: "Fixed remotely",
+    note: "Note",
+    to: "To",
+    reason: "Reason",
+    arrival: "Check-in",
+    part: "Spare",
+    serial: "Serial",
+    how: "How",
+    cause: "Cause",
+  },
+  unresolvedReason: {
+    power: "Power",
+    transmission: "Transmission",
+    device: "Device",
+    force_majeure: "Force majeure",
+    other: "Other",
+  },
+  faultCause: {
+    ordinary: "Ordinary",
+    external_force: "External force",
+    natural_disaster: "Natural disaster",
+    stolen: "Stolen",
+    vandalised: "Vandalised",
+    vehicle_hit: "Hit by a vehicle",
+    weather: "Bad weather (lightning, rain, snow)",
+  },
+  spareKind: { unit: "Spare unit", part: "Spare part" },
+  movementKind: {
+    received: "Received",
+    used: "Used",
+    returned: "Returned",
+    transfer_in: "Transfer in",
+    transfer_out: "Transfer out",
+  },
+  reportStatus: { draft: "Draft", signed: "Signed" },
+  inspectionKind: { security_quarterly: "Quarterly security inspection", routine: "Routine inspection" },
+  role: { technician: "Technician", customer: "Customer representative" },
+  deviceKind: {
+    camera: "Camera",
+    switch: "Switch",
+    server: "Server",
+    fibre_line: "Fibre line",
+    power_unit: "Power unit",
+    terminal: "Terminal",
+  },
+  today: {
+    title: "Today",
+    openFaults: "My open faults",
+    noOpenFaults: "No open faults",
+    inspections: "Inspections due",
+    noInspections: "No inspections due today",
+    plannedFor: "Planned for",
+    inspectionDone: "Inspection checked in",
+    reports: "Today's reports",
+    noReports: "No report yet today",
+    fillReport: "Fill in today's report",
+    entryCount: (n) => `${n} ${n === 1 ? "entry" : "entries"}`,
+  },
+  faults: { title: "Faults", openOnly: "Open", all: "All", empty: "No faults" },
+  fault: {
+    title: "Fault",
+    contract: "Contract",
+    level: "Level",
+    site: "Site",
+    device: "Device",
+    reportedAt: "Reported at",
+    firstReceiver: "First receiver",
+    description: "Description",
+    status: "Status",
+    clocks: "Clocks",
+    clockKind: "Clock",
+    clockState: "State",
+    started: "Started",
+    deadline: "Deadline",
+    stopped: "Stopped",
+    remaining: "Left / overdue",
+    rule: "Promise",
+    timeline: "Timeline",
+    noEvents: "Nothing recorded yet",
+    arrivals: "Check-ins",
+    noArrivals: "No check-in yet",
+    actions: "Actions",
+  },
+  action: {
+    ack: "Acknowledge",
+    remote: "Remote support",
+    escalate: "Escalate",
+    checkin: "Check in on site",
+    spare: "Substitute spare",
+    resolve: "Resolved",
+    unresolve: "Unresolved",
+    inform: "Customer informed",
+    cause: "Determine cause",
+    completion: "Completion form",
+    remoteFixed: "Fixed remotely",
+    escalateTo: "Escalate to",
+    informHow: "How (phone, SMS, in person…)",
+    choose: "Choose",
+    ackBy: (name) => `By: ${name}`,
+  },
+  checkin: {
+    locating: "Getting the position…",
+    confirmSite: (site) => `I am at ${site}`,
+    noPosition: "The position is not available; confirm that you are at the site:",
+    arrivedAt: (time) => `Checked in at ${time}`,
+    clockSuspect: "Warning: this computer's clock may be wrong (it reads earlier than a time already recorded). Check the clock.",
+    byHand: "site confirmed by hand",
+    located: (lat, lon) => `position ${lat}, ${lon}`,
+  },
+  report: {
+    title: "Daily maintenance report",
+    contract: "Contract",
+    technician: "Technician",
+    date: "Date",
+    status: "Status",
+    entries: "Entries",
+    noEntries: "No entries yet",
+    position: "No.",
+    site: "Site",
+    device: "Device",
+    fault: "Fault",
+    faultCause: "Fault cause",
+    resolved: "Resolved",
+    unresolvedReason: "Unresolved reason",
+    workDone: "Work done",
+    parts: "Parts used",
+    part: "Part",
+    quantity: "Qty",
+    oldSerial: "Old serial",
+    newSerial: "New serial",
+    arrivals: "Check-ins that day",
+    signatures: "Signatures",
+    noSignatures: "Not signed yet",
+    addEntry: "Add entry",
+    addPart: "Add part",
+    chooseSite: "Choose a site",
+    noDevice: "(no device)",
+    noFault: "(no fault)",
+    chooseReason: "Choose a reason",
+    choosePart: "Choose a part",
+    signTechnician: "Technician signs",
+    signedAt: (time) => `Signed · ${time}`,
+    amend: "Amend",
+    amendReason: "Reason for the amendment",
+    amendSubmit: "Create amendment",
+    amends: "Amends",
+    amendedBy: "Amended by",
+    amendNote: (reason) => `Amendment reason: ${reason}`,
+    contentBroken: "Warning: this report was changed after it was signed; it no longer matches what was signed.",
+    draftRestored: "Restored what you had not submitted",
+    autosaved: "Saved as you type",
+    arrivalTime: "Arrived at",
+    arrivalPlace: "Position",
+    signer: "Signer",
+    role: "Role",
+    signedTime: "Signed at",
+  },
+  reports: { title: "Reports", empty: "No reports yet", entries: "Entries" },
+  signature: {
+    clear: "Clear",
+    confirm: "Confirm",
+    empty: "Please sign inside the box first",
+    hint: "Sign inside the box",
+    captured: "Signed",
+    redo: "Sign again",
+  },
+  completion: {
+    title: "Completion form",
+    fault: "Fault",
+    clocks: "Clocks",
+    work: "Work done and parts",
+    technicianSign: "Technician's signature",
+    customerSign: "Customer representative's signature",
+    customerName: "Customer representative's name",
+    submit: "Submit signatures",
+    bothNeeded: "Both the technician and the customer must sign and confirm first",
+    signed: "Signed and confirmed",
+    notResolved: "The fault is not resolved yet",
+  },
+  stock: {
+    title: "Spare parts",
+    code: "Code",
+    name: "Name",
+    kind: "Kind",
+    balance: "Balance",
+    unitsTotal: (n, floor) => `Spare units ${n} / floor ${floor}`,
+    partsTotal: (n, floor) => `Spare parts ${n} / floor ${floor}`,
+    unitsBelow: "Spare units are below the contract floor: tell the project manager",
+    partsBelow: "Spare parts are below the contract floor: tell the project manager",
+    movements: (part) => `Movements: ${part}`,
+    noMovements: "No movements",
+    time: "Time",
+    movement: "Kind",
+    quantity: "Qty",
+    note: "Note",
+    serials: "Serials (old → new)",
+    receive: "Receive",
+    receiveSubmit: "Record receipt",
+    pickPart: "Click a part on the left to see its movements or record a receipt",
+  },
+  settings: {
+    title: "Settings",
+    profile: "Technician on this computer",
+    name: "Name",
+    staffNo: "Staff no.",
+    saveProfile: "Save technician",
+    preferences: "Preferences",
+    language: "Language",
+    serverUrl: "Server address",
+    serverUrlHint: "Used by sync, e.g. https://fieldlog.example.cn",
+    savePreferences: "Save settings",
+  },
+  time: { unknown: "—" },
+  notFoundScreen: "Page not found",
+};
+
+const dictionaries: Record<Locale, Messages> = { "zh-CN": zhCN, en };
+
+/** The language shown now; set from the saved settings at start-up and on change in Settings. */
+export const locale = ref<Locale>("zh-CN");
+
+/** The labels of the current language; read it in templates as `m.nav.today`. */
+export const m = computed<Messages>(() => dictionaries[locale.value]);
+
+export function setLocale(next: Locale): void {
+  locale.value = next in dictionaries ? next : "zh-CN";
+  document.documentElement.lang = locale.value;
+}

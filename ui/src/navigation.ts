@@ -1,0 +1,62 @@
+// Hash navigation: "#/today", "#/faults/<id>", "#/report/<id>", ... parsed into a reactive route.
+import { ref } from "vue";
+
+export type Route =
+  | { screen: "today" }
+  | { screen: "faults" }
+  | { screen: "fault"; id: string }
+  | { screen: "reports" }
+  | { screen: "report"; id: string }
+  | { screen: "completion"; faultId: string }
+  | { screen: "stock" }
+  | { screen: "settings" }
+  | { screen: "unknown"; path: string };
+
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#\/?/, "");
+  const [head, rawId] = path.split("/", 2);
+  const id = rawId ? decodeURIComponent(rawId) : "";
+  switch (head) {
+    case "":
+    case "today":
+      return { screen: "today" };
+    case "faults":
+      return id ? { screen: "fault", id } : { screen: "faults" };
+    case "reports":
+      return { screen: "reports" };
+    case "report":
+      return id ? { screen: "report", id } : { screen: "reports" };
+    case "completion":
+      return id ? { screen: "completion", faultId: id } : { screen: "faults" };
+    case "stock":
+      return { screen: "stock" };
+    case "settings":
+      return { screen: "settings" };
+    default:
+      return { screen: "unknown", path };
+  }
+}
+
+/** The current hash (kept so a screen can be keyed by it) and its parsed route. */
+export const currentHash = ref(window.location.hash || "#/today");
+export const route = ref<Route>(parseHash(currentHash.value));
+
+window.addEventListener("hashchange", () => {
+  currentHash.value = window.location.hash || "#/today";
+  route.value = parseHash(currentHash.value);
+});
+
+export const href = {
+  today: () => "#/today",
+  faults: () => "#/faults",
+  fault: (id: string) => `#/faults/${encodeURIComponent(id)}`,
+  reports: () => "#/reports",
+  report: (id: string) => `#/report/${encodeURIComponent(id)}`,
+  completion: (faultId: string) => `#/completion/${encodeURIComponent(faultId)}`,
+  stock: () => "#/stock",
+  settings: () => "#/settings",
+};
+
+export function go(hash: string): void {
+  window.location.hash = hash;
+}
