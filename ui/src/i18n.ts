@@ -329,7 +329,7 @@ const zhCN: Messages = {
   },
   today: {
     title: "今日",
-    openFaults: "我的未关闭故障",
+    openFaults: "未关闭的故障",
     noOpenFaults: "没有未关闭的故障",
     inspections: "今日应巡检",
     noInspections: "今日没有待巡检的点位",
@@ -601,7 +601,7 @@ const en: Messages = {
   },
   today: {
     title: "Today",
-    openFaults: "My open faults",
+    openFaults: "Open faults",
     noOpenFaults: "No open faults",
     inspections: "Inspections due",
     noInspections: "No inspections due today",
