@@ -161,6 +161,7 @@ fn a_technicians_day_in_the_real_app() {
             );
         }
         s.find("[data-testid=amend-report]");
+        s.find("[data-testid=signature-ink]");
         shot(&s, "05-report-signed");
 
         // The customer signs the completion form on the technician's screen.

@@ -221,6 +221,11 @@ pub fn completion(state: State<'_, AppState>, fault_id: FaultId) -> Reply<Comple
 }
 
 #[tauri::command(async)]
+pub fn signature_image(state: State<'_, AppState>, sha256: String) -> Reply<Option<String>> {
+    state.with(|store| desk::signature_image(store, &sha256))
+}
+
+#[tauri::command(async)]
 pub fn sign_completion(
     state: State<'_, AppState>,
     fault_id: FaultId,

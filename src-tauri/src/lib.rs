@@ -37,6 +37,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             sign_report,
             amend_report,
             completion,
+            signature_image,
             sign_completion,
             stock,
             movements,

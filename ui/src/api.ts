@@ -376,6 +376,8 @@ export const api = {
   amendReport: (reportId: Id, reason: string) => call<ReportDocument>("amend_report", { reportId, reason }),
 
   completion: (faultId: Id) => call<CompletionForm>("completion", { faultId }),
+  /** A signature's handwriting as a PNG data URL, by the image's SHA-256; null if not on this laptop. */
+  signatureImage: (sha256: string) => call<string | null>("signature_image", { sha256 }),
   /** Both signatures at once: the technician's and the customer's. */
   signCompletion: (faultId: Id, technician: CapturedSignature, customer: CapturedSignature) =>
     call<CompletionForm>("sign_completion", { faultId, technician, customer }),

@@ -44,12 +44,13 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run_app(),
         Some("test") => test_all(),
+        Some("bench-startup") => bench_startup(),
         Some("setup") => match args.get(1).map(String::as_str) {
             Some("run") => setup(Purpose::Run),
             None | Some("test") => setup(Purpose::Test),
             Some(other) => Err(format!("unknown setup target '{other}' (run or test)")),
         },
-        _ => Err("usage: cargo xtask run | test | setup [run|test]".into()),
+        _ => Err("usage: cargo xtask run | test | bench-startup | setup [run|test]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -393,6 +394,56 @@ fn e2e_tests(cargo: &str, tally: &mut Tally) -> Result {
         .args(["--test", "e2e_app", "--", "--ignored", "--test-threads=1"])
         .env("TAURI_DRIVER", tauri_driver_path());
     tally.cargo_test(&mut command, true)
+}
+
+/// The start-up and memory benchmark (BENCHMARKS.md): release builds of the app and of an empty
+/// Tauri window, driven under Xvfb in a process group of their own.
+fn bench_startup() -> Result {
+    setup(Purpose::Test)?;
+    let cargo = cargo();
+    step("Building release binaries (the app, the empty window, the harness)");
+    run(
+        &cargo,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "fieldlog-app",
+            "-p",
+            "empty-window",
+        ],
+    )?;
+    run(
+        &cargo,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "fieldlog-system-tests",
+            "--bin",
+            "startup-bench",
+        ],
+    )?;
+    step("Measuring");
+    let harness = workspace_root().join("target/release/startup-bench");
+    let mut command = Command::new("dbus-run-session");
+    command
+        .args(["--", "xvfb-run", "-a", "-s", "-screen 0 1280x800x24"])
+        .arg(&harness)
+        .env("TAURI_DRIVER", tauri_driver_path())
+        .process_group(0);
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start the benchmark: {e}"))?;
+    let status = child.wait().map_err(|e| e.to_string())?;
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the benchmark exited with {status}"))
+    }
 }
 
 fn run_app() -> Result {

@@ -219,3 +219,10 @@ pub fn set_profile(
 ) -> Result<Technician> {
     store.write(|tx| crate::catalog::set_profile(tx, name, staff_no, now))
 }
+
+/// A signature's handwriting (an attachment) as a PNG data URL for the window.
+pub fn signature_image(store: &Store, sha256: &str) -> Result<Option<String>> {
+    Ok(store
+        .attachment(sha256)?
+        .map(|png| fieldlog_wire::v1::png_data_url(&png)))
+}

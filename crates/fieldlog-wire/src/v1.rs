@@ -153,6 +153,15 @@ pub struct CapturedSignature {
     pub png_data_url: String,
 }
 
+/// PNG bytes as a `data:image/png;base64,...` URL, the form the window shows images in.
+pub fn png_data_url(png: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(png)
+    )
+}
+
 impl CapturedSignature {
     /// The PNG bytes of `data:image/png;base64,...`; `None` when it is not a base64 PNG data URL.
     pub fn png_bytes(&self) -> Option<Vec<u8>> {

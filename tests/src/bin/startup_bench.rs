@@ -6,7 +6,7 @@
 //! second, the PSS of every process of that app (the app and its WebKit web and network processes)
 //! is summed from /proc/<pid>/smaps_rollup.
 //!
-//! Run under a display: `cargo xtask bench-startup` (see BENCHMARKS.md). Environment:
+//! Run: `cargo xtask bench-startup` (release builds, under Xvfb; see BENCHMARKS.md). Environment:
 //! FIELDLOG_APP_BIN, EMPTY_WINDOW_BIN (binaries to compare), ROUNDS (default 5).
 
 use fieldlog_system_tests::webdriver::{Session, TauriDriver};
