@@ -248,3 +248,54 @@ fn a_technicians_day_in_the_real_app() {
     wait_gone(&s, "[data-testid=sign-completion]");
     shot(&s, "11-after-restart");
 }
+
+/// What a technician types into a report survives a crash: the app is killed with SIGKILL a
+/// second after the typing stops, and the restarted app shows the form as it was.
+#[test]
+#[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver: run through `cargo xtask test`"]
+fn typing_survives_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    let contract_id = {
+        let store = Store::open(&db).unwrap();
+        store
+            .resolve_contract("county-police-village-query")
+            .unwrap()
+            .id
+            .to_string()
+    };
+    let driver = TauriDriver::start(&[("FIELDLOG_DB", db.as_path())]);
+    let cause = "箱体进水导致电源短路，已断电排水";
+    {
+        let s = open_app(&driver);
+        s.click_on(&format!(
+            "[data-testid=open-today-report][data-contract-id='{contract_id}']"
+        ));
+        s.type_into("[data-testid=field-fault-cause]", cause);
+        s.type_into("[data-testid=field-work-done]", "更换电源适配器");
+        std::thread::sleep(Duration::from_millis(1000));
+        assert!(driver.kill_app(&app_binary()) >= 1, "the app was running");
+        // The session's app is gone; dropping the session only cleans up the driver's side.
+    }
+    let s = open_app(&driver);
+    s.click_on(&format!(
+        "[data-testid=open-today-report][data-contract-id='{contract_id}']"
+    ));
+    s.find("[data-testid=field-fault-cause]");
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let value = s.execute(
+            "return document.querySelector('[data-testid=field-fault-cause]').value",
+            serde_json::json!([]),
+        );
+        if value.as_str() == Some(cause) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the typed cause was lost: {value}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    shot(&s, "12-draft-after-crash");
+}

@@ -276,6 +276,53 @@ impl Drop for Session {
     }
 }
 
+/// The parent of a process, from /proc.
+pub fn parent_pid(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces; the fields after its closing parenthesis are fixed.
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn descends_from(mut pid: u32, ancestor: u32) -> bool {
+    while let Some(parent) = parent_pid(pid).filter(|&p| p > 1) {
+        if parent == ancestor {
+            return true;
+        }
+        pid = parent;
+    }
+    false
+}
+
+impl TauriDriver {
+    /// Kills, with SIGKILL, the app processes this driver started (a crash, as far as the app can
+    /// tell); a Fieldlog a developer runs by hand is left alone. Returns how many were killed.
+    pub fn kill_app(&self, binary: &Path) -> usize {
+        let name = binary.file_name().expect("a file").to_owned();
+        let driver = self.child.id();
+        let mut killed = 0;
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+            if exe.as_deref().and_then(Path::file_name) == Some(name.as_os_str())
+                && descends_from(pid, driver)
+            {
+                let status = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+                killed += usize::from(status.is_ok_and(|s| s.success()));
+            }
+        }
+        killed
+    }
+}
+
 /// The desktop app binary built next to this test (`FIELDLOG_APP_BIN` overrides).
 pub fn app_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("FIELDLOG_APP_BIN") {

@@ -9,7 +9,7 @@
 //! Run: `cargo xtask bench-startup` (release builds, under Xvfb; see BENCHMARKS.md). Environment:
 //! FIELDLOG_APP_BIN, EMPTY_WINDOW_BIN (binaries to compare), ROUNDS (default 5).
 
-use fieldlog_system_tests::webdriver::{Session, TauriDriver};
+use fieldlog_system_tests::webdriver::{Session, TauriDriver, parent_pid};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -23,17 +23,6 @@ fn pss_kib(pid: u32) -> u64 {
                 .and_then(|n| n.parse().ok())
         })
         .unwrap_or(0)
-}
-
-fn parent(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may hold spaces; the fields after its closing parenthesis are fixed.
-    stat.rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 fn exe_name(pid: u32) -> Option<String> {
@@ -59,7 +48,7 @@ fn app_processes(binary: &str) -> Vec<u32> {
                 if roots.contains(&current) {
                     return true;
                 }
-                p = parent(current).filter(|&pp| pp > 1);
+                p = parent_pid(current).filter(|&pp| pp > 1);
             }
             false
         })
