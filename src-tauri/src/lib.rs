@@ -71,6 +71,32 @@ pub fn run() {
         }
     };
     with_commands(tauri::Builder::default(), AppState::new(store))
+        .setup(|app| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                software_rendering(&window);
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Fieldlog 窗口无法启动 (the window could not start)");
 }
+
+/// On Linux, WebKitGTK's GPU compositing costs about 90 MiB for this window (measured in
+/// BENCHMARKS.md) and is a known cause of blank windows on some drivers and in VMs; lists and forms
+/// render well without it. `FIELDLOG_GPU=1` turns it back on.
+#[cfg(target_os = "linux")]
+pub fn software_rendering<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    if std::env::var_os("FIELDLOG_GPU").is_some_and(|v| v == "1") {
+        return;
+    }
+    let _ = window.with_webview(|webview| {
+        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+        if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    });
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn software_rendering<R: Runtime>(_window: &tauri::WebviewWindow<R>) {}

@@ -262,7 +262,12 @@ impl Session {
         let png = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap())
             .unwrap();
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts/e2e");
+        // At run time, not env!(): a test binary built for another checkout must still write here.
+        // `cargo test` runs in the package directory (tests/); FIELDLOG_ARTIFACTS overrides.
+        let dir = std::env::var_os("FIELDLOG_ARTIFACTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| std::env::current_dir().unwrap().join("../artifacts"))
+            .join("e2e");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap();
