@@ -32,7 +32,20 @@ const APT_RUN: &[&str] = &[
 
 /// What the tests add: a virtual display, a session bus, WebKit's WebDriver, and sqlite3 for
 /// looking at a test database by hand.
-const APT_TEST: &[&str] = &["xvfb", "xauth", "dbus-x11", "webkit2gtk-driver", "sqlite3"];
+const APT_TEST: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "dbus-x11",
+    "webkit2gtk-driver",
+    "sqlite3",
+    // pdftotext, pdftoppm and pdfsig read the PDFs back; python3-venv holds pyHanko.
+    "poppler-utils",
+    "python3-venv",
+];
+
+/// pyHanko's command line, a second PDF signature validator beside pdfsig, in the project's own
+/// virtual environment (`.venv/`), pinned.
+const PYHANKO: &str = "pyhanko-cli==0.6.0";
 
 /// tauri-driver from crates.io, pinned so CI installs what was tested.
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
@@ -112,6 +125,8 @@ fn setup(purpose: Purpose) -> Result {
     if purpose == Purpose::Test {
         step("Checking tauri-driver");
         install_tauri_driver()?;
+        step("Checking pyHanko (.venv)");
+        install_pyhanko()?;
     }
     step("Building the UI (npm ci, vite build)");
     build_ui()
@@ -249,6 +264,33 @@ fn install_apt(wanted: &[&str]) -> Result {
     Ok(())
 }
 
+fn install_pyhanko() -> Result {
+    let venv = workspace_root().join(".venv");
+    let pyhanko = venv.join("bin/pyhanko");
+    if Command::new(&pyhanko)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        println!("pyHanko present: {}", pyhanko.display());
+        return Ok(());
+    }
+    let python = if Command::new("python3").arg("--version").output().is_ok() {
+        "python3"
+    } else {
+        "python"
+    };
+    if !venv.join("bin/pip").exists() {
+        run(python, &["-m", "venv", &venv.to_string_lossy()])
+            .map_err(|e| format!("{e}\n  python3 -m venv failed: install python3-venv"))?;
+    }
+    run(
+        &venv.join("bin/pip").to_string_lossy(),
+        &["install", "--quiet", PYHANKO],
+    )
+    .map_err(|e| format!("{e}\n  pip could not install {PYHANKO} (is PyPI reachable?)"))
+}
+
 fn tauri_driver_path() -> PathBuf {
     let home = env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -359,7 +401,12 @@ fn test_all() -> Result {
 
     let mut tally = Tally::default();
     step("tests");
-    tally.cargo_test(Command::new(&cargo).args(["test", "--workspace"]), false)?;
+    tally.cargo_test(
+        Command::new(&cargo)
+            .args(["test", "--workspace"])
+            .env("PYHANKO", workspace_root().join(".venv/bin/pyhanko")),
+        false,
+    )?;
 
     step("end-to-end: the real app under Xvfb + tauri-driver");
     run(&cargo, &["build", "-p", "fieldlog-app"])?;

@@ -1,0 +1,189 @@
+//! What the caller hands in: plain data, every text already formatted (times as local
+//! "2026-11-22 13:05", levels as "A 特大故障"), so the layout never decides how a value reads.
+//! Numbers stay numbers only where the PDF computes from them (rates, the bar chart).
+
+/// One handwritten signature: who, in which role, when, and the PNG of the ink.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignatureBlock {
+    pub name: String,
+    /// e.g. "技服人员" or "用户代表".
+    pub role_label: String,
+    pub signed_at_local: String,
+    /// The signature image as PNG bytes (transparent or white background).
+    pub png: Vec<u8>,
+}
+
+/// 每日设备维护报告.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyReportPdf {
+    pub contract_name: String,
+    pub client: String,
+    pub technician: String,
+    pub work_date: String,
+    pub entries: Vec<EntryRow>,
+    pub arrivals: Vec<ArrivalRow>,
+    pub signatures: Vec<SignatureBlock>,
+}
+
+/// One maintained point in the daily report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryRow {
+    pub point: String,
+    pub device: String,
+    pub cause: String,
+    pub resolved: bool,
+    /// Why not, when `resolved` is false.
+    pub unresolved_reason: Option<String>,
+    pub work_done: String,
+    /// One line per part, e.g. "摄像机 QX-200 旧 SN123 → 新 SN456".
+    pub parts: Vec<String>,
+}
+
+/// One arrival on site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrivalRow {
+    pub time: String,
+    pub point: String,
+    /// Where the machine knew it; `None` prints "手动确认" (confirmed by hand).
+    pub location: Option<String>,
+}
+
+/// 完工确认单.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletionFormPdf {
+    pub contract_name: String,
+    pub client: String,
+    pub fault: FaultInfo,
+    pub clocks: Vec<ClockRow>,
+    pub work_done: String,
+    pub parts: Vec<String>,
+    /// 技服人员.
+    pub technician: SignatureBlock,
+    /// 用户代表.
+    pub customer: SignatureBlock,
+}
+
+/// The fault a completion form confirms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaultInfo {
+    /// e.g. "A 特大故障".
+    pub level: String,
+    pub point: String,
+    pub device: String,
+    pub reported_at: String,
+    pub description: String,
+    /// 首问负责人.
+    pub first_receiver: String,
+}
+
+/// One SLA clock as the form shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockRow {
+    /// e.g. "响应", "到达现场", "故障解决".
+    pub kind: String,
+    pub deadline: String,
+    /// When the clock stopped, if it has.
+    pub stopped_at: Option<String>,
+    pub state: ClockState,
+}
+
+/// How a clock stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockState {
+    /// 达标
+    Met,
+    /// 超时
+    Breached,
+    /// 计时中
+    Running,
+    /// 不计时 (e.g. force majeure)
+    NotCounted,
+}
+
+impl ClockState {
+    pub fn label(self) -> &'static str {
+        match self {
+            ClockState::Met => "达标",
+            ClockState::Breached => "超时",
+            ClockState::Running => "计时中",
+            ClockState::NotCounted => "不计时",
+        }
+    }
+}
+
+/// 每月维护报告汇总.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthlySummaryPdf {
+    pub contract_name: String,
+    pub client: String,
+    /// e.g. "2026年11月".
+    pub month: String,
+    pub prepared_by: String,
+    pub generated_at: String,
+    /// 报修设备数量.
+    pub devices_reported: u32,
+    /// 已维护完毕的设备数量.
+    pub devices_repaired: u32,
+    pub unresolved: UnresolvedByReason,
+    /// One row per level, in the order to print (A, B, C).
+    pub compliance: Vec<LevelCompliance>,
+    pub force_majeure: Vec<ForceMajeureRow>,
+    pub parts_consumed: Vec<PartConsumed>,
+}
+
+/// 未解决的原因, counted in devices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UnresolvedByReason {
+    pub power: u32,
+    pub transmission: u32,
+    pub device: u32,
+    pub force_majeure: u32,
+    pub other: u32,
+}
+
+impl UnresolvedByReason {
+    pub fn total(&self) -> u32 {
+        self.power + self.transmission + self.device + self.force_majeure + self.other
+    }
+}
+
+/// SLA compliance of one fault level over the month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelCompliance {
+    /// e.g. "A 特大故障".
+    pub level: String,
+    pub faults: u32,
+    pub response: Rate,
+    pub arrival: Rate,
+    pub resolution: Rate,
+}
+
+/// `met` of `judged` clocks were within their limit; nothing judged reads "—".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rate {
+    pub met: u32,
+    pub judged: u32,
+}
+
+impl Rate {
+    /// The share in percent, or `None` when nothing was judged.
+    pub fn percent(self) -> Option<f32> {
+        (self.judged > 0).then(|| self.met as f32 * 100.0 / self.judged as f32)
+    }
+}
+
+/// One force-majeure case (不可抗拒因素), shown apart from SLA breaches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForceMajeureRow {
+    pub date: String,
+    pub point: String,
+    pub device: String,
+    pub description: String,
+}
+
+/// Spare parts consumed in the month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartConsumed {
+    pub name: String,
+    pub quantity: u32,
+}

@@ -1,0 +1,249 @@
+//! 每月维护报告汇总: the month's figures, unresolved devices by reason, the resolution rate, SLA
+//! compliance per level (table and bar chart), force-majeure cases and parts consumed.
+
+use super::chart::{Group, Series, bar_chart};
+use super::flow::{BODY_SIZE, Cell, Flow, Table, key_value_grid};
+use super::{Color, Layout, LayoutError, Measure};
+use crate::input::{MonthlySummaryPdf, Rate};
+
+pub const TITLE: &str = "每月维护报告汇总";
+
+fn rate_text(rate: Rate) -> String {
+    match rate.percent() {
+        Some(p) => format!("{p:.1}%（{}/{}）", rate.met, rate.judged),
+        None => "—".to_string(),
+    }
+}
+
+/// 故障解决率: devices repaired over devices reported.
+pub fn resolution_rate(input: &MonthlySummaryPdf) -> String {
+    Rate {
+        met: input.devices_repaired,
+        judged: input.devices_reported,
+    }
+    .percent()
+    .map_or("—".to_string(), |p| format!("{p:.1}%"))
+}
+
+pub fn layout(
+    input: &MonthlySummaryPdf,
+    m: &(impl Measure + ?Sized),
+) -> Result<Layout, LayoutError> {
+    let mut flow = Flow::new(m);
+    flow.page_header(|f| {
+        f.title(TITLE)?;
+        f.table(&key_value_grid(&[
+            ("项目名称", &input.contract_name),
+            ("采购人", &input.client),
+            ("统计月份", &input.month),
+            ("编制人", &input.prepared_by),
+        ]))
+    })?;
+
+    flow.section("一、维护概况")?;
+    let u = input.unresolved;
+    let figures = [
+        ("报修设备数量", input.devices_reported.to_string()),
+        ("已维护完毕的设备数量", input.devices_repaired.to_string()),
+        ("未解决设备数量", u.total().to_string()),
+        ("故障解决率", resolution_rate(input)),
+    ];
+    flow.table(&Table {
+        shares: vec![1.0; 4],
+        header: Some(figures.iter().map(|(k, _)| Cell::head(*k)).collect()),
+        rows: vec![
+            figures
+                .iter()
+                .map(|(_, v)| Cell::new(v).center().bold())
+                .collect(),
+        ],
+        size: BODY_SIZE,
+    })?;
+
+    flow.section("二、未解决的原因")?;
+    let reasons = [
+        ("电源", u.power),
+        ("传输", u.transmission),
+        ("设备", u.device),
+        ("不可抗拒因素", u.force_majeure),
+        ("其他", u.other),
+        ("合计", u.total()),
+    ];
+    flow.table(&Table {
+        shares: vec![1.0; reasons.len()],
+        header: Some(reasons.iter().map(|(k, _)| Cell::head(*k)).collect()),
+        rows: vec![
+            reasons
+                .iter()
+                .map(|(_, n)| Cell::new(n.to_string()).center())
+                .collect(),
+        ],
+        size: BODY_SIZE,
+    })?;
+
+    flow.section("三、服务时限达标率")?;
+    if input.compliance.is_empty() {
+        flow.note("本月无故障。")?;
+    } else {
+        let rows = input
+            .compliance
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::new(&c.level).center(),
+                    Cell::new(c.faults.to_string()).center(),
+                    Cell::new(rate_text(c.response)).center(),
+                    Cell::new(rate_text(c.arrival)).center(),
+                    Cell::new(rate_text(c.resolution)).center(),
+                ]
+            })
+            .collect();
+        flow.table(&Table {
+            shares: vec![0.2, 0.12, 0.227, 0.227, 0.226],
+            header: Some(
+                [
+                    "故障级别",
+                    "故障数",
+                    "响应达标率",
+                    "到场达标率",
+                    "解决达标率",
+                ]
+                .map(Cell::head)
+                .to_vec(),
+            ),
+            rows,
+            size: BODY_SIZE,
+        })?;
+        flow.note("达标率 = 时限内完成数 / 已判定数；不可抗拒因素不计入。")?;
+        flow.y += 6.0;
+        let series = [
+            Series {
+                label: "响应",
+                color: Color::rgb(52, 101, 164),
+            },
+            Series {
+                label: "到场",
+                color: Color::rgb(78, 154, 6),
+            },
+            Series {
+                label: "解决",
+                color: Color::rgb(230, 145, 20),
+            },
+        ];
+        let groups: Vec<Group> = input
+            .compliance
+            .iter()
+            .map(|c| Group {
+                label: c.level.clone(),
+                values: vec![
+                    c.response.percent(),
+                    c.arrival.percent(),
+                    c.resolution.percent(),
+                ],
+            })
+            .collect();
+        bar_chart(&mut flow, &series, &groups)?;
+    }
+
+    flow.section("四、不可抗拒因素")?;
+    if input.force_majeure.is_empty() {
+        flow.note("本月无不可抗拒因素。")?;
+    } else {
+        let rows = input
+            .force_majeure
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                vec![
+                    Cell::new((i + 1).to_string()).center(),
+                    Cell::new(&f.date).center(),
+                    Cell::new(&f.point),
+                    Cell::new(&f.device),
+                    Cell::new(&f.description),
+                ]
+            })
+            .collect();
+        flow.table(&Table {
+            shares: vec![0.07, 0.16, 0.2, 0.17, 0.4],
+            header: Some(
+                ["序号", "日期", "点位", "设备", "情况说明"]
+                    .map(Cell::head)
+                    .to_vec(),
+            ),
+            rows,
+            size: BODY_SIZE,
+        })?;
+    }
+
+    flow.section("五、备件消耗")?;
+    if input.parts_consumed.is_empty() {
+        flow.note("本月未消耗备件。")?;
+    } else {
+        let rows = input
+            .parts_consumed
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                vec![
+                    Cell::new((i + 1).to_string()).center(),
+                    Cell::new(&p.name),
+                    Cell::new(p.quantity.to_string()).right(),
+                ]
+            })
+            .collect();
+        flow.table(&Table {
+            shares: vec![0.08, 0.72, 0.2],
+            header: Some(["序号", "备件名称 / 型号", "数量"].map(Cell::head).to_vec()),
+            rows,
+            size: BODY_SIZE,
+        })?;
+    }
+    flow.y += 8.0;
+    flow.note(&format!("生成时间：{}", input.generated_at))?;
+    flow.finish(TITLE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{LevelCompliance, UnresolvedByReason};
+    use crate::layout::{Item, fake::Mono};
+
+    #[test]
+    fn figures_rates_and_a_bar_per_judged_clock() {
+        let input = MonthlySummaryPdf {
+            contract_name: "项目".into(),
+            client: "客户".into(),
+            month: "2026年11月".into(),
+            prepared_by: "李工".into(),
+            generated_at: "2026-12-01 09:00".into(),
+            devices_reported: 40,
+            devices_repaired: 37,
+            unresolved: UnresolvedByReason {
+                power: 1,
+                transmission: 1,
+                other: 1,
+                ..Default::default()
+            },
+            compliance: vec![LevelCompliance {
+                level: "A 特大故障".into(),
+                faults: 2,
+                response: Rate { met: 2, judged: 2 },
+                arrival: Rate { met: 1, judged: 2 },
+                resolution: Rate { met: 0, judged: 0 },
+            }],
+            force_majeure: vec![],
+            parts_consumed: vec![],
+        };
+        assert_eq!(resolution_rate(&input), "92.5%");
+        let layout = layout(&input, &Mono).unwrap();
+        let page = &layout.pages[0];
+        assert!(page.has_text("92.5%") && page.has_text("50.0%（1/2）") && page.has_text("无数据"));
+        let colored_bars = page
+            .items
+            .iter()
+            .filter(|i| matches!(i, Item::Rect { stroke: None, h, .. } if *h > 20.0))
+            .count();
+        assert_eq!(colored_bars, 2, "two judged clocks, two bars");
+    }
+}
