@@ -71,6 +71,37 @@ pub enum Command {
     /// 服务时限 (SLA policies and compliance)
     #[command(subcommand)]
     Sla(SlaCommand),
+    /// 导出签名 PDF (export a signed PDF)
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// 校验 PDF 签名：签字人、时间、是否被改动 (check a PDF's signature: who, when, intact or altered)
+    Verify { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// 每日设备维护报告（须已签字）(a signed daily report)
+    Daily {
+        report: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 完工确认单（须双方已签字）(a completion form both parties signed)
+    Completion {
+        fault: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 每月维护报告汇总 (the monthly summary)
+    Monthly {
+        #[arg(long)]
+        contract: String,
+        /// 月份，如 2026-11 (month)
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

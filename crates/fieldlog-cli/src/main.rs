@@ -6,7 +6,8 @@ mod args;
 mod render;
 
 use args::{
-    Cli, Command, EventCommand, FaultCommand, PartsCommand, ReportCommand, SiteCommand, SlaCommand,
+    Cli, Command, EventCommand, ExportCommand, FaultCommand, PartsCommand, ReportCommand,
+    SiteCommand, SlaCommand,
 };
 use chrono::{DateTime, Utc};
 use clap::Parser;
@@ -29,6 +30,9 @@ fn main() -> ExitCode {
             println!("{}", db.display());
             return Ok(());
         }
+        if let Command::Verify { file } = &cli.command {
+            return verify(file, &out);
+        }
         let mut store = Store::open(&db)?;
         run(&mut store, cli.command, &out, Utc::now())
     })();
@@ -41,11 +45,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// Errors of the CLI itself (arguments the store never sees) and of the store.
+/// Errors of the CLI itself (arguments the store never sees), of the store, and of exports.
 #[derive(Debug)]
 enum CliError {
     Store(StoreError),
+    Export(fieldlog_export::ExportError),
     Usage { zh: String, en: String },
+}
+
+impl From<fieldlog_export::ExportError> for CliError {
+    fn from(error: fieldlog_export::ExportError) -> Self {
+        match error {
+            fieldlog_export::ExportError::Store(e) => CliError::Store(e),
+            other => CliError::Export(other),
+        }
+    }
 }
 
 impl From<StoreError> for CliError {
@@ -65,6 +79,14 @@ impl CliError {
     fn body(&self) -> fieldlog_wire::ErrorBody {
         match self {
             CliError::Store(error) => error.to_body(),
+            CliError::Export(error) => fieldlog_wire::ErrorBody {
+                code: match error {
+                    fieldlog_export::ExportError::NotReady(_) => fieldlog_wire::ErrorCode::Conflict,
+                    _ => fieldlog_wire::ErrorCode::Internal,
+                },
+                message: error.to_string(),
+                field: None,
+            },
             CliError::Usage { zh, en } => fieldlog_wire::ErrorBody {
                 code: fieldlog_wire::ErrorCode::InvalidInput,
                 message: format!("{zh} ({en})"),
@@ -192,6 +214,8 @@ fn run(
             out.fault_clocks(&store.fault_clocks(id, at.map_or(now, |t| t.0))?);
         }
         Command::Sla(command) => sla(store, command, out, now)?,
+        Command::Export(command) => export(store, command, out, now)?,
+        Command::Verify { .. } => unreachable!("answered before the store is opened"),
         Command::Arrive(args) => {
             let technician = profile(store)?;
             let fault_id = args
@@ -443,4 +467,75 @@ fn sla(
         }
     }
     Ok(())
+}
+
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, bytes).map_err(|e| {
+        CliError::usage(
+            format!("无法写入 {}：{e}", path.display()),
+            format!("cannot write {}: {e}", path.display()),
+        )
+    })
+}
+
+fn export(
+    store: &mut Store,
+    command: ExportCommand,
+    out: &Output,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    let font =
+        fieldlog_export::Font::locate().map_err(|e| CliError::Export(fieldlog_pdf_error(e)))?;
+    let (pdf, path) = match command {
+        ExportCommand::Daily { report, out } => {
+            let id = store.resolve_report(&report)?;
+            (fieldlog_export::daily_report(store, id, &font, now)?, out)
+        }
+        ExportCommand::Completion { fault, out } => {
+            let id = store.resolve_fault(&fault)?;
+            (
+                fieldlog_export::completion_form(store, id, &font, now)?,
+                out,
+            )
+        }
+        ExportCommand::Monthly {
+            contract,
+            month,
+            out,
+        } => {
+            let contract = store.resolve_contract(&contract)?;
+            (
+                fieldlog_export::monthly_summary(store, contract.id, &month, &font, now)?,
+                out,
+            )
+        }
+    };
+    write_file(&path, &pdf)?;
+    out.exported(&path, pdf.len());
+    Ok(())
+}
+
+fn fieldlog_pdf_error(error: fieldlog_export::FontError) -> fieldlog_export::ExportError {
+    fieldlog_export::ExportError::Pdf(error.into())
+}
+
+/// Checks a PDF's signature; an altered or unsigned file is an error (non-zero exit).
+fn verify(file: &std::path::Path, out: &Output) -> Result<(), CliError> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        CliError::usage(
+            format!("无法读取 {}：{e}", file.display()),
+            format!("cannot read {}: {e}", file.display()),
+        )
+    })?;
+    let verification = fieldlog_export::verify_pdf(&bytes)
+        .map_err(|e| CliError::usage(format!("无法校验：{e}"), format!("cannot verify: {e}")))?;
+    out.verification(file, &verification);
+    if verification.intact && verification.covers_whole_file {
+        Ok(())
+    } else {
+        Err(CliError::usage(
+            "文件在签名后被改动过，不能作为凭证",
+            "the file was altered after it was signed; it is not valid evidence",
+        ))
+    }
 }

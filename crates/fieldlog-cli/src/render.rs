@@ -220,6 +220,41 @@ impl Output {
         }
     }
 
+    pub fn exported(&self, path: &Path, bytes: usize) {
+        let value = serde_json::json!({ "out": path, "bytes": bytes, "signed": true });
+        self.json_or(&value, || {
+            println!(
+                "已导出并签名 (exported and signed): {} （{} KB）",
+                path.display(),
+                bytes.div_ceil(1024)
+            );
+        });
+    }
+
+    pub fn verification(&self, path: &Path, v: &fieldlog_export::Verification) {
+        let value = serde_json::json!({
+            "file": path,
+            "signer": v.signer,
+            "signing_time": v.signing_time.map(|t| t.to_rfc3339()),
+            "intact": v.intact,
+            "covers_whole_file": v.covers_whole_file,
+        });
+        self.json_or(&value, || {
+            let when = v
+                .signing_time
+                .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default();
+            let state = if v.intact && v.covers_whole_file {
+                "完好，签名后未被改动 (intact)"
+            } else if v.intact {
+                "签名部分完好，但签名后有追加内容 (intact, but bytes were appended after signing)"
+            } else {
+                "已被改动，签名无效 (ALTERED: the signature does not match)"
+            };
+            println!("签字人 signer: {}  时间 time: {when}  {state}", v.signer);
+        });
+    }
+
     pub fn arrival(&self, arrival: &Arrival, site: &Site) {
         self.json_or(arrival, || {
             println!(

@@ -549,3 +549,88 @@ fn editing_a_policy_makes_a_new_version_for_new_faults() {
     );
     assert!(err.contains("fieldlog --json sla policy"), "{err}");
 }
+
+/// Exports are signed PDFs: `verify` says who signed and that it is intact, pdftotext reads the
+/// Chinese back, and one byte changed makes `verify` fail.
+#[test]
+fn export_signed_pdfs_and_verify_them() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let reports = json(&db.path, &["report", "list"]);
+    let reports = reports.as_array().unwrap();
+    let signed = reports.iter().find(|r| r["status"] == "signed").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let draft = reports.iter().find(|r| r["status"] == "draft").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let pdf = db.path.with_file_name("daily.pdf");
+    let exported = json(
+        &db.path,
+        &["export", "daily", &signed, "--out", pdf.to_str().unwrap()],
+    );
+    assert_eq!(exported["signed"], true);
+    let verified = json(&db.path, &["verify", pdf.to_str().unwrap()]);
+    assert_eq!(verified["signer"], "林晓东");
+    assert_eq!(verified["intact"], true);
+    assert_eq!(verified["covers_whole_file"], true);
+
+    let text = Command::new(std::env::var("PDFTOTEXT").unwrap_or_else(|_| "pdftotext".into()))
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed: cargo xtask setup installs it");
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("每日设备维护报告") && text.contains("林晓东"),
+        "{text}"
+    );
+
+    // A draft is not evidence yet.
+    let err = fails(
+        &db.path,
+        &[
+            "export",
+            "daily",
+            &draft,
+            "--out",
+            pdf.with_extension("x.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("签字后才能导出"), "{err}");
+
+    // One byte changed inside the signed range: verify fails with a clear sentence.
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let at = bytes.windows(6).position(|w| w == b"stream").unwrap() + 20;
+    bytes[at] ^= 0x01;
+    let altered = db.path.with_file_name("altered.pdf");
+    std::fs::write(&altered, &bytes).unwrap();
+    // The verdict is printed, and the exit code says it is not valid evidence.
+    let out = fieldlog(&db.path, &["verify", altered.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ALTERED"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("改动"));
+
+    let monthly = db.path.with_file_name("monthly.pdf");
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    ok(
+        &db.path,
+        &[
+            "export",
+            "monthly",
+            "--contract",
+            "county-police-village-query",
+            "--month",
+            &month,
+            "--out",
+            monthly.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        json(&db.path, &["verify", monthly.to_str().unwrap()])["intact"],
+        true
+    );
+}

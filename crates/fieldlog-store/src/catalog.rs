@@ -586,6 +586,14 @@ impl Store {
         self.write(|tx| add_device(tx, input))
     }
 
+    pub fn device(&self, id: DeviceId) -> Result<Device> {
+        device(&self.conn, id)
+    }
+
+    pub fn part(&self, id: PartId) -> Result<SparePart> {
+        part(&self.conn, id)
+    }
+
     /// A device by id or serial number.
     pub fn resolve_device(&self, key: &str) -> Result<Device> {
         let id = resolve_by_code(

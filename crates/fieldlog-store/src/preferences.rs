@@ -32,6 +32,24 @@ pub(crate) fn settings(conn: &Connection) -> Result<Settings> {
 pub const MAX_DRAFT_BYTES: usize = 256 * 1024;
 
 impl Store {
+    /// The profile's PDF-signing key and certificate (PEM), once made.
+    pub fn signing_identity_pem(&self) -> Result<Option<(String, String)>> {
+        Ok(meta(&self.conn, "signing_key_pem")?.zip(meta(&self.conn, "signing_certificate_pem")?))
+    }
+
+    /// Keeps the profile's PDF-signing key and certificate. The key sits in the profile database,
+    /// as readable as the records it signs; an OS key store is the next step.
+    pub fn save_signing_identity_pem(
+        &mut self,
+        key_pem: &str,
+        certificate_pem: &str,
+    ) -> Result<()> {
+        self.write(|tx| {
+            set_meta(tx, "signing_key_pem", key_pem)?;
+            set_meta(tx, "signing_certificate_pem", certificate_pem)
+        })
+    }
+
     pub fn settings(&self) -> Result<Settings> {
         settings(&self.conn)
     }
