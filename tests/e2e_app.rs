@@ -94,7 +94,12 @@ fn a_technicians_day_in_the_real_app() {
     // screens when the app renders in software, its default on Linux. The crash test below and the
     // start-up benchmark drive the software default.
     let gpu = Path::new("1");
-    let driver = TauriDriver::start(&[("FIELDLOG_DB", db.as_path()), ("FIELDLOG_GPU", gpu)]);
+    let exports = dir.path().join("exports");
+    let driver = TauriDriver::start(&[
+        ("FIELDLOG_DB", db.as_path()),
+        ("FIELDLOG_GPU", gpu),
+        ("FIELDLOG_EXPORT_DIR", exports.as_path()),
+    ]);
     {
         let s = open_app(&driver);
         shot(&s, "01-today");
@@ -167,6 +172,20 @@ fn a_technicians_day_in_the_real_app() {
         s.find("[data-testid=amend-report]");
         s.find("[data-testid=signature-ink]");
         shot(&s, "05-report-signed");
+
+        // Export the signed report from the app: a PAdES-signed PDF lands in the export folder.
+        s.click_on("[data-testid=export-pdf]");
+        wait_text(&s, "[data-testid=export-path]", ".pdf");
+        let saved: Vec<_> = std::fs::read_dir(&exports)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(saved.len(), 1, "{saved:?}");
+        let verification = fieldlog_export::verify_pdf(&std::fs::read(&saved[0]).unwrap()).unwrap();
+        assert!(verification.intact && verification.covers_whole_file);
+        assert_eq!(verification.signer, "林晓东");
+        shot(&s, "05b-report-exported");
 
         // The customer signs the completion form on the technician's screen.
         s.execute(

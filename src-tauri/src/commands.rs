@@ -284,3 +284,31 @@ pub fn draft(state: State<'_, AppState>, key: String) -> Reply<Option<serde_json
 pub fn clear_draft(state: State<'_, AppState>, key: String) -> Reply<()> {
     state.with(|store| store.clear_draft(&key))
 }
+
+/// Renders, signs and saves a PDF; answers where it went. Errors arrive as {code, message}.
+#[tauri::command(async)]
+pub fn export_pdf(
+    state: State<'_, AppState>,
+    request: fieldlog_export::ExportRequest,
+) -> Reply<fieldlog_export::Exported> {
+    let mut store = state.store.lock().map_err(|_| ErrorBody {
+        code: ErrorCode::Internal,
+        message: "内部错误：数据库连接不可用，请重启 Fieldlog (internal error: restart Fieldlog)"
+            .into(),
+        field: None,
+    })?;
+    fieldlog_export::export_to_folder(&mut store, &request, Utc::now()).map_err(|error| match error
+    {
+        fieldlog_export::ExportError::Store(e) => e.to_body(),
+        fieldlog_export::ExportError::NotReady(message) => ErrorBody {
+            code: ErrorCode::Conflict,
+            message,
+            field: None,
+        },
+        other => ErrorBody {
+            code: ErrorCode::Internal,
+            message: other.to_string(),
+            field: None,
+        },
+    })
+}

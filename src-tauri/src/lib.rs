@@ -47,6 +47,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             save_draft,
             draft,
             clear_draft,
+            export_pdf,
         ])
 }
 

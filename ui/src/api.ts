@@ -331,6 +331,12 @@ export interface Today {
   reports: ReportRow[];
 }
 
+/** What to export as a signed PDF. */
+export type ExportRequest =
+  | { kind: "daily"; report_id: Id }
+  | { kind: "completion"; fault_id: Id }
+  | { kind: "monthly"; contract_id: Id; month: string };
+
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 
 function tauriInvoke(): Invoke {
@@ -381,6 +387,9 @@ export const api = {
   /** Both signatures at once: the technician's and the customer's. */
   signCompletion: (faultId: Id, technician: CapturedSignature, customer: CapturedSignature) =>
     call<CompletionForm>("sign_completion", { faultId, technician, customer }),
+
+  /** Renders, signs (PAdES) and saves a PDF in the user's Documents/Fieldlog folder. */
+  exportPdf: (request: ExportRequest) => call<{ path: string; bytes: number }>("export_pdf", { request }),
 
   stock: () => call<StockReport[]>("stock"),
   movements: (partId: Id) => call<StockMovement[]>("movements", { partId }),

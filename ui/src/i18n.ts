@@ -174,7 +174,8 @@ export interface Messages {
     role: string;
     signedTime: string;
   };
-  reports: { title: string; empty: string; entries: string };
+  reports: { title: string; empty: string; entries: string; monthly: string; month: string };
+  exportPdf: { button: string; busy: string; savedTo: string };
   signature: { clear: string; confirm: string; empty: string; hint: string; captured: string; redo: string };
   completion: {
     title: string;
@@ -439,7 +440,8 @@ const zhCN: Messages = {
     role: "身份",
     signedTime: "签字时间",
   },
-  reports: { title: "日报", empty: "还没有日报", entries: "记录数" },
+  reports: { title: "日报", empty: "还没有日报", entries: "记录数", monthly: "每月维护报告汇总", month: "月份" },
+  exportPdf: { button: "导出签名 PDF", busy: "正在导出…", savedTo: "已保存到：" },
   signature: {
     clear: "清除",
     confirm: "确认",
@@ -711,7 +713,8 @@ const en: Messages = {
     role: "Role",
     signedTime: "Signed at",
   },
-  reports: { title: "Reports", empty: "No reports yet", entries: "Entries" },
+  reports: { title: "Reports", empty: "No reports yet", entries: "Entries", monthly: "Monthly summary", month: "Month" },
+  exportPdf: { button: "Export signed PDF", busy: "Exporting…", savedTo: "Saved to: " },
   signature: {
     clear: "Clear",
     confirm: "Confirm",

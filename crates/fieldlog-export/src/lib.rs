@@ -364,3 +364,84 @@ pub fn monthly_summary(
     let pdf = fieldlog_pdf::monthly_summary(&input, font)?;
     sign(store, &pdf, "每月维护报告汇总", now)
 }
+
+/// What the app asks to export.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExportRequest {
+    Daily {
+        report_id: ReportId,
+    },
+    Completion {
+        fault_id: FaultId,
+    },
+    Monthly {
+        contract_id: ContractId,
+        month: String,
+    },
+}
+
+/// Where an export went.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Exported {
+    pub path: std::path::PathBuf,
+    pub bytes: usize,
+}
+
+/// The folder exports go to: `FIELDLOG_EXPORT_DIR`, else the user's documents folder's `Fieldlog`
+/// subfolder, else the home folder's.
+pub fn export_dir() -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("FIELDLOG_EXPORT_DIR") {
+        return dir.into();
+    }
+    let user = directories::UserDirs::new();
+    user.as_ref()
+        .and_then(|u| u.document_dir().map(|d| d.join("Fieldlog")))
+        .or_else(|| user.as_ref().map(|u| u.home_dir().join("Fieldlog")))
+        .unwrap_or_else(|| std::path::PathBuf::from("Fieldlog"))
+}
+
+/// Renders, signs and saves one export into [`export_dir`], named for what it is.
+pub fn export_to_folder(
+    store: &mut Store,
+    request: &ExportRequest,
+    now: DateTime<Utc>,
+) -> Result<Exported> {
+    let font = Font::locate().map_err(|e| ExportError::Pdf(e.into()))?;
+    let stamp = now.with_timezone(&china()).format("%Y%m%d-%H%M%S");
+    let (pdf, name) = match request {
+        ExportRequest::Daily { report_id } => {
+            let report = store.report(*report_id)?;
+            (
+                daily_report(store, *report_id, &font, now)?,
+                format!("每日设备维护报告-{}-{stamp}.pdf", report.work_date),
+            )
+        }
+        ExportRequest::Completion { fault_id } => {
+            let site = store.site(store.fault(*fault_id)?.site_id)?;
+            (
+                completion_form(store, *fault_id, &font, now)?,
+                format!("完工确认单-{}-{stamp}.pdf", site.code),
+            )
+        }
+        ExportRequest::Monthly { contract_id, month } => {
+            let contract = store.contract(*contract_id)?;
+            (
+                monthly_summary(store, *contract_id, month, &font, now)?,
+                format!("每月维护报告汇总-{}-{month}-{stamp}.pdf", contract.code),
+            )
+        }
+    };
+    let dir = export_dir();
+    let write = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(dir.join(&name), &pdf));
+    write.map_err(|e| {
+        ExportError::NotReady(format!(
+            "无法保存到 {}：{e}。请检查磁盘空间和文件夹权限 (cannot save the PDF)",
+            dir.display()
+        ))
+    })?;
+    Ok(Exported {
+        path: dir.join(name),
+        bytes: pdf.len(),
+    })
+}
