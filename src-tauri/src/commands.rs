@@ -13,7 +13,7 @@ use fieldlog_domain::report::NewEntry;
 use fieldlog_domain::site::{Device, GeoPoint, Site};
 use fieldlog_domain::stock::{MovementKind, SparePart, StockMovement};
 use fieldlog_domain::technician::Technician;
-use fieldlog_store::{ReportFilter, StockFilter, Store, StoreError, desk};
+use fieldlog_store::{ReportFilter, StockFilter, Store, desk};
 use fieldlog_wire::v1::{
     CapturedSignature, CompletionForm, FaultDetail, FaultRow, InspectionRow, ReportDocument,
     ReportRow, Settings, StockReport, Today,
@@ -35,9 +35,10 @@ impl AppState {
         }
     }
 
-    fn with<T>(
+    /// Runs one core call; its error, whichever crate's, becomes `{code, message}`.
+    fn with<T, E: Into<ErrorBody>>(
         &self,
-        call: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+        call: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<T, ErrorBody> {
         let mut store = self.store.lock().map_err(|_| ErrorBody {
             code: ErrorCode::Internal,
@@ -46,7 +47,7 @@ impl AppState {
                     .into(),
             field: None,
         })?;
-        call(&mut store).map_err(|e| e.to_body())
+        call(&mut store).map_err(Into::into)
     }
 }
 
@@ -291,24 +292,5 @@ pub fn export_pdf(
     state: State<'_, AppState>,
     request: fieldlog_export::ExportRequest,
 ) -> Reply<fieldlog_export::Exported> {
-    let mut store = state.store.lock().map_err(|_| ErrorBody {
-        code: ErrorCode::Internal,
-        message: "内部错误：数据库连接不可用，请重启 Fieldlog (internal error: restart Fieldlog)"
-            .into(),
-        field: None,
-    })?;
-    fieldlog_export::export_to_folder(&mut store, &request, Utc::now()).map_err(|error| match error
-    {
-        fieldlog_export::ExportError::Store(e) => e.to_body(),
-        fieldlog_export::ExportError::NotReady(message) => ErrorBody {
-            code: ErrorCode::Conflict,
-            message,
-            field: None,
-        },
-        other => ErrorBody {
-            code: ErrorCode::Internal,
-            message: other.to_string(),
-            field: None,
-        },
-    })
+    state.with(|store| fieldlog_export::export_to_folder(store, &request, Utc::now()))
 }

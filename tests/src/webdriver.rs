@@ -84,13 +84,25 @@ impl Session {
             .unwrap();
         let root = format!("http://127.0.0.1:{}", driver.port);
         let caps = json!({ "capabilities": { "alwaysMatch": { "tauri:options": { "application": application } } } });
-        let response: Value = http
-            .post(format!("{root}/session"))
-            .json(&caps)
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
+        // Right after a session ends, the driver may still be tearing the last app down and drop
+        // the connection; a new session is asked for again, a few times, before giving up.
+        let mut attempt = 0;
+        let response: Value = loop {
+            attempt += 1;
+            match http
+                .post(format!("{root}/session"))
+                .json(&caps)
+                .send()
+                .and_then(|r| r.json())
+            {
+                Ok(value) => break value,
+                Err(e) if attempt < 5 => {
+                    eprintln!("new session, attempt {attempt}: {e}; retrying");
+                    std::thread::sleep(Duration::from_millis(500 * attempt));
+                }
+                Err(e) => panic!("no WebDriver session after {attempt} attempts: {e}"),
+            }
+        };
         let id = response["value"]["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no session: {response}"))

@@ -49,15 +49,19 @@ fn main() -> ExitCode {
 #[derive(Debug)]
 enum CliError {
     Store(StoreError),
-    Export(fieldlog_export::ExportError),
-    Usage { zh: String, en: String },
+    /// An export's error, already as the UI and `--json` receive it.
+    Export(fieldlog_wire::ErrorBody),
+    Usage {
+        zh: String,
+        en: String,
+    },
 }
 
 impl From<fieldlog_export::ExportError> for CliError {
     fn from(error: fieldlog_export::ExportError) -> Self {
         match error {
             fieldlog_export::ExportError::Store(e) => CliError::Store(e),
-            other => CliError::Export(other),
+            other => CliError::Export(other.into()),
         }
     }
 }
@@ -79,14 +83,7 @@ impl CliError {
     fn body(&self) -> fieldlog_wire::ErrorBody {
         match self {
             CliError::Store(error) => error.to_body(),
-            CliError::Export(error) => fieldlog_wire::ErrorBody {
-                code: match error {
-                    fieldlog_export::ExportError::NotReady(_) => fieldlog_wire::ErrorCode::Conflict,
-                    _ => fieldlog_wire::ErrorCode::Internal,
-                },
-                message: error.to_string(),
-                field: None,
-            },
+            CliError::Export(body) => body.clone(),
             CliError::Usage { zh, en } => fieldlog_wire::ErrorBody {
                 code: fieldlog_wire::ErrorCode::InvalidInput,
                 message: format!("{zh} ({en})"),
@@ -485,7 +482,7 @@ fn export(
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
     let font =
-        fieldlog_export::Font::locate().map_err(|e| CliError::Export(fieldlog_pdf_error(e)))?;
+        fieldlog_export::Font::locate().map_err(|e| CliError::from(fieldlog_pdf_error(e)))?;
     let (pdf, path) = match command {
         ExportCommand::Daily { report, out } => {
             let id = store.resolve_report(&report)?;

@@ -39,6 +39,27 @@ pub enum ExportError {
 
 pub type Result<T, E = ExportError> = std::result::Result<T, E>;
 
+/// The `{code, message}` the UI and `--json` receive: one mapping for every front end.
+impl From<ExportError> for fieldlog_wire::ErrorBody {
+    fn from(error: ExportError) -> Self {
+        use fieldlog_wire::{ErrorBody, ErrorCode};
+        match error {
+            ExportError::Store(e) => e.to_body(),
+            ExportError::NotReady(message) => ErrorBody {
+                code: ErrorCode::Conflict,
+                message,
+                field: None,
+            },
+            // Font, layout, rendering and signing problems: the message says what to do.
+            other => ErrorBody {
+                code: ErrorCode::Internal,
+                message: other.to_string(),
+                field: None,
+            },
+        }
+    }
+}
+
 /// The profile's signing identity: loaded, or made and kept on first use (self-issued until the
 /// sync server can issue one).
 pub fn signing_identity(store: &mut Store, now: DateTime<Utc>) -> Result<SigningIdentity> {

@@ -122,3 +122,9 @@ impl From<UnknownCode> for StoreError {
         StoreError::Corrupt(error.to_string())
     }
 }
+
+impl From<StoreError> for ErrorBody {
+    fn from(error: StoreError) -> Self {
+        error.to_body()
+    }
+}
