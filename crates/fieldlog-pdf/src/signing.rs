@@ -33,9 +33,11 @@ use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
 
-/// Bytes reserved for the CMS in /Contents (hex doubles it). A P-256 signature with its
-/// certificate is about 0.7 KB; the margin leaves room for a longer certificate chain later.
-pub const CONTENTS_RESERVED: usize = 4096;
+/// Room left in /Contents beyond a trial signature's length: the same identity and attributes give
+/// the same CMS but for the ECDSA value, whose DER encoding varies by a few bytes. Reserving what the
+/// CMS needs, not a fixed 4 KB, keeps 6 KB of zeros out of every P-256 signed file, and a longer
+/// certificate chain (a server-issued one) still fits because it is measured too.
+const CMS_SLACK: usize = 16;
 
 /// Placeholder wide enough for any offset we can produce (11 digits each).
 const BYTE_RANGE_PLACEHOLDER: i64 = 99_999_999_999;
@@ -304,6 +306,7 @@ fn incremental_update(
     signer_name: &str,
     reason: &str,
     signing_time: DateTime<FixedOffset>,
+    reserved: usize,
 ) -> Result<Vec<u8>, SignError> {
     let doc = lopdf::Document::load_mem(pdf)?;
     let root_id = doc.trailer.get(b"Root")?.as_reference()?;
@@ -329,7 +332,7 @@ fn incremental_update(
     );
     sig.set(
         "Contents",
-        Object::String(vec![0; CONTENTS_RESERVED], StringFormat::Hexadecimal),
+        Object::String(vec![0; reserved], StringFormat::Hexadecimal),
     );
     sig.set(
         "M",
@@ -402,7 +405,26 @@ fn incremental_update(
         );
     }
 
-    let mut out = Vec::with_capacity(pdf.len() + 2 * CONTENTS_RESERVED + 4096);
+    // The document became final when it was signed: say so in its properties, which otherwise
+    // show the renderer's placeholder dates (1970-01-01).
+    if let Ok(info_id) = inc
+        .new_document
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+    {
+        inc.opt_clone_object_to_new_document(info_id)?;
+        let info = inc.new_document.get_object_mut(info_id)?.as_dict_mut()?;
+        for key in ["CreationDate", "ModDate"] {
+            info.set(
+                key,
+                Object::String(pdf_date(signing_time).into_bytes(), StringFormat::Literal),
+            );
+        }
+        info.set("Producer", text_string("Fieldlog"));
+    }
+
+    let mut out = Vec::with_capacity(pdf.len() + 2 * reserved + 4096);
     inc.save_to(&mut out).map_err(write_err)?;
     Ok(out)
 }
@@ -433,7 +455,8 @@ pub fn sign_pdf(
     reason: &str,
     signing_time: DateTime<FixedOffset>,
 ) -> Result<Vec<u8>, SignError> {
-    let mut out = incremental_update(pdf, signer_name, reason, signing_time)?;
+    let reserved = cms_signature(identity, &[0; 32])?.len() + CMS_SLACK;
+    let mut out = incremental_update(pdf, signer_name, reason, signing_time, reserved)?;
     let update_start = pdf.len();
 
     // Locate the placeholders in the appended part (the original may mention neither).
@@ -446,7 +469,7 @@ pub fn sign_pdf(
     let contents_key =
         find(&out, b"/Contents", br_close).ok_or_else(|| write_err("no /Contents"))?;
     let hex_open = find(&out, b"<", contents_key).ok_or_else(|| write_err("no /Contents <"))?;
-    let hex_close = hex_open + 1 + 2 * CONTENTS_RESERVED;
+    let hex_close = hex_open + 1 + 2 * reserved;
     if out.get(hex_close) != Some(&b'>') || out[hex_open + 1..hex_close].iter().any(|b| *b != b'0')
     {
         return Err(write_err("unexpected /Contents placeholder"));
@@ -468,7 +491,7 @@ pub fn sign_pdf(
     let digest = hasher.finalize();
 
     let cms = cms_signature(identity, &digest)?;
-    if 2 * cms.len() > 2 * CONTENTS_RESERVED {
+    if cms.len() > reserved {
         return Err(SignError::Cms(
             "signature larger than the reserved space".into(),
         ));

@@ -188,3 +188,47 @@ fn one_flipped_byte_is_reported_altered_by_all_three() {
         pdfsig(&path)
     );
 }
+
+/// What a clerk sees in the document's properties: the time it was signed, not the renderer's
+/// placeholder (1970); and the signature takes the room it needs, not kilobytes of padding.
+#[test]
+fn the_signed_file_dates_itself_by_its_signature_and_carries_no_padding() {
+    let signed = signed_report("signed-properties");
+    let out = run(Command::new(poppler("pdfinfo")).arg(&signed.path));
+    let info = String::from_utf8_lossy(&out.stdout);
+    let year = Utc::now()
+        .with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y")
+        .to_string();
+    for key in ["CreationDate:", "ModDate:"] {
+        let line = info.lines().find(|l| l.starts_with(key)).unwrap_or("");
+        assert!(line.contains(&year) && !line.contains("1970"), "{info}");
+    }
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Producer:") && l.trim_end().ends_with(" Fieldlog")),
+        "{info}"
+    );
+
+    let v = verify_pdf(&signed.pdf).unwrap();
+    assert!(v.intact && v.covers_whole_file, "{v:?}");
+    // /Contents holds the CMS (about 0.8 KB for P-256 with its certificate) plus a few bytes.
+    let at = signed
+        .pdf
+        .windows(10)
+        .rposition(|w| w == b"/Contents<")
+        .expect("the signature's /Contents");
+    let hex_len = signed.pdf[at + 10..]
+        .iter()
+        .position(|b| *b == b'>')
+        .unwrap();
+    let zeros = signed.pdf[at + 10..at + 10 + hex_len]
+        .iter()
+        .rev()
+        .take_while(|b| **b == b'0')
+        .count();
+    assert!(
+        zeros <= 2 * 20,
+        "{zeros} hex zeros of padding after the CMS"
+    );
+}
