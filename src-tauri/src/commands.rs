@@ -19,8 +19,10 @@ use fieldlog_wire::v1::{
     ReportRow, Settings, StockReport, Today,
 };
 use fieldlog_wire::{ErrorBody, ErrorCode};
+use std::path::PathBuf;
 use std::sync::Mutex;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
 use uuid::Uuid;
 
 /// The open profile database, shared by all commands.
@@ -293,4 +295,34 @@ pub fn export_pdf(
     request: fieldlog_export::ExportRequest,
 ) -> Reply<fieldlog_export::Exported> {
     state.with(|store| fieldlog_export::export_to_folder(store, &request, Utc::now()))
+}
+
+/// The OS could not open or show a file the app saved: say where it is, so it can be found by hand.
+fn os_refused(file: &std::path::Path, error: tauri_plugin_opener::Error) -> ErrorBody {
+    ErrorBody {
+        code: ErrorCode::Internal,
+        message: format!(
+            "系统无法打开该文件（{error}）。文件已保存在 {}，请在文件管理器中手动打开 (the system could not open the file; it is saved at that path)",
+            file.display()
+        ),
+        field: None,
+    }
+}
+
+/// Opens an exported file in the laptop's default program for it.
+#[tauri::command(async)]
+pub fn open_export<R: Runtime>(app: AppHandle<R>, path: PathBuf) -> Reply<()> {
+    let file = fieldlog_export::exported_file(&path)?;
+    app.opener()
+        .open_path(file.to_string_lossy(), None::<&str>)
+        .map_err(|e| os_refused(&file, e))
+}
+
+/// Shows an exported file in its folder.
+#[tauri::command(async)]
+pub fn show_export<R: Runtime>(app: AppHandle<R>, path: PathBuf) -> Reply<()> {
+    let file = fieldlog_export::exported_file(&path)?;
+    app.opener()
+        .reveal_item_in_dir(&file)
+        .map_err(|e| os_refused(&file, e))
 }

@@ -14,6 +14,7 @@ use tauri::{Builder, Runtime};
 pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     use commands::*;
     builder
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             today,
@@ -48,6 +49,8 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             draft,
             clear_draft,
             export_pdf,
+            open_export,
+            show_export,
         ])
 }
 

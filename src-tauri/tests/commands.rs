@@ -243,3 +243,25 @@ fn a_technicians_day_through_the_commands() {
     .unwrap_err();
     assert_eq!(bad["field"], "language");
 }
+
+#[test]
+fn the_window_cannot_ask_the_os_to_open_a_file_outside_the_export_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("p.sqlite")).unwrap();
+    let (_app, webview) = app_over(store);
+    // The profile database exists, but it is no export: neither command may hand it to the OS.
+    let db = dir.path().join("p.sqlite");
+    for cmd in ["open_export", "show_export"] {
+        let err = invoke_with(
+            &webview,
+            cmd,
+            serde_json::json!({ "path": db.to_string_lossy() }),
+        )
+        .unwrap_err();
+        assert_eq!(err["code"], "not_found", "{cmd}: {err}");
+        assert!(
+            err["message"].as_str().unwrap().contains("请重新导出"),
+            "{cmd}: {err}"
+        );
+    }
+}

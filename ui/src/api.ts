@@ -390,6 +390,8 @@ export const api = {
 
   /** Renders, signs (PAdES) and saves a PDF in the user's Documents/Fieldlog folder. */
   exportPdf: (request: ExportRequest) => call<{ path: string; bytes: number }>("export_pdf", { request }),
+  openExport: (path: string) => call<void>("open_export", { path }),
+  showExport: (path: string) => call<void>("show_export", { path }),
 
   stock: () => call<StockReport[]>("stock"),
   movements: (partId: Id) => call<StockMovement[]>("movements", { partId }),

@@ -175,7 +175,7 @@ export interface Messages {
     signedTime: string;
   };
   reports: { title: string; empty: string; entries: string; monthly: string; month: string };
-  exportPdf: { button: string; busy: string; savedTo: string };
+  exportPdf: { button: string; busy: string; savedTo: string; open: string; show: string };
   signature: { clear: string; confirm: string; empty: string; hint: string; captured: string; redo: string };
   completion: {
     title: string;
@@ -441,7 +441,7 @@ const zhCN: Messages = {
     signedTime: "签字时间",
   },
   reports: { title: "日报", empty: "还没有日报", entries: "记录数", monthly: "每月维护报告汇总", month: "月份" },
-  exportPdf: { button: "导出签名 PDF", busy: "正在导出…", savedTo: "已保存到：" },
+  exportPdf: { button: "导出签名 PDF", busy: "正在导出…", savedTo: "已保存到：", open: "打开", show: "在文件夹中显示" },
   signature: {
     clear: "清除",
     confirm: "确认",
@@ -714,7 +714,7 @@ const en: Messages = {
     signedTime: "Signed at",
   },
   reports: { title: "Reports", empty: "No reports yet", entries: "Entries", monthly: "Monthly summary", month: "Month" },
-  exportPdf: { button: "Export signed PDF", busy: "Exporting…", savedTo: "Saved to: " },
+  exportPdf: { button: "Export signed PDF", busy: "Exporting…", savedTo: "Saved to: ", open: "Open", show: "Show in folder" },
   signature: {
     clear: "Clear",
     confirm: "Confirm",

@@ -35,6 +35,10 @@ pub enum ExportError {
     Identity(#[from] fieldlog_pdf::IdentityError),
     #[error("{0}")]
     NotReady(String),
+    #[error(
+        "找不到导出的文件 {0}（可能已被移动或删除），请重新导出 (the exported file is gone: export it again)"
+    )]
+    NotExported(std::path::PathBuf),
 }
 
 pub type Result<T, E = ExportError> = std::result::Result<T, E>;
@@ -48,6 +52,11 @@ impl From<ExportError> for fieldlog_wire::ErrorBody {
             ExportError::NotReady(message) => ErrorBody {
                 code: ErrorCode::Conflict,
                 message,
+                field: None,
+            },
+            e @ ExportError::NotExported(_) => ErrorBody {
+                code: ErrorCode::NotFound,
+                message: e.to_string(),
                 field: None,
             },
             // Font, layout, rendering and signing problems: the message says what to do.
@@ -465,4 +474,58 @@ pub fn export_to_folder(
         path: dir.join(name),
         bytes: pdf.len(),
     })
+}
+
+/// A file this app exported, checked before the shell asks the OS to open or show it: it must be a
+/// file that exists inside [`export_dir`]. The window names the path, so without this check it could
+/// ask the OS to open anything on the laptop.
+pub fn exported_file(path: &std::path::Path) -> Result<std::path::PathBuf> {
+    exported_file_in(&export_dir(), path)
+}
+
+fn exported_file_in(dir: &std::path::Path, path: &std::path::Path) -> Result<std::path::PathBuf> {
+    let gone = || ExportError::NotExported(path.to_path_buf());
+    let file = path.canonicalize().map_err(|_| gone())?;
+    let dir = dir.canonicalize().map_err(|_| gone())?;
+    if file.starts_with(&dir) && file.is_file() {
+        Ok(file)
+    } else {
+        Err(gone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_existing_files_inside_the_export_folder_are_handed_to_the_os() {
+        let root = tempfile::tempdir().unwrap();
+        let exports = root.path().join("exports");
+        std::fs::create_dir_all(&exports).unwrap();
+        let inside = exports.join("每日设备维护报告.pdf");
+        std::fs::write(&inside, b"%PDF-1.7").unwrap();
+        let outside = root.path().join("secret.txt");
+        std::fs::write(&outside, b"x").unwrap();
+
+        assert_eq!(
+            exported_file_in(&exports, &inside).unwrap(),
+            inside.canonicalize().unwrap()
+        );
+        for refused in [
+            outside.clone(),
+            exports.join("../secret.txt"),
+            exports.join("missing.pdf"),
+            exports.clone(),
+        ] {
+            let err = exported_file_in(&exports, &refused).unwrap_err();
+            assert!(
+                matches!(err, ExportError::NotExported(_)),
+                "{refused:?}: {err}"
+            );
+            let body = fieldlog_wire::ErrorBody::from(err);
+            assert_eq!(body.code, fieldlog_wire::ErrorCode::NotFound);
+            assert!(body.message.contains("请重新导出"), "{}", body.message);
+        }
+    }
 }
