@@ -5,6 +5,8 @@
 //! - `cargo xtask test`: installs what the tests need, then runs every check CI runs: rustfmt,
 //!   clippy with `-D warnings`, every test, and the end-to-end tests of the real app under Xvfb.
 //! - `cargo xtask setup [run|test]`: only the installs.
+//! - `cargo xtask bench-startup`, `cargo xtask bench-pdf`: the benchmarks of BENCHMARKS.md that need
+//!   more than `cargo bench` (a display; reportlab and a TrueType CJK font).
 //!
 //! Installs are idempotent (a present package is not touched) and say clearly what failed. No
 //! dependencies: this must build in seconds on a fresh machine.
@@ -47,6 +49,12 @@ const APT_TEST: &[&str] = &[
 /// virtual environment (`.venv/`), pinned.
 const PYHANKO: &str = "pyhanko-cli==0.6.0";
 
+/// The PDF benchmark's other side (BENCHMARKS.md): reportlab, pinned, in the same `.venv`, and a
+/// TrueType CJK font it can read (reportlab cannot read Noto CJK's CFF outlines).
+const REPORTLAB: &str = "reportlab==5.1.0";
+const BENCH_FONT_PACKAGE: &str = "fonts-wqy-microhei";
+const BENCH_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
 /// tauri-driver from crates.io, pinned so CI installs what was tested.
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 
@@ -58,12 +66,15 @@ fn main() -> ExitCode {
         Some("run") => run_app(),
         Some("test") => test_all(),
         Some("bench-startup") => bench_startup(),
+        Some("bench-pdf") => bench_pdf(),
         Some("setup") => match args.get(1).map(String::as_str) {
             Some("run") => setup(Purpose::Run),
             None | Some("test") => setup(Purpose::Test),
             Some(other) => Err(format!("unknown setup target '{other}' (run or test)")),
         },
-        _ => Err("usage: cargo xtask run | test | bench-startup | setup [run|test]".into()),
+        _ => Err(
+            "usage: cargo xtask run | test | bench-startup | bench-pdf | setup [run|test]".into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -265,14 +276,24 @@ fn install_apt(wanted: &[&str]) -> Result {
 }
 
 fn install_pyhanko() -> Result {
+    install_in_venv("pyhanko", &["--version"], PYHANKO)
+}
+
+/// Installs the pinned `spec` into the project's `.venv` unless `.venv/bin/{probe} {probe_args}`
+/// already succeeds; the interpreter itself is probed as `python -c 'import {probe}'`.
+fn install_in_venv(probe: &str, probe_args: &[&str], spec: &str) -> Result {
     let venv = workspace_root().join(".venv");
-    let pyhanko = venv.join("bin/pyhanko");
-    if Command::new(&pyhanko)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        println!("pyHanko present: {}", pyhanko.display());
+    let present = if probe_args.is_empty() {
+        Command::new(venv.join("bin/python"))
+            .args(["-c", &format!("import {probe}")])
+            .output()
+    } else {
+        Command::new(venv.join("bin").join(probe))
+            .args(probe_args)
+            .output()
+    };
+    if present.is_ok_and(|o| o.status.success()) {
+        println!("{spec} present in {}", venv.display());
         return Ok(());
     }
     let python = if Command::new("python3").arg("--version").output().is_ok() {
@@ -286,9 +307,9 @@ fn install_pyhanko() -> Result {
     }
     run(
         &venv.join("bin/pip").to_string_lossy(),
-        &["install", "--quiet", PYHANKO],
+        &["install", "--quiet", spec],
     )
-    .map_err(|e| format!("{e}\n  pip could not install {PYHANKO} (is PyPI reachable?)"))
+    .map_err(|e| format!("{e}\n  pip could not install {spec} (is PyPI reachable?)"))
 }
 
 fn tauri_driver_path() -> PathBuf {
@@ -491,6 +512,28 @@ fn bench_startup() -> Result {
     } else {
         Err(format!("the benchmark exited with {status}"))
     }
+}
+
+/// fieldlog's daily-report PDF beside reportlab's, whole processes, same font, in one run
+/// (BENCHMARKS.md): installs the font and reportlab, builds the release CLI, runs the comparison.
+fn bench_pdf() -> Result {
+    step("Checking the benchmark's font and reportlab");
+    install_apt(&[BENCH_FONT_PACKAGE, "poppler-utils", "python3-venv"])?;
+    install_in_venv("reportlab", &[], REPORTLAB)?;
+    step("Building the release CLI");
+    run(&cargo(), &["build", "--release", "-p", "fieldlog-cli"])?;
+    step("Measuring");
+    let root = workspace_root();
+    run(
+        &root.join(".venv/bin/python").to_string_lossy(),
+        &[
+            &root
+                .join("bench/pdf-vs-reportlab/compare.py")
+                .to_string_lossy(),
+            &root.join("target/release/fieldlog").to_string_lossy(),
+            BENCH_FONT,
+        ],
+    )
 }
 
 fn run_app() -> Result {
