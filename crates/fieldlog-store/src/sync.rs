@@ -212,7 +212,9 @@ impl Store {
                     && matches!(ack.status, AckStatus::Merged | AckStatus::Conflict);
                 match (&ack.row, take_row) {
                     (Some(row), true) => {
+                        set_applying(tx, true)?;
                         apply_record(tx, entity, &ack.id, ack.rev, row, now)?;
+                        set_applying(tx, false)?;
                     }
                     _ => bump_rev(tx, entity.name, &ack.id, ack.rev)?,
                 }
@@ -287,6 +289,7 @@ impl Store {
                 crate::attachments::put(tx, bytes, mime, now)?;
             }
             let mut counts = PullApplied::default();
+            set_applying(tx, true)?;
             for record in &page.records {
                 match apply_feed_record(tx, record, now)? {
                     Applied::Yes => counts.applied += 1,
@@ -294,6 +297,7 @@ impl Store {
                     Applied::Refused => counts.refused += 1,
                 }
             }
+            set_applying(tx, false)?;
             tx.execute(
                 "UPDATE sync_state SET pull_cursor = max(pull_cursor, ?1) WHERE id = 1",
                 [page.cursor],
@@ -404,7 +408,7 @@ fn apply_feed_record(
     apply_record(tx, entity, &record.id, record.rev, &record.row, now)
 }
 
-/// Takes `row` as revision `rev` of the record unless this laptop already holds that revision or a
+/// Takes `row` as revision `rev` of the record (with the triggers silenced by the caller) unless this laptop already holds that revision or a
 /// newer one, or has its own changes to it still waiting to go up (the server merges those and
 /// sends the result back). A row the database refuses (a signed record here differs, a duplicate
 /// contract code) is kept as a conflict instead; the rest of the page still applies.
@@ -416,30 +420,27 @@ fn apply_record(
     row: &Row,
     now: DateTime<Utc>,
 ) -> Result<Applied> {
+    // Statements are cached: an initial pull applies tens of thousands of records in a row.
     let known: Option<i64> = tx
-        .query_row(
-            "SELECT rev FROM sync_revs WHERE entity = ?1 AND record_id = ?2",
-            (entity.name, id),
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT rev FROM sync_revs WHERE entity = ?1 AND record_id = ?2")?
+        .query_row((entity.name, id), |r| r.get(0))
         .optional()?;
     if known.is_some_and(|k| k >= rev) {
         return Ok(Applied::Skipped);
     }
-    let pending: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE entity = ?1 AND record_id = ?2)",
-        (entity.name, id),
-        |r| r.get(0),
-    )?;
+    let pending: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE entity = ?1 AND record_id = ?2)",
+        )?
+        .query_row((entity.name, id), |r| r.get(0))?;
     if pending {
         return Ok(Applied::Skipped);
     }
-    tx.execute("UPDATE sync_state SET applying = 1 WHERE id = 1", [])?;
-    tx.execute("SAVEPOINT apply_record", [])?;
+    tx.prepare_cached("SAVEPOINT apply_record")?.execute([])?;
     let outcome = write_row(tx, entity, id, row);
     let applied = match outcome {
         Ok(()) => {
-            tx.execute("RELEASE apply_record", [])?;
+            tx.prepare_cached("RELEASE apply_record")?.execute([])?;
             Applied::Yes
         }
         Err(error) => {
@@ -460,17 +461,25 @@ fn apply_record(
             Applied::Refused
         }
     };
-    tx.execute("UPDATE sync_state SET applying = 0 WHERE id = 1", [])?;
     bump_rev(tx, entity.name, id, rev)?;
     Ok(applied)
 }
 
+/// While set, the outbox triggers stay quiet: rows written now come from the server and must not
+/// echo back as changes. Set and cleared inside the caller's transaction, so a failure that rolls
+/// it back also clears it.
+fn set_applying(tx: &Transaction<'_>, on: bool) -> Result<()> {
+    tx.prepare_cached("UPDATE sync_state SET applying = ?1 WHERE id = 1")?
+        .execute([on])?;
+    Ok(())
+}
+
 fn bump_rev(conn: &Connection, entity: &str, id: &str, rev: i64) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO sync_revs (entity, record_id, rev) VALUES (?1, ?2, ?3)
          ON CONFLICT (entity, record_id) DO UPDATE SET rev = max(rev, excluded.rev)",
-        (entity, id, rev),
-    )?;
+    )?
+    .execute((entity, id, rev))?;
     Ok(())
 }
 
@@ -511,39 +520,48 @@ fn write_row(tx: &Transaction<'_>, entity: &Entity, id: &str, row: &Row) -> Resu
                     format!("\"{k}\" = ?{}", i + 1)
                 })
                 .collect();
-            tx.execute(
-                &format!(
-                    "UPDATE \"{}\" SET {} WHERE {}",
-                    entity.name,
-                    sets.join(", "),
-                    keys.join(" AND ")
-                ),
-                rusqlite::params_from_iter(values),
-            )?;
+            tx.prepare_cached(&format!(
+                "UPDATE \"{}\" SET {} WHERE {}",
+                entity.name,
+                sets.join(", "),
+                keys.join(" AND ")
+            ))?
+            .execute(rusqlite::params_from_iter(values))?;
             Ok(())
         }
         None => {
             let names: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
             let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-            tx.execute(
-                &format!(
-                    "INSERT INTO \"{}\" ({}) VALUES ({})",
-                    entity.name,
-                    names.join(", "),
-                    marks.join(", ")
-                ),
-                rusqlite::params_from_iter(values),
-            )?;
+            tx.prepare_cached(&format!(
+                "INSERT INTO \"{}\" ({}) VALUES ({})",
+                entity.name,
+                names.join(", "),
+                marks.join(", ")
+            ))?
+            .execute(rusqlite::params_from_iter(values))?;
             Ok(())
         }
     }
 }
 
-fn table_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+/// The columns of a synced table, in order. Every store is migrated to this build's schema when
+/// it opens, so the answer is the same for every store in the process: it is read once and kept
+/// (an initial pull asks it for every one of tens of thousands of records).
+fn table_columns(conn: &Connection, table: &'static str) -> Result<Vec<String>> {
+    static COLUMNS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<&'static str, Vec<String>>>,
+    > = std::sync::OnceLock::new();
+    let cache = COLUMNS.get_or_init(Default::default);
+    if let Some(columns) = cache.lock().ok().and_then(|c| c.get(table).cloned()) {
+        return Ok(columns);
+    }
     let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
     let columns = stmt
         .query_map([table], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(table, columns.clone());
+    }
     Ok(columns)
 }
 
