@@ -75,7 +75,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 let listener = tokio::net::TcpListener::bind(listen)
                     .await
                     .map_err(|e| format!("无法监听 {listen}：{e} (cannot listen on {listen})"))?;
-                eprintln!("fieldlog-server listening on http://{listen}");
+                let bound = listener.local_addr().map_err(|e| e.to_string())?;
+                eprintln!("fieldlog-server 正在监听 (listening on) http://{bound}");
                 fieldlog_server::serve(Arc::new(storage), listener, async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

@@ -189,7 +189,7 @@ impl Tx for SqliteTx<'_> {
         )?;
         if !known {
             return Err(ServerError::NotFound(format!(
-                "技服 {technician_id} 或合同 {contract_code} (technician or contract)"
+                "技服 {technician_id} 或合同 {contract_code}"
             )));
         }
         self.tx.execute(

@@ -218,3 +218,47 @@ fn a_second_different_version_of_evidence_is_kept_for_review_not_overwritten() {
         .unwrap();
     assert!(b_policy.contains("47"));
 }
+
+#[test]
+fn the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off() {
+    let server = Server::start();
+    let mut laptops = team(&server, &["测试甲", "测试乙"]);
+    laptops[0].offline_work(CONTRACT, 60, false);
+    let token = laptops[0].store.enrollment().unwrap().unwrap().token;
+    let client = Client::new(&server.url(), Some(token), quick()).unwrap();
+    // The laptop's clock reads 10 minutes slow when it sends.
+    let before = chrono::Utc::now();
+    let answer = client
+        .push(&PushRequest {
+            sent_at: chrono::Utc::now() - chrono::TimeDelta::minutes(10),
+            changes: laptops[0].store.outbox_batch(100).unwrap(),
+        })
+        .unwrap();
+    assert!(answer.clock_suspect);
+    laptops[0]
+        .store
+        .apply_push_response(&answer, chrono::Utc::now())
+        .unwrap();
+    // A laptop in time is not flagged.
+    laptops[1].offline_work(CONTRACT, 90, false);
+    let report = laptops[1].sync();
+    assert!(!report.clock_suspect);
+    // Everyone receives the flag and the server's receive time with each record.
+    let token = laptops[1].store.enrollment().unwrap().unwrap().token;
+    let feed = Client::new(&server.url(), Some(token), quick())
+        .unwrap()
+        .pull(0, 5000)
+        .unwrap();
+    let faults: Vec<_> = feed
+        .records
+        .iter()
+        .filter(|r| r.entity == "faults")
+        .collect();
+    assert_eq!(faults.len(), 2);
+    let suspect: Vec<bool> = faults.iter().map(|r| r.clock_suspect).collect();
+    assert_eq!(suspect, [true, false]);
+    for record in &feed.records {
+        assert!(record.received_at <= chrono::Utc::now());
+    }
+    assert!(faults[0].received_at >= before);
+}
