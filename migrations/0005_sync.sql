@@ -53,6 +53,61 @@ CREATE TABLE sync_conflicts (
     settled_at  TEXT
 ) STRICT;
 
+
+-- Records written before this migration (a profile older than sync) go up too: they are queued
+-- here once, parents before children, as the triggers would have queued them. A signed report is
+-- queued as the draft it was, then its entries, then the signing, because the receiving laptop's
+-- triggers refuse entries added to a signed report.
+
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'technicians', id, 'insert', json_object('id', id, 'name', name, 'staff_no', staff_no, 'created_at', created_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM technicians ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'contracts', id, 'insert', json_object('id', id, 'code', code, 'name', name, 'client', client, 'service_start', service_start, 'service_end', service_end, 'floor_units', floor_units, 'floor_parts', floor_parts, 'policy_version', policy_version), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM contracts ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'sla_policies', contract_id || '/' || version, 'insert', json_object('contract_id', contract_id, 'version', version, 'policy', policy, 'created_at', created_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM sla_policies ORDER BY contract_id, version;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'sites', id, 'insert', json_object('id', id, 'contract_id', contract_id, 'code', code, 'name', name, 'kind', kind, 'address', address, 'lat', lat, 'lon', lon), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM sites ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'devices', id, 'insert', json_object('id', id, 'site_id', site_id, 'kind', kind, 'model', model, 'serial', serial), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM devices ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'spare_parts', id, 'insert', json_object('id', id, 'contract_id', contract_id, 'code', code, 'name', name, 'kind', kind, 'model', model), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM spare_parts ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'faults', id, 'insert', json_object('id', id, 'contract_id', contract_id, 'site_id', site_id, 'device_id', device_id, 'level', level, 'reported_at', reported_at, 'channel', channel, 'description', description, 'first_receiver', first_receiver, 'policy_version', policy_version, 'recorded_at', recorded_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM faults ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'fault_events', id, 'insert', json_object('id', id, 'fault_id', fault_id, 'kind', kind, 'at', at, 'payload', payload, 'recorded_at', recorded_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM fault_events ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'arrivals', id, 'insert', json_object('id', id, 'technician_id', technician_id, 'site_id', site_id, 'fault_id', fault_id, 'arrived_at', arrived_at, 'lat', lat, 'lon', lon, 'accuracy_m', accuracy_m, 'site_confirmed_by_hand', site_confirmed_by_hand, 'recorded_at', recorded_at, 'clock_suspect', clock_suspect), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM arrivals ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'inspections', id, 'insert', json_object('id', id, 'contract_id', contract_id, 'site_id', site_id, 'kind', kind, 'planned_for', planned_for, 'checklist', checklist, 'done_arrival_id', done_arrival_id, 'done_at', done_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM inspections ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'daily_reports', id, 'insert', json_object('id', id, 'technician_id', technician_id, 'contract_id', contract_id, 'work_date', work_date, 'status', 'draft', 'amends_id', amends_id, 'amend_reason', amend_reason, 'created_at', created_at, 'signed_at', NULL), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM daily_reports ORDER BY created_at, id;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'report_entries', id, 'insert', json_object('id', id, 'report_id', report_id, 'position', position, 'site_id', site_id, 'device_id', device_id, 'fault_id', fault_id, 'fault_cause', fault_cause, 'resolved', resolved, 'unresolved_reason', unresolved_reason, 'work_done', work_done), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM report_entries ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'stock_movements', id, 'insert', json_object('id', id, 'part_id', part_id, 'kind', kind, 'quantity', quantity, 'at', at, 'technician_id', technician_id, 'fault_id', fault_id, 'entry_id', entry_id, 'old_serial', old_serial, 'new_serial', new_serial, 'note', note, 'recorded_at', recorded_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM stock_movements ORDER BY rowid;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'entry_parts', entry_id || '/' || position, 'insert', json_object('entry_id', entry_id, 'position', position, 'movement_id', movement_id), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM entry_parts ORDER BY entry_id, position;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'daily_reports', id, 'update', json_object('id', id, 'technician_id', technician_id, 'contract_id', contract_id, 'work_date', work_date, 'status', status, 'amends_id', amends_id, 'amend_reason', amend_reason, 'created_at', created_at, 'signed_at', signed_at), json_object('id', id, 'technician_id', technician_id, 'contract_id', contract_id, 'work_date', work_date, 'status', 'draft', 'amends_id', amends_id, 'amend_reason', amend_reason, 'created_at', created_at, 'signed_at', NULL), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM daily_reports WHERE status = 'signed' ORDER BY created_at, id;
+INSERT INTO sync_outbox (entity, record_id, op, row, base, at)
+SELECT 'signatures', id, 'insert', json_object('id', id, 'subject', subject, 'subject_id', subject_id, 'signer_name', signer_name, 'role', role, 'signed_at', signed_at, 'image_sha256', image_sha256, 'strokes', strokes, 'content_hash', content_hash), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM signatures ORDER BY rowid;
+
 CREATE TRIGGER sync_outbox_technicians_insert AFTER INSERT ON technicians
 WHEN (SELECT applying FROM sync_state) = 0
 BEGIN

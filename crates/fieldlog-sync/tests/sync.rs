@@ -262,3 +262,93 @@ fn the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off() {
     }
     assert!(faults[0].received_at >= before);
 }
+
+/// A profile that held records before it had sync (schema version 4) sends them all once it
+/// upgrades and enrolls, a signed report included, and another laptop receives them intact.
+#[test]
+fn records_made_before_sync_existed_go_up_after_the_upgrade() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        // Yesterday's build: version 4, a day of work already recorded and signed.
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        fieldlog_store::migrations::migrate_to(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO meta VALUES ('profile_technician_id', 't1');
+             INSERT INTO technicians VALUES ('t1', '旧版技服', NULL, '2026-01-01T00:00:00Z');
+             INSERT INTO contracts VALUES ('c1', 'HB-2026-01', '旧合同', '旧采购人', '2026-01-01', '2027-12-31', 0, 0, 1);
+             INSERT INTO sla_policies VALUES ('c1', 1, '{}', '2026-01-01T00:00:00Z');
+             INSERT INTO sites VALUES ('s1', 'c1', 'OLD-1', '旧点位', 'camera_pole', '旧地址', NULL, NULL);
+             INSERT INTO faults VALUES ('f1', 'c1', 's1', NULL, 'B', '2026-02-01T01:00:00Z', 'phone', '旧故障', '旧经理', 1, '2026-02-01T01:00:00Z');
+             INSERT INTO arrivals VALUES ('a1', 't1', 's1', 'f1', '2026-02-01T02:00:00Z', NULL, NULL, NULL, 1, '2026-02-01T02:00:00Z', 0);
+             INSERT INTO daily_reports VALUES ('r1', 't1', 'c1', '2026-02-01', 'draft', NULL, NULL, '2026-02-01T10:00:00Z', NULL);
+             INSERT INTO report_entries VALUES ('e1', 'r1', 1, 's1', NULL, 'f1', '旧原因', 1, NULL, '旧处理');
+             INSERT INTO spare_parts VALUES ('p1', 'c1', 'OLD-P', '旧备件', 'part', NULL);
+             INSERT INTO stock_movements VALUES ('m1', 'p1', 'received', 3, '2026-02-01T00:00:00Z', NULL, NULL, NULL, NULL, NULL, NULL, '2026-02-01T00:00:00Z');
+             INSERT INTO stock_movements VALUES ('m2', 'p1', 'used', 1, '2026-02-01T03:00:00Z', 't1', 'f1', 'e1', NULL, NULL, NULL, '2026-02-01T03:00:00Z');
+             INSERT INTO entry_parts VALUES ('e1', 1, 'm2');",
+        )
+        .unwrap();
+        let strokes = fieldlog_store::signature_image::scribble(3, 5);
+        let png = fieldlog_store::signature_image::render_strokes_png(&strokes, 400, 150);
+        let sha: String = {
+            use sha2::Digest;
+            sha2::Sha256::digest(&png)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        conn.execute(
+            "INSERT INTO attachments VALUES (?1, 'image/png', ?2, '2026-02-01T11:00:00Z')",
+            (&sha, &png),
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO signatures VALUES ('g1', 'daily_report', 'r1', '旧版技服', 'technician', '2026-02-01T11:00:00Z', ?1, '[]', ?2)",
+            (&sha, "0".repeat(64)),
+        )
+        .unwrap();
+        conn.execute_batch(
+            "UPDATE daily_reports SET status = 'signed', signed_at = '2026-02-01T11:00:00Z' WHERE id = 'r1';",
+        )
+        .unwrap();
+    }
+    // Today's build opens it (migration 0005), enrolls and syncs.
+    let mut old = Laptop {
+        store: fieldlog_store::Store::open(&path).unwrap(),
+        dir,
+        name: "旧版技服".into(),
+    };
+    assert!(old.store.sync_status().unwrap().pending_changes >= 13);
+    fieldlog_sync::enroll(
+        &mut old.store,
+        &server.url(),
+        &server.technician("旧版技服", &[CONTRACT]),
+        "旧笔记本",
+        quick(),
+    )
+    .unwrap();
+    let report = old.sync();
+    assert_eq!(report.conflicts, 0, "{report:?}");
+    let other = Laptop::enrolled(
+        "测试乙",
+        &server.url(),
+        &server.technician("测试乙", &[CONTRACT]),
+    );
+    let mut laptops = vec![old, other];
+    settle(&mut laptops);
+    assert_same_records(&laptops);
+    let status: String = laptops[1]
+        .store
+        .connection()
+        .query_row(
+            "SELECT status FROM daily_reports WHERE id = 'r1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "signed");
+    assert_eq!(laptops[1].store.sync_status().unwrap().open_conflicts, 0);
+}
