@@ -43,6 +43,16 @@ pub fn router<S: Storage>(storage: Arc<S>) -> Router {
         .with_state(storage)
 }
 
+/// Runs one read-only transaction on a blocking thread.
+async fn in_read<S: Storage, T: Send + 'static>(
+    storage: Arc<S>,
+    work: impl FnOnce(&mut dyn crate::storage::Tx) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(move || storage.read(work))
+        .await
+        .map_err(|e| ServerError::Storage(e.to_string()))?
+}
+
 /// Runs one transaction on a blocking thread (storage drivers block).
 async fn in_transaction<S: Storage, T: Send + 'static>(
     storage: Arc<S>,
@@ -118,7 +128,7 @@ async fn pull<S: Storage>(
     query: std::result::Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response> {
     let token = bearer(&headers);
-    let response = in_transaction(storage, move |tx| {
+    let response = in_read(storage, move |tx| {
         let auth = rules::authenticate(tx, token.as_deref())?;
         let Query(query) = query.map_err(|e| ServerError::Malformed(e.body_text()))?;
         rules::pull(tx, &auth, query.after, query.limit)
@@ -133,7 +143,7 @@ async fn attachment_status<S: Storage>(
     Path(sha256): Path<String>,
 ) -> Result<Response> {
     let token = bearer(&headers);
-    let status = in_transaction(storage, move |tx| {
+    let status = in_read(storage, move |tx| {
         rules::authenticate(tx, token.as_deref())?;
         rules::attachment_status(tx, &sha256)
     })
@@ -176,7 +186,7 @@ async fn download<S: Storage>(
     Path(sha256): Path<String>,
 ) -> Result<Response> {
     let token = bearer(&headers);
-    let (mime, bytes) = in_transaction(storage, move |tx| {
+    let (mime, bytes) = in_read(storage, move |tx| {
         let auth = rules::authenticate(tx, token.as_deref())?;
         rules::download(tx, &auth, &sha256)
     })

@@ -91,18 +91,36 @@ CREATE TABLE IF NOT EXISTS blobs (
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
+    /// Read-only connections for pulls and downloads: in WAL mode they read a committed snapshot
+    /// while the writer works, so a pull never waits for another device's push (and its fsync).
+    readers: Vec<Mutex<Connection>>,
+    next_reader: std::sync::atomic::AtomicUsize,
 }
+
+const READERS: usize = 4;
 
 impl SqliteStorage {
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStorage> {
-        let conn = Connection::open(path)?;
+        let conn = Connection::open(path.as_ref())?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch(SCHEMA)?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let reader = Connection::open_with_flags(
+                path.as_ref(),
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            reader.busy_timeout(std::time::Duration::from_secs(10))?;
+            readers.push(Mutex::new(reader));
+        }
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
+            readers,
+            next_reader: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 }
@@ -114,6 +132,22 @@ impl Storage for SqliteStorage {
             .lock()
             .map_err(|_| ServerError::Storage("connection poisoned".into()))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut sqlite_tx = SqliteTx { tx };
+        let out = work(&mut sqlite_tx)?;
+        sqlite_tx.tx.commit()?;
+        Ok(out)
+    }
+
+    fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        let i = self
+            .next_reader
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            % self.readers.len();
+        let mut conn = self.readers[i]
+            .lock()
+            .map_err(|_| ServerError::Storage("connection poisoned".into()))?;
+        // DEFERRED: the snapshot is taken at the first read and holds for the whole request.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
         let mut sqlite_tx = SqliteTx { tx };
         let out = work(&mut sqlite_tx)?;
         sqlite_tx.tx.commit()?;

@@ -117,4 +117,10 @@ pub trait Tx {
 /// A database the server can run on.
 pub trait Storage: Send + Sync + 'static {
     fn transaction<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T>;
+
+    /// A transaction that only reads (pulls, downloads): a backend may run it beside the writer
+    /// on a consistent snapshot. It must not write.
+    fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        self.transaction(work)
+    }
 }
