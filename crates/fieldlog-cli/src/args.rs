@@ -76,6 +76,24 @@ pub enum Command {
     Export(ExportCommand),
     /// 校验 PDF 签名：签字人、时间、是否被改动 (check a PDF's signature: who, when, intact or altered)
     Verify { file: PathBuf },
+    /// 用一次性注册码把本机注册到同步服务器 (enroll this laptop with a sync server, using a one-time code)
+    Enroll {
+        /// 服务器地址，如 http://192.0.2.10:8740 (server address)
+        #[arg(long)]
+        server: String,
+        /// 管理员给的注册码 (the one-time code from the administrator)
+        #[arg(long)]
+        code: String,
+        /// 本机名称，默认取技服姓名 (a name for this laptop; defaults to the technician's)
+        #[arg(long)]
+        device_name: Option<String>,
+    },
+    /// 同步一轮：上传本机变更，下载他人变更 (sync once: send this laptop's changes, receive the others')
+    Sync {
+        /// 只显示同步状态，不联网 (only show the sync state; no network)
+        #[arg(long)]
+        status: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

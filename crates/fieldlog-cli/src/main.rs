@@ -55,6 +55,17 @@ enum CliError {
         zh: String,
         en: String,
     },
+    /// A sync error, already as `{code, message}`.
+    Sync(fieldlog_wire::ErrorBody),
+}
+
+impl From<fieldlog_sync::SyncError> for CliError {
+    fn from(error: fieldlog_sync::SyncError) -> Self {
+        match error {
+            fieldlog_sync::SyncError::Store(e) => CliError::Store(e),
+            other => CliError::Sync(other.to_body()),
+        }
+    }
 }
 
 impl From<fieldlog_export::ExportError> for CliError {
@@ -83,7 +94,7 @@ impl CliError {
     fn body(&self) -> fieldlog_wire::ErrorBody {
         match self {
             CliError::Store(error) => error.to_body(),
-            CliError::Export(body) => body.clone(),
+            CliError::Export(body) | CliError::Sync(body) => body.clone(),
             CliError::Usage { zh, en } => fieldlog_wire::ErrorBody {
                 code: fieldlog_wire::ErrorCode::InvalidInput,
                 message: format!("{zh} ({en})"),
@@ -258,6 +269,29 @@ fn run(
             out.arrival(&arrival, &site);
         }
         Command::Report(command) => report(store, command, out, now)?,
+        Command::Enroll {
+            server,
+            code,
+            device_name,
+        } => {
+            let name = match device_name {
+                Some(name) => name,
+                None => profile(store)?.name,
+            };
+            let enrolled = fieldlog_sync::enroll(
+                store,
+                &server,
+                &code,
+                &name,
+                fieldlog_sync::SyncOptions::default(),
+            )?;
+            out.enrolled(&enrolled);
+        }
+        Command::Sync { status: true } => out.sync_status(&store.sync_status()?),
+        Command::Sync { status: false } => {
+            let round = fieldlog_sync::sync_round(store, &fieldlog_sync::SyncOptions::default())?;
+            out.sync_round(&round, &store.sync_status()?);
+        }
         Command::Parts(command) => parts(store, command, out, now)?,
     }
     Ok(())

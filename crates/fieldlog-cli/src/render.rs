@@ -419,3 +419,55 @@ fn duration(seconds: i64) -> String {
         format!("{minutes} 分钟")
     }
 }
+
+/// Sync: enrollment, the state of sync, one round.
+impl Output {
+    pub fn enrolled(&self, enrolled: &fieldlog_wire::sync::v1::EnrollResponse) {
+        // The token stays in the profile database; it is not printed.
+        let value = serde_json::json!({
+            "device_id": enrolled.device_id,
+            "technician_id": enrolled.technician_id,
+            "technician_name": enrolled.technician_name,
+            "contracts": enrolled.contracts,
+        });
+        self.json_or(&value, || {
+            println!(
+                "本机已注册 (enrolled): {} · 合同 (contracts): {}",
+                enrolled.technician_name,
+                enrolled.contracts.join(", ")
+            );
+        });
+    }
+
+    pub fn sync_status(&self, status: &fieldlog_store::sync::SyncStatus) {
+        self.json_or(status, || {
+            let last = status
+                .last_good_sync_at
+                .map_or_else(|| "从未 (never)".to_owned(), format_local);
+            println!(
+                "上次成功同步 (last good sync): {last} · 待上传 (waiting to send): {} · 待处理冲突 (conflicts): {}",
+                status.pending_changes, status.open_conflicts
+            );
+            if let Some(error) = &status.last_error {
+                println!("上次错误 (last error): {error}");
+            }
+        });
+    }
+
+    pub fn sync_round(
+        &self,
+        round: &fieldlog_sync::RoundReport,
+        status: &fieldlog_store::sync::SyncStatus,
+    ) {
+        let value = serde_json::json!({ "round": round, "status": status });
+        self.json_or(&value, || {
+            println!(
+                "同步完成 (synced): 上传 (sent) {} · 下载 (received) {} · 冲突 (conflicts) {}",
+                round.pushed, round.pulled, status.open_conflicts
+            );
+            if round.clock_suspect {
+                println!("注意：本机时钟与服务器相差超过 5 分钟，请校准时间 (this laptop's clock is more than 5 minutes off)");
+            }
+        });
+    }
+}

@@ -26,6 +26,7 @@ mod reports;
 pub mod signature_image;
 mod sql;
 mod stock;
+pub mod sync;
 
 pub use catalog::{NewDevice, NewPart, NewSite};
 pub use error::StoreError;

@@ -33,6 +33,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_field_work",
         sql: include_str!("../../../migrations/0004_field_work.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_sync",
+        sql: include_str!("../../../migrations/0005_sync.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

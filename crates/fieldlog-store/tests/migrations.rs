@@ -37,6 +37,12 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
          INSERT INTO form_drafts VALUES ('entry-form:r1', '{\"fault_cause\":\"半句\"}', '2025-02-01 10:00:00+00:00');
          INSERT INTO arrivals VALUES ('a2', 't1', 's1', NULL, '2025-02-02 02:00:00+00:00', NULL, NULL, NULL, 1, '2025-02-02 02:00:00+00:00', 1);",
     ),
+    (
+        5,
+        "INSERT INTO technicians VALUES ('t2', '同步技服', NULL, '2025-03-01 00:00:00+00:00');
+         UPDATE sync_state SET server_url = 'http://127.0.0.1:1', pull_cursor = 7 WHERE id = 1;
+         INSERT INTO sync_revs VALUES ('technicians', 't1', 3);",
+    ),
 ];
 
 fn fresh_schema() -> String {

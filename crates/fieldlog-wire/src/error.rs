@@ -21,6 +21,14 @@ pub enum ErrorCode {
     Storage,
     /// A bug: nothing the user did; the message asks them to report it.
     Internal,
+    /// Sync: the device token (or enrollment code) is missing, unknown or used up.
+    Unauthorized,
+    /// Sync: the technician is not assigned to the contract the data belongs to.
+    Forbidden,
+    /// Sync: the request body is larger than the server accepts.
+    TooLarge,
+    /// Sync: the server cannot be reached or answered with something unexpected.
+    Network,
 }
 
 impl ErrorCode {
@@ -33,6 +41,10 @@ impl ErrorCode {
             ErrorCode::InsufficientStock => "insufficient_stock",
             ErrorCode::Storage => "storage",
             ErrorCode::Internal => "internal",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::Network => "network",
         }
     }
 }
@@ -61,6 +73,10 @@ mod tests {
             ErrorCode::InsufficientStock,
             ErrorCode::Storage,
             ErrorCode::Internal,
+            ErrorCode::Unauthorized,
+            ErrorCode::Forbidden,
+            ErrorCode::TooLarge,
+            ErrorCode::Network,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }

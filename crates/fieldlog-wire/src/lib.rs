@@ -4,6 +4,7 @@
 //! client speaks them.
 
 pub mod error;
+pub mod sync;
 pub mod v1;
 
 pub use error::{ErrorBody, ErrorCode};

@@ -1,0 +1,56 @@
+//! Accounts, from the administrator's command line: contracts, technicians, assignments, and
+//! one-time enrollment codes (shown once; the server keeps only their hash).
+
+use crate::error::{Result, ServerError};
+use crate::rules::{random_secret, sha256_hex};
+use crate::storage::{ConflictNote, Storage};
+use chrono::{DateTime, Utc};
+
+pub fn add_contract(storage: &impl Storage, code: &str, name: &str) -> Result<()> {
+    let code = code.trim();
+    if code.is_empty() || name.trim().is_empty() {
+        return Err(ServerError::Malformed(
+            "合同编号和名称不能为空 (code and name are required)".into(),
+        ));
+    }
+    storage.transaction(|tx| tx.add_contract(code, name.trim()))
+}
+
+/// Creates a technician and returns the new id.
+pub fn add_technician(storage: &impl Storage, name: &str) -> Result<String> {
+    if name.trim().is_empty() {
+        return Err(ServerError::Malformed(
+            "姓名不能为空 (name is required)".into(),
+        ));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    storage.transaction(|tx| tx.add_technician(&id, name.trim()))?;
+    Ok(id)
+}
+
+pub fn assign(storage: &impl Storage, technician_id: &str, contract_code: &str) -> Result<()> {
+    storage.transaction(|tx| tx.assign(technician_id, contract_code))
+}
+
+/// A new one-time enrollment code for the technician (returned once, kept hashed).
+pub fn enrollment_code(
+    storage: &impl Storage,
+    technician_id: &str,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let code = random_secret(10);
+    storage.transaction(|tx| {
+        if tx.contracts_of(technician_id)?.is_empty() {
+            // Not an error for the data, but an enrollment that can read nothing is a mistake.
+            eprintln!(
+                "提示：该技服尚未分配合同 (note: the technician has no contract assigned yet)"
+            );
+        }
+        tx.add_enrollment_code(&sha256_hex(code.as_bytes()), technician_id, now)
+    })?;
+    Ok(code)
+}
+
+pub fn conflicts(storage: &impl Storage) -> Result<Vec<ConflictNote>> {
+    storage.transaction(|tx| tx.conflicts())
+}

@@ -1,0 +1,93 @@
+//! Server errors: each one is an HTTP status and a `{code, message}` body a technician (or the
+//! laptop's sync loop) can act on, Chinese first. A request that fails writes nothing: every
+//! handler does its work in one storage transaction that an error rolls back.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use fieldlog_wire::{ErrorBody, ErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("缺少设备令牌，请先用注册码注册本机 (missing device token: enroll this laptop first)")]
+    MissingToken,
+    #[error("设备令牌无效或已停用，请重新注册本机 (unknown or revoked device token: enroll again)")]
+    BadToken,
+    #[error(
+        "注册码无效或已被使用，请向管理员索取新的注册码 (enrollment code unknown or already used: ask for a new one)"
+    )]
+    BadEnrollmentCode,
+    #[error(
+        "无权访问合同“{0}”的数据，请联系管理员分配 (not assigned to contract '{0}': ask the administrator)"
+    )]
+    NotAssigned(String),
+    #[error(
+        "请求内容过大（上限 {limit} 字节），请分批发送 (request body larger than {limit} bytes: send smaller batches)"
+    )]
+    TooLarge { limit: usize },
+    #[error("请求格式不正确：{0} (malformed request: {0})")]
+    Malformed(String),
+    #[error("找不到{0} (not found: {0})")]
+    NotFound(String),
+    #[error("{zh} ({en})")]
+    Conflict { zh: String, en: String },
+    #[error(
+        "服务器存储出错：{0}。数据未写入，请稍后重试 (server storage error, nothing written; retry later)"
+    )]
+    Storage(String),
+}
+
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;
+
+impl ServerError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ServerError::MissingToken | ServerError::BadToken | ServerError::BadEnrollmentCode => {
+                ErrorCode::Unauthorized
+            }
+            ServerError::NotAssigned(_) => ErrorCode::Forbidden,
+            ServerError::TooLarge { .. } => ErrorCode::TooLarge,
+            ServerError::Malformed(_) => ErrorCode::InvalidInput,
+            ServerError::NotFound(_) => ErrorCode::NotFound,
+            ServerError::Conflict { .. } => ErrorCode::Conflict,
+            ServerError::Storage(_) => ErrorCode::Storage,
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ServerError::MissingToken | ServerError::BadToken | ServerError::BadEnrollmentCode => {
+                StatusCode::UNAUTHORIZED
+            }
+            ServerError::NotAssigned(_) => StatusCode::FORBIDDEN,
+            ServerError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ServerError::Malformed(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ServerError::NotFound(_) => StatusCode::NOT_FOUND,
+            ServerError::Conflict { .. } => StatusCode::CONFLICT,
+            ServerError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ServerError::Conflict {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ServerError {
+    fn from(error: rusqlite::Error) -> Self {
+        ServerError::Storage(error.to_string())
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            code: self.code(),
+            message: self.to_string(),
+            field: None,
+        };
+        (self.status(), axum::Json(body)).into_response()
+    }
+}

@@ -1,0 +1,80 @@
+//! The central sync server (`docs/sync-protocol.md`): enrolls laptops with one-time codes, takes
+//! their change batches exactly once, merges or keeps conflicting versions for review, and serves
+//! a paged feed of what each technician may read. Imports neither Tauri nor printpdf.
+//!
+//! - `rules`: the protocol's rules, written once over the storage trait;
+//! - `storage`: the trait a database implements; `sqlite`: the default backend;
+//! - `http`: the axum router; `admin`: accounts from the command line.
+
+pub mod admin;
+pub mod error;
+pub mod http;
+pub mod rules;
+pub mod sqlite;
+pub mod storage;
+
+pub use error::ServerError;
+pub use sqlite::SqliteStorage;
+pub use storage::Storage;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Serves the API on `listener` until the future `shutdown` completes.
+pub async fn serve<S: Storage>(
+    storage: Arc<S>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, http::router(storage))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// A server on its own thread and runtime, for tests and benchmarks: bound to `addr` (port 0 picks
+/// a free one), stopped when the handle is dropped.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RunningServer {
+    pub fn start<S: Storage>(storage: Arc<S>, addr: SocketAddr) -> std::io::Result<RunningServer> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let listener = runtime.block_on(tokio::net::TcpListener::bind(addr))?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(async move {
+                let _ = serve(storage, listener, async {
+                    let _ = stopped.await;
+                })
+                .await;
+            });
+        });
+        Ok(RunningServer {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! What the server keeps, behind one trait so SQLite (the default: one file, no set-up) and other
+//! databases offer the same API. The sync rules (`push`) are written once against [`Tx`]; a
+//! backend only stores and finds rows. Every request runs in one [`Storage::transaction`]: it all
+//! lands, or (on any error) nothing does.
+
+use crate::error::Result;
+use chrono::{DateTime, Utc};
+use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row};
+
+/// An enrolled device, as its token proves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceAuth {
+    pub device_id: String,
+    pub technician_id: String,
+    /// Codes of the contracts the technician is assigned to.
+    pub contracts: Vec<String>,
+}
+
+/// The current version of a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    pub entity: String,
+    pub id: String,
+    pub rev: i64,
+    pub row: Row,
+    /// The contract code it belongs to (None for a technician profile).
+    pub scope: Option<String>,
+    /// The server technician whose device sent the version.
+    pub owner: String,
+    pub received_at: DateTime<Utc>,
+    pub clock_suspect: bool,
+    /// SHA-256 of an attachment it still waits for (then nobody else sees it yet).
+    pub waiting_for: Option<String>,
+}
+
+/// How much of an attachment has arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobState {
+    pub mime: String,
+    pub total: u64,
+    pub received: u64,
+    pub complete: bool,
+}
+
+/// A version that could not be merged, kept for review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictNote {
+    pub entity: String,
+    pub id: String,
+    pub device_id: String,
+    pub fields: Vec<String>,
+    pub kept: Row,
+    pub offered: Row,
+    pub at: DateTime<Utc>,
+}
+
+/// One transaction's worth of storage operations.
+pub trait Tx {
+    // Accounts
+    fn add_contract(&mut self, code: &str, name: &str) -> Result<()>;
+    fn add_technician(&mut self, id: &str, name: &str) -> Result<()>;
+    fn assign(&mut self, technician_id: &str, contract_code: &str) -> Result<()>;
+    fn add_enrollment_code(
+        &mut self,
+        code_hash: &str,
+        technician_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Uses up an enrollment code: the device is created with its token hash. Returns the
+    /// technician (id, name), or None when the code is unknown or used.
+    fn redeem_enrollment_code(
+        &mut self,
+        code_hash: &str,
+        device_id: &str,
+        device_name: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, String)>>;
+    fn device_by_token_hash(&mut self, token_hash: &str) -> Result<Option<DeviceAuth>>;
+    fn contracts_of(&mut self, technician_id: &str) -> Result<Vec<String>>;
+
+    // Change batches
+    /// The highest change sequence stored for the device (0 before its first push).
+    fn device_high_seq(&mut self, device_id: &str) -> Result<i64>;
+    fn set_device_high_seq(&mut self, device_id: &str, seq: i64) -> Result<()>;
+    fn stored_ack(&mut self, device_id: &str, seq: i64) -> Result<Option<Ack>>;
+    fn store_ack(&mut self, device_id: &str, ack: &Ack) -> Result<()>;
+
+    // Records and the feed
+    fn record(&mut self, entity: &str, id: &str) -> Result<Option<StoredRecord>>;
+    /// Inserts or replaces the current version.
+    fn save_record(&mut self, record: &StoredRecord) -> Result<()>;
+    /// Appends the version to the feed under the next cursor value.
+    fn append_feed(&mut self, record: &StoredRecord) -> Result<()>;
+    fn add_conflict(&mut self, note: &ConflictNote) -> Result<()>;
+    /// Feed records after `after` that the device may read, oldest first, at most `limit`.
+    fn pull(&mut self, auth: &DeviceAuth, after: i64, limit: u32) -> Result<Vec<FeedRecord>>;
+    /// Records waiting for the attachment `sha256`.
+    fn waiting_for(&mut self, sha256: &str) -> Result<Vec<StoredRecord>>;
+
+    // Attachments
+    fn blob_state(&mut self, sha256: &str) -> Result<Option<BlobState>>;
+    fn blob_start(&mut self, sha256: &str, mime: &str, total: u64) -> Result<()>;
+    fn blob_append(&mut self, sha256: &str, chunk: &[u8]) -> Result<()>;
+    fn blob_bytes(&mut self, sha256: &str) -> Result<Option<Vec<u8>>>;
+    fn blob_mark_complete(&mut self, sha256: &str) -> Result<()>;
+    fn blob_discard(&mut self, sha256: &str) -> Result<()>;
+    /// Whether a record the device may read points at the attachment.
+    fn may_read_blob(&mut self, auth: &DeviceAuth, sha256: &str) -> Result<bool>;
+
+    // Review
+    fn conflicts(&mut self) -> Result<Vec<ConflictNote>>;
+    /// Feed records whose sender's clock was off by more than the tolerance: (entity, id, received_at).
+    fn clock_suspects(&mut self) -> Result<Vec<(String, String, DateTime<Utc>)>>;
+}
+
+/// A database the server can run on.
+pub trait Storage: Send + Sync + 'static {
+    fn transaction<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T>;
+
+    /// A transaction that only reads (pulls, downloads): a backend may run it beside the writer
+    /// on a consistent snapshot. It must not write.
+    fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        self.transaction(work)
+    }
+}

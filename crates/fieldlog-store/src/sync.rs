@@ -1,0 +1,626 @@
+//! The laptop's side of sync (`docs/sync-protocol.md`): the outbox the triggers of migration 0005
+//! fill inside every user action, the enrollment and pull cursor, and applying what the server
+//! sends back. Applying is idempotent: a record version is taken only if it is newer (by server
+//! revision) than what this laptop holds, and a record with changes still waiting to go up is left
+//! alone until they have been merged on the server.
+//!
+//! No network here: `fieldlog-sync` moves the batches; every function below is one transaction.
+
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use fieldlog_wire::sync::v1::{
+    AckStatus, Change, ChangeOp, ConflictRule, Entity, FeedRecord, PullResponse, PushResponse, Row,
+    entity_named,
+};
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Where this laptop stands with the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    pub server_url: Option<String>,
+    pub device_id: Option<String>,
+    pub technician_id: Option<String>,
+    pub enrolled: bool,
+    /// Changes made here that the server has not yet stored.
+    pub pending_changes: i64,
+    pub pull_cursor: i64,
+    pub last_good_sync_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    /// Conflicts waiting for the technician.
+    pub open_conflicts: i64,
+}
+
+/// What a laptop needs to talk to its server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrollment {
+    pub server_url: String,
+    pub device_id: String,
+    pub token: String,
+    pub technician_id: String,
+}
+
+/// A conflict kept for the technician to settle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncConflict {
+    pub id: i64,
+    pub entity: String,
+    pub record_id: String,
+    pub fields: Vec<String>,
+    pub ours: Option<Row>,
+    pub theirs: Option<Row>,
+    pub reason: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// What applying a pulled page did (counts, for progress and tests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullApplied {
+    pub applied: u64,
+    pub skipped: u64,
+    pub refused: u64,
+}
+
+impl Store {
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let conn = &self.conn;
+        let (server_url, device_id, token, technician_id, pull_cursor, last_good, last_error) =
+            conn.query_row(
+                "SELECT server_url, device_id, device_token, technician_id, pull_cursor,
+                        last_good_sync_at, last_error FROM sync_state WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, Option<DateTime<Utc>>>(5)?,
+                        r.get::<_, Option<String>>(6)?,
+                    ))
+                },
+            )?;
+        let pending_changes =
+            conn.query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))?;
+        let open_conflicts = conn.query_row(
+            "SELECT count(*) FROM sync_conflicts WHERE settled_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(SyncStatus {
+            enrolled: token.is_some(),
+            server_url,
+            device_id,
+            technician_id,
+            pending_changes,
+            pull_cursor,
+            last_good_sync_at: last_good,
+            last_error,
+            open_conflicts,
+        })
+    }
+
+    /// The server address and token, if this laptop is enrolled.
+    pub fn enrollment(&self) -> Result<Option<Enrollment>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT server_url, device_id, device_token, technician_id FROM sync_state
+                 WHERE id = 1 AND device_token IS NOT NULL",
+                [],
+                |r| {
+                    Ok(Enrollment {
+                        server_url: r.get(0)?,
+                        device_id: r.get(1)?,
+                        token: r.get(2)?,
+                        technician_id: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Remembers the server this laptop enrolled with. A new enrollment starts pulling afresh.
+    pub fn save_enrollment(&mut self, enrollment: &Enrollment) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE sync_state SET server_url = ?1, device_id = ?2, device_token = ?3,
+                        technician_id = ?4, pull_cursor = 0, last_error = NULL WHERE id = 1",
+                (
+                    &enrollment.server_url,
+                    &enrollment.device_id,
+                    &enrollment.token,
+                    &enrollment.technician_id,
+                ),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The oldest `limit` changes not yet stored by the server, oldest first.
+    pub fn outbox_batch(&self, limit: usize) -> Result<Vec<Change>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, entity, op, row, base, at FROM sync_outbox ORDER BY seq LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, entity, op, row, base, at) = row?;
+            out.push(Change {
+                seq,
+                entity,
+                op: if op == "insert" {
+                    ChangeOp::Insert
+                } else {
+                    ChangeOp::Update
+                },
+                row: parse_row(&row)?,
+                base: base.as_deref().map(parse_row).transpose()?,
+                at: at
+                    .parse()
+                    .map_err(|e| StoreError::Corrupt(format!("outbox time {at}: {e}")))?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Takes the server's answer to a push: drops what it stored from the outbox, remembers the
+    /// revisions, takes merged versions, and keeps conflicts for the technician. One transaction,
+    /// so a crash leaves either the old outbox (the batch is resent and answered the same) or this.
+    pub fn apply_push_response(
+        &mut self,
+        response: &PushResponse,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM sync_outbox WHERE seq <= ?1",
+                [response.stored_through],
+            )?;
+            for ack in &response.acks {
+                let Some(entity) = entity_named(&ack.entity) else {
+                    continue;
+                };
+                if ack.status == AckStatus::Conflict || !ack.fields.is_empty() {
+                    tx.execute(
+                        "INSERT INTO sync_conflicts (entity, record_id, fields, ours, theirs, reason, recorded_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, 'server', ?6)",
+                        (
+                            entity.name,
+                            &ack.id,
+                            serde_json::to_string(&ack.fields).unwrap_or_default(),
+                            local_row(tx, entity, &ack.id)?
+                                .map(|r| Value::Object(r).to_string()),
+                            ack.row.as_ref().map(|r| Value::Object(r.clone()).to_string()),
+                            now,
+                        ),
+                    )?;
+                }
+                let take_row = entity.rule == ConflictRule::Mergeable
+                    && matches!(ack.status, AckStatus::Merged | AckStatus::Conflict);
+                match (&ack.row, take_row) {
+                    (Some(row), true) => {
+                        set_applying(tx, true)?;
+                        apply_record(tx, entity, &ack.id, ack.rev, row, now)?;
+                        set_applying(tx, false)?;
+                    }
+                    _ => bump_rev(tx, entity.name, &ack.id, ack.rev)?,
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// SHA-256s of attachments that records in `page` need and this laptop lacks.
+    pub fn missing_attachments(&self, page: &PullResponse) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for record in &page.records {
+            let Some(column) = entity_named(&record.entity).and_then(|e| e.attachment) else {
+                continue;
+            };
+            let Some(sha) = record.row.get(column).and_then(Value::as_str) else {
+                continue;
+            };
+            if crate::attachments::get(&self.conn, sha)?.is_none() && !out.iter().any(|s| s == sha)
+            {
+                out.push(sha.to_owned());
+            }
+        }
+        Ok(out)
+    }
+
+    /// SHA-256s of attachments that changes in `batch` point at, with their bytes and type.
+    pub fn attachments_for(&self, batch: &[Change]) -> Result<Vec<(String, String, Vec<u8>)>> {
+        let mut out: Vec<(String, String, Vec<u8>)> = Vec::new();
+        for change in batch {
+            let Some(column) = entity_named(&change.entity).and_then(|e| e.attachment) else {
+                continue;
+            };
+            let Some(sha) = change.row.get(column).and_then(Value::as_str) else {
+                continue;
+            };
+            if out.iter().any(|(s, _, _)| s == sha) {
+                continue;
+            }
+            let found = self
+                .conn
+                .query_row(
+                    "SELECT mime, bytes FROM attachments WHERE sha256 = ?1",
+                    [sha],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)),
+                )
+                .optional()?;
+            if let Some((mime, bytes)) = found {
+                out.push((sha.to_owned(), mime, bytes));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Applies one pulled page and moves the pull cursor, in one transaction: a page is taken
+    /// whole or not at all, and taking it twice changes nothing. `attachments` are the bytes of
+    /// attachments the page needs (from [`Store::missing_attachments`]) as (sha256, mime, bytes).
+    pub fn apply_pull_page(
+        &mut self,
+        page: &PullResponse,
+        attachments: &[(String, String, Vec<u8>)],
+        now: DateTime<Utc>,
+    ) -> Result<PullApplied> {
+        self.write(|tx| {
+            for (sha, mime, bytes) in attachments {
+                if crate::attachments::sha256_hex(bytes) != *sha {
+                    return Err(StoreError::conflict(
+                        format!("服务器发来的附件 {sha} 内容与编号不符，请稍后重试同步"),
+                        format!("attachment {sha} from the server does not match its hash"),
+                    ));
+                }
+                crate::attachments::put(tx, bytes, mime, now)?;
+            }
+            let mut counts = PullApplied::default();
+            set_applying(tx, true)?;
+            for record in &page.records {
+                match apply_feed_record(tx, record, now)? {
+                    Applied::Yes => counts.applied += 1,
+                    Applied::Skipped => counts.skipped += 1,
+                    Applied::Refused => counts.refused += 1,
+                }
+            }
+            set_applying(tx, false)?;
+            tx.execute(
+                "UPDATE sync_state SET pull_cursor = max(pull_cursor, ?1) WHERE id = 1",
+                [page.cursor],
+            )?;
+            Ok(counts)
+        })
+    }
+
+    /// Notes a finished round: the time of the last good sync, or what went wrong.
+    pub fn record_sync_outcome(
+        &mut self,
+        outcome: std::result::Result<DateTime<Utc>, String>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            match outcome {
+                Ok(at) => tx.execute(
+                    "UPDATE sync_state SET last_good_sync_at = ?1, last_error = NULL WHERE id = 1",
+                    [at],
+                )?,
+                Err(message) => tx.execute(
+                    "UPDATE sync_state SET last_error = ?1 WHERE id = 1",
+                    [message],
+                )?,
+            };
+            Ok(())
+        })
+    }
+
+    /// Conflicts not yet settled, oldest first.
+    pub fn sync_conflicts(&self) -> Result<Vec<SyncConflict>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, entity, record_id, fields, ours, theirs, reason, recorded_at
+             FROM sync_conflicts WHERE settled_at IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, DateTime<Utc>>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, entity, record_id, fields, ours, theirs, reason, recorded_at) = row?;
+            out.push(SyncConflict {
+                id,
+                entity,
+                record_id,
+                fields: serde_json::from_str(&fields).unwrap_or_default(),
+                ours: ours.as_deref().map(parse_row).transpose()?,
+                theirs: theirs.as_deref().map(parse_row).transpose()?,
+                reason,
+                recorded_at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every synced record this laptop holds as (entity, id, row), sorted: two laptops with the
+    /// same list hold the same data. For tests and for checking a sync end to end.
+    pub fn synced_records(&self) -> Result<Vec<(String, String, Row)>> {
+        let mut out = Vec::new();
+        for entity in fieldlog_wire::sync::v1::ENTITIES {
+            let columns = table_columns(&self.conn, entity.name)?;
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT * FROM \"{}\"", entity.name))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let row = row_to_json(r, &columns)?;
+                let id = entity.record_id(&row).unwrap_or_default();
+                out.push((entity.name.to_owned(), id, row));
+            }
+        }
+        out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        Ok(out)
+    }
+}
+
+enum Applied {
+    Yes,
+    Skipped,
+    Refused,
+}
+
+fn parse_row(text: &str) -> Result<Row> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(StoreError::Corrupt(format!(
+            "sync row is not a JSON object: {text}"
+        ))),
+    }
+}
+
+fn apply_feed_record(
+    tx: &Transaction<'_>,
+    record: &FeedRecord,
+    now: DateTime<Utc>,
+) -> Result<Applied> {
+    let Some(entity) = entity_named(&record.entity) else {
+        return Ok(Applied::Skipped);
+    };
+    apply_record(tx, entity, &record.id, record.rev, &record.row, now)
+}
+
+/// Takes `row` as revision `rev` of the record (with the triggers silenced by the caller) unless this laptop already holds that revision or a
+/// newer one, or has its own changes to it still waiting to go up (the server merges those and
+/// sends the result back). A row the database refuses (a signed record here differs, a duplicate
+/// contract code) is kept as a conflict instead; the rest of the page still applies.
+fn apply_record(
+    tx: &Transaction<'_>,
+    entity: &Entity,
+    id: &str,
+    rev: i64,
+    row: &Row,
+    now: DateTime<Utc>,
+) -> Result<Applied> {
+    // Statements are cached: an initial pull applies tens of thousands of records in a row.
+    let known: Option<i64> = tx
+        .prepare_cached("SELECT rev FROM sync_revs WHERE entity = ?1 AND record_id = ?2")?
+        .query_row((entity.name, id), |r| r.get(0))
+        .optional()?;
+    if known.is_some_and(|k| k >= rev) {
+        return Ok(Applied::Skipped);
+    }
+    let pending: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE entity = ?1 AND record_id = ?2)",
+        )?
+        .query_row((entity.name, id), |r| r.get(0))?;
+    if pending {
+        return Ok(Applied::Skipped);
+    }
+    tx.prepare_cached("SAVEPOINT apply_record")?.execute([])?;
+    let outcome = write_row(tx, entity, id, row);
+    let applied = match outcome {
+        Ok(()) => {
+            tx.prepare_cached("RELEASE apply_record")?.execute([])?;
+            Applied::Yes
+        }
+        Err(error) => {
+            tx.execute("ROLLBACK TO apply_record", [])?;
+            tx.execute("RELEASE apply_record", [])?;
+            tx.execute(
+                "INSERT INTO sync_conflicts (entity, record_id, fields, ours, theirs, reason, recorded_at)
+                 VALUES (?1, ?2, '[]', ?3, ?4, ?5, ?6)",
+                (
+                    entity.name,
+                    id,
+                    local_row(tx, entity, id)?.map(|r| Value::Object(r).to_string()),
+                    Value::Object(row.clone()).to_string(),
+                    error.to_string(),
+                    now,
+                ),
+            )?;
+            Applied::Refused
+        }
+    };
+    bump_rev(tx, entity.name, id, rev)?;
+    Ok(applied)
+}
+
+/// While set, the outbox triggers stay quiet: rows written now come from the server and must not
+/// echo back as changes. Set and cleared inside the caller's transaction, so a failure that rolls
+/// it back also clears it.
+fn set_applying(tx: &Transaction<'_>, on: bool) -> Result<()> {
+    tx.prepare_cached("UPDATE sync_state SET applying = ?1 WHERE id = 1")?
+        .execute([on])?;
+    Ok(())
+}
+
+fn bump_rev(conn: &Connection, entity: &str, id: &str, rev: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO sync_revs (entity, record_id, rev) VALUES (?1, ?2, ?3)
+         ON CONFLICT (entity, record_id) DO UPDATE SET rev = max(rev, excluded.rev)",
+    )?
+    .execute((entity, id, rev))?;
+    Ok(())
+}
+
+/// Inserts the row, or updates it when it differs from what is here. Columns are the table's own
+/// (unknown keys in `row` are refused), so nothing from the wire reaches the SQL text but names
+/// this build already knows.
+fn write_row(tx: &Transaction<'_>, entity: &Entity, id: &str, row: &Row) -> Result<()> {
+    let columns = table_columns(tx, entity.name)?;
+    if let Some(unknown) = row.keys().find(|k| !columns.contains(k)) {
+        return Err(StoreError::Corrupt(format!(
+            "{} has no column {unknown}",
+            entity.name
+        )));
+    }
+    if entity.record_id(row).as_deref() != Some(id) {
+        return Err(StoreError::Corrupt(format!(
+            "{} {id}: key does not match the row",
+            entity.name
+        )));
+    }
+    let values: Vec<SqlValue> = columns
+        .iter()
+        .map(|c| json_to_sql(row.get(c).unwrap_or(&Value::Null)))
+        .collect();
+    match local_row(tx, entity, id)? {
+        Some(existing) if existing == *row => Ok(()),
+        Some(_) => {
+            let sets: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("\"{c}\" = ?{}", i + 1))
+                .collect();
+            let keys: Vec<String> = entity
+                .key
+                .iter()
+                .map(|k| {
+                    let i = columns.iter().position(|c| c == k).unwrap_or(0);
+                    format!("\"{k}\" = ?{}", i + 1)
+                })
+                .collect();
+            tx.prepare_cached(&format!(
+                "UPDATE \"{}\" SET {} WHERE {}",
+                entity.name,
+                sets.join(", "),
+                keys.join(" AND ")
+            ))?
+            .execute(rusqlite::params_from_iter(values))?;
+            Ok(())
+        }
+        None => {
+            let names: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+            let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+            tx.prepare_cached(&format!(
+                "INSERT INTO \"{}\" ({}) VALUES ({})",
+                entity.name,
+                names.join(", "),
+                marks.join(", ")
+            ))?
+            .execute(rusqlite::params_from_iter(values))?;
+            Ok(())
+        }
+    }
+}
+
+/// The columns of a synced table, in order. Every store is migrated to this build's schema when
+/// it opens, so the answer is the same for every store in the process: it is read once and kept
+/// (an initial pull asks it for every one of tens of thousands of records).
+fn table_columns(conn: &Connection, table: &'static str) -> Result<Vec<String>> {
+    static COLUMNS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<&'static str, Vec<String>>>,
+    > = std::sync::OnceLock::new();
+    let cache = COLUMNS.get_or_init(Default::default);
+    if let Some(columns) = cache.lock().ok().and_then(|c| c.get(table).cloned()) {
+        return Ok(columns);
+    }
+    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+    let columns = stmt
+        .query_map([table], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(table, columns.clone());
+    }
+    Ok(columns)
+}
+
+/// The record's row as this laptop holds it.
+fn local_row(conn: &Connection, entity: &Entity, id: &str) -> Result<Option<Row>> {
+    let columns = table_columns(conn, entity.name)?;
+    let parts: Vec<&str> = id.splitn(entity.key.len(), '/').collect();
+    if parts.len() != entity.key.len() {
+        return Ok(None);
+    }
+    let filter: Vec<String> = entity
+        .key
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("\"{k}\" = ?{}", i + 1))
+        .collect();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT * FROM \"{}\" WHERE {}",
+        entity.name,
+        filter.join(" AND ")
+    ))?;
+    // Key parts are UUID text or whole numbers (a policy version, a line position).
+    let values = parts.iter().map(|p| match p.parse::<i64>() {
+        Ok(n) => SqlValue::Integer(n),
+        Err(_) => SqlValue::Text((*p).to_owned()),
+    });
+    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+    match rows.next()? {
+        Some(r) => Ok(Some(row_to_json(r, &columns)?)),
+        None => Ok(None),
+    }
+}
+
+fn row_to_json(r: &rusqlite::Row<'_>, columns: &[String]) -> Result<Row> {
+    let mut map = Row::new();
+    for (i, c) in columns.iter().enumerate() {
+        let value = match r.get_ref(i)? {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(n) => Value::from(n),
+            ValueRef::Real(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(_) => {
+                return Err(StoreError::Corrupt(format!("blob in synced column {c}")));
+            }
+        };
+        map.insert(c.clone(), value);
+    }
+    Ok(map)
+}
+
+fn json_to_sql(value: &Value) -> SqlValue {
+    match value {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => SqlValue::Integer(i),
+            None => SqlValue::Real(n.as_f64().unwrap_or_default()),
+        },
+        Value::String(s) => SqlValue::Text(s.clone()),
+        other => SqlValue::Text(other.to_string()),
+    }
+}

@@ -1,0 +1,383 @@
+//! The laptop's sync client (`docs/sync-protocol.md`). One round pushes the outbox in batches
+//! (oldest first, attachments before the records that need them), then pulls the server's feed in
+//! pages until it is drained. Every step is safe to repeat: a batch resent after a lost answer is
+//! answered the same, a page applied twice changes nothing, so a failed request is simply retried
+//! with backoff, and a round cut short resumes where it stopped.
+//!
+//! Blocking HTTP (reqwest): the CLI runs one round, the app runs rounds on a background thread.
+
+use chrono::{DateTime, Utc};
+use fieldlog_store::sync::Enrollment;
+use fieldlog_store::{Store, StoreError};
+use fieldlog_wire::sync::v1::{
+    AttachmentStatus, EnrollRequest, EnrollResponse, MAX_CHUNK_BYTES, PullResponse, PushRequest,
+    PushResponse,
+};
+use fieldlog_wire::{ErrorBody, ErrorCode};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(
+        "本机尚未注册到服务器，请先运行 fieldlog enroll (this laptop is not enrolled: run fieldlog enroll first)"
+    )]
+    NotEnrolled,
+    #[error(
+        "无法连接同步服务器：{0}。数据已保存在本机，联网后会自动重试 (cannot reach the sync server; your data is saved here and will be sent later)"
+    )]
+    Network(String),
+    #[error("{}", .body.message)]
+    Refused { status: u16, body: ErrorBody },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SyncError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            SyncError::NotEnrolled => ErrorCode::Unauthorized,
+            SyncError::Network(_) => ErrorCode::Network,
+            SyncError::Refused { body, .. } => body.code,
+            SyncError::Store(e) => e.code(),
+        }
+    }
+
+    pub fn to_body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code(),
+            message: self.to_string(),
+            field: None,
+        }
+    }
+
+    /// Worth trying again: the network or the server's storage, not a refusal of the request.
+    fn transient(&self) -> bool {
+        match self {
+            SyncError::Network(_) => true,
+            SyncError::Refused { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T, E = SyncError> = std::result::Result<T, E>;
+
+/// How a round talks to the server.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Changes per pushed batch.
+    pub batch: usize,
+    /// Records per pulled page.
+    pub page: u32,
+    /// Attempts per request before the round gives up (it resumes next round).
+    pub attempts: u32,
+    /// First wait between attempts; doubled each time up to `max_backoff`.
+    pub backoff: Duration,
+    pub max_backoff: Duration,
+    /// Per-request timeout.
+    pub timeout: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            batch: 500,
+            page: 1000,
+            attempts: 6,
+            backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What a round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundReport {
+    pub pushed: u64,
+    pub pulled: u64,
+    pub applied: u64,
+    pub conflicts: u64,
+    pub attachments_up: u64,
+    pub attachments_down: u64,
+    pub clock_suspect: bool,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// The HTTP side of a round.
+pub struct Client {
+    http: reqwest::blocking::Client,
+    base: String,
+    token: Option<String>,
+    options: SyncOptions,
+}
+
+/// A non-2xx answer: the server's `{code, message}`, or a plain description if it sent none.
+fn refusal(status: reqwest::StatusCode, bytes: &[u8]) -> SyncError {
+    let body = serde_json::from_slice::<ErrorBody>(bytes).unwrap_or_else(|_| ErrorBody {
+        code: if status.is_server_error() {
+            ErrorCode::Network
+        } else {
+            ErrorCode::InvalidInput
+        },
+        message: format!(
+            "服务器拒绝了请求（HTTP {}） (the server refused the request: HTTP {})",
+            status.as_u16(),
+            status.as_u16()
+        ),
+        field: None,
+    });
+    SyncError::Refused {
+        status: status.as_u16(),
+        body,
+    }
+}
+
+fn network(error: reqwest::Error) -> SyncError {
+    SyncError::Network(error.to_string())
+}
+
+impl Client {
+    pub fn new(server_url: &str, token: Option<String>, options: SyncOptions) -> Result<Client> {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(options.timeout)
+            .build()
+            .map_err(network)?;
+        Ok(Client {
+            http,
+            base: server_url.trim_end_matches('/').to_owned(),
+            token,
+            options,
+        })
+    }
+
+    fn authorised(
+        &self,
+        request: reqwest::blocking::RequestBuilder,
+    ) -> reqwest::blocking::RequestBuilder {
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    /// Sends a request, reading the whole answer; a non-2xx answer becomes `Refused`.
+    fn send(&self, request: reqwest::blocking::RequestBuilder) -> Result<Vec<u8>> {
+        let response = self.authorised(request).send().map_err(network)?;
+        let status = response.status();
+        let bytes = response.bytes().map_err(network)?;
+        if status.is_success() {
+            return Ok(bytes.to_vec());
+        }
+        Err(refusal(status, &bytes))
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or runs out of attempts, waiting with
+    /// exponential backoff between tries while the failure is transient.
+    fn retrying<T>(&self, attempt: impl Fn() -> Result<T>) -> Result<T> {
+        let mut wait = self.options.backoff;
+        let mut tries = 1;
+        loop {
+            match attempt() {
+                Err(error) if error.transient() && tries < self.options.attempts => {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(self.options.max_backoff);
+                    tries += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// `send` + JSON, retried. A body cut short fails to parse and counts as a network failure:
+    /// the request is repeated, which the protocol makes harmless.
+    fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        make: impl Fn() -> reqwest::blocking::RequestBuilder,
+    ) -> Result<T> {
+        self.retrying(|| {
+            let bytes = self.send(make())?;
+            serde_json::from_slice::<T>(&bytes)
+                .map_err(|e| SyncError::Network(format!("incomplete answer: {e}")))
+        })
+    }
+
+    pub fn enroll(&self, request: &EnrollRequest) -> Result<EnrollResponse> {
+        // Not retried: a code is single-use, and an answer lost after the server used it cannot
+        // be fetched again; the technician asks for a new code.
+        let bytes = self.send(
+            self.http
+                .post(format!("{}/v1/enroll", self.base))
+                .json(request),
+        )?;
+        serde_json::from_slice(&bytes).map_err(|e| SyncError::Network(e.to_string()))
+    }
+
+    pub fn push(&self, request: &PushRequest) -> Result<PushResponse> {
+        self.call(|| {
+            self.http
+                .post(format!("{}/v1/push", self.base))
+                .json(request)
+        })
+    }
+
+    pub fn pull(&self, after: i64, limit: u32) -> Result<PullResponse> {
+        self.call(|| {
+            self.http
+                .get(format!("{}/v1/pull?after={after}&limit={limit}", self.base))
+        })
+    }
+
+    /// Uploads an attachment, resuming after whatever the server already holds.
+    pub fn upload_attachment(&self, sha256: &str, mime: &str, bytes: &[u8]) -> Result<bool> {
+        let status: AttachmentStatus = self.call(|| {
+            self.http
+                .get(format!("{}/v1/attachments/{sha256}/status", self.base))
+        })?;
+        if status.complete {
+            return Ok(false);
+        }
+        let mut offset = status.received as usize;
+        while offset < bytes.len() {
+            let end = (offset + MAX_CHUNK_BYTES).min(bytes.len());
+            let chunk = bytes[offset..end].to_vec();
+            let at = offset;
+            let status: AttachmentStatus = self.call(|| {
+                self.http
+                    .put(format!(
+                        "{}/v1/attachments/{sha256}?offset={at}&total={}",
+                        self.base,
+                        bytes.len()
+                    ))
+                    .header(reqwest::header::CONTENT_TYPE, mime)
+                    .body(chunk.clone())
+            })?;
+            offset = status.received as usize;
+            if status.complete {
+                break;
+            }
+        }
+        Ok(true)
+    }
+
+    pub fn download_attachment(&self, sha256: &str) -> Result<(String, Vec<u8>)> {
+        self.retrying(|| {
+            let response = self
+                .authorised(
+                    self.http
+                        .get(format!("{}/v1/attachments/{sha256}", self.base)),
+                )
+                .send()
+                .map_err(network)?;
+            let mime = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("application/octet-stream")
+                .to_owned();
+            let status = response.status();
+            let bytes = response.bytes().map_err(network)?;
+            if !status.is_success() {
+                return Err(refusal(status, &bytes));
+            }
+            Ok((mime, bytes.to_vec()))
+        })
+    }
+}
+
+/// Enrolls this laptop with a one-time code and remembers the server.
+pub fn enroll(
+    store: &mut Store,
+    server_url: &str,
+    code: &str,
+    device_name: &str,
+    options: SyncOptions,
+) -> Result<EnrollResponse> {
+    let client = Client::new(server_url, None, options)?;
+    let response = client.enroll(&EnrollRequest {
+        code: code.to_owned(),
+        device_name: device_name.to_owned(),
+    })?;
+    store.save_enrollment(&Enrollment {
+        server_url: server_url.trim_end_matches('/').to_owned(),
+        device_id: response.device_id.clone(),
+        token: response.token.clone(),
+        technician_id: response.technician_id.clone(),
+    })?;
+    Ok(response)
+}
+
+/// One sync round: push everything waiting, then pull until the feed is drained. The outcome
+/// (the time of a good round, or the error) is recorded for the app to show.
+pub fn sync_round(store: &mut Store, options: &SyncOptions) -> Result<RoundReport> {
+    let outcome = round(store, options);
+    let note = match &outcome {
+        Ok(report) => Ok(report.finished_at.unwrap_or_else(Utc::now)),
+        Err(error) => Err(error.to_string()),
+    };
+    store.record_sync_outcome(note)?;
+    outcome
+}
+
+fn round(store: &mut Store, options: &SyncOptions) -> Result<RoundReport> {
+    let enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
+    let client = Client::new(
+        &enrollment.server_url,
+        Some(enrollment.token),
+        options.clone(),
+    )?;
+    let mut report = RoundReport::default();
+    loop {
+        let batch = store.outbox_batch(options.batch.max(1))?;
+        if batch.is_empty() {
+            break;
+        }
+        for (sha, mime, bytes) in store.attachments_for(&batch)? {
+            if client.upload_attachment(&sha, &mime, &bytes)? {
+                report.attachments_up += 1;
+            }
+        }
+        let response = client.push(&PushRequest {
+            sent_at: Utc::now(),
+            changes: batch.clone(),
+        })?;
+        report.pushed += response.acks.len() as u64;
+        report.conflicts += response
+            .acks
+            .iter()
+            .filter(|a| {
+                !a.fields.is_empty() || a.status == fieldlog_wire::sync::v1::AckStatus::Conflict
+            })
+            .count() as u64;
+        report.clock_suspect |= response.clock_suspect;
+        let before = batch.first().map_or(0, |c| c.seq);
+        store.apply_push_response(&response, Utc::now())?;
+        if response.stored_through < before {
+            // The server stored nothing of this batch: going round again would loop.
+            return Err(SyncError::Network(format!(
+                "server stored through {} but the batch starts at {before}",
+                response.stored_through
+            )));
+        }
+    }
+    loop {
+        let cursor = store.sync_status()?.pull_cursor;
+        let page = client.pull(cursor, options.page)?;
+        let mut attachments = Vec::new();
+        for sha in store.missing_attachments(&page)? {
+            let (mime, bytes) = client.download_attachment(&sha)?;
+            attachments.push((sha, mime, bytes));
+            report.attachments_down += 1;
+        }
+        let applied = store.apply_pull_page(&page, &attachments, Utc::now())?;
+        report.pulled += page.records.len() as u64;
+        report.applied += applied.applied;
+        report.conflicts += applied.refused;
+        if !page.more {
+            break;
+        }
+    }
+    report.finished_at = Some(Utc::now());
+    Ok(report)
+}

@@ -1,0 +1,303 @@
+//! Shared fixtures for the sync tests: a real server on a loopback port (port 0) over a temp
+//! SQLite file, and laptops that are real store files enrolled with real one-time codes.
+
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use fieldlog_domain::arrival::NewArrival;
+use fieldlog_domain::contract::SpareFloor;
+use fieldlog_domain::fault::{NewFault, ReportChannel};
+use fieldlog_domain::ids::{ContractId, PartId, SiteId};
+use fieldlog_domain::report::NewEntry;
+use fieldlog_domain::signature::{NewSignature, SignerRole};
+use fieldlog_domain::site::SiteKind;
+use fieldlog_domain::sla::{FaultLevel, Preset};
+use fieldlog_domain::stock::{MovementKind, SpareKind};
+use fieldlog_server::{RunningServer, SqliteStorage, admin};
+use fieldlog_store::{NewMovement, NewPart, NewSite, Store, signature_image};
+use fieldlog_sync::SyncOptions;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const CONTRACT: &str = "HB-2026-01";
+pub const OTHER_CONTRACT: &str = "XY-2026-09";
+
+pub struct Server {
+    pub dir: tempfile::TempDir,
+    pub storage: Arc<SqliteStorage>,
+    pub running: RunningServer,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
+        admin::add_contract(&*storage, CONTRACT, "测试县雪亮工程运维").unwrap();
+        admin::add_contract(&*storage, OTHER_CONTRACT, "另一县运维").unwrap();
+        let running =
+            RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+        Server {
+            dir,
+            storage,
+            running,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        self.running.url()
+    }
+
+    /// A technician assigned to `contracts`, and a one-time code for their laptop.
+    pub fn technician(&self, name: &str, contracts: &[&str]) -> String {
+        let id = admin::add_technician(&*self.storage, name).unwrap();
+        for code in contracts {
+            admin::assign(&*self.storage, &id, code).unwrap();
+        }
+        admin::enrollment_code(&*self.storage, &id, Utc::now()).unwrap()
+    }
+
+    /// Every table of the server's file, for "nothing was written" checks.
+    pub fn dump(&self) -> String {
+        let conn = rusqlite::Connection::open(self.dir.path().join("server.sqlite")).unwrap();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut out = String::new();
+        for table in tables {
+            out.push_str(&format!("== {table}\n"));
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1"))
+                .unwrap();
+            let n = stmt.column_count();
+            let mut rows = stmt.query([]).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                let values: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                    .collect();
+                out.push_str(&values.join(" | "));
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// Options for tests: quick retries, many of them (the fault-injection proxy fails often).
+pub fn quick() -> SyncOptions {
+    SyncOptions {
+        batch: 50,
+        page: 40,
+        attempts: 40,
+        backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(50),
+        timeout: Duration::from_secs(10),
+    }
+}
+
+pub fn start_time() -> DateTime<Utc> {
+    "2026-11-02T01:00:00Z".parse().unwrap()
+}
+
+pub struct Laptop {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+    pub name: String,
+}
+
+impl Laptop {
+    /// A laptop with a profile, enrolled with `code` at `url`.
+    pub fn enrolled(name: &str, url: &str, code: &str) -> Laptop {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("profile.sqlite")).unwrap();
+        store.init_profile(name, None, start_time()).unwrap();
+        fieldlog_sync::enroll(&mut store, url, code, &format!("{name}的笔记本"), quick()).unwrap();
+        Laptop {
+            dir,
+            store,
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn sync(&mut self) -> fieldlog_sync::RoundReport {
+        fieldlog_sync::sync_round(&mut self.store, &quick()).unwrap()
+    }
+
+    pub fn sync_with(
+        &mut self,
+        options: &SyncOptions,
+    ) -> fieldlog_sync::Result<fieldlog_sync::RoundReport> {
+        fieldlog_sync::sync_round(&mut self.store, options)
+    }
+
+    /// The contract with one site and one spare part (5 in stock): what a lead sets up once.
+    pub fn set_up_contract(&mut self, code: &str) -> (ContractId, SiteId, PartId) {
+        let at = start_time();
+        let contract = self
+            .store
+            .add_contract(
+                code,
+                "测试县雪亮工程运维",
+                "测试县公安局",
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+                SpareFloor::default(),
+                &Preset::CountyPoliceVillageQuery.policy(),
+                at,
+            )
+            .unwrap();
+        let site = self
+            .store
+            .add_site(NewSite {
+                contract_id: contract.id,
+                code: "CS-001".into(),
+                name: "测试村村口".into(),
+                kind: SiteKind::CameraPole,
+                address: "测试县测试村".into(),
+                location: None,
+            })
+            .unwrap();
+        let part = self
+            .store
+            .add_part(NewPart {
+                contract_id: contract.id,
+                code: "BJ-01".into(),
+                name: "电源适配器".into(),
+                kind: SpareKind::Part,
+                model: None,
+            })
+            .unwrap();
+        self.store
+            .record_movement(
+                NewMovement {
+                    part_id: part.id,
+                    kind: MovementKind::Received,
+                    quantity: 5,
+                    at,
+                    technician_id: None,
+                    fault_id: None,
+                    old_serial: None,
+                    new_serial: None,
+                    note: None,
+                },
+                at,
+            )
+            .unwrap();
+        (contract.id, site.id, part.id)
+    }
+
+    pub fn contract(&self, code: &str) -> (ContractId, SiteId, PartId) {
+        let contract = self.store.resolve_contract(code).unwrap();
+        let site = self.store.sites(Some(contract.id)).unwrap()[0].id;
+        let part = self.store.parts(contract.id).unwrap()[0].id;
+        (contract.id, site, part)
+    }
+
+    /// A day of offline work: a fault, an arrival, a part used, and (if `report`) a signed report.
+    pub fn offline_work(&mut self, code: &str, minutes: i64, report: bool) {
+        let (contract, site, part) = self.contract(code);
+        let now = start_time() + TimeDelta::minutes(minutes);
+        let me = self.store.profile().unwrap().unwrap();
+        let fault = self
+            .store
+            .record_fault(
+                NewFault {
+                    contract_id: contract,
+                    site_id: site,
+                    device_id: None,
+                    level: FaultLevel::B,
+                    reported_at: now,
+                    channel: ReportChannel::Phone,
+                    description: format!("{}报：摄像机无图像（{minutes}）", self.name),
+                    first_receiver: "测试经理".into(),
+                },
+                now,
+            )
+            .unwrap();
+        self.store
+            .record_arrival(
+                NewArrival {
+                    technician_id: me.id,
+                    site_id: site,
+                    fault_id: Some(fault.id),
+                    arrived_at: now + TimeDelta::minutes(20),
+                    location: None,
+                    site_confirmed_by_hand: true,
+                },
+                now + TimeDelta::minutes(20),
+            )
+            .unwrap();
+        self.store
+            .record_movement(
+                NewMovement {
+                    part_id: part,
+                    kind: MovementKind::Used,
+                    quantity: 1,
+                    at: now + TimeDelta::minutes(30),
+                    technician_id: Some(me.id),
+                    fault_id: Some(fault.id),
+                    old_serial: None,
+                    new_serial: None,
+                    note: None,
+                },
+                now + TimeDelta::minutes(30),
+            )
+            .unwrap();
+        if report {
+            let day = fieldlog_domain::time::local_date(now);
+            let draft = self.store.create_report(me.id, contract, day, now).unwrap();
+            self.store
+                .add_report_entry(
+                    draft.id,
+                    NewEntry {
+                        site_id: site,
+                        device_id: None,
+                        fault_id: Some(fault.id),
+                        fault_cause: "电源故障".into(),
+                        resolved: true,
+                        unresolved_reason: None,
+                        work_done: "更换电源适配器".into(),
+                        parts: Vec::new(),
+                    },
+                    now + TimeDelta::minutes(40),
+                )
+                .unwrap();
+            let strokes = signature_image::scribble(3, minutes as u64);
+            self.store
+                .sign_report(
+                    draft.id,
+                    NewSignature {
+                        signer_name: self.name.clone(),
+                        role: SignerRole::Technician,
+                        image_png: signature_image::render_strokes_png(&strokes, 400, 150),
+                        strokes,
+                    },
+                    now + TimeDelta::minutes(50),
+                )
+                .unwrap();
+        }
+    }
+
+    pub fn records(&self) -> Vec<(String, String, fieldlog_wire::sync::v1::Row)> {
+        self.store.synced_records().unwrap()
+    }
+
+    pub fn balance(&self, code: &str) -> i64 {
+        let (_, _, part) = self.contract(code);
+        self.store.part_balance(part).unwrap()
+    }
+}
+
+/// Syncs every laptop until none has anything left to send and all hold the same records.
+pub fn settle(laptops: &mut [Laptop]) {
+    for _ in 0..3 {
+        for laptop in laptops.iter_mut() {
+            laptop.sync();
+        }
+    }
+}

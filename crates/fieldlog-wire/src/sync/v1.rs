@@ -1,0 +1,341 @@
+//! Sync protocol version 1 (`docs/sync-protocol.md`): enrollment, change batches keyed by
+//! (device, sequence), a paged pull by server cursor, content-addressed attachments, and the
+//! table of synced record kinds with the conflict rule each one follows.
+//!
+//! Records travel as rows: a JSON object of the row's columns exactly as the laptop's SQLite file
+//! holds them (text, integers, reals, null). Both sides read the same [`ENTITIES`] table, so the
+//! client and the server agree on what is mergeable, what is evidence, and which contract a
+//! record belongs to.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Path prefix of every endpoint of this version.
+pub const PREFIX: &str = "/v1";
+
+/// A pushed batch holds at most this many changes (the client sends fewer; the server refuses more).
+pub const MAX_BATCH_CHANGES: usize = 1000;
+/// A pull page holds at most this many records.
+pub const MAX_PAGE_RECORDS: u32 = 5000;
+/// An upload chunk of an attachment is at most this many bytes.
+pub const MAX_CHUNK_BYTES: usize = 1024 * 1024;
+/// A device clock further than this from the server's, when it pushes, flags what it sent.
+pub const CLOCK_TOLERANCE_SECS: i64 = 300;
+
+/// How a kind of record behaves when two versions meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictRule {
+    /// Evidence (faults, events, arrivals, signatures, stock movements, …): written once. A second,
+    /// different version under the same id is kept for review and never replaces the first.
+    /// Stock is a ledger of such records, so two technicians' movements simply both count.
+    Immutable,
+    /// Editable until final (drafts, profiles): changes merge field by field against the version
+    /// the device edited; the same field changed two ways is a conflict, the server's value stays
+    /// and the other is kept for review. Once `final_when` holds, it behaves as [`Immutable`].
+    ///
+    /// [`Immutable`]: ConflictRule::Immutable
+    Mergeable,
+}
+
+/// Which contract a record belongs to: that decides who may push and pull it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The record is a contract; its scope is its own `code` column.
+    OwnCode(&'static str),
+    /// The scope of the parent record named by this column (`entity`, `column`).
+    Parent(&'static str, &'static str),
+    /// A signature: the parent is a daily report or a fault (completion form) by `subject`.
+    SignatureSubject,
+    /// A technician profile: visible to whoever shares a contract with the technician who sent it.
+    Technician,
+}
+
+/// A synced kind of record: one table of the laptop's database.
+#[derive(Debug, Clone, Copy)]
+pub struct Entity {
+    pub name: &'static str,
+    /// Primary-key columns; a record's id is their values joined by `/`.
+    pub key: &'static [&'static str],
+    pub rule: ConflictRule,
+    pub scope: Scope,
+    /// For mergeable records: (column, value) that makes the record final (signed, done).
+    /// `None` as the value means "not null".
+    pub final_when: Option<(&'static str, Option<&'static str>)>,
+    /// A column holding the SHA-256 of an attachment the record needs to be complete.
+    pub attachment: Option<&'static str>,
+}
+
+const fn entity(
+    name: &'static str,
+    key: &'static [&'static str],
+    rule: ConflictRule,
+    scope: Scope,
+) -> Entity {
+    Entity {
+        name,
+        key,
+        rule,
+        scope,
+        final_when: None,
+        attachment: None,
+    }
+}
+
+use ConflictRule::{Immutable, Mergeable};
+use Scope::{OwnCode, Parent, SignatureSubject, Technician};
+
+/// Every synced kind of record. Anything not here (settings, form drafts, the signing key, sync
+/// bookkeeping) stays on the laptop. Attachments' bytes travel separately, by hash.
+pub const ENTITIES: &[Entity] = &[
+    entity("technicians", &["id"], Mergeable, Technician),
+    entity("contracts", &["id"], Mergeable, OwnCode("code")),
+    entity(
+        "sla_policies",
+        &["contract_id", "version"],
+        Immutable,
+        Parent("contracts", "contract_id"),
+    ),
+    entity(
+        "sites",
+        &["id"],
+        Mergeable,
+        Parent("contracts", "contract_id"),
+    ),
+    entity("devices", &["id"], Mergeable, Parent("sites", "site_id")),
+    entity(
+        "spare_parts",
+        &["id"],
+        Mergeable,
+        Parent("contracts", "contract_id"),
+    ),
+    entity(
+        "faults",
+        &["id"],
+        Immutable,
+        Parent("contracts", "contract_id"),
+    ),
+    entity(
+        "fault_events",
+        &["id"],
+        Immutable,
+        Parent("faults", "fault_id"),
+    ),
+    entity("arrivals", &["id"], Immutable, Parent("sites", "site_id")),
+    Entity {
+        final_when: Some(("done_at", None)),
+        ..entity(
+            "inspections",
+            &["id"],
+            Mergeable,
+            Parent("contracts", "contract_id"),
+        )
+    },
+    Entity {
+        final_when: Some(("status", Some("signed"))),
+        ..entity(
+            "daily_reports",
+            &["id"],
+            Mergeable,
+            Parent("contracts", "contract_id"),
+        )
+    },
+    entity(
+        "report_entries",
+        &["id"],
+        Immutable,
+        Parent("daily_reports", "report_id"),
+    ),
+    entity(
+        "stock_movements",
+        &["id"],
+        Immutable,
+        Parent("spare_parts", "part_id"),
+    ),
+    entity(
+        "entry_parts",
+        &["entry_id", "position"],
+        Immutable,
+        Parent("report_entries", "entry_id"),
+    ),
+    Entity {
+        attachment: Some("image_sha256"),
+        ..entity("signatures", &["id"], Immutable, SignatureSubject)
+    },
+];
+
+/// The synced kind named `name`.
+pub fn entity_named(name: &str) -> Option<&'static Entity> {
+    ENTITIES.iter().find(|e| e.name == name)
+}
+
+impl Entity {
+    /// The record id of `row`: its key columns' values joined by `/` (None if one is missing).
+    pub fn record_id(&self, row: &Map<String, Value>) -> Option<String> {
+        let mut parts = Vec::with_capacity(self.key.len());
+        for column in self.key {
+            parts.push(match row.get(*column)? {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return None,
+            });
+        }
+        Some(parts.join("/"))
+    }
+
+    /// Whether `row` is final (signed, done): from then on it is evidence.
+    pub fn is_final(&self, row: &Map<String, Value>) -> bool {
+        match self.rule {
+            ConflictRule::Immutable => true,
+            ConflictRule::Mergeable => match self.final_when {
+                None => false,
+                Some((column, None)) => row.get(column).is_some_and(|v| !v.is_null()),
+                Some((column, Some(value))) => {
+                    row.get(column).and_then(Value::as_str) == Some(value)
+                }
+            },
+        }
+    }
+}
+
+/// A row: column name → value.
+pub type Row = Map<String, Value>;
+
+// ---------------------------------------------------------------------------------------------
+// Enrollment
+
+/// `POST /v1/enroll`: a laptop trades a one-time code for its device token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub code: String,
+    /// A name people recognise the laptop by in the admin listing.
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: String,
+    /// Sent as `Authorization: Bearer <token>` from now on. Shown once; the server keeps a hash.
+    pub token: String,
+    pub technician_id: String,
+    pub technician_name: String,
+    /// Codes of the contracts this technician may read and write.
+    pub contracts: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Push
+
+/// What a change did to its row on the laptop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    Insert,
+    Update,
+}
+
+/// One change from a laptop's outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The device's own sequence number for this change: 1, 2, 3 … with no gaps.
+    pub seq: i64,
+    pub entity: String,
+    pub op: ChangeOp,
+    /// The row after the change.
+    pub row: Row,
+    /// For updates: the row before it, which is what the technician edited (for per-field merge).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<Row>,
+    /// The laptop's clock when the change was made.
+    pub at: DateTime<Utc>,
+}
+
+/// `POST /v1/push`: a batch of consecutive changes, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// The laptop's clock when it sent the batch: compared with the server's to flag skew.
+    pub sent_at: DateTime<Utc>,
+    pub changes: Vec<Change>,
+}
+
+/// What the server did with one change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AckStatus {
+    /// Stored as sent.
+    Applied,
+    /// The server already had exactly this version.
+    Unchanged,
+    /// Merged field by field with other devices' changes; `row` is the result.
+    Merged,
+    /// Could not be merged: kept for review; `row` is the version the server keeps.
+    Conflict,
+    /// Stored, but waits for an attachment before anyone else sees it.
+    WaitingForAttachment,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ack {
+    pub seq: i64,
+    pub entity: String,
+    pub id: String,
+    pub status: AckStatus,
+    /// The server's revision of the record after this change (higher is newer).
+    pub rev: i64,
+    /// The server's version when it differs from what was sent (merged or kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<Row>,
+    /// Fields that conflicted (for review), when status is `conflict` or `merged`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Every change up to this sequence number is stored; the laptop may drop them from its outbox.
+    pub stored_through: i64,
+    pub acks: Vec<Ack>,
+    /// Set when the laptop's clock differed from the server's by more than the tolerance.
+    pub clock_suspect: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pull
+
+/// One record version in the server's feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedRecord {
+    /// The server cursor: strictly increasing, in the order records became complete.
+    pub seq: i64,
+    pub entity: String,
+    pub id: String,
+    pub rev: i64,
+    pub row: Row,
+    /// When the server received it.
+    pub received_at: DateTime<Utc>,
+    /// The sending laptop's clock was off by more than the tolerance.
+    pub clock_suspect: bool,
+}
+
+/// `GET /v1/pull?after=SEQ&limit=N`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub records: Vec<FeedRecord>,
+    /// Pass as `after` next time (unchanged when the page is empty).
+    pub cursor: i64,
+    /// More records are waiting after this page.
+    pub more: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attachments
+
+/// `GET /v1/attachments/{sha256}/status`: how much of an upload the server holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentStatus {
+    pub sha256: String,
+    /// Bytes received so far; an upload resumes at this offset.
+    pub received: u64,
+    pub complete: bool,
+}
