@@ -16,7 +16,12 @@ export type ErrorCode =
   | "conflict"
   | "insufficient_stock"
   | "storage"
-  | "internal";
+  | "internal"
+  // Sync (fieldlog-wire's ErrorCode; the app does not sync yet, but the codes are the wire's).
+  | "unauthorized"
+  | "forbidden"
+  | "too_large"
+  | "network";
 
 export interface ErrorBody {
   code: ErrorCode;
