@@ -1,0 +1,50 @@
+//! The monthly summary through the store: the hand-counted fixture month
+//! (`fixtures/summary-2026-10.md`) on a real database file, a range that is not a month, a month
+//! not over yet, and faults that span two months.
+
+mod support;
+
+use support::summary_fixture::{as_hand_count, expected_ranges, load, summary_json};
+
+#[test]
+fn the_fixture_month_matches_the_hand_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fieldlog_store::Store::open(dir.path().join("profile.sqlite")).unwrap();
+    let loaded = load(&mut store);
+    for (name, from, to, expected) in expected_ranges() {
+        let summary = store
+            .summary(loaded.contract.id, from, to, loaded.now)
+            .unwrap();
+        let got = as_hand_count(&summary_json(&summary), &loaded.keys, &expected);
+        assert_eq!(got, expected, "{name}");
+    }
+}
+
+#[test]
+fn a_fault_spanning_two_months_is_reported_once_and_repaired_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fieldlog_store::Store::open(dir.path().join("profile.sqlite")).unwrap();
+    let loaded = load(&mut store);
+    let f7 = loaded.ids["F7"];
+    let month = |m: &str| fieldlog_domain::clocks::month_bounds(m).unwrap();
+    let (oct, nov) = (month("2026-10"), month("2026-11"));
+    let october = store
+        .summary(loaded.contract.id, oct.0, oct.1, loaded.now)
+        .unwrap();
+    let november = store
+        .summary(loaded.contract.id, nov.0, nov.1, loaded.now)
+        .unwrap();
+    let has = |f: &fieldlog_domain::summary::Figure| f.fault_ids.contains(&f7);
+    assert!(has(&october.figures.reported) && has(&october.figures.unresolved));
+    assert!(!has(&october.figures.repaired));
+    assert!(!has(&november.figures.reported) && !has(&november.figures.repaired));
+    assert!(has(&november.figures.carried_over_repaired));
+    // A closed month reads the same whenever it is made again.
+    let later = loaded.now + chrono::TimeDelta::days(40);
+    assert_eq!(
+        store
+            .summary(loaded.contract.id, oct.0, oct.1, later)
+            .unwrap(),
+        october
+    );
+}
