@@ -292,19 +292,26 @@ fn unresolved_group(
 
 fn force_majeure_case(facts: &FaultFacts<'_>, close: DateTime<Utc>) -> ForceMajeureCase {
     let happened = happened_by(facts.events, close);
-    let found = happened.iter().rev().find_map(|e| match &e.kind {
+    // The client needs the cause as determined (stolen, vehicle hit, ...), which says more than
+    // the "unresolved: force majeure" that usually follows it.
+    let determined = happened.iter().rev().find_map(|e| match &e.kind {
         FaultEventKind::CauseDetermined { cause, note } if cause.is_force_majeure() => {
             Some((Some(*cause), cause.label_zh(), note.as_str()))
         }
-        FaultEventKind::Unresolved {
-            reason: UnresolvedReason::ForceMajeure,
-            note,
-        } => Some((
-            None,
-            UnresolvedReason::ForceMajeure.label_zh(),
-            note.as_str(),
-        )),
         _ => None,
+    });
+    let found = determined.or_else(|| {
+        happened.iter().rev().find_map(|e| match &e.kind {
+            FaultEventKind::Unresolved {
+                reason: UnresolvedReason::ForceMajeure,
+                note,
+            } => Some((
+                None,
+                UnresolvedReason::ForceMajeure.label_zh(),
+                note.as_str(),
+            )),
+            _ => None,
+        })
     });
     let (cause, description) = match found {
         Some((cause, label, "")) => (cause, label.to_owned()),

@@ -48,3 +48,36 @@ fn a_fault_spanning_two_months_is_reported_once_and_repaired_once() {
         october
     );
 }
+
+#[test]
+fn force_majeure_is_shown_apart_with_the_cause_as_determined() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fieldlog_store::Store::open(dir.path().join("profile.sqlite")).unwrap();
+    let loaded = load(&mut store);
+    let (from, to) = fieldlog_domain::clocks::month_bounds("2026-10").unwrap();
+    let october = store
+        .summary(loaded.contract.id, from, to, loaded.now)
+        .unwrap();
+    let [case] = october.force_majeure_cases.as_slice() else {
+        panic!("one case: {:?}", october.force_majeure_cases)
+    };
+    assert_eq!(case.fault_id, loaded.ids["F4"]);
+    assert_eq!(
+        case.cause,
+        Some(fieldlog_domain::fault::FaultCause::VehicleHit)
+    );
+    assert_eq!(case.description, "车辆撞杆：立杆被车辆撞倒");
+    // Not a breach: its arrival and resolution clocks are exempt, and it is listed under its
+    // own reason, not under "other".
+    let c = october.figures.clock_faults.iter().find(|c| {
+        c.clock == fieldlog_domain::clocks::ClockKind::Arrival && c.exempt.contains(&case.fault_id)
+    });
+    assert!(c.is_some());
+    assert!(
+        !october
+            .figures
+            .clock_faults
+            .iter()
+            .any(|c| c.breached.contains(&case.fault_id))
+    );
+}
