@@ -40,8 +40,9 @@
 //!   the close, against the contract's floor; parts whose kind is under the floor are listed.
 //! - **Per technician**: a fault belongs to every technician who checked in on site for it or wrote
 //!   a report entry about it (two technicians on one fault both count it, so the per-technician
-//!   rows may add up to more than the total); their parts are the movements they recorded. Cohort
-//!   faults no technician touched are listed as unattributed.
+//!   rows may add up to more than the total); their parts are the movements they recorded. A
+//!   technician is listed when anything of theirs falls in the range (a fault reported or carried
+//!   over, or a part used). Cohort faults no technician touched are listed as unattributed.
 
 use crate::clocks::{self, ClockKind, ClockState, Compliance, FaultFacts};
 use crate::contract::SpareFloor;
@@ -559,6 +560,7 @@ pub fn summarise(
         .filter(|t| {
             t.figures.reported.count > 0
                 || t.figures.carried_over_repaired.count > 0
+                || t.figures.carried_over_open.count > 0
                 || !t.figures.parts_consumed.is_empty()
         })
         .collect();

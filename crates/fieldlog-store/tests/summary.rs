@@ -81,3 +81,27 @@ fn force_majeure_is_shown_apart_with_the_cause_as_determined() {
             .any(|c| c.breached.contains(&case.fault_id))
     );
 }
+
+#[test]
+fn the_summary_screen_reads_a_month_and_refuses_a_bad_one_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fieldlog_store::Store::open(dir.path().join("profile.sqlite")).unwrap();
+    let loaded = load(&mut store);
+    let view =
+        fieldlog_store::desk::summary(&store, loaded.contract.id, "2026-10", loaded.now).unwrap();
+    assert_eq!(view.period, "2026-10");
+    assert_eq!(view.summary.figures.reported.count, 7);
+    // The drill-down list names every fault a figure counts, this month's and carried over.
+    let listed: Vec<_> = view.faults.iter().map(|f| f.id).collect();
+    for key in ["F1", "F7", "F8", "F9"] {
+        assert!(listed.contains(&loaded.ids[key]), "{key} listed");
+    }
+    assert!(
+        !listed.contains(&loaded.ids["F10"]),
+        "resolved before October: not listed"
+    );
+    let error = fieldlog_store::desk::summary(&store, loaded.contract.id, "2026/10", loaded.now)
+        .unwrap_err();
+    assert_eq!(error.to_body().code, fieldlog_wire::ErrorCode::InvalidInput);
+    assert!(error.to_string().contains("2026-11"), "{error}");
+}
