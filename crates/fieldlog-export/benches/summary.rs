@@ -18,7 +18,8 @@
 //! - "Year summary" is `Store::summary_view` for 2025-11-01..2026-11-01 (50,000 faults), and the
 //!   year's XLSX beside it.
 //!
-//! Environment: `FIELDLOG_BENCH_ROUNDS` (timed rounds, default 5; one untimed warm-up first).
+//! Environment: `FIELDLOG_BENCH_ROUNDS` (timed rounds, default 5; one untimed warm-up first);
+//! `FIELDLOG_BENCH_DB` (a new file to build the database in and keep, default a temp dir).
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use fieldlog_domain::contract::SpareFloor;
@@ -297,7 +298,13 @@ fn main() -> BenchResult<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
     let dir = tempfile::tempdir()?;
-    let db = dir.path().join("bench.sqlite");
+    // FIELDLOG_BENCH_DB keeps the database (e.g. to time the `fieldlog` binary on it).
+    let db = std::env::var_os("FIELDLOG_BENCH_DB")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("bench.sqlite"));
+    if db.exists() {
+        return Err(format!("{} exists; give a new path", db.display()).into());
+    }
     let t = Instant::now();
     let world = build(&db)?;
     println!(

@@ -39,11 +39,23 @@ pub fn short_id(id: FaultId) -> String {
     text[text.len() - 8..].to_owned()
 }
 
+/// At most this many ids in one cell: Excel and LibreOffice hold at most 32,767 characters in
+/// a cell (a year's "reported" names tens of thousands of faults). The XLSX's fault sheet lists
+/// every fault.
+pub const MAX_IDS_IN_CELL: usize = 3_000;
+
+/// The ids of a figure's faults as one cell: short ids, space-separated, capped (see above).
 pub fn fault_list(ids: &[FaultId]) -> String {
-    ids.iter()
+    let mut text = ids
+        .iter()
+        .take(MAX_IDS_IN_CELL)
         .map(|id| short_id(*id))
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    if ids.len() > MAX_IDS_IN_CELL {
+        text.push_str(&format!(" …（共 {} 起，全部见“故障明细”）", ids.len()));
+    }
+    text
 }
 
 /// A share as percent rounded to 0.1, as the clerk's form prints it.
@@ -242,5 +254,19 @@ pub fn value_text(value: Option<f64>) -> String {
     match value {
         Some(v) => format!("{v}"),
         None => "—".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_fault_list_fits_in_one_spreadsheet_cell() {
+        let ids: Vec<FaultId> = (0..50_000).map(|_| FaultId(uuid::Uuid::now_v7())).collect();
+        let text = fault_list(&ids);
+        assert!(text.chars().count() <= 32_767, "{}", text.len());
+        assert!(text.ends_with("（共 50000 起，全部见“故障明细”）"));
+        assert_eq!(fault_list(&ids[..2]).split(' ').count(), 2);
     }
 }
