@@ -48,6 +48,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             draft,
             clear_draft,
             export_pdf,
+            summary,
         ])
 }
 
