@@ -288,6 +288,16 @@ pub fn clear_draft(state: State<'_, AppState>, key: String) -> Reply<()> {
     state.with(|store| store.clear_draft(&key))
 }
 
+/// The monthly summary screen: the figures of a contract's month, each with its faults.
+#[tauri::command(async)]
+pub fn summary(
+    state: State<'_, AppState>,
+    contract_id: ContractId,
+    month: String,
+) -> Reply<fieldlog_wire::v1::SummaryView> {
+    state.with(|store| desk::summary(store, contract_id, &month, Utc::now()))
+}
+
 /// Renders, signs and saves a PDF; answers where it went. Errors arrive as {code, message}.
 #[tauri::command(async)]
 pub fn export_pdf(

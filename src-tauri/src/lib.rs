@@ -51,6 +51,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             export_pdf,
             open_export,
             show_export,
+            summary,
         ])
 }
 

@@ -265,3 +265,37 @@ fn the_window_cannot_ask_the_os_to_open_a_file_outside_the_export_folder() {
         );
     }
 }
+
+#[test]
+fn the_summary_command_answers_the_stores_summary_and_a_bad_month_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("p.sqlite")).unwrap();
+    let now = chrono::Utc::now();
+    store.seed_demo(now).unwrap();
+    let contract = store.contracts().unwrap()[0].clone();
+    let month = fieldlog_domain::time::local_date(now)
+        .format("%Y-%m")
+        .to_string();
+    let (from, to) = fieldlog_domain::clocks::month_bounds(&month).unwrap();
+    let expected = store.summary_view(contract.id, from, to, now).unwrap();
+    assert!(
+        expected.summary.figures.reported.count > 0,
+        "the demo month has faults"
+    );
+    let (_app, webview) = app_over(store);
+
+    let args = serde_json::json!({ "contractId": contract.id, "month": month });
+    let view = invoke_with(&webview, "summary", args).unwrap();
+    assert_eq!(view["period"], month);
+    assert_eq!(
+        view["summary"]["figures"]["reported"],
+        serde_json::to_value(&expected.summary.figures.reported).unwrap()
+    );
+    let bad = serde_json::json!({ "contractId": contract.id, "month": "2026-13" });
+    let error = invoke_with(&webview, "summary", bad).unwrap_err();
+    assert_eq!(error["code"], "invalid_input");
+    assert!(
+        error["message"].as_str().unwrap().contains("2026-11"),
+        "{error}"
+    );
+}

@@ -336,11 +336,127 @@ export interface Today {
   reports: ReportRow[];
 }
 
-/** What to export as a signed PDF. */
+/** What to export: a signed PDF, or the monthly summary as XLSX or CSV for the client's clerks. */
 export type ExportRequest =
   | { kind: "daily"; report_id: Id }
   | { kind: "completion"; fault_id: Id }
-  | { kind: "monthly"; contract_id: Id; month: string };
+  | { kind: "monthly"; contract_id: Id; month: string; format?: "pdf" | "xlsx" | "csv" };
+
+/** A count and the faults behind it (drill-down). */
+export interface Figure {
+  count: number;
+  fault_ids: Id[];
+}
+
+export interface ClockTally {
+  met: number;
+  breached: number;
+  running: number;
+  not_started: number;
+  exempt: number;
+}
+
+export interface LevelCompliance {
+  level: Level;
+  faults: number;
+  response: ClockTally;
+  arrival: ClockTally;
+  resolution: ClockTally;
+  feedback: ClockTally;
+  major_restoration: ClockTally;
+  response_rate: number | null;
+  arrival_rate: number | null;
+  resolution_rate: number | null;
+  feedback_rate: number | null;
+  major_restoration_rate: number | null;
+}
+
+export interface Compliance {
+  from: LocalDate;
+  to: LocalDate;
+  at: Instant;
+  faults: number;
+  force_majeure_faults: number;
+  levels: LevelCompliance[];
+}
+
+export type UnresolvedGroup = UnresolvedReason | "pending";
+
+/** The summary's figures, for the contract or one technician (fieldlog_domain::summary). */
+export interface SummaryFigures {
+  reported: Figure;
+  repaired: Figure;
+  unresolved: Figure;
+  unresolved_by_reason: { reason: UnresolvedGroup; label: string; figure: Figure }[];
+  resolution_rate: number | null;
+  carried_over_repaired: Figure;
+  carried_over_open: Figure;
+  force_majeure: Figure;
+  compliance: Compliance;
+  clock_faults: {
+    level: Level;
+    clock: ClockKind;
+    met: Id[];
+    breached: Id[];
+    running: Id[];
+    exempt: Id[];
+  }[];
+  parts_consumed: {
+    part_id: Id;
+    code: string;
+    name: string;
+    kind: SpareKind;
+    quantity: number;
+    fault_ids: Id[];
+  }[];
+}
+
+export interface PartAtClose {
+  part_id: Id;
+  code: string;
+  name: string;
+  kind: SpareKind;
+  balance: number;
+}
+
+export interface Summary {
+  contract_id: Id;
+  from: LocalDate;
+  /** Exclusive. */
+  to: LocalDate;
+  /** The range's close: everything is judged as it stood then. */
+  as_of: Instant;
+  figures: SummaryFigures;
+  force_majeure_cases: {
+    fault_id: Id;
+    reported_at: Instant;
+    cause: FaultCause | null;
+    description: string;
+  }[];
+  stock: { floor: StockReport["floor"]; under_floor: PartAtClose[]; parts: PartAtClose[] };
+  technicians: { technician_id: Id; name: string; figures: SummaryFigures }[];
+  unattributed: Figure;
+}
+
+/** One fault a summary's figures name. */
+export interface SummaryFault {
+  id: Id;
+  reported_at: Instant;
+  level: Level;
+  site_code: string;
+  site_name: string;
+  device: string | null;
+  description: string;
+}
+
+export interface SummaryView {
+  contract_id: Id;
+  contract_name: string;
+  client: string;
+  period: string;
+  summary: Summary;
+  faults: SummaryFault[];
+}
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 
@@ -397,6 +513,7 @@ export const api = {
   exportPdf: (request: ExportRequest) => call<{ path: string; bytes: number }>("export_pdf", { request }),
   openExport: (path: string) => call<void>("open_export", { path }),
   showExport: (path: string) => call<void>("show_export", { path }),
+  summary: (contractId: Id, month: string) => call<SummaryView>("summary", { contractId, month }),
 
   stock: () => call<StockReport[]>("stock"),
   movements: (partId: Id) => call<StockMovement[]>("movements", { partId }),

@@ -94,6 +94,28 @@ pub enum Command {
         #[arg(long)]
         status: bool,
     },
+    /// 每月维护报告汇总（按月或任意日期范围）(the monthly summary, for a month or any date range)
+    Summary {
+        #[arg(long)]
+        contract: String,
+        #[command(flatten)]
+        period: PeriodArgs,
+    },
+    /// 导入 (import from a spreadsheet)
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// 从 CSV 或 XLSX 导入点位及设备；有一行出错则整个文件都不导入 (sites and their devices from a
+    /// CSV or XLSX file; one bad row and nothing of the file is imported)
+    Sites {
+        file: PathBuf,
+        /// 导入到哪个合同 (the contract the sites belong to)
+        #[arg(long)]
+        contract: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -110,13 +132,13 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// 每月维护报告汇总 (the monthly summary)
+    /// 每月维护报告汇总：按扩展名导出 .pdf（签名）、.xlsx 或 .csv (the monthly summary; the
+    /// format follows the file name: .pdf signed, .xlsx or .csv)
     Monthly {
         #[arg(long)]
         contract: String,
-        /// 月份，如 2026-11 (month)
-        #[arg(long)]
-        month: String,
+        #[command(flatten)]
+        period: PeriodArgs,
         #[arg(long)]
         out: PathBuf,
     },
@@ -429,6 +451,20 @@ impl FromStr for LocalTime {
             "无法识别的时间“{s}”，请写成 2026-11-02 08:05 (unrecognised time; use 2026-11-02 08:05)"
         ))
     }
+}
+
+/// A month, or a range of days (both included).
+#[derive(Args, Debug)]
+pub struct PeriodArgs {
+    /// 月份，如 2026-11 (month)
+    #[arg(long, required_unless_present_all = ["from", "to"], conflicts_with_all = ["from", "to"])]
+    pub month: Option<String>,
+    /// 起始日期（含），如 2026-11-01 (first day, included)
+    #[arg(long, requires = "to")]
+    pub from: Option<NaiveDate>,
+    /// 截止日期（含），如 2026-11-15 (last day, included)
+    #[arg(long, requires = "from")]
+    pub to: Option<NaiveDate>,
 }
 
 /// `CODE[:QTY[:OLD[:NEW]]]`.

@@ -6,10 +6,10 @@ mod args;
 mod render;
 
 use args::{
-    Cli, Command, EventCommand, ExportCommand, FaultCommand, PartsCommand, ReportCommand,
-    SiteCommand, SlaCommand,
+    Cli, Command, EventCommand, ExportCommand, FaultCommand, ImportCommand, PartsCommand,
+    PeriodArgs, ReportCommand, SiteCommand, SlaCommand,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::Parser;
 use fieldlog_domain::arrival::NewArrival;
 use fieldlog_domain::fault::{FaultEventKind, NewFault};
@@ -17,6 +17,7 @@ use fieldlog_domain::report::{NewEntry, NewPartLine};
 use fieldlog_domain::signature::{NewSignature, SignerRole};
 use fieldlog_domain::stock::MovementKind;
 use fieldlog_domain::technician::Technician;
+use fieldlog_export::{Font, SummaryFormat};
 use fieldlog_store::{NewMovement, ReportFilter, Store, StoreError};
 use render::Output;
 use std::process::ExitCode;
@@ -223,6 +224,16 @@ fn run(
         }
         Command::Sla(command) => sla(store, command, out, now)?,
         Command::Export(command) => export(store, command, out, now)?,
+        Command::Summary { contract, period } => {
+            let contract = store.resolve_contract(&contract)?;
+            let (from, to) = period.range()?;
+            out.summary(&store.summary_view(contract.id, from, to, now)?);
+        }
+        Command::Import(ImportCommand::Sites { file, contract }) => {
+            let contract = store.resolve_contract(&contract)?;
+            let report = fieldlog_export::import_sites(store, contract.id, &file)?;
+            out.imported(&file, &report);
+        }
         Command::Verify { .. } => unreachable!("answered before the store is opened"),
         Command::Arrive(args) => {
             let technician = profile(store)?;
@@ -515,35 +526,66 @@ fn export(
     out: &Output,
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
-    let font =
-        fieldlog_export::Font::locate().map_err(|e| CliError::from(fieldlog_pdf_error(e)))?;
-    let (pdf, path) = match command {
+    let font = || Font::locate().map_err(|e| CliError::from(fieldlog_pdf_error(e)));
+    let (bytes, path, signed) = match command {
         ExportCommand::Daily { report, out } => {
             let id = store.resolve_report(&report)?;
-            (fieldlog_export::daily_report(store, id, &font, now)?, out)
+            (
+                fieldlog_export::daily_report(store, id, &font()?, now)?,
+                out,
+                true,
+            )
         }
         ExportCommand::Completion { fault, out } => {
             let id = store.resolve_fault(&fault)?;
             (
-                fieldlog_export::completion_form(store, id, &font, now)?,
+                fieldlog_export::completion_form(store, id, &font()?, now)?,
                 out,
+                true,
             )
         }
         ExportCommand::Monthly {
             contract,
-            month,
+            period,
             out,
         } => {
+            let format = SummaryFormat::from_path(&out)?;
             let contract = store.resolve_contract(&contract)?;
-            (
-                fieldlog_export::monthly_summary(store, contract.id, &month, &font, now)?,
-                out,
-            )
+            let (from, to) = period.range()?;
+            let view = store.summary_view(contract.id, from, to, now)?;
+            let bytes = match format {
+                SummaryFormat::Pdf => fieldlog_export::summary_pdf(store, &view, &font()?, now)?,
+                other => fieldlog_export::summary_file(store, &view, other, now)?,
+            };
+            (bytes, out, format == SummaryFormat::Pdf)
         }
     };
-    write_file(&path, &pdf)?;
-    out.exported(&path, pdf.len());
+    write_file(&path, &bytes)?;
+    out.exported(&path, bytes.len(), signed);
     Ok(())
+}
+
+impl PeriodArgs {
+    /// `[from, to)` in local days: a month, or --from..=--to.
+    fn range(&self) -> Result<(NaiveDate, NaiveDate), CliError> {
+        match (&self.month, self.from, self.to) {
+            (Some(month), _, _) => fieldlog_domain::clocks::month_bounds(month).ok_or_else(|| {
+                CliError::usage(
+                    format!("无法识别的月份“{month}”，请写成 2026-11"),
+                    format!("unrecognised month '{month}'; use 2026-11"),
+                )
+            }),
+            (None, Some(from), Some(to)) if from <= to => Ok((from, to + chrono::Days::new(1))),
+            (None, Some(from), Some(to)) => Err(CliError::usage(
+                format!("起始日期 {from} 晚于截止日期 {to}"),
+                format!("--from {from} is after --to {to}"),
+            )),
+            _ => Err(CliError::usage(
+                "请用 --month 2026-11，或 --from 与 --to 指定日期范围",
+                "give --month 2026-11, or --from and --to",
+            )),
+        }
+    }
 }
 
 fn fieldlog_pdf_error(error: fieldlog_export::FontError) -> fieldlog_export::ExportError {

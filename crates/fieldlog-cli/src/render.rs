@@ -11,7 +11,9 @@ use fieldlog_domain::technician::Technician;
 use fieldlog_domain::time::format_local;
 use fieldlog_store::demo::DemoSummary;
 use fieldlog_wire::ErrorBody;
-use fieldlog_wire::v1::{FaultDetail, FaultRow, ReportDocument, ReportRow, StockReport};
+use fieldlog_wire::v1::{
+    FaultDetail, FaultRow, ReportDocument, ReportRow, StockReport, SummaryView,
+};
 use serde::Serialize;
 use std::path::Path;
 
@@ -220,14 +222,60 @@ impl Output {
         }
     }
 
-    pub fn exported(&self, path: &Path, bytes: usize) {
-        let value = serde_json::json!({ "out": path, "bytes": bytes, "signed": true });
+    pub fn exported(&self, path: &Path, bytes: usize, signed: bool) {
+        let value = serde_json::json!({ "out": path, "bytes": bytes, "signed": signed });
         self.json_or(&value, || {
+            let what = if signed {
+                "已导出并签名 (exported and signed)"
+            } else {
+                "已导出 (exported)"
+            };
+            println!("{what}: {} （{} KB）", path.display(), bytes.div_ceil(1024));
+        });
+    }
+
+    pub fn imported(&self, path: &Path, r: &fieldlog_store::ImportReport) {
+        self.json_or(r, || {
             println!(
-                "已导出并签名 (exported and signed): {} （{} KB）",
+                "已导入 (imported) {}：{} 行，新增点位 {}，已有点位 {}，新增设备 {}，已存在而跳过的设备 {}",
                 path.display(),
-                bytes.div_ceil(1024)
+                r.rows,
+                r.sites_added,
+                r.sites_reused,
+                r.devices_added,
+                r.devices_skipped
             );
+        });
+    }
+
+    pub fn summary(&self, view: &SummaryView) {
+        self.json_or(view, || {
+            let s = &view.summary;
+            println!(
+                "{} 每月维护报告汇总 {}（截至 {}）",
+                view.contract_name,
+                view.period,
+                format_local(s.as_of)
+            );
+            let mut section = String::new();
+            for row in fieldlog_export::summary_table::rows(view) {
+                if row.section != section {
+                    println!("{}", row.section);
+                    section = row.section.clone();
+                }
+                let faults = fieldlog_export::summary_table::fault_list(&row.faults);
+                println!(
+                    "  {}  {}  {}{}",
+                    row.item,
+                    fieldlog_export::summary_table::value_text(row.value),
+                    row.note,
+                    if faults.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{faults}]")
+                    }
+                );
+            }
         });
     }
 

@@ -1,8 +1,11 @@
 //! The `fieldlog` binary, run as a user or a script would, against a real database file.
 
+mod common;
+
+use common::{dump, fails, fieldlog, json, ok};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 struct Db {
     _dir: tempfile::TempDir,
@@ -13,52 +16,6 @@ fn db() -> Db {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("profile.sqlite");
     Db { _dir: dir, path }
-}
-
-fn fieldlog(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldlog"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("FIELDLOG_DB")
-        .output()
-        .unwrap()
-}
-
-/// Runs a command that must succeed and returns its stdout.
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = fieldlog(db, args);
-    assert!(
-        out.status.success(),
-        "fieldlog {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    let mut all = vec!["--json"];
-    all.extend_from_slice(args);
-    serde_json::from_str(&ok(db, &all)).unwrap()
-}
-
-/// Runs a command that must fail; returns stderr.
-fn fails(db: &Path, args: &[&str]) -> String {
-    let out = fieldlog(db, args);
-    assert!(
-        !out.status.success(),
-        "fieldlog {args:?} should have failed"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "a failed command prints nothing on stdout"
-    );
-    String::from_utf8(out.stderr).unwrap()
-}
-
-fn dump(db: &Path) -> String {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    fieldlog_store::migrations::data_dump(&conn).unwrap()
 }
 
 #[test]

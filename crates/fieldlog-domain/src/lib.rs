@@ -23,6 +23,7 @@ pub mod signature;
 pub mod site;
 pub mod sla;
 pub mod stock;
+pub mod summary;
 pub mod technician;
 pub mod time;
 pub mod validate;

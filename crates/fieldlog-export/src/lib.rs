@@ -3,21 +3,25 @@
 //! times in Asia/Shanghai), renders them, and signs them with the profile's key (PAdES), made on
 //! first use and kept in the profile database. The store and the future server never see printpdf.
 
-use chrono::{DateTime, Utc};
+pub mod site_file;
+pub mod spreadsheet;
+pub mod summary_table;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use fieldlog_domain::clocks::ClockState;
-use fieldlog_domain::fault::{FaultEventKind, FaultStatus, UnresolvedReason};
 use fieldlog_domain::ids::{ContractId, FaultId, ReportId};
 use fieldlog_domain::report::{PartLine, ReportEntry};
 use fieldlog_domain::signature::{Signature, SignerRole};
-use fieldlog_domain::stock::MovementKind;
+use fieldlog_domain::summary::UnresolvedGroup;
 use fieldlog_domain::time::{china, format_local, local_date};
 use fieldlog_pdf::{
     ArrivalRow, ClockRow, CompletionFormPdf, DailyReportPdf, EntryRow, FaultInfo, ForceMajeureRow,
     LevelCompliance, MonthlySummaryPdf, PartConsumed, Rate, SignatureBlock, SigningIdentity,
     UnresolvedByReason,
 };
-use fieldlog_store::{StockFilter, Store, StoreError};
-use std::collections::BTreeMap;
+use fieldlog_store::{Store, StoreError};
+use fieldlog_wire::v1::{SummaryFault, SummaryView};
+use std::collections::HashMap;
 
 pub use fieldlog_pdf::{Font, FontError, Verification, verify_pdf};
 
@@ -39,6 +43,10 @@ pub enum ExportError {
         "找不到导出的文件 {0}（可能已被移动或删除），请重新导出 (the exported file is gone: export it again)"
     )]
     NotExported(std::path::PathBuf),
+    #[error(transparent)]
+    Spreadsheet(#[from] spreadsheet::SpreadsheetError),
+    #[error(transparent)]
+    SiteFile(#[from] site_file::SiteFileError),
 }
 
 pub type Result<T, E = ExportError> = std::result::Result<T, E>;
@@ -58,6 +66,12 @@ impl From<ExportError> for fieldlog_wire::ErrorBody {
                 code: ErrorCode::NotFound,
                 message: e.to_string(),
                 field: None,
+            },
+            // The file is not what an import needs: the user fixes the file.
+            ExportError::SiteFile(e) => ErrorBody {
+                code: ErrorCode::InvalidInput,
+                message: e.to_string(),
+                field: Some("file".into()),
             },
             // Font, layout, rendering and signing problems: the message says what to do.
             other => ErrorBody {
@@ -276,9 +290,17 @@ pub fn completion_form(
     sign(store, &pdf, "完工确认单", now)
 }
 
-/// The monthly summary of a contract (`YYYY-MM`) as a signed PDF. Faults count in the month they
-/// were reported (local time); clocks are judged as of `now`. The full definitions of the figures
-/// belong to the summary issue; these are the first, simple ones.
+/// The first day of `YYYY-MM` and of the month after, or a clear error.
+pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate)> {
+    fieldlog_domain::clocks::month_bounds(month).ok_or_else(|| {
+        ExportError::NotReady(format!(
+            "无法识别的月份“{month}”，请写成 2026-11 (use 2026-11)"
+        ))
+    })
+}
+
+/// The monthly summary of a contract (`YYYY-MM`) as a signed PDF. The figures are the store's
+/// summary (`fieldlog_domain::summary` defines them), the same the XLSX and CSV carry.
 pub fn monthly_summary(
     store: &mut Store,
     contract_id: ContractId,
@@ -286,95 +308,52 @@ pub fn monthly_summary(
     font: &Font,
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>> {
-    let (from, to) = fieldlog_domain::clocks::month_bounds(month).ok_or_else(|| {
-        ExportError::NotReady(format!(
-            "无法识别的月份“{month}”，请写成 2026-11 (use 2026-11)"
-        ))
-    })?;
-    let contract = store.contract(contract_id)?;
-    let compliance = store.compliance(contract_id, from, to, now)?;
-    let in_month = |at: DateTime<Utc>| (from..to).contains(&local_date(at));
-    let faults: Vec<_> = store
-        .fault_rows(now)?
-        .into_iter()
-        .filter(|f| f.contract_id == contract_id && in_month(f.reported_at))
-        .collect();
-    let mut unresolved = UnresolvedByReason {
-        power: 0,
-        transmission: 0,
-        device: 0,
-        force_majeure: 0,
-        other: 0,
+    let (from, to) = month_range(month)?;
+    let view = store.summary_view(contract_id, from, to, now)?;
+    summary_pdf(store, &view, font, now)
+}
+
+/// The PDF's plain input from a summary: names and labels only, no further store reads.
+pub fn summary_pdf_input(
+    view: &SummaryView,
+    prepared_by: String,
+    now: DateTime<Utc>,
+) -> MonthlySummaryPdf {
+    let s = &view.summary;
+    let f = &s.figures;
+    let by_reason = |group: UnresolvedGroup| {
+        f.unresolved_by_reason
+            .iter()
+            .find(|r| r.reason == group)
+            .map_or(0, |r| r.figure.count)
     };
-    let mut force_majeure = Vec::new();
-    for fault in faults.iter().filter(|f| f.status != FaultStatus::Resolved) {
-        let detail = store.fault_detail(fault.id, now)?;
-        let reason = detail.events.iter().rev().find_map(|e| match &e.kind {
-            FaultEventKind::Unresolved { reason, .. } => Some(*reason),
-            _ => None,
-        });
-        match reason {
-            Some(UnresolvedReason::Power) => unresolved.power += 1,
-            Some(UnresolvedReason::Transmission) => unresolved.transmission += 1,
-            Some(UnresolvedReason::Device) => unresolved.device += 1,
-            Some(UnresolvedReason::ForceMajeure) => unresolved.force_majeure += 1,
-            Some(UnresolvedReason::Other) | None => unresolved.other += 1,
-        }
-    }
-    for fault in &faults {
-        if store.fault_clocks(fault.id, now)?.force_majeure {
-            // The clerk needs the cause as determined, not the symptom that was reported.
-            let detail = store.fault_detail(fault.id, now)?;
-            let cause = detail.events.iter().rev().find_map(|e| match &e.kind {
-                FaultEventKind::CauseDetermined { cause, note } if cause.is_force_majeure() => {
-                    Some(if note.is_empty() {
-                        cause.label_zh().to_owned()
-                    } else {
-                        format!("{}：{note}", cause.label_zh())
-                    })
-                }
-                FaultEventKind::Unresolved {
-                    reason: UnresolvedReason::ForceMajeure,
-                    note,
-                } => Some(format!("不可抗拒因素：{note}")),
-                _ => None,
-            });
-            force_majeure.push(ForceMajeureRow {
-                date: local_date(fault.reported_at).to_string(),
-                point: format!("{} {}", fault.site_code, fault.site_name),
-                device: fault.device.clone().unwrap_or_else(|| "—".into()),
-                description: cause.unwrap_or_else(|| fault.description.clone()),
-            });
-        }
-    }
-    let mut consumed: BTreeMap<String, u32> = BTreeMap::new();
-    for movement in store.movements(&StockFilter::default())? {
-        let part = store.part(movement.part_id)?;
-        if part.contract_id == contract_id
-            && movement.kind == MovementKind::Used
-            && in_month(movement.at)
-        {
-            *consumed.entry(part.name).or_default() +=
-                u32::try_from(movement.quantity).unwrap_or(0);
-        }
-    }
+    let faults: HashMap<FaultId, &SummaryFault> = view.faults.iter().map(|f| (f.id, f)).collect();
     let rate = |tally: &fieldlog_domain::clocks::ClockTally| Rate {
         met: tally.met,
         judged: tally.met + tally.breached,
     };
-    let input = MonthlySummaryPdf {
-        contract_name: contract.name,
-        client: contract.client,
-        month: month.trim().to_owned(),
-        prepared_by: store.profile()?.map(|t| t.name).unwrap_or_default(),
+    let floor = &s.stock.floor;
+    let below = |b: bool| if b { "，低于下限" } else { "" };
+    MonthlySummaryPdf {
+        contract_name: view.contract_name.clone(),
+        client: view.client.clone(),
+        month: view.period.clone(),
+        prepared_by,
         generated_at: format_local(now),
-        devices_reported: faults.len() as u32,
-        devices_repaired: faults
-            .iter()
-            .filter(|f| f.status == FaultStatus::Resolved)
-            .count() as u32,
-        unresolved,
-        compliance: compliance
+        devices_reported: f.reported.count,
+        devices_repaired: f.repaired.count,
+        unresolved: UnresolvedByReason {
+            power: by_reason(UnresolvedGroup::Power),
+            transmission: by_reason(UnresolvedGroup::Transmission),
+            device: by_reason(UnresolvedGroup::Device),
+            force_majeure: by_reason(UnresolvedGroup::ForceMajeure),
+            other: by_reason(UnresolvedGroup::Other),
+            pending: by_reason(UnresolvedGroup::Pending),
+        },
+        carried_over_repaired: f.carried_over_repaired.count,
+        carried_over_open: f.carried_over_open.count,
+        compliance: f
+            .compliance
             .levels
             .iter()
             .map(|l| LevelCompliance {
@@ -385,14 +364,121 @@ pub fn monthly_summary(
                 resolution: rate(&l.resolution),
             })
             .collect(),
-        force_majeure,
-        parts_consumed: consumed
-            .into_iter()
-            .map(|(name, quantity)| PartConsumed { name, quantity })
+        force_majeure: s
+            .force_majeure_cases
+            .iter()
+            .map(|case| {
+                let fault = faults.get(&case.fault_id);
+                ForceMajeureRow {
+                    date: local_date(case.reported_at).to_string(),
+                    point: fault
+                        .map(|f| format!("{} {}", f.site_code, f.site_name))
+                        .unwrap_or_default(),
+                    device: fault
+                        .and_then(|f| f.device.clone())
+                        .unwrap_or_else(|| "—".into()),
+                    description: case.description.clone(),
+                }
+            })
             .collect(),
-    };
+        parts_consumed: f
+            .parts_consumed
+            .iter()
+            .map(|p| PartConsumed {
+                name: format!("{} {}", p.code, p.name),
+                quantity: u32::try_from(p.quantity).unwrap_or(u32::MAX),
+            })
+            .collect(),
+        stock_at_close: Some(format!(
+            "期末库存：备品 {}（下限 {}{}），备件 {}（下限 {}{}）。",
+            floor.units,
+            floor.floor.units,
+            below(floor.units_below_floor),
+            floor.parts,
+            floor.floor.parts,
+            below(floor.parts_below_floor)
+        )),
+    }
+}
+
+/// A summary as a signed PDF.
+pub fn summary_pdf(
+    store: &mut Store,
+    view: &SummaryView,
+    font: &Font,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let prepared_by = store.profile()?.map(|t| t.name).unwrap_or_default();
+    let input = summary_pdf_input(view, prepared_by, now);
     let pdf = fieldlog_pdf::monthly_summary(&input, font)?;
     sign(store, &pdf, "每月维护报告汇总", now)
+}
+
+/// The file formats a summary is exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SummaryFormat {
+    /// Signed, for filing.
+    #[default]
+    Pdf,
+    /// For the client's clerks, who work in Excel.
+    Xlsx,
+    /// UTF-8 with a BOM, so Windows Excel shows the Chinese.
+    Csv,
+}
+
+impl SummaryFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            SummaryFormat::Pdf => "pdf",
+            SummaryFormat::Xlsx => "xlsx",
+            SummaryFormat::Csv => "csv",
+        }
+    }
+
+    /// The format a file name asks for by its extension (any case).
+    pub fn from_path(path: &std::path::Path) -> Result<SummaryFormat> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("pdf") => Ok(SummaryFormat::Pdf),
+            Some("xlsx") => Ok(SummaryFormat::Xlsx),
+            Some("csv") => Ok(SummaryFormat::Csv),
+            _ => Err(ExportError::NotReady(format!(
+                "无法从文件名“{}”判断格式，请以 .xlsx、.csv 或 .pdf 结尾 (end the file name in .xlsx, .csv or .pdf)",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// A summary in one format. The PDF needs a CJK font, found on the system.
+pub fn summary_file(
+    store: &mut Store,
+    view: &SummaryView,
+    format: SummaryFormat,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    match format {
+        SummaryFormat::Pdf => {
+            let font = Font::locate().map_err(|e| ExportError::Pdf(e.into()))?;
+            summary_pdf(store, view, &font, now)
+        }
+        SummaryFormat::Xlsx => Ok(spreadsheet::xlsx(view)?),
+        SummaryFormat::Csv => Ok(spreadsheet::csv(view)?),
+    }
+}
+
+/// Imports sites and devices from a .csv or .xlsx file into a contract: all rows or none.
+pub fn import_sites(
+    store: &mut Store,
+    contract_id: ContractId,
+    path: &std::path::Path,
+) -> Result<fieldlog_store::ImportReport> {
+    let rows = site_file::read_site_file(path)?;
+    Ok(store.import_sites(contract_id, &rows)?)
 }
 
 /// What the app asks to export.
@@ -408,6 +494,9 @@ pub enum ExportRequest {
     Monthly {
         contract_id: ContractId,
         month: String,
+        /// PDF unless asked otherwise.
+        #[serde(default)]
+        format: SummaryFormat,
     },
 }
 
@@ -437,28 +526,38 @@ pub fn export_to_folder(
     request: &ExportRequest,
     now: DateTime<Utc>,
 ) -> Result<Exported> {
-    let font = Font::locate().map_err(|e| ExportError::Pdf(e.into()))?;
+    let font = || Font::locate().map_err(|e| ExportError::Pdf(e.into()));
     let stamp = now.with_timezone(&china()).format("%Y%m%d-%H%M%S");
     let (pdf, name) = match request {
         ExportRequest::Daily { report_id } => {
             let report = store.report(*report_id)?;
             (
-                daily_report(store, *report_id, &font, now)?,
+                daily_report(store, *report_id, &font()?, now)?,
                 format!("每日设备维护报告-{}-{stamp}.pdf", report.work_date),
             )
         }
         ExportRequest::Completion { fault_id } => {
             let site = store.site(store.fault(*fault_id)?.site_id)?;
             (
-                completion_form(store, *fault_id, &font, now)?,
+                completion_form(store, *fault_id, &font()?, now)?,
                 format!("完工确认单-{}-{stamp}.pdf", site.code),
             )
         }
-        ExportRequest::Monthly { contract_id, month } => {
+        ExportRequest::Monthly {
+            contract_id,
+            month,
+            format,
+        } => {
             let contract = store.contract(*contract_id)?;
+            let (from, to) = month_range(month)?;
+            let view = store.summary_view(*contract_id, from, to, now)?;
             (
-                monthly_summary(store, *contract_id, month, &font, now)?,
-                format!("每月维护报告汇总-{}-{month}-{stamp}.pdf", contract.code),
+                summary_file(store, &view, *format, now)?,
+                format!(
+                    "每月维护报告汇总-{}-{month}-{stamp}.{}",
+                    contract.code,
+                    format.extension()
+                ),
             )
         }
     };

@@ -125,10 +125,16 @@ pub struct MonthlySummaryPdf {
     /// 已维护完毕的设备数量.
     pub devices_repaired: u32,
     pub unresolved: UnresolvedByReason,
+    /// 上期遗留本期修复: reported before the month, repaired in it.
+    pub carried_over_repaired: u32,
+    /// 上期遗留未解决: reported before the month, still open at its close.
+    pub carried_over_open: u32,
     /// One row per level, in the order to print (A, B, C).
     pub compliance: Vec<LevelCompliance>,
     pub force_majeure: Vec<ForceMajeureRow>,
     pub parts_consumed: Vec<PartConsumed>,
+    /// Spare stock at the month's close against the contract's floor, in words; `None` leaves it out.
+    pub stock_at_close: Option<String>,
 }
 
 /// 未解决的原因, counted in devices.
@@ -139,11 +145,18 @@ pub struct UnresolvedByReason {
     pub device: u32,
     pub force_majeure: u32,
     pub other: u32,
+    /// Still being worked on at the close, no reason given yet (处理中).
+    pub pending: u32,
 }
 
 impl UnresolvedByReason {
     pub fn total(&self) -> u32 {
-        self.power + self.transmission + self.device + self.force_majeure + self.other
+        self.power
+            + self.transmission
+            + self.device
+            + self.force_majeure
+            + self.other
+            + self.pending
     }
 }
 

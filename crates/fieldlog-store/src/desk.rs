@@ -15,7 +15,7 @@ use fieldlog_domain::time::local_date;
 use fieldlog_domain::validate::InvalidInput;
 use fieldlog_wire::v1::{
     CapturedSignature, CompletionForm, FaultDetail, InspectionRow, ReportDocument, StockReport,
-    Today,
+    SummaryView, Today,
 };
 use uuid::Uuid;
 
@@ -225,4 +225,22 @@ pub fn signature_image(store: &Store, sha256: &str) -> Result<Option<String>> {
     Ok(store
         .attachment(sha256)?
         .map(|png| fieldlog_wire::v1::png_data_url(&png)))
+}
+
+/// The summary screen: a contract's month (`YYYY-MM`), every figure with the faults behind it
+/// (definitions in `fieldlog_domain::summary`).
+pub fn summary(
+    store: &Store,
+    contract_id: ContractId,
+    month: &str,
+    now: DateTime<Utc>,
+) -> Result<SummaryView> {
+    let (from, to) = fieldlog_domain::clocks::month_bounds(month).ok_or_else(|| {
+        InvalidInput::new(
+            "month",
+            format!("无法识别的月份“{month}”，请写成 2026-11"),
+            format!("unrecognised month '{month}'; use 2026-11"),
+        )
+    })?;
+    store.summary_view(contract_id, from, to, now)
 }

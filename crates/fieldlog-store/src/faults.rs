@@ -100,10 +100,11 @@ pub(crate) fn record_event(
     Ok(event)
 }
 
-const FAULT_COLUMNS: &str = "id, contract_id, site_id, device_id, level, reported_at, channel,
+pub(crate) const FAULT_COLUMNS: &str =
+    "id, contract_id, site_id, device_id, level, reported_at, channel,
      description, first_receiver, policy_version, recorded_at FROM faults";
 
-fn fault_row(row: &Row<'_>) -> rusqlite::Result<Fault> {
+pub(crate) fn fault_row(row: &Row<'_>) -> rusqlite::Result<Fault> {
     Ok(Fault {
         id: parse(row, 0)?,
         contract_id: parse(row, 1)?,
@@ -129,7 +130,7 @@ pub(crate) fn fault(conn: &Connection, id: FaultId) -> Result<Fault> {
     .ok_or_else(|| StoreError::not_found("fault", "故障", id))
 }
 
-fn event_row(row: &Row<'_>) -> rusqlite::Result<FaultEvent> {
+pub(crate) fn event_row(row: &Row<'_>) -> rusqlite::Result<FaultEvent> {
     Ok(FaultEvent {
         id: parse(row, 0)?,
         fault_id: parse(row, 1)?,
@@ -446,10 +447,10 @@ pub(crate) fn policy(
 
 /// Policies by (contract, version), read once per query.
 #[derive(Default)]
-struct PolicyCache(HashMap<(ContractId, u32), SlaPolicy>);
+pub(crate) struct PolicyCache(HashMap<(ContractId, u32), SlaPolicy>);
 
 impl PolicyCache {
-    fn get(
+    pub(crate) fn get(
         &mut self,
         conn: &Connection,
         contract_id: ContractId,

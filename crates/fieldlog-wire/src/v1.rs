@@ -172,3 +172,29 @@ impl CapturedSignature {
             .ok()
     }
 }
+
+/// One fault behind a summary's figures, named for a reader (the drill-down list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryFault {
+    pub id: FaultId,
+    pub reported_at: DateTime<Utc>,
+    pub level: FaultLevel,
+    pub site_code: String,
+    pub site_name: String,
+    /// Device kind and model, e.g. "摄像机 DS-2CD3T46".
+    pub device: Option<String>,
+    pub description: String,
+}
+
+/// A contract's summary for a month or range (definitions in `fieldlog_domain::summary`) and the
+/// faults its figures name, so that any figure can be opened into its faults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryView {
+    pub contract_id: ContractId,
+    pub contract_name: String,
+    pub client: String,
+    /// What the range is called: "2026-10", or "2026-10-01 至 2026-10-10".
+    pub period: String,
+    pub summary: fieldlog_domain::summary::Summary,
+    pub faults: Vec<SummaryFault>,
+}

@@ -48,17 +48,26 @@ pub fn layout(
         ("未解决设备数量", u.total().to_string()),
         ("故障解决率", resolution_rate(input)),
     ];
-    flow.table(&Table {
-        shares: vec![1.0; 4],
-        header: Some(figures.iter().map(|(k, _)| Cell::head(*k)).collect()),
-        rows: vec![
-            figures
-                .iter()
-                .map(|(_, v)| Cell::new(v).center().bold())
-                .collect(),
-        ],
-        size: BODY_SIZE,
-    })?;
+    // Faults reported in earlier months, counted apart so that the month's own figures add up.
+    let carried = [
+        ("上期遗留本期修复", input.carried_over_repaired.to_string()),
+        ("上期遗留未解决", input.carried_over_open.to_string()),
+    ];
+    for (row, bold) in [(&figures[..], true), (&carried[..], false)] {
+        flow.table(&Table {
+            shares: vec![1.0; row.len()],
+            header: Some(row.iter().map(|(k, _)| Cell::head(*k)).collect()),
+            rows: vec![
+                row.iter()
+                    .map(|(_, v)| {
+                        let cell = Cell::new(v).center();
+                        if bold { cell.bold() } else { cell }
+                    })
+                    .collect(),
+            ],
+            size: BODY_SIZE,
+        })?;
+    }
 
     flow.section("二、未解决的原因")?;
     let reasons = [
@@ -67,6 +76,7 @@ pub fn layout(
         ("设备", u.device),
         ("不可抗拒因素", u.force_majeure),
         ("其他", u.other),
+        ("处理中", u.pending),
         ("合计", u.total()),
     ];
     flow.table(&Table {
@@ -198,6 +208,9 @@ pub fn layout(
             size: BODY_SIZE,
         })?;
     }
+    if let Some(stock) = &input.stock_at_close {
+        flow.note(stock)?;
+    }
     flow.y += 8.0;
     flow.note(&format!("生成时间：{}", input.generated_at))?;
     flow.finish(TITLE)
@@ -232,8 +245,11 @@ mod tests {
                 arrival: Rate { met: 1, judged: 2 },
                 resolution: Rate { met: 0, judged: 0 },
             }],
+            carried_over_repaired: 0,
+            carried_over_open: 0,
             force_majeure: vec![],
             parts_consumed: vec![],
+            stock_at_close: None,
         };
         assert_eq!(resolution_rate(&input), "92.5%");
         let layout = layout(&input, &Mono).unwrap();

@@ -171,7 +171,10 @@ pub fn monthly() -> MonthlySummaryPdf {
             device: 0,
             force_majeure: 1,
             other: 1,
+            pending: 0,
         },
+        carried_over_repaired: 3,
+        carried_over_open: 1,
         compliance: vec![
             LevelCompliance {
                 level: "A 特大故障".into(),
@@ -215,6 +218,7 @@ pub fn monthly() -> MonthlySummaryPdf {
                 quantity: 6,
             },
         ],
+        stock_at_close: Some("月末库存：备品 11（下限 10），备件 48（下限 50，低于下限）".into()),
     }
 }
 

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod summary_fixture;
+
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use fieldlog_domain::contract::{Contract, SpareFloor};
 use fieldlog_domain::report::{NewEntry, NewPartLine};

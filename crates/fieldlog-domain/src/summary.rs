@@ -1,0 +1,632 @@
+//! The monthly summary (每月维护报告汇总), for a month or any date range: a pure function of the
+//! contract's faults, their events, who worked on them and the stock ledger. Every figure carries
+//! the ids of the faults behind it, so a screen can drill down from a number to the faults.
+//!
+//! # Definitions
+//!
+//! A range is `[from, to)` in Asia/Shanghai calendar days (a month is `[1st, 1st of next month)`).
+//! Its **close** is the last instant of the range, or `now` if that comes first (a summary of
+//! the running month). Everything is judged **as it stood at the close**, on the events that had
+//! happened by then (`FaultEvent::at`): a summary of a closed month reads the same whenever it is
+//! made again, so the PDF handed to the client last month can be reproduced, and it agrees with
+//! the daily reports signed during that month. What happened afterwards belongs to a later range.
+//!
+//! - **Reported** (报修设备数量): faults *reported* in the range, one per fault (a device reported twice
+//!   counts twice: each report is a repair the contract is judged on). This is the month's
+//!   *cohort*; the next figures are about the cohort, so that
+//!   `reported = repaired + unresolved` and the rate is at most 100%, which is the first thing a
+//!   client's clerk checks.
+//! - **Repaired** (已维护完毕): of the cohort, those whose status at the close is resolved (the last
+//!   of resolved / unresolved / on-site is "resolved", `fault::status`). A fault reported on the 31st
+//!   and repaired on the 2nd is *unresolved* in its own month (that is how it stood when the month
+//!   closed) and appears in the next month as **carried over, repaired** (上期遗留本期修复): reported
+//!   before the range, resolved within it. It is never counted as reported or repaired twice.
+//! - **Unresolved** (未解决): the rest of the cohort, each under one reason: the reason of its latest
+//!   "unresolved" event before the close (电源 power, 传输 transmission, 设备 device, 不可抗拒因素
+//!   force majeure, 其他 other); a force-majeure fault without such an event counts as force
+//!   majeure; a fault still being worked on with no reason given yet counts as **pending**
+//!   (处理中，未说明原因) rather than being guessed into "other".
+//! - **Carried over, still open** (上期遗留未解决): reported before the range and not resolved at the
+//!   close: the backlog a project manager tracks.
+//! - **Resolution rate** (故障解决率) = repaired / reported; none when nothing was reported.
+//! - **SLA compliance** per level and clock: `clocks::compliance` over the cohort, judged at the
+//!   close. A clock still running at the close is neither met nor breached (it is listed as
+//!   running); exempt clocks (force majeure, fixed remotely) are left out of the rates, as there.
+//! - **Force majeure** (不可抗拒因素): cohort faults that `clocks::clocks` finds force majeure at the
+//!   close, with the cause as determined.
+//! - **Parts consumed** (备件消耗): "used" movements of the contract's parts dated in the range, per
+//!   part (returns are not subtracted: a part used and returned was still taken out for a repair).
+//!   **Stock at the close** is `stock::floor_status` over the balances of the movements dated before
+//!   the close, against the contract's floor; parts whose kind is under the floor are listed.
+//! - **Per technician**: a fault belongs to every technician who checked in on site for it or wrote
+//!   a report entry about it (two technicians on one fault both count it, so the per-technician
+//!   rows may add up to more than the total); their parts are the movements they recorded. A
+//!   technician is listed when anything of theirs falls in the range (a fault reported or carried
+//!   over, or a part used). Cohort faults no technician touched are listed as unattributed.
+
+use crate::clocks::{self, ClockKind, ClockState, Compliance, FaultFacts};
+use crate::contract::SpareFloor;
+use crate::fault::{self, FaultCause, FaultEvent, FaultEventKind, FaultStatus, UnresolvedReason};
+use crate::ids::{ContractId, FaultId, PartId, TechnicianId};
+use crate::sla::FaultLevel;
+use crate::stock::{self, FloorStatus, MovementKind, SpareKind, SparePart, StockMovement};
+use crate::time::{local_date, local_day_bounds};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A count and the faults behind it (for drill-down).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub count: u32,
+    pub fault_ids: Vec<FaultId>,
+}
+
+impl Figure {
+    fn of(mut fault_ids: Vec<FaultId>) -> Figure {
+        fault_ids.sort();
+        fault_ids.dedup();
+        Figure {
+            count: fault_ids.len() as u32,
+            fault_ids,
+        }
+    }
+}
+
+/// Why an unresolved fault is unresolved, as the summary groups it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnresolvedGroup {
+    Power,
+    Transmission,
+    Device,
+    ForceMajeure,
+    Other,
+    /// Still being worked on, no reason given yet.
+    Pending,
+}
+
+impl UnresolvedGroup {
+    pub const ALL: [UnresolvedGroup; 6] = [
+        UnresolvedGroup::Power,
+        UnresolvedGroup::Transmission,
+        UnresolvedGroup::Device,
+        UnresolvedGroup::ForceMajeure,
+        UnresolvedGroup::Other,
+        UnresolvedGroup::Pending,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UnresolvedGroup::Power => "power",
+            UnresolvedGroup::Transmission => "transmission",
+            UnresolvedGroup::Device => "device",
+            UnresolvedGroup::ForceMajeure => "force_majeure",
+            UnresolvedGroup::Other => "other",
+            UnresolvedGroup::Pending => "pending",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            UnresolvedGroup::Power => UnresolvedReason::Power.label_zh(),
+            UnresolvedGroup::Transmission => UnresolvedReason::Transmission.label_zh(),
+            UnresolvedGroup::Device => UnresolvedReason::Device.label_zh(),
+            UnresolvedGroup::ForceMajeure => UnresolvedReason::ForceMajeure.label_zh(),
+            UnresolvedGroup::Other => UnresolvedReason::Other.label_zh(),
+            UnresolvedGroup::Pending => "处理中",
+        }
+    }
+
+    fn of(reason: UnresolvedReason) -> UnresolvedGroup {
+        match reason {
+            UnresolvedReason::Power => UnresolvedGroup::Power,
+            UnresolvedReason::Transmission => UnresolvedGroup::Transmission,
+            UnresolvedReason::Device => UnresolvedGroup::Device,
+            UnresolvedReason::ForceMajeure => UnresolvedGroup::ForceMajeure,
+            UnresolvedReason::Other => UnresolvedGroup::Other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedByReason {
+    pub reason: UnresolvedGroup,
+    pub label: String,
+    pub figure: Figure,
+}
+
+/// The faults behind one clock's tally at one level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockFaults {
+    pub level: FaultLevel,
+    pub clock: ClockKind,
+    pub met: Vec<FaultId>,
+    pub breached: Vec<FaultId>,
+    pub running: Vec<FaultId>,
+    pub exempt: Vec<FaultId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForceMajeureCase {
+    pub fault_id: FaultId,
+    pub reported_at: DateTime<Utc>,
+    /// The cause as determined, when one was (stolen, vehicle hit, weather, ...).
+    pub cause: Option<FaultCause>,
+    /// The cause's label and the note given with it, for the client.
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartConsumed {
+    pub part_id: PartId,
+    pub code: String,
+    pub name: String,
+    pub kind: SpareKind,
+    pub quantity: i64,
+    /// The faults the parts went to (movements not tied to a fault are counted but name none).
+    pub fault_ids: Vec<FaultId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartAtClose {
+    pub part_id: PartId,
+    pub code: String,
+    pub name: String,
+    pub kind: SpareKind,
+    pub balance: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockAtClose {
+    pub floor: FloorStatus,
+    /// The parts of each kind that is under the contract's floor at the close.
+    pub under_floor: Vec<PartAtClose>,
+    pub parts: Vec<PartAtClose>,
+}
+
+/// The core figures, for the whole contract or one technician.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub reported: Figure,
+    pub repaired: Figure,
+    pub unresolved: Figure,
+    pub unresolved_by_reason: Vec<UnresolvedByReason>,
+    /// repaired / reported; `None` when nothing was reported.
+    pub resolution_rate: Option<f64>,
+    pub carried_over_repaired: Figure,
+    pub carried_over_open: Figure,
+    pub force_majeure: Figure,
+    pub compliance: Compliance,
+    pub clock_faults: Vec<ClockFaults>,
+    pub parts_consumed: Vec<PartConsumed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TechnicianSummary {
+    pub technician_id: TechnicianId,
+    pub name: String,
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub contract_id: ContractId,
+    pub from: NaiveDate,
+    /// Exclusive.
+    pub to: NaiveDate,
+    /// The close: what everything is judged as of.
+    pub as_of: DateTime<Utc>,
+    pub figures: Figures,
+    pub force_majeure_cases: Vec<ForceMajeureCase>,
+    pub stock: StockAtClose,
+    pub technicians: Vec<TechnicianSummary>,
+    pub unattributed: Figure,
+}
+
+/// A technician's hand in a fault: checked in for it, or wrote a report entry about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaultWork {
+    pub fault_id: FaultId,
+    pub technician_id: TechnicianId,
+}
+
+/// Everything a summary is computed from. The caller may pass more than needed (faults reported
+/// after the range, movements after the close); they are filtered here.
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryInput<'a> {
+    pub contract_id: ContractId,
+    /// The contract's faults reported before the range's end. Faults resolved before the range
+    /// began may be left out (they figure nowhere).
+    pub faults: &'a [FaultFacts<'a>],
+    pub work: &'a [FaultWork],
+    pub technicians: &'a [(TechnicianId, String)],
+    /// The contract's parts and their movements.
+    pub parts: &'a [SparePart],
+    pub movements: &'a [StockMovement],
+    pub floor: SpareFloor,
+}
+
+/// The close of `[from, to)`: the last instant of the range, or `now` if earlier. Events at or
+/// before it count (as `clocks::clocks` counts events at or before the instant asked about).
+pub fn close_of(to: NaiveDate, now: DateTime<Utc>) -> DateTime<Utc> {
+    (local_day_bounds(to).0 - TimeDelta::nanoseconds(1)).min(now)
+}
+
+fn happened_by(events: &[FaultEvent], close: DateTime<Utc>) -> Vec<&FaultEvent> {
+    let mut happened: Vec<&FaultEvent> = events.iter().filter(|e| e.at <= close).collect();
+    happened.sort_by_key(|e| (e.at, e.id));
+    happened
+}
+
+fn status_at(events: &[FaultEvent], close: DateTime<Utc>) -> FaultStatus {
+    let happened: Vec<FaultEvent> = happened_by(events, close).into_iter().cloned().collect();
+    fault::status(&happened)
+}
+
+fn resolved_at(events: &[FaultEvent], close: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    happened_by(events, close)
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, FaultEventKind::Resolved { .. }))
+        .map(|e| e.at)
+}
+
+fn unresolved_group(
+    events: &[FaultEvent],
+    close: DateTime<Utc>,
+    force_majeure: bool,
+) -> UnresolvedGroup {
+    let reason = happened_by(events, close)
+        .iter()
+        .rev()
+        .find_map(|e| match &e.kind {
+            FaultEventKind::Unresolved { reason, .. } => Some(*reason),
+            _ => None,
+        });
+    match reason {
+        Some(reason) => UnresolvedGroup::of(reason),
+        None if force_majeure => UnresolvedGroup::ForceMajeure,
+        None => UnresolvedGroup::Pending,
+    }
+}
+
+fn force_majeure_case(facts: &FaultFacts<'_>, close: DateTime<Utc>) -> ForceMajeureCase {
+    let happened = happened_by(facts.events, close);
+    // The client needs the cause as determined (stolen, vehicle hit, ...), which says more than
+    // the "unresolved: force majeure" that usually follows it.
+    let determined = happened.iter().rev().find_map(|e| match &e.kind {
+        FaultEventKind::CauseDetermined { cause, note } if cause.is_force_majeure() => {
+            Some((Some(*cause), cause.label_zh(), note.as_str()))
+        }
+        _ => None,
+    });
+    let found = determined.or_else(|| {
+        happened.iter().rev().find_map(|e| match &e.kind {
+            FaultEventKind::Unresolved {
+                reason: UnresolvedReason::ForceMajeure,
+                note,
+            } => Some((
+                None,
+                UnresolvedReason::ForceMajeure.label_zh(),
+                note.as_str(),
+            )),
+            _ => None,
+        })
+    });
+    let (cause, description) = match found {
+        Some((cause, label, "")) => (cause, label.to_owned()),
+        Some((cause, label, note)) => (cause, format!("{label}：{note}")),
+        None => (None, facts.fault.description.clone()),
+    };
+    ForceMajeureCase {
+        fault_id: facts.fault.id,
+        reported_at: facts.fault.reported_at,
+        cause,
+        description,
+    }
+}
+
+fn in_range(at: DateTime<Utc>, from: NaiveDate, to: NaiveDate) -> bool {
+    (from..to).contains(&local_date(at))
+}
+
+/// The figures over one set of faults and movements (the contract's, or one technician's).
+fn figures(
+    faults: &[FaultFacts<'_>],
+    movements: &[&StockMovement],
+    parts: &BTreeMap<PartId, &SparePart>,
+    from: NaiveDate,
+    to: NaiveDate,
+    close: DateTime<Utc>,
+) -> Figures {
+    let (start, _) = local_day_bounds(from);
+    let cohort: Vec<FaultFacts<'_>> = faults
+        .iter()
+        .filter(|f| in_range(f.fault.reported_at, from, to) && f.fault.reported_at <= close)
+        .copied()
+        .collect();
+    let (mut repaired, mut unresolved) = (Vec::new(), Vec::new());
+    let mut by_reason: BTreeMap<UnresolvedGroup, Vec<FaultId>> = BTreeMap::new();
+    let mut force_majeure = Vec::new();
+    let mut clock_faults: BTreeMap<(FaultLevel, ClockKind), ClockFaults> = BTreeMap::new();
+    for facts in &cohort {
+        let judged = clocks::clocks(*facts, close);
+        let id = facts.fault.id;
+        if judged.force_majeure {
+            force_majeure.push(id);
+        }
+        if status_at(facts.events, close) == FaultStatus::Resolved {
+            repaired.push(id);
+        } else {
+            unresolved.push(id);
+            by_reason
+                .entry(unresolved_group(facts.events, close, judged.force_majeure))
+                .or_default()
+                .push(id);
+        }
+        for clock in &judged.clocks {
+            let row = clock_faults
+                .entry((facts.fault.level, clock.kind))
+                .or_insert_with(|| ClockFaults {
+                    level: facts.fault.level,
+                    clock: clock.kind,
+                    met: Vec::new(),
+                    breached: Vec::new(),
+                    running: Vec::new(),
+                    exempt: Vec::new(),
+                });
+            match clock.state {
+                ClockState::Met => row.met.push(id),
+                ClockState::Breached => row.breached.push(id),
+                ClockState::Running => row.running.push(id),
+                ClockState::Exempt => row.exempt.push(id),
+                ClockState::NotStarted => {}
+            }
+        }
+    }
+    let (mut carried_repaired, mut carried_open) = (Vec::new(), Vec::new());
+    for facts in faults.iter().filter(|f| f.fault.reported_at < start) {
+        let status = status_at(facts.events, close);
+        if status != FaultStatus::Resolved {
+            carried_open.push(facts.fault.id);
+        } else if resolved_at(facts.events, close).is_some_and(|at| at >= start) {
+            carried_repaired.push(facts.fault.id);
+        }
+    }
+    let reported = Figure::of(cohort.iter().map(|f| f.fault.id).collect());
+    let repaired = Figure::of(repaired);
+    let resolution_rate =
+        (reported.count > 0).then(|| f64::from(repaired.count) / f64::from(reported.count));
+    let mut consumed: BTreeMap<PartId, (i64, Vec<FaultId>)> = BTreeMap::new();
+    for m in movements
+        .iter()
+        .filter(|m| m.kind == MovementKind::Used && in_range(m.at, from, to) && m.at <= close)
+    {
+        let slot = consumed.entry(m.part_id).or_default();
+        slot.0 += m.quantity;
+        slot.1.extend(m.fault_id);
+    }
+    Figures {
+        reported,
+        repaired,
+        unresolved: Figure::of(unresolved),
+        unresolved_by_reason: UnresolvedGroup::ALL
+            .iter()
+            .map(|&reason| UnresolvedByReason {
+                reason,
+                label: reason.label_zh().to_owned(),
+                figure: Figure::of(by_reason.remove(&reason).unwrap_or_default()),
+            })
+            .collect(),
+        resolution_rate,
+        carried_over_repaired: Figure::of(carried_repaired),
+        carried_over_open: Figure::of(carried_open),
+        force_majeure: Figure::of(force_majeure),
+        compliance: clocks::compliance(&cohort, from, to, close),
+        clock_faults: clock_faults.into_values().collect(),
+        parts_consumed: consumed
+            .into_iter()
+            .filter_map(|(part_id, (quantity, fault_ids))| {
+                let part = parts.get(&part_id)?;
+                let fault_ids = Figure::of(fault_ids).fault_ids;
+                Some(PartConsumed {
+                    part_id,
+                    code: part.code.clone(),
+                    name: part.name.clone(),
+                    kind: part.kind,
+                    quantity,
+                    fault_ids,
+                })
+            })
+            .collect(),
+    }
+}
+
+fn stock_at_close(
+    parts: &[SparePart],
+    movements: &[&StockMovement],
+    floor: SpareFloor,
+    close: DateTime<Utc>,
+) -> StockAtClose {
+    let mut ledger: BTreeMap<PartId, Vec<(MovementKind, i64)>> = BTreeMap::new();
+    for m in movements.iter().filter(|m| m.at <= close) {
+        ledger
+            .entry(m.part_id)
+            .or_default()
+            .push((m.kind, m.quantity));
+    }
+    let mut rows: Vec<PartAtClose> = parts
+        .iter()
+        .map(|p| PartAtClose {
+            part_id: p.id,
+            code: p.code.clone(),
+            name: p.name.clone(),
+            kind: p.kind,
+            balance: stock::balance(ledger.remove(&p.id).unwrap_or_default()),
+        })
+        .collect();
+    rows.sort_by(|a, b| a.code.cmp(&b.code));
+    let floor = stock::floor_status(rows.iter().map(|p| (p.kind, p.balance)), floor);
+    let under = |kind: SpareKind| match kind {
+        SpareKind::Unit => floor.units_below_floor,
+        SpareKind::Part => floor.parts_below_floor,
+    };
+    StockAtClose {
+        floor,
+        under_floor: rows.iter().filter(|p| under(p.kind)).cloned().collect(),
+        parts: rows,
+    }
+}
+
+/// The summary of `[from, to)` (local dates) as it stood at its close (see the module docs),
+/// with `now` the present instant (a range not yet over closes at `now`).
+pub fn summarise(
+    input: SummaryInput<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> Summary {
+    let close = close_of(to, now);
+    let faults: Vec<FaultFacts<'_>> = input
+        .faults
+        .iter()
+        .filter(|f| f.fault.contract_id == input.contract_id)
+        .copied()
+        .collect();
+    let part_ids: BTreeMap<PartId, &SparePart> = input
+        .parts
+        .iter()
+        .filter(|p| p.contract_id == input.contract_id)
+        .map(|p| (p.id, p))
+        .collect();
+    let contract_parts: Vec<SparePart> = part_ids.values().map(|p| (*p).clone()).collect();
+    let movements: Vec<&StockMovement> = input
+        .movements
+        .iter()
+        .filter(|m| part_ids.contains_key(&m.part_id))
+        .collect();
+    let all = figures(&faults, &movements, &part_ids, from, to, close);
+    let force_majeure_cases = faults
+        .iter()
+        .filter(|f| {
+            all.force_majeure
+                .fault_ids
+                .binary_search(&f.fault.id)
+                .is_ok()
+        })
+        .map(|f| force_majeure_case(f, close))
+        .collect();
+
+    let mut by_technician: BTreeMap<TechnicianId, BTreeSet<FaultId>> = BTreeMap::new();
+    for w in input.work {
+        by_technician
+            .entry(w.technician_id)
+            .or_default()
+            .insert(w.fault_id);
+    }
+    for m in &movements {
+        if let Some(t) = m.technician_id {
+            by_technician.entry(t).or_default();
+        }
+    }
+    let name_of = |id: TechnicianId| {
+        input
+            .technicians
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    let technicians: Vec<TechnicianSummary> = by_technician
+        .iter()
+        .map(|(&technician_id, fault_ids)| {
+            let theirs: Vec<FaultFacts<'_>> = faults
+                .iter()
+                .filter(|f| fault_ids.contains(&f.fault.id))
+                .copied()
+                .collect();
+            let their_movements: Vec<&StockMovement> = movements
+                .iter()
+                .filter(|m| m.technician_id == Some(technician_id))
+                .copied()
+                .collect();
+            TechnicianSummary {
+                technician_id,
+                name: name_of(technician_id),
+                figures: figures(&theirs, &their_movements, &part_ids, from, to, close),
+            }
+        })
+        .filter(|t| {
+            t.figures.reported.count > 0
+                || t.figures.carried_over_repaired.count > 0
+                || t.figures.carried_over_open.count > 0
+                || !t.figures.parts_consumed.is_empty()
+        })
+        .collect();
+    let worked: BTreeSet<FaultId> = by_technician.values().flatten().copied().collect();
+    let unattributed = Figure::of(
+        all.reported
+            .fault_ids
+            .iter()
+            .filter(|id| !worked.contains(id))
+            .copied()
+            .collect(),
+    );
+    Summary {
+        contract_id: input.contract_id,
+        from,
+        to,
+        as_of: close,
+        stock: stock_at_close(&contract_parts, &movements, input.floor, close),
+        figures: all,
+        force_majeure_cases,
+        technicians,
+        unattributed,
+    }
+}
+
+/// How a range is named for a reader: `2026-10` for a whole month, else
+/// `2026-10-01 至 2026-10-10` (both days included).
+pub fn period_label(from: NaiveDate, to: NaiveDate) -> String {
+    let whole_month = from.format("%d").to_string() == "01"
+        && from.checked_add_months(chrono::Months::new(1)) == Some(to);
+    if whole_month {
+        from.format("%Y-%m").to_string()
+    } else {
+        let last = to.pred_opt().unwrap_or(to);
+        format!("{from} 至 {last}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_month_is_named_by_its_month_and_a_range_by_its_days() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(period_label(d("2026-10-01"), d("2026-11-01")), "2026-10");
+        assert_eq!(period_label(d("2026-12-01"), d("2027-01-01")), "2026-12");
+        assert_eq!(
+            period_label(d("2026-10-01"), d("2026-10-11")),
+            "2026-10-01 至 2026-10-10"
+        );
+        assert_eq!(
+            period_label(d("2026-10-02"), d("2026-11-02")),
+            "2026-10-02 至 2026-11-01"
+        );
+    }
+
+    #[test]
+    fn the_close_is_the_last_instant_of_the_range_or_now() {
+        let to = "2026-11-01".parse().unwrap();
+        let later: DateTime<Utc> = "2026-12-01T00:00:00Z".parse().unwrap();
+        let close = close_of(to, later);
+        // 1 Nov 00:00 in Shanghai is 31 Oct 16:00 UTC; the close is just before it.
+        assert_eq!(local_date(close).to_string(), "2026-10-31");
+        assert_eq!((local_day_bounds(to).0 - close).num_nanoseconds(), Some(1));
+        let earlier: DateTime<Utc> = "2026-10-20T00:00:00Z".parse().unwrap();
+        assert_eq!(close_of(to, earlier), earlier);
+    }
+}

@@ -1,0 +1,147 @@
+//! Reading a client's list of sites and devices from CSV (UTF-8, with or without a BOM) or XLSX
+//! (first sheet, read with calamine) into rows for `Store::import_sites`. The first row holds the
+//! column names, Chinese or English, in any order; row numbers are the spreadsheet's (header = 1),
+//! so an error points at the line the clerk sees.
+
+use calamine::{Data, Reader, Xlsx};
+use fieldlog_store::SiteImportRow;
+use std::io::Cursor;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteFileError {
+    #[error("无法读取 {path}：{reason} (cannot read the file)")]
+    Read { path: String, reason: String },
+    #[error(
+        "文件 {0} 不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，或直接导入 .xlsx (the CSV is not UTF-8; save it as CSV UTF-8 or import the .xlsx)"
+    )]
+    NotUtf8(String),
+    #[error("第 {row} 行无法解析：{reason} (row {row} cannot be read)")]
+    Csv { row: usize, reason: String },
+    #[error("无法打开 Excel 文件：{0} (cannot open the XLSX)")]
+    Xlsx(String),
+    #[error(
+        "缺少列“{0}”。第一行须为列名：点位编号、点位名称、点位类型、地址，可选 纬度、经度、设备类型、设备型号、序列号 (missing column)"
+    )]
+    MissingColumn(&'static str),
+    #[error("无法从文件名判断格式，请使用 .csv 或 .xlsx 文件 (use a .csv or .xlsx file)")]
+    UnknownFormat,
+}
+
+/// The columns, by their Chinese name and an English alias.
+const COLUMNS: [(&str, &str, bool); 9] = [
+    ("点位编号", "site_code", true),
+    ("点位名称", "site_name", true),
+    ("点位类型", "site_kind", true),
+    ("地址", "address", true),
+    ("纬度", "lat", false),
+    ("经度", "lon", false),
+    ("设备类型", "device_kind", false),
+    ("设备型号", "device_model", false),
+    ("序列号", "serial", false),
+];
+
+/// Rows of cells as text, each with its spreadsheet row number; the first is the header.
+fn to_rows(
+    header: &[String],
+    rows: Vec<(usize, Vec<String>)>,
+) -> Result<Vec<SiteImportRow>, SiteFileError> {
+    let mut index = [None; 9];
+    for (i, (zh, en, required)) in COLUMNS.iter().enumerate() {
+        index[i] = header
+            .iter()
+            .position(|h| h.trim() == *zh || h.trim().eq_ignore_ascii_case(en));
+        if *required && index[i].is_none() {
+            return Err(SiteFileError::MissingColumn(zh));
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .map(|(row, cells)| {
+            let cell = |i: usize| {
+                index[i]
+                    .and_then(|c| cells.get(c))
+                    .map(|s| s.trim().to_owned())
+                    .unwrap_or_default()
+            };
+            SiteImportRow {
+                row,
+                site_code: cell(0),
+                site_name: cell(1),
+                site_kind: cell(2),
+                address: cell(3),
+                lat: cell(4),
+                lon: cell(5),
+                device_kind: cell(6),
+                device_model: cell(7),
+                serial: cell(8),
+            }
+        })
+        .collect())
+}
+
+pub fn read_csv(bytes: &[u8], name: &str) -> Result<Vec<SiteImportRow>, SiteFileError> {
+    let bytes = bytes.strip_prefix(crate::spreadsheet::BOM).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|_| SiteFileError::NotUtf8(name.into()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut all = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| SiteFileError::Csv {
+            row: i + 1,
+            reason: e.to_string(),
+        })?;
+        all.push((i + 1, record.iter().map(str::to_owned).collect::<Vec<_>>()));
+    }
+    let Some((_, header)) = all.first().cloned() else {
+        return Err(SiteFileError::MissingColumn(COLUMNS[0].0));
+    };
+    to_rows(&header, all.into_iter().skip(1).collect())
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<SiteImportRow>, SiteFileError> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| SiteFileError::Xlsx(e.to_string()))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| SiteFileError::Xlsx("没有工作表 (no sheet)".into()))?
+        .map_err(|e| SiteFileError::Xlsx(e.to_string()))?;
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    let mut rows = range.rows().enumerate().map(|(i, cells)| {
+        (
+            first_row + i + 1,
+            cells.iter().map(cell_text).collect::<Vec<_>>(),
+        )
+    });
+    let Some((_, header)) = rows.next() else {
+        return Err(SiteFileError::MissingColumn(COLUMNS[0].0));
+    };
+    to_rows(&header, rows.collect())
+}
+
+/// Reads a .csv or .xlsx file (by its extension).
+pub fn read_site_file(path: &Path) -> Result<Vec<SiteImportRow>, SiteFileError> {
+    let bytes = std::fs::read(path).map_err(|e| SiteFileError::Read {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv") => read_csv(&bytes, &path.display().to_string()),
+        Some("xlsx") => read_xlsx(&bytes),
+        _ => Err(SiteFileError::UnknownFormat),
+    }
+}

@@ -1,0 +1,272 @@
+//! The summary as rows for a client's clerk: one table (section, item, value, note, faults) that
+//! the CSV is and the XLSX's first sheet shows, plus the fault list (the drill-down) for the
+//! second sheet. Built once from the store's `SummaryView`, so every format says the same.
+
+use fieldlog_domain::clocks::{ClockKind, ClockTally};
+use fieldlog_domain::ids::FaultId;
+use fieldlog_domain::summary::{Figure, Figures};
+use fieldlog_domain::time::format_local;
+use fieldlog_wire::v1::SummaryView;
+use std::collections::HashMap;
+
+/// One line of the summary table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub section: String,
+    pub item: String,
+    /// Counts are whole numbers; rates are percent rounded to 0.1. `None` reads "—" (nothing to
+    /// judge).
+    pub value: Option<f64>,
+    pub note: String,
+    pub faults: Vec<FaultId>,
+}
+
+pub const HEADER: [&str; 5] = ["类别", "项目", "数值", "说明", "故障编号"];
+pub const FAULT_HEADER: [&str; 8] = [
+    "故障编号",
+    "报修时间",
+    "级别",
+    "点位",
+    "设备",
+    "故障描述",
+    "统计口径",
+    "截止时状态",
+];
+
+/// How lists and commands show an id: its last 8 hex digits.
+pub fn short_id(id: FaultId) -> String {
+    let text = id.to_string();
+    text[text.len() - 8..].to_owned()
+}
+
+/// At most this many ids in one cell: Excel and LibreOffice hold at most 32,767 characters in
+/// a cell (a year's "reported" names tens of thousands of faults). The XLSX's fault sheet lists
+/// every fault.
+pub const MAX_IDS_IN_CELL: usize = 3_000;
+
+/// The ids of a figure's faults as one cell: short ids, space-separated, capped (see above).
+pub fn fault_list(ids: &[FaultId]) -> String {
+    let mut text = ids
+        .iter()
+        .take(MAX_IDS_IN_CELL)
+        .map(|id| short_id(*id))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if ids.len() > MAX_IDS_IN_CELL {
+        text.push_str(&format!(" …（共 {} 起，全部见“故障明细”）", ids.len()));
+    }
+    text
+}
+
+/// A share as percent rounded to 0.1, as the clerk's form prints it.
+pub fn percent(share: f64) -> f64 {
+    (share * 1000.0).round() / 10.0
+}
+
+fn count(section: &str, item: &str, figure: &Figure) -> Row {
+    Row {
+        section: section.into(),
+        item: item.into(),
+        value: Some(f64::from(figure.count)),
+        note: String::new(),
+        faults: figure.fault_ids.clone(),
+    }
+}
+
+fn clock_label(kind: ClockKind) -> &'static str {
+    kind.label_zh()
+}
+
+fn tally_note(t: &ClockTally) -> String {
+    format!(
+        "达标 {} / 超时 {} / 计时中 {} / 不计时 {}",
+        t.met, t.breached, t.running, t.exempt
+    )
+}
+
+fn figure_rows(section: &str, f: &Figures, rows: &mut Vec<Row>) {
+    rows.push(count(section, "报修设备数量", &f.reported));
+    rows.push(count(section, "已维护完毕的设备数量", &f.repaired));
+    rows.push(count(section, "未解决设备数量", &f.unresolved));
+    rows.push(Row {
+        section: section.into(),
+        item: "故障解决率（%）".into(),
+        value: f.resolution_rate.map(percent),
+        note: format!("{}/{}", f.repaired.count, f.reported.count),
+        faults: Vec::new(),
+    });
+    rows.push(count(section, "上期遗留本期修复", &f.carried_over_repaired));
+    rows.push(count(section, "上期遗留未解决", &f.carried_over_open));
+    rows.push(count(section, "不可抗拒因素", &f.force_majeure));
+}
+
+/// The summary table, top to bottom.
+pub fn rows(view: &SummaryView) -> Vec<Row> {
+    let s = &view.summary;
+    let f = &s.figures;
+    let mut rows = Vec::new();
+    figure_rows("维护概况", f, &mut rows);
+    for r in &f.unresolved_by_reason {
+        rows.push(count("未解决的原因", &r.label, &r.figure));
+    }
+    for level in &f.compliance.levels {
+        let clocks = [
+            (ClockKind::Response, &level.response),
+            (ClockKind::Arrival, &level.arrival),
+            (ClockKind::Resolution, &level.resolution),
+            (ClockKind::Feedback, &level.feedback),
+            (ClockKind::MajorRestoration, &level.major_restoration),
+        ];
+        for (kind, tally) in clocks {
+            if *tally == ClockTally::default() {
+                continue;
+            }
+            let breached = f
+                .clock_faults
+                .iter()
+                .find(|c| c.level == level.level && c.clock == kind)
+                .map(|c| c.breached.clone())
+                .unwrap_or_default();
+            rows.push(Row {
+                section: "服务时限达标率".into(),
+                item: format!("{}级 {}达标率（%）", level.level, clock_label(kind)),
+                value: tally.rate().map(percent),
+                note: tally_note(tally),
+                faults: breached,
+            });
+        }
+    }
+    let faults: HashMap<FaultId, &fieldlog_wire::v1::SummaryFault> =
+        view.faults.iter().map(|f| (f.id, f)).collect();
+    for case in &s.force_majeure_cases {
+        let point = faults
+            .get(&case.fault_id)
+            .map(|f| format!("{} {}", f.site_code, f.site_name))
+            .unwrap_or_default();
+        rows.push(Row {
+            section: "不可抗拒因素".into(),
+            item: format!("{} {point}", format_local(case.reported_at)),
+            value: Some(1.0),
+            note: case.description.clone(),
+            faults: vec![case.fault_id],
+        });
+    }
+    for p in &f.parts_consumed {
+        rows.push(Row {
+            section: "备件消耗".into(),
+            item: format!("{} {}", p.code, p.name),
+            value: Some(p.quantity as f64),
+            note: p.kind.label_zh().into(),
+            faults: p.fault_ids.clone(),
+        });
+    }
+    let floor = &s.stock.floor;
+    let stock_note = |below: bool, min: i64| {
+        if below {
+            format!("下限 {min}，低于下限")
+        } else {
+            format!("下限 {min}")
+        }
+    };
+    rows.push(Row {
+        section: "期末库存".into(),
+        item: "备品（整机）".into(),
+        value: Some(floor.units as f64),
+        note: stock_note(floor.units_below_floor, floor.floor.units),
+        faults: Vec::new(),
+    });
+    rows.push(Row {
+        section: "期末库存".into(),
+        item: "备件".into(),
+        value: Some(floor.parts as f64),
+        note: stock_note(floor.parts_below_floor, floor.floor.parts),
+        faults: Vec::new(),
+    });
+    for p in &s.stock.under_floor {
+        rows.push(Row {
+            section: "低于下限".into(),
+            item: format!("{} {}", p.code, p.name),
+            value: Some(p.balance as f64),
+            note: p.kind.label_zh().into(),
+            faults: Vec::new(),
+        });
+    }
+    for t in &s.technicians {
+        let section = format!("技服人员：{}", t.name);
+        figure_rows(&section, &t.figures, &mut rows);
+        let used: i64 = t.figures.parts_consumed.iter().map(|p| p.quantity).sum();
+        rows.push(Row {
+            section,
+            item: "备品备件消耗".into(),
+            value: Some(used as f64),
+            note: String::new(),
+            faults: Vec::new(),
+        });
+    }
+    if s.unattributed.count > 0 {
+        rows.push(count("未记录技服人员", "故障数", &s.unattributed));
+    }
+    rows
+}
+
+/// The drill-down sheet: every fault the summary names, with where it counts and how it stood.
+pub fn fault_rows(view: &SummaryView) -> Vec<[String; 8]> {
+    let f = &view.summary.figures;
+    let reason: HashMap<FaultId, &str> = f
+        .unresolved_by_reason
+        .iter()
+        .flat_map(|r| r.figure.fault_ids.iter().map(|id| (*id, r.label.as_str())))
+        .collect();
+    view.faults
+        .iter()
+        .map(|fault| {
+            let id = fault.id;
+            let in_figure = |fig: &Figure| fig.fault_ids.binary_search(&id).is_ok();
+            let scope = if in_figure(&f.reported) {
+                "本期报修"
+            } else {
+                "上期遗留"
+            };
+            let state = if in_figure(&f.repaired) || in_figure(&f.carried_over_repaired) {
+                "已解决".to_owned()
+            } else {
+                match reason.get(&id) {
+                    Some(r) => format!("未解决：{r}"),
+                    None => "未解决".to_owned(),
+                }
+            };
+            [
+                short_id(id),
+                format_local(fault.reported_at),
+                format!("{}级", fault.level),
+                format!("{} {}", fault.site_code, fault.site_name),
+                fault.device.clone().unwrap_or_else(|| "—".into()),
+                fault.description.clone(),
+                scope.into(),
+                state,
+            ]
+        })
+        .collect()
+}
+
+/// A value as a cell's text: whole numbers without a decimal point, "—" for none.
+pub fn value_text(value: Option<f64>) -> String {
+    match value {
+        Some(v) => format!("{v}"),
+        None => "—".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_fault_list_fits_in_one_spreadsheet_cell() {
+        let ids: Vec<FaultId> = (0..50_000).map(|_| FaultId(uuid::Uuid::now_v7())).collect();
+        let text = fault_list(&ids);
+        assert!(text.chars().count() <= 32_767, "{}", text.len());
+        assert!(text.ends_with("（共 50000 起，全部见“故障明细”）"));
+        assert_eq!(fault_list(&ids[..2]).split(' ').count(), 2);
+    }
+}

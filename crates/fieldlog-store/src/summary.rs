@@ -1,0 +1,247 @@
+//! The monthly summary's facts, gathered in a fixed handful of set-based queries (faults, their
+//! events, who worked on them, technicians, parts, movements, policies) whatever the number of
+//! faults, then handed to the domain's pure `summary::summarise`. The definitions of the figures
+//! live there.
+
+use crate::faults::{PolicyCache, event_row, fault_row};
+use crate::sql::parse;
+use crate::{Result, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use fieldlog_domain::clocks::FaultFacts;
+use fieldlog_domain::fault::{Fault, FaultEvent};
+use fieldlog_domain::ids::{ContractId, FaultId, TechnicianId};
+use fieldlog_domain::site::DeviceKind;
+use fieldlog_domain::sla::SlaPolicy;
+use fieldlog_domain::summary::{self, FaultWork, Summary, SummaryInput};
+use fieldlog_domain::time::local_day_bounds;
+use fieldlog_wire::v1::{SummaryFault, SummaryView};
+use rusqlite::Connection;
+use std::collections::HashMap;
+
+/// The faults a summary of `[start, end)` needs: those reported in the range, and those reported
+/// earlier that were not resolved before it began (they may be carried over). A fault resolved
+/// before the range figures nowhere in it.
+const CHOSEN: &str = "chosen AS (
+    SELECT f.id FROM faults f
+    WHERE f.contract_id = ?1 AND f.reported_at < ?3
+      AND (f.reported_at >= ?2
+           OR NOT EXISTS (SELECT 1 FROM fault_events r
+                          WHERE r.fault_id = f.id AND r.kind = 'resolved' AND r.at < ?2)))";
+
+fn bounds(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    (local_day_bounds(from).0, local_day_bounds(to).0)
+}
+
+fn chosen_faults(
+    conn: &Connection,
+    contract_id: ContractId,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<(Fault, Option<DeviceKind>)>> {
+    let mut stmt = conn.prepare(&format!(
+        "WITH {CHOSEN}
+         SELECT f.id, f.contract_id, f.site_id, f.device_id, f.level, f.reported_at, f.channel,
+                f.description, f.first_receiver, f.policy_version, f.recorded_at, d.kind
+         FROM faults f JOIN chosen c ON c.id = f.id LEFT JOIN devices d ON d.id = f.device_id
+         ORDER BY f.reported_at, f.id"
+    ))?;
+    let rows = stmt.query_map(
+        rusqlite::params![contract_id.to_string(), start, end],
+        |row| {
+            Ok((
+                fault_row(row)?,
+                crate::sql::parse_opt::<DeviceKind>(row, 11)?,
+            ))
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn chosen_events(
+    conn: &Connection,
+    contract_id: ContractId,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<HashMap<FaultId, Vec<FaultEvent>>> {
+    let mut stmt = conn.prepare(&format!(
+        "WITH {CHOSEN}
+         SELECT e.id, e.fault_id, e.at, e.recorded_at, e.payload
+         FROM fault_events e JOIN chosen c ON c.id = e.fault_id
+         ORDER BY e.at, e.id"
+    ))?;
+    let mut out: HashMap<FaultId, Vec<FaultEvent>> = HashMap::new();
+    let rows = stmt.query_map(
+        rusqlite::params![contract_id.to_string(), start, end],
+        event_row,
+    )?;
+    for event in rows {
+        let event = event?;
+        out.entry(event.fault_id).or_default().push(event);
+    }
+    Ok(out)
+}
+
+/// Who worked on the chosen faults: checked in for them, or wrote a report entry about them.
+fn chosen_work(
+    conn: &Connection,
+    contract_id: ContractId,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<FaultWork>> {
+    let mut stmt = conn.prepare(&format!(
+        "WITH {CHOSEN}
+         SELECT a.fault_id, a.technician_id FROM arrivals a JOIN chosen c ON c.id = a.fault_id
+         UNION
+         SELECT e.fault_id, r.technician_id FROM report_entries e
+           JOIN chosen c ON c.id = e.fault_id JOIN daily_reports r ON r.id = e.report_id"
+    ))?;
+    let rows = stmt.query_map(
+        rusqlite::params![contract_id.to_string(), start, end],
+        |row| {
+            Ok(FaultWork {
+                fault_id: parse(row, 0)?,
+                technician_id: parse(row, 1)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn technicians(conn: &Connection) -> Result<Vec<(TechnicianId, String)>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM technicians ORDER BY name, id")?;
+    let rows = stmt.query_map([], |row| Ok((parse(row, 0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn movements_before(
+    conn: &Connection,
+    contract_id: ContractId,
+    end: DateTime<Utc>,
+) -> Result<Vec<fieldlog_domain::stock::StockMovement>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.id, m.part_id, m.kind, m.quantity, m.at, m.technician_id, m.fault_id,
+                m.entry_id, m.old_serial, m.new_serial, m.note FROM stock_movements m JOIN spare_parts p ON p.id = m.part_id
+         WHERE p.contract_id = ?1 AND m.at < ?2 ORDER BY m.at, m.id",
+    )?;
+    let rows = stmt.query_map(
+        rusqlite::params![contract_id.to_string(), end],
+        crate::stock::movement_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Store {
+    /// The summary of a contract for the local dates `[from, to)` as it stood at the range's
+    /// close (or at `now`, for a range not over yet). See `fieldlog_domain::summary`.
+    pub fn summary(
+        &self,
+        contract_id: ContractId,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Summary> {
+        let contract = crate::catalog::contract(&self.conn, contract_id)?;
+        let range = bounds(from, to);
+        let faults = chosen_faults(&self.conn, contract_id, range)?;
+        let events = chosen_events(&self.conn, contract_id, range)?;
+        let work = chosen_work(&self.conn, contract_id, range)?;
+        let technicians = technicians(&self.conn)?;
+        let parts = crate::catalog::parts(&self.conn, contract_id)?;
+        let movements = movements_before(&self.conn, contract_id, range.1)?;
+        let mut cache = PolicyCache::default();
+        let policies: Vec<SlaPolicy> = faults
+            .iter()
+            .map(|(f, _)| cache.get(&self.conn, f.contract_id, f.policy_version))
+            .collect::<Result<_>>()?;
+        let facts: Vec<FaultFacts<'_>> = faults
+            .iter()
+            .zip(&policies)
+            .map(|((fault, device_kind), policy)| FaultFacts {
+                fault,
+                policy,
+                device_kind: *device_kind,
+                events: events.get(&fault.id).map_or(&[][..], Vec::as_slice),
+            })
+            .collect();
+        Ok(summary::summarise(
+            SummaryInput {
+                contract_id,
+                faults: &facts,
+                work: &work,
+                technicians: &technicians,
+                parts: &parts,
+                movements: &movements,
+                floor: contract.spare_floor,
+            },
+            from,
+            to,
+            now,
+        ))
+    }
+}
+
+fn summary_faults(
+    conn: &Connection,
+    contract_id: ContractId,
+    range: (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<SummaryFault>> {
+    let mut stmt = conn.prepare(&format!(
+        "WITH {CHOSEN}
+         SELECT f.id, f.reported_at, f.level, s.code, s.name, d.kind, d.model, f.description
+         FROM faults f JOIN chosen c ON c.id = f.id JOIN sites s ON s.id = f.site_id
+         LEFT JOIN devices d ON d.id = f.device_id
+         ORDER BY f.reported_at, f.id"
+    ))?;
+    let rows = stmt.query_map(
+        rusqlite::params![contract_id.to_string(), range.0, range.1],
+        |row| {
+            let kind: Option<DeviceKind> = crate::sql::parse_opt(row, 5)?;
+            let model: Option<String> = row.get(6)?;
+            Ok(SummaryFault {
+                id: parse(row, 0)?,
+                reported_at: row.get(1)?,
+                level: parse(row, 2)?,
+                site_code: row.get(3)?,
+                site_name: row.get(4)?,
+                device: kind
+                    .zip(model)
+                    .map(|(k, m)| format!("{} {m}", k.label_zh())),
+                description: row.get(7)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Store {
+    /// The summary with the contract's names and the faults its figures name (for drill-down
+    /// and exports).
+    pub fn summary_view(
+        &self,
+        contract_id: ContractId,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<SummaryView> {
+        let contract = crate::catalog::contract(&self.conn, contract_id)?;
+        let summary = self.summary(contract_id, from, to, now)?;
+        let named: std::collections::HashSet<FaultId> = summary
+            .figures
+            .reported
+            .fault_ids
+            .iter()
+            .chain(&summary.figures.carried_over_repaired.fault_ids)
+            .chain(&summary.figures.carried_over_open.fault_ids)
+            .copied()
+            .collect();
+        let faults = summary_faults(&self.conn, contract_id, bounds(from, to))?
+            .into_iter()
+            .filter(|f| named.contains(&f.id))
+            .collect();
+        Ok(SummaryView {
+            contract_id,
+            contract_name: contract.name,
+            client: contract.client,
+            period: summary::period_label(from, to),
+            summary,
+            faults,
+        })
+    }
+}
