@@ -60,3 +60,10 @@ export function duration(seconds: number): string {
   const clock = `${days > 0 ? two(h) : h}:${two(min)}:${two(s)}`;
   return days > 0 ? `${m.value.countdown.days(days)} ${clock}` : clock;
 }
+
+const monthFormat = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit" });
+
+/** This month in Asia/Shanghai as "2026-11" (the default month of monthly summaries). */
+export function shanghaiMonth(now: Date = new Date()): string {
+  return monthFormat.format(now);
+}
