@@ -194,6 +194,7 @@ export interface Messages {
     count: string;
     compliance: string;
     complianceNote: string;
+    complianceTable: string;
     level: string;
     clock: string;
     faults: string;
@@ -510,6 +511,7 @@ const zhCN: Messages = {
     count: "数量",
     compliance: "时限达标率（按故障级别）",
     complianceNote: "计时中与豁免的时限不计入达标率",
+    complianceTable: "各级别各时限明细",
     level: "级别",
     clock: "时限",
     faults: "故障数",
@@ -833,6 +835,7 @@ const en: Messages = {
     count: "Count",
     compliance: "SLA compliance by fault level",
     complianceNote: "Running and exempt clocks are left out of the rates",
+    complianceTable: "Each level's clocks",
     level: "Level",
     clock: "Clock",
     faults: "Faults",
