@@ -259,6 +259,11 @@ fn a_technicians_day_in_the_real_app() {
             "the drill-down lists the faults behind the figure"
         );
         shot(&s, "08c-summary-drill");
+        s.execute(
+            "document.querySelector('[data-testid=technician-row]').scrollIntoView()",
+            serde_json::json!([]),
+        );
+        shot(&s, "08d-summary-technicians");
         let first = expected
             .faults
             .iter()
