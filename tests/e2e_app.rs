@@ -259,11 +259,16 @@ fn a_technicians_day_in_the_real_app() {
             "the drill-down lists the faults behind the figure"
         );
         shot(&s, "08c-summary-drill");
-        s.execute(
-            "document.querySelector('[data-testid=technician-row]').scrollIntoView()",
-            serde_json::json!([]),
-        );
-        shot(&s, "08d-summary-technicians");
+        for (row, name) in [
+            ("compliance-row", "08d-summary-clocks"),
+            ("technician-row", "08e-summary-technicians"),
+        ] {
+            s.execute(
+                "document.querySelector(`[data-testid=${arguments[0]}]`).scrollIntoView()",
+                serde_json::json!([row]),
+            );
+            shot(&s, name);
+        }
         let first = expected
             .faults
             .iter()
