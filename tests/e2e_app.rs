@@ -210,6 +210,79 @@ fn a_technicians_day_in_the_real_app() {
         shot(&s, "07-stock");
         s.click_on("[data-testid=nav-reports]");
         shot(&s, "08-reports");
+
+        // The monthly summary: this month (Shanghai) by default, the core's figures, and a figure
+        // opens the faults behind it, each leading to its fault screen.
+        s.click_on("[data-testid=nav-summary]");
+        s.select("[data-testid=field-contract]", &contract_id);
+        let month = fieldlog_domain::time::local_date(chrono::Utc::now())
+            .format("%Y-%m")
+            .to_string();
+        let shown_month = s.execute(
+            "return document.querySelector('[data-testid=field-month]').value",
+            serde_json::json!([]),
+        );
+        assert_eq!(shown_month.as_str(), Some(month.as_str()));
+        let figures = format!("[data-testid=summary-figures][data-contract-id='{contract_id}']");
+        s.find(&figures);
+        let expected = {
+            let store = Store::open(&db).unwrap();
+            fieldlog_store::desk::summary(
+                &store,
+                contract_id.parse().unwrap(),
+                &month,
+                chrono::Utc::now(),
+            )
+            .unwrap()
+        };
+        let reported = &expected.summary.figures.reported;
+        assert!(reported.count > 0, "the demo reports faults this month");
+        let value = s.find(&format!(
+            "{figures} [data-testid=figure-reported] [data-testid=figure-value]"
+        ));
+        assert_eq!(s.text(&value).trim(), reported.count.to_string());
+        shot(&s, "08b-summary");
+        s.click_on("[data-testid=figure-reported]");
+        s.wait_for("[data-testid=drill-fault]", WAIT, |rows| {
+            rows.len() == reported.count as usize
+        });
+        let mut listed: Vec<String> = s
+            .find_all("[data-testid=drill-fault]")
+            .iter()
+            .filter_map(|row| s.attribute(row, "data-fault-id"))
+            .collect();
+        listed.sort();
+        let mut behind: Vec<String> = reported.fault_ids.iter().map(|id| id.to_string()).collect();
+        behind.sort();
+        assert_eq!(
+            listed, behind,
+            "the drill-down lists the faults behind the figure"
+        );
+        shot(&s, "08c-summary-drill");
+        for (row, name) in [
+            ("compliance-row", "08d-summary-clocks"),
+            ("technician-row", "08e-summary-technicians"),
+        ] {
+            s.execute(
+                "document.querySelector(`[data-testid=${arguments[0]}]`).scrollIntoView()",
+                serde_json::json!([row]),
+            );
+            shot(&s, name);
+        }
+        let first = expected
+            .faults
+            .iter()
+            .find(|f| f.id == reported.fault_ids[0])
+            .unwrap();
+        s.click_on(&format!(
+            "[data-testid=drill-fault][data-fault-id='{}'] [data-testid=drill-fault-link]",
+            first.id
+        ));
+        wait_text(&s, "[data-testid=page-title]", &first.site_name);
+        s.click_on("[data-testid=nav-summary]");
+        s.select("[data-testid=field-contract]", &contract_id);
+        s.click_on("[data-testid=export-xlsx]");
+        wait_text(&s, "[data-testid=export-path]", ".xlsx");
         s.click_on("[data-testid=nav-settings]");
         s.find("[data-testid=field-language]");
         shot(&s, "09-settings");

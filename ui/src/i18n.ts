@@ -24,7 +24,7 @@ export interface Messages {
   appName: string;
   technicianIs: (name: string) => string;
   noProfile: string;
-  nav: { today: string; faults: string; reports: string; stock: string; settings: string };
+  nav: { today: string; faults: string; reports: string; summary: string; stock: string; settings: string };
   common: {
     loading: string;
     cancel: string;
@@ -175,7 +175,58 @@ export interface Messages {
     signedTime: string;
   };
   reports: { title: string; empty: string; entries: string; monthly: string; month: string };
-  exportPdf: { button: string; busy: string; savedTo: string; open: string; show: string };
+  summary: {
+    title: string;
+    period: string;
+    asOf: string;
+    client: string;
+    reported: string;
+    repaired: string;
+    unresolved: string;
+    resolutionRate: string;
+    carriedOverRepaired: string;
+    carriedOverOpen: string;
+    forceMajeure: string;
+    unattributed: string;
+    byReason: string;
+    pending: string;
+    reason: string;
+    count: string;
+    compliance: string;
+    complianceNote: string;
+    complianceTable: string;
+    level: string;
+    clock: string;
+    faults: string;
+    met: string;
+    breached: string;
+    running: string;
+    exempt: string;
+    rate: string;
+    parts: string;
+    noParts: string;
+    quantity: string;
+    stockAtClose: string;
+    underFloor: string;
+    noneUnderFloor: string;
+    forceMajeureCases: string;
+    noForceMajeure: string;
+    reportedAt: string;
+    cause: string;
+    description: string;
+    site: string;
+    device: string;
+    technicians: string;
+    noTechnicians: string;
+    technician: string;
+    partsUsed: string;
+    drillHint: string;
+    drillEmpty: string;
+    drillClose: string;
+    drillUnknown: string;
+    exports: string;
+  };
+  exportPdf: { button: string; xlsx: string; csv: string; busy: string; savedTo: string; open: string; show: string };
   signature: { clear: string; confirm: string; empty: string; hint: string; captured: string; redo: string };
   completion: {
     title: string;
@@ -231,7 +282,7 @@ const zhCN: Messages = {
   appName: "Fieldlog 现场运维",
   technicianIs: (name) => `技服人员：${name}`,
   noProfile: "未设置技服人员",
-  nav: { today: "今日", faults: "故障", reports: "日报", stock: "备品备件", settings: "设置" },
+  nav: { today: "今日", faults: "故障", reports: "日报", summary: "汇总", stock: "备品备件", settings: "设置" },
   common: {
     loading: "正在读取…",
     cancel: "取消",
@@ -441,7 +492,58 @@ const zhCN: Messages = {
     signedTime: "签字时间",
   },
   reports: { title: "日报", empty: "还没有日报", entries: "记录数", monthly: "每月维护报告汇总", month: "月份" },
-  exportPdf: { button: "导出签名 PDF", busy: "正在导出…", savedTo: "已保存到：", open: "打开", show: "在文件夹中显示" },
+  summary: {
+    title: "每月维护报告汇总",
+    period: "统计期间",
+    asOf: "统计截止",
+    client: "用户单位",
+    reported: "报修设备数量",
+    repaired: "已维护完毕",
+    unresolved: "未解决",
+    resolutionRate: "故障解决率",
+    carriedOverRepaired: "上期遗留本期修复",
+    carriedOverOpen: "上期遗留未解决",
+    forceMajeure: "不可抗拒因素",
+    unattributed: "无人处理的故障",
+    byReason: "未解决原因",
+    pending: "处理中（未说明原因）",
+    reason: "原因",
+    count: "数量",
+    compliance: "时限达标率（按故障级别）",
+    complianceNote: "计时中与豁免的时限不计入达标率",
+    complianceTable: "各级别各时限明细",
+    level: "级别",
+    clock: "时限",
+    faults: "故障数",
+    met: "达标",
+    breached: "超时",
+    running: "计时中",
+    exempt: "豁免",
+    rate: "达标率",
+    parts: "备件消耗",
+    noParts: "本期没有消耗备件",
+    quantity: "数量",
+    stockAtClose: "期末库存",
+    underFloor: "低于合同下限的备件",
+    noneUnderFloor: "期末库存不低于合同下限",
+    forceMajeureCases: "不可抗拒因素故障",
+    noForceMajeure: "本期没有不可抗拒因素故障",
+    reportedAt: "报修时间",
+    cause: "原因",
+    description: "故障描述",
+    site: "站点",
+    device: "设备",
+    technicians: "按技服人员",
+    noTechnicians: "本期没有技服人员的记录",
+    technician: "技服人员",
+    partsUsed: "消耗备件",
+    drillHint: "点击任一数字或图表中的柱形，查看其背后的故障",
+    drillEmpty: "没有故障",
+    drillClose: "关闭",
+    drillUnknown: "（不在本期汇总中）",
+    exports: "导出本月汇总",
+  },
+  exportPdf: { button: "导出签名 PDF", xlsx: "导出 Excel (XLSX)", csv: "导出 CSV", busy: "正在导出…", savedTo: "已保存到：", open: "打开", show: "在文件夹中显示" },
   signature: {
     clear: "清除",
     confirm: "确认",
@@ -504,7 +606,7 @@ const en: Messages = {
   appName: "Fieldlog 现场运维",
   technicianIs: (name) => `Technician: ${name}`,
   noProfile: "No technician set",
-  nav: { today: "Today", faults: "Faults", reports: "Reports", stock: "Spare parts", settings: "Settings" },
+  nav: { today: "Today", faults: "Faults", reports: "Reports", summary: "Summary", stock: "Spare parts", settings: "Settings" },
   common: {
     loading: "Loading…",
     cancel: "Cancel",
@@ -714,7 +816,58 @@ const en: Messages = {
     signedTime: "Signed at",
   },
   reports: { title: "Reports", empty: "No reports yet", entries: "Entries", monthly: "Monthly summary", month: "Month" },
-  exportPdf: { button: "Export signed PDF", busy: "Exporting…", savedTo: "Saved to: ", open: "Open", show: "Show in folder" },
+  summary: {
+    title: "Monthly maintenance summary",
+    period: "Period",
+    asOf: "As of",
+    client: "Client",
+    reported: "Reported for repair",
+    repaired: "Repaired",
+    unresolved: "Unresolved",
+    resolutionRate: "Resolution rate",
+    carriedOverRepaired: "Carried over, repaired",
+    carriedOverOpen: "Carried over, still open",
+    forceMajeure: "Force majeure",
+    unattributed: "Faults nobody worked on",
+    byReason: "Unresolved by reason",
+    pending: "In progress (no reason yet)",
+    reason: "Reason",
+    count: "Count",
+    compliance: "SLA compliance by fault level",
+    complianceNote: "Running and exempt clocks are left out of the rates",
+    complianceTable: "Each level's clocks",
+    level: "Level",
+    clock: "Clock",
+    faults: "Faults",
+    met: "Met",
+    breached: "Breached",
+    running: "Running",
+    exempt: "Exempt",
+    rate: "Rate",
+    parts: "Spare parts consumed",
+    noParts: "No parts consumed in this period",
+    quantity: "Qty",
+    stockAtClose: "Stock at the close",
+    underFloor: "Parts under the contract floor",
+    noneUnderFloor: "Stock at the close is not under the contract floor",
+    forceMajeureCases: "Force-majeure faults",
+    noForceMajeure: "No force-majeure faults in this period",
+    reportedAt: "Reported",
+    cause: "Cause",
+    description: "Description",
+    site: "Site",
+    device: "Device",
+    technicians: "Per technician",
+    noTechnicians: "No technician recorded anything in this period",
+    technician: "Technician",
+    partsUsed: "Parts used",
+    drillHint: "Click any number or chart bar to see the faults behind it",
+    drillEmpty: "No faults",
+    drillClose: "Close",
+    drillUnknown: "(not in this summary)",
+    exports: "Export this month's summary",
+  },
+  exportPdf: { button: "Export signed PDF", xlsx: "Export Excel (XLSX)", csv: "Export CSV", busy: "Exporting…", savedTo: "Saved to: ", open: "Open", show: "Show in folder" },
   signature: {
     clear: "Clear",
     confirm: "Confirm",

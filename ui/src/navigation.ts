@@ -8,6 +8,7 @@ export type Route =
   | { screen: "reports" }
   | { screen: "report"; id: string }
   | { screen: "completion"; faultId: string }
+  | { screen: "summary" }
   | { screen: "stock" }
   | { screen: "settings" }
   | { screen: "unknown"; path: string };
@@ -28,6 +29,8 @@ export function parseHash(hash: string): Route {
       return id ? { screen: "report", id } : { screen: "reports" };
     case "completion":
       return id ? { screen: "completion", faultId: id } : { screen: "faults" };
+    case "summary":
+      return { screen: "summary" };
     case "stock":
       return { screen: "stock" };
     case "settings":
@@ -53,6 +56,7 @@ export const href = {
   reports: () => "#/reports",
   report: (id: string) => `#/report/${encodeURIComponent(id)}`,
   completion: (faultId: string) => `#/completion/${encodeURIComponent(faultId)}`,
+  summary: () => "#/summary",
   stock: () => "#/stock",
   settings: () => "#/settings",
 };

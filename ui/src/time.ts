@@ -60,3 +60,14 @@ export function duration(seconds: number): string {
   const clock = `${days > 0 ? two(h) : h}:${two(min)}:${two(s)}`;
   return days > 0 ? `${m.value.countdown.days(days)} ${clock}` : clock;
 }
+
+const monthFormat = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit" });
+
+/** This month in Asia/Shanghai as "2026-11" (the default month of monthly summaries). Assembled from
+ *  its parts: the whole formatted string differs between ICU versions ("2026-11" or "11/2026"), and
+ *  WebKitGTK's gives one a month field rejects. */
+export function shanghaiMonth(now: Date = new Date()): string {
+  const part: Record<string, string> = {};
+  for (const p of monthFormat.formatToParts(now)) part[p.type] = p.value;
+  return `${part.year}-${part.month}`;
+}
