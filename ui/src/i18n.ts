@@ -531,7 +531,7 @@ const zhCN: Messages = {
     reportedAt: "报修时间",
     cause: "原因",
     description: "故障描述",
-    site: "站点",
+    site: "点位",
     device: "设备",
     technicians: "按技服人员",
     noTechnicians: "本期没有技服人员的记录",
