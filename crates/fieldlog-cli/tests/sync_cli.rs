@@ -2,33 +2,15 @@
 //! one laptop's demo data reaches another; an unreachable server or a missing enrollment is one
 //! clear sentence and loses nothing.
 
+mod common;
+
+use common::{fieldlog, ok};
 use fieldlog_server::{RunningServer, SqliteStorage, admin};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 const CONTRACTS: [&str; 2] = ["county-police-village-query", "city-egov-extranet"];
-
-fn fieldlog(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldlog"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("FIELDLOG_DB")
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = fieldlog(db, args);
-    assert!(
-        out.status.success(),
-        "fieldlog {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn status(db: &Path) -> Value {
     serde_json::from_str(&ok(db, &["--json", "sync", "--status"])).unwrap()
