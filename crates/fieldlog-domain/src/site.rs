@@ -23,6 +23,11 @@ code_enum! {
     }
 }
 
+/// How a device reads in lists, reports and summaries: its kind, then its model ("摄像机 QX-200").
+pub fn device_label(kind: DeviceKind, model: &str) -> String {
+    format!("{} {model}", kind.label_zh())
+}
+
 /// A position from the machine's location service, when it has one.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GeoPoint {

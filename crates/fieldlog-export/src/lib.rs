@@ -150,7 +150,7 @@ fn device(store: &Store, device_id: Option<fieldlog_domain::ids::DeviceId>) -> R
     Ok(match device_id {
         Some(id) => {
             let d = store.device(id)?;
-            format!("{} {}", d.kind.label_zh(), d.model)
+            fieldlog_domain::site::device_label(d.kind, &d.model)
         }
         None => "—".into(),
     })

@@ -196,7 +196,7 @@ pub(crate) fn fault_rows(
             site_name: row.get(5)?,
             device: device_kind
                 .zip(device_model)
-                .map(|(k, m)| format!("{} {m}", k.label_zh())),
+                .map(|(k, m)| fieldlog_domain::site::device_label(k, &m)),
             level,
             level_label: level.label_zh().to_owned(),
             reported_at: row.get(9)?,

@@ -202,7 +202,7 @@ fn summary_faults(
                 site_name: row.get(4)?,
                 device: kind
                     .zip(model)
-                    .map(|(k, m)| format!("{} {m}", k.label_zh())),
+                    .map(|(k, m)| fieldlog_domain::site::device_label(k, &m)),
                 description: row.get(7)?,
             })
         },
