@@ -127,15 +127,7 @@ impl SqliteStorage {
 
 impl Storage for SqliteStorage {
     fn transaction<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
-        let mut conn = self
-            .conn
-            .lock()
-            .map_err(|_| ServerError::Storage("connection poisoned".into()))?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut sqlite_tx = SqliteTx { tx };
-        let out = work(&mut sqlite_tx)?;
-        sqlite_tx.tx.commit()?;
-        Ok(out)
+        run_in(&self.conn, TransactionBehavior::Immediate, work)
     }
 
     fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
@@ -143,16 +135,25 @@ impl Storage for SqliteStorage {
             .next_reader
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             % self.readers.len();
-        let mut conn = self.readers[i]
-            .lock()
-            .map_err(|_| ServerError::Storage("connection poisoned".into()))?;
         // DEFERRED: the snapshot is taken at the first read and holds for the whole request.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let mut sqlite_tx = SqliteTx { tx };
-        let out = work(&mut sqlite_tx)?;
-        sqlite_tx.tx.commit()?;
-        Ok(out)
+        run_in(&self.readers[i], TransactionBehavior::Deferred, work)
     }
+}
+
+/// Runs `work` in one transaction on `conn`, committed only when `work` succeeds.
+fn run_in<T>(
+    conn: &Mutex<Connection>,
+    behavior: TransactionBehavior,
+    work: impl FnOnce(&mut dyn Tx) -> Result<T>,
+) -> Result<T> {
+    let mut conn = conn
+        .lock()
+        .map_err(|_| ServerError::Storage("connection poisoned".into()))?;
+    let tx = conn.transaction_with_behavior(behavior)?;
+    let mut sqlite_tx = SqliteTx { tx };
+    let out = work(&mut sqlite_tx)?;
+    sqlite_tx.tx.commit()?;
+    Ok(out)
 }
 
 struct SqliteTx<'c> {
