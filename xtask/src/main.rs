@@ -40,6 +40,8 @@ const APT_TEST: &[&str] = &[
     "dbus-x11",
     "webkit2gtk-driver",
     "sqlite3",
+    // A TrueType (glyf) CJK face: the PDF compaction test trims its hinting; Noto CJK is CFF.
+    "fonts-wqy-microhei",
     // pdftotext, pdftoppm and pdfsig read the PDFs back; python3-venv holds pyHanko.
     "poppler-utils",
     "python3-venv",

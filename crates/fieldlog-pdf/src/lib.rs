@@ -6,16 +6,19 @@
 //!   "2026-11-22 13:05"); this crate depends on none of Fieldlog's other crates.
 //! - [`layout`]: pure — input plus font metrics → pages of positioned text, lines, rectangles and
 //!   images (points, origin top-left). No printpdf, no I/O.
-//! - [`render`]: a thin printpdf pass that turns those pages into PDF bytes with a subset CJK font.
+//! - [`render`]: a thin printpdf pass that turns those pages into PDF bytes with a subset CJK font;
+//!   [`compact`] then drops what readers never use (font hinting, empty metadata).
 //! - [`fonts`]: finds and loads the one CJK font (system or `FIELDLOG_PDF_FONT`).
 //! - [`signing`] / [`verify`]: the technician's key and certificate, the PAdES baseline-B signature
 //!   as an incremental update, and its cryptographic check.
 
+pub mod compact;
 pub mod fonts;
 pub mod input;
 pub mod layout;
 pub mod render;
 pub mod signing;
+mod truetype_trim;
 pub mod verify;
 
 pub use fonts::{FONT_ENV, Font, FontError};
@@ -34,22 +37,29 @@ pub enum PdfError {
     Layout(#[from] LayoutError),
     #[error(transparent)]
     Render(#[from] RenderError),
+    #[error(
+        "生成的 PDF 无法压缩整理：{0}。请把此错误报告给维护人员。/ Cannot compact the rendered PDF: {0}."
+    )]
+    Compact(#[from] compact::CompactError),
+}
+
+/// Renders a laid-out document and compacts the file.
+fn finish(layout: &Layout, font: &Font) -> Result<Vec<u8>, PdfError> {
+    let pdf = render::render(layout, font)?;
+    Ok(compact::compact(&pdf)?)
 }
 
 /// Lays out and renders the daily maintenance report.
 pub fn daily_report(input: &DailyReportPdf, font: &Font) -> Result<Vec<u8>, PdfError> {
-    let layout = layout::daily::layout(input, &font.metrics())?;
-    Ok(render::render(&layout, font)?)
+    finish(&layout::daily::layout(input, &font.metrics())?, font)
 }
 
 /// Lays out and renders the completion form.
 pub fn completion_form(input: &CompletionFormPdf, font: &Font) -> Result<Vec<u8>, PdfError> {
-    let layout = layout::completion::layout(input, &font.metrics())?;
-    Ok(render::render(&layout, font)?)
+    finish(&layout::completion::layout(input, &font.metrics())?, font)
 }
 
 /// Lays out and renders the monthly summary.
 pub fn monthly_summary(input: &MonthlySummaryPdf, font: &Font) -> Result<Vec<u8>, PdfError> {
-    let layout = layout::monthly::layout(input, &font.metrics())?;
-    Ok(render::render(&layout, font)?)
+    finish(&layout::monthly::layout(input, &font.metrics())?, font)
 }

@@ -3,9 +3,9 @@
 //! so a file carries only the glyphs it shows.
 
 use printpdf::{
-    Color as PdfColor, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb, TextItem, TextMatrix, TextRenderingMode,
-    XObjectTransform,
+    Color as PdfColor, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb, TextItem, TextMatrix,
+    TextRenderingMode, XObjectTransform,
 };
 
 use crate::fonts::Font;
@@ -22,23 +22,35 @@ pub enum RenderError {
     Image(String),
 }
 
+/// `value` to the nearest 1/`steps`: f32 sums such as 225.64001 print with every digit.
+fn round_to(value: f32, steps: f32) -> f32 {
+    (value * steps).round() / steps
+}
+
+/// A position to the nearest 1/100 pt (3.5 µm, far below any printer's dot).
+fn pt(value: f32) -> Pt {
+    Pt(round_to(value, 100.0))
+}
+
+/// A colour to three decimals: one step of an 8-bit channel is 0.004.
 fn pdf_color(c: Color) -> PdfColor {
     PdfColor::Rgb(Rgb {
-        r: c.r,
-        g: c.g,
-        b: c.b,
+        r: round_to(c.r, 1000.0),
+        g: round_to(c.g, 1000.0),
+        b: round_to(c.b, 1000.0),
         icc_profile: None,
     })
 }
 
 fn point(x: f32, y: f32) -> LinePoint {
     LinePoint {
-        p: Point { x: Pt(x), y: Pt(y) },
+        p: Point { x: pt(x), y: pt(y) },
         bezier: false,
     }
 }
 
-/// Renders `layout` into PDF bytes with `font` (subset).
+/// Renders `layout` into PDF bytes with `font` (subset), as printpdf writes them; the public
+/// document functions then [`crate::compact`] the file.
 pub fn render(layout: &Layout, font: &Font) -> Result<Vec<u8>, RenderError> {
     let parsed = font.parsed().ok_or_else(|| RenderError::FontParse {
         path: font.path().display().to_string(),
@@ -55,41 +67,26 @@ pub fn render(layout: &Layout, font: &Font) -> Result<Vec<u8>, RenderError> {
     let height = layout.height;
     let mut pages = Vec::with_capacity(layout.pages.len());
     for page in &layout.pages {
-        let mut ops = Vec::with_capacity(page.items.len() * 4);
+        let mut out = PageOps::new(page.items.len() * 3);
         for item in &page.items {
             match item {
                 Item::Text(run) => {
-                    ops.push(Op::StartTextSection);
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(font_id.clone()),
-                        size: Pt(run.size),
-                    });
-                    ops.push(Op::SetFillColor {
-                        col: pdf_color(run.color),
-                    });
+                    out.begin_text();
+                    out.font(&font_id, run.size);
+                    out.fill(run.color);
                     if run.bold {
                         // One font only: bold is the regular face filled and thinly stroked.
-                        ops.push(Op::SetOutlineColor {
-                            col: pdf_color(run.color),
-                        });
-                        ops.push(Op::SetOutlineThickness {
-                            pt: Pt(run.size * 0.035),
-                        });
-                        ops.push(Op::SetTextRenderingMode {
-                            mode: TextRenderingMode::FillStroke,
-                        });
+                        out.stroke(run.color, run.size * 0.035);
+                        out.text_mode(TextRenderingMode::FillStroke);
                     } else {
-                        ops.push(Op::SetTextRenderingMode {
-                            mode: TextRenderingMode::Fill,
-                        });
+                        out.text_mode(TextRenderingMode::Fill);
                     }
-                    ops.push(Op::SetTextMatrix {
-                        matrix: TextMatrix::Translate(Pt(run.x), Pt(height - run.y)),
+                    out.ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(pt(run.x), pt(height - run.y)),
                     });
-                    ops.push(Op::ShowText {
+                    out.ops.push(Op::ShowText {
                         items: vec![TextItem::Text(run.text.clone())],
                     });
-                    ops.push(Op::EndTextSection);
                 }
                 Item::Line {
                     x1,
@@ -99,11 +96,9 @@ pub fn render(layout: &Layout, font: &Font) -> Result<Vec<u8>, RenderError> {
                     width,
                     color,
                 } => {
-                    ops.push(Op::SetOutlineColor {
-                        col: pdf_color(*color),
-                    });
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                    ops.push(Op::DrawLine {
+                    out.end_text();
+                    out.stroke(*color, *width);
+                    out.ops.push(Op::DrawLine {
                         line: Line {
                             points: vec![point(*x1, height - y1), point(*x2, height - y2)],
                             is_closed: false,
@@ -124,31 +119,32 @@ pub fn render(layout: &Layout, font: &Font) -> Result<Vec<u8>, RenderError> {
                         (None, Some(_)) => PaintMode::Stroke,
                         (None, None) => continue,
                     };
+                    out.end_text();
                     if let Some(c) = fill {
-                        ops.push(Op::SetFillColor { col: pdf_color(*c) });
+                        out.fill(*c);
                     }
                     if let Some(c) = stroke {
-                        ops.push(Op::SetOutlineColor { col: pdf_color(*c) });
-                        ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+                        out.stroke(*c, 0.5);
                     }
-                    ops.push(Op::DrawRectangle {
+                    out.ops.push(Op::DrawRectangle {
                         rectangle: Rect {
-                            x: Pt(*x),
-                            y: Pt(height - y - h),
-                            width: Pt(*w),
-                            height: Pt(*h),
+                            x: pt(*x),
+                            y: pt(height - y - h),
+                            width: pt(*w),
+                            height: pt(*h),
                             mode: Some(mode),
                             winding_order: None,
                         },
                     });
                 }
                 Item::Image { x, y, w, h, image } => {
+                    out.end_text();
                     // The image is a unit square; scale it to the box, then move it there.
-                    ops.push(Op::UseXobject {
+                    out.ops.push(Op::UseXobject {
                         id: image_ids[*image].clone(),
                         transform: XObjectTransform {
-                            translate_x: Some(Pt(*x)),
-                            translate_y: Some(Pt(height - y - h)),
+                            translate_x: Some(pt(*x)),
+                            translate_y: Some(pt(height - y - h)),
                             scale_x: Some(*w),
                             scale_y: Some(*h),
                             no_auto_scale: true,
@@ -158,10 +154,11 @@ pub fn render(layout: &Layout, font: &Font) -> Result<Vec<u8>, RenderError> {
                 }
             }
         }
+        out.end_text();
         pages.push(PdfPage::new(
             Mm::from(Pt(layout.width)),
             Mm::from(Pt(height)),
-            ops,
+            out.ops,
         ));
     }
     let options = PdfSaveOptions {
@@ -169,4 +166,84 @@ pub fn render(layout: &Layout, font: &Font) -> Result<Vec<u8>, RenderError> {
         ..Default::default()
     };
     Ok(doc.with_pages(pages).save(&options, &mut Vec::new()))
+}
+
+/// A page's operations, written the way a careful hand would: colour, line width, font and text
+/// mode only when they change (they are graphics state, kept across BT/ET), and consecutive
+/// text runs in one text object. printpdf would otherwise repeat five state operators per run,
+/// a third of every page.
+struct PageOps {
+    ops: Vec<Op>,
+    in_text: bool,
+    fill: Option<Color>,
+    stroke: Option<(Color, f32)>,
+    font_size: Option<f32>,
+    text_mode: Option<TextRenderingMode>,
+}
+
+impl PageOps {
+    fn new(capacity: usize) -> PageOps {
+        PageOps {
+            ops: Vec::with_capacity(capacity),
+            in_text: false,
+            fill: None,
+            stroke: None,
+            font_size: None,
+            text_mode: None,
+        }
+    }
+
+    fn begin_text(&mut self) {
+        if !self.in_text {
+            self.ops.push(Op::StartTextSection);
+            self.in_text = true;
+        }
+    }
+
+    fn end_text(&mut self) {
+        if self.in_text {
+            self.ops.push(Op::EndTextSection);
+            self.in_text = false;
+        }
+    }
+
+    fn font(&mut self, font: &FontId, size: f32) {
+        if self.font_size != Some(size) {
+            self.ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font.clone()),
+                size: Pt(size),
+            });
+            self.font_size = Some(size);
+        }
+    }
+
+    fn fill(&mut self, color: Color) {
+        if self.fill != Some(color) {
+            self.ops.push(Op::SetFillColor {
+                col: pdf_color(color),
+            });
+            self.fill = Some(color);
+        }
+    }
+
+    fn stroke(&mut self, color: Color, width: f32) {
+        let width = round_to(width, 1000.0);
+        let (old_color, old_width) = self.stroke.unzip();
+        if old_color != Some(color) {
+            self.ops.push(Op::SetOutlineColor {
+                col: pdf_color(color),
+            });
+        }
+        if old_width != Some(width) {
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        }
+        self.stroke = Some((color, width));
+    }
+
+    fn text_mode(&mut self, mode: TextRenderingMode) {
+        if self.text_mode != Some(mode) {
+            self.ops.push(Op::SetTextRenderingMode { mode });
+            self.text_mode = Some(mode);
+        }
+    }
 }

@@ -3,9 +3,11 @@
 
 mod common;
 
+use std::process::Command;
 use std::time::Instant;
 
 use common::*;
+use fieldlog_pdf::Font;
 
 #[test]
 fn pdftotext_reads_the_chinese_back() {
@@ -92,4 +94,68 @@ fn timing_of_a_30_row_report() {
         "daily report, 30 entries: {size} bytes, {:?} each (warm)",
         started.elapsed() / runs
     );
+}
+
+/// WenQuanYi Micro Hei: a TrueType (glyf) CJK face, the kind compaction trims, and the font of
+/// the reportlab benchmark. The test command installs it (fonts-wqy-microhei).
+const TRUETYPE_CJK: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+/// Compaction must not move a pixel or lose a character: poppler renders the file before and
+/// after to identical pages and extracts identical text. Checked with the system's default face
+/// (Noto Sans CJK, CFF outlines: only metadata and widths change) and with a TrueType face, whose
+/// hinting and name tables go (then the file must shrink by an eighth at least).
+#[test]
+fn compacting_changes_no_pixel_and_no_character() {
+    let truetype = Font::from_path(std::path::Path::new(TRUETYPE_CJK))
+        .unwrap_or_else(|e| panic!("{e} (apt-get install fonts-wqy-microhei)"));
+    for (font, stem, least_saving) in [(font(), "default", 0), (truetype, "truetype", 12)] {
+        let layout = fieldlog_pdf::layout::daily::layout(&daily(30), &font.metrics()).unwrap();
+        let raw = fieldlog_pdf::render::render(&layout, &font).unwrap();
+        let compacted = fieldlog_pdf::compact::compact(&raw).unwrap();
+        let dir = artifacts().join("compact").join(stem);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (raw_path, compact_path) = (dir.join("raw.pdf"), dir.join("compacted.pdf"));
+        std::fs::write(&raw_path, &raw).unwrap();
+        std::fs::write(&compact_path, &compacted).unwrap();
+
+        assert_eq!(pdftotext(&raw_path), pdftotext(&compact_path), "{stem}");
+        let before = gray_pages(&raw_path, &dir.join("raw"));
+        let after = gray_pages(&compact_path, &dir.join("compacted"));
+        assert_eq!(
+            before.len(),
+            3,
+            "a 30-entry report has three pages ({stem})"
+        );
+        assert_eq!(before.len(), after.len(), "{stem}");
+        for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+            assert!(b == a, "{stem}: page {} renders differently", i + 1);
+        }
+        assert!(
+            compacted.len() * 100 <= raw.len() * (100 - least_saving),
+            "{stem}: compaction saved too little: {} -> {} bytes",
+            raw.len(),
+            compacted.len()
+        );
+    }
+}
+
+/// The pages of `pdf` as 110 dpi greyscale bitmaps (PGM files beside `prefix`).
+fn gray_pages(pdf: &std::path::Path, prefix: &std::path::Path) -> Vec<Vec<u8>> {
+    let out = run(Command::new(poppler("pdftoppm"))
+        .args(["-r", "110", "-gray"])
+        .arg(pdf)
+        .arg(prefix));
+    assert!(out.status.success(), "pdftoppm failed on {}", pdf.display());
+    let dir = prefix.parent().unwrap();
+    let stem = format!("{}-", prefix.file_name().unwrap().to_string_lossy());
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with(&stem) && name.ends_with(".pgm")
+        })
+        .collect();
+    pages.sort();
+    pages.iter().map(|p| std::fs::read(p).unwrap()).collect()
 }
