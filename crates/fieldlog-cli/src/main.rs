@@ -3,6 +3,7 @@
 //! then English) on stderr and a non-zero exit, and nothing already saved is lost.
 
 mod args;
+#[macro_use]
 mod render;
 
 use args::{
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
     let result = (|| -> Result<(), CliError> {
         let db = cli.db_path()?;
         if matches!(cli.command, Command::Where) {
-            println!("{}", db.display());
+            say!("{}", db.display());
             return Ok(());
         }
         if let Command::Verify { file } = &cli.command {

@@ -17,6 +17,26 @@ use fieldlog_wire::v1::{
 use serde::Serialize;
 use std::path::Path;
 
+/// `println!` for results. A closed pipe (`fieldlog fault list | head -3`) means the reader has
+/// what it wanted: the action has already committed, so the process ends quietly with success
+/// instead of panicking. Any other write error ends it with a message and failure.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::render::write_line(format_args!($($arg)*))
+    };
+}
+
+pub fn write_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(error) = writeln!(std::io::stdout().lock(), "{line}") {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("无法写出结果：{error}。/ Cannot write the output: {error}.");
+        std::process::exit(1);
+    }
+}
+
 pub struct Output {
     pub json: bool,
 }
@@ -31,7 +51,7 @@ fn short(id: impl ToString) -> String {
 impl Output {
     fn json_or(&self, value: &impl Serialize, text: impl FnOnce()) {
         if self.json {
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(value).expect("wire types serialise")
             );
@@ -51,7 +71,7 @@ impl Output {
     pub fn init(&self, db: &Path, technician: &Technician) {
         let value = serde_json::json!({ "db": db, "technician": technician });
         self.json_or(&value, || {
-            println!(
+            say!(
                 "档案已就绪 (profile ready): {} — {}",
                 technician.name,
                 db.display()
@@ -66,7 +86,7 @@ impl Output {
             } else {
                 "演示数据已存在，未做更改 (demo data already present; nothing changed)"
             };
-            println!(
+            say!(
                 "{state}: 合同 {} · 点位 {} · 设备 {} · 故障 {} · 日报 {}（已签字 {}）",
                 summary.contracts,
                 summary.sites,
@@ -81,9 +101,13 @@ impl Output {
     pub fn contracts(&self, contracts: &[Contract]) {
         self.json_or(&contracts, || {
             for c in contracts {
-                println!(
+                say!(
                     "{}  {}  采购人 {}  {} 至 {}",
-                    c.code, c.name, c.client, c.service_start, c.service_end
+                    c.code,
+                    c.name,
+                    c.client,
+                    c.service_start,
+                    c.service_end
                 );
             }
         });
@@ -92,7 +116,7 @@ impl Output {
     pub fn sites(&self, sites: &[Site]) {
         self.json_or(&sites, || {
             for s in sites {
-                println!(
+                say!(
                     "{}  {}  [{}]  {}",
                     s.code,
                     s.name,
@@ -106,10 +130,10 @@ impl Output {
     pub fn fault_rows(&self, rows: &[FaultRow]) {
         self.json_or(&rows, || {
             if rows.is_empty() {
-                println!("没有故障 (no faults)");
+                say!("没有故障 (no faults)");
             }
             for r in rows {
-                println!(
+                say!(
                     "{}  {}级  {}  {}  {} {}  {}",
                     short(r.id),
                     r.level,
@@ -126,62 +150,68 @@ impl Output {
     pub fn fault_detail(&self, detail: &FaultDetail) {
         self.json_or(detail, || {
             let r = &detail.row;
-            println!(
+            say!(
                 "故障 {}  {}级（{}）  {}",
-                r.id, r.level, r.level_label, r.status_label
+                r.id,
+                r.level,
+                r.level_label,
+                r.status_label
             );
-            println!(
+            say!(
                 "  合同 {}  点位 {} {}",
-                r.contract_name, r.site_code, r.site_name
+                r.contract_name,
+                r.site_code,
+                r.site_name
             );
             if let Some(device) = &r.device {
-                println!("  设备 {device}");
+                say!("  设备 {device}");
             }
-            println!(
+            say!(
                 "  报修 {}  首问负责人 {}",
                 format_local(r.reported_at),
                 r.first_receiver
             );
-            println!("  描述 {}", r.description);
+            say!("  描述 {}", r.description);
             for e in &detail.events {
-                println!("  · {}  {}", format_local(e.at), e.kind.code());
+                say!("  · {}  {}", format_local(e.at), e.kind.code());
             }
         });
     }
 
     pub fn fault_clocks(&self, clocks: &FaultClocks) {
         self.json_or(clocks, || {
-            println!(
+            say!(
                 "故障 {} 时限（截至 {}）",
                 short(clocks.fault_id),
                 format_local(clocks.at)
             );
             if clocks.force_majeure {
-                println!("  不可抗拒因素 (force majeure)");
+                say!("  不可抗拒因素 (force majeure)");
             }
             for clock in &clocks.clocks {
-                println!("  {}", clock_line(clock));
+                say!("  {}", clock_line(clock));
             }
         });
     }
 
     pub fn compliance(&self, contract: &Contract, c: &Compliance) {
         self.json_or(c, || {
-            println!(
+            say!(
                 "{} 时限达标率 {} 至 {}（截至 {}）",
                 contract.name,
                 c.from,
                 c.to.pred_opt().unwrap_or(c.to),
                 format_local(c.at)
             );
-            println!(
+            say!(
                 "  故障 {} 起，其中不可抗拒因素 {} 起",
-                c.faults, c.force_majeure_faults
+                c.faults,
+                c.force_majeure_faults
             );
             let rate =
                 |r: Option<f64>| r.map_or("—".to_owned(), |r| format!("{:.1}%", r * 100.0));
             for l in &c.levels {
-                println!(
+                say!(
                     "  {}级 {} 起  响应 {}（{}/{}）  到场 {}（{}/{}）  修复 {}（{}/{}）  反馈 {}",
                     l.level,
                     l.faults,
@@ -202,16 +232,16 @@ impl Output {
 
     pub fn policy(&self, contract: &Contract, version: u32, policy: &SlaPolicy) {
         if self.json {
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(policy).expect("policy serialises")
             );
             return;
         }
-        println!("{} 时限规则 第 {version} 版", contract.name);
+        say!("{} 时限规则 第 {version} 版", contract.name);
         for level in fieldlog_domain::sla::FaultLevel::ALL {
             let l = policy.levels.get(*level);
-            println!(
+            say!(
                 "  {}级（{}）响应 {} 分钟  到场 {} 分钟  到场后修复 {} 分钟",
                 level,
                 level.label_zh(),
@@ -230,13 +260,13 @@ impl Output {
             } else {
                 "已导出 (exported)"
             };
-            println!("{what}: {} （{} KB）", path.display(), bytes.div_ceil(1024));
+            say!("{what}: {} （{} KB）", path.display(), bytes.div_ceil(1024));
         });
     }
 
     pub fn imported(&self, path: &Path, r: &fieldlog_store::ImportReport) {
         self.json_or(r, || {
-            println!(
+            say!(
                 "已导入 (imported) {}：{} 行，新增点位 {}，已有点位 {}，新增设备 {}，已存在而跳过的设备 {}",
                 path.display(),
                 r.rows,
@@ -251,7 +281,7 @@ impl Output {
     pub fn summary(&self, view: &SummaryView) {
         self.json_or(view, || {
             let s = &view.summary;
-            println!(
+            say!(
                 "{} 每月维护报告汇总 {}（截至 {}）",
                 view.contract_name,
                 view.period,
@@ -260,11 +290,11 @@ impl Output {
             let mut section = String::new();
             for row in fieldlog_export::summary_table::rows(view) {
                 if row.section != section {
-                    println!("{}", row.section);
+                    say!("{}", row.section);
                     section = row.section.clone();
                 }
                 let faults = fieldlog_export::summary_table::fault_list(&row.faults);
-                println!(
+                say!(
                     "  {}  {}  {}{}",
                     row.item,
                     fieldlog_export::summary_table::value_text(row.value),
@@ -299,13 +329,13 @@ impl Output {
             } else {
                 "已被改动，签名无效 (ALTERED: the signature does not match)"
             };
-            println!("签字人 signer: {}  时间 time: {when}  {state}", v.signer);
+            say!("签字人 signer: {}  时间 time: {when}  {state}", v.signer);
         });
     }
 
     pub fn arrival(&self, arrival: &Arrival, site: &Site) {
         self.json_or(arrival, || {
-            println!(
+            say!(
                 "已签到 (checked in): {} {}  {}",
                 site.code,
                 site.name,
@@ -317,14 +347,14 @@ impl Output {
     pub fn report_rows(&self, rows: &[ReportRow]) {
         self.json_or(&rows, || {
             if rows.is_empty() {
-                println!("没有日报 (no reports)");
+                say!("没有日报 (no reports)");
             }
             for r in rows {
                 let amends = r
                     .amends
                     .map(|a| format!("  修订自 {}", short(a)))
                     .unwrap_or_default();
-                println!(
+                say!(
                     "{}  {}  {}  {}  {} 条  {}{amends}",
                     short(r.id),
                     r.work_date,
@@ -340,7 +370,7 @@ impl Output {
     pub fn report_document(&self, doc: &ReportDocument) {
         self.json_or(doc, || {
             let r = &doc.row;
-            println!(
+            say!(
                 "日报 {}  {}  {}  {}  {}",
                 r.id,
                 r.work_date,
@@ -349,7 +379,7 @@ impl Output {
                 r.status.label_zh()
             );
             if let Some(amends) = doc.report.amends {
-                println!(
+                say!(
                     "  修订自 {amends}：{}",
                     doc.report.amend_reason.as_deref().unwrap_or("")
                 );
@@ -359,7 +389,7 @@ impl Output {
                     None => "已解决".to_owned(),
                     Some(reason) => format!("未解决（{}）", reason.label_zh()),
                 };
-                println!(
+                say!(
                     "  {}. 原因：{}  处理：{}  {state}  备件 {} 项",
                     e.position,
                     e.fault_cause,
@@ -368,7 +398,7 @@ impl Output {
                 );
             }
             for s in &doc.signatures {
-                println!(
+                say!(
                     "  签字：{}（{}）{}",
                     s.signer_name,
                     s.role.label_zh(),
@@ -376,8 +406,8 @@ impl Output {
                 );
             }
             match doc.content_intact {
-                Some(true) => println!("  内容与签字时一致 (content matches the signature)"),
-                Some(false) => println!(
+                Some(true) => say!("  内容与签字时一致 (content matches the signature)"),
+                Some(false) => say!(
                     "  警告：内容与签字时不一致 (WARNING: content differs from what was signed)"
                 ),
                 None => {}
@@ -388,9 +418,9 @@ impl Output {
     pub fn stock(&self, reports: &[StockReport]) {
         self.json_or(&reports, || {
             for report in reports {
-                println!("{}", report.contract_name);
+                say!("{}", report.contract_name);
                 for p in &report.parts {
-                    println!(
+                    say!(
                         "  {}  {}  [{}]  余量 {}",
                         p.code,
                         p.name,
@@ -406,13 +436,13 @@ impl Output {
                         ""
                     }
                 };
-                println!(
+                say!(
                     "  备品合计 {} / 下限 {}{}",
                     f.units,
                     f.floor.units,
                     warn(f.units_below_floor)
                 );
-                println!(
+                say!(
                     "  备件合计 {} / 下限 {}{}",
                     f.parts,
                     f.floor.parts,
@@ -433,9 +463,11 @@ impl Output {
                 MovementKind::TransferIn => "调入",
                 MovementKind::TransferOut => "调出",
             };
-            println!(
+            say!(
                 "{verb} {} {}{}  余量 {balance}",
-                part.name, sign, movement.quantity
+                part.name,
+                sign,
+                movement.quantity
             );
         });
     }
@@ -479,7 +511,7 @@ impl Output {
             "contracts": enrolled.contracts,
         });
         self.json_or(&value, || {
-            println!(
+            say!(
                 "本机已注册 (enrolled): {} · 合同 (contracts): {}",
                 enrolled.technician_name,
                 enrolled.contracts.join(", ")
@@ -492,12 +524,12 @@ impl Output {
             let last = status
                 .last_good_sync_at
                 .map_or_else(|| "从未 (never)".to_owned(), format_local);
-            println!(
+            say!(
                 "上次成功同步 (last good sync): {last} · 待上传 (waiting to send): {} · 待处理冲突 (conflicts): {}",
                 status.pending_changes, status.open_conflicts
             );
             if let Some(error) = &status.last_error {
-                println!("上次错误 (last error): {error}");
+                say!("上次错误 (last error): {error}");
             }
         });
     }
@@ -509,12 +541,12 @@ impl Output {
     ) {
         let value = serde_json::json!({ "round": round, "status": status });
         self.json_or(&value, || {
-            println!(
+            say!(
                 "同步完成 (synced): 上传 (sent) {} · 下载 (received) {} · 冲突 (conflicts) {}",
                 round.pushed, round.pulled, status.open_conflicts
             );
             if round.clock_suspect {
-                println!("注意：本机时钟与服务器相差超过 5 分钟，请校准时间 (this laptop's clock is more than 5 minutes off)");
+                say!("注意：本机时钟与服务器相差超过 5 分钟，请校准时间 (this laptop's clock is more than 5 minutes off)");
             }
         });
     }

@@ -591,3 +591,27 @@ fn export_signed_pdfs_and_verify_them() {
         true
     );
 }
+
+/// `fieldlog ... | head` closes the pipe before the CLI is done writing. That is the reader
+/// being satisfied, not a failure: exit 0, no panic on stderr, and the action itself committed.
+#[test]
+fn a_closed_output_pipe_ends_quietly_and_the_action_stays_done() {
+    let db = db();
+    // A pipe whose reading end is gone before the child starts: every write fails with EPIPE.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_fieldlog"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(["--json", "demo"])
+        .env_remove("FIELDLOG_DB")
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The demo data went in although nobody read the report of it.
+    let contracts = json(&db.path, &["contract"]);
+    assert!(!contracts.as_array().unwrap().is_empty());
+}
