@@ -153,6 +153,7 @@ fn main() {
                 .unwrap();
         devices.push((client, batch, cursor));
     }
+    let commits_before = bench.storage.commits();
     let barrier = Arc::new(std::sync::Barrier::new(devices.len()));
     let handles: Vec<_> = devices
         .into_iter()
@@ -165,19 +166,38 @@ fn main() {
                     sent_at: Utc::now(),
                     changes: batch,
                 });
+                let push_time = started.elapsed();
                 let pulled = client.pull(cursor, 1000);
-                (started.elapsed(), pushed.is_ok() && pulled.is_ok())
+                let records = pulled.as_ref().map_or(0, |page| page.records.len());
+                (
+                    started.elapsed(),
+                    push_time,
+                    records,
+                    pushed.is_ok() && pulled.is_ok(),
+                )
             })
         })
         .collect();
     let mut times = Vec::new();
+    let mut push_times = Vec::new();
+    let mut pulled = 0;
     let mut errors = 0;
     for handle in handles {
-        let (time, ok) = handle.join().unwrap();
+        let (time, push_time, records, ok) = handle.join().unwrap();
         times.push(time);
+        push_times.push(push_time);
+        pulled += records;
         errors += usize::from(!ok);
     }
     times.sort();
+    push_times.sort();
+    println!(
+        "  of which the push: p50 {:.0} ms, p99 {:.0} ms; the pull brought {:.0} records on average; the pushes took {} commits on the server",
+        percentile(&push_times, 0.5).as_secs_f64() * 1000.0,
+        percentile(&push_times, 0.99).as_secs_f64() * 1000.0,
+        pulled as f64 / n_devices as f64,
+        bench.storage.commits() - commits_before
+    );
     println!(
         "{n_devices} laptops at once (push 5 + pull a page): p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms, errors {errors}",
         percentile(&times, 0.5).as_secs_f64() * 1000.0,
