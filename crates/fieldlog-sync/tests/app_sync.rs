@@ -1,0 +1,209 @@
+//! The app's side of sync against a real server on a loopback port: the background worker sends a
+//! local change up on its own (debounced), reports progress and the last good sync, retries an
+//! unreachable server without losing anything; and a real conflict between two laptops is
+//! settled on one of them and ends the same on both.
+
+mod support;
+
+use fieldlog_store::Store;
+use fieldlog_store::settle::{ConflictKind, Side};
+use fieldlog_sync::background::{Policy, Worker};
+use fieldlog_wire::v1::{SyncActivity, SyncPhase, SyncState};
+use std::collections::BTreeMap;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use support::{CONTRACT, Laptop, Server, quick};
+
+/// Quick timings, so the test does not sit through the app's real ones.
+fn brisk() -> Policy {
+    Policy {
+        debounce: Duration::from_millis(200),
+        max_delay: Duration::from_secs(2),
+        period: Duration::from_secs(3600),
+        first_retry: Duration::from_millis(100),
+        max_retry: Duration::from_millis(400),
+        poll: Duration::from_millis(50),
+    }
+}
+
+/// Waits (bounded, generously: this is not a timing assertion) for an activity that `wanted`.
+fn wait_for(
+    events: &mpsc::Receiver<SyncActivity>,
+    seen: &mut Vec<SyncActivity>,
+    wanted: impl Fn(&SyncActivity) -> bool,
+) -> SyncActivity {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(activity) => {
+                seen.push(activity.clone());
+                if wanted(&activity) {
+                    return activity;
+                }
+            }
+            Err(_) => panic!("the awaited sync activity never came; saw {seen:#?}"),
+        }
+    }
+}
+
+fn start(laptop: &Laptop) -> (Worker, mpsc::Receiver<SyncActivity>) {
+    let (tx, rx) = mpsc::channel();
+    let worker = Worker::start(
+        laptop.store.path().to_path_buf(),
+        quick(),
+        brisk(),
+        move |activity| {
+            let _ = tx.send(activity.clone());
+        },
+    );
+    (worker, rx)
+}
+
+fn site_name(store: &Store) -> String {
+    store
+        .connection()
+        .query_row("SELECT name FROM sites", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn the_worker_sends_a_local_change_up_on_its_own_and_reports_the_last_good_sync() {
+    let server = Server::start();
+    let code_a = server.technician("甲", &[CONTRACT]);
+    let code_b = server.technician("乙", &[CONTRACT]);
+    let mut a = Laptop::enrolled("甲", &server.url(), &code_a);
+    let mut b = Laptop::enrolled("乙", &server.url(), &code_b);
+    a.set_up_contract(CONTRACT);
+    let (worker, events) = start(&a);
+    let mut seen = Vec::new();
+
+    // Enrolled: the first round runs at once and sends the catalogue.
+    let first = wait_for(&events, &mut seen, |e| {
+        e.state == SyncState::Idle && e.last_good_sync_at.is_some() && e.pending_changes == 0
+    });
+    assert!(first.pushed > 0, "{first:?}");
+    assert!(
+        seen.iter()
+            .any(|e| e.state == SyncState::Syncing && e.phase == Some(SyncPhase::Pushing)),
+        "progress is reported while pushing: {seen:#?}"
+    );
+    assert_eq!(worker.activity(), first);
+
+    // A local change, with the worker left alone: it goes up after the quiet spell.
+    a.offline_work(CONTRACT, 5, true);
+    let waiting = a.store.sync_status().unwrap().pending_changes;
+    assert!(waiting > 0);
+    let after = wait_for(&events, &mut seen, |e| {
+        e.state == SyncState::Idle
+            && e.pending_changes == 0
+            && e.last_good_sync_at > first.last_good_sync_at
+    });
+    assert!(after.pushed >= waiting as u64, "{after:?}");
+    // The last good sync is kept in the profile, not only in the worker.
+    assert_eq!(
+        a.store.sync_status().unwrap().last_good_sync_at,
+        after.last_good_sync_at
+    );
+    drop(worker);
+
+    // The other laptop receives the whole day's work.
+    b.sync();
+    a.sync(); // and a receives b's profile
+    assert_eq!(b.records(), a.records());
+}
+
+#[test]
+fn an_unreachable_server_is_reported_offline_and_retried_and_nothing_is_lost() {
+    let server = Server::start();
+    let code = server.technician("甲", &[CONTRACT]);
+    let mut a = Laptop::enrolled("甲", &server.url(), &code);
+    a.set_up_contract(CONTRACT);
+    // Point the laptop at a port nobody listens on (a server that was, and is gone).
+    let gone = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let enrollment = a.store.enrollment().unwrap().unwrap();
+    a.store
+        .save_enrollment(&fieldlog_store::sync::Enrollment {
+            server_url: gone,
+            ..enrollment.clone()
+        })
+        .unwrap();
+    let pending = a.store.sync_status().unwrap().pending_changes;
+    let (worker, events) = start(&a);
+    let mut seen = Vec::new();
+    let offline = wait_for(&events, &mut seen, |e| e.state == SyncState::Offline);
+    assert!(
+        offline
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("无法连接同步服务器")
+    );
+    assert!(offline.next_attempt_at.is_some());
+    assert_eq!(offline.last_good_sync_at, None);
+    // Retried with backoff: offline again, a later attempt planned.
+    let again = wait_for(&events, &mut seen, |e| {
+        e.state == SyncState::Offline && e.next_attempt_at > offline.next_attempt_at
+    });
+    assert_eq!(again.pending_changes, pending, "nothing lost while offline");
+
+    // The server is reachable again (the right address): "sync now" sends everything.
+    a.store.save_enrollment(&enrollment).unwrap();
+    worker.sync_now();
+    wait_for(&events, &mut seen, |e| {
+        e.state == SyncState::Idle && e.pending_changes == 0 && e.last_good_sync_at.is_some()
+    });
+}
+
+#[test]
+fn a_real_conflict_is_settled_on_one_laptop_and_both_end_the_same() {
+    let server = Server::start();
+    let code_a = server.technician("甲", &[CONTRACT]);
+    let code_b = server.technician("乙", &[CONTRACT]);
+    let mut a = Laptop::enrolled("甲", &server.url(), &code_a);
+    let mut b = Laptop::enrolled("乙", &server.url(), &code_b);
+    a.set_up_contract(CONTRACT);
+    a.sync();
+    b.sync();
+    // Both rename the same site offline, differently; b also fixes the address.
+    a.store
+        .connection()
+        .execute("UPDATE sites SET name = '甲改的点位名'", [])
+        .unwrap();
+    b.store
+        .connection()
+        .execute(
+            "UPDATE sites SET name = '乙改的点位名', address = '乙改的地址'",
+            [],
+        )
+        .unwrap();
+    a.sync();
+    let report = b.sync();
+    assert_eq!(report.conflicts, 1, "{report:?}");
+    // The address merged by itself; the name is a real conflict for b's technician.
+    let conflicts = b.store.conflict_views().unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let conflict = &conflicts[0];
+    assert_eq!(conflict.kind, ConflictKind::Settle);
+    assert_eq!(conflict.fields.len(), 1);
+    assert_eq!(conflict.fields[0].ours, "乙改的点位名");
+    assert_eq!(conflict.fields[0].theirs, "甲改的点位名");
+    assert_eq!(site_name(&b.store), "甲改的点位名");
+
+    // b keeps its own name; the settlement goes up like any change and a takes it.
+    let picks = BTreeMap::from([("name".to_owned(), Side::Ours)]);
+    b.store
+        .settle_conflict(conflict.id, &picks, chrono::Utc::now())
+        .unwrap();
+    assert_eq!(b.sync().conflicts, 0);
+    a.sync();
+    assert_eq!(site_name(&a.store), "乙改的点位名");
+    assert_eq!(site_name(&b.store), "乙改的点位名");
+    assert_eq!(a.records(), b.records());
+    let status = b.store.sync_status().unwrap();
+    assert_eq!((status.open_conflicts, status.pending_changes), (0, 0));
+    assert_eq!(a.store.sync_status().unwrap().open_conflicts, 0);
+}
