@@ -542,4 +542,34 @@ fn the_app_syncs_in_the_background_and_a_conflict_is_settled_in_it() {
     }
     assert_eq!(site_name(&Store::open(&db).unwrap()), "林改的点位名");
     shot(&s, "15-sync-settled");
+
+    // Two check-ins, the second on a clock that ran back: the month's summary flags it.
+    {
+        let mut app = Store::open(&db).unwrap();
+        let me = app.profile().unwrap().unwrap();
+        let site = app.sites(None).unwrap()[0].id;
+        let now = chrono::Utc::now();
+        for at in [now, now - chrono::TimeDelta::minutes(10)] {
+            app.record_arrival(
+                fieldlog_domain::arrival::NewArrival {
+                    technician_id: me.id,
+                    site_id: site,
+                    fault_id: None,
+                    arrived_at: at,
+                    location: None,
+                    site_confirmed_by_hand: true,
+                },
+                at,
+            )
+            .unwrap();
+        }
+    }
+    s.click_on("[data-testid=nav-summary]");
+    let flagged = wait_text(&s, "[data-testid=clock-suspect-arrival]", "林晓东");
+    assert!(flagged.contains("本机时钟倒退"), "{flagged}");
+    s.execute(
+        "document.querySelector('[data-testid=clock-suspect]').scrollIntoView()",
+        serde_json::json!([]),
+    );
+    shot(&s, "16-summary-clock-suspect");
 }

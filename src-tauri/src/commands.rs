@@ -362,7 +362,7 @@ pub fn enroll(
     device_name: String,
 ) -> Reply<fieldlog_wire::sync::v1::EnrollResponse> {
     state.with(|store| {
-        fieldlog_sync::enroll(
+        fieldlog_sync::enroll_from_any_thread(
             store,
             server_url.trim(),
             &code,

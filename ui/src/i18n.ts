@@ -741,7 +741,7 @@ const zhCN: Messages = {
     receivedAt: "服务器接收时间",
     doubt: "原因",
     doubtLabel: { device: "本机时钟倒退", server: "与服务器时间相差过大", both: "本机时钟倒退，且与服务器相差过大" },
-    count: (arrivals, faults) => `${arrivals} 次到场（涉及 ${faults} 个故障）`,
+    count: (arrivals, faults) => (faults > 0 ? `${arrivals} 次到场（涉及 ${faults} 个故障）` : `${arrivals} 次到场`),
   },
 };
 
@@ -1157,7 +1157,7 @@ const en: Messages = {
     receivedAt: "Received by server",
     doubt: "Why",
     doubtLabel: { device: "Clock ran backwards", server: "Clock off the server's", both: "Clock ran backwards and was off the server's" },
-    count: (arrivals, faults) => `${arrivals} arrivals (${faults} faults)`,
+    count: (arrivals, faults) => (faults > 0 ? `${arrivals} arrivals (${faults} faults)` : `${arrivals} arrivals`),
   },
 };
 

@@ -340,6 +340,28 @@ pub fn enroll(
     Ok(response)
 }
 
+/// [`enroll`] from any thread, an async runtime's too (the app's commands run on one): blocking
+/// reqwest starts a runtime of its own, which panics when started or dropped inside another, so
+/// the request runs on a scoped thread of its own.
+pub fn enroll_from_any_thread(
+    store: &mut Store,
+    server_url: &str,
+    code: &str,
+    device_name: &str,
+    options: SyncOptions,
+) -> Result<EnrollResponse> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| enroll(store, server_url, code, device_name, options))
+            .join()
+            .unwrap_or_else(|_| {
+                Err(SyncError::Network(
+                    "注册请求意外中断，请重试 (the enrollment request broke off; try again)".into(),
+                ))
+            })
+    })
+}
+
 /// One sync round: push everything waiting, then pull until the feed is drained. The outcome
 /// (the time of a good round, or the error) is recorded for the app to show.
 pub fn sync_round(store: &mut Store, options: &SyncOptions) -> Result<RoundReport> {

@@ -207,3 +207,27 @@ fn a_real_conflict_is_settled_on_one_laptop_and_both_end_the_same() {
     assert_eq!((status.open_conflicts, status.pending_changes), (0, 0));
     assert_eq!(a.store.sync_status().unwrap().open_conflicts, 0);
 }
+
+/// The app's commands run on an async runtime: enrolling from one must work (blocking reqwest
+/// panics if its runtime is dropped inside another).
+#[test]
+fn enrolling_works_from_inside_an_async_runtime() {
+    let server = Server::start();
+    let code = server.technician("甲", &[CONTRACT]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("profile.sqlite")).unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let url = server.url();
+    let enrolled = runtime.block_on(async move {
+        tokio::task::spawn(async move {
+            fieldlog_sync::enroll_from_any_thread(&mut store, &url, &code, "甲的笔记本", quick())
+                .map(|r| r.technician_name)
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(enrolled.unwrap(), "甲");
+}
