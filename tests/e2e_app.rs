@@ -37,10 +37,15 @@ fn wait_text(session: &Session, css: &str, needle: &str) -> String {
         if let Some(found) = texts.iter().find(|t| t.contains(needle)) {
             return found.clone();
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no {css} containing {needle:?}; saw {texts:?}"
-        );
+        if std::time::Instant::now() > deadline {
+            let errors: Vec<String> = session
+                .find_all("[data-testid=error]")
+                .iter()
+                .map(|e| session.text(e))
+                .collect();
+            session.screenshot("failure");
+            panic!("no {css} containing {needle:?}; saw {texts:?}; errors on screen: {errors:?}");
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -281,6 +286,9 @@ fn a_technicians_day_in_the_real_app() {
         wait_text(&s, "[data-testid=page-title]", &first.site_name);
         s.click_on("[data-testid=nav-summary]");
         s.select("[data-testid=field-contract]", &contract_id);
+        // The chosen contract's summary is on screen (not the first contract's, about to be
+        // replaced and moving the button) before its export is asked for.
+        s.find(&figures);
         s.click_on("[data-testid=export-xlsx]");
         wait_text(&s, "[data-testid=export-path]", ".xlsx");
         s.click_on("[data-testid=nav-settings]");
