@@ -104,7 +104,7 @@ pub fn start_sync<R: Runtime>(
     use tauri::Emitter;
     fieldlog_sync::background::Worker::start(
         db,
-        fieldlog_sync::SyncOptions::default(),
+        fieldlog_sync::SyncOptions::for_background(),
         fieldlog_sync::background::Policy::default(),
         move |activity| {
             let _ = app.emit("sync-activity", activity);

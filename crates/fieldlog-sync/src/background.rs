@@ -58,6 +58,21 @@ impl Default for Policy {
     }
 }
 
+impl SyncOptions {
+    /// Options for background rounds: fewer, shorter retries inside a round than the CLI's, since
+    /// the planner retries the whole round with its own backoff; a dead server shows as offline
+    /// within seconds rather than after a minute of "syncing".
+    pub fn for_background() -> SyncOptions {
+        SyncOptions {
+            attempts: 3,
+            backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(2),
+            timeout: Duration::from_secs(20),
+            ..SyncOptions::default()
+        }
+    }
+}
+
 /// How a round ended, for planning the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
