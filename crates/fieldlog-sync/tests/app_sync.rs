@@ -100,11 +100,15 @@ fn the_worker_sends_a_local_change_up_on_its_own_and_reports_the_last_good_sync(
             && e.last_good_sync_at > first.last_good_sync_at
     });
     assert!(after.pushed >= waiting as u64, "{after:?}");
-    // The last good sync is kept in the profile, not only in the worker.
-    assert_eq!(
-        a.store.sync_status().unwrap().last_good_sync_at,
-        after.last_good_sync_at
+    // The last good sync is kept in the profile, not only in the worker; so is the clock offset
+    // measured from the server's Date (same machine: within a second or two).
+    let status = a.store.sync_status().unwrap();
+    assert_eq!(status.last_good_sync_at, after.last_good_sync_at);
+    assert!(
+        status.clock_offset_secs.is_some_and(|o| o.abs() <= 2),
+        "{status:?}"
     );
+    assert!(!after.clock_off);
     drop(worker);
 
     // The other laptop receives the whole day's work.
@@ -230,4 +234,67 @@ fn enrolling_works_from_inside_an_async_runtime() {
         .unwrap()
     });
     assert_eq!(enrolled.unwrap(), "甲");
+}
+
+/// A laptop whose clock was an hour off when it sent its day's work: the server flags the batch,
+/// the flag comes down with the feed, and the other laptop's monthly summary names the arrival.
+#[test]
+fn an_arrival_sent_on_a_clock_an_hour_off_is_flagged_in_the_other_laptops_summary() {
+    use fieldlog_domain::summary::ClockDoubt;
+    use fieldlog_wire::sync::v1::PushRequest;
+
+    let server = Server::start();
+    let code_a = server.technician("甲", &[CONTRACT]);
+    let code_b = server.technician("乙", &[CONTRACT]);
+    let mut a = Laptop::enrolled("甲", &server.url(), &code_a);
+    let mut b = Laptop::enrolled("乙", &server.url(), &code_b);
+    a.set_up_contract(CONTRACT);
+    a.sync();
+    a.offline_work(CONTRACT, 5, false);
+    // What a round sends, but stamped by a clock an hour slow.
+    let enrollment = a.store.enrollment().unwrap().unwrap();
+    let client =
+        fieldlog_sync::Client::new(&enrollment.server_url, Some(enrollment.token), quick())
+            .unwrap();
+    let batch = a.store.outbox_batch(1000).unwrap();
+    let response = client
+        .push(&PushRequest {
+            sent_at: chrono::Utc::now() - chrono::TimeDelta::hours(1),
+            changes: batch,
+        })
+        .unwrap();
+    assert!(response.clock_suspect);
+    a.store
+        .apply_push_response(&response, chrono::Utc::now())
+        .unwrap();
+
+    b.sync();
+    let (contract, _, _) = b.contract(CONTRACT);
+    let summary = b
+        .store
+        .summary(
+            contract,
+            "2026-11-01".parse().unwrap(),
+            "2026-12-01".parse().unwrap(),
+            "2026-12-05T00:00:00Z".parse().unwrap(),
+        )
+        .unwrap();
+    let flagged = &summary.clock_suspect.arrivals;
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert_eq!(flagged[0].doubt, ClockDoubt::Server);
+    assert_eq!(flagged[0].technician, "甲");
+    assert!(flagged[0].received_at.is_some());
+    assert_eq!(summary.clock_suspect.faults.count, 1);
+    // The laptop that sent it learns it too, from its own records in the feed.
+    a.sync();
+    let own = a
+        .store
+        .summary(
+            a.contract(CONTRACT).0,
+            "2026-11-01".parse().unwrap(),
+            "2026-12-01".parse().unwrap(),
+            "2026-12-05T00:00:00Z".parse().unwrap(),
+        )
+        .unwrap();
+    assert_eq!(own.clock_suspect.arrivals.len(), 1);
 }
