@@ -60,6 +60,16 @@ fn start(laptop: &Laptop) -> (Worker, mpsc::Receiver<SyncActivity>) {
     (worker, rx)
 }
 
+/// Two technicians of the contract, each with an enrolled laptop.
+fn two_laptops(server: &Server) -> (Laptop, Laptop) {
+    let code_a = server.technician("甲", &[CONTRACT]);
+    let code_b = server.technician("乙", &[CONTRACT]);
+    (
+        Laptop::enrolled("甲", &server.url(), &code_a),
+        Laptop::enrolled("乙", &server.url(), &code_b),
+    )
+}
+
 fn site_name(store: &Store) -> String {
     store
         .connection()
@@ -70,10 +80,7 @@ fn site_name(store: &Store) -> String {
 #[test]
 fn the_worker_sends_a_local_change_up_on_its_own_and_reports_the_last_good_sync() {
     let server = Server::start();
-    let code_a = server.technician("甲", &[CONTRACT]);
-    let code_b = server.technician("乙", &[CONTRACT]);
-    let mut a = Laptop::enrolled("甲", &server.url(), &code_a);
-    let mut b = Laptop::enrolled("乙", &server.url(), &code_b);
+    let (mut a, mut b) = two_laptops(&server);
     a.set_up_contract(CONTRACT);
     let (worker, events) = start(&a);
     let mut seen = Vec::new();
@@ -165,10 +172,7 @@ fn an_unreachable_server_is_reported_offline_and_retried_and_nothing_is_lost() {
 #[test]
 fn a_real_conflict_is_settled_on_one_laptop_and_both_end_the_same() {
     let server = Server::start();
-    let code_a = server.technician("甲", &[CONTRACT]);
-    let code_b = server.technician("乙", &[CONTRACT]);
-    let mut a = Laptop::enrolled("甲", &server.url(), &code_a);
-    let mut b = Laptop::enrolled("乙", &server.url(), &code_b);
+    let (mut a, mut b) = two_laptops(&server);
     a.set_up_contract(CONTRACT);
     a.sync();
     b.sync();
@@ -244,10 +248,7 @@ fn an_arrival_sent_on_a_clock_an_hour_off_is_flagged_in_the_other_laptops_summar
     use fieldlog_wire::sync::v1::PushRequest;
 
     let server = Server::start();
-    let code_a = server.technician("甲", &[CONTRACT]);
-    let code_b = server.technician("乙", &[CONTRACT]);
-    let mut a = Laptop::enrolled("甲", &server.url(), &code_a);
-    let mut b = Laptop::enrolled("乙", &server.url(), &code_b);
+    let (mut a, mut b) = two_laptops(&server);
     a.set_up_contract(CONTRACT);
     a.sync();
     a.offline_work(CONTRACT, 5, false);
