@@ -34,6 +34,10 @@ pub enum SyncError {
     Network(String),
     #[error("{}", .body.message)]
     Refused { status: u16, body: ErrorBody },
+    #[error(
+        "本机另一个同步正在进行（例如桌面程序正在后台同步），请稍后再试 (another sync round is running for this profile; try again shortly)"
+    )]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -44,6 +48,7 @@ impl SyncError {
             SyncError::NotEnrolled => ErrorCode::Unauthorized,
             SyncError::Network(_) => ErrorCode::Network,
             SyncError::Refused { body, .. } => body.code,
+            SyncError::Busy => ErrorCode::Conflict,
             SyncError::Store(e) => e.code(),
         }
     }
@@ -59,7 +64,7 @@ impl SyncError {
     /// Worth trying again: the network or the server's storage, not a refusal of the request.
     pub fn transient(&self) -> bool {
         match self {
-            SyncError::Network(_) => true,
+            SyncError::Network(_) | SyncError::Busy => true,
             SyncError::Refused { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }
@@ -375,6 +380,7 @@ pub fn sync_round_reporting(
     options: &SyncOptions,
     progress: &mut dyn FnMut(SyncPhase, &RoundReport),
 ) -> Result<RoundReport> {
+    let _held = round_lock(store)?;
     let outcome = round(store, options, progress);
     let note = match &outcome {
         Ok(report) => Ok(report.finished_at.unwrap_or_else(Utc::now)),
@@ -382,6 +388,38 @@ pub fn sync_round_reporting(
     };
     store.record_sync_outcome(note)?;
     outcome
+}
+
+/// The file whose lock a round holds: one round at a time per profile, also across processes
+/// (the app's background worker and `fieldlog sync` at the same moment). The OS releases the lock
+/// when the file is dropped, or when the process dies.
+pub fn round_lock_path(store: &Store) -> std::path::PathBuf {
+    let mut name = store.path().as_os_str().to_owned();
+    name.push(".sync-lock");
+    name.into()
+}
+
+fn round_lock(store: &Store) -> Result<std::fs::File> {
+    let path = round_lock_path(store);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| {
+            SyncError::Store(StoreError::Open {
+                path: path.clone(),
+                reason: e.to_string(),
+            })
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(SyncError::Busy),
+        Err(std::fs::TryLockError::Error(e)) => Err(SyncError::Store(StoreError::Open {
+            path,
+            reason: e.to_string(),
+        })),
+    }
 }
 
 fn round(

@@ -299,3 +299,23 @@ fn an_arrival_sent_on_a_clock_an_hour_off_is_flagged_in_the_other_laptops_summar
         .unwrap();
     assert_eq!(own.clock_suspect.arrivals.len(), 1);
 }
+
+/// Never two rounds at once for one profile, even from two processes: while another holds the
+/// profile's round lock (here: this test, as the app's worker would), a round is refused as busy
+/// (and retried later), and nothing is sent; once released, the round runs.
+#[test]
+fn a_round_waits_its_turn_while_another_holds_the_profile() {
+    let server = Server::start();
+    let code = server.technician("甲", &[CONTRACT]);
+    let mut a = Laptop::enrolled("甲", &server.url(), &code);
+    a.set_up_contract(CONTRACT);
+    let pending = a.store.sync_status().unwrap().pending_changes;
+    let other = std::fs::File::create(fieldlog_sync::round_lock_path(&a.store)).unwrap();
+    other.lock().unwrap();
+    let busy = a.sync_with(&quick()).unwrap_err();
+    assert!(matches!(busy, fieldlog_sync::SyncError::Busy), "{busy}");
+    assert!(busy.transient(), "the worker retries it");
+    assert_eq!(a.store.sync_status().unwrap().pending_changes, pending);
+    drop(other);
+    assert_eq!(a.sync().pushed, pending as u64);
+}
