@@ -13,12 +13,16 @@ use fieldlog_domain::report::NewEntry;
 use fieldlog_domain::site::{Device, GeoPoint, Site};
 use fieldlog_domain::stock::{MovementKind, SparePart, StockMovement};
 use fieldlog_domain::technician::Technician;
+use fieldlog_store::settle::{ConflictView, Side};
 use fieldlog_store::{ReportFilter, StockFilter, Store, desk};
+use fieldlog_sync::background::Worker;
+use fieldlog_wire::v1::SyncActivity;
 use fieldlog_wire::v1::{
     CapturedSignature, CompletionForm, FaultDetail, FaultRow, InspectionRow, ReportDocument,
     ReportRow, Settings, StockReport, Today,
 };
 use fieldlog_wire::{ErrorBody, ErrorCode};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use tauri::{AppHandle, Runtime, State};
@@ -335,4 +339,60 @@ pub fn show_export<R: Runtime>(app: AppHandle<R>, path: PathBuf) -> Reply<()> {
     app.opener()
         .reveal_item_in_dir(&file)
         .map_err(|e| os_refused(&file, e))
+}
+
+/// Background sync as the indicator shows it (updates also arrive as `sync-activity` events).
+#[tauri::command(async)]
+pub fn sync_activity(worker: State<'_, Worker>) -> Reply<SyncActivity> {
+    Ok(worker.activity())
+}
+
+/// "立即同步": a round now (never a second one beside a running round).
+#[tauri::command(async)]
+pub fn sync_now(worker: State<'_, Worker>) -> Reply<SyncActivity> {
+    Ok(worker.sync_now())
+}
+
+/// Enrolls this profile with a server and a one-time code; background sync then starts by itself.
+#[tauri::command(async)]
+pub fn enroll(
+    state: State<'_, AppState>,
+    server_url: String,
+    code: String,
+    device_name: String,
+) -> Reply<fieldlog_wire::sync::v1::EnrollResponse> {
+    state.with(|store| {
+        fieldlog_sync::enroll_from_any_thread(
+            store,
+            server_url.trim(),
+            &code,
+            &device_name,
+            fieldlog_sync::SyncOptions::default(),
+        )
+    })
+}
+
+/// Conflicts waiting for the technician.
+#[tauri::command(async)]
+pub fn sync_conflicts(state: State<'_, AppState>) -> Reply<Vec<ConflictView>> {
+    state.with(|store| store.conflict_views())
+}
+
+/// Settles an editable record's conflict with a pick per field; answers the conflicts still open.
+#[tauri::command(async)]
+pub fn settle_conflict(
+    state: State<'_, AppState>,
+    conflict_id: i64,
+    picks: BTreeMap<String, Side>,
+) -> Reply<Vec<ConflictView>> {
+    state.with(|store| store.settle_conflict(conflict_id, &picks, Utc::now()))
+}
+
+/// Acknowledges a conflict kept for review (evidence); answers the conflicts still open.
+#[tauri::command(async)]
+pub fn acknowledge_conflict(
+    state: State<'_, AppState>,
+    conflict_id: i64,
+) -> Reply<Vec<ConflictView>> {
+    state.with(|store| store.acknowledge_conflict(conflict_id, Utc::now()))
 }

@@ -52,6 +52,12 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             open_export,
             show_export,
             summary,
+            sync_activity,
+            sync_now,
+            enroll,
+            sync_conflicts,
+            settle_conflict,
+            acknowledge_conflict,
         ])
 }
 
@@ -75,16 +81,35 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    let db = store.path().to_path_buf();
     with_commands(tauri::Builder::default(), AppState::new(store))
-        .setup(|app| {
+        .setup(move |app| {
             use tauri::Manager;
             if let Some(window) = app.get_webview_window("main") {
                 software_rendering(&window);
             }
+            app.manage(start_sync(app.handle().clone(), db.clone()));
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Fieldlog 窗口无法启动 (the window could not start)");
+}
+
+/// Background sync (`fieldlog_sync::background`) on its own thread and database connection; every
+/// change of its state goes to the window as a `sync-activity` event.
+pub fn start_sync<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    db: PathBuf,
+) -> fieldlog_sync::background::Worker {
+    use tauri::Emitter;
+    fieldlog_sync::background::Worker::start(
+        db,
+        fieldlog_sync::SyncOptions::for_background(),
+        fieldlog_sync::background::Policy::default(),
+        move |activity| {
+            let _ = app.emit("sync-activity", activity);
+        },
+    )
 }
 
 /// On Linux, WebKitGTK's GPU compositing costs about 90 MiB for this window (measured in

@@ -299,3 +299,57 @@ fn the_summary_command_answers_the_stores_summary_and_a_bad_month_clearly() {
         "{error}"
     );
 }
+
+/// The sync commands as the window calls them: the worker's activity (not enrolled yet), a conflict
+/// id that is not open is refused as {code, message}, and enrolling with an unreachable server
+/// answers a network error that says the data is safe.
+#[test]
+fn sync_commands_answer_the_window_as_api_ts_expects() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.sqlite");
+    let mut store = Store::open(&db).unwrap();
+    store
+        .init_profile("测试技服", None, chrono::Utc::now())
+        .unwrap();
+    let app = with_commands(mock_builder(), AppState::new(store))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    {
+        use tauri::Manager;
+        app.manage(fieldlog_app::start_sync(app.handle().clone(), db.clone()));
+    }
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+
+    let activity = invoke(&webview, "sync_now").unwrap();
+    assert_eq!(activity["state"], "not_enrolled");
+    assert_eq!(
+        invoke(&webview, "sync_conflicts").unwrap(),
+        serde_json::json!([])
+    );
+    let refused = invoke_with(
+        &webview,
+        "settle_conflict",
+        serde_json::json!({ "conflictId": 7, "picks": { "name": "ours" } }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "not_found");
+    let gone = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let offline = invoke_with(
+        &webview,
+        "enroll",
+        serde_json::json!({ "serverUrl": gone, "code": "abc", "deviceName": "测试笔记本" }),
+    )
+    .unwrap_err();
+    assert_eq!(offline["code"], "network");
+    assert!(
+        offline["message"]
+            .as_str()
+            .unwrap()
+            .contains("无法连接同步服务器")
+    );
+}

@@ -436,6 +436,23 @@ export interface Summary {
   stock: { floor: StockReport["floor"]; under_floor: PartAtClose[]; parts: PartAtClose[] };
   technicians: { technician_id: Id; name: string; figures: SummaryFigures }[];
   unattributed: Figure;
+  /** Arrivals whose device clock was in doubt, and the faults they were for. */
+  clock_suspect: { faults: Figure; arrivals: SuspectArrival[] };
+}
+
+export type ClockDoubt = "device" | "server" | "both";
+
+/** An arrival on site whose recorded time may be wrong (the device's clock was off). */
+export interface SuspectArrival {
+  arrival_id: Id;
+  fault_id: Id | null;
+  site: string;
+  technician: string;
+  arrived_at: Instant;
+  /** When the sync server received it, once it has. */
+  received_at: Instant | null;
+  doubt: ClockDoubt;
+  label: string;
 }
 
 /** One fault a summary's figures name. */
@@ -456,6 +473,58 @@ export interface SummaryView {
   period: string;
   summary: Summary;
   faults: SummaryFault[];
+}
+
+// Sync (fieldlog-wire's v1::SyncActivity, fieldlog-store's settle::ConflictView).
+
+export type SyncState = "not_enrolled" | "idle" | "syncing" | "offline" | "failed";
+export type SyncPhase = "pushing" | "pulling";
+
+/** What background sync is doing: also pushed as the `sync-activity` event. */
+export interface SyncActivity {
+  state: SyncState;
+  phase: SyncPhase | null;
+  pushed: number;
+  pulled: number;
+  pending_changes: number;
+  open_conflicts: number;
+  last_good_sync_at: Instant | null;
+  next_attempt_at: Instant | null;
+  /** What went wrong and what to do, Chinese first. */
+  message: string | null;
+  clock_offset_secs: number | null;
+  /** The laptop's clock is off by more than the sync tolerance. */
+  clock_off: boolean;
+  server_url: string | null;
+}
+
+export interface EnrollResponse {
+  device_id: string;
+  technician_id: string;
+  technician_name: string;
+  contracts: string[];
+}
+
+export type ConflictSide = "ours" | "theirs";
+/** `settle`: the technician picks per field; `review`: evidence, both versions kept, read-only. */
+export type ConflictKind = "settle" | "review";
+export type JsonValue = string | number | boolean | null;
+
+export interface ConflictField {
+  field: string;
+  ours: JsonValue;
+  theirs: JsonValue;
+}
+
+export interface ConflictView {
+  id: number;
+  entity: string;
+  record_id: string;
+  title: string | null;
+  kind: ConflictKind;
+  fields: ConflictField[];
+  reason: string;
+  recorded_at: Instant;
 }
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
@@ -528,7 +597,26 @@ export const api = {
   saveDraft: (key: string, value: unknown) => call<void>("save_draft", { key, value }),
   draft: <T>(key: string) => call<T | null>("draft", { key }),
   clearDraft: (key: string) => call<void>("clear_draft", { key }),
+
+  syncActivity: () => call<SyncActivity>("sync_activity"),
+  /** Runs a round now (the background worker's; never two at once). */
+  syncNow: () => call<SyncActivity>("sync_now"),
+  enroll: (serverUrl: string, code: string, deviceName: string) =>
+    call<EnrollResponse>("enroll", { serverUrl, code, deviceName }),
+  syncConflicts: () => call<ConflictView[]>("sync_conflicts"),
+  settleConflict: (conflictId: number, picks: Record<string, ConflictSide>) =>
+    call<ConflictView[]>("settle_conflict", { conflictId, picks }),
+  acknowledgeConflict: (conflictId: number) => call<ConflictView[]>("acknowledge_conflict", { conflictId }),
 };
+
+type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;
+
+/** Subscribes to an event the app emits (e.g. `sync-activity`); answers the unsubscribe. */
+export function listen<T>(event: string, handler: (payload: T) => void): Promise<() => void> {
+  const tauri = (window as unknown as { __TAURI__?: { event: { listen: Listen } } }).__TAURI__;
+  if (!tauri) return Promise.resolve(() => {});
+  return tauri.event.listen<T>(event, (e) => handler(e.payload));
+}
 
 export function isErrorBody(e: unknown): e is ErrorBody {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;

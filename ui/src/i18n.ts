@@ -15,6 +15,9 @@ import type {
   Device,
   SpareKind,
   UnresolvedReason,
+  SyncState,
+  SyncPhase,
+  ClockDoubt,
 } from "./api";
 
 export type Locale = Settings["language"];
@@ -276,6 +279,54 @@ export interface Messages {
   };
   time: { unknown: string };
   notFoundScreen: string;
+  sync: {
+    title: string;
+    state: Record<SyncState, string>;
+    phase: Record<SyncPhase, string>;
+    progress: (pushed: number, pulled: number) => string;
+    lastGood: (t: string) => string;
+    never: string;
+    pending: (n: number) => string;
+    conflicts: (n: number) => string;
+    nextAttempt: (t: string) => string;
+    syncNow: string;
+    clockOff: (minutes: number) => string;
+    failedHint: string;
+    notEnrolledHint: string;
+    server: string;
+    enrollTitle: string;
+    reenrollTitle: string;
+    serverUrl: string;
+    code: string;
+    deviceName: string;
+    enroll: string;
+    enrolled: (name: string, contracts: string) => string;
+    conflictsTitle: string;
+    noConflicts: string;
+    field: string;
+    ours: string;
+    theirs: string;
+    allOurs: string;
+    allTheirs: string;
+    save: string;
+    settleNote: string;
+    reviewNote: string;
+    acknowledge: string;
+    foundAt: (t: string) => string;
+    empty: string;
+    entity: Record<string, string>;
+    fieldName: Record<string, string>;
+  };
+  clockSuspect: {
+    title: string;
+    note: string;
+    none: string;
+    arrivedAt: string;
+    receivedAt: string;
+    doubt: string;
+    doubtLabel: Record<ClockDoubt, string>;
+    count: (arrivals: number, faults: number) => string;
+  };
 }
 
 const zhCN: Messages = {
@@ -600,6 +651,98 @@ const zhCN: Messages = {
   },
   time: { unknown: "—" },
   notFoundScreen: "找不到该页面",
+  sync: {
+    title: "同步",
+    state: {
+      not_enrolled: "未注册同步",
+      idle: "已同步",
+      syncing: "同步中",
+      offline: "离线（将自动重试）",
+      failed: "同步出错",
+    },
+    phase: { pushing: "正在上传", pulling: "正在下载" },
+    progress: (pushed, pulled) => `已上传 ${pushed} 条，已下载 ${pulled} 条`,
+    lastGood: (t) => `上次成功同步：${t}`,
+    never: "尚未成功同步",
+    pending: (n) => (n === 0 ? "没有待上传的更改" : `${n} 条更改待上传`),
+    conflicts: (n) => `${n} 个冲突待处理`,
+    nextAttempt: (t) => `将于 ${t} 自动重试`,
+    syncNow: "立即同步",
+    clockOff: (minutes) =>
+      `本机时钟与服务器相差约 ${minutes} 分钟，请校准系统时间；此期间记录的到场在月度汇总中会标为“时间存疑”`,
+    failedHint: "请按上面的提示处理；如本机已被停用，请向管理员索取新的注册码后在下方重新注册。",
+    notEnrolledHint: "本机还没有注册到同步服务器。向管理员索取一次性注册码，在下方注册后即会在后台自动同步。",
+    server: "服务器",
+    enrollTitle: "注册本机",
+    reenrollTitle: "重新注册本机",
+    serverUrl: "服务器地址",
+    code: "注册码",
+    deviceName: "本机名称",
+    enroll: "注册",
+    enrolled: (name, contracts) => `已注册为 ${name}，可同步的项目：${contracts || "无"}`,
+    conflictsTitle: "同步冲突",
+    noConflicts: "没有待处理的冲突",
+    field: "内容",
+    ours: "本机的值",
+    theirs: "服务器的值",
+    allOurs: "全部用本机的",
+    allTheirs: "全部用服务器的",
+    save: "保存选择",
+    settleNote: "同一项内容在本机和服务器上被改成了不同的值。请逐项选择保留哪一个；保存后会作为一次新的修改同步到服务器。",
+    reviewNote:
+      "这是存证记录（故障、到场、签字、已签字的日报等），一经记录不能修改。服务器保留了先到的版本，本机的版本也已一并保留，供项目经理核对，无需在此选择。",
+    acknowledge: "知道了",
+    foundAt: (t) => `发现于 ${t}`,
+    empty: "（空）",
+    entity: {
+      sites: "点位",
+      devices: "设备",
+      contracts: "项目",
+      spare_parts: "备品备件",
+      technicians: "技服人员",
+      inspections: "巡检",
+      daily_reports: "日报",
+      faults: "故障",
+      fault_events: "故障记录",
+      arrivals: "到场记录",
+      signatures: "签字",
+      report_entries: "日报条目",
+      stock_movements: "库存变动",
+      entry_parts: "日报用件",
+      sla_policies: "时限标准",
+    },
+    fieldName: {
+      name: "名称",
+      code: "编号",
+      address: "地址",
+      kind: "类型",
+      model: "型号",
+      serial: "序列号",
+      staff_no: "工号",
+      lat: "纬度",
+      lon: "经度",
+      client: "采购人",
+      planned_for: "计划日期",
+      checklist: "检查项",
+      work_date: "工作日期",
+      amend_reason: "修订原因",
+      status: "状态",
+      arrived_at: "到场时间",
+      description: "描述",
+      level: "级别",
+      reported_at: "报修时间",
+    },
+  },
+  clockSuspect: {
+    title: "时间存疑的到场",
+    note: "记录这些到场时，设备时钟与服务器相差超过 5 分钟，或本机时钟倒退：到场时间可能不准，请核对。它们仍按记录的时间计入时限。",
+    none: "没有时间存疑的到场",
+    arrivedAt: "记录的到场时间",
+    receivedAt: "服务器接收时间",
+    doubt: "原因",
+    doubtLabel: { device: "本机时钟倒退", server: "与服务器时间相差过大", both: "本机时钟倒退，且与服务器相差过大" },
+    count: (arrivals, faults) => (faults > 0 ? `${arrivals} 次到场（涉及 ${faults} 个故障）` : `${arrivals} 次到场`),
+  },
 };
 
 const en: Messages = {
@@ -924,6 +1067,98 @@ const en: Messages = {
   },
   time: { unknown: "—" },
   notFoundScreen: "Page not found",
+  sync: {
+    title: "Sync",
+    state: {
+      not_enrolled: "Not enrolled",
+      idle: "Synced",
+      syncing: "Syncing",
+      offline: "Offline (will retry)",
+      failed: "Sync failed",
+    },
+    phase: { pushing: "Sending", pulling: "Receiving" },
+    progress: (pushed, pulled) => `${pushed} sent, ${pulled} received`,
+    lastGood: (t) => `Last good sync: ${t}`,
+    never: "Never synced",
+    pending: (n) => (n === 0 ? "Nothing waiting to send" : `${n} changes waiting to send`),
+    conflicts: (n) => `${n} conflicts to settle`,
+    nextAttempt: (t) => `Retrying at ${t}`,
+    syncNow: "Sync now",
+    clockOff: (minutes) =>
+      `This laptop's clock is about ${minutes} min off the server's: set the system time; arrivals recorded meanwhile are marked "time in doubt" in the monthly summary`,
+    failedHint: "Do what the message says; if this laptop was disabled, ask the administrator for a new code and enroll again below.",
+    notEnrolledHint: "This laptop is not enrolled with a sync server. Ask the administrator for a one-time code and enroll below; it then syncs in the background.",
+    server: "Server",
+    enrollTitle: "Enroll this laptop",
+    reenrollTitle: "Enroll again",
+    serverUrl: "Server address",
+    code: "Enrollment code",
+    deviceName: "Laptop name",
+    enroll: "Enroll",
+    enrolled: (name, contracts) => `Enrolled as ${name}; contracts: ${contracts || "none"}`,
+    conflictsTitle: "Sync conflicts",
+    noConflicts: "No conflicts to settle",
+    field: "Field",
+    ours: "This laptop",
+    theirs: "Server",
+    allOurs: "Keep all of mine",
+    allTheirs: "Take all of the server's",
+    save: "Save choices",
+    settleNote: "The same field was changed here and on the server in two ways. Pick which to keep for each; saving sends the result up as a new change.",
+    reviewNote:
+      "This is evidence (a fault, an arrival, a signature, a signed report…), which never changes once recorded. The server kept the version that arrived first and keeps this laptop's too for the project manager to review; nothing to pick here.",
+    acknowledge: "Got it",
+    foundAt: (t) => `Found ${t}`,
+    empty: "(empty)",
+    entity: {
+      sites: "Site",
+      devices: "Device",
+      contracts: "Contract",
+      spare_parts: "Spare part",
+      technicians: "Technician",
+      inspections: "Inspection",
+      daily_reports: "Daily report",
+      faults: "Fault",
+      fault_events: "Fault event",
+      arrivals: "Arrival",
+      signatures: "Signature",
+      report_entries: "Report entry",
+      stock_movements: "Stock movement",
+      entry_parts: "Part on entry",
+      sla_policies: "SLA policy",
+    },
+    fieldName: {
+      name: "Name",
+      code: "Code",
+      address: "Address",
+      kind: "Kind",
+      model: "Model",
+      serial: "Serial",
+      staff_no: "Staff no.",
+      lat: "Latitude",
+      lon: "Longitude",
+      client: "Client",
+      planned_for: "Planned for",
+      checklist: "Checklist",
+      work_date: "Work date",
+      amend_reason: "Amendment reason",
+      status: "Status",
+      arrived_at: "Arrived at",
+      description: "Description",
+      level: "Level",
+      reported_at: "Reported at",
+    },
+  },
+  clockSuspect: {
+    title: "Arrivals with the time in doubt",
+    note: "When these arrivals were recorded the device clock was more than 5 minutes off the server's, or ran backwards: check their times. They still count in the SLA clocks as recorded.",
+    none: "No arrivals with the time in doubt",
+    arrivedAt: "Recorded arrival",
+    receivedAt: "Received by server",
+    doubt: "Why",
+    doubtLabel: { device: "Clock ran backwards", server: "Clock off the server's", both: "Clock ran backwards and was off the server's" },
+    count: (arrivals, faults) => (faults > 0 ? `${arrivals} arrivals (${faults} faults)` : `${arrivals} arrivals`),
+  },
 };
 
 const dictionaries: Record<Locale, Messages> = { "zh-CN": zhCN, en };

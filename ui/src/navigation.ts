@@ -11,6 +11,7 @@ export type Route =
   | { screen: "summary" }
   | { screen: "stock" }
   | { screen: "settings" }
+  | { screen: "sync" }
   | { screen: "unknown"; path: string };
 
 export function parseHash(hash: string): Route {
@@ -35,6 +36,8 @@ export function parseHash(hash: string): Route {
       return { screen: "stock" };
     case "settings":
       return { screen: "settings" };
+    case "sync":
+      return { screen: "sync" };
     default:
       return { screen: "unknown", path };
   }
@@ -59,6 +62,7 @@ export const href = {
   summary: () => "#/summary",
   stock: () => "#/stock",
   settings: () => "#/settings",
+  sync: () => "#/sync",
 };
 
 export function go(hash: string): void {

@@ -43,11 +43,18 @@
 //!   rows may add up to more than the total); their parts are the movements they recorded. A
 //!   technician is listed when anything of theirs falls in the range (a fault reported or carried
 //!   over, or a part used). Cohort faults no technician touched are listed as unattributed.
+//! - **Clock suspect** (时间存疑): arrivals on site dated in the range (up to the close) whose time
+//!   may be wrong because the device's clock was off: the laptop's own check found its clock
+//!   running behind a time it had already recorded, or the sync server found the device's clock
+//!   off by more than the tolerance when it sent them. The figure names the faults those arrivals
+//!   were for; the arrivals are listed with who, where, the recorded time and the server's receive
+//!   time. They still count in the SLA clocks (the time is what was recorded); the flag tells the
+//!   reader which arrival times to check.
 
 use crate::clocks::{self, ClockKind, ClockState, Compliance, FaultFacts};
 use crate::contract::SpareFloor;
 use crate::fault::{self, FaultCause, FaultEvent, FaultEventKind, FaultStatus, UnresolvedReason};
-use crate::ids::{ContractId, FaultId, PartId, TechnicianId};
+use crate::ids::{ArrivalId, ContractId, FaultId, PartId, SiteId, TechnicianId};
 use crate::sla::FaultLevel;
 use crate::stock::{self, FloorStatus, MovementKind, SpareKind, SparePart, StockMovement};
 use crate::time::{local_date, local_day_bounds};
@@ -222,6 +229,113 @@ pub struct Summary {
     pub stock: StockAtClose,
     pub technicians: Vec<TechnicianSummary>,
     pub unattributed: Figure,
+    /// Arrivals whose time is in doubt (see the module docs).
+    #[serde(default)]
+    pub clock_suspect: ClockSuspect,
+}
+
+/// Why an arrival's time is in doubt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockDoubt {
+    /// The laptop's clock read earlier than a time it had already recorded.
+    Device,
+    /// The server found the device's clock off by more than the tolerance when it sent the arrival.
+    Server,
+    /// Both.
+    Both,
+}
+
+impl ClockDoubt {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ClockDoubt::Device => "本机时钟倒退",
+            ClockDoubt::Server => "与服务器时间相差过大",
+            ClockDoubt::Both => "本机时钟倒退，且与服务器时间相差过大",
+        }
+    }
+
+    fn of(device: bool, server: bool) -> Option<ClockDoubt> {
+        match (device, server) {
+            (true, true) => Some(ClockDoubt::Both),
+            (true, false) => Some(ClockDoubt::Device),
+            (false, true) => Some(ClockDoubt::Server),
+            (false, false) => None,
+        }
+    }
+}
+
+/// An arrival on site, with what is known about the clock that timed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrivalTime {
+    pub arrival_id: ArrivalId,
+    pub fault_id: Option<FaultId>,
+    pub site_id: SiteId,
+    /// The site as a reader knows it ("CS-001 测试村村口").
+    pub site: String,
+    pub technician_id: TechnicianId,
+    pub arrived_at: DateTime<Utc>,
+    /// The laptop's own check (`arrival::clock_suspect`).
+    pub device_suspect: bool,
+    /// The sync server's receipt, once it has one: when it received the arrival, and whether the
+    /// device's clock was off by more than the tolerance then.
+    pub received: Option<(DateTime<Utc>, bool)>,
+}
+
+/// One arrival whose time is in doubt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuspectArrival {
+    pub arrival_id: ArrivalId,
+    pub fault_id: Option<FaultId>,
+    pub site: String,
+    pub technician: String,
+    pub arrived_at: DateTime<Utc>,
+    pub received_at: Option<DateTime<Utc>>,
+    pub doubt: ClockDoubt,
+    pub label: String,
+}
+
+/// Arrivals in the range whose time is in doubt, and the faults they were for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockSuspect {
+    pub faults: Figure,
+    pub arrivals: Vec<SuspectArrival>,
+}
+
+/// The arrivals of `[from, to)` (up to the close) whose device clock was in doubt, oldest first.
+pub fn clock_suspect(
+    arrivals: &[ArrivalTime],
+    technicians: &[(TechnicianId, String)],
+    from: NaiveDate,
+    to: NaiveDate,
+    close: DateTime<Utc>,
+) -> ClockSuspect {
+    let mut flagged: Vec<SuspectArrival> = arrivals
+        .iter()
+        .filter(|a| in_range(a.arrived_at, from, to) && a.arrived_at <= close)
+        .filter_map(|a| {
+            let doubt = ClockDoubt::of(a.device_suspect, a.received.is_some_and(|(_, s)| s))?;
+            Some(SuspectArrival {
+                arrival_id: a.arrival_id,
+                fault_id: a.fault_id,
+                site: a.site.clone(),
+                technician: technicians
+                    .iter()
+                    .find(|(t, _)| *t == a.technician_id)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default(),
+                arrived_at: a.arrived_at,
+                received_at: a.received.map(|(at, _)| at),
+                doubt,
+                label: doubt.label_zh().to_owned(),
+            })
+        })
+        .collect();
+    flagged.sort_by_key(|a| (a.arrived_at, a.arrival_id));
+    ClockSuspect {
+        faults: Figure::of(flagged.iter().filter_map(|a| a.fault_id).collect()),
+        arrivals: flagged,
+    }
 }
 
 /// A technician's hand in a fault: checked in for it, or wrote a report entry about it.
@@ -245,6 +359,8 @@ pub struct SummaryInput<'a> {
     pub parts: &'a [SparePart],
     pub movements: &'a [StockMovement],
     pub floor: SpareFloor,
+    /// The contract's arrivals (any outside the range are filtered here).
+    pub arrivals: &'a [ArrivalTime],
 }
 
 /// The close of `[from, to)`: the last instant of the range, or `now` if earlier. Events at or
@@ -583,6 +699,7 @@ pub fn summarise(
         force_majeure_cases,
         technicians,
         unattributed,
+        clock_suspect: clock_suspect(input.arrivals, input.technicians, from, to, close),
     }
 }
 
@@ -616,6 +733,47 @@ mod tests {
             period_label(d("2026-10-02"), d("2026-11-02")),
             "2026-10-02 至 2026-11-01"
         );
+    }
+
+    #[test]
+    fn arrivals_with_a_doubtful_clock_are_flagged_by_either_check_within_the_range() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let tech = TechnicianId(uuid::Uuid::now_v7());
+        let fault = FaultId(uuid::Uuid::now_v7());
+        let arrival = |at: &str, device: bool, server: Option<bool>| ArrivalTime {
+            arrival_id: ArrivalId(uuid::Uuid::now_v7()),
+            fault_id: Some(fault),
+            site_id: SiteId(uuid::Uuid::now_v7()),
+            site: "CS-001 测试村村口".into(),
+            technician_id: tech,
+            arrived_at: t(at),
+            device_suspect: device,
+            received: server.map(|s| (t("2026-10-20T08:00:00Z"), s)),
+        };
+        let arrivals = [
+            arrival("2026-10-05T02:00:00Z", false, Some(false)), // clean
+            arrival("2026-10-06T02:00:00Z", true, None),         // laptop's own check
+            arrival("2026-10-07T02:00:00Z", false, Some(true)),  // the server's
+            arrival("2026-10-08T02:00:00Z", true, Some(true)),   // both
+            arrival("2026-11-02T02:00:00Z", true, Some(true)),   // after the range
+        ];
+        let flagged = clock_suspect(
+            &arrivals,
+            &[(tech, "测试技服".into())],
+            d("2026-10-01"),
+            d("2026-11-01"),
+            t("2026-12-01T00:00:00Z"),
+        );
+        let doubts: Vec<ClockDoubt> = flagged.arrivals.iter().map(|a| a.doubt).collect();
+        assert_eq!(
+            doubts,
+            [ClockDoubt::Device, ClockDoubt::Server, ClockDoubt::Both]
+        );
+        assert_eq!(flagged.faults.fault_ids, [fault], "one fault, named once");
+        assert_eq!(flagged.arrivals[0].technician, "测试技服");
+        assert_eq!(flagged.arrivals[0].received_at, None);
+        assert!(flagged.arrivals[1].received_at.is_some());
     }
 
     #[test]

@@ -398,6 +398,18 @@ pub fn summary_pdf_input(
             floor.floor.parts,
             below(floor.parts_below_floor)
         )),
+        clock_suspect: s
+            .clock_suspect
+            .arrivals
+            .iter()
+            .map(|a| fieldlog_pdf::input::ClockSuspectRow {
+                arrived_at: format_local(a.arrived_at),
+                point: a.site.clone(),
+                technician: a.technician.clone(),
+                reason: a.label.clone(),
+                received_at: a.received_at.map_or_else(|| "—".into(), format_local),
+            })
+            .collect(),
     }
 }
 

@@ -206,6 +206,26 @@ pub fn rows(view: &SummaryView) -> Vec<Row> {
     if s.unattributed.count > 0 {
         rows.push(count("未记录技服人员", "故障数", &s.unattributed));
     }
+    let suspect = &s.clock_suspect;
+    rows.push(Row {
+        section: "时间存疑的到场".into(),
+        item: "到场次数".into(),
+        value: Some(suspect.arrivals.len() as f64),
+        note: "设备时钟与服务器相差超过 5 分钟，或本机时钟倒退".into(),
+        faults: suspect.faults.fault_ids.clone(),
+    });
+    for a in &suspect.arrivals {
+        rows.push(Row {
+            section: "时间存疑的到场".into(),
+            item: format!("{} {} {}", format_local(a.arrived_at), a.site, a.technician),
+            value: Some(1.0),
+            note: match a.received_at {
+                Some(at) => format!("{}；服务器接收 {}", a.label, format_local(at)),
+                None => a.label.clone(),
+            },
+            faults: a.fault_id.into_iter().collect(),
+        });
+    }
     rows
 }
 

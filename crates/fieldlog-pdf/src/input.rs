@@ -135,6 +135,21 @@ pub struct MonthlySummaryPdf {
     pub parts_consumed: Vec<PartConsumed>,
     /// Spare stock at the month's close against the contract's floor, in words; `None` leaves it out.
     pub stock_at_close: Option<String>,
+    /// Arrivals whose device clock was in doubt (时间存疑的到场); the section reads "none" when empty.
+    pub clock_suspect: Vec<ClockSuspectRow>,
+}
+
+/// One arrival on site whose recorded time may be wrong: the device's clock was off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockSuspectRow {
+    /// The recorded arrival time, local.
+    pub arrived_at: String,
+    pub point: String,
+    pub technician: String,
+    /// Why, in words (本机时钟倒退 / 与服务器时间相差过大).
+    pub reason: String,
+    /// When the sync server received it, local; "—" before it has.
+    pub received_at: String,
 }
 
 /// 未解决的原因, counted in devices.

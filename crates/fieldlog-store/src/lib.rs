@@ -24,6 +24,7 @@ pub mod migrations;
 mod paths;
 mod preferences;
 mod reports;
+pub mod settle;
 pub mod signature_image;
 mod sql;
 mod stock;

@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_sync",
         sql: include_str!("../../../migrations/0005_sync.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_sync_time",
+        sql: include_str!("../../../migrations/0006_sync_time.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -12,7 +12,7 @@ use fieldlog_domain::fault::{Fault, FaultEvent};
 use fieldlog_domain::ids::{ContractId, FaultId, TechnicianId};
 use fieldlog_domain::site::DeviceKind;
 use fieldlog_domain::sla::SlaPolicy;
-use fieldlog_domain::summary::{self, FaultWork, Summary, SummaryInput};
+use fieldlog_domain::summary::{self, ArrivalTime, FaultWork, Summary, SummaryInput};
 use fieldlog_domain::time::local_day_bounds;
 use fieldlog_wire::v1::{SummaryFault, SummaryView};
 use rusqlite::Connection;
@@ -104,6 +104,41 @@ fn chosen_work(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The contract's arrivals dated in `[start, end)`, with the sync server's receipt where there is
+/// one (`sync_receipts`, kept from the feed): the facts of the clock-suspect flags.
+fn arrival_times(
+    conn: &Connection,
+    contract_id: ContractId,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<ArrivalTime>> {
+    let mut stmt = conn.prepare(
+        "SELECT a.id, a.fault_id, a.site_id, s.code || ' ' || s.name, a.technician_id,
+                a.arrived_at, a.clock_suspect, r.received_at, r.clock_suspect
+         FROM arrivals a JOIN sites s ON s.id = a.site_id
+         LEFT JOIN sync_receipts r ON r.entity = 'arrivals' AND r.record_id = a.id
+         WHERE s.contract_id = ?1 AND a.arrived_at >= ?2 AND a.arrived_at < ?3
+         ORDER BY a.arrived_at, a.id",
+    )?;
+    let rows = stmt.query_map(
+        rusqlite::params![contract_id.to_string(), start, end],
+        |row| {
+            let received_at: Option<DateTime<Utc>> = row.get(7)?;
+            let server_suspect: Option<bool> = row.get(8)?;
+            Ok(ArrivalTime {
+                arrival_id: parse(row, 0)?,
+                fault_id: crate::sql::parse_opt(row, 1)?,
+                site_id: parse(row, 2)?,
+                site: row.get(3)?,
+                technician_id: parse(row, 4)?,
+                arrived_at: row.get(5)?,
+                device_suspect: row.get(6)?,
+                received: received_at.zip(server_suspect),
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn technicians(conn: &Connection) -> Result<Vec<(TechnicianId, String)>> {
     let mut stmt = conn.prepare("SELECT id, name FROM technicians ORDER BY name, id")?;
     let rows = stmt.query_map([], |row| Ok((parse(row, 0)?, row.get(1)?)))?;
@@ -145,6 +180,7 @@ impl Store {
         let technicians = technicians(&self.conn)?;
         let parts = crate::catalog::parts(&self.conn, contract_id)?;
         let movements = movements_before(&self.conn, contract_id, range.1)?;
+        let arrivals = arrival_times(&self.conn, contract_id, range)?;
         let mut cache = PolicyCache::default();
         let policies: Vec<SlaPolicy> = faults
             .iter()
@@ -169,6 +205,7 @@ impl Store {
                 parts: &parts,
                 movements: &movements,
                 floor: contract.spare_floor,
+                arrivals: &arrivals,
             },
             from,
             to,
@@ -229,6 +266,7 @@ impl Store {
             .iter()
             .chain(&summary.figures.carried_over_repaired.fault_ids)
             .chain(&summary.figures.carried_over_open.fault_ids)
+            .chain(&summary.clock_suspect.faults.fault_ids)
             .copied()
             .collect();
         let faults = summary_faults(&self.conn, contract_id, bounds(from, to))?

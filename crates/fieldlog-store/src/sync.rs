@@ -31,6 +31,9 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Conflicts waiting for the technician.
     pub open_conflicts: i64,
+    /// The server's clock minus this laptop's, in seconds, as measured at the last push.
+    #[serde(default)]
+    pub clock_offset_secs: Option<i64>,
 }
 
 /// What a laptop needs to talk to its server.
@@ -83,6 +86,11 @@ impl Store {
                     ))
                 },
             )?;
+        let clock_offset_secs = conn.query_row(
+            "SELECT clock_offset_secs FROM sync_state WHERE id = 1",
+            [],
+            |r| r.get::<_, Option<i64>>(0),
+        )?;
         let pending_changes =
             conn.query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))?;
         let open_conflicts = conn.query_row(
@@ -100,6 +108,32 @@ impl Store {
             last_good_sync_at: last_good,
             last_error,
             open_conflicts,
+            clock_offset_secs,
+        })
+    }
+
+    /// The highest change number this laptop has ever queued (it only grows, also after the
+    /// server stored and the outbox forgot the change): a new value means a new local change.
+    pub fn outbox_mark(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// Notes this laptop's clock against the server's (server minus laptop, in seconds).
+    pub fn record_clock_offset(&mut self, offset_secs: i64, at: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE sync_state SET clock_offset_secs = ?1, clock_checked_at = ?2 WHERE id = 1",
+                (offset_secs, at),
+            )?;
+            Ok(())
         })
     }
 
@@ -291,6 +325,7 @@ impl Store {
             let mut counts = PullApplied::default();
             set_applying(tx, true)?;
             for record in &page.records {
+                note_receipt(tx, record)?;
                 match apply_feed_record(tx, record, now)? {
                     Applied::Yes => counts.applied += 1,
                     Applied::Skipped => counts.skipped += 1,
@@ -328,37 +363,7 @@ impl Store {
 
     /// Conflicts not yet settled, oldest first.
     pub fn sync_conflicts(&self) -> Result<Vec<SyncConflict>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, entity, record_id, fields, ours, theirs, reason, recorded_at
-             FROM sync_conflicts WHERE settled_at IS NULL ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, DateTime<Utc>>(7)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, entity, record_id, fields, ours, theirs, reason, recorded_at) = row?;
-            out.push(SyncConflict {
-                id,
-                entity,
-                record_id,
-                fields: serde_json::from_str(&fields).unwrap_or_default(),
-                ours: ours.as_deref().map(parse_row).transpose()?,
-                theirs: theirs.as_deref().map(parse_row).transpose()?,
-                reason,
-                recorded_at,
-            });
-        }
-        Ok(out)
+        open_conflicts(&self.conn, None)
     }
 
     /// Every synced record this laptop holds as (entity, id, row), sorted: two laptops with the
@@ -382,6 +387,41 @@ impl Store {
     }
 }
 
+/// Open conflicts, oldest first: all of them, or the one numbered `only`.
+pub(crate) fn open_conflicts(conn: &Connection, only: Option<i64>) -> Result<Vec<SyncConflict>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, entity, record_id, fields, ours, theirs, reason, recorded_at
+         FROM sync_conflicts WHERE settled_at IS NULL AND (?1 IS NULL OR id = ?1) ORDER BY id",
+    )?;
+    let rows = stmt.query_map([only], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, DateTime<Utc>>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, entity, record_id, fields, ours, theirs, reason, recorded_at) = row?;
+        out.push(SyncConflict {
+            id,
+            entity,
+            record_id,
+            fields: serde_json::from_str(&fields).unwrap_or_default(),
+            ours: ours.as_deref().map(parse_row).transpose()?,
+            theirs: theirs.as_deref().map(parse_row).transpose()?,
+            reason,
+            recorded_at,
+        });
+    }
+    Ok(out)
+}
+
 enum Applied {
     Yes,
     Skipped,
@@ -395,6 +435,22 @@ fn parse_row(text: &str) -> Result<Row> {
             "sync row is not a JSON object: {text}"
         ))),
     }
+}
+
+/// Keeps the server's receipt of an arrival (when it arrived, and whether the sending device's
+/// clock was off): the summaries flag arrivals whose time may be wrong.
+fn note_receipt(tx: &Transaction<'_>, record: &FeedRecord) -> Result<()> {
+    if record.entity != "arrivals" {
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "INSERT INTO sync_receipts (entity, record_id, received_at, clock_suspect)
+         VALUES ('arrivals', ?1, ?2, ?3)
+         ON CONFLICT (entity, record_id) DO UPDATE SET received_at = excluded.received_at,
+             clock_suspect = excluded.clock_suspect",
+    )?
+    .execute((&record.id, record.received_at, record.clock_suspect))?;
+    Ok(())
 }
 
 fn apply_feed_record(
@@ -486,7 +542,7 @@ fn bump_rev(conn: &Connection, entity: &str, id: &str, rev: i64) -> Result<()> {
 /// Inserts the row, or updates it when it differs from what is here. Columns are the table's own
 /// (unknown keys in `row` are refused), so nothing from the wire reaches the SQL text but names
 /// this build already knows.
-fn write_row(tx: &Transaction<'_>, entity: &Entity, id: &str, row: &Row) -> Result<()> {
+pub(crate) fn write_row(tx: &Transaction<'_>, entity: &Entity, id: &str, row: &Row) -> Result<()> {
     let columns = table_columns(tx, entity.name)?;
     if let Some(unknown) = row.keys().find(|k| !columns.contains(k)) {
         return Err(StoreError::Corrupt(format!(
@@ -547,7 +603,7 @@ fn write_row(tx: &Transaction<'_>, entity: &Entity, id: &str, row: &Row) -> Resu
 /// The columns of a synced table, in order. Every store is migrated to this build's schema when
 /// it opens, so the answer is the same for every store in the process: it is read once and kept
 /// (an initial pull asks it for every one of tens of thousands of records).
-fn table_columns(conn: &Connection, table: &'static str) -> Result<Vec<String>> {
+pub(crate) fn table_columns(conn: &Connection, table: &'static str) -> Result<Vec<String>> {
     static COLUMNS: std::sync::OnceLock<
         std::sync::Mutex<std::collections::HashMap<&'static str, Vec<String>>>,
     > = std::sync::OnceLock::new();
@@ -566,7 +622,7 @@ fn table_columns(conn: &Connection, table: &'static str) -> Result<Vec<String>> 
 }
 
 /// The record's row as this laptop holds it.
-fn local_row(conn: &Connection, entity: &Entity, id: &str) -> Result<Option<Row>> {
+pub(crate) fn local_row(conn: &Connection, entity: &Entity, id: &str) -> Result<Option<Row>> {
     let columns = table_columns(conn, entity.name)?;
     let parts: Vec<&str> = id.splitn(entity.key.len(), '/').collect();
     if parts.len() != entity.key.len() {
@@ -612,7 +668,7 @@ fn row_to_json(r: &rusqlite::Row<'_>, columns: &[String]) -> Result<Row> {
     Ok(map)
 }
 
-fn json_to_sql(value: &Value) -> SqlValue {
+pub(crate) fn json_to_sql(value: &Value) -> SqlValue {
     match value {
         Value::Null => SqlValue::Null,
         Value::Bool(b) => SqlValue::Integer(i64::from(*b)),

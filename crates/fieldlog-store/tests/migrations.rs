@@ -43,6 +43,11 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
          UPDATE sync_state SET server_url = 'http://127.0.0.1:1', pull_cursor = 7 WHERE id = 1;
          INSERT INTO sync_revs VALUES ('technicians', 't1', 3);",
     ),
+    (
+        6,
+        "INSERT INTO sync_receipts VALUES ('arrivals', 'a2', '2025-02-02T02:09:00Z', 1);
+         UPDATE sync_state SET clock_offset_secs = -420, clock_checked_at = '2025-02-02T02:09:00Z' WHERE id = 1;",
+    ),
 ];
 
 fn fresh_schema() -> String {

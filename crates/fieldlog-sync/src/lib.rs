@@ -15,7 +15,12 @@ use fieldlog_wire::sync::v1::{
 };
 use fieldlog_wire::{ErrorBody, ErrorCode};
 use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
 use std::time::Duration;
+
+pub mod background;
+
+pub use fieldlog_wire::v1::SyncPhase;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -29,6 +34,10 @@ pub enum SyncError {
     Network(String),
     #[error("{}", .body.message)]
     Refused { status: u16, body: ErrorBody },
+    #[error(
+        "本机另一个同步正在进行（例如桌面程序正在后台同步），请稍后再试 (another sync round is running for this profile; try again shortly)"
+    )]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -39,6 +48,7 @@ impl SyncError {
             SyncError::NotEnrolled => ErrorCode::Unauthorized,
             SyncError::Network(_) => ErrorCode::Network,
             SyncError::Refused { body, .. } => body.code,
+            SyncError::Busy => ErrorCode::Conflict,
             SyncError::Store(e) => e.code(),
         }
     }
@@ -52,12 +62,18 @@ impl SyncError {
     }
 
     /// Worth trying again: the network or the server's storage, not a refusal of the request.
-    fn transient(&self) -> bool {
+    pub fn transient(&self) -> bool {
         match self {
-            SyncError::Network(_) => true,
+            SyncError::Network(_) | SyncError::Busy => true,
             SyncError::Refused { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }
+    }
+}
+
+impl From<SyncError> for ErrorBody {
+    fn from(error: SyncError) -> Self {
+        error.to_body()
     }
 }
 
@@ -111,6 +127,8 @@ pub struct Client {
     base: String,
     token: Option<String>,
     options: SyncOptions,
+    /// The server's clock minus ours (seconds), from the `Date` of its last answer.
+    clock_offset: Mutex<Option<i64>>,
 }
 
 /// A non-2xx answer: the server's `{code, message}`, or a plain description if it sent none.
@@ -149,7 +167,25 @@ impl Client {
             base: server_url.trim_end_matches('/').to_owned(),
             token,
             options,
+            clock_offset: Mutex::new(None),
         })
+    }
+
+    /// The server's clock minus this laptop's, in seconds, from the `Date` header of the last
+    /// answer (whole seconds: plenty against a tolerance of minutes).
+    pub fn clock_offset_secs(&self) -> Option<i64> {
+        self.clock_offset.lock().ok().and_then(|o| *o)
+    }
+
+    fn note_server_date(&self, response: &reqwest::blocking::Response) {
+        let server = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| DateTime::parse_from_rfc2822(v).ok());
+        if let (Some(server), Ok(mut offset)) = (server, self.clock_offset.lock()) {
+            *offset = Some((server.with_timezone(&Utc) - Utc::now()).num_seconds());
+        }
     }
 
     fn authorised(
@@ -165,6 +201,7 @@ impl Client {
     /// Sends a request, reading the whole answer; a non-2xx answer becomes `Refused`.
     fn send(&self, request: reqwest::blocking::RequestBuilder) -> Result<Vec<u8>> {
         let response = self.authorised(request).send().map_err(network)?;
+        self.note_server_date(&response);
         let status = response.status();
         let bytes = response.bytes().map_err(network)?;
         if status.is_success() {
@@ -308,10 +345,43 @@ pub fn enroll(
     Ok(response)
 }
 
+/// [`enroll`] from any thread, an async runtime's too (the app's commands run on one): blocking
+/// reqwest starts a runtime of its own, which panics when started or dropped inside another, so
+/// the request runs on a scoped thread of its own.
+pub fn enroll_from_any_thread(
+    store: &mut Store,
+    server_url: &str,
+    code: &str,
+    device_name: &str,
+    options: SyncOptions,
+) -> Result<EnrollResponse> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| enroll(store, server_url, code, device_name, options))
+            .join()
+            .unwrap_or_else(|_| {
+                Err(SyncError::Network(
+                    "注册请求意外中断，请重试 (the enrollment request broke off; try again)".into(),
+                ))
+            })
+    })
+}
+
 /// One sync round: push everything waiting, then pull until the feed is drained. The outcome
 /// (the time of a good round, or the error) is recorded for the app to show.
 pub fn sync_round(store: &mut Store, options: &SyncOptions) -> Result<RoundReport> {
-    let outcome = round(store, options);
+    sync_round_reporting(store, options, &mut |_, _| {})
+}
+
+/// [`sync_round`], telling `progress` after every pushed batch and pulled page where the round
+/// stands (for the app's progress display).
+pub fn sync_round_reporting(
+    store: &mut Store,
+    options: &SyncOptions,
+    progress: &mut dyn FnMut(SyncPhase, &RoundReport),
+) -> Result<RoundReport> {
+    let _held = round_lock(store)?;
+    let outcome = round(store, options, progress);
     let note = match &outcome {
         Ok(report) => Ok(report.finished_at.unwrap_or_else(Utc::now)),
         Err(error) => Err(error.to_string()),
@@ -320,7 +390,43 @@ pub fn sync_round(store: &mut Store, options: &SyncOptions) -> Result<RoundRepor
     outcome
 }
 
-fn round(store: &mut Store, options: &SyncOptions) -> Result<RoundReport> {
+/// The file whose lock a round holds: one round at a time per profile, also across processes
+/// (the app's background worker and `fieldlog sync` at the same moment). The OS releases the lock
+/// when the file is dropped, or when the process dies.
+pub fn round_lock_path(store: &Store) -> std::path::PathBuf {
+    let mut name = store.path().as_os_str().to_owned();
+    name.push(".sync-lock");
+    name.into()
+}
+
+fn round_lock(store: &Store) -> Result<std::fs::File> {
+    let path = round_lock_path(store);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| {
+            SyncError::Store(StoreError::Open {
+                path: path.clone(),
+                reason: e.to_string(),
+            })
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(SyncError::Busy),
+        Err(std::fs::TryLockError::Error(e)) => Err(SyncError::Store(StoreError::Open {
+            path,
+            reason: e.to_string(),
+        })),
+    }
+}
+
+fn round(
+    store: &mut Store,
+    options: &SyncOptions,
+    progress: &mut dyn FnMut(SyncPhase, &RoundReport),
+) -> Result<RoundReport> {
     let enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
     let client = Client::new(
         &enrollment.server_url,
@@ -328,6 +434,7 @@ fn round(store: &mut Store, options: &SyncOptions) -> Result<RoundReport> {
         options.clone(),
     )?;
     let mut report = RoundReport::default();
+    progress(SyncPhase::Pushing, &report);
     loop {
         let batch = store.outbox_batch(options.batch.max(1))?;
         if batch.is_empty() {
@@ -353,6 +460,7 @@ fn round(store: &mut Store, options: &SyncOptions) -> Result<RoundReport> {
         report.clock_suspect |= response.clock_suspect;
         let before = batch.first().map_or(0, |c| c.seq);
         store.apply_push_response(&response, Utc::now())?;
+        progress(SyncPhase::Pushing, &report);
         if response.stored_through < before {
             // The server stored nothing of this batch: going round again would loop.
             return Err(SyncError::Network(format!(
@@ -361,6 +469,7 @@ fn round(store: &mut Store, options: &SyncOptions) -> Result<RoundReport> {
             )));
         }
     }
+    progress(SyncPhase::Pulling, &report);
     loop {
         let cursor = store.sync_status()?.pull_cursor;
         let page = client.pull(cursor, options.page)?;
@@ -374,9 +483,15 @@ fn round(store: &mut Store, options: &SyncOptions) -> Result<RoundReport> {
         report.pulled += page.records.len() as u64;
         report.applied += applied.applied;
         report.conflicts += applied.refused;
+        progress(SyncPhase::Pulling, &report);
         if !page.more {
             break;
         }
+    }
+    // The laptop's clock against the server's, from the last answer: the app asks the
+    // technician to fix a clock that is off (the server flags what such a laptop sends).
+    if let Some(offset) = client.clock_offset_secs() {
+        store.record_clock_offset(offset, Utc::now())?;
     }
     report.finished_at = Some(Utc::now());
     Ok(report)

@@ -198,3 +198,52 @@ pub struct SummaryView {
     pub summary: fieldlog_domain::summary::Summary,
     pub faults: Vec<SummaryFault>,
 }
+
+/// What background sync is doing, as the app's sync indicator shows it (the `sync-activity`
+/// event, and the `sync_activity` / `sync_now` commands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// This profile is not enrolled with a server: nothing syncs.
+    NotEnrolled,
+    /// Up to date as of `last_good_sync_at` (changes may be waiting for the next round).
+    Idle,
+    /// A round is running (`phase`, `pushed`, `pulled`).
+    Syncing,
+    /// The server could not be reached; retried automatically at `next_attempt_at`.
+    Offline,
+    /// The server refused (e.g. the device's token was revoked): `message` says what to do.
+    Failed,
+}
+
+/// The step a running round is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    Pushing,
+    Pulling,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncActivity {
+    pub state: SyncState,
+    pub phase: Option<SyncPhase>,
+    /// Changes sent and records received so far in the running (or last) round.
+    pub pushed: u64,
+    pub pulled: u64,
+    /// Changes made here waiting to go up.
+    pub pending_changes: i64,
+    /// Conflicts waiting for the technician.
+    pub open_conflicts: i64,
+    /// The end of the last round that finished without error (kept in the profile).
+    pub last_good_sync_at: Option<DateTime<Utc>>,
+    /// When the next automatic attempt is planned (after a failure).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// What went wrong and what to do (Chinese first), for `offline` and `failed`.
+    pub message: Option<String>,
+    /// The server's clock minus this laptop's, in seconds, at the last push.
+    pub clock_offset_secs: Option<i64>,
+    /// The laptop's clock is off by more than the sync tolerance: the technician should fix it.
+    pub clock_off: bool,
+    pub server_url: Option<String>,
+}

@@ -211,6 +211,48 @@ pub fn layout(
     if let Some(stock) = &input.stock_at_close {
         flow.note(stock)?;
     }
+
+    flow.section("六、时间存疑的到场")?;
+    if input.clock_suspect.is_empty() {
+        flow.note("本月无时间存疑的到场。")?;
+    } else {
+        flow.note(&format!(
+            "共 {} 次：记录到场时设备时钟与服务器相差超过 5 分钟，或本机时钟倒退，到场时间可能不准，请核对。",
+            input.clock_suspect.len()
+        ))?;
+        let rows = input
+            .clock_suspect
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                vec![
+                    Cell::new((i + 1).to_string()).center(),
+                    Cell::new(&c.arrived_at).center(),
+                    Cell::new(&c.point),
+                    Cell::new(&c.technician),
+                    Cell::new(&c.reason),
+                    Cell::new(&c.received_at).center(),
+                ]
+            })
+            .collect();
+        flow.table(&Table {
+            shares: vec![0.07, 0.18, 0.22, 0.12, 0.23, 0.18],
+            header: Some(
+                [
+                    "序号",
+                    "记录的到场时间",
+                    "点位",
+                    "技服人员",
+                    "原因",
+                    "服务器接收时间",
+                ]
+                .map(Cell::head)
+                .to_vec(),
+            ),
+            rows,
+            size: BODY_SIZE,
+        })?;
+    }
     flow.y += 8.0;
     flow.note(&format!("生成时间：{}", input.generated_at))?;
     flow.finish(TITLE)
@@ -250,6 +292,7 @@ mod tests {
             force_majeure: vec![],
             parts_consumed: vec![],
             stock_at_close: None,
+            clock_suspect: vec![],
         };
         assert_eq!(resolution_rate(&input), "92.5%");
         let layout = layout(&input, &Mono).unwrap();

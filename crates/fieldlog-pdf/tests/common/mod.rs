@@ -219,6 +219,13 @@ pub fn monthly() -> MonthlySummaryPdf {
             },
         ],
         stock_at_close: Some("月末库存：备品 11（下限 10），备件 48（下限 50，低于下限）".into()),
+        clock_suspect: vec![fieldlog_pdf::input::ClockSuspectRow {
+            arrived_at: "2026-11-03 09:20".into(),
+            point: "CS-001 测试村村口".into(),
+            technician: "测试技服".into(),
+            reason: "与服务器时间相差过大".into(),
+            received_at: "2026-11-03 18:02".into(),
+        }],
     }
 }
 
