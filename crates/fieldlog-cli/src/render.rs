@@ -534,7 +534,7 @@ impl Output {
             if let Some(offset) = status.clock_offset_secs.filter(|o| {
                 o.abs() > fieldlog_wire::sync::v1::CLOCK_TOLERANCE_SECS
             }) {
-                println!(
+                say!(
                     "注意：本机时钟与服务器相差约 {} 分钟，请校准时间 (this laptop's clock is about {} min off the server's)",
                     offset.abs() / 60,
                     offset.abs() / 60
