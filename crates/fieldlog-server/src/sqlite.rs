@@ -3,7 +3,7 @@
 //! in commit order and a reader never sees a later cursor before an earlier one.
 
 use crate::error::{Result, ServerError};
-use crate::storage::{BlobState, ConflictNote, DeviceAuth, Storage, StoredRecord, Tx};
+use crate::storage::{BlobState, ConflictNote, DeviceAuth, Storage, StoredRecord, Tx, row_json};
 use chrono::{DateTime, Utc};
 use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -160,10 +160,6 @@ struct SqliteTx<'c> {
     tx: Transaction<'c>,
 }
 
-fn to_json(row: &Row) -> String {
-    serde_json::Value::Object(row.clone()).to_string()
-}
-
 fn from_json(text: &str) -> rusqlite::Result<Row> {
     match serde_json::from_str(text) {
         Ok(serde_json::Value::Object(map)) => Ok(map),
@@ -199,10 +195,7 @@ impl Tx for SqliteTx<'_> {
             (code, name),
         )?;
         if added == 0 {
-            return Err(ServerError::conflict(
-                format!("合同编号“{code}”已存在"),
-                format!("contract '{code}' already exists"),
-            ));
+            return Err(ServerError::contract_exists(code));
         }
         Ok(())
     }
@@ -361,7 +354,7 @@ impl Tx for SqliteTx<'_> {
                 &r.entity,
                 &r.id,
                 r.rev,
-                to_json(&r.row),
+                row_json(&r.row),
                 &r.scope,
                 &r.owner,
                 r.received_at,
@@ -372,11 +365,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn append_feed(&mut self, r: &StoredRecord) -> Result<()> {
-        let attachment = fieldlog_wire::sync::v1::entity_named(&r.entity)
-            .and_then(|e| e.attachment)
-            .and_then(|c| r.row.get(c))
-            .and_then(|v| v.as_str())
-            .map(str::to_owned);
+        let attachment = r.attachment();
         self.tx
             .prepare_cached(
                 "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
@@ -386,7 +375,7 @@ impl Tx for SqliteTx<'_> {
                 &r.entity,
                 &r.id,
                 r.rev,
-                to_json(&r.row),
+                row_json(&r.row),
                 &r.scope,
                 &r.owner,
                 attachment,
@@ -405,8 +394,8 @@ impl Tx for SqliteTx<'_> {
                 &note.id,
                 &note.device_id,
                 serde_json::to_string(&note.fields).unwrap_or_default(),
-                to_json(&note.kept),
-                to_json(&note.offered),
+                row_json(&note.kept),
+                row_json(&note.offered),
                 note.at,
             ),
         )?;

@@ -1,5 +1,6 @@
 //! Shared fixtures for the sync tests: a real server on a loopback port (port 0) over a temp
-//! SQLite file, and laptops that are real store files enrolled with real one-time codes.
+//! SQLite file or a fresh PostgreSQL database ([`Backend`]), and laptops that are real store
+//! files enrolled with real one-time codes.
 
 #![allow(dead_code)]
 
@@ -15,7 +16,7 @@ use fieldlog_domain::signature::{NewSignature, SignerRole};
 use fieldlog_domain::site::SiteKind;
 use fieldlog_domain::sla::{FaultLevel, Preset};
 use fieldlog_domain::stock::{MovementKind, SpareKind};
-use fieldlog_server::{RunningServer, SqliteStorage, admin};
+use fieldlog_server::{Database, PostgresStorage, RunningServer, SqliteStorage, admin};
 use fieldlog_store::{NewMovement, NewPart, NewSite, Store, signature_image};
 use fieldlog_sync::SyncOptions;
 use std::sync::Arc;
@@ -24,24 +25,79 @@ use std::time::Duration;
 pub const CONTRACT: &str = "HB-2026-01";
 pub const OTHER_CONTRACT: &str = "XY-2026-09";
 
+/// The server's database in a test: each backend runs the same tests (see [`on_each_backend`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in a temp dir.
+    Sqlite,
+    /// A fresh database of its own in the PostgreSQL cluster at `FIELDLOG_TEST_POSTGRES_URL`,
+    /// dropped afterwards.
+    Postgres,
+}
+
+/// Generates, for each listed `fn name(backend: Backend)`, the tests `sqlite::name` and
+/// `postgres::name`. The PostgreSQL ones fail (never skip) when no cluster is given.
+macro_rules! on_each_backend {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::support::Backend::Sqlite)
+            })+
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::support::Backend::Postgres)
+            })+
+        }
+    };
+}
+pub(crate) use on_each_backend;
+
+/// The environment variable naming a PostgreSQL cluster (its maintenance database) where the
+/// tests may create and drop databases; `cargo xtask test` starts one and sets it.
+pub const POSTGRES_URL_VAR: &str = "FIELDLOG_TEST_POSTGRES_URL";
+
 pub struct Server {
-    pub dir: tempfile::TempDir,
-    pub storage: Arc<SqliteStorage>,
+    // Fields drop in order: the server stops before its storage closes, and the database goes last.
     pub running: RunningServer,
+    pub storage: Arc<Database>,
+    place: Place,
+}
+
+/// Where the server's data lives, removed when the test ends.
+enum Place {
+    Sqlite(tempfile::TempDir),
+    Postgres(Box<ThrowawayDatabase>),
 }
 
 impl Server {
-    pub fn start() -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
+    pub fn start(backend: Backend) -> Server {
+        let (place, storage) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let storage = SqliteStorage::open(dir.path().join("server.sqlite")).unwrap();
+                (Place::Sqlite(dir), Database::Sqlite(storage))
+            }
+            Backend::Postgres => {
+                let database = ThrowawayDatabase::create();
+                let storage = PostgresStorage::connect(database.config.clone()).unwrap();
+                (
+                    Place::Postgres(Box::new(database)),
+                    Database::Postgres(Box::new(storage)),
+                )
+            }
+        };
+        let storage = Arc::new(storage);
         admin::add_contract(&*storage, CONTRACT, "测试县雪亮工程运维").unwrap();
         admin::add_contract(&*storage, OTHER_CONTRACT, "另一县运维").unwrap();
         let running =
             RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
         Server {
-            dir,
-            storage,
             running,
+            storage,
+            place,
         }
     }
 
@@ -58,33 +114,135 @@ impl Server {
         admin::enrollment_code(&*self.storage, &id, Utc::now()).unwrap()
     }
 
-    /// Every table of the server's file, for "nothing was written" checks.
+    /// Every table of the server's database, for "nothing was written" checks.
     pub fn dump(&self) -> String {
-        let conn = rusqlite::Connection::open(self.dir.path().join("server.sqlite")).unwrap();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
+        match &self.place {
+            Place::Sqlite(dir) => sqlite_dump(&dir.path().join("server.sqlite")),
+            Place::Postgres(database) => database.dump(),
+        }
+    }
+
+    /// The one integer that `sql` (plain SQL both databases understand) selects.
+    pub fn count(&self, sql: &str) -> i64 {
+        match &self.place {
+            Place::Sqlite(dir) => rusqlite::Connection::open(dir.path().join("server.sqlite"))
+                .unwrap()
+                .query_row(sql, [], |r| r.get(0))
+                .unwrap(),
+            Place::Postgres(database) => database.client().query_one(sql, &[]).unwrap().get(0),
+        }
+    }
+}
+
+fn sqlite_dump(path: &std::path::Path) -> String {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = String::new();
+    for table in tables {
+        out.push_str(&format!("== {table}\n"));
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1"))
             .unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let values: Vec<String> = (0..n)
+                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                .collect();
+            out.push_str(&values.join(" | "));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A database of its own for one test in the cluster at `FIELDLOG_TEST_POSTGRES_URL`, so tests
+/// run in parallel; dropped (connections and all) when the test ends, pass or fail.
+struct ThrowawayDatabase {
+    cluster_url: String,
+    name: String,
+    config: postgres::Config,
+}
+
+impl ThrowawayDatabase {
+    fn create() -> ThrowawayDatabase {
+        let cluster_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+            panic!(
+                "{POSTGRES_URL_VAR} is not set, so the PostgreSQL variant of this test cannot run. \
+                 Run `cargo xtask test` (it starts a throwaway PostgreSQL), or \
+                 `cargo xtask with-postgres cargo test -p fieldlog-sync`, or set it to a cluster \
+                 where you may CREATE DATABASE, e.g. postgres://postgres@127.0.0.1:5432/postgres"
+            )
+        });
+        let name = format!("fieldlog_test_{}", uuid::Uuid::now_v7().simple());
+        let mut cluster = postgres::Client::connect(&cluster_url, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_URL_VAR}={cluster_url}: {e}"));
+        cluster
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let mut config: postgres::Config = cluster_url.parse().unwrap();
+        config.dbname(&name);
+        ThrowawayDatabase {
+            cluster_url,
+            name,
+            config,
+        }
+    }
+
+    fn client(&self) -> postgres::Client {
+        self.config.connect(postgres::NoTls).unwrap()
+    }
+
+    /// Every table, each row as PostgreSQL's text of the whole row, in a fixed order.
+    fn dump(&self) -> String {
+        let mut client = self.client();
+        let tables: Vec<String> = client
+            .query(
+                "SELECT table_name::text FROM information_schema.tables
+                 WHERE table_schema = 'public' ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
         let mut out = String::new();
         for table in tables {
             out.push_str(&format!("== {table}\n"));
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1"))
-                .unwrap();
-            let n = stmt.column_count();
-            let mut rows = stmt.query([]).unwrap();
-            while let Some(row) = rows.next().unwrap() {
-                let values: Vec<String> = (0..n)
-                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
-                    .collect();
-                out.push_str(&values.join(" | "));
+            for row in client
+                .query(
+                    &format!("SELECT t::text FROM \"{table}\" t ORDER BY 1"),
+                    &[],
+                )
+                .unwrap()
+            {
+                out.push_str(row.get(0));
                 out.push('\n');
             }
         }
         out
+    }
+}
+
+impl Drop for ThrowawayDatabase {
+    fn drop(&mut self) {
+        // FORCE ends connections still open (a reader the server had not closed yet).
+        let dropped =
+            postgres::Client::connect(&self.cluster_url, postgres::NoTls).and_then(|mut c| {
+                c.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
+            });
+        if let Err(e) = dropped {
+            eprintln!("could not drop the test database {}: {e}", self.name);
+        }
     }
 }
 
