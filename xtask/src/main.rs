@@ -7,8 +7,9 @@
 //! - `cargo xtask setup [run|test]`: only the installs.
 //! - `cargo xtask bench-startup`, `cargo xtask bench-pdf`: the benchmarks of BENCHMARKS.md that need
 //!   more than `cargo bench` (a display; reportlab and a TrueType CJK font).
-//! - `cargo xtask with-postgres COMMAND…`: runs one command (say `cargo test -p fieldlog-sync`)
-//!   with a throwaway PostgreSQL cluster and `FIELDLOG_TEST_POSTGRES_URL` pointing at it.
+//! - `cargo xtask with-postgres [--durable] COMMAND…`: runs one command (say `cargo test -p
+//!   fieldlog-sync`) with a throwaway PostgreSQL cluster and `FIELDLOG_TEST_POSTGRES_URL` pointing
+//!   at it (`--durable`: fsync on, for benchmarks).
 //!
 //! Installs are idempotent (a present package is not touched) and say clearly what failed. No
 //! dependencies: this must build in seconds on a fresh machine.
@@ -83,7 +84,7 @@ fn main() -> ExitCode {
             Some(other) => Err(format!("unknown setup target '{other}' (run or test)")),
         },
         _ => Err(
-            "usage: cargo xtask run | test | bench-startup | bench-pdf | with-postgres COMMAND… | setup [run|test]".into(),
+            "usage: cargo xtask run | test | bench-startup | bench-pdf | with-postgres [--durable] COMMAND… | setup [run|test]".into(),
         ),
     };
     match result {
@@ -432,7 +433,7 @@ fn test_all() -> Result {
 
     let mut tally = Tally::default();
     step("PostgreSQL test cluster (the sync server's second backend)");
-    let postgres = test_postgres::TestPostgres::start()?;
+    let postgres = test_postgres::TestPostgres::start(test_postgres::Durability::Off)?;
     step("tests");
     tally.cargo_test(
         Command::new(&cargo)
@@ -528,16 +529,22 @@ fn bench_startup() -> Result {
     }
 }
 
-/// `cargo xtask with-postgres COMMAND…`: the command, with a throwaway PostgreSQL cluster for its
-/// whole run (for running some tests against the PostgreSQL backend without `cargo xtask test`).
-fn with_postgres(command: &[String]) -> Result {
+/// `cargo xtask with-postgres [--durable] COMMAND…`: the command, with a throwaway PostgreSQL
+/// cluster for its whole run (to run some tests against the PostgreSQL backend without all of
+/// `cargo xtask test`; `--durable` keeps fsync on, for benchmarks).
+fn with_postgres(args: &[String]) -> Result {
+    let (durability, command) = match args.split_first() {
+        Some((flag, rest)) if flag == "--durable" => (test_postgres::Durability::Full, rest),
+        _ => (test_postgres::Durability::Off, args),
+    };
     let Some((program, args)) = command.split_first() else {
         return Err(
-            "usage: cargo xtask with-postgres COMMAND… (e.g. cargo test -p fieldlog-sync)".into(),
+            "usage: cargo xtask with-postgres [--durable] COMMAND… (e.g. cargo test -p fieldlog-sync)"
+                .into(),
         );
     };
     install_apt(&[test_postgres::APT_PACKAGE])?;
-    let postgres = test_postgres::TestPostgres::start()?;
+    let postgres = test_postgres::TestPostgres::start(durability)?;
     let result = run_with(
         Command::new(program)
             .args(args)

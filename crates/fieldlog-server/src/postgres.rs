@@ -39,8 +39,8 @@ const READERS: usize = 4;
 
 pub struct PostgresStorage {
     config: Config,
-    writer: Mutex<Session>,
-    readers: Vec<Mutex<Session>>,
+    /// The writer first, then the readers.
+    sessions: Vec<Mutex<Session>>,
     next_reader: AtomicUsize,
 }
 
@@ -93,15 +93,27 @@ impl PostgresStorage {
         }
         let mut writer = Session::connect(&config)?;
         migrate(&mut writer.client)?;
-        let readers = (0..READERS)
-            .map(|_| Session::connect(&config).map(Mutex::new))
-            .collect::<Result<Vec<_>>>()?;
+        let mut sessions = vec![Mutex::new(writer)];
+        for _ in 0..READERS {
+            sessions.push(Mutex::new(Session::connect(&config)?));
+        }
         Ok(PostgresStorage {
             config,
-            writer: Mutex::new(writer),
-            readers,
+            sessions,
             next_reader: AtomicUsize::new(0),
         })
+    }
+}
+
+impl Drop for PostgresStorage {
+    fn drop(&mut self) {
+        // The driver closes a connection by blocking on its own runtime, which panics on a
+        // thread that drives tokio, and that is where a server drops its storage when it shuts
+        // down. There, the connections are closed on a plain thread of their own.
+        if tokio::runtime::Handle::try_current().is_ok() {
+            let sessions = std::mem::take(&mut self.sessions);
+            let _ = std::thread::spawn(move || drop(sessions)).join();
+        }
     }
 }
 
@@ -146,7 +158,7 @@ fn lock(session: &Mutex<Session>) -> MutexGuard<'_, Session> {
 
 impl Storage for PostgresStorage {
     fn transaction<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
-        let mut guard = lock(&self.writer);
+        let mut guard = lock(&self.sessions[0]);
         let Session { client, statements } = guard.live(&self.config)?;
         // READ COMMITTED: every statement sees what committed before it, so once the lock is
         // held the transaction sees every earlier writer's work.
@@ -163,8 +175,8 @@ impl Storage for PostgresStorage {
     }
 
     fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
-        let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
-        let mut guard = lock(&self.readers[i]);
+        let i = 1 + self.next_reader.fetch_add(1, Ordering::Relaxed) % READERS;
+        let mut guard = lock(&self.sessions[i]);
         let Session { client, statements } = guard.live(&self.config)?;
         // One snapshot for the whole request, like SQLite's DEFERRED read; READ ONLY makes a
         // stray write an error rather than a write outside the writer lock.
@@ -177,6 +189,85 @@ impl Storage for PostgresStorage {
         let out = work(&mut pg)?;
         pg.tx.commit()?;
         Ok(out)
+    }
+}
+
+/// The environment variable naming the PostgreSQL cluster for tests and benchmarks (a URL of
+/// its maintenance database, whose user may `CREATE DATABASE`); `cargo xtask test` and
+/// `cargo xtask with-postgres` start a throwaway cluster and set it.
+pub const TEST_CLUSTER_VAR: &str = "FIELDLOG_TEST_POSTGRES_URL";
+
+/// A database of its own in a PostgreSQL cluster, made for one test or benchmark run (so runs
+/// can go side by side) and dropped, with any connection still open, when this is dropped.
+pub struct ThrowawayDatabase {
+    cluster_url: String,
+    name: String,
+    /// Where the database is: the cluster's settings with this database's name.
+    pub config: Config,
+}
+
+impl ThrowawayDatabase {
+    /// A fresh database in the cluster at [`TEST_CLUSTER_VAR`]. Panics, saying how to provide
+    /// one, when the variable is not set: a PostgreSQL test must fail, never pass unrun.
+    pub fn for_test() -> ThrowawayDatabase {
+        let cluster_url = std::env::var(TEST_CLUSTER_VAR).unwrap_or_else(|_| {
+            panic!(
+                "{TEST_CLUSTER_VAR} is not set, so this PostgreSQL test cannot run. Run \
+                 `cargo xtask test` (it starts a throwaway PostgreSQL), or \
+                 `cargo xtask with-postgres cargo test -p CRATE`, or set it to a cluster where \
+                 you may CREATE DATABASE, e.g. postgres://postgres@127.0.0.1:5432/postgres"
+            )
+        });
+        ThrowawayDatabase::create(&cluster_url)
+            .unwrap_or_else(|e| panic!("{TEST_CLUSTER_VAR}={cluster_url}: {e}"))
+    }
+
+    /// The database's URL, for `fieldlog-server --db`: the cluster's URL with this database's
+    /// name as its path (the cluster URL must be a `postgres://` URL, not key=value settings).
+    pub fn url(&self) -> String {
+        let (scheme, rest) = self
+            .cluster_url
+            .split_once("://")
+            .unwrap_or(("postgres", &self.cluster_url));
+        let query = rest.find('?').map_or("", |i| &rest[i..]);
+        let before_query = &rest[..rest.len() - query.len()];
+        let authority = before_query.split('/').next().unwrap_or(before_query);
+        format!("{scheme}://{authority}/{}{query}", self.name)
+    }
+
+    /// Creates a fresh database, uniquely named, in the cluster at `cluster_url` (a URL whose
+    /// user may `CREATE DATABASE`).
+    pub fn create(cluster_url: &str) -> Result<ThrowawayDatabase> {
+        let name = format!("fieldlog_scratch_{}", uuid::Uuid::now_v7().simple());
+        let mut config: Config = cluster_url.parse()?;
+        Client::connect(cluster_url, NoTls)?.batch_execute(&format!("CREATE DATABASE {name}"))?;
+        config.dbname(&name);
+        Ok(ThrowawayDatabase {
+            cluster_url: cluster_url.to_owned(),
+            name,
+            config,
+        })
+    }
+
+    /// The server's storage on this database (migrated).
+    pub fn open(&self) -> Result<PostgresStorage> {
+        PostgresStorage::connect(self.config.clone())
+    }
+}
+
+impl Drop for ThrowawayDatabase {
+    fn drop(&mut self) {
+        let name = &self.name;
+        // FORCE ends connections still open (a storage that outlived its test).
+        let dropped = Client::connect(&self.cluster_url, NoTls).and_then(|mut cluster| {
+            cluster.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        });
+        if let Err(e) = dropped {
+            eprintln!(
+                "could not drop the throwaway database {name}: {}",
+                describe(&e)
+            );
+        }
     }
 }
 

@@ -1,9 +1,12 @@
 //! Sync over loopback (BENCHMARKS.md): push 10,000 changes; an initial pull of 100,000 records;
 //! 200 laptops syncing at once. A real server (SQLite file in a temp dir) on 127.0.0.1, real
 //! laptop store files, the real client. `FIELDLOG_BENCH_SCALE` (default 1.0) scales the counts.
+//! `FIELDLOG_BENCH_BACKEND=postgres` runs the server on a fresh database in the PostgreSQL cluster
+//! at `FIELDLOG_TEST_POSTGRES_URL` instead (`cargo xtask with-postgres --durable …` gives one).
 
 use chrono::Utc;
-use fieldlog_server::{RunningServer, SqliteStorage, admin};
+use fieldlog_server::postgres::ThrowawayDatabase;
+use fieldlog_server::{Database, RunningServer, SqliteStorage, admin};
 use fieldlog_store::Store;
 use fieldlog_sync::SyncOptions;
 use std::sync::Arc;
@@ -29,15 +32,34 @@ fn options() -> SyncOptions {
 
 struct Bench {
     _dir: tempfile::TempDir,
-    storage: Arc<SqliteStorage>,
+    storage: Arc<Database>,
     server: RunningServer,
     root: std::path::PathBuf,
+    /// The PostgreSQL database, dropped after the server stops.
+    _database: Option<ThrowawayDatabase>,
+}
+
+/// The server's database for a run: a SQLite file in `dir`, or a fresh PostgreSQL database.
+fn open_database(dir: &std::path::Path) -> (Database, Option<ThrowawayDatabase>) {
+    match std::env::var("FIELDLOG_BENCH_BACKEND").as_deref() {
+        Ok("postgres") => {
+            let database = ThrowawayDatabase::for_test();
+            let storage = database.open().unwrap();
+            (Database::Postgres(Box::new(storage)), Some(database))
+        }
+        Ok("sqlite") | Err(_) => {
+            let storage = SqliteStorage::open(dir.join("server.sqlite")).unwrap();
+            (Database::Sqlite(storage), None)
+        }
+        Ok(other) => panic!("FIELDLOG_BENCH_BACKEND={other}: use sqlite or postgres"),
+    }
 }
 
 impl Bench {
     fn new() -> Bench {
         let dir = tempfile::tempdir().unwrap();
-        let storage = Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
+        let (storage, database) = open_database(dir.path());
+        let storage = Arc::new(storage);
         admin::add_contract(&*storage, CONTRACT, "基准合同").unwrap();
         let server = RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
         let root = dir.path().to_path_buf();
@@ -46,6 +68,7 @@ impl Bench {
             storage,
             server,
             root,
+            _database: database,
         }
     }
 
@@ -97,6 +120,7 @@ fn main() {
     // 1. Push 10,000 changes.
     let n_push = scaled(10_000);
     let bench = Bench::new();
+    println!("server database: {}", bench.storage.kind());
     let mut lead = bench.laptop("lead");
     fill(&lead, n_push, true);
     let queued = lead.sync_status().unwrap().pending_changes;

@@ -16,7 +16,8 @@ use fieldlog_domain::signature::{NewSignature, SignerRole};
 use fieldlog_domain::site::SiteKind;
 use fieldlog_domain::sla::{FaultLevel, Preset};
 use fieldlog_domain::stock::{MovementKind, SpareKind};
-use fieldlog_server::{Database, PostgresStorage, RunningServer, SqliteStorage, admin};
+use fieldlog_server::postgres::ThrowawayDatabase;
+use fieldlog_server::{Database, RunningServer, SqliteStorage, admin};
 use fieldlog_store::{NewMovement, NewPart, NewSite, Store, signature_image};
 use fieldlog_sync::SyncOptions;
 use std::sync::Arc;
@@ -55,10 +56,6 @@ macro_rules! on_each_backend {
 }
 pub(crate) use on_each_backend;
 
-/// The environment variable naming a PostgreSQL cluster (its maintenance database) where the
-/// tests may create and drop databases; `cargo xtask test` starts one and sets it.
-pub const POSTGRES_URL_VAR: &str = "FIELDLOG_TEST_POSTGRES_URL";
-
 pub struct Server {
     // Fields drop in order: the server stops before its storage closes, and the database goes last.
     pub running: RunningServer,
@@ -81,8 +78,8 @@ impl Server {
                 (Place::Sqlite(dir), Database::Sqlite(storage))
             }
             Backend::Postgres => {
-                let database = ThrowawayDatabase::create();
-                let storage = PostgresStorage::connect(database.config.clone()).unwrap();
+                let database = ThrowawayDatabase::for_test();
+                let storage = database.open().unwrap();
                 (
                     Place::Postgres(Box::new(database)),
                     Database::Postgres(Box::new(storage)),
@@ -118,7 +115,7 @@ impl Server {
     pub fn dump(&self) -> String {
         match &self.place {
             Place::Sqlite(dir) => sqlite_dump(&dir.path().join("server.sqlite")),
-            Place::Postgres(database) => database.dump(),
+            Place::Postgres(database) => postgres_dump(database),
         }
     }
 
@@ -129,7 +126,13 @@ impl Server {
                 .unwrap()
                 .query_row(sql, [], |r| r.get(0))
                 .unwrap(),
-            Place::Postgres(database) => database.client().query_one(sql, &[]).unwrap().get(0),
+            Place::Postgres(database) => database
+                .config
+                .connect(postgres::NoTls)
+                .unwrap()
+                .query_one(sql, &[])
+                .unwrap()
+                .get(0),
         }
     }
 }
@@ -162,88 +165,34 @@ fn sqlite_dump(path: &std::path::Path) -> String {
     out
 }
 
-/// A database of its own for one test in the cluster at `FIELDLOG_TEST_POSTGRES_URL`, so tests
-/// run in parallel; dropped (connections and all) when the test ends, pass or fail.
-struct ThrowawayDatabase {
-    cluster_url: String,
-    name: String,
-    config: postgres::Config,
-}
-
-impl ThrowawayDatabase {
-    fn create() -> ThrowawayDatabase {
-        let cluster_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
-            panic!(
-                "{POSTGRES_URL_VAR} is not set, so the PostgreSQL variant of this test cannot run. \
-                 Run `cargo xtask test` (it starts a throwaway PostgreSQL), or \
-                 `cargo xtask with-postgres cargo test -p fieldlog-sync`, or set it to a cluster \
-                 where you may CREATE DATABASE, e.g. postgres://postgres@127.0.0.1:5432/postgres"
-            )
-        });
-        let name = format!("fieldlog_test_{}", uuid::Uuid::now_v7().simple());
-        let mut cluster = postgres::Client::connect(&cluster_url, postgres::NoTls)
-            .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_URL_VAR}={cluster_url}: {e}"));
-        cluster
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        let mut config: postgres::Config = cluster_url.parse().unwrap();
-        config.dbname(&name);
-        ThrowawayDatabase {
-            cluster_url,
-            name,
-            config,
-        }
-    }
-
-    fn client(&self) -> postgres::Client {
-        self.config.connect(postgres::NoTls).unwrap()
-    }
-
-    /// Every table, each row as PostgreSQL's text of the whole row, in a fixed order.
-    fn dump(&self) -> String {
-        let mut client = self.client();
-        let tables: Vec<String> = client
+/// Every table, each row as PostgreSQL's text of the whole row, in a fixed order.
+fn postgres_dump(database: &ThrowawayDatabase) -> String {
+    let mut client = database.config.connect(postgres::NoTls).unwrap();
+    let tables: Vec<String> = client
+        .query(
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = 'public' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut out = String::new();
+    for table in tables {
+        out.push_str(&format!("== {table}\n"));
+        for row in client
             .query(
-                "SELECT table_name::text FROM information_schema.tables
-                 WHERE table_schema = 'public' ORDER BY 1",
+                &format!("SELECT t::text FROM \"{table}\" t ORDER BY 1"),
                 &[],
             )
             .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        let mut out = String::new();
-        for table in tables {
-            out.push_str(&format!("== {table}\n"));
-            for row in client
-                .query(
-                    &format!("SELECT t::text FROM \"{table}\" t ORDER BY 1"),
-                    &[],
-                )
-                .unwrap()
-            {
-                out.push_str(row.get(0));
-                out.push('\n');
-            }
-        }
-        out
-    }
-}
-
-impl Drop for ThrowawayDatabase {
-    fn drop(&mut self) {
-        // FORCE ends connections still open (a reader the server had not closed yet).
-        let dropped =
-            postgres::Client::connect(&self.cluster_url, postgres::NoTls).and_then(|mut c| {
-                c.batch_execute(&format!(
-                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    self.name
-                ))
-            });
-        if let Err(e) = dropped {
-            eprintln!("could not drop the test database {}: {e}", self.name);
+        {
+            out.push_str(row.get(0));
+            out.push('\n');
         }
     }
+    out
 }
 
 /// Options for tests: quick retries, many of them (the fault-injection proxy fails often).
