@@ -13,7 +13,9 @@
 //!
 //! The driver is rust-postgres' synchronous client: [`Storage`] is synchronous and the HTTP
 //! layer already calls it on tokio's blocking threads. Connections are a writer and a few
-//! readers, like the SQLite backend; statements are prepared once per connection and reused.
+//! readers, like the SQLite backend; statements are prepared once per connection and reused,
+//! and a push's feed versions and acks go in one multi-row INSERT each (see `PostgresTx`),
+//! since every round trip to the database counts here as an fsync does on SQLite.
 //! A connection the database closed (a restart) is opened again on its next use.
 
 use crate::error::{Result, ServerError};
@@ -166,10 +168,11 @@ impl Storage for PostgresStorage {
             .build_transaction()
             .isolation_level(IsolationLevel::ReadCommitted)
             .start()?;
-        let mut pg = PostgresTx { tx, statements };
+        let mut pg = PostgresTx::new(tx, statements);
         pg.tx
             .batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITER_LOCK})"))?;
         let out = work(&mut pg)?;
+        pg.flush()?;
         pg.tx.commit()?;
         Ok(out)
     }
@@ -185,7 +188,7 @@ impl Storage for PostgresStorage {
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()?;
-        let mut pg = PostgresTx { tx, statements };
+        let mut pg = PostgresTx::new(tx, statements);
         let out = work(&mut pg)?;
         pg.tx.commit()?;
         Ok(out)
@@ -288,11 +291,90 @@ impl From<::postgres::Error> for ServerError {
 struct PostgresTx<'c> {
     tx: Transaction<'c>,
     statements: &'c mut HashMap<String, Statement>,
+    /// Feed versions and acks this transaction wrote but has not sent yet. Each change of a push
+    /// writes one of each, and nothing in a push reads them back, so they go in one multi-row
+    /// INSERT per table (two statements for a batch of 1,000 instead of 2,000 round trips),
+    /// sent before anything reads those tables and before the commit, in the order written, so
+    /// the feed's cursor follows it. An error they cause (none is expected) fails the request
+    /// then, as it would have a moment earlier.
+    feed: FeedBatch,
+    acks: AckBatch,
 }
+
+/// Feed rows waiting to be inserted, a column each (sent as arrays and `unnest`ed).
+#[derive(Default)]
+struct FeedBatch {
+    entity: Vec<String>,
+    id: Vec<String>,
+    rev: Vec<i64>,
+    row: Vec<String>,
+    scope: Vec<Option<String>>,
+    owner: Vec<String>,
+    attachment: Vec<Option<String>>,
+    received_at: Vec<DateTime<Utc>>,
+    clock_suspect: Vec<bool>,
+}
+
+#[derive(Default)]
+struct AckBatch {
+    device_id: Vec<String>,
+    seq: Vec<i64>,
+    ack: Vec<String>,
+}
+
+/// `WITH ORDINALITY ... ORDER BY n`: rows are inserted, and draw their cursor, in the order
+/// they were appended.
+const FEED_INSERT: &str = "
+    INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
+    SELECT entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect
+    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                $7::text[], $8::timestamptz[], $9::boolean[])
+         WITH ORDINALITY AS batch (entity, id, rev, row, scope, owner, attachment, received_at,
+                                   clock_suspect, n)
+    ORDER BY n";
+
+const ACK_INSERT: &str = "
+    INSERT INTO acks (device_id, seq, ack)
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])";
 
 type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 
-impl PostgresTx<'_> {
+impl<'c> PostgresTx<'c> {
+    fn new(tx: Transaction<'c>, statements: &'c mut HashMap<String, Statement>) -> Self {
+        PostgresTx {
+            tx,
+            statements,
+            feed: FeedBatch::default(),
+            acks: AckBatch::default(),
+        }
+    }
+
+    /// Sends the feed versions and acks written so far.
+    fn flush(&mut self) -> Result<()> {
+        if !self.feed.entity.is_empty() {
+            let f = std::mem::take(&mut self.feed);
+            self.execute(
+                FEED_INSERT,
+                &[
+                    &f.entity,
+                    &f.id,
+                    &f.rev,
+                    &f.row,
+                    &f.scope,
+                    &f.owner,
+                    &f.attachment,
+                    &f.received_at,
+                    &f.clock_suspect,
+                ],
+            )?;
+        }
+        if !self.acks.device_id.is_empty() {
+            let a = std::mem::take(&mut self.acks);
+            self.execute(ACK_INSERT, &[&a.device_id, &a.seq, &a.ack])?;
+        }
+        Ok(())
+    }
+
     /// The statement for `sql`, prepared on this connection once and reused.
     fn statement(&mut self, sql: &str) -> Result<Statement> {
         if let Some(statement) = self.statements.get(sql) {
@@ -473,6 +555,7 @@ impl Tx for PostgresTx<'_> {
     }
 
     fn stored_ack(&mut self, device_id: &str, seq: i64) -> Result<Option<Ack>> {
+        self.flush()?;
         let Some(found) = self.query_opt(
             "SELECT ack FROM acks WHERE device_id = $1 AND seq = $2",
             &[&device_id, &seq],
@@ -488,10 +571,9 @@ impl Tx for PostgresTx<'_> {
 
     fn store_ack(&mut self, device_id: &str, ack: &Ack) -> Result<()> {
         let text = serde_json::to_string(ack).map_err(|e| ServerError::Storage(e.to_string()))?;
-        self.execute(
-            "INSERT INTO acks (device_id, seq, ack) VALUES ($1, $2, $3)",
-            &[&device_id, &ack.seq, &text],
-        )?;
+        self.acks.device_id.push(device_id.to_owned());
+        self.acks.seq.push(ack.seq);
+        self.acks.ack.push(text);
         Ok(())
     }
 
@@ -530,22 +612,16 @@ impl Tx for PostgresTx<'_> {
     }
 
     fn append_feed(&mut self, r: &StoredRecord) -> Result<()> {
-        let attachment = r.attachment();
-        self.execute(
-            "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[
-                &r.entity,
-                &r.id,
-                &r.rev,
-                &row_json(&r.row),
-                &r.scope,
-                &r.owner,
-                &attachment,
-                &r.received_at,
-                &r.clock_suspect,
-            ],
-        )?;
+        let f = &mut self.feed;
+        f.entity.push(r.entity.clone());
+        f.id.push(r.id.clone());
+        f.rev.push(r.rev);
+        f.row.push(row_json(&r.row));
+        f.scope.push(r.scope.clone());
+        f.owner.push(r.owner.clone());
+        f.attachment.push(r.attachment());
+        f.received_at.push(r.received_at);
+        f.clock_suspect.push(r.clock_suspect);
         Ok(())
     }
 
@@ -567,6 +643,7 @@ impl Tx for PostgresTx<'_> {
     }
 
     fn pull(&mut self, auth: &DeviceAuth, after: i64, limit: u32) -> Result<Vec<FeedRecord>> {
+        self.flush()?;
         // A technician reads the contracts assigned to them, and the profiles of technicians
         // they share a contract with (so arrivals and reports can name who made them).
         self.query(
@@ -660,6 +737,7 @@ impl Tx for PostgresTx<'_> {
     }
 
     fn may_read_blob(&mut self, auth: &DeviceAuth, sha256: &str) -> Result<bool> {
+        self.flush()?;
         Ok(self
             .query_one(
                 "SELECT EXISTS (SELECT 1 FROM feed WHERE attachment = $1 AND scope IN

@@ -5,7 +5,7 @@
 mod support;
 
 use fieldlog_sync::Client;
-use fieldlog_wire::sync::v1::{AckStatus, PushRequest};
+use fieldlog_wire::sync::v1::{AckStatus, PushRequest, Scope};
 use support::{Backend, CONTRACT, Laptop, OTHER_CONTRACT, Server, quick, settle};
 
 fn assert_same_records(laptops: &[Laptop]) {
@@ -256,6 +256,28 @@ fn the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off(backen
         assert!(record.received_at <= chrono::Utc::now());
     }
     assert!(faults[0].received_at >= before);
+    // The feed is in commit order, each batch's changes in the order sent: cursors grow, and a
+    // record never comes before the parent it points at.
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, record) in feed.records.iter().enumerate() {
+        if i > 0 {
+            assert!(record.seq > feed.records[i - 1].seq, "{record:?}");
+        }
+        let entity = fieldlog_wire::sync::v1::entity_named(&record.entity).unwrap();
+        if let Scope::Parent(parent, column) = entity.scope {
+            let parent_id = match &record.row[column] {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            assert!(
+                seen.contains(&(parent.to_owned(), parent_id.clone())),
+                "{} {} came before its {parent} {parent_id}",
+                record.entity,
+                record.id
+            );
+        }
+        seen.insert((record.entity.clone(), record.id.clone()));
+    }
 }
 
 /// A profile that held records before it had sync (schema version 4) sends them all once it
