@@ -1,5 +1,6 @@
 //! A throwaway PostgreSQL cluster for the tests (the server's PostgreSQL backend): Debian's
-//! binaries (`/usr/lib/postgresql/N/bin`), a fresh `initdb` in a directory under `target/`, the
+//! binaries (`/usr/lib/postgresql/N/bin`), a fresh `initdb` in a directory under `target/` (or
+//! the temp directory when the postgres user cannot reach `target/`), the
 //! server on a free loopback port with its unix socket in that directory, stopped and removed
 //! when the [`TestPostgres`] is dropped (on success, on failure, and on a panic).
 //!
@@ -41,7 +42,7 @@ pub struct TestPostgres {
 impl TestPostgres {
     pub fn start(durability: Durability) -> Result<TestPostgres> {
         let bin = binaries()?;
-        let root = workspace_root().join("target/test-postgres");
+        let root = cluster_root();
         sweep(&root, &bin);
         let dir = root.join(format!("run-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -137,6 +138,24 @@ impl Drop for TestPostgres {
         {
             eprintln!("{e}");
         }
+    }
+}
+
+/// Where clusters live: `target/test-postgres`, unless we are root and the postgres user cannot
+/// reach `target/` (a checkout under `/root`, say): then the system's temp directory.
+fn cluster_root() -> PathBuf {
+    let target = workspace_root().join("target");
+    let _ = std::fs::create_dir_all(&target);
+    let reachable = !is_root()
+        || Command::new("runuser")
+            .args(["-u", "postgres", "--", "test", "-x"])
+            .arg(&target)
+            .status()
+            .is_ok_and(|s| s.success());
+    if reachable {
+        target.join("test-postgres")
+    } else {
+        std::env::temp_dir().join("fieldlog-test-postgres")
     }
 }
 
