@@ -7,6 +7,9 @@
 //! - `cargo xtask setup [run|test]`: only the installs.
 //! - `cargo xtask bench-startup`, `cargo xtask bench-pdf`: the benchmarks of BENCHMARKS.md that need
 //!   more than `cargo bench` (a display; reportlab and a TrueType CJK font).
+//! - `cargo xtask with-postgres [--durable] COMMAND…`: runs one command (say `cargo test -p
+//!   fieldlog-sync`) with a throwaway PostgreSQL cluster and `FIELDLOG_TEST_POSTGRES_URL` pointing
+//!   at it (`--durable`: fsync on, for benchmarks).
 //!
 //! Installs are idempotent (a present package is not touched) and say clearly what failed. No
 //! dependencies: this must build in seconds on a fresh machine.
@@ -17,6 +20,8 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
+
+mod test_postgres;
 
 /// Debian packages the desktop app needs to build and run (Tauri 2 on WebKitGTK 4.1), and a CJK
 /// font so Chinese shows as text, not boxes.
@@ -48,6 +53,8 @@ const APT_TEST: &[&str] = &[
     // soffice --headless converts the summary XLSX back to CSV in tests (proves it opens). The
     // -nogui build is the smallest Calc (24 MB against 31 MB) and needs no display.
     "libreoffice-calc-nogui",
+    // The sync server's tests run against PostgreSQL too, on a throwaway cluster (test_postgres).
+    test_postgres::APT_PACKAGE,
 ];
 
 /// pyHanko's command line, a second PDF signature validator beside pdfsig, in the project's own
@@ -72,13 +79,14 @@ fn main() -> ExitCode {
         Some("test") => test_all(),
         Some("bench-startup") => bench_startup(),
         Some("bench-pdf") => bench_pdf(),
+        Some("with-postgres") => with_postgres(&args[1..]),
         Some("setup") => match args.get(1).map(String::as_str) {
             Some("run") => setup(Purpose::Run),
             None | Some("test") => setup(Purpose::Test),
             Some(other) => Err(format!("unknown setup target '{other}' (run or test)")),
         },
         _ => Err(
-            "usage: cargo xtask run | test | bench-startup | bench-pdf | setup [run|test]".into(),
+            "usage: cargo xtask run | test | bench-startup | bench-pdf | with-postgres [--durable] COMMAND… | setup [run|test]".into(),
         ),
     };
     match result {
@@ -426,13 +434,17 @@ fn test_all() -> Result {
     )?;
 
     let mut tally = Tally::default();
+    step("PostgreSQL test cluster (the sync server's second backend)");
+    let postgres = test_postgres::TestPostgres::start(test_postgres::Durability::Off)?;
     step("tests");
     tally.cargo_test(
         Command::new(&cargo)
             .args(["test", "--workspace"])
-            .env("PYHANKO", workspace_root().join(".venv/bin/pyhanko")),
+            .env("PYHANKO", workspace_root().join(".venv/bin/pyhanko"))
+            .env(test_postgres::URL_VAR, &postgres.url),
         false,
     )?;
+    postgres.stop()?;
 
     step("end-to-end: the real app under Xvfb + tauri-driver");
     run(&cargo, &["build", "-p", "fieldlog-app"])?;
@@ -517,6 +529,31 @@ fn bench_startup() -> Result {
     } else {
         Err(format!("the benchmark exited with {status}"))
     }
+}
+
+/// `cargo xtask with-postgres [--durable] COMMAND…`: the command, with a throwaway PostgreSQL
+/// cluster for its whole run (to run some tests against the PostgreSQL backend without all of
+/// `cargo xtask test`; `--durable` keeps fsync on, for benchmarks).
+fn with_postgres(args: &[String]) -> Result {
+    let (durability, command) = match args.split_first() {
+        Some((flag, rest)) if flag == "--durable" => (test_postgres::Durability::Full, rest),
+        _ => (test_postgres::Durability::Off, args),
+    };
+    let Some((program, args)) = command.split_first() else {
+        return Err(
+            "usage: cargo xtask with-postgres [--durable] COMMAND… (e.g. cargo test -p fieldlog-sync)"
+                .into(),
+        );
+    };
+    install_apt(&[test_postgres::APT_PACKAGE])?;
+    let postgres = test_postgres::TestPostgres::start(durability)?;
+    let result = run_with(
+        Command::new(program)
+            .args(args)
+            .env(test_postgres::URL_VAR, &postgres.url),
+    );
+    postgres.stop()?;
+    result
 }
 
 /// fieldlog's daily-report PDF beside reportlab's, whole processes, same font, in one run

@@ -73,6 +73,14 @@ impl ServerError {
             en: en.into(),
         }
     }
+
+    /// A second contract with a code already taken.
+    pub fn contract_exists(code: &str) -> Self {
+        ServerError::conflict(
+            format!("合同编号“{code}”已存在"),
+            format!("contract '{code}' already exists"),
+        )
+    }
 }
 
 impl From<rusqlite::Error> for ServerError {

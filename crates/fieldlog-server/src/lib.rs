@@ -3,16 +3,21 @@
 //! a paged feed of what each technician may read. Imports neither Tauri nor printpdf.
 //!
 //! - `rules`: the protocol's rules, written once over the storage trait;
-//! - `storage`: the trait a database implements; `sqlite`: the default backend;
+//! - `storage`: the trait a database implements; `sqlite`: the default backend; `postgres`: the
+//!   same on PostgreSQL; `database`: one of the two, chosen by the `--db` location;
 //! - `http`: the axum router; `admin`: accounts from the command line.
 
 pub mod admin;
+pub mod database;
 pub mod error;
 pub mod http;
+pub mod postgres;
 pub mod rules;
 pub mod sqlite;
 pub mod storage;
 
+pub use crate::postgres::PostgresStorage;
+pub use database::Database;
 pub use error::ServerError;
 pub use sqlite::SqliteStorage;
 pub use storage::Storage;

@@ -1,21 +1,21 @@
 //! `fieldlog-server`: run the sync server, or manage its accounts.
 
 use clap::{Parser, Subcommand};
-use fieldlog_server::{SqliteStorage, admin};
-use std::path::PathBuf;
+use fieldlog_server::{Database, admin};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(name = "fieldlog-server", about = "Fieldlog 同步服务器 (sync server)")]
 struct Cli {
-    /// The server's SQLite file.
+    /// The server's database: a SQLite file path, or a PostgreSQL URL
+    /// (postgres://USER@HOST:PORT/DATABASE, or postgresql://…) whose database already exists.
     #[arg(
         long,
         env = "FIELDLOG_SERVER_DB",
         default_value = "fieldlog-server.sqlite"
     )]
-    db: PathBuf,
+    db: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -67,7 +67,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
-    let storage = SqliteStorage::open(&cli.db).map_err(|e| e.to_string())?;
+    let storage = Database::open(&cli.db).map_err(|e| e.to_string())?;
     match cli.command {
         Command::Serve { listen } => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
@@ -76,7 +76,10 @@ fn run(cli: Cli) -> Result<(), String> {
                     .await
                     .map_err(|e| format!("无法监听 {listen}：{e} (cannot listen on {listen})"))?;
                 let bound = listener.local_addr().map_err(|e| e.to_string())?;
-                eprintln!("fieldlog-server 正在监听 (listening on) http://{bound}");
+                eprintln!(
+                    "fieldlog-server 正在监听 (listening on) http://{bound}，数据库 (database): {}",
+                    storage.kind()
+                );
                 fieldlog_server::serve(Arc::new(storage), listener, async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

@@ -11,7 +11,7 @@
 //! is kept, exactly as if each had failed alone.
 
 use crate::error::{Result, ServerError};
-use crate::storage::{BlobState, ConflictNote, DeviceAuth, Storage, StoredRecord, Tx};
+use crate::storage::{BlobState, ConflictNote, DeviceAuth, Storage, StoredRecord, Tx, row_json};
 use chrono::{DateTime, Utc};
 use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -304,10 +304,6 @@ struct SqliteTx<'c> {
     tx: &'c Connection,
 }
 
-fn to_json(row: &Row) -> String {
-    serde_json::Value::Object(row.clone()).to_string()
-}
-
 fn from_json(text: &str) -> rusqlite::Result<Row> {
     match serde_json::from_str(text) {
         Ok(serde_json::Value::Object(map)) => Ok(map),
@@ -343,10 +339,7 @@ impl Tx for SqliteTx<'_> {
             (code, name),
         )?;
         if added == 0 {
-            return Err(ServerError::conflict(
-                format!("合同编号“{code}”已存在"),
-                format!("contract '{code}' already exists"),
-            ));
+            return Err(ServerError::contract_exists(code));
         }
         Ok(())
     }
@@ -505,7 +498,7 @@ impl Tx for SqliteTx<'_> {
                 &r.entity,
                 &r.id,
                 r.rev,
-                to_json(&r.row),
+                row_json(&r.row),
                 &r.scope,
                 &r.owner,
                 r.received_at,
@@ -516,11 +509,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn append_feed(&mut self, r: &StoredRecord) -> Result<()> {
-        let attachment = fieldlog_wire::sync::v1::entity_named(&r.entity)
-            .and_then(|e| e.attachment)
-            .and_then(|c| r.row.get(c))
-            .and_then(|v| v.as_str())
-            .map(str::to_owned);
+        let attachment = r.attachment();
         self.tx
             .prepare_cached(
                 "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
@@ -530,7 +519,7 @@ impl Tx for SqliteTx<'_> {
                 &r.entity,
                 &r.id,
                 r.rev,
-                to_json(&r.row),
+                row_json(&r.row),
                 &r.scope,
                 &r.owner,
                 attachment,
@@ -549,8 +538,8 @@ impl Tx for SqliteTx<'_> {
                 &note.id,
                 &note.device_id,
                 serde_json::to_string(&note.fields).unwrap_or_default(),
-                to_json(&note.kept),
-                to_json(&note.offered),
+                row_json(&note.kept),
+                row_json(&note.offered),
                 note.at,
             ),
         )?;

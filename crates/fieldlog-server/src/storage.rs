@@ -33,6 +33,23 @@ pub struct StoredRecord {
     pub waiting_for: Option<String>,
 }
 
+impl StoredRecord {
+    /// The SHA-256 of the attachment the version points at, if its kind has one (the feed keeps
+    /// it beside the row, so a download can be checked against what the device may read).
+    pub fn attachment(&self) -> Option<String> {
+        fieldlog_wire::sync::v1::entity_named(&self.entity)
+            .and_then(|e| e.attachment)
+            .and_then(|c| self.row.get(c))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    }
+}
+
+/// A row as the JSON text both backends store.
+pub fn row_json(row: &Row) -> String {
+    serde_json::Value::Object(row.clone()).to_string()
+}
+
 /// How much of an attachment has arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlobState {

@@ -1,9 +1,12 @@
 //! Sync over loopback (BENCHMARKS.md): push 10,000 changes; an initial pull of 100,000 records;
 //! 200 laptops syncing at once. A real server (SQLite file in a temp dir) on 127.0.0.1, real
 //! laptop store files, the real client. `FIELDLOG_BENCH_SCALE` (default 1.0) scales the counts.
+//! `FIELDLOG_BENCH_BACKEND=postgres` runs the server on a fresh database in the PostgreSQL cluster
+//! at `FIELDLOG_TEST_POSTGRES_URL` instead (`cargo xtask with-postgres --durable …` gives one).
 
 use chrono::Utc;
-use fieldlog_server::{RunningServer, SqliteStorage, admin};
+use fieldlog_server::postgres::ThrowawayDatabase;
+use fieldlog_server::{Database, RunningServer, SqliteStorage, admin};
 use fieldlog_store::Store;
 use fieldlog_sync::SyncOptions;
 use std::sync::Arc;
@@ -29,15 +32,34 @@ fn options() -> SyncOptions {
 
 struct Bench {
     _dir: tempfile::TempDir,
-    storage: Arc<SqliteStorage>,
+    storage: Arc<Database>,
     server: RunningServer,
     root: std::path::PathBuf,
+    /// The PostgreSQL database, dropped after the server stops.
+    _database: Option<ThrowawayDatabase>,
+}
+
+/// The server's database for a run: a SQLite file in `dir`, or a fresh PostgreSQL database.
+fn open_database(dir: &std::path::Path) -> (Database, Option<ThrowawayDatabase>) {
+    match std::env::var("FIELDLOG_BENCH_BACKEND").as_deref() {
+        Ok("postgres") => {
+            let database = ThrowawayDatabase::for_test();
+            let storage = database.open().unwrap();
+            (Database::Postgres(Box::new(storage)), Some(database))
+        }
+        Ok("sqlite") | Err(_) => {
+            let storage = SqliteStorage::open(dir.join("server.sqlite")).unwrap();
+            (Database::Sqlite(storage), None)
+        }
+        Ok(other) => panic!("FIELDLOG_BENCH_BACKEND={other}: use sqlite or postgres"),
+    }
 }
 
 impl Bench {
     fn new() -> Bench {
         let dir = tempfile::tempdir().unwrap();
-        let storage = Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
+        let (storage, database) = open_database(dir.path());
+        let storage = Arc::new(storage);
         admin::add_contract(&*storage, CONTRACT, "基准合同").unwrap();
         let server = RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
         let root = dir.path().to_path_buf();
@@ -46,6 +68,7 @@ impl Bench {
             storage,
             server,
             root,
+            _database: database,
         }
     }
 
@@ -97,6 +120,7 @@ fn main() {
     // 1. Push 10,000 changes.
     let n_push = scaled(10_000);
     let bench = Bench::new();
+    println!("server database: {}", bench.storage.kind());
     let mut lead = bench.laptop("lead");
     fill(&lead, n_push, true);
     let queued = lead.sync_status().unwrap().pending_changes;
@@ -153,7 +177,7 @@ fn main() {
                 .unwrap();
         devices.push((client, batch, cursor));
     }
-    let commits_before = bench.storage.commits();
+    let commits_before = bench.storage.group_commits();
     let barrier = Arc::new(std::sync::Barrier::new(devices.len()));
     let handles: Vec<_> = devices
         .into_iter()
@@ -196,7 +220,13 @@ fn main() {
         percentile(&push_times, 0.5).as_secs_f64() * 1000.0,
         percentile(&push_times, 0.99).as_secs_f64() * 1000.0,
         pulled as f64 / n_devices as f64,
-        bench.storage.commits() - commits_before
+        bench
+            .storage
+            .group_commits()
+            .zip(commits_before)
+            .map_or("one per push (PostgreSQL)".to_owned(), |(after, before)| {
+                (after - before).to_string()
+            })
     );
     println!(
         "{n_devices} laptops at once (push 5 + pull a page): p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms, errors {errors}",

@@ -12,7 +12,7 @@ use fieldlog_wire::v1::{SyncActivity, SyncPhase, SyncState};
 use std::collections::BTreeMap;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use support::{CONTRACT, Laptop, Server, quick};
+use support::{Backend, CONTRACT, Laptop, Server, quick};
 
 /// Quick timings, so the test does not sit through the app's real ones.
 fn brisk() -> Policy {
@@ -77,9 +77,8 @@ fn site_name(store: &Store) -> String {
         .unwrap()
 }
 
-#[test]
-fn the_worker_sends_a_local_change_up_on_its_own_and_reports_the_last_good_sync() {
-    let server = Server::start();
+fn the_worker_sends_a_local_change_up_on_its_own_and_reports_the_last_good_sync(backend: Backend) {
+    let server = Server::start(backend);
     let (mut a, mut b) = two_laptops(&server);
     a.set_up_contract(CONTRACT);
     let (worker, events) = start(&a);
@@ -124,9 +123,8 @@ fn the_worker_sends_a_local_change_up_on_its_own_and_reports_the_last_good_sync(
     assert_eq!(b.records(), a.records());
 }
 
-#[test]
-fn an_unreachable_server_is_reported_offline_and_retried_and_nothing_is_lost() {
-    let server = Server::start();
+fn an_unreachable_server_is_reported_offline_and_retried_and_nothing_is_lost(backend: Backend) {
+    let server = Server::start(backend);
     let code = server.technician("甲", &[CONTRACT]);
     let mut a = Laptop::enrolled("甲", &server.url(), &code);
     a.set_up_contract(CONTRACT);
@@ -169,9 +167,8 @@ fn an_unreachable_server_is_reported_offline_and_retried_and_nothing_is_lost() {
     });
 }
 
-#[test]
-fn a_real_conflict_is_settled_on_one_laptop_and_both_end_the_same() {
-    let server = Server::start();
+fn a_real_conflict_is_settled_on_one_laptop_and_both_end_the_same(backend: Backend) {
+    let server = Server::start(backend);
     let (mut a, mut b) = two_laptops(&server);
     a.set_up_contract(CONTRACT);
     a.sync();
@@ -218,9 +215,8 @@ fn a_real_conflict_is_settled_on_one_laptop_and_both_end_the_same() {
 
 /// The app's commands run on an async runtime: enrolling from one must work (blocking reqwest
 /// panics if its runtime is dropped inside another).
-#[test]
-fn enrolling_works_from_inside_an_async_runtime() {
-    let server = Server::start();
+fn enrolling_works_from_inside_an_async_runtime(backend: Backend) {
+    let server = Server::start(backend);
     let code = server.technician("甲", &[CONTRACT]);
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("profile.sqlite")).unwrap();
@@ -242,12 +238,13 @@ fn enrolling_works_from_inside_an_async_runtime() {
 
 /// A laptop whose clock was an hour off when it sent its day's work: the server flags the batch,
 /// the flag comes down with the feed, and the other laptop's monthly summary names the arrival.
-#[test]
-fn an_arrival_sent_on_a_clock_an_hour_off_is_flagged_in_the_other_laptops_summary() {
+fn an_arrival_sent_on_a_clock_an_hour_off_is_flagged_in_the_other_laptops_summary(
+    backend: Backend,
+) {
     use fieldlog_domain::summary::ClockDoubt;
     use fieldlog_wire::sync::v1::PushRequest;
 
-    let server = Server::start();
+    let server = Server::start(backend);
     let (mut a, mut b) = two_laptops(&server);
     a.set_up_contract(CONTRACT);
     a.sync();
@@ -303,9 +300,8 @@ fn an_arrival_sent_on_a_clock_an_hour_off_is_flagged_in_the_other_laptops_summar
 /// Never two rounds at once for one profile, even from two processes: while another holds the
 /// profile's round lock (here: this test, as the app's worker would), a round is refused as busy
 /// (and retried later), and nothing is sent; once released, the round runs.
-#[test]
-fn a_round_waits_its_turn_while_another_holds_the_profile() {
-    let server = Server::start();
+fn a_round_waits_its_turn_while_another_holds_the_profile(backend: Backend) {
+    let server = Server::start(backend);
     let code = server.technician("甲", &[CONTRACT]);
     let mut a = Laptop::enrolled("甲", &server.url(), &code);
     a.set_up_contract(CONTRACT);
@@ -319,3 +315,12 @@ fn a_round_waits_its_turn_while_another_holds_the_profile() {
     drop(other);
     assert_eq!(a.sync().pushed, pending as u64);
 }
+
+support::on_each_backend!(
+    the_worker_sends_a_local_change_up_on_its_own_and_reports_the_last_good_sync,
+    an_unreachable_server_is_reported_offline_and_retried_and_nothing_is_lost,
+    a_real_conflict_is_settled_on_one_laptop_and_both_end_the_same,
+    enrolling_works_from_inside_an_async_runtime,
+    an_arrival_sent_on_a_clock_an_hour_off_is_flagged_in_the_other_laptops_summary,
+    a_round_waits_its_turn_while_another_holds_the_profile,
+);

@@ -1,11 +1,11 @@
-//! Bad requests against the real server: each gets a clear 4xx `{code, message}` and the server's
-//! file is byte-for-byte the same table dump afterwards.
+//! Bad requests against the real server (on SQLite and on PostgreSQL): each gets a clear 4xx
+//! `{code, message}` and the server's database is the same table dump afterwards.
 
 mod support;
 
 use fieldlog_wire::ErrorBody;
 use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest};
-use support::{CONTRACT, Laptop, OTHER_CONTRACT, Server, settle};
+use support::{Backend, CONTRACT, Laptop, OTHER_CONTRACT, Server, settle};
 
 struct Case {
     what: &'static str,
@@ -32,9 +32,8 @@ fn push_raw(server: &Server, token: Option<&str>, body: Vec<u8>) -> (u16, ErrorB
     (status, body)
 }
 
-#[test]
-fn bad_requests_get_a_clear_4xx_and_write_nothing() {
-    let server = Server::start();
+fn bad_requests_get_a_clear_4xx_and_write_nothing(backend: Backend) {
+    let server = Server::start(backend);
     let mut laptop = Laptop::enrolled(
         "测试甲",
         &server.url(),
@@ -167,9 +166,8 @@ fn bad_requests_get_a_clear_4xx_and_write_nothing() {
     assert_eq!(status, 200);
 }
 
-#[test]
-fn an_enrollment_code_works_once() {
-    let server = Server::start();
+fn an_enrollment_code_works_once(backend: Backend) {
+    let server = Server::start(backend);
     let code = server.technician("测试甲", &[CONTRACT]);
     let _laptop = Laptop::enrolled("测试甲", &server.url(), &code);
     let dir = tempfile::tempdir().unwrap();
@@ -182,3 +180,8 @@ fn an_enrollment_code_works_once() {
     }
     assert!(store.enrollment().unwrap().is_none());
 }
+
+support::on_each_backend!(
+    bad_requests_get_a_clear_4xx_and_write_nothing,
+    an_enrollment_code_works_once,
+);

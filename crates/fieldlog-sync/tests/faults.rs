@@ -8,7 +8,7 @@ use fieldlog_store::sync::Enrollment;
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 use support::proxy::FaultyProxy;
-use support::{CONTRACT, Laptop, Server, quick};
+use support::{Backend, CONTRACT, Laptop, Server, quick};
 
 /// Runs rounds until one succeeds with nothing left to send (bounded: a run that cannot settle
 /// fails the test).
@@ -45,20 +45,14 @@ fn through(laptop: &mut Laptop, url: &str) {
     );
 }
 
-fn server_count(server: &Server, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(server.dir.path().join("server.sqlite")).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
-
-#[test]
-fn randomized_faults_lose_nothing_and_duplicate_nothing() {
+fn randomized_faults_lose_nothing_and_duplicate_nothing(backend: Backend) {
     let runs: u64 = std::env::var("FIELDLOG_FAULT_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(12);
     let mut faults_seen = 0;
     for seed in 1..=runs {
-        let server = Server::start();
+        let server = Server::start(backend);
         let proxy = FaultyProxy::start(server.running.addr, seed, 45);
         let names = ["测试甲", "测试乙", "测试丙"];
         let mut laptops: Vec<Laptop> = names
@@ -114,15 +108,14 @@ fn randomized_faults_lose_nothing_and_duplicate_nothing() {
             );
         }
         assert_eq!(
-            server_count(&server, "SELECT count(*) FROM records") as usize,
+            server.count("SELECT count(*) FROM records") as usize,
             made.len(),
             "seed {seed}: server record count"
         );
         // 0 duplicated: each version entered the feed once, and the stock ledger counts each use once.
         assert_eq!(
-            server_count(
-                &server,
-                "SELECT count(*) FROM (SELECT 1 FROM feed GROUP BY entity, id, rev HAVING count(*) > 1)"
+            server.count(
+                "SELECT count(*) FROM (SELECT 1 FROM feed GROUP BY entity, id, rev HAVING count(*) > 1) AS twice"
             ),
             0,
             "seed {seed}: a version entered the feed twice"
@@ -146,3 +139,5 @@ fn randomized_faults_lose_nothing_and_duplicate_nothing() {
         "the proxy injected too few faults ({faults_seen})"
     );
 }
+
+support::on_each_backend!(randomized_faults_lose_nothing_and_duplicate_nothing,);

@@ -1,11 +1,12 @@
-//! Sync end to end: real laptops (store files) against a real server on a loopback port over a
-//! temp SQLite file. Laptops work offline, then sync, and must end holding the same records.
+//! Sync end to end: real laptops (store files) against a real server on a loopback port, over a
+//! temp SQLite file and over a fresh PostgreSQL database (each test runs on both). Laptops work
+//! offline, then sync, and must end holding the same records.
 
 mod support;
 
 use fieldlog_sync::Client;
-use fieldlog_wire::sync::v1::{AckStatus, PushRequest};
-use support::{CONTRACT, Laptop, OTHER_CONTRACT, Server, quick, settle};
+use fieldlog_wire::sync::v1::{AckStatus, PushRequest, Scope};
+use support::{Backend, CONTRACT, Laptop, OTHER_CONTRACT, Server, quick, settle};
 
 fn assert_same_records(laptops: &[Laptop]) {
     let first = laptops[0].records();
@@ -39,9 +40,8 @@ fn team(server: &Server, names: &[&str]) -> Vec<Laptop> {
     laptops
 }
 
-#[test]
-fn two_laptops_that_work_offline_end_with_the_same_records() {
-    let server = Server::start();
+fn two_laptops_that_work_offline_end_with_the_same_records(backend: Backend) {
+    let server = Server::start(backend);
     let mut laptops = team(&server, &["测试甲", "测试乙"]);
     assert_same_records(&laptops);
     laptops[0].offline_work(CONTRACT, 60, true);
@@ -77,9 +77,8 @@ fn two_laptops_that_work_offline_end_with_the_same_records() {
     }
 }
 
-#[test]
-fn five_laptops_that_work_offline_end_with_the_same_records() {
-    let server = Server::start();
+fn five_laptops_that_work_offline_end_with_the_same_records(backend: Backend) {
+    let server = Server::start(backend);
     let mut laptops = team(&server, &["测试一", "测试二", "测试三", "测试四", "测试五"]);
     for (i, laptop) in laptops.iter_mut().enumerate() {
         laptop.offline_work(CONTRACT, 30 + i as i64 * 7, i % 2 == 0);
@@ -92,9 +91,8 @@ fn five_laptops_that_work_offline_end_with_the_same_records() {
     }
 }
 
-#[test]
-fn a_retried_batch_is_applied_once() {
-    let server = Server::start();
+fn a_retried_batch_is_applied_once(backend: Backend) {
+    let server = Server::start(backend);
     let mut laptops = team(&server, &["测试甲"]);
     laptops[0].offline_work(CONTRACT, 60, false);
     let enrollment = laptops[0].store.enrollment().unwrap().unwrap();
@@ -127,9 +125,8 @@ fn a_retried_batch_is_applied_once() {
     );
 }
 
-#[test]
-fn a_technician_sees_only_contracts_assigned_to_them() {
-    let server = Server::start();
+fn a_technician_sees_only_contracts_assigned_to_them(backend: Backend) {
+    let server = Server::start(backend);
     let mut ours = team(&server, &["测试甲"]);
     let mut theirs = Laptop::enrolled(
         "外县技服",
@@ -171,9 +168,8 @@ fn a_technician_sees_only_contracts_assigned_to_them() {
     }
 }
 
-#[test]
-fn a_second_different_version_of_evidence_is_kept_for_review_not_overwritten() {
-    let server = Server::start();
+fn a_second_different_version_of_evidence_is_kept_for_review_not_overwritten(backend: Backend) {
+    let server = Server::start(backend);
     let mut laptops = team(&server, &["测试甲", "测试乙"]);
     // Both change the contract's SLA policy offline: each makes "version 2", differently.
     let (contract, _, _) = laptops[0].contract(CONTRACT);
@@ -219,9 +215,8 @@ fn a_second_different_version_of_evidence_is_kept_for_review_not_overwritten() {
     assert!(b_policy.contains("47"));
 }
 
-#[test]
-fn the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off() {
-    let server = Server::start();
+fn the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off(backend: Backend) {
+    let server = Server::start(backend);
     let mut laptops = team(&server, &["测试甲", "测试乙"]);
     laptops[0].offline_work(CONTRACT, 60, false);
     let token = laptops[0].store.enrollment().unwrap().unwrap().token;
@@ -261,13 +256,34 @@ fn the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off() {
         assert!(record.received_at <= chrono::Utc::now());
     }
     assert!(faults[0].received_at >= before);
+    // The feed is in commit order, each batch's changes in the order sent: cursors grow, and a
+    // record never comes before the parent it points at.
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, record) in feed.records.iter().enumerate() {
+        if i > 0 {
+            assert!(record.seq > feed.records[i - 1].seq, "{record:?}");
+        }
+        let entity = fieldlog_wire::sync::v1::entity_named(&record.entity).unwrap();
+        if let Scope::Parent(parent, column) = entity.scope {
+            let parent_id = match &record.row[column] {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            assert!(
+                seen.contains(&(parent.to_owned(), parent_id.clone())),
+                "{} {} came before its {parent} {parent_id}",
+                record.entity,
+                record.id
+            );
+        }
+        seen.insert((record.entity.clone(), record.id.clone()));
+    }
 }
 
 /// A profile that held records before it had sync (schema version 4) sends them all once it
 /// upgrades and enrolls, a signed report included, and another laptop receives them intact.
-#[test]
-fn records_made_before_sync_existed_go_up_after_the_upgrade() {
-    let server = Server::start();
+fn records_made_before_sync_existed_go_up_after_the_upgrade(backend: Backend) {
+    let server = Server::start(backend);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.sqlite");
     {
@@ -352,3 +368,13 @@ fn records_made_before_sync_existed_go_up_after_the_upgrade() {
     assert_eq!(status, "signed");
     assert_eq!(laptops[1].store.sync_status().unwrap().open_conflicts, 0);
 }
+
+support::on_each_backend!(
+    two_laptops_that_work_offline_end_with_the_same_records,
+    five_laptops_that_work_offline_end_with_the_same_records,
+    a_retried_batch_is_applied_once,
+    a_technician_sees_only_contracts_assigned_to_them,
+    a_second_different_version_of_evidence_is_kept_for_review_not_overwritten,
+    the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off,
+    records_made_before_sync_existed_go_up_after_the_upgrade,
+);

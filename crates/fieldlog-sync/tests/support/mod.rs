@@ -1,5 +1,6 @@
 //! Shared fixtures for the sync tests: a real server on a loopback port (port 0) over a temp
-//! SQLite file, and laptops that are real store files enrolled with real one-time codes.
+//! SQLite file or a fresh PostgreSQL database ([`Backend`]), and laptops that are real store
+//! files enrolled with real one-time codes.
 
 #![allow(dead_code)]
 
@@ -15,7 +16,8 @@ use fieldlog_domain::signature::{NewSignature, SignerRole};
 use fieldlog_domain::site::SiteKind;
 use fieldlog_domain::sla::{FaultLevel, Preset};
 use fieldlog_domain::stock::{MovementKind, SpareKind};
-use fieldlog_server::{RunningServer, SqliteStorage, admin};
+use fieldlog_server::postgres::ThrowawayDatabase;
+use fieldlog_server::{Database, RunningServer, SqliteStorage, admin};
 use fieldlog_store::{NewMovement, NewPart, NewSite, Store, signature_image};
 use fieldlog_sync::SyncOptions;
 use std::sync::Arc;
@@ -24,24 +26,77 @@ use std::time::Duration;
 pub const CONTRACT: &str = "HB-2026-01";
 pub const OTHER_CONTRACT: &str = "XY-2026-09";
 
+/// The server's database in a test: each backend runs the same tests (see [`on_each_backend`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in a temp dir.
+    Sqlite,
+    /// A fresh database of its own in the PostgreSQL cluster at `FIELDLOG_TEST_POSTGRES_URL`,
+    /// dropped afterwards.
+    Postgres,
+}
+
+/// Generates, for each listed `fn name(backend: Backend)`, the tests `sqlite::name` and
+/// `postgres::name`. The PostgreSQL ones fail (never skip) when no cluster is given.
+#[allow(unused_macros)] // not every test file runs on both backends
+macro_rules! on_each_backend {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::support::Backend::Sqlite)
+            })+
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::support::Backend::Postgres)
+            })+
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_each_backend;
+
 pub struct Server {
-    pub dir: tempfile::TempDir,
-    pub storage: Arc<SqliteStorage>,
+    // Fields drop in order: the server stops before its storage closes, and the database goes last.
     pub running: RunningServer,
+    pub storage: Arc<Database>,
+    place: Place,
+}
+
+/// Where the server's data lives, removed when the test ends.
+enum Place {
+    Sqlite(tempfile::TempDir),
+    Postgres(Box<ThrowawayDatabase>),
 }
 
 impl Server {
-    pub fn start() -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
+    pub fn start(backend: Backend) -> Server {
+        let (place, storage) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let storage = SqliteStorage::open(dir.path().join("server.sqlite")).unwrap();
+                (Place::Sqlite(dir), Database::Sqlite(storage))
+            }
+            Backend::Postgres => {
+                let database = ThrowawayDatabase::for_test();
+                let storage = database.open().unwrap();
+                (
+                    Place::Postgres(Box::new(database)),
+                    Database::Postgres(Box::new(storage)),
+                )
+            }
+        };
+        let storage = Arc::new(storage);
         admin::add_contract(&*storage, CONTRACT, "测试县雪亮工程运维").unwrap();
         admin::add_contract(&*storage, OTHER_CONTRACT, "另一县运维").unwrap();
         let running =
             RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
         Server {
-            dir,
-            storage,
             running,
+            storage,
+            place,
         }
     }
 
@@ -58,34 +113,88 @@ impl Server {
         admin::enrollment_code(&*self.storage, &id, Utc::now()).unwrap()
     }
 
-    /// Every table of the server's file, for "nothing was written" checks.
+    /// Every table of the server's database, for "nothing was written" checks.
     pub fn dump(&self) -> String {
-        let conn = rusqlite::Connection::open(self.dir.path().join("server.sqlite")).unwrap();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let mut out = String::new();
-        for table in tables {
-            out.push_str(&format!("== {table}\n"));
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1"))
-                .unwrap();
-            let n = stmt.column_count();
-            let mut rows = stmt.query([]).unwrap();
-            while let Some(row) = rows.next().unwrap() {
-                let values: Vec<String> = (0..n)
-                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
-                    .collect();
-                out.push_str(&values.join(" | "));
-                out.push('\n');
-            }
+        match &self.place {
+            Place::Sqlite(dir) => sqlite_dump(&dir.path().join("server.sqlite")),
+            Place::Postgres(database) => postgres_dump(database),
         }
-        out
     }
+
+    /// The one integer that `sql` (plain SQL both databases understand) selects.
+    pub fn count(&self, sql: &str) -> i64 {
+        match &self.place {
+            Place::Sqlite(dir) => rusqlite::Connection::open(dir.path().join("server.sqlite"))
+                .unwrap()
+                .query_row(sql, [], |r| r.get(0))
+                .unwrap(),
+            Place::Postgres(database) => database
+                .config
+                .connect(postgres::NoTls)
+                .unwrap()
+                .query_one(sql, &[])
+                .unwrap()
+                .get(0),
+        }
+    }
+}
+
+fn sqlite_dump(path: &std::path::Path) -> String {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = String::new();
+    for table in tables {
+        out.push_str(&format!("== {table}\n"));
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1"))
+            .unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let values: Vec<String> = (0..n)
+                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                .collect();
+            out.push_str(&values.join(" | "));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Every table, each row as PostgreSQL's text of the whole row, in a fixed order.
+fn postgres_dump(database: &ThrowawayDatabase) -> String {
+    let mut client = database.config.connect(postgres::NoTls).unwrap();
+    let tables: Vec<String> = client
+        .query(
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = 'public' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut out = String::new();
+    for table in tables {
+        out.push_str(&format!("== {table}\n"));
+        for row in client
+            .query(
+                &format!("SELECT t::text FROM \"{table}\" t ORDER BY 1"),
+                &[],
+            )
+            .unwrap()
+        {
+            out.push_str(row.get(0));
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Options for tests: quick retries, many of them (the fault-injection proxy fails often).
