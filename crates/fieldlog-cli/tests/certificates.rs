@@ -219,3 +219,60 @@ fn an_enrolled_laptop_signs_with_the_server_issued_certificate_and_validators_tr
         text(&refused)
     );
 }
+
+/// `fieldlog enroll --ca-cert` against a real HTTPS server: without the administrator's root the
+/// binary says to check the server certificate (code `network`) and keeps nothing; with it, the
+/// laptop enrolls, and later `fieldlog sync` rounds trust the same root.
+#[test]
+fn enroll_and_sync_over_https_with_the_administrators_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
+    let technician = admin::add_technician(&*storage, TECHNICIAN).unwrap();
+    // The demo data's two contracts.
+    for contract in [CONTRACT, "city-egov-extranet"] {
+        admin::add_contract(&*storage, contract, contract).unwrap();
+        admin::assign(&*storage, &technician, contract).unwrap();
+    }
+    let code = admin::enrollment_code(&*storage, &technician, chrono::Utc::now()).unwrap();
+    // The server's own CA issues its TLS certificate, as `fieldlog-server tls-cert` does.
+    let hosts = ["127.0.0.1".to_owned()];
+    let (cert, key) = admin::tls_certificate(&*storage, &hosts, 7, chrono::Utc::now()).unwrap();
+    let server =
+        RunningServer::start_tls(storage.clone(), "127.0.0.1:0".parse().unwrap(), &cert, &key)
+            .unwrap();
+    let root = dir.path().join("server-root.pem");
+    std::fs::write(
+        &root,
+        admin::ca_certificate(&*storage, chrono::Utc::now()).unwrap(),
+    )
+    .unwrap();
+
+    let laptop = dir.path().join("laptop.sqlite");
+    ok(&laptop, &["init", "--name", TECHNICIAN]);
+    ok(&laptop, &["demo"]);
+    let enroll = ["enroll", "--server", &server.url(), "--code", &code];
+    let refused = fieldlog(&laptop, &[&["--json"][..], &enroll[..]].concat());
+    assert!(!refused.status.success());
+    let error: Value = serde_json::from_slice::<Value>(&refused.stderr)
+        .unwrap_or_else(|_| panic!("{}", text(&refused)))["error"]
+        .clone();
+    assert_eq!(error["code"], "network", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("请检查服务器证书"),
+        "{error}"
+    );
+    let status = json(&laptop, &["sync", "--status"]);
+    assert_eq!(status["enrolled"], false, "{status}");
+
+    let root_arg = root.to_str().unwrap();
+    ok(
+        &laptop,
+        &[&enroll[..], &["--ca-cert", root_arg][..]].concat(),
+    );
+    let round = json(&laptop, &["sync"]);
+    assert!(round["round"]["pushed"].as_u64().unwrap() > 0, "{round}");
+    assert_eq!(json(&laptop, &["sync", "--status"])["pending_changes"], 0);
+}

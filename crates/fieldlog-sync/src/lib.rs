@@ -164,25 +164,25 @@ fn network(error: reqwest::Error) -> SyncError {
 }
 
 /// The rustls certificate error somewhere in `error`'s causes, if any. rustls errors reach us
-/// wrapped in `io::Error`s, whose `source()` skips the wrapped error itself, so each
-/// `io::Error` is also unwrapped with `get_ref`.
+/// wrapped in (nested) `io::Error`s, whose `source()` skips the wrapped error itself, so an
+/// `io::Error` is followed through `get_ref` instead.
 fn certificate_problem(error: &(dyn std::error::Error + 'static)) -> Option<String> {
     let mut next = Some(error);
     while let Some(current) = next {
-        let inner = current
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            )
+            .then(|| tls.to_string());
+        }
+        next = match current
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
-            .map(|inner| inner as &(dyn std::error::Error + 'static));
-        for candidate in [Some(current), inner].into_iter().flatten() {
-            if let Some(tls) = candidate.downcast_ref::<rustls::Error>() {
-                return matches!(
-                    tls,
-                    rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
-                )
-                .then(|| tls.to_string());
-            }
-        }
-        next = current.source();
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
     }
     None
 }
