@@ -582,5 +582,37 @@ mod tests {
             SigningIdentity::from_der(&other.key_pkcs8_der(), &id.certificate_der()).unwrap_err();
         assert!(matches!(err, IdentityError::Mismatch));
         assert!(!format!("{id:?}").contains("PRIVATE"));
+        assert_eq!(id.issuer_name(), "李明");
+    }
+
+    #[test]
+    fn a_server_issued_certificate_takes_only_its_own_chain() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        let own = SigningIdentity::generate("李明", None, now, 30).unwrap();
+        let ca = fieldlog_certs::Authority::generate("服务器 CA", None, now, 365).unwrap();
+        let public = fieldlog_certs::public_key_pem(&own.key_pem()).unwrap();
+        let leaf = ca
+            .issue(
+                &fieldlog_certs::Purpose::DocumentSigning,
+                fieldlog_certs::name("李明", None, Some("t-1")).unwrap(),
+                fieldlog_certs::public_key_from_pem(&public).unwrap(),
+                now,
+                30,
+            )
+            .unwrap();
+        let issued =
+            SigningIdentity::from_pem(&own.key_pem(), &fieldlog_certs::certificate_pem(&leaf))
+                .unwrap();
+        let chained = issued
+            .clone()
+            .with_chain_pem(&ca.certificate_pem())
+            .unwrap();
+        assert_eq!(chained.issuer_name(), "服务器 CA");
+        assert_eq!(chained.chain.len(), 1);
+        let stranger = fieldlog_certs::Authority::generate("服务器 CA", None, now, 365).unwrap();
+        assert!(matches!(
+            issued.with_chain_pem(&stranger.certificate_pem()),
+            Err(IdentityError::Certificate(_))
+        ));
     }
 }
