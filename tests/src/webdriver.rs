@@ -78,6 +78,9 @@ pub struct Session {
 
 impl Session {
     pub fn new(driver: &TauriDriver, application: &Path) -> Session {
+        // reqwest is built without a TLS crypto provider (fieldlog-sync brings ring); this client
+        // speaks plain HTTP, but building one still wants a provider installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()

@@ -50,6 +50,9 @@ const APT_TEST: &[&str] = &[
     // pdftotext, pdftoppm and pdfsig read the PDFs back; python3-venv holds pyHanko.
     "poppler-utils",
     "python3-venv",
+    // certutil: a throwaway NSS database trusting the sync server's root, so pdfsig can say a
+    // server-issued signing certificate is trusted (crates/fieldlog-cli/tests/certificates.rs).
+    "libnss3-tools",
     // soffice --headless converts the summary XLSX back to CSV in tests (proves it opens). The
     // -nogui build is the smallest Calc (24 MB against 31 MB) and needs no display.
     "libreoffice-calc-nogui",

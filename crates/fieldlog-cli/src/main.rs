@@ -285,16 +285,28 @@ fn run(
             server,
             code,
             device_name,
+            ca_cert,
         } => {
             let name = match device_name {
                 Some(name) => name,
                 None => profile(store)?.name,
             };
-            let enrolled = fieldlog_sync::enroll(
+            let root = ca_cert
+                .map(|path| {
+                    std::fs::read_to_string(&path).map_err(|e| {
+                        CliError::usage(
+                            format!("无法读取根证书 {}：{e}", path.display()),
+                            format!("cannot read the root certificate {}: {e}", path.display()),
+                        )
+                    })
+                })
+                .transpose()?;
+            let enrolled = fieldlog_sync::enroll_trusting(
                 store,
                 &server,
                 &code,
                 &name,
+                root.as_deref(),
                 fieldlog_sync::SyncOptions::default(),
             )?;
             out.enrolled(&enrolled);

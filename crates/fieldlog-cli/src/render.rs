@@ -316,6 +316,9 @@ impl Output {
             "signing_time": v.signing_time.map(|t| t.to_rfc3339()),
             "intact": v.intact,
             "covers_whole_file": v.covers_whole_file,
+            "issuer": v.issuer,
+            "self_issued": v.self_issued,
+            "issuer_verified": v.issuer_verified,
         });
         self.json_or(&value, || {
             let when = v
@@ -330,6 +333,19 @@ impl Output {
                 "已被改动，签名无效 (ALTERED: the signature does not match)"
             };
             say!("签字人 signer: {}  时间 time: {when}  {state}", v.signer);
+            if v.self_issued {
+                say!("证书 certificate: 本机自签发 (self-issued by the signer)");
+            } else if v.issuer_verified {
+                say!(
+                    "证书签发者 issued by: {}（服务器证书机构，签发关系已核对 / the server's CA, checked)",
+                    v.issuer
+                );
+            } else {
+                say!(
+                    "证书签发者 issued by: {}（签名中缺少签发者证书，未能核对 / issuer certificate missing, not checked)",
+                    v.issuer
+                );
+            }
         });
     }
 
@@ -509,6 +525,8 @@ impl Output {
             "technician_id": enrolled.technician_id,
             "technician_name": enrolled.technician_name,
             "contracts": enrolled.contracts,
+            "signing_certificate_serial": enrolled.signing_certificate.as_ref().map(|c| &c.serial),
+            "signing_certificate_not_after": enrolled.signing_certificate.as_ref().map(|c| c.not_after),
         });
         self.json_or(&value, || {
             say!(
@@ -516,6 +534,13 @@ impl Output {
                 enrolled.technician_name,
                 enrolled.contracts.join(", ")
             );
+            if let Some(certificate) = &enrolled.signing_certificate {
+                say!(
+                    "签名证书已由服务器签发 (signing certificate issued by the server): 序列号 serial {} · 有效期至 valid until {}",
+                    certificate.serial,
+                    format_local(certificate.not_after)
+                );
+            }
         });
     }
 

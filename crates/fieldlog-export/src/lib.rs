@@ -83,11 +83,16 @@ impl From<ExportError> for fieldlog_wire::ErrorBody {
     }
 }
 
-/// The profile's signing identity: loaded, or made and kept on first use (self-issued until the
-/// sync server can issue one).
+/// The profile's signing identity: loaded, or made and kept on first use. It is self-issued
+/// until the laptop enrolls with a sync server, which issues a certificate for the same key; from
+/// then on signatures carry that certificate and its chain up to the server's root.
 pub fn signing_identity(store: &mut Store, now: DateTime<Utc>) -> Result<SigningIdentity> {
     if let Some((key, certificate)) = store.signing_identity_pem()? {
-        return Ok(SigningIdentity::from_pem(&key, &certificate)?);
+        let identity = SigningIdentity::from_pem(&key, &certificate)?;
+        return Ok(match store.signing_certificate_chain_pem()? {
+            Some(chain) => identity.with_chain_pem(&chain)?,
+            None => identity,
+        });
     }
     let name = store.profile()?.map(|t| t.name).ok_or_else(|| {
         ExportError::NotReady(

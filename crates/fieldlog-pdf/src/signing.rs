@@ -1,7 +1,9 @@
 //! The technician's signing identity and the PAdES baseline-B signature.
 //!
-//! An identity is an ECDSA P-256 key and a self-issued X.509 certificate (the sync issue will
-//! let the server issue one instead). Both export as PEM or DER so the store can keep them.
+//! An identity is an ECDSA P-256 key and an X.509 certificate: self-issued at first, then the
+//! one the sync server issues at enrollment, with its chain up to the server's root (embedded in
+//! every signature, so a validator that trusts that root accepts it). Key and certificates
+//! export as PEM or DER so the store can keep them; names and serials come from fieldlog-certs.
 //!
 //! Signing appends an *incremental update* — the bytes already written are never touched —
 //! holding a signature dictionary (/SubFilter /ETSI.CAdES.detached) and an invisible signature
@@ -10,28 +12,24 @@
 //! signing-certificate-v2 signed attribute (binding the certificate to the signature) and for
 //! the claimed signing time in /M rather than a CMS signing-time attribute.
 
-use std::time::Duration;
-
 use chrono::{DateTime, FixedOffset, Utc};
 use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
-use const_oid::db::{rfc4519, rfc5911, rfc5912};
-use der::asn1::{Any, GeneralizedTime, OctetString, SetOfVec, Utf8StringRef};
+use const_oid::db::{rfc5911, rfc5912};
+use der::asn1::{Any, OctetString, SetOfVec};
 use der::{Decode, DecodePem, Encode, EncodePem, pem::LineEnding};
 use lopdf::{Dictionary, IncrementalDocument, Object, ObjectId, StringFormat};
 use p256::ecdsa::{DerSignature, SigningKey};
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey};
-use rand_core::{OsRng, RngCore};
+use rand_core::OsRng;
 use sha2::{Digest, Sha256};
 use spki::{AlgorithmIdentifierOwned, EncodePublicKey, SubjectPublicKeyInfoOwned};
 use x509_cert::Certificate;
-use x509_cert::attr::{Attribute, AttributeTypeAndValue};
+use x509_cert::attr::Attribute;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
-use x509_cert::time::{Time, Validity};
 
 /// Room left in /Contents beyond a trial signature's length: the same identity and attributes give
 /// the same CMS but for the ECDSA value, whose DER encoding varies by a few bytes. Reserving what the
@@ -61,6 +59,18 @@ pub enum IdentityError {
     Build(String),
 }
 
+impl From<fieldlog_certs::CertError> for IdentityError {
+    fn from(error: fieldlog_certs::CertError) -> Self {
+        use fieldlog_certs::CertError;
+        match error {
+            CertError::Key(e) | CertError::PublicKey(e) => IdentityError::Key(e),
+            CertError::Certificate(e) => IdentityError::Certificate(e),
+            CertError::Mismatch => IdentityError::Mismatch,
+            CertError::Build(e) => IdentityError::Build(e),
+        }
+    }
+}
+
 /// Why a PDF could not be signed.
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {
@@ -77,6 +87,8 @@ pub enum SignError {
 pub struct SigningIdentity {
     key: SigningKey,
     certificate: Certificate,
+    /// Issuer first, up to the root; empty when self-issued.
+    chain: Vec<Certificate>,
 }
 
 impl std::fmt::Debug for SigningIdentity {
@@ -91,32 +103,6 @@ impl std::fmt::Debug for SigningIdentity {
     }
 }
 
-fn name(common_name: &str, organization: Option<&str>) -> Result<Name, IdentityError> {
-    let attr = |oid, value: &str| -> Result<RelativeDistinguishedName, IdentityError> {
-        // UTF8String, so Chinese names read correctly in every validator.
-        let value = Any::encode_from(
-            &Utf8StringRef::new(value).map_err(|e| IdentityError::Build(e.to_string()))?,
-        )
-        .map_err(|e| IdentityError::Build(e.to_string()))?;
-        let set = SetOfVec::try_from(vec![AttributeTypeAndValue { oid, value }])
-            .map_err(|e| IdentityError::Build(e.to_string()))?;
-        Ok(RelativeDistinguishedName::from(set))
-    };
-    let mut rdns = Vec::new();
-    if let Some(org) = organization.filter(|o| !o.is_empty()) {
-        rdns.push(attr(rfc4519::O, org)?);
-    }
-    rdns.push(attr(rfc4519::CN, common_name)?);
-    Ok(RdnSequence(rdns))
-}
-
-fn x509_time(t: DateTime<Utc>) -> Result<Time, IdentityError> {
-    let secs = u64::try_from(t.timestamp()).map_err(|e| IdentityError::Build(e.to_string()))?;
-    GeneralizedTime::from_unix_duration(Duration::from_secs(secs))
-        .map(Time::GeneralTime)
-        .map_err(|e| IdentityError::Build(e.to_string()))
-}
-
 impl SigningIdentity {
     /// A new key and a self-issued certificate for `common_name` (the technician's name), valid
     /// from `now` for `valid_days`. `now` is passed in, as everywhere in Fieldlog.
@@ -127,15 +113,9 @@ impl SigningIdentity {
         valid_days: u32,
     ) -> Result<SigningIdentity, IdentityError> {
         let key = SigningKey::random(&mut OsRng);
-        let subject = name(common_name, organization)?;
-        let mut serial = [0u8; 16];
-        OsRng.fill_bytes(&mut serial);
-        serial[0] = (serial[0] & 0x7f) | 0x01; // positive and of full length
-        let serial = SerialNumber::new(&serial).map_err(|e| IdentityError::Build(e.to_string()))?;
-        let validity = Validity {
-            not_before: x509_time(now)?,
-            not_after: x509_time(now + chrono::Duration::days(i64::from(valid_days)))?,
-        };
+        let subject = fieldlog_certs::name(common_name, organization, None)?;
+        let serial = fieldlog_certs::random_serial()?;
+        let validity = fieldlog_certs::validity(now, valid_days)?;
         let spki = SubjectPublicKeyInfoOwned::from_key(*key.verifying_key())
             .map_err(|e| IdentityError::Build(e.to_string()))?;
         // A leaf profile issued by its own subject: key usage digitalSignature + nonRepudiation,
@@ -150,7 +130,11 @@ impl SigningIdentity {
         let certificate = builder
             .build::<DerSignature>()
             .map_err(|e| IdentityError::Build(e.to_string()))?;
-        Ok(SigningIdentity { key, certificate })
+        Ok(SigningIdentity {
+            key,
+            certificate,
+            chain: Vec::new(),
+        })
     }
 
     /// Reads an identity back from a PKCS#8 key and an X.509 certificate, both DER.
@@ -193,7 +177,35 @@ impl SigningIdentity {
         if ours.as_bytes() != theirs.as_slice() {
             return Err(IdentityError::Mismatch);
         }
-        Ok(SigningIdentity { key, certificate })
+        Ok(SigningIdentity {
+            key,
+            certificate,
+            chain: Vec::new(),
+        })
+    }
+
+    /// The certificates above ours (issuer first, up to the root), PEM: a server-issued
+    /// certificate's chain, embedded in every signature so a validator that trusts the root can
+    /// build the path. Each must have issued the one below it.
+    pub fn with_chain_pem(mut self, chain_pem: &str) -> Result<SigningIdentity, IdentityError> {
+        let chain = fieldlog_certs::certificates_from_pem(chain_pem)?;
+        let mut below = &self.certificate;
+        for issuer in &chain {
+            if !fieldlog_certs::issued_by(below, issuer) {
+                return Err(IdentityError::Certificate(
+                    "证书链不连贯 / the chain does not lead from the certificate to its root"
+                        .into(),
+                ));
+            }
+            below = issuer;
+        }
+        self.chain = chain;
+        Ok(self)
+    }
+
+    /// The issuer's common name (our own name when self-issued).
+    pub fn issuer_name(&self) -> String {
+        fieldlog_certs::common_name(&self.certificate.tbs_certificate.issuer).unwrap_or_default()
     }
 
     pub fn key_pkcs8_der(&self) -> Vec<u8> {
@@ -224,7 +236,7 @@ impl SigningIdentity {
 
     /// The certificate subject's common name.
     pub fn common_name(&self) -> String {
-        crate::verify::common_name(&self.certificate.tbs_certificate.subject).unwrap_or_default()
+        fieldlog_certs::common_name(&self.certificate.tbs_certificate.subject).unwrap_or_default()
     }
 
     /// SHA-256 of the certificate (its fingerprint).
@@ -529,7 +541,13 @@ fn cms_signature(identity: &SigningIdentity, digest: &[u8]) -> Result<Vec<u8>, S
         .add_digest_algorithm(sha256)
         .map_err(|e| cms_err(&e))?
         .add_certificate(CertificateChoices::Certificate(cert.clone()))
-        .map_err(|e| cms_err(&e))?
+        .map_err(|e| cms_err(&e))?;
+    for issuer in &identity.chain {
+        builder
+            .add_certificate(CertificateChoices::Certificate(issuer.clone()))
+            .map_err(|e| cms_err(&e))?;
+    }
+    builder
         .add_signer_info::<SigningKey, DerSignature>(signer)
         .map_err(|e| cms_err(&e))?;
     let content_info = builder.build().map_err(|e| cms_err(&e))?;
@@ -564,5 +582,37 @@ mod tests {
             SigningIdentity::from_der(&other.key_pkcs8_der(), &id.certificate_der()).unwrap_err();
         assert!(matches!(err, IdentityError::Mismatch));
         assert!(!format!("{id:?}").contains("PRIVATE"));
+        assert_eq!(id.issuer_name(), "李明");
+    }
+
+    #[test]
+    fn a_server_issued_certificate_takes_only_its_own_chain() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        let own = SigningIdentity::generate("李明", None, now, 30).unwrap();
+        let ca = fieldlog_certs::Authority::generate("服务器 CA", None, now, 365).unwrap();
+        let public = fieldlog_certs::public_key_pem(&own.key_pem()).unwrap();
+        let leaf = ca
+            .issue(
+                &fieldlog_certs::Purpose::DocumentSigning,
+                fieldlog_certs::name("李明", None, Some("t-1")).unwrap(),
+                fieldlog_certs::public_key_from_pem(&public).unwrap(),
+                now,
+                30,
+            )
+            .unwrap();
+        let issued =
+            SigningIdentity::from_pem(&own.key_pem(), &fieldlog_certs::certificate_pem(&leaf))
+                .unwrap();
+        let chained = issued
+            .clone()
+            .with_chain_pem(&ca.certificate_pem())
+            .unwrap();
+        assert_eq!(chained.issuer_name(), "服务器 CA");
+        assert_eq!(chained.chain.len(), 1);
+        let stranger = fieldlog_certs::Authority::generate("服务器 CA", None, now, 365).unwrap();
+        assert!(matches!(
+            issued.with_chain_pem(&stranger.certificate_pem()),
+            Err(IdentityError::Certificate(_))
+        ));
     }
 }

@@ -1,7 +1,9 @@
 //! Checking a signed PDF ourselves: the SHA-256 over its /ByteRange against the CMS
 //! message-digest attribute, and the ECDSA P-256 signature over the signed attributes with the
-//! certificate embedded in the CMS. This says *intact or altered* and *who*; whether that
-//! certificate is to be trusted is a separate question (today they are self-issued).
+//! certificate embedded in the CMS. This says *intact or altered*, *who*, and *who vouched for
+//! them* (the issuer, and whether the embedded issuer certificate really signed the signer's);
+//! whether that issuer is to be trusted is a separate question, for a validator given the
+//! server's root (pyHanko `--trust`, an NSS database for pdfsig).
 //!
 //! The signature is found by scanning the raw bytes for the last /ByteRange rather than by
 //! parsing the whole file, so a damaged or altered file still gets a verdict instead of a parse
@@ -10,13 +12,12 @@
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier};
-use const_oid::db::{rfc4519, rfc5911};
-use der::asn1::{OctetStringRef, PrintableStringRef, Utf8StringRef};
+use const_oid::db::rfc5911;
+use der::asn1::OctetStringRef;
 use der::{Decode, Encode, SliceReader};
 use p256::ecdsa::{Signature, VerifyingKey, signature::Verifier};
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
-use x509_cert::name::Name;
 
 use crate::signing::SigningCertificateV2;
 
@@ -31,6 +32,15 @@ pub struct Verification {
     pub intact: bool,
     /// The signature covers the whole file (nothing was appended after signing).
     pub covers_whole_file: bool,
+    /// The common name of the certificate's issuer: the sync server's CA for a server-issued
+    /// certificate, the signer's own name for a self-issued one.
+    pub issuer: String,
+    /// The certificate was issued by its own subject (before the laptop enrolled).
+    pub self_issued: bool,
+    /// The issuer's certificate is embedded in the signature and did issue the signer's.
+    /// Whether that issuer is to be trusted is the reader's call (its root is exported by the
+    /// server: `fieldlog-server ca-cert`).
+    pub issuer_verified: bool,
 }
 
 /// Why a file has no verifiable signature at all.
@@ -81,24 +91,6 @@ fn byte_range(bytes: &[u8]) -> Result<(usize, [usize; 4]), VerifyError> {
         return Err(malformed("/ByteRange outside the file"));
     }
     Ok((key, ranges))
-}
-
-pub(crate) fn common_name(name: &Name) -> Option<String> {
-    name.0
-        .iter()
-        .flat_map(|rdn| rdn.0.iter())
-        .find(|atv| atv.oid == rfc4519::CN)
-        .and_then(|atv| {
-            atv.value
-                .decode_as::<Utf8StringRef<'_>>()
-                .map(|s| s.to_string())
-                .or_else(|_| {
-                    atv.value
-                        .decode_as::<PrintableStringRef<'_>>()
-                        .map(|s| s.to_string())
-                })
-                .ok()
-        })
 }
 
 /// /M of the signature dictionary around `key`, e.g. (D:20261122174005+08'00').
@@ -186,7 +178,16 @@ pub fn verify_pdf(bytes: &[u8]) -> Result<Verification, VerifyError> {
             SignerIdentifier::SubjectKeyIdentifier(_) => true,
         })
         .ok_or_else(|| malformed("the signer's certificate is not embedded"))?;
-    let signer = common_name(&certificate.tbs_certificate.subject).unwrap_or_default();
+    let signer =
+        fieldlog_certs::common_name(&certificate.tbs_certificate.subject).unwrap_or_default();
+    let issuer =
+        fieldlog_certs::common_name(&certificate.tbs_certificate.issuer).unwrap_or_default();
+    let self_issued = certificate.tbs_certificate.issuer == certificate.tbs_certificate.subject;
+    // A server-issued certificate travels with its issuer's: check that one really issued it.
+    let issuer_verified = !self_issued
+        && certificates
+            .iter()
+            .any(|candidate| fieldlog_certs::issued_by(certificate, candidate));
 
     let mut hasher = Sha256::new();
     hasher.update(&bytes[a..a + b]);
@@ -235,6 +236,9 @@ pub fn verify_pdf(bytes: &[u8]) -> Result<Verification, VerifyError> {
         signing_time: claimed_time(bytes, key),
         intact: digest_matches && cert_bound && signature_valid,
         covers_whole_file: a == 0 && c + d == bytes.len(),
+        issuer,
+        self_issued,
+        issuer_verified,
     })
 }
 

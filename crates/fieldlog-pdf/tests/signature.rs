@@ -113,6 +113,9 @@ fn our_own_verification_names_the_signer_and_time() {
     let v = verify_pdf(&signed.pdf).unwrap();
     assert_eq!(v.signer, "李明");
     assert!(v.intact && v.covers_whole_file, "{v:?}");
+    // Self-issued: the issuer is the signer, and there is no other issuer to check.
+    assert!(v.self_issued && !v.issuer_verified, "{v:?}");
+    assert_eq!(v.issuer, "李明");
     let t = v.signing_time.expect("/M");
     assert_eq!(t.offset().local_minus_utc(), 8 * 3600);
     assert!((Utc::now() - t.to_utc()).num_minutes().abs() < 5);

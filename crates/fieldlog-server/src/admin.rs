@@ -3,7 +3,7 @@
 
 use crate::error::{Result, ServerError};
 use crate::rules::{random_secret, sha256_hex};
-use crate::storage::{ConflictNote, Storage};
+use crate::storage::{ConflictNote, IssuedCertificateRecord, Storage};
 use chrono::{DateTime, Utc};
 
 pub fn add_contract(storage: &impl Storage, code: &str, name: &str) -> Result<()> {
@@ -53,4 +53,33 @@ pub fn enrollment_code(
 
 pub fn conflicts(storage: &impl Storage) -> Result<Vec<ConflictNote>> {
     storage.transaction(|tx| tx.conflicts())
+}
+
+/// The root certificate of the server's CA (PEM), made on first use: what validators trust
+/// (pyHanko `--trust`, an NSS database for pdfsig, Adobe's trusted certificates).
+pub fn ca_certificate(storage: &impl Storage, now: DateTime<Utc>) -> Result<String> {
+    storage.transaction(|tx| Ok(crate::ca::authority(tx, now)?.certificate_pem()))
+}
+
+/// A TLS certificate and key (PEM) for this server under `hosts` (DNS names or IP addresses),
+/// issued by the server's CA, for an administrator who has no other CA: laptops then trust it
+/// with `fieldlog enroll --ca-cert` and the root from [`ca_certificate`].
+pub fn tls_certificate(
+    storage: &impl Storage,
+    hosts: &[String],
+    valid_days: u32,
+    now: DateTime<Utc>,
+) -> Result<(String, String)> {
+    if hosts.is_empty() || hosts.iter().any(|h| h.trim().is_empty()) {
+        return Err(ServerError::Malformed(
+            "请至少给出一个主机名或 IP 地址 (give at least one host name or IP address)".into(),
+        ));
+    }
+    let authority = storage.transaction(|tx| crate::ca::authority(tx, now))?;
+    fieldlog_certs::tls_server_identity(&authority, hosts, now, valid_days)
+        .map_err(|e| ServerError::Authority(e.to_string()))
+}
+
+pub fn issued_certificates(storage: &impl Storage) -> Result<Vec<IssuedCertificateRecord>> {
+    storage.transaction(|tx| tx.issued_certificates())
 }

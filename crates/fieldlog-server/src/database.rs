@@ -7,6 +7,8 @@ use crate::postgres::PostgresStorage;
 use crate::sqlite::SqliteStorage;
 use crate::storage::{Storage, Tx};
 
+// One per server process, so the unboxed SQLite variant's size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Database {
     Sqlite(SqliteStorage),
     /// Boxed: its connection settings make it several times the size of the SQLite variant.

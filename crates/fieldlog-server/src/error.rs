@@ -34,6 +34,10 @@ pub enum ServerError {
         "服务器存储出错：{0}。数据未写入，请稍后重试 (server storage error, nothing written; retry later)"
     )]
     Storage(String),
+    #[error(
+        "服务器证书机构出错：{0}。请联系管理员 (the server's certificate authority failed: ask the administrator)"
+    )]
+    Authority(String),
 }
 
 pub type Result<T, E = ServerError> = std::result::Result<T, E>;
@@ -50,6 +54,7 @@ impl ServerError {
             ServerError::NotFound(_) => ErrorCode::NotFound,
             ServerError::Conflict { .. } => ErrorCode::Conflict,
             ServerError::Storage(_) => ErrorCode::Storage,
+            ServerError::Authority(_) => ErrorCode::Internal,
         }
     }
 
@@ -64,6 +69,7 @@ impl ServerError {
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::Conflict { .. } => StatusCode::CONFLICT,
             ServerError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ServerError::Authority(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

@@ -5,9 +5,12 @@
 //! - `rules`: the protocol's rules, written once over the storage trait;
 //! - `storage`: the trait a database implements; `sqlite`: the default backend; `postgres`: the
 //!   same on PostgreSQL; `database`: one of the two, chosen by the `--db` location;
-//! - `http`: the axum router; `admin`: accounts from the command line.
+//! - `http`: the axum router; `admin`: accounts from the command line;
+//! - `ca`: the server's certificate authority, which issues PDF-signing certificates at enrollment;
+//! - `tls`: HTTPS through rustls (`serve --tls-cert --tls-key`).
 
 pub mod admin;
+pub mod ca;
 pub mod database;
 pub mod error;
 pub mod http;
@@ -15,6 +18,7 @@ pub mod postgres;
 pub mod rules;
 pub mod sqlite;
 pub mod storage;
+pub mod tls;
 
 pub use crate::postgres::PostgresStorage;
 pub use database::Database;
@@ -36,16 +40,50 @@ pub async fn serve<S: Storage>(
         .await
 }
 
+/// Serves the API over HTTPS on `listener` (see `tls`) until `shutdown` completes.
+pub async fn serve_tls<S: Storage>(
+    storage: Arc<S>,
+    listener: tokio::net::TcpListener,
+    config: Arc<rustls::ServerConfig>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = tls::TlsListener::new(listener, config)?;
+    axum::serve(listener, http::router(storage))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
 /// A server on its own thread and runtime, for tests and benchmarks: bound to `addr` (port 0 picks
 /// a free one), stopped when the handle is dropped.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    tls: bool,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl RunningServer {
     pub fn start<S: Storage>(storage: Arc<S>, addr: SocketAddr) -> std::io::Result<RunningServer> {
+        RunningServer::start_with(storage, addr, None)
+    }
+
+    /// The same over HTTPS, with a TLS certificate chain and key (PEM).
+    pub fn start_tls<S: Storage>(
+        storage: Arc<S>,
+        addr: SocketAddr,
+        certificate_pem: &str,
+        key_pem: &str,
+    ) -> std::io::Result<RunningServer> {
+        let config = tls::server_config(certificate_pem.as_bytes(), key_pem.as_bytes())
+            .map_err(std::io::Error::other)?;
+        RunningServer::start_with(storage, addr, Some(config))
+    }
+
+    fn start_with<S: Storage>(
+        storage: Arc<S>,
+        addr: SocketAddr,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> std::io::Result<RunningServer> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -53,23 +91,29 @@ impl RunningServer {
         let listener = runtime.block_on(tokio::net::TcpListener::bind(addr))?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let is_tls = tls.is_some();
         let thread = std::thread::spawn(move || {
             runtime.block_on(async move {
-                let _ = serve(storage, listener, async {
+                let stopped = async {
                     let _ = stopped.await;
-                })
-                .await;
+                };
+                let _ = match tls {
+                    Some(config) => serve_tls(storage, listener, config, stopped).await,
+                    None => serve(storage, listener, stopped).await,
+                };
             });
         });
         Ok(RunningServer {
             addr,
+            tls: is_tls,
             stop: Some(stop),
             thread: Some(thread),
         })
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 }
 

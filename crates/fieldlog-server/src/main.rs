@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use fieldlog_server::{Database, admin};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -26,6 +27,12 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8740")]
         listen: std::net::SocketAddr,
+        /// Serve HTTPS with this certificate chain (PEM, the server's certificate first).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The TLS certificate's private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Create a contract (its code is what devices' records are scoped by).
     ContractAdd {
@@ -53,6 +60,28 @@ enum Command {
     },
     /// Versions kept for review (conflicts), as JSON lines.
     Conflicts,
+    /// The server's root certificate (PEM), which issues technicians' PDF-signing certificates:
+    /// give it to validators (pyHanko --trust, pdfsig's NSS database). Made on first use.
+    CaCert {
+        /// Write it to this file instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A TLS certificate for this server, issued by its CA, for `serve --tls-cert --tls-key`
+    /// when there is no other CA (laptops then trust the root: `fieldlog enroll --ca-cert`).
+    TlsCert {
+        /// A DNS name or IP address the laptops use to reach the server (repeatable).
+        #[arg(long = "host", required = true)]
+        hosts: Vec<String>,
+        #[arg(long)]
+        cert_out: PathBuf,
+        #[arg(long)]
+        key_out: PathBuf,
+        #[arg(long, default_value_t = 825)]
+        days: u32,
+    },
+    /// Certificates issued at enrollment, as JSON lines.
+    Certificates,
 }
 
 fn main() -> ExitCode {
@@ -69,23 +98,83 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), String> {
     let storage = Database::open(&cli.db).map_err(|e| e.to_string())?;
     match cli.command {
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+        } => {
+            // The CA is made now rather than at the first enrollment, so a problem shows here.
+            admin::ca_certificate(&storage, chrono::Utc::now()).map_err(|e| e.to_string())?;
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(
+                    fieldlog_server::tls::server_config(&read(&cert)?, &read(&key)?)
+                        .map_err(|e| e.to_string())?,
+                ),
+                _ => None,
+            };
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(listen)
                     .await
                     .map_err(|e| format!("无法监听 {listen}：{e} (cannot listen on {listen})"))?;
                 let bound = listener.local_addr().map_err(|e| e.to_string())?;
-                eprintln!(
-                    "fieldlog-server 正在监听 (listening on) http://{bound}，数据库 (database): {}",
-                    storage.kind()
-                );
-                fieldlog_server::serve(Arc::new(storage), listener, async {
+                let shutdown = async {
                     let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
+                };
+                let storage = Arc::new(storage);
+                match tls {
+                    Some(config) => {
+                        eprintln!(
+                            "fieldlog-server 正在监听 (listening on) https://{bound}，数据库 (database): {}",
+                            storage.kind()
+                        );
+                        fieldlog_server::serve_tls(storage, listener, config, shutdown).await
+                    }
+                    None => {
+                        eprintln!(
+                            "fieldlog-server 正在监听 (listening on) http://{bound}，数据库 (database): {}",
+                            storage.kind()
+                        );
+                        fieldlog_server::serve(storage, listener, shutdown).await
+                    }
+                }
                 .map_err(|e| e.to_string())
             })
+        }
+        Command::CaCert { out } => {
+            let pem =
+                admin::ca_certificate(&storage, chrono::Utc::now()).map_err(|e| e.to_string())?;
+            match out {
+                Some(path) => write(&path, &pem),
+                None => {
+                    print!("{pem}");
+                    Ok(())
+                }
+            }
+        }
+        Command::TlsCert {
+            hosts,
+            cert_out,
+            key_out,
+            days,
+        } => {
+            let (cert, key) = admin::tls_certificate(&storage, &hosts, days, chrono::Utc::now())
+                .map_err(|e| e.to_string())?;
+            write(&cert_out, &cert)?;
+            write_private(&key_out, &key)
+        }
+        Command::Certificates => {
+            for issued in admin::issued_certificates(&storage).map_err(|e| e.to_string())? {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "serial": issued.serial, "technician_id": issued.technician_id,
+                        "device_id": issued.device_id, "not_after": issued.not_after,
+                        "issued_at": issued.issued_at,
+                    })
+                );
+            }
+            Ok(())
         }
         Command::ContractAdd { code, name } => {
             admin::add_contract(&storage, &code, &name).map_err(|e| e.to_string())
@@ -118,4 +207,41 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+fn read(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| {
+        format!(
+            "无法读取 {}：{e} (cannot read {})",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+fn write(path: &std::path::Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| {
+        format!(
+            "无法写入 {}：{e} (cannot write {})",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+/// Writes a private key readable by its owner only (where the OS has such permissions).
+fn write_private(path: &std::path::Path, text: &str) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let fail = |e: std::io::Error| {
+        format!(
+            "无法写入 {}：{e} (cannot write {})",
+            path.display(),
+            path.display()
+        )
+    };
+    let mut file = options.open(path).map_err(fail)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(fail)
 }

@@ -19,7 +19,10 @@
 //! A connection the database closed (a restart) is opened again on its next use.
 
 use crate::error::{Result, ServerError};
-use crate::storage::{BlobState, ConflictNote, DeviceAuth, Storage, StoredRecord, Tx, row_json};
+use crate::storage::{
+    BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, Storage, StoredRecord, Tx,
+    row_json,
+};
 use ::postgres::types::ToSql;
 use ::postgres::{Client, Config, IsolationLevel, NoTls, Statement, Transaction};
 use chrono::{DateTime, Utc};
@@ -30,7 +33,13 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The schema, as numbered migrations applied in order on open (each once, recorded in
 /// `schema_migrations`).
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/postgres/0001_schema.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_schema.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_certificates.sql"),
+    ),
+];
 
 /// The advisory lock every writing transaction holds: "fieldlog" in ASCII, a key no other
 /// application is likely to pick.
@@ -775,5 +784,67 @@ impl Tx for PostgresTx<'_> {
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
         .collect()
+    }
+
+    fn server_ca(&mut self) -> Result<Option<(String, String)>> {
+        let found = self.query_opt(
+            "SELECT key_pem, certificate_pem FROM server_ca WHERE id = 1",
+            &[],
+        )?;
+        Ok(match found {
+            Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+            None => None,
+        })
+    }
+
+    fn init_server_ca(
+        &mut self,
+        key_pem: &str,
+        certificate_pem: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.execute(
+            "INSERT INTO server_ca (id, key_pem, certificate_pem, created_at) VALUES (1, $1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            &[&key_pem, &certificate_pem, &now],
+        )?;
+        Ok(())
+    }
+
+    fn add_issued_certificate(&mut self, record: &IssuedCertificateRecord) -> Result<()> {
+        self.execute(
+            "INSERT INTO issued_certificates
+                 (serial, technician_id, device_id, not_after, issued_at, certificate_pem)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &record.serial,
+                &record.technician_id,
+                &record.device_id,
+                &record.not_after,
+                &record.issued_at,
+                &record.certificate_pem,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn issued_certificates(&mut self) -> Result<Vec<IssuedCertificateRecord>> {
+        let rows = self.query(
+            "SELECT serial, technician_id, device_id, not_after, issued_at, certificate_pem
+             FROM issued_certificates ORDER BY issued_at, serial",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(IssuedCertificateRecord {
+                    serial: r.try_get(0)?,
+                    technician_id: r.try_get(1)?,
+                    device_id: r.try_get(2)?,
+                    not_after: r.try_get(3)?,
+                    issued_at: r.try_get(4)?,
+                    certificate_pem: r.try_get(5)?,
+                })
+            })
+            .collect()
     }
 }

@@ -46,6 +46,12 @@ pub fn enroll(
             "设备名称应为 1–100 个字 (device_name must be 1–100 characters)".into(),
         ));
     }
+    // Checked before the code is used, so a bad key costs the technician nothing.
+    let public_key = request
+        .signing_public_key
+        .as_deref()
+        .map(crate::ca::check_public_key)
+        .transpose()?;
     let token = random_secret(32);
     let device_id = uuid::Uuid::now_v7().to_string();
     let Some((technician_id, technician_name)) = tx.redeem_enrollment_code(
@@ -59,12 +65,25 @@ pub fn enroll(
         return Err(ServerError::BadEnrollmentCode);
     };
     let contracts = tx.contracts_of(&technician_id)?;
+    let signing_certificate = public_key
+        .map(|key| {
+            crate::ca::issue_signing_certificate(
+                tx,
+                &technician_id,
+                &technician_name,
+                &device_id,
+                key,
+                now,
+            )
+        })
+        .transpose()?;
     Ok(EnrollResponse {
         device_id,
         token,
         technician_id,
         technician_name,
         contracts,
+        signing_certificate,
     })
 }
 

@@ -11,7 +11,10 @@
 //! is kept, exactly as if each had failed alone.
 
 use crate::error::{Result, ServerError};
-use crate::storage::{BlobState, ConflictNote, DeviceAuth, Storage, StoredRecord, Tx, row_json};
+use crate::storage::{
+    BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, Storage, StoredRecord, Tx,
+    row_json,
+};
 use chrono::{DateTime, Utc};
 use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -88,6 +91,22 @@ CREATE TABLE IF NOT EXISTS conflicts (
     kept      TEXT NOT NULL,
     offered   TEXT NOT NULL,
     at        TEXT NOT NULL
+) STRICT;
+-- The server's certificate authority (one row). The private key lives here, with the data it
+-- vouches for: backed up with it, never sent over HTTP (only the certificate is exported).
+CREATE TABLE IF NOT EXISTS server_ca (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    key_pem         TEXT NOT NULL,
+    certificate_pem TEXT NOT NULL,
+    created_at      TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS issued_certificates (
+    serial          TEXT PRIMARY KEY,
+    technician_id   TEXT NOT NULL REFERENCES technicians (id),
+    device_id       TEXT NOT NULL REFERENCES devices (id),
+    not_after       TEXT NOT NULL,
+    issued_at       TEXT NOT NULL,
+    certificate_pem TEXT NOT NULL
 ) STRICT;
 CREATE TABLE IF NOT EXISTS blobs (
     sha256   TEXT PRIMARY KEY,
@@ -676,6 +695,68 @@ impl Tx for SqliteTx<'_> {
         )?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn server_ca(&mut self) -> Result<Option<(String, String)>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT key_pem, certificate_pem FROM server_ca WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    fn init_server_ca(
+        &mut self,
+        key_pem: &str,
+        certificate_pem: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO server_ca (id, key_pem, certificate_pem, created_at) VALUES (1, ?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+            (key_pem, certificate_pem, now),
+        )?;
+        Ok(())
+    }
+
+    fn add_issued_certificate(&mut self, record: &IssuedCertificateRecord) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO issued_certificates
+                 (serial, technician_id, device_id, not_after, issued_at, certificate_pem)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            (
+                &record.serial,
+                &record.technician_id,
+                &record.device_id,
+                record.not_after,
+                record.issued_at,
+                &record.certificate_pem,
+            ),
+        )?;
+        Ok(())
+    }
+
+    fn issued_certificates(&mut self) -> Result<Vec<IssuedCertificateRecord>> {
+        let mut stmt = self.tx.prepare(
+            "SELECT serial, technician_id, device_id, not_after, issued_at, certificate_pem
+             FROM issued_certificates ORDER BY issued_at, serial",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(IssuedCertificateRecord {
+                    serial: r.get(0)?,
+                    technician_id: r.get(1)?,
+                    device_id: r.get(2)?,
+                    not_after: r.get(3)?,
+                    issued_at: r.get(4)?,
+                    certificate_pem: r.get(5)?,
+                })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

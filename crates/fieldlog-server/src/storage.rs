@@ -71,6 +71,18 @@ pub struct ConflictNote {
     pub at: DateTime<Utc>,
 }
 
+/// A certificate the server's CA issued (`issued_certificates`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCertificateRecord {
+    /// Lowercase hex, as validators print it.
+    pub serial: String,
+    pub technician_id: String,
+    pub device_id: String,
+    pub not_after: DateTime<Utc>,
+    pub issued_at: DateTime<Utc>,
+    pub certificate_pem: String,
+}
+
 /// One transaction's worth of storage operations.
 pub trait Tx {
     // Accounts
@@ -124,6 +136,20 @@ pub trait Tx {
     fn blob_discard(&mut self, sha256: &str) -> Result<()>;
     /// Whether a record the device may read points at the attachment.
     fn may_read_blob(&mut self, auth: &DeviceAuth, sha256: &str) -> Result<bool>;
+
+    // The certificate authority (`ca`)
+    /// The CA's key and root certificate (PEM), once made.
+    fn server_ca(&mut self) -> Result<Option<(String, String)>>;
+    /// Keeps the CA unless one is already kept (then this does nothing: the first one stays).
+    fn init_server_ca(
+        &mut self,
+        key_pem: &str,
+        certificate_pem: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    fn add_issued_certificate(&mut self, record: &IssuedCertificateRecord) -> Result<()>;
+    /// Every issued certificate, oldest first.
+    fn issued_certificates(&mut self) -> Result<Vec<IssuedCertificateRecord>>;
 
     // Review
     fn conflicts(&mut self) -> Result<Vec<ConflictNote>>;

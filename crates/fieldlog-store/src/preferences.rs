@@ -46,7 +46,51 @@ impl Store {
     ) -> Result<()> {
         self.write(|tx| {
             set_meta(tx, "signing_key_pem", key_pem)?;
-            set_meta(tx, "signing_certificate_pem", certificate_pem)
+            set_meta(tx, "signing_certificate_pem", certificate_pem)?;
+            // A chain belongs to a server-issued certificate, not to this one.
+            tx.execute(
+                "DELETE FROM meta WHERE key = 'signing_certificate_chain_pem'",
+                [],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The chain above the profile's signing certificate (PEM, issuer first, up to the sync
+    /// server's root), when the server issued the certificate; None while it is self-issued.
+    pub fn signing_certificate_chain_pem(&self) -> Result<Option<String>> {
+        meta(&self.conn, "signing_certificate_chain_pem")
+    }
+
+    /// An extra root certificate (PEM) this profile trusts for the sync server's TLS, beside the
+    /// system's roots: given by the administrator at enrollment (`fieldlog enroll --ca-cert`).
+    pub fn server_tls_root_pem(&self) -> Result<Option<String>> {
+        meta(&self.conn, "server_tls_root_pem")
+    }
+
+    /// Keeps an enrollment with what came with it, in one transaction: the certificate the
+    /// server issued for the profile's signing key (replacing the self-issued one; the key stays
+    /// the same unless the profile had none) and the extra TLS root the enrollment trusted.
+    pub fn save_enrollment_with_certificate(
+        &mut self,
+        enrollment: &crate::sync::Enrollment,
+        issued: Option<&crate::sync::IssuedSigningCertificate>,
+        tls_root_pem: Option<&str>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            crate::sync::write_enrollment(tx, enrollment)?;
+            if let Some(issued) = issued {
+                set_meta(tx, "signing_key_pem", &issued.key_pem)?;
+                set_meta(tx, "signing_certificate_pem", &issued.certificate_pem)?;
+                set_meta(tx, "signing_certificate_chain_pem", &issued.chain_pem)?;
+            }
+            match tls_root_pem {
+                Some(pem) => set_meta(tx, "server_tls_root_pem", pem),
+                None => {
+                    tx.execute("DELETE FROM meta WHERE key = 'server_tls_root_pem'", [])?;
+                    Ok(())
+                }
+            }
         })
     }
 

@@ -45,6 +45,31 @@ pub struct Enrollment {
     pub technician_id: String,
 }
 
+/// Writes the enrollment into `sync_state` (inside the caller's transaction).
+pub(crate) fn write_enrollment(tx: &Connection, enrollment: &Enrollment) -> Result<()> {
+    tx.execute(
+        "UPDATE sync_state SET server_url = ?1, device_id = ?2, device_token = ?3,
+                technician_id = ?4, pull_cursor = 0, last_error = NULL WHERE id = 1",
+        (
+            &enrollment.server_url,
+            &enrollment.device_id,
+            &enrollment.token,
+            &enrollment.technician_id,
+        ),
+    )?;
+    Ok(())
+}
+
+/// A PDF-signing certificate the sync server issued for the profile's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedSigningCertificate {
+    /// The profile's private key (PKCS#8 PEM): the one it already had, or made for enrolling.
+    pub key_pem: String,
+    pub certificate_pem: String,
+    /// The issuer's certificate and any above it, up to the server's root (PEM).
+    pub chain_pem: String,
+}
+
 /// A conflict kept for the technician to settle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncConflict {
@@ -159,19 +184,7 @@ impl Store {
 
     /// Remembers the server this laptop enrolled with. A new enrollment starts pulling afresh.
     pub fn save_enrollment(&mut self, enrollment: &Enrollment) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE sync_state SET server_url = ?1, device_id = ?2, device_token = ?3,
-                        technician_id = ?4, pull_cursor = 0, last_error = NULL WHERE id = 1",
-                (
-                    &enrollment.server_url,
-                    &enrollment.device_id,
-                    &enrollment.token,
-                    &enrollment.technician_id,
-                ),
-            )?;
-            Ok(())
-        })
+        self.write(|tx| write_enrollment(tx, enrollment))
     }
 
     /// The oldest `limit` changes not yet stored by the server, oldest first.

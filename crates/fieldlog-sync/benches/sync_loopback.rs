@@ -1,6 +1,7 @@
 //! Sync over loopback (BENCHMARKS.md): push 10,000 changes; an initial pull of 100,000 records;
 //! 200 laptops syncing at once. A real server (SQLite file in a temp dir) on 127.0.0.1, real
-//! laptop store files, the real client. `FIELDLOG_BENCH_SCALE` (default 1.0) scales the counts.
+//! laptop store files, the real client. `FIELDLOG_BENCH_SCALE` (default 1.0) scales the counts;
+//! `FIELDLOG_BENCH_TLS=1` runs the same over HTTPS (rustls/ring, a throwaway CA for 127.0.0.1).
 //! `FIELDLOG_BENCH_BACKEND=postgres` runs the server on a fresh database in the PostgreSQL cluster
 //! at `FIELDLOG_TEST_POSTGRES_URL` instead (`cargo xtask with-postgres --durable …` gives one).
 
@@ -35,6 +36,8 @@ struct Bench {
     storage: Arc<Database>,
     server: RunningServer,
     root: std::path::PathBuf,
+    /// The throwaway CA's root (PEM) when serving HTTPS.
+    tls_root: Option<String>,
     /// The PostgreSQL database, dropped after the server stops.
     _database: Option<ThrowawayDatabase>,
 }
@@ -61,7 +64,17 @@ impl Bench {
         let (storage, database) = open_database(dir.path());
         let storage = Arc::new(storage);
         admin::add_contract(&*storage, CONTRACT, "基准合同").unwrap();
-        let server = RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = "127.0.0.1:0".parse().unwrap();
+        let (server, tls_root) = if std::env::var("FIELDLOG_BENCH_TLS").is_ok_and(|v| v == "1") {
+            let ca = fieldlog_certs::Authority::generate("基准 CA", None, Utc::now(), 30).unwrap();
+            let hosts = ["127.0.0.1".to_owned()];
+            let (cert, key) =
+                fieldlog_certs::tls_server_identity(&ca, &hosts, Utc::now(), 7).unwrap();
+            let server = RunningServer::start_tls(storage.clone(), addr, &cert, &key).unwrap();
+            (server, Some(ca.certificate_pem()))
+        } else {
+            (RunningServer::start(storage.clone(), addr).unwrap(), None)
+        };
         let root = dir.path().to_path_buf();
         Bench {
             _dir: dir,
@@ -69,6 +82,7 @@ impl Bench {
             server,
             root,
             _database: database,
+            tls_root,
         }
     }
 
@@ -78,7 +92,15 @@ impl Bench {
         let code = admin::enrollment_code(&*self.storage, &id, Utc::now()).unwrap();
         let mut store = Store::open(self.root.join(format!("{name}.sqlite"))).unwrap();
         store.init_profile(name, None, Utc::now()).unwrap();
-        fieldlog_sync::enroll(&mut store, &self.server.url(), &code, name, options()).unwrap();
+        fieldlog_sync::enroll_trusting(
+            &mut store,
+            &self.server.url(),
+            &code,
+            name,
+            self.tls_root.as_deref(),
+            options(),
+        )
+        .unwrap();
         store
     }
 }
@@ -172,9 +194,13 @@ fn main() {
         let enrollment = store.enrollment().unwrap().unwrap();
         let cursor = store.sync_status().unwrap().pull_cursor;
         let batch = store.outbox_batch(100).unwrap();
-        let client =
-            fieldlog_sync::Client::new(&bench.server.url(), Some(enrollment.token), options())
-                .unwrap();
+        let client = fieldlog_sync::Client::trusting(
+            &bench.server.url(),
+            Some(enrollment.token),
+            options(),
+            bench.tls_root.as_deref(),
+        )
+        .unwrap();
         devices.push((client, batch, cursor));
     }
     let commits_before = bench.storage.group_commits();

@@ -5,13 +5,17 @@
 //! with backoff, and a round cut short resumes where it stopped.
 //!
 //! Blocking HTTP (reqwest): the CLI runs one round, the app runs rounds on a background thread.
+//! https:// goes through rustls (ring), trusting the system's roots plus the administrator's
+//! root given at enrollment; a certificate it does not trust is a clear, non-retried error.
+//! Enrolling also sends the profile's PDF-signing public key and keeps the certificate the
+//! server's CA issues for it.
 
 use chrono::{DateTime, Utc};
-use fieldlog_store::sync::Enrollment;
+use fieldlog_store::sync::{Enrollment, IssuedSigningCertificate};
 use fieldlog_store::{Store, StoreError};
 use fieldlog_wire::sync::v1::{
-    AttachmentStatus, EnrollRequest, EnrollResponse, MAX_CHUNK_BYTES, PullResponse, PushRequest,
-    PushResponse,
+    AttachmentStatus, EnrollRequest, EnrollResponse, IssuedCertificate, MAX_CHUNK_BYTES,
+    PullResponse, PushRequest, PushResponse,
 };
 use fieldlog_wire::{ErrorBody, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -32,6 +36,18 @@ pub enum SyncError {
         "无法连接同步服务器：{0}。数据已保存在本机，联网后会自动重试 (cannot reach the sync server; your data is saved here and will be sent later)"
     )]
     Network(String),
+    #[error(
+        "无法与同步服务器建立安全连接：服务器证书不受信任或无效（{0}）。请检查服务器证书；如果管理员给了根证书，请用 fieldlog enroll --ca-cert 指定它。本机数据未改动 (the server's TLS certificate is not trusted or not valid: check the server certificate, or give the administrator's root certificate with --ca-cert; nothing here was changed)"
+    )]
+    Tls(String),
+    #[error(
+        "根证书文件无法读取（需要 PEM 格式的 X.509 证书）：{0} (the root certificate file is not a PEM X.509 certificate)"
+    )]
+    BadRoot(String),
+    #[error(
+        "服务器签发的签名证书无法使用：{0}。请联系管理员 (the signing certificate the server issued is unusable: ask the administrator)"
+    )]
+    Certificate(String),
     #[error("{}", .body.message)]
     Refused { status: u16, body: ErrorBody },
     #[error(
@@ -46,7 +62,10 @@ impl SyncError {
     pub fn code(&self) -> ErrorCode {
         match self {
             SyncError::NotEnrolled => ErrorCode::Unauthorized,
-            SyncError::Network(_) => ErrorCode::Network,
+            SyncError::Network(_) | SyncError::Tls(_) | SyncError::Certificate(_) => {
+                ErrorCode::Network
+            }
+            SyncError::BadRoot(_) => ErrorCode::InvalidInput,
             SyncError::Refused { body, .. } => body.code,
             SyncError::Busy => ErrorCode::Conflict,
             SyncError::Store(e) => e.code(),
@@ -61,7 +80,8 @@ impl SyncError {
         }
     }
 
-    /// Worth trying again: the network or the server's storage, not a refusal of the request.
+    /// Worth trying again: the network or the server's storage, not a refusal of the request
+    /// (nor an untrusted certificate, which will not go away by itself).
     pub fn transient(&self) -> bool {
         match self {
             SyncError::Network(_) | SyncError::Busy => true,
@@ -152,16 +172,70 @@ fn refusal(status: reqwest::StatusCode, bytes: &[u8]) -> SyncError {
     }
 }
 
+/// A failed request: a TLS certificate problem (not worth retrying: it will not go away by
+/// itself) or a plain network failure.
 fn network(error: reqwest::Error) -> SyncError {
-    SyncError::Network(error.to_string())
+    match certificate_problem(&error) {
+        Some(problem) => SyncError::Tls(problem),
+        None => SyncError::Network(error.to_string()),
+    }
+}
+
+/// The rustls certificate error somewhere in `error`'s causes, if any. rustls errors reach us
+/// wrapped in (nested) `io::Error`s, whose `source()` skips the wrapped error itself, so an
+/// `io::Error` is followed through `get_ref` instead.
+fn certificate_problem(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(error);
+    while let Some(current) = next {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            )
+            .then(|| tls.to_string());
+        }
+        next = match current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+    }
+    None
+}
+
+/// Makes ring the process's rustls crypto provider (reqwest is built without one). Idempotent;
+/// a provider installed before is left in place.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Reads the administrator's root certificate(s) (PEM) for TLS.
+fn tls_roots(pem: &str) -> Result<Vec<reqwest::Certificate>> {
+    fieldlog_certs::certificates_from_pem(pem).map_err(|e| SyncError::BadRoot(e.to_string()))?;
+    reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+        .map_err(|e| SyncError::BadRoot(e.to_string()))
 }
 
 impl Client {
     pub fn new(server_url: &str, token: Option<String>, options: SyncOptions) -> Result<Client> {
-        let http = reqwest::blocking::Client::builder()
-            .timeout(options.timeout)
-            .build()
-            .map_err(network)?;
+        Client::trusting(server_url, token, options, None)
+    }
+
+    /// A client that also trusts `tls_root_pem` (beside the system's roots) for https:// URLs.
+    pub fn trusting(
+        server_url: &str,
+        token: Option<String>,
+        options: SyncOptions,
+        tls_root_pem: Option<&str>,
+    ) -> Result<Client> {
+        install_tls_provider();
+        let mut builder = reqwest::blocking::Client::builder().timeout(options.timeout);
+        if let Some(pem) = tls_root_pem {
+            builder = builder.tls_certs_merge(tls_roots(pem)?);
+        }
+        let http = builder.build().map_err(network)?;
         Ok(Client {
             http,
             base: server_url.trim_end_matches('/').to_owned(),
@@ -323,7 +397,7 @@ impl Client {
     }
 }
 
-/// Enrolls this laptop with a one-time code and remembers the server.
+/// Enrolls this laptop with a one-time code and remembers the server (see [`enroll_trusting`]).
 pub fn enroll(
     store: &mut Store,
     server_url: &str,
@@ -331,17 +405,50 @@ pub fn enroll(
     device_name: &str,
     options: SyncOptions,
 ) -> Result<EnrollResponse> {
-    let client = Client::new(server_url, None, options)?;
+    enroll_trusting(store, server_url, code, device_name, None, options)
+}
+
+/// Enrolls this laptop with a one-time code, trusting `tls_root_pem` (the administrator's root
+/// certificate, PEM) for an https:// server beside the system's roots. The profile's PDF-signing
+/// public key goes along (a key pair is made if the profile has none: the private key stays
+/// here); the certificate the server issues for it, with its chain, replaces the self-issued one,
+/// in the same transaction that keeps the enrollment and the root. A server too old to issue
+/// certificates leaves the profile's identity as it was.
+pub fn enroll_trusting(
+    store: &mut Store,
+    server_url: &str,
+    code: &str,
+    device_name: &str,
+    tls_root_pem: Option<&str>,
+    options: SyncOptions,
+) -> Result<EnrollResponse> {
+    let key_pem = match store.signing_identity_pem()? {
+        Some((key, _)) => key,
+        None => fieldlog_certs::new_private_key_pem(),
+    };
+    let public_key = fieldlog_certs::public_key_pem(&key_pem)
+        .map_err(|e| SyncError::Certificate(e.to_string()))?;
+    let client = Client::trusting(server_url, None, options, tls_root_pem)?;
     let response = client.enroll(&EnrollRequest {
         code: code.to_owned(),
         device_name: device_name.to_owned(),
+        signing_public_key: Some(public_key.clone()),
     })?;
-    store.save_enrollment(&Enrollment {
-        server_url: server_url.trim_end_matches('/').to_owned(),
-        device_id: response.device_id.clone(),
-        token: response.token.clone(),
-        technician_id: response.technician_id.clone(),
-    })?;
+    let issued = response
+        .signing_certificate
+        .as_ref()
+        .map(|issued| checked_certificate(issued, &public_key, key_pem))
+        .transpose()?;
+    store.save_enrollment_with_certificate(
+        &Enrollment {
+            server_url: server_url.trim_end_matches('/').to_owned(),
+            device_id: response.device_id.clone(),
+            token: response.token.clone(),
+            technician_id: response.technician_id.clone(),
+        },
+        issued.as_ref(),
+        tls_root_pem,
+    )?;
     Ok(response)
 }
 
@@ -364,6 +471,43 @@ pub fn enroll_from_any_thread(
                     "注册请求意外中断，请重试 (the enrollment request broke off; try again)".into(),
                 ))
             })
+    })
+}
+
+/// The issued certificate, checked before the profile keeps it: it certifies our public key,
+/// and each certificate of the chain issued the one below it, up to a self-signed root.
+fn checked_certificate(
+    issued: &IssuedCertificate,
+    public_key_pem: &str,
+    key_pem: String,
+) -> Result<IssuedSigningCertificate> {
+    let bad = |e: &dyn std::fmt::Display| SyncError::Certificate(e.to_string());
+    let leaf = fieldlog_certs::certificates_from_pem(&issued.certificate_pem)
+        .map_err(|e| bad(&e))?
+        .remove(0);
+    if !fieldlog_certs::certifies_public_key(&leaf, public_key_pem) {
+        return Err(bad(
+            &"它不是为本机的签名密钥签发的 (it is not for this laptop's key)",
+        ));
+    }
+    let chain_pem = issued.chain_pem.concat();
+    let chain = fieldlog_certs::certificates_from_pem(&chain_pem).map_err(|e| bad(&e))?;
+    let mut below = &leaf;
+    for issuer in &chain {
+        if !fieldlog_certs::issued_by(below, issuer) {
+            return Err(bad(&"证书链不连贯 (the chain is broken)"));
+        }
+        below = issuer;
+    }
+    if !fieldlog_certs::issued_by(below, below) {
+        return Err(bad(
+            &"证书链没有到达根证书 (the chain does not reach a root)",
+        ));
+    }
+    Ok(IssuedSigningCertificate {
+        key_pem,
+        certificate_pem: issued.certificate_pem.clone(),
+        chain_pem,
     })
 }
 
@@ -428,10 +572,11 @@ fn round(
     progress: &mut dyn FnMut(SyncPhase, &RoundReport),
 ) -> Result<RoundReport> {
     let enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
-    let client = Client::new(
+    let client = Client::trusting(
         &enrollment.server_url,
         Some(enrollment.token),
         options.clone(),
+        store.server_tls_root_pem()?.as_deref(),
     )?;
     let mut report = RoundReport::default();
     progress(SyncPhase::Pushing, &report);

@@ -73,6 +73,31 @@ enum Place {
 
 impl Server {
     pub fn start(backend: Backend) -> Server {
+        Server::start_with(backend, |storage| {
+            RunningServer::start(storage, "127.0.0.1:0".parse().unwrap()).unwrap()
+        })
+    }
+
+    /// The server over HTTPS with the given certificate and key (PEM).
+    pub fn start_tls(backend: Backend, cert_pem: &str, key_pem: &str) -> Server {
+        Server::start_with(backend, |storage| {
+            RunningServer::start_tls(storage, "127.0.0.1:0".parse().unwrap(), cert_pem, key_pem)
+                .unwrap()
+        })
+    }
+
+    /// Stops serving, then serves the same data on the same port over HTTPS with another
+    /// certificate (a server whose certificate changed).
+    pub fn restart_tls(&mut self, cert_pem: &str, key_pem: &str) {
+        let addr = self.running.addr;
+        // Stop the old listener first: the new one binds the same port.
+        self.running =
+            RunningServer::start(self.storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+        self.running =
+            RunningServer::start_tls(self.storage.clone(), addr, cert_pem, key_pem).unwrap();
+    }
+
+    fn start_with(backend: Backend, serve: impl FnOnce(Arc<Database>) -> RunningServer) -> Server {
         let (place, storage) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -91,8 +116,7 @@ impl Server {
         let storage = Arc::new(storage);
         admin::add_contract(&*storage, CONTRACT, "测试县雪亮工程运维").unwrap();
         admin::add_contract(&*storage, OTHER_CONTRACT, "另一县运维").unwrap();
-        let running =
-            RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+        let running = serve(storage.clone());
         Server {
             running,
             storage,

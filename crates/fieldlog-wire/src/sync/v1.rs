@@ -211,6 +211,11 @@ pub struct EnrollRequest {
     pub code: String,
     /// A name people recognise the laptop by in the admin listing.
     pub device_name: String,
+    /// Optional (added to v1; older laptops leave it out): the laptop's PDF-signing public key,
+    /// a P-256 SubjectPublicKeyInfo as PEM ("PUBLIC KEY"). The server then issues a certificate
+    /// for it. The private key never leaves the laptop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_public_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -222,6 +227,23 @@ pub struct EnrollResponse {
     pub technician_name: String,
     /// Codes of the contracts this technician may read and write.
     pub contracts: Vec<String>,
+    /// Optional (added to v1): the certificate issued for `signing_public_key`, when the
+    /// request carried one. Older laptops ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_certificate: Option<IssuedCertificate>,
+}
+
+/// A PDF-signing certificate the server's CA issued at enrollment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssuedCertificate {
+    /// The technician's certificate (PEM): subject CN = the technician's name, serialNumber =
+    /// the technician's id; key usage digitalSignature + nonRepudiation.
+    pub certificate_pem: String,
+    /// The certificates above it (PEM), issuer first, ending with the server's root.
+    pub chain_pem: Vec<String>,
+    /// The certificate's serial number, lowercase hex.
+    pub serial: String,
+    pub not_after: DateTime<Utc>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,541 @@
+//! X.509 for Fieldlog, shared by the sync server, the laptop's sync client and the PDF signer
+//! (none of them needs the others' dependencies for it):
+//!
+//! - names with UTF-8 common names (Chinese reads right in every validator), random serials,
+//!   validity periods from a `now` that is passed in;
+//! - [`Authority`]: the sync server's certificate authority, an ECDSA P-256 key and a self-signed
+//!   root, which issues technicians' PDF-signing certificates and, for an administrator without
+//!   another CA, the server's own TLS certificate;
+//! - public keys as SubjectPublicKeyInfo PEM, which is what a laptop sends when it enrolls: its
+//!   private key never leaves it.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use const_oid::db::{rfc4519, rfc5280};
+use der::asn1::Utf8StringRef;
+use der::asn1::{Any, GeneralizedTime, Ia5String, OctetString, PrintableStringRef, SetOfVec};
+use der::pem::LineEnding;
+use der::{Decode, DecodePem, Encode, EncodePem};
+use p256::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey, signature::Verifier};
+use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use rand_core::{OsRng, RngCore};
+
+use x509_cert::Certificate;
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{ExtendedKeyUsage, SubjectAltName};
+use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::time::{Time, Validity};
+
+pub use spki::SubjectPublicKeyInfoOwned;
+pub use x509_cert;
+
+/// Why a key or certificate could not be read, made or matched.
+#[derive(Debug, thiserror::Error)]
+pub enum CertError {
+    #[error(
+        "无法读取私钥（需要 PKCS#8 PEM/DER）：{0}。/ Cannot read the private key (PKCS#8 expected): {0}."
+    )]
+    Key(String),
+    #[error(
+        "无法读取公钥（需要 P-256 公钥 PEM）：{0}。/ Cannot read the public key (a P-256 SubjectPublicKeyInfo PEM expected): {0}."
+    )]
+    PublicKey(String),
+    #[error(
+        "无法读取证书（需要 X.509 PEM/DER）：{0}。/ Cannot read the certificate (X.509 expected): {0}."
+    )]
+    Certificate(String),
+    #[error("私钥与证书不匹配。/ The key does not match the certificate.")]
+    Mismatch,
+    #[error("无法生成证书：{0}。/ Cannot build the certificate: {0}.")]
+    Build(String),
+}
+
+pub type Result<T, E = CertError> = std::result::Result<T, E>;
+
+fn build_err(e: impl std::fmt::Display) -> CertError {
+    CertError::Build(e.to_string())
+}
+
+/// A distinguished name: O (when given), CN, and serialNumber (when given: it tells two people
+/// of the same name apart, e.g. the server's technician id).
+pub fn name(
+    common_name: &str,
+    organization: Option<&str>,
+    serial_number: Option<&str>,
+) -> Result<Name> {
+    let rdn = |oid, value: Any| -> Result<RelativeDistinguishedName> {
+        let set =
+            SetOfVec::try_from(vec![AttributeTypeAndValue { oid, value }]).map_err(build_err)?;
+        Ok(RelativeDistinguishedName::from(set))
+    };
+    // UTF8String, so Chinese names read correctly in every validator.
+    let utf8 = |value: &str| -> Result<Any> {
+        Any::encode_from(&Utf8StringRef::new(value).map_err(build_err)?).map_err(build_err)
+    };
+    let mut rdns = Vec::new();
+    if let Some(org) = organization.filter(|o| !o.is_empty()) {
+        rdns.push(rdn(rfc4519::O, utf8(org)?)?);
+    }
+    rdns.push(rdn(rfc4519::CN, utf8(common_name)?)?);
+    if let Some(serial) = serial_number.filter(|s| !s.is_empty()) {
+        // X.520 wants serialNumber as a PrintableString.
+        let value = Any::encode_from(&PrintableStringRef::new(serial).map_err(build_err)?)
+            .map_err(build_err)?;
+        rdns.push(rdn(rfc4519::SERIAL_NUMBER, value)?);
+    }
+    Ok(RdnSequence(rdns))
+}
+
+fn attribute(name: &Name, oid: const_oid::ObjectIdentifier) -> Option<String> {
+    name.0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .find(|atv| atv.oid == oid)
+        .and_then(|atv| {
+            atv.value
+                .decode_as::<Utf8StringRef<'_>>()
+                .map(|s| s.to_string())
+                .or_else(|_| {
+                    atv.value
+                        .decode_as::<PrintableStringRef<'_>>()
+                        .map(|s| s.to_string())
+                })
+                .ok()
+        })
+}
+
+/// The common name (CN) of a distinguished name.
+pub fn common_name(name: &Name) -> Option<String> {
+    attribute(name, rfc4519::CN)
+}
+
+/// The serialNumber attribute of a distinguished name (the technician id in issued certificates).
+pub fn serial_number_attribute(name: &Name) -> Option<String> {
+    attribute(name, rfc4519::SERIAL_NUMBER)
+}
+
+/// An X.509 time (GeneralizedTime; the builder turns years before 2050 into UTCTime).
+pub fn x509_time(t: DateTime<Utc>) -> Result<Time> {
+    let secs = u64::try_from(t.timestamp()).map_err(build_err)?;
+    GeneralizedTime::from_unix_duration(Duration::from_secs(secs))
+        .map(Time::GeneralTime)
+        .map_err(build_err)
+}
+
+/// A random, positive serial of full length (RFC 5280 allows up to 20 octets; 16 random ones
+/// make a collision out of the question).
+pub fn random_serial() -> Result<SerialNumber> {
+    let mut serial = [0u8; 16];
+    OsRng.fill_bytes(&mut serial);
+    serial[0] = (serial[0] & 0x7f) | 0x01;
+    SerialNumber::new(&serial).map_err(build_err)
+}
+
+/// A serial as lowercase hex, the way validators print it.
+pub fn serial_hex(certificate: &Certificate) -> String {
+    certificate
+        .tbs_certificate
+        .serial_number
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// From `not_before` for `valid_days`.
+pub fn validity(not_before: DateTime<Utc>, valid_days: u32) -> Result<Validity> {
+    Ok(Validity {
+        not_before: x509_time(not_before)?,
+        not_after: x509_time(not_before + chrono::Duration::days(i64::from(valid_days)))?,
+    })
+}
+
+/// The end of a certificate's validity.
+pub fn not_after(certificate: &Certificate) -> DateTime<Utc> {
+    let secs = certificate
+        .tbs_certificate
+        .validity
+        .not_after
+        .to_unix_duration()
+        .as_secs();
+    DateTime::from_timestamp(i64::try_from(secs).unwrap_or(i64::MAX), 0).unwrap_or_default()
+}
+
+/// A fresh P-256 key as PKCS#8 PEM.
+pub fn new_private_key_pem() -> String {
+    SigningKey::random(&mut OsRng)
+        .to_pkcs8_pem(LineEnding::LF)
+        .map(|p| p.to_string())
+        .expect("a P-256 key always encodes")
+}
+
+/// The public half of a PKCS#8 P-256 key, as SubjectPublicKeyInfo PEM ("PUBLIC KEY").
+pub fn public_key_pem(private_key_pem: &str) -> Result<String> {
+    let key =
+        SigningKey::from_pkcs8_pem(private_key_pem).map_err(|e| CertError::Key(e.to_string()))?;
+    key.verifying_key()
+        .to_public_key_pem(LineEnding::LF)
+        .map_err(|e| CertError::Key(e.to_string()))
+}
+
+/// Reads a P-256 public key (SubjectPublicKeyInfo PEM) and refuses any other kind of key.
+pub fn public_key_from_pem(pem: &str) -> Result<SubjectPublicKeyInfoOwned> {
+    let key = p256::PublicKey::from_public_key_pem(pem.trim())
+        .map_err(|e| CertError::PublicKey(e.to_string()))?;
+    SubjectPublicKeyInfoOwned::from_key(key).map_err(|e| CertError::PublicKey(e.to_string()))
+}
+
+/// Whether `certificate` carries the public key given as SubjectPublicKeyInfo PEM.
+pub fn certifies_public_key(certificate: &Certificate, public_key_pem: &str) -> bool {
+    public_key_from_pem(public_key_pem)
+        .is_ok_and(|spki| certificate.tbs_certificate.subject_public_key_info == spki)
+}
+
+/// Every certificate in a PEM text (a chain, or a single certificate).
+pub fn certificates_from_pem(pem: &str) -> Result<Vec<Certificate>> {
+    let certificates = Certificate::load_pem_chain(pem.trim().as_bytes())
+        .map_err(|e| CertError::Certificate(e.to_string()))?;
+    if certificates.is_empty() {
+        return Err(CertError::Certificate("no CERTIFICATE block".into()));
+    }
+    Ok(certificates)
+}
+
+pub fn certificate_pem(certificate: &Certificate) -> String {
+    certificate
+        .to_pem(LineEnding::LF)
+        .expect("a parsed certificate always encodes")
+}
+
+/// Whether `issuer` signed `certificate`: the names chain and the issuer's P-256 key verifies the
+/// signature. (Validity periods and trust are the validator's business.)
+pub fn issued_by(certificate: &Certificate, issuer: &Certificate) -> bool {
+    if certificate.tbs_certificate.issuer != issuer.tbs_certificate.subject {
+        return false;
+    }
+    (|| {
+        let spki = issuer
+            .tbs_certificate
+            .subject_public_key_info
+            .to_der()
+            .ok()?;
+        let key = VerifyingKey::from_public_key_der(&spki).ok()?;
+        let signature = Signature::from_der(certificate.signature.as_bytes()?).ok()?;
+        let tbs = certificate.tbs_certificate.to_der().ok()?;
+        Some(key.verify(&tbs, &signature).is_ok())
+    })()
+    .unwrap_or(false)
+}
+
+/// What an issued certificate is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// Signing documents (PDF reports): key usage digitalSignature + nonRepudiation, which is
+    /// what PDF validators look for in a signer's certificate.
+    DocumentSigning,
+    /// A TLS server reachable under these names: DNS names or IP addresses.
+    TlsServer { hosts: Vec<String> },
+}
+
+/// A certificate authority: a P-256 key and its self-signed root certificate.
+#[derive(Clone)]
+pub struct Authority {
+    key: SigningKey,
+    certificate: Certificate,
+}
+
+impl std::fmt::Debug for Authority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the private key.
+        f.debug_struct("Authority")
+            .field(
+                "subject",
+                &self.certificate.tbs_certificate.subject.to_string(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Authority {
+    /// A new key and root certificate valid from `now` for `valid_days`.
+    pub fn generate(
+        common_name: &str,
+        organization: Option<&str>,
+        now: DateTime<Utc>,
+        valid_days: u32,
+    ) -> Result<Authority> {
+        let key = SigningKey::random(&mut OsRng);
+        let subject = name(common_name, organization, None)?;
+        let spki = SubjectPublicKeyInfoOwned::from_key(*key.verifying_key()).map_err(build_err)?;
+        // Root: basicConstraints CA, keyCertSign + cRLSign, a subject key identifier.
+        let builder = CertificateBuilder::new(
+            Profile::Root,
+            random_serial()?,
+            validity(now, valid_days)?,
+            subject,
+            spki,
+            &key,
+        )
+        .map_err(build_err)?;
+        let certificate = builder.build::<DerSignature>().map_err(build_err)?;
+        Ok(Authority { key, certificate })
+    }
+
+    /// Reads an authority back from its PKCS#8 key and its certificate, both PEM.
+    pub fn from_pem(key_pem: &str, certificate_pem: &str) -> Result<Authority> {
+        let key = SigningKey::from_pkcs8_pem(key_pem).map_err(|e| CertError::Key(e.to_string()))?;
+        let certificate = Certificate::from_pem(certificate_pem)
+            .map_err(|e| CertError::Certificate(e.to_string()))?;
+        let ours = SubjectPublicKeyInfoOwned::from_key(*key.verifying_key()).map_err(build_err)?;
+        if ours != certificate.tbs_certificate.subject_public_key_info {
+            return Err(CertError::Mismatch);
+        }
+        Ok(Authority { key, certificate })
+    }
+
+    pub fn key_pem(&self) -> String {
+        self.key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map(|p| p.to_string())
+            .expect("a P-256 key always encodes")
+    }
+
+    pub fn certificate(&self) -> &Certificate {
+        &self.certificate
+    }
+
+    pub fn certificate_pem(&self) -> String {
+        certificate_pem(&self.certificate)
+    }
+
+    pub fn certificate_der(&self) -> Vec<u8> {
+        self.certificate
+            .to_der()
+            .expect("a parsed certificate always encodes")
+    }
+
+    /// Issues a certificate for `subject_key` (the holder keeps the private key). It is valid
+    /// from an hour before `now` (a laptop's clock a little behind the server's must not find
+    /// it "not yet valid") for `valid_days`, but never beyond the authority's own validity.
+    pub fn issue(
+        &self,
+        purpose: &Purpose,
+        subject: Name,
+        subject_key: SubjectPublicKeyInfoOwned,
+        now: DateTime<Utc>,
+        valid_days: u32,
+    ) -> Result<Certificate> {
+        let not_before = now - chrono::Duration::hours(1);
+        let mut validity = validity(not_before, valid_days)?;
+        if not_after(&self.certificate) < now + chrono::Duration::days(i64::from(valid_days)) {
+            validity.not_after = self.certificate.tbs_certificate.validity.not_after;
+        }
+        let profile = Profile::Leaf {
+            issuer: self.certificate.tbs_certificate.subject.clone(),
+            enable_key_agreement: false,
+            enable_key_encipherment: false,
+        };
+        let mut builder = CertificateBuilder::new(
+            profile,
+            random_serial()?,
+            validity,
+            subject,
+            subject_key,
+            &self.key,
+        )
+        .map_err(build_err)?;
+        if let Purpose::TlsServer { hosts } = purpose {
+            let names = hosts
+                .iter()
+                .map(|host| match host.parse::<std::net::IpAddr>() {
+                    Ok(std::net::IpAddr::V4(ip)) => {
+                        OctetString::new(ip.octets().to_vec()).map(GeneralName::IpAddress)
+                    }
+                    Ok(std::net::IpAddr::V6(ip)) => {
+                        OctetString::new(ip.octets().to_vec()).map(GeneralName::IpAddress)
+                    }
+                    Err(_) => Ia5String::new(host).map(GeneralName::DnsName),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(build_err)?;
+            builder
+                .add_extension(&SubjectAltName(names))
+                .map_err(build_err)?;
+            builder
+                .add_extension(&ExtendedKeyUsage(vec![rfc5280::ID_KP_SERVER_AUTH]))
+                .map_err(build_err)?;
+        }
+        builder.build::<DerSignature>().map_err(build_err)
+    }
+}
+
+/// A TLS server certificate and its key (PEM), issued by `authority` for `hosts`: what
+/// `fieldlog-server serve --tls-cert --tls-key` reads.
+pub fn tls_server_identity(
+    authority: &Authority,
+    hosts: &[String],
+    now: DateTime<Utc>,
+    valid_days: u32,
+) -> Result<(String, String)> {
+    let key_pem = new_private_key_pem();
+    let spki = public_key_from_pem(&public_key_pem(&key_pem)?)?;
+    let common = hosts.first().map_or("fieldlog-server", String::as_str);
+    let certificate = authority.issue(
+        &Purpose::TlsServer {
+            hosts: hosts.to_vec(),
+        },
+        name(common, Some("Fieldlog"), None)?,
+        spki,
+        now,
+        valid_days,
+    )?;
+    Ok((certificate_pem(&certificate), key_pem))
+}
+
+/// Reads one certificate from DER.
+pub fn certificate_from_der(der: &[u8]) -> Result<Certificate> {
+    Certificate::from_der(der).map_err(|e| CertError::Certificate(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use const_oid::AssociatedOid;
+    use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap()
+    }
+
+    fn extension<T: AssociatedOid + for<'a> Decode<'a>>(cert: &Certificate) -> Option<T> {
+        cert.tbs_certificate
+            .extensions
+            .as_ref()?
+            .iter()
+            .find(|e| e.extn_id == T::OID)
+            .map(|e| T::from_der(e.extn_value.as_bytes()).unwrap())
+    }
+
+    #[test]
+    fn an_authority_issues_a_signing_certificate_for_a_public_key_only() {
+        let ca = Authority::generate("Fieldlog 签名 CA", Some("Fieldlog"), now(), 7300).unwrap();
+        let ca_constraints: BasicConstraints = extension(ca.certificate()).unwrap();
+        assert!(ca_constraints.ca);
+        let back = Authority::from_pem(&ca.key_pem(), &ca.certificate_pem()).unwrap();
+        assert_eq!(back.certificate_der(), ca.certificate_der());
+
+        let holder_key = new_private_key_pem();
+        let public = public_key_pem(&holder_key).unwrap();
+        let subject = name(
+            "李明",
+            Some("Fieldlog"),
+            Some("0193a2b4-0000-7000-8000-000000000001"),
+        )
+        .unwrap();
+        let leaf = ca
+            .issue(
+                &Purpose::DocumentSigning,
+                subject,
+                public_key_from_pem(&public).unwrap(),
+                now(),
+                730,
+            )
+            .unwrap();
+        assert_eq!(common_name(&leaf.tbs_certificate.subject).unwrap(), "李明");
+        assert_eq!(
+            serial_number_attribute(&leaf.tbs_certificate.subject).unwrap(),
+            "0193a2b4-0000-7000-8000-000000000001"
+        );
+        assert_eq!(
+            common_name(&leaf.tbs_certificate.issuer).unwrap(),
+            "Fieldlog 签名 CA"
+        );
+        assert!(certifies_public_key(&leaf, &public));
+        assert!(issued_by(&leaf, ca.certificate()));
+        assert!(issued_by(ca.certificate(), ca.certificate()));
+        let usage: KeyUsage = extension(&leaf).unwrap();
+        assert!(usage.0.contains(KeyUsages::DigitalSignature));
+        assert!(usage.0.contains(KeyUsages::NonRepudiation));
+        assert!(!usage.0.contains(KeyUsages::KeyCertSign));
+        assert!(!extension::<BasicConstraints>(&leaf).unwrap().ca);
+        assert_eq!(
+            not_after(&leaf),
+            now() - chrono::Duration::hours(1) + chrono::Duration::days(730)
+        );
+
+        // Another authority's certificate of the same name is not this one's.
+        let other = Authority::generate("Fieldlog 签名 CA", Some("Fieldlog"), now(), 7300).unwrap();
+        assert!(!issued_by(&leaf, other.certificate()));
+        // Nor is an authority's certificate usable with another key.
+        assert!(matches!(
+            Authority::from_pem(&other.key_pem(), &ca.certificate_pem()),
+            Err(CertError::Mismatch)
+        ));
+        assert!(!format!("{ca:?}").contains("PRIVATE"));
+    }
+
+    #[test]
+    fn serials_are_random_and_positive() {
+        let a = random_serial().unwrap();
+        let b = random_serial().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.as_bytes().len(), 16);
+        assert!(a.as_bytes()[0] < 0x80);
+    }
+
+    #[test]
+    fn validity_never_outlives_the_authority() {
+        let ca = Authority::generate("短期 CA", None, now(), 30).unwrap();
+        let key = public_key_pem(&new_private_key_pem()).unwrap();
+        let leaf = ca
+            .issue(
+                &Purpose::DocumentSigning,
+                name("张华", None, None).unwrap(),
+                public_key_from_pem(&key).unwrap(),
+                now(),
+                730,
+            )
+            .unwrap();
+        assert_eq!(not_after(&leaf), not_after(ca.certificate()));
+    }
+
+    #[test]
+    fn tls_certificates_name_their_hosts_and_serve_auth() {
+        let ca = Authority::generate("测试 CA", None, now(), 30).unwrap();
+        let hosts = vec!["127.0.0.1".to_owned(), "localhost".to_owned()];
+        let (cert_pem, key_pem) = tls_server_identity(&ca, &hosts, now(), 7).unwrap();
+        let cert = &certificates_from_pem(&cert_pem).unwrap()[0];
+        let san: SubjectAltName = extension(cert).unwrap();
+        assert_eq!(
+            san.0,
+            vec![
+                GeneralName::IpAddress(OctetString::new(vec![127, 0, 0, 1]).unwrap()),
+                GeneralName::DnsName(Ia5String::new("localhost").unwrap()),
+            ]
+        );
+        let eku: ExtendedKeyUsage = extension(cert).unwrap();
+        assert_eq!(eku.0, vec![rfc5280::ID_KP_SERVER_AUTH]);
+        assert!(certifies_public_key(
+            cert,
+            &public_key_pem(&key_pem).unwrap()
+        ));
+    }
+
+    #[test]
+    fn foreign_keys_and_garbage_are_refused() {
+        assert!(matches!(
+            public_key_from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+            Err(CertError::PublicKey(_))
+        ));
+        assert!(matches!(
+            certificates_from_pem("not a certificate"),
+            Err(CertError::Certificate(_))
+        ));
+        assert!(public_key_pem("nonsense").is_err());
+    }
+}
