@@ -596,6 +596,15 @@ impl Tx for PostgresTx<'_> {
         .transpose()
     }
 
+    fn record_scope(&mut self, entity: &str, id: &str) -> Result<Option<Option<String>>> {
+        self.query_opt(
+            "SELECT scope FROM records WHERE entity = $1 AND id = $2",
+            &[&entity, &id],
+        )?
+        .map(|r| Ok(r.try_get(0)?))
+        .transpose()
+    }
+
     fn save_record(&mut self, r: &StoredRecord) -> Result<()> {
         self.execute(
             &format!(

@@ -200,8 +200,8 @@ fn scope_of(tx: &mut dyn Tx, entity: &Entity, row: &Row) -> Result<Option<String
             )));
         }
     };
-    match tx.record(parent_entity, &parent_id)? {
-        Some(parent) => Ok(parent.scope),
+    match tx.record_scope(parent_entity, &parent_id)? {
+        Some(scope) => Ok(scope),
         None => Err(ServerError::conflict(
             format!(
                 "{} 引用的 {parent_entity} {parent_id} 服务器上没有；请先同步它",
@@ -669,5 +669,55 @@ mod tests {
                 fields: vec!["description".into()]
             }
         );
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+    use crate::{SqliteStorage, Storage};
+    use serde_json::json;
+
+    fn stored(entity: &str, id: &str, scope: Option<&str>) -> StoredRecord {
+        StoredRecord {
+            entity: entity.into(),
+            id: id.into(),
+            rev: 1,
+            row: json!({"id": id}).as_object().unwrap().clone(),
+            scope: scope.map(str::to_owned),
+            owner: "t1".into(),
+            received_at: Utc::now(),
+            clock_suspect: false,
+            waiting_for: None,
+        }
+    }
+
+    /// A device's contract is its site's; a device whose site the server lacks is refused (the
+    /// laptop must send the site first), and a site on no contract gives no contract.
+    #[test]
+    fn a_childs_contract_comes_from_its_parent_and_an_unknown_parent_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = SqliteStorage::open(dir.path().join("server.sqlite")).unwrap();
+        let devices = entity_named("devices").unwrap();
+        let device = |site: &str| {
+            json!({"id": "d1", "site_id": site})
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        storage
+            .transaction(|tx| {
+                tx.save_record(&stored("sites", "s1", Some("HB-01")))?;
+                tx.save_record(&stored("sites", "s2", None))?;
+                assert_eq!(scope_of(tx, devices, &device("s1"))?, Some("HB-01".into()));
+                assert_eq!(scope_of(tx, devices, &device("s2"))?, None);
+                let unknown = scope_of(tx, devices, &device("s9")).unwrap_err();
+                assert!(
+                    matches!(unknown, ServerError::Conflict { .. }),
+                    "{unknown:?}"
+                );
+                Ok(())
+            })
+            .unwrap();
     }
 }

@@ -508,6 +508,14 @@ impl Tx for SqliteTx<'_> {
             .optional()?)
     }
 
+    fn record_scope(&mut self, entity: &str, id: &str) -> Result<Option<Option<String>>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT scope FROM records WHERE entity = ?1 AND id = ?2")?
+            .query_row((entity, id), |r| r.get(0))
+            .optional()?)
+    }
+
     fn save_record(&mut self, r: &StoredRecord) -> Result<()> {
         self.tx
             .prepare_cached(&format!(

@@ -47,7 +47,8 @@ impl StoredRecord {
 
 /// A row as the JSON text both backends store.
 pub fn row_json(row: &Row) -> String {
-    serde_json::Value::Object(row.clone()).to_string()
+    // Serialised in place: wrapping it in a Value first would copy the whole row per call.
+    serde_json::to_string(row).expect("a JSON object always serialises")
 }
 
 /// How much of an attachment has arrived.
@@ -117,6 +118,10 @@ pub trait Tx {
 
     // Records and the feed
     fn record(&mut self, entity: &str, id: &str) -> Result<Option<StoredRecord>>;
+    /// The contract code of a stored record: None when the server does not have it, Some(None)
+    /// when it belongs to no contract. The parent lookup of every pushed change: it reads one
+    /// column instead of parsing the parent's whole row.
+    fn record_scope(&mut self, entity: &str, id: &str) -> Result<Option<Option<String>>>;
     /// Inserts or replaces the current version.
     fn save_record(&mut self, record: &StoredRecord) -> Result<()>;
     /// Appends the version to the feed under the next cursor value.
