@@ -264,7 +264,9 @@ impl Storage for SqliteStorage {
         }
         let group = writer.group;
         let outcome = {
-            let mut savepoint = writer.conn.savepoint()?;
+            // Dropped without commit (its default behaviour), a savepoint rolls back this
+            // request's work alone.
+            let savepoint = writer.conn.savepoint()?;
             // A panicking request must not leave the group open with others waiting on it.
             let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 work(&mut SqliteTx { tx: &savepoint })
@@ -275,11 +277,7 @@ impl Storage for SqliteStorage {
                     .commit()
                     .map(|()| value)
                     .map_err(ServerError::from),
-                Err(e) => {
-                    // Dropping the savepoint rolls back this request's work alone.
-                    savepoint.set_drop_behavior(rusqlite::DropBehavior::Rollback);
-                    Err(e)
-                }
+                Err(e) => Err(e),
             }
         };
         if writer.conn.is_autocommit() {
