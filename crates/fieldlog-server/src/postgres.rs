@@ -21,12 +21,12 @@
 use crate::error::{Result, ServerError};
 use crate::storage::{
     BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, Storage, StoredRecord, Tx,
-    row_json,
+    row_json, stored_row,
 };
 use ::postgres::types::ToSql;
 use ::postgres::{Client, Config, IsolationLevel, NoTls, Statement, Transaction};
 use chrono::{DateTime, Utc};
-use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row};
+use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, StoredRow};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -38,6 +38,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (
         2,
         include_str!("../migrations/postgres/0002_certificates.sql"),
+    ),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_feed_by_scope.sql"),
     ),
 ];
 
@@ -427,6 +431,20 @@ fn from_json(text: &str) -> Result<Row> {
 const RECORD_COLUMNS: &str =
     "entity, id, rev, row, scope, owner, received_at, clock_suspect, waiting_for";
 
+/// A feed row (seq, entity, id, rev, row, received_at, clock_suspect) for a pull answer, the row
+/// text passed through unparsed.
+fn feed_record(r: &::postgres::Row) -> Result<FeedRecord<StoredRow>> {
+    Ok(FeedRecord {
+        seq: r.try_get(0)?,
+        entity: r.try_get(1)?,
+        id: r.try_get(2)?,
+        rev: r.try_get(3)?,
+        row: stored_row(r.try_get(4)?)?,
+        received_at: r.try_get(5)?,
+        clock_suspect: r.try_get(6)?,
+    })
+}
+
 fn stored_record(r: &::postgres::Row) -> Result<StoredRecord> {
     Ok(StoredRecord {
         entity: r.try_get(0)?,
@@ -605,7 +623,8 @@ impl Tx for PostgresTx<'_> {
         .transpose()
     }
 
-    fn save_record(&mut self, r: &StoredRecord) -> Result<()> {
+    fn save_record(&mut self, r: &StoredRecord, publish: bool) -> Result<()> {
+        let row = row_json(&r.row);
         self.execute(
             &format!(
                 "INSERT INTO records ({RECORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -618,7 +637,7 @@ impl Tx for PostgresTx<'_> {
                 &r.entity,
                 &r.id,
                 &r.rev,
-                &row_json(&r.row),
+                &row,
                 &r.scope,
                 &r.owner,
                 &r.received_at,
@@ -626,20 +645,18 @@ impl Tx for PostgresTx<'_> {
                 &r.waiting_for,
             ],
         )?;
-        Ok(())
-    }
-
-    fn append_feed(&mut self, r: &StoredRecord) -> Result<()> {
-        let f = &mut self.feed;
-        f.entity.push(r.entity.clone());
-        f.id.push(r.id.clone());
-        f.rev.push(r.rev);
-        f.row.push(row_json(&r.row));
-        f.scope.push(r.scope.clone());
-        f.owner.push(r.owner.clone());
-        f.attachment.push(r.attachment());
-        f.received_at.push(r.received_at);
-        f.clock_suspect.push(r.clock_suspect);
+        if publish {
+            let f = &mut self.feed;
+            f.entity.push(r.entity.clone());
+            f.id.push(r.id.clone());
+            f.rev.push(r.rev);
+            f.row.push(row);
+            f.scope.push(r.scope.clone());
+            f.owner.push(r.owner.clone());
+            f.attachment.push(r.attachment());
+            f.received_at.push(r.received_at);
+            f.clock_suspect.push(r.clock_suspect);
+        }
         Ok(())
     }
 
@@ -660,34 +677,42 @@ impl Tx for PostgresTx<'_> {
         Ok(())
     }
 
-    fn pull(&mut self, auth: &DeviceAuth, after: i64, limit: u32) -> Result<Vec<FeedRecord>> {
+    fn pull_scope(
+        &mut self,
+        scope: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<FeedRecord<StoredRow>>> {
         self.flush()?;
-        // A technician reads the contracts assigned to them, and the profiles of technicians
-        // they share a contract with (so arrivals and reports can name who made them).
         self.query(
             "SELECT seq, entity, id, rev, row, received_at, clock_suspect FROM feed
-             WHERE seq > $1 AND (
-                scope IN (SELECT contract_code FROM assignments WHERE technician_id = $2)
-                OR (scope IS NULL AND owner IN (
-                    SELECT b.technician_id FROM assignments a
-                    JOIN assignments b ON b.contract_code = a.contract_code
-                    WHERE a.technician_id = $2
-                    UNION SELECT $2)))
-             ORDER BY seq LIMIT $3",
-            &[&after, &auth.technician_id, &i64::from(limit)],
+             WHERE scope = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            &[&scope, &after, &i64::from(limit)],
         )?
         .iter()
-        .map(|r| {
-            Ok(FeedRecord {
-                seq: r.try_get(0)?,
-                entity: r.try_get(1)?,
-                id: r.try_get(2)?,
-                rev: r.try_get(3)?,
-                row: from_json(r.try_get(4)?)?,
-                received_at: r.try_get(5)?,
-                clock_suspect: r.try_get(6)?,
-            })
-        })
+        .map(feed_record)
+        .collect()
+    }
+
+    fn pull_profiles(
+        &mut self,
+        technician_id: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<FeedRecord<StoredRow>>> {
+        self.flush()?;
+        self.query(
+            "SELECT seq, entity, id, rev, row, received_at, clock_suspect FROM feed
+             WHERE scope IS NULL AND seq > $1 AND owner IN (
+                SELECT b.technician_id FROM assignments a
+                JOIN assignments b ON b.contract_code = a.contract_code
+                WHERE a.technician_id = $2
+                UNION SELECT $2)
+             ORDER BY seq LIMIT $3",
+            &[&after, &technician_id, &i64::from(limit)],
+        )?
+        .iter()
+        .map(feed_record)
         .collect()
     }
 

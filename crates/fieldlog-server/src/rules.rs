@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use fieldlog_wire::sync::v1::{
     Ack, AckStatus, AttachmentStatus, CLOCK_TOLERANCE_SECS, Change, ChangeOp, ConflictRule,
     EnrollRequest, EnrollResponse, Entity, MAX_BATCH_CHANGES, PullResponse, PushRequest,
-    PushResponse, Row, Scope, entity_named,
+    PushResponse, Row, Scope, StoredRow, entity_named,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -387,10 +387,8 @@ fn apply_change(
                 clock_suspect,
                 waiting_for: waiting_for.clone(),
             };
-            tx.save_record(&record)?;
-            if waiting_for.is_none() {
-                tx.append_feed(&record)?;
-            }
+            // Published once complete: a record waiting for its attachment is not in the feed.
+            tx.save_record(&record, waiting_for.is_none())?;
             let status = if waiting_for.is_some() {
                 AckStatus::WaitingForAttachment
             } else if merged {
@@ -416,13 +414,27 @@ fn row_scope(
     }
 }
 
-pub fn pull(tx: &mut dyn Tx, auth: &DeviceAuth, after: i64, limit: u32) -> Result<PullResponse> {
+/// A page of the feed the device may read: each of its contracts' records and its colleagues'
+/// profiles, merged in cursor order. Each part is read from its own index range (at most one more
+/// than a page each), so a pull costs what the device may read, not the size of the whole feed.
+pub fn pull(
+    tx: &mut dyn Tx,
+    auth: &DeviceAuth,
+    after: i64,
+    limit: u32,
+) -> Result<PullResponse<StoredRow>> {
     let limit = limit.clamp(1, fieldlog_wire::sync::v1::MAX_PAGE_RECORDS);
+    let after = after.max(0);
     // One more than asked tells whether more are waiting.
-    let mut records = tx.pull(auth, after.max(0), limit + 1)?;
+    let mut records = tx.pull_profiles(&auth.technician_id, after, limit + 1)?;
+    for contract in &auth.contracts {
+        records.extend(tx.pull_scope(contract, after, limit + 1)?);
+    }
+    // Each part is sorted already; a stable sort of their concatenation is a merge.
+    records.sort_by_key(|r| r.seq);
     let more = records.len() > limit as usize;
     records.truncate(limit as usize);
-    let cursor = records.last().map_or(after.max(0), |r| r.seq);
+    let cursor = records.last().map_or(after, |r| r.seq);
     Ok(PullResponse {
         records,
         cursor,
@@ -509,8 +521,7 @@ pub fn upload_chunk(
         tx.blob_mark_complete(sha256)?;
         for mut record in tx.waiting_for(sha256)? {
             record.waiting_for = None;
-            tx.save_record(&record)?;
-            tx.append_feed(&record)?;
+            tx.save_record(&record, true)?;
         }
     }
     attachment_status(tx, sha256)
@@ -707,8 +718,8 @@ mod scope_tests {
         };
         storage
             .transaction(|tx| {
-                tx.save_record(&stored("sites", "s1", Some("HB-01")))?;
-                tx.save_record(&stored("sites", "s2", None))?;
+                tx.save_record(&stored("sites", "s1", Some("HB-01")), false)?;
+                tx.save_record(&stored("sites", "s2", None), false)?;
                 assert_eq!(scope_of(tx, devices, &device("s1"))?, Some("HB-01".into()));
                 assert_eq!(scope_of(tx, devices, &device("s2"))?, None);
                 let unknown = scope_of(tx, devices, &device("s9")).unwrap_err();

@@ -13,10 +13,10 @@
 use crate::error::{Result, ServerError};
 use crate::storage::{
     BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, Storage, StoredRecord, Tx,
-    row_json,
+    row_json, stored_row,
 };
 use chrono::{DateTime, Utc};
-use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row};
+use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, StoredRow};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -82,6 +82,12 @@ CREATE TABLE IF NOT EXISTS feed (
     clock_suspect INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS feed_by_attachment ON feed (attachment) WHERE attachment IS NOT NULL;
+-- A pull reads each of the device's contracts as one range of this index (an index ends in the
+-- rowid, here seq), and technician profiles (no contract) through the second.
+CREATE INDEX IF NOT EXISTS feed_by_scope ON feed (scope) WHERE scope IS NOT NULL;
+CREATE INDEX IF NOT EXISTS feed_profiles ON feed (owner) WHERE scope IS NULL;
+-- Who shares a contract with a technician (whose profiles the technician may read).
+CREATE INDEX IF NOT EXISTS assignments_by_contract ON assignments (contract_code);
 CREATE TABLE IF NOT EXISTS conflicts (
     id        INTEGER PRIMARY KEY AUTOINCREMENT,
     entity    TEXT NOT NULL,
@@ -349,6 +355,24 @@ fn stored_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
 const RECORD_COLUMNS: &str =
     "entity, id, rev, row, scope, owner, received_at, clock_suspect, waiting_for";
 
+/// Feed rows (seq, entity, id, rev, row, received_at, clock_suspect) for a pull answer, the row
+/// text passed through unparsed.
+fn feed_records(mut rows: rusqlite::Rows<'_>) -> Result<Vec<FeedRecord<StoredRow>>> {
+    let mut records = Vec::new();
+    while let Some(r) = rows.next()? {
+        records.push(FeedRecord {
+            seq: r.get(0)?,
+            entity: r.get(1)?,
+            id: r.get(2)?,
+            rev: r.get(3)?,
+            row: stored_row(r.get(4)?)?,
+            received_at: r.get(5)?,
+            clock_suspect: r.get(6)?,
+        });
+    }
+    Ok(records)
+}
+
 impl Tx for SqliteTx<'_> {
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()> {
         let added = self.tx.execute(
@@ -433,13 +457,12 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn device_by_token_hash(&mut self, token_hash: &str) -> Result<Option<DeviceAuth>> {
+        // Every request starts here: the statements of the hot path are prepared once per
+        // connection (`prepare_cached`), not parsed again each time.
         let found: Option<(String, String)> = self
             .tx
-            .query_row(
-                "SELECT id, technician_id FROM devices WHERE token_hash = ?1",
-                [token_hash],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT id, technician_id FROM devices WHERE token_hash = ?1")?
+            .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((device_id, technician_id)) = found else {
             return Ok(None);
@@ -463,18 +486,16 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn device_high_seq(&mut self, device_id: &str) -> Result<i64> {
-        Ok(self.tx.query_row(
-            "SELECT high_seq FROM devices WHERE id = ?1",
-            [device_id],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .tx
+            .prepare_cached("SELECT high_seq FROM devices WHERE id = ?1")?
+            .query_row([device_id], |r| r.get(0))?)
     }
 
     fn set_device_high_seq(&mut self, device_id: &str, seq: i64) -> Result<()> {
-        self.tx.execute(
-            "UPDATE devices SET high_seq = ?2 WHERE id = ?1",
-            (device_id, seq),
-        )?;
+        self.tx
+            .prepare_cached("UPDATE devices SET high_seq = ?2 WHERE id = ?1")?
+            .execute((device_id, seq))?;
         Ok(())
     }
 
@@ -514,7 +535,8 @@ impl Tx for SqliteTx<'_> {
             .optional()?)
     }
 
-    fn save_record(&mut self, r: &StoredRecord) -> Result<()> {
+    fn save_record(&mut self, r: &StoredRecord, publish: bool) -> Result<()> {
+        let row = row_json(&r.row);
         self.tx
             .prepare_cached(&format!(
                 "INSERT OR REPLACE INTO records ({RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
@@ -523,34 +545,31 @@ impl Tx for SqliteTx<'_> {
                 &r.entity,
                 &r.id,
                 r.rev,
-                row_json(&r.row),
+                &row,
                 &r.scope,
                 &r.owner,
                 r.received_at,
                 r.clock_suspect,
                 &r.waiting_for,
             ))?;
-        Ok(())
-    }
-
-    fn append_feed(&mut self, r: &StoredRecord) -> Result<()> {
-        let attachment = r.attachment();
-        self.tx
-            .prepare_cached(
-                "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute((
-                &r.entity,
-                &r.id,
-                r.rev,
-                row_json(&r.row),
-                &r.scope,
-                &r.owner,
-                attachment,
-                r.received_at,
-                r.clock_suspect,
-            ))?;
+        if publish {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?
+                .execute((
+                    &r.entity,
+                    &r.id,
+                    r.rev,
+                    &row,
+                    &r.scope,
+                    &r.owner,
+                    r.attachment(),
+                    r.received_at,
+                    r.clock_suspect,
+                ))?;
+        }
         Ok(())
     }
 
@@ -571,34 +590,37 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn pull(&mut self, auth: &DeviceAuth, after: i64, limit: u32) -> Result<Vec<FeedRecord>> {
-        // A technician reads the contracts assigned to them, and the profiles of technicians
-        // they share a contract with (so arrivals and reports can name who made them).
+    fn pull_scope(
+        &mut self,
+        scope: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<FeedRecord<StoredRow>>> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT seq, entity, id, rev, row, received_at, clock_suspect FROM feed
-             WHERE seq > ?1 AND (
-                scope IN (SELECT contract_code FROM assignments WHERE technician_id = ?2)
-                OR (scope IS NULL AND owner IN (
-                    SELECT b.technician_id FROM assignments a
-                    JOIN assignments b ON b.contract_code = a.contract_code
-                    WHERE a.technician_id = ?2
-                    UNION SELECT ?2)))
+             WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let rows = stmt.query((scope, after, limit))?;
+        feed_records(rows)
+    }
+
+    fn pull_profiles(
+        &mut self,
+        technician_id: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<FeedRecord<StoredRow>>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT seq, entity, id, rev, row, received_at, clock_suspect FROM feed
+             WHERE scope IS NULL AND seq > ?1 AND owner IN (
+                SELECT b.technician_id FROM assignments a
+                JOIN assignments b ON b.contract_code = a.contract_code
+                WHERE a.technician_id = ?2
+                UNION SELECT ?2)
              ORDER BY seq LIMIT ?3",
         )?;
-        let rows = stmt
-            .query_map((after, &auth.technician_id, limit), |r| {
-                Ok(FeedRecord {
-                    seq: r.get(0)?,
-                    entity: r.get(1)?,
-                    id: r.get(2)?,
-                    rev: r.get(3)?,
-                    row: from_json(&r.get::<_, String>(4)?)?,
-                    received_at: r.get(5)?,
-                    clock_suspect: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let rows = stmt.query((after, technician_id, limit))?;
+        feed_records(rows)
     }
 
     fn waiting_for(&mut self, sha256: &str) -> Result<Vec<StoredRecord>> {

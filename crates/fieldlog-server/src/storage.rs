@@ -5,7 +5,7 @@
 
 use crate::error::Result;
 use chrono::{DateTime, Utc};
-use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row};
+use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, StoredRow};
 
 /// An enrolled device, as its token proves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +49,13 @@ impl StoredRecord {
 pub fn row_json(row: &Row) -> String {
     // Serialised in place: wrapping it in a Value first would copy the whole row per call.
     serde_json::to_string(row).expect("a JSON object always serialises")
+}
+
+/// Stored row text as it goes into a pull answer. Checked to be JSON (a cheap scan, nothing
+/// allocated per field), so a damaged row fails the request instead of the laptop's parse.
+pub fn stored_row(text: String) -> Result<StoredRow> {
+    serde_json::value::RawValue::from_string(text)
+        .map_err(|e| crate::error::ServerError::Storage(format!("stored row is not JSON: {e}")))
 }
 
 /// How much of an attachment has arrived.
@@ -122,13 +129,27 @@ pub trait Tx {
     /// when it belongs to no contract. The parent lookup of every pushed change: it reads one
     /// column instead of parsing the parent's whole row.
     fn record_scope(&mut self, entity: &str, id: &str) -> Result<Option<Option<String>>>;
-    /// Inserts or replaces the current version.
-    fn save_record(&mut self, record: &StoredRecord) -> Result<()>;
-    /// Appends the version to the feed under the next cursor value.
-    fn append_feed(&mut self, record: &StoredRecord) -> Result<()>;
+    /// Inserts or replaces the current version and, with `publish`, appends it to the feed under
+    /// the next cursor value. One call, so the row is serialised once for both tables.
+    fn save_record(&mut self, record: &StoredRecord, publish: bool) -> Result<()>;
     fn add_conflict(&mut self, note: &ConflictNote) -> Result<()>;
-    /// Feed records after `after` that the device may read, oldest first, at most `limit`.
-    fn pull(&mut self, auth: &DeviceAuth, after: i64, limit: u32) -> Result<Vec<FeedRecord>>;
+    /// Feed records of contract `scope` after `after`, oldest first, at most `limit`: one range
+    /// of an index on (scope, seq), however many other contracts share the feed.
+    fn pull_scope(
+        &mut self,
+        scope: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<FeedRecord<StoredRow>>>;
+    /// Feed records of technician profiles (they belong to no contract) after `after` that
+    /// `technician_id` may read: their own, and those of technicians sharing a contract with
+    /// them, so arrivals and reports can name who made them. Oldest first, at most `limit`.
+    fn pull_profiles(
+        &mut self,
+        technician_id: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<FeedRecord<StoredRow>>>;
     /// Records waiting for the attachment `sha256`.
     fn waiting_for(&mut self, sha256: &str) -> Result<Vec<StoredRecord>>;
 

@@ -168,6 +168,64 @@ fn a_technician_sees_only_contracts_assigned_to_them(backend: Backend) {
     }
 }
 
+/// A pull merges the device's contracts (each read from its own index range) and its
+/// colleagues' profiles: pages come in cursor order, nothing twice, nothing skipped, and each
+/// page but the last says more is waiting.
+fn a_technician_on_two_contracts_pulls_both_in_cursor_order(backend: Backend) {
+    let server = Server::start(backend);
+    let mut ours = Laptop::enrolled(
+        "测试甲",
+        &server.url(),
+        &server.technician("测试甲", &[CONTRACT]),
+    );
+    let mut theirs = Laptop::enrolled(
+        "测试丙",
+        &server.url(),
+        &server.technician("测试丙", &[OTHER_CONTRACT]),
+    );
+    ours.set_up_contract(CONTRACT);
+    theirs.set_up_contract(OTHER_CONTRACT);
+    // Interleaved, so the two contracts' records alternate in the feed.
+    for minutes in [30, 45] {
+        ours.offline_work(CONTRACT, minutes, false);
+        ours.sync();
+        theirs.offline_work(OTHER_CONTRACT, minutes + 1, false);
+        theirs.sync();
+    }
+    let token = {
+        let code = server.technician("测试乙", &[CONTRACT, OTHER_CONTRACT]);
+        Laptop::enrolled("测试乙", &server.url(), &code)
+            .store
+            .enrollment()
+            .unwrap()
+            .unwrap()
+            .token
+    };
+    // Everyone shares a contract with 测试乙, so every feed row is theirs to read.
+    let total = server.count("SELECT count(*) FROM feed");
+    let client = Client::new(&server.url(), Some(token), quick()).unwrap();
+    let (mut seqs, mut cursor, mut pages) = (Vec::new(), 0, 0);
+    loop {
+        let page = client.pull(cursor, 7).unwrap();
+        pages += 1;
+        seqs.extend(page.records.iter().map(|r| r.seq));
+        assert_eq!(page.more, seqs.len() < total as usize, "page {pages}");
+        if page.records.is_empty() || !page.more {
+            break;
+        }
+        assert!(page.records.len() == 7 && page.cursor > cursor);
+        cursor = page.cursor;
+    }
+    assert_eq!(seqs.len() as i64, total);
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "in cursor order: {seqs:?}"
+    );
+    let scopes = server.count("SELECT count(DISTINCT scope) FROM feed");
+    assert_eq!(scopes, 2, "both contracts are in the feed");
+    assert!(pages > 2);
+}
+
 fn a_second_different_version_of_evidence_is_kept_for_review_not_overwritten(backend: Backend) {
     let server = Server::start(backend);
     let mut laptops = team(&server, &["测试甲", "测试乙"]);
@@ -374,6 +432,7 @@ support::on_each_backend!(
     five_laptops_that_work_offline_end_with_the_same_records,
     a_retried_batch_is_applied_once,
     a_technician_sees_only_contracts_assigned_to_them,
+    a_technician_on_two_contracts_pulls_both_in_cursor_order,
     a_second_different_version_of_evidence_is_kept_for_review_not_overwritten,
     the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off,
     records_made_before_sync_existed_go_up_after_the_upgrade,

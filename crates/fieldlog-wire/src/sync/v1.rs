@@ -325,15 +325,20 @@ pub struct PushResponse {
 // ---------------------------------------------------------------------------------------------
 // Pull
 
-/// One record version in the server's feed.
+/// A row as the server stores it: the JSON text of a [`Row`], passed into a pull answer as it is,
+/// without being parsed and written again. The laptop reads the same bytes as a [`Row`].
+pub type StoredRow = Box<serde_json::value::RawValue>;
+
+/// One record version in the server's feed. The laptop reads `FeedRecord` (its row parsed);
+/// the server writes `FeedRecord<StoredRow>`, the same JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FeedRecord {
+pub struct FeedRecord<R = Row> {
     /// The server cursor: strictly increasing, in the order records became complete.
     pub seq: i64,
     pub entity: String,
     pub id: String,
     pub rev: i64,
-    pub row: Row,
+    pub row: R,
     /// When the server received it.
     pub received_at: DateTime<Utc>,
     /// The sending laptop's clock was off by more than the tolerance.
@@ -342,8 +347,8 @@ pub struct FeedRecord {
 
 /// `GET /v1/pull?after=SEQ&limit=N`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PullResponse {
-    pub records: Vec<FeedRecord>,
+pub struct PullResponse<R = Row> {
+    pub records: Vec<FeedRecord<R>>,
     /// Pass as `after` next time (unchanged when the page is empty).
     pub cursor: i64,
     /// More records are waiting after this page.
