@@ -43,6 +43,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
         3,
         include_str!("../migrations/postgres/0003_feed_by_scope.sql"),
     ),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_feed_sender.sql"),
+    ),
 ];
 
 /// The advisory lock every writing transaction holds: "fieldlog" in ASCII, a key no other
@@ -326,6 +330,7 @@ struct FeedBatch {
     attachment: Vec<Option<String>>,
     received_at: Vec<DateTime<Utc>>,
     clock_suspect: Vec<bool>,
+    device_id: Vec<Option<String>>,
 }
 
 #[derive(Default)]
@@ -338,12 +343,13 @@ struct AckBatch {
 /// `WITH ORDINALITY ... ORDER BY n`: rows are inserted, and draw their cursor, in the order
 /// they were appended.
 const FEED_INSERT: &str = "
-    INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
-    SELECT entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect
+    INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect,
+                      device_id)
+    SELECT entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect, device_id
     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-                $7::text[], $8::timestamptz[], $9::boolean[])
+                $7::text[], $8::timestamptz[], $9::boolean[], $10::text[])
          WITH ORDINALITY AS batch (entity, id, rev, row, scope, owner, attachment, received_at,
-                                   clock_suspect, n)
+                                   clock_suspect, device_id, n)
     ORDER BY n";
 
 const ACK_INSERT: &str = "
@@ -378,6 +384,7 @@ impl<'c> PostgresTx<'c> {
                     &f.attachment,
                     &f.received_at,
                     &f.clock_suspect,
+                    &f.device_id,
                 ],
             )?;
         }
@@ -623,7 +630,12 @@ impl Tx for PostgresTx<'_> {
         .transpose()
     }
 
-    fn save_record(&mut self, r: &StoredRecord, publish: bool) -> Result<()> {
+    fn save_record(
+        &mut self,
+        r: &StoredRecord,
+        publish: bool,
+        sent_by: Option<&str>,
+    ) -> Result<()> {
         let row = row_json(&r.row);
         self.execute(
             &format!(
@@ -656,8 +668,16 @@ impl Tx for PostgresTx<'_> {
             f.attachment.push(r.attachment());
             f.received_at.push(r.received_at);
             f.clock_suspect.push(r.clock_suspect);
+            f.device_id.push(sent_by.map(str::to_owned));
         }
         Ok(())
+    }
+
+    fn feed_high_water(&mut self) -> Result<i64> {
+        self.flush()?;
+        Ok(self
+            .query_one("SELECT coalesce(max(seq), 0) FROM feed", &[])?
+            .try_get(0)?)
     }
 
     fn add_conflict(&mut self, note: &ConflictNote) -> Result<()> {
@@ -682,12 +702,14 @@ impl Tx for PostgresTx<'_> {
         scope: &str,
         after: i64,
         limit: u32,
+        device_id: &str,
     ) -> Result<Vec<FeedRecord<StoredRow>>> {
         self.flush()?;
         self.query(
             "SELECT seq, entity, id, rev, row, received_at, clock_suspect FROM feed
-             WHERE scope = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            &[&scope, &after, &i64::from(limit)],
+             WHERE scope = $1 AND seq > $2 AND device_id IS DISTINCT FROM $4
+             ORDER BY seq LIMIT $3",
+            &[&scope, &after, &i64::from(limit), &device_id],
         )?
         .iter()
         .map(feed_record)
@@ -699,17 +721,18 @@ impl Tx for PostgresTx<'_> {
         technician_id: &str,
         after: i64,
         limit: u32,
+        device_id: &str,
     ) -> Result<Vec<FeedRecord<StoredRow>>> {
         self.flush()?;
         self.query(
             "SELECT seq, entity, id, rev, row, received_at, clock_suspect FROM feed
-             WHERE scope IS NULL AND seq > $1 AND owner IN (
+             WHERE scope IS NULL AND seq > $1 AND device_id IS DISTINCT FROM $4 AND owner IN (
                 SELECT b.technician_id FROM assignments a
                 JOIN assignments b ON b.contract_code = a.contract_code
                 WHERE a.technician_id = $2
                 UNION SELECT $2)
              ORDER BY seq LIMIT $3",
-            &[&after, &technician_id, &i64::from(limit)],
+            &[&after, &technician_id, &i64::from(limit), &device_id],
         )?
         .iter()
         .map(feed_record)

@@ -138,6 +138,7 @@ pub fn push(
     let clock_suspect = (now - request.sent_at).num_seconds().abs() > CLOCK_TOLERANCE_SECS;
     let mut high = tx.device_high_seq(&auth.device_id)?;
     let mut acks = Vec::with_capacity(request.changes.len());
+    let mut scopes = Scopes::default();
     for change in &request.changes {
         if change.seq <= high {
             if let Some(ack) = tx.stored_ack(&auth.device_id, change.seq)? {
@@ -157,7 +158,7 @@ pub fn push(
                 ),
             ));
         }
-        let ack = apply_change(tx, auth, change, now, clock_suspect)?;
+        let ack = apply_change(tx, auth, change, now, clock_suspect, &mut scopes)?;
         tx.store_ack(&auth.device_id, &ack)?;
         acks.push(ack);
         high = change.seq;
@@ -170,8 +171,41 @@ pub fn push(
     })
 }
 
+/// Contract codes of records looked up during one push, by (entity, id): a batch's changes
+/// mostly point at a few parents (one report's entries, one part's movements), each looked up
+/// once. A record saved in the batch updates its entry, so a lookup after it sees the new scope.
+#[derive(Default)]
+struct Scopes(std::collections::HashMap<(&'static str, String), Option<String>>);
+
+impl Scopes {
+    fn of(
+        &mut self,
+        tx: &mut dyn Tx,
+        entity: &'static str,
+        id: &str,
+    ) -> Result<Option<Option<String>>> {
+        if let Some(scope) = self.0.get(&(entity, id.to_owned())) {
+            return Ok(Some(scope.clone()));
+        }
+        let found = tx.record_scope(entity, id)?;
+        if let Some(scope) = &found {
+            self.0.insert((entity, id.to_owned()), scope.clone());
+        }
+        Ok(found)
+    }
+
+    fn saved(&mut self, entity: &'static str, id: &str, scope: &Option<String>) {
+        self.0.insert((entity, id.to_owned()), scope.clone());
+    }
+}
+
 /// The contract code a row belongs to, from the row itself or its parent (already on the server).
-fn scope_of(tx: &mut dyn Tx, entity: &Entity, row: &Row) -> Result<Option<String>> {
+fn scope_of(
+    tx: &mut dyn Tx,
+    entity: &Entity,
+    row: &Row,
+    scopes: &mut Scopes,
+) -> Result<Option<String>> {
     let parent = match entity.scope {
         Scope::Technician => return Ok(None),
         Scope::OwnCode(column) => {
@@ -200,7 +234,7 @@ fn scope_of(tx: &mut dyn Tx, entity: &Entity, row: &Row) -> Result<Option<String
             )));
         }
     };
-    match tx.record_scope(parent_entity, &parent_id)? {
+    match scopes.of(tx, parent_entity, &parent_id)? {
         Some(scope) => Ok(scope),
         None => Err(ServerError::conflict(
             format!(
@@ -308,24 +342,30 @@ fn apply_change(
     change: &Change,
     now: DateTime<Utc>,
     clock_suspect: bool,
+    scopes: &mut Scopes,
 ) -> Result<Ack> {
     let entity = entity_named(&change.entity).expect("validated");
     let id = entity.record_id(&change.row).expect("validated");
     let current = tx.record(entity.name, &id)?;
-    let scope = scope_of(tx, entity, &change.row)?;
+    let scope = scope_of(tx, entity, &change.row, scopes)?;
     authorise(auth, &scope)?;
     if let Some(current) = &current {
         // Also the contract it belonged to: moving a record out of reach is not allowed either.
         authorise(auth, &current.scope)?;
     }
-    let ack = |status, rev, row: Option<Row>, fields| Ack {
-        seq: change.seq,
-        entity: entity.name.to_owned(),
-        id: id.clone(),
-        status,
-        rev,
-        row,
-        fields,
+    let ack = |status, rev, row: Option<Row>, fields| {
+        let stored = !matches!(status, AckStatus::Unchanged | AckStatus::Conflict);
+        Ack {
+            seq: change.seq,
+            entity: entity.name.to_owned(),
+            id: id.clone(),
+            status,
+            rev,
+            row,
+            fields,
+            received_at: stored.then_some(now),
+            clock_suspect: stored && clock_suspect,
+        }
     };
     match merge(entity, current.as_ref().map(|c| &c.row), change) {
         Merge::Unchanged => {
@@ -381,14 +421,18 @@ fn apply_change(
                 id: id.clone(),
                 rev: current.as_ref().map_or(0, |c| c.rev) + 1,
                 row: row.clone(),
-                scope: row_scope(tx, entity, &row, scope)?,
+                scope: row_scope(tx, entity, &row, scope, scopes)?,
                 owner: auth.technician_id.clone(),
                 received_at: now,
                 clock_suspect,
                 waiting_for: waiting_for.clone(),
             };
             // Published once complete: a record waiting for its attachment is not in the feed.
-            tx.save_record(&record, waiting_for.is_none())?;
+            // The device holds exactly what it sent unless the server merged it, so only a
+            // merged version needs to go back to it.
+            let sent_by = (!merged).then_some(auth.device_id.as_str());
+            tx.save_record(&record, waiting_for.is_none(), sent_by)?;
+            scopes.saved(entity.name, &record.id, &record.scope);
             let status = if waiting_for.is_some() {
                 AckStatus::WaitingForAttachment
             } else if merged {
@@ -407,9 +451,10 @@ fn row_scope(
     entity: &Entity,
     row: &Row,
     sent: Option<String>,
+    scopes: &mut Scopes,
 ) -> Result<Option<String>> {
     match entity.scope {
-        Scope::OwnCode(_) => scope_of(tx, entity, row),
+        Scope::OwnCode(_) => scope_of(tx, entity, row, scopes),
         _ => Ok(sent),
     }
 }
@@ -417,6 +462,7 @@ fn row_scope(
 /// A page of the feed the device may read: each of its contracts' records and its colleagues'
 /// profiles, merged in cursor order. Each part is read from its own index range (at most one more
 /// than a page each), so a pull costs what the device may read, not the size of the whole feed.
+/// Versions the device itself sent are not sent back: it holds them already (its acks said so).
 pub fn pull(
     tx: &mut dyn Tx,
     auth: &DeviceAuth,
@@ -425,16 +471,24 @@ pub fn pull(
 ) -> Result<PullResponse<StoredRow>> {
     let limit = limit.clamp(1, fieldlog_wire::sync::v1::MAX_PAGE_RECORDS);
     let after = after.max(0);
+    let device = auth.device_id.as_str();
     // One more than asked tells whether more are waiting.
-    let mut records = tx.pull_profiles(&auth.technician_id, after, limit + 1)?;
+    let mut records = tx.pull_profiles(&auth.technician_id, after, limit + 1, device)?;
     for contract in &auth.contracts {
-        records.extend(tx.pull_scope(contract, after, limit + 1)?);
+        records.extend(tx.pull_scope(contract, after, limit + 1, device)?);
     }
     // Each part is sorted already; a stable sort of their concatenation is a merge.
     records.sort_by_key(|r| r.seq);
     let more = records.len() > limit as usize;
     records.truncate(limit as usize);
-    let cursor = records.last().map_or(after, |r| r.seq);
+    let cursor = if more {
+        records.last().map_or(after, |r| r.seq)
+    } else {
+        // Every part came back whole, so nothing up to the snapshot's last cursor value is left
+        // for this device: the cursor moves past the versions it may not read or sent itself,
+        // and the next pull does not read them again.
+        tx.feed_high_water()?.max(after)
+    };
     Ok(PullResponse {
         records,
         cursor,
@@ -521,7 +575,8 @@ pub fn upload_chunk(
         tx.blob_mark_complete(sha256)?;
         for mut record in tx.waiting_for(sha256)? {
             record.waiting_for = None;
-            tx.save_record(&record, true)?;
+            // Released by the upload, not by a push: every reader gets it, its sender too.
+            tx.save_record(&record, true, None)?;
         }
     }
     attachment_status(tx, sha256)
@@ -718,11 +773,18 @@ mod scope_tests {
         };
         storage
             .transaction(|tx| {
-                tx.save_record(&stored("sites", "s1", Some("HB-01")), false)?;
-                tx.save_record(&stored("sites", "s2", None), false)?;
-                assert_eq!(scope_of(tx, devices, &device("s1"))?, Some("HB-01".into()));
-                assert_eq!(scope_of(tx, devices, &device("s2"))?, None);
-                let unknown = scope_of(tx, devices, &device("s9")).unwrap_err();
+                tx.save_record(&stored("sites", "s1", Some("HB-01")), false, None)?;
+                tx.save_record(&stored("sites", "s2", None), false, None)?;
+                assert_eq!(
+                    scope_of(tx, devices, &device("s1"), &mut Scopes::default())?,
+                    Some("HB-01".into())
+                );
+                assert_eq!(
+                    scope_of(tx, devices, &device("s2"), &mut Scopes::default())?,
+                    None
+                );
+                let unknown =
+                    scope_of(tx, devices, &device("s9"), &mut Scopes::default()).unwrap_err();
                 assert!(
                     matches!(unknown, ServerError::Conflict { .. }),
                     "{unknown:?}"

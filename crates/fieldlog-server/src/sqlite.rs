@@ -79,7 +79,10 @@ CREATE TABLE IF NOT EXISTS feed (
     owner         TEXT NOT NULL,
     attachment    TEXT,
     received_at   TEXT NOT NULL,
-    clock_suspect INTEGER NOT NULL
+    clock_suspect INTEGER NOT NULL,
+    -- The device that sent exactly this version: its own pulls skip it (added after the first
+    -- release: `upgrade` adds it to older files).
+    device_id     TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS feed_by_attachment ON feed (attachment) WHERE attachment IS NOT NULL;
 -- A pull reads each of the device's contracts as one range of this index (an index ends in the
@@ -122,6 +125,31 @@ CREATE TABLE IF NOT EXISTS blobs (
     complete INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 ";
+
+/// Brings a file made by an earlier release to what [`SCHEMA`] creates, before `SCHEMA` runs
+/// (its `IF NOT EXISTS` leaves existing tables as they are). Each step checks for itself, so it
+/// runs on every open; a new file has nothing to upgrade.
+fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
+    let has_column = |table: &str, column: &str| -> rusqlite::Result<bool> {
+        conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+            (table, column),
+            |r| r.get(0),
+        )
+    };
+    let has_table = |table: &str| -> rusqlite::Result<bool> {
+        conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
+            [table],
+            |r| r.get(0),
+        )
+    };
+    if has_table("feed")? && !has_column("feed", "device_id")? {
+        // Versions stored before have no sender on record: everyone pulls them, as before.
+        conn.execute_batch("ALTER TABLE feed ADD COLUMN device_id TEXT")?;
+    }
+    Ok(())
+}
 
 pub struct SqliteStorage {
     writer: Mutex<Writer>,
@@ -166,7 +194,11 @@ impl SqliteStorage {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Each request runs under a savepoint: its statement journal stays in memory instead
+        // of a temp file opened, written and deleted per request.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        upgrade(&conn)?;
         conn.execute_batch(SCHEMA)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
@@ -275,7 +307,7 @@ impl Storage for SqliteStorage {
             let savepoint = writer.conn.savepoint()?;
             // A panicking request must not leave the group open with others waiting on it.
             let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                work(&mut SqliteTx { tx: &savepoint })
+                work(&mut SqliteTx::new(&savepoint))
             }))
             .unwrap_or_else(|_| Err(ServerError::Storage("request panicked".into())));
             match run {
@@ -316,7 +348,7 @@ impl Storage for SqliteStorage {
             .map_err(|_| ServerError::Storage("connection poisoned".into()))?;
         // DEFERRED: the snapshot is taken at the first read and holds for the whole request.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let out = work(&mut SqliteTx { tx: &tx })?;
+        let out = work(&mut SqliteTx::new(&tx))?;
         tx.commit()?;
         Ok(out)
     }
@@ -325,6 +357,31 @@ impl Storage for SqliteStorage {
 /// One request's view of the database: the writer's savepoint, or a reader's snapshot.
 struct SqliteTx<'c> {
     tx: &'c Connection,
+    /// The last receive time stored and its text: every change of a push shares one.
+    time_text: Option<(DateTime<Utc>, String)>,
+}
+
+impl<'c> SqliteTx<'c> {
+    fn new(tx: &'c Connection) -> Self {
+        SqliteTx {
+            tx,
+            time_text: None,
+        }
+    }
+
+    /// `at` as stored: the same text as rusqlite's own `ToSql` for `DateTime<Utc>` writes, made
+    /// once per distinct instant (chrono's formatting reads its pattern anew each time, the
+    /// largest single cost of binding a record).
+    fn time_text(&mut self, at: DateTime<Utc>) -> String {
+        match &self.time_text {
+            Some((cached, text)) if *cached == at => text.clone(),
+            _ => {
+                let text = at.format("%F %T%.f%:z").to_string();
+                self.time_text = Some((at, text.clone()));
+                text
+            }
+        }
+    }
 }
 
 fn from_json(text: &str) -> rusqlite::Result<Row> {
@@ -535,8 +592,14 @@ impl Tx for SqliteTx<'_> {
             .optional()?)
     }
 
-    fn save_record(&mut self, r: &StoredRecord, publish: bool) -> Result<()> {
+    fn save_record(
+        &mut self,
+        r: &StoredRecord,
+        publish: bool,
+        sent_by: Option<&str>,
+    ) -> Result<()> {
         let row = row_json(&r.row);
+        let received_at = self.time_text(r.received_at);
         self.tx
             .prepare_cached(&format!(
                 "INSERT OR REPLACE INTO records ({RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
@@ -548,15 +611,16 @@ impl Tx for SqliteTx<'_> {
                 &row,
                 &r.scope,
                 &r.owner,
-                r.received_at,
+                &received_at,
                 r.clock_suspect,
                 &r.waiting_for,
             ))?;
         if publish {
             self.tx
                 .prepare_cached(
-                    "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at,
+                                       clock_suspect, device_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?
                 .execute((
                     &r.entity,
@@ -566,11 +630,19 @@ impl Tx for SqliteTx<'_> {
                     &r.scope,
                     &r.owner,
                     r.attachment(),
-                    r.received_at,
+                    &received_at,
                     r.clock_suspect,
+                    sent_by,
                 ))?;
         }
         Ok(())
+    }
+
+    fn feed_high_water(&mut self) -> Result<i64> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM feed")?
+            .query_row([], |r| r.get(0))?)
     }
 
     fn add_conflict(&mut self, note: &ConflictNote) -> Result<()> {
@@ -595,12 +667,13 @@ impl Tx for SqliteTx<'_> {
         scope: &str,
         after: i64,
         limit: u32,
+        device_id: &str,
     ) -> Result<Vec<FeedRecord<StoredRow>>> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT seq, entity, id, rev, row, received_at, clock_suspect FROM feed
-             WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+             WHERE scope = ?1 AND seq > ?2 AND device_id IS NOT ?4 ORDER BY seq LIMIT ?3",
         )?;
-        let rows = stmt.query((scope, after, limit))?;
+        let rows = stmt.query((scope, after, limit, device_id))?;
         feed_records(rows)
     }
 
@@ -609,17 +682,18 @@ impl Tx for SqliteTx<'_> {
         technician_id: &str,
         after: i64,
         limit: u32,
+        device_id: &str,
     ) -> Result<Vec<FeedRecord<StoredRow>>> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT seq, entity, id, rev, row, received_at, clock_suspect FROM feed
-             WHERE scope IS NULL AND seq > ?1 AND owner IN (
+             WHERE scope IS NULL AND seq > ?1 AND device_id IS NOT ?4 AND owner IN (
                 SELECT b.technician_id FROM assignments a
                 JOIN assignments b ON b.contract_code = a.contract_code
                 WHERE a.technician_id = ?2
                 UNION SELECT ?2)
              ORDER BY seq LIMIT ?3",
         )?;
-        let rows = stmt.query((after, technician_id, limit))?;
+        let rows = stmt.query((after, technician_id, limit, device_id))?;
         feed_records(rows)
     }
 
@@ -814,6 +888,86 @@ mod tests {
             .optional()
             .unwrap()
             .is_some()
+    }
+
+    /// Tables, their columns in order, and indexes (with their columns): what two schemas must
+    /// share. SQLite's stored `CREATE` text is left out: `ALTER TABLE` rewrites it.
+    fn shape(path: &Path) -> Vec<String> {
+        let conn = Connection::open(path).unwrap();
+        let mut out = Vec::new();
+        let objects: Vec<(String, String, String)> = conn
+            .prepare(
+                "SELECT type, name, tbl_name FROM sqlite_schema
+                 WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for (kind, name, table) in objects {
+            let info = if kind == "table" {
+                "SELECT name || ' ' || type || ' ' || \"notnull\" || ' ' || pk FROM pragma_table_info(?1)"
+            } else {
+                "SELECT coalesce(name, '') FROM pragma_index_info(?1)"
+            };
+            let columns: Vec<String> = conn
+                .prepare(info)
+                .unwrap()
+                .query_map([&name], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            out.push(format!("{kind} {name} on {table}: {}", columns.join(", ")));
+        }
+        out
+    }
+
+    #[test]
+    fn a_file_of_the_first_release_is_upgraded_to_the_fresh_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.sqlite");
+        let conn = Connection::open(&old).unwrap();
+        conn.execute_batch(include_str!(
+            "../tests/fixtures/sqlite-schema-first-release.sql"
+        ))
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO feed (entity, id, rev, row, scope, owner, received_at, clock_suspect)
+             VALUES ('sites', 's1', 1, '{}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0)",
+        )
+        .unwrap();
+        drop(conn);
+        let fresh = dir.path().join("fresh.sqlite");
+        drop(SqliteStorage::open(&old).unwrap());
+        drop(SqliteStorage::open(&fresh).unwrap());
+        assert_eq!(shape(&old), shape(&fresh));
+        assert!(shape(&old).iter().any(|t| t.contains("device_id")));
+        // Opening again is a no-op, and the stored version is still there, with no sender.
+        drop(SqliteStorage::open(&old).unwrap());
+        let sender: Option<String> = Connection::open(&old)
+            .unwrap()
+            .query_row("SELECT device_id FROM feed WHERE id = 's1'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(sender, None);
+    }
+
+    #[test]
+    fn receive_times_are_stored_as_rusqlite_writes_them() {
+        let conn = Connection::open_in_memory().unwrap();
+        let mut tx = SqliteTx::new(&conn);
+        for at in [
+            "2026-11-23T01:02:03Z",
+            "2026-11-23T01:02:03.5Z",
+            "2026-11-23T01:02:03.123456789Z",
+        ] {
+            let at: DateTime<Utc> = at.parse().unwrap();
+            let theirs: String = conn.query_row("SELECT ?1", [at], |r| r.get(0)).unwrap();
+            assert_eq!(tx.time_text(at), theirs);
+            assert_eq!(tx.time_text(at), theirs, "from the cache");
+        }
     }
 
     #[test]

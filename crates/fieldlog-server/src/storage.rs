@@ -131,24 +131,37 @@ pub trait Tx {
     fn record_scope(&mut self, entity: &str, id: &str) -> Result<Option<Option<String>>>;
     /// Inserts or replaces the current version and, with `publish`, appends it to the feed under
     /// the next cursor value. One call, so the row is serialised once for both tables.
-    fn save_record(&mut self, record: &StoredRecord, publish: bool) -> Result<()>;
+    /// `sent_by` names the device that sent exactly this version (it holds it already, so its
+    /// pulls skip it); None when the stored version differs from what any device sent.
+    fn save_record(
+        &mut self,
+        record: &StoredRecord,
+        publish: bool,
+        sent_by: Option<&str>,
+    ) -> Result<()>;
+    /// The highest cursor value in the feed (0 when empty), in the request's snapshot.
+    fn feed_high_water(&mut self) -> Result<i64>;
     fn add_conflict(&mut self, note: &ConflictNote) -> Result<()>;
     /// Feed records of contract `scope` after `after`, oldest first, at most `limit`: one range
-    /// of an index on (scope, seq), however many other contracts share the feed.
+    /// of an index on (scope, seq), however many other contracts share the feed. Versions that
+    /// `device_id` itself sent are left out.
     fn pull_scope(
         &mut self,
         scope: &str,
         after: i64,
         limit: u32,
+        device_id: &str,
     ) -> Result<Vec<FeedRecord<StoredRow>>>;
     /// Feed records of technician profiles (they belong to no contract) after `after` that
     /// `technician_id` may read: their own, and those of technicians sharing a contract with
-    /// them, so arrivals and reports can name who made them. Oldest first, at most `limit`.
+    /// them, so arrivals and reports can name who made them. Oldest first, at most `limit`;
+    /// versions that `device_id` itself sent are left out.
     fn pull_profiles(
         &mut self,
         technician_id: &str,
         after: i64,
         limit: u32,
+        device_id: &str,
     ) -> Result<Vec<FeedRecord<StoredRow>>>;
     /// Records waiting for the attachment `sha256`.
     fn waiting_for(&mut self, sha256: &str) -> Result<Vec<StoredRecord>>;

@@ -240,6 +240,9 @@ impl Store {
                 let Some(entity) = entity_named(&ack.entity) else {
                     continue;
                 };
+                if let Some(received_at) = ack.received_at {
+                    note_receipt_of(tx, entity.name, &ack.id, received_at, ack.clock_suspect)?;
+                }
                 if ack.status == AckStatus::Conflict || !ack.fields.is_empty() {
                     tx.execute(
                         "INSERT INTO sync_conflicts (entity, record_id, fields, ours, theirs, reason, recorded_at)
@@ -453,7 +456,25 @@ fn parse_row(text: &str) -> Result<Row> {
 /// Keeps the server's receipt of an arrival (when it arrived, and whether the sending device's
 /// clock was off): the summaries flag arrivals whose time may be wrong.
 fn note_receipt(tx: &Transaction<'_>, record: &FeedRecord) -> Result<()> {
-    if record.entity != "arrivals" {
+    note_receipt_of(
+        tx,
+        &record.entity,
+        &record.id,
+        record.received_at,
+        record.clock_suspect,
+    )
+}
+
+/// Keeps when the server received an arrival and whether the sender's clock was off (the
+/// summary's clock check): from the feed for others' arrivals, from the acks for this laptop's.
+fn note_receipt_of(
+    tx: &Transaction<'_>,
+    entity: &str,
+    id: &str,
+    received_at: DateTime<Utc>,
+    clock_suspect: bool,
+) -> Result<()> {
+    if entity != "arrivals" {
         return Ok(());
     }
     tx.prepare_cached(
@@ -462,7 +483,7 @@ fn note_receipt(tx: &Transaction<'_>, record: &FeedRecord) -> Result<()> {
          ON CONFLICT (entity, record_id) DO UPDATE SET received_at = excluded.received_at,
              clock_suspect = excluded.clock_suspect",
     )?
-    .execute((&record.id, record.received_at, record.clock_suspect))?;
+    .execute((id, received_at, clock_suspect))?;
     Ok(())
 }
 

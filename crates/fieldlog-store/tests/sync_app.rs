@@ -46,6 +46,8 @@ fn answer(f: &mut Fixture, status: AckStatus, row: Row, fields: &[&str]) {
                     rev: 7,
                     row: Some(row),
                     fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+                    received_at: None,
+                    clock_suspect: false,
                 }],
                 clock_suspect: false,
             },

@@ -296,8 +296,14 @@ fn the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off(backen
     laptops[1].offline_work(CONTRACT, 90, false);
     let report = laptops[1].sync();
     assert!(!report.clock_suspect);
-    // Everyone receives the flag and the server's receive time with each record.
-    let token = laptops[1].store.enrollment().unwrap().unwrap().token;
+    // Everyone receives the flag and the server's receive time with each record (a third
+    // laptop looks: each sender's own versions do not come back to it).
+    let observer = Laptop::enrolled(
+        "测试丙",
+        &server.url(),
+        &server.technician("测试丙", &[CONTRACT]),
+    );
+    let token = observer.store.enrollment().unwrap().unwrap().token;
     let feed = Client::new(&server.url(), Some(token), quick())
         .unwrap()
         .pull(0, 5000)
@@ -340,6 +346,35 @@ fn the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off(backen
 
 /// A profile that held records before it had sync (schema version 4) sends them all once it
 /// upgrades and enrolls, a signed report included, and another laptop receives them intact.
+/// What a laptop sent comes back to its colleagues, not to itself: its own round pulls nothing it
+/// already holds, its cursor moves past its own versions all the same (the next round does not
+/// read them again), and it still learns the server's receive time of its arrivals (from the
+/// acks).
+fn a_laptop_is_not_sent_back_what_it_sent(backend: Backend) {
+    let server = Server::start(backend);
+    let mut laptops = team(&server, &["测试甲", "测试乙"]);
+    laptops[0].offline_work(CONTRACT, 60, true);
+    let sent = laptops[0].sync();
+    assert!(sent.pushed > 5, "{sent:?}");
+    assert_eq!(sent.pulled, 0, "nothing of its own came back: {sent:?}");
+    let high = server.count("SELECT max(seq) FROM feed");
+    assert_eq!(laptops[0].store.sync_status().unwrap().pull_cursor, high);
+    let again = laptops[0].sync();
+    assert_eq!((again.pushed, again.pulled), (0, 0), "{again:?}");
+    let received = laptops[1].sync();
+    assert_eq!(received.pulled, sent.pushed, "{received:?}");
+    assert_same_records(&laptops);
+    let receipts = |laptop: &Laptop| -> i64 {
+        laptop
+            .store
+            .connection()
+            .query_row("SELECT count(*) FROM sync_receipts", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert!(receipts(&laptops[0]) > 0);
+    assert_eq!(receipts(&laptops[0]), receipts(&laptops[1]));
+}
+
 fn records_made_before_sync_existed_go_up_after_the_upgrade(backend: Backend) {
     let server = Server::start(backend);
     let dir = tempfile::tempdir().unwrap();
@@ -433,6 +468,7 @@ support::on_each_backend!(
     a_retried_batch_is_applied_once,
     a_technician_sees_only_contracts_assigned_to_them,
     a_technician_on_two_contracts_pulls_both_in_cursor_order,
+    a_laptop_is_not_sent_back_what_it_sent,
     a_second_different_version_of_evidence_is_kept_for_review_not_overwritten,
     the_server_keeps_its_receive_time_and_flags_a_laptop_clock_that_is_off,
     records_made_before_sync_existed_go_up_after_the_upgrade,

@@ -311,6 +311,18 @@ pub struct Ack {
     /// Fields that conflicted (for review), when status is `conflict` or `merged`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
+    /// When the server received the version it stored from this change; None when it stored
+    /// nothing new (`unchanged`, `conflict`). The sender learns it here, since the versions it
+    /// sent do not come back in its own pulls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateTime<Utc>>,
+    /// The stored version is flagged: the sender's clock was off by more than the tolerance.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub clock_suspect: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
