@@ -5,7 +5,7 @@
 use crate::error::Result;
 use crate::postgres::PostgresStorage;
 use crate::sqlite::SqliteStorage;
-use crate::storage::{Storage, Tx};
+use crate::storage::{Storage, Tx, Work};
 
 // One per server process, so the unboxed SQLite variant's size does not matter.
 #[allow(clippy::large_enum_variant)]
@@ -56,6 +56,13 @@ impl Storage for Database {
         match self {
             Database::Sqlite(s) => s.transaction(work),
             Database::Postgres(s) => s.transaction(work),
+        }
+    }
+
+    fn transactions<'a, T>(&self, works: Vec<Work<'a, T>>) -> Vec<Result<T>> {
+        match self {
+            Database::Sqlite(s) => s.transactions(works),
+            Database::Postgres(s) => s.transactions(works),
         }
     }
 

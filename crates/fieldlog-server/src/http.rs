@@ -3,12 +3,13 @@
 //! refusal — too large, not JSON, wrong shape — is a `{code, message}` JSON error.
 
 use crate::error::{Result, ServerError};
+use crate::push_queue::PushQueue;
 use crate::rules;
 use crate::storage::Storage;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -21,11 +22,39 @@ use std::sync::Arc;
 /// Largest request body: a full batch of changes fits with room to spare.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-/// The router over a storage backend.
+/// What the handlers share: the storage, and the queue pushes wait in for the one writer.
+struct Shared<S> {
+    storage: Arc<S>,
+    pushes: PushQueue,
+}
+
+impl<S> Clone for Shared<S> {
+    fn clone(&self) -> Self {
+        Shared {
+            storage: self.storage.clone(),
+            pushes: self.pushes.clone(),
+        }
+    }
+}
+
+impl<S> FromRef<Shared<S>> for Arc<S> {
+    fn from_ref(shared: &Shared<S>) -> Arc<S> {
+        shared.storage.clone()
+    }
+}
+
+impl<S> FromRef<Shared<S>> for PushQueue {
+    fn from_ref(shared: &Shared<S>) -> PushQueue {
+        shared.pushes.clone()
+    }
+}
+
+/// The router over a storage backend. It starts the push writer thread, which stops with it.
 pub fn router<S: Storage>(storage: Arc<S>) -> Router {
+    let pushes = PushQueue::start(storage.clone());
     Router::new()
         .route("/v1/enroll", post(enroll::<S>))
-        .route("/v1/push", post(push::<S>))
+        .route("/v1/push", post(push))
         .route("/v1/pull", get(pull::<S>))
         .route(
             "/v1/attachments/{sha256}/status",
@@ -40,7 +69,7 @@ pub fn router<S: Storage>(storage: Arc<S>) -> Router {
         .layer(DefaultBodyLimit::max(
             MAX_BODY_BYTES.max(MAX_CHUNK_BYTES + 1024),
         ))
-        .with_state(storage)
+        .with_state(Shared { storage, pushes })
 }
 
 /// Runs one read-only transaction on a blocking thread.
@@ -93,25 +122,28 @@ async fn enroll<S: Storage>(
     Ok((StatusCode::CREATED, axum::Json(response)).into_response())
 }
 
-async fn push<S: Storage>(
-    State(storage): State<Arc<S>>,
+/// Bodies larger than this are parsed on a blocking thread, not on the async worker.
+const PARSE_INLINE_BYTES: usize = 64 * 1024;
+
+async fn push(
+    State(pushes): State<PushQueue>,
     headers: HeaderMap,
     bytes: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
     let token = bearer(&headers);
-    let bytes = body(bytes, MAX_BODY_BYTES);
-    let response = tokio::task::spawn_blocking(move || {
-        // Parsed before taking the single writer, so the writer's time goes to the changes
-        // alone; a bad body is reported only after authentication, so an anonymous caller
-        // learns nothing about the body's problems.
-        let request = bytes.and_then(|bytes| json::<PushRequest>(&bytes));
-        storage.transaction(move |tx| {
-            let auth = rules::authenticate(tx, token.as_deref())?;
-            rules::push(tx, &auth, &request?, Utc::now())
-        })
-    })
-    .await
-    .map_err(|e| ServerError::Storage(e.to_string()))??;
+    // Parsed here, outside the single writer, so the writer's time goes to the changes alone; a
+    // bad body is reported only after authentication (in the queue), so an anonymous caller
+    // learns nothing about the body's problems.
+    let request = match body(bytes, MAX_BODY_BYTES) {
+        Ok(bytes) if bytes.len() > PARSE_INLINE_BYTES => {
+            tokio::task::spawn_blocking(move || json::<PushRequest>(&bytes))
+                .await
+                .map_err(|e| ServerError::Storage(e.to_string()))?
+        }
+        Ok(bytes) => json::<PushRequest>(&bytes),
+        Err(e) => Err(e),
+    };
+    let response = pushes.push(token, request).await?;
     Ok(axum::Json(response).into_response())
 }
 

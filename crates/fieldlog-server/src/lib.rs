@@ -5,7 +5,8 @@
 //! - `rules`: the protocol's rules, written once over the storage trait;
 //! - `storage`: the trait a database implements; `sqlite`: the default backend; `postgres`: the
 //!   same on PostgreSQL; `database`: one of the two, chosen by the `--db` location;
-//! - `http`: the axum router; `admin`: accounts from the command line;
+//! - `http`: the axum router; `push_queue`: the one thread that applies pushes, many to a
+//!   commit; `admin`: accounts from the command line;
 //! - `ca`: the server's certificate authority, which issues PDF-signing certificates at enrollment;
 //! - `tls`: HTTPS through rustls (`serve --tls-cert --tls-key`).
 
@@ -15,6 +16,7 @@ pub mod database;
 pub mod error;
 pub mod http;
 pub mod postgres;
+pub mod push_queue;
 pub mod rules;
 pub mod sqlite;
 pub mod storage;

@@ -12,7 +12,7 @@
 
 use crate::error::{Result, ServerError};
 use crate::storage::{
-    BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, Storage, StoredRecord, Tx,
+    BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, Storage, StoredRecord, Tx, Work,
     row_json, stored_row,
 };
 use chrono::{DateTime, Utc};
@@ -292,53 +292,65 @@ impl SqliteStorage {
 
 impl Storage for SqliteStorage {
     fn transaction<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        let mut outcomes = self.transactions(vec![Box::new(work) as Work<'_, T>]);
+        outcomes.pop().expect("one outcome per work")
+    }
+
+    fn transactions<'a, T>(&self, works: Vec<Work<'a, T>>) -> Vec<Result<T>> {
         self.queued.fetch_add(1, Ordering::SeqCst);
         let mut writer = self.writer();
         self.queued.fetch_sub(1, Ordering::SeqCst);
         if !writer.open {
-            writer.conn.execute_batch("BEGIN IMMEDIATE")?;
+            if let Err(e) = writer.conn.execute_batch("BEGIN IMMEDIATE") {
+                let reason = e.to_string();
+                return works
+                    .iter()
+                    .map(|_| Err(ServerError::Storage(reason.clone())))
+                    .collect();
+            }
             writer.open = true;
             writer.group += 1;
         }
         let group = writer.group;
-        let outcome = {
-            // Dropped without commit (its default behaviour), a savepoint rolls back this
-            // request's work alone.
-            let savepoint = writer.conn.savepoint()?;
-            // A panicking request must not leave the group open with others waiting on it.
-            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                work(&mut SqliteTx::new(&savepoint))
-            }))
-            .unwrap_or_else(|_| Err(ServerError::Storage("request panicked".into())));
-            match run {
-                Ok(value) => savepoint
-                    .commit()
-                    .map(|()| value)
-                    .map_err(ServerError::from),
-                Err(e) => Err(e),
+        let total = works.len();
+        let mut outcomes = Vec::with_capacity(total);
+        for work in works {
+            let outcome = run_under_savepoint(&mut writer.conn, work);
+            if writer.conn.is_autocommit() {
+                // SQLite gave up the whole transaction (a full disk, an I/O error): the group's
+                // earlier members lost their work too, so they must not report success.
+                let reason = match &outcome {
+                    Err(e) => e.to_string(),
+                    Ok(_) => "transaction rolled back".to_owned(),
+                };
+                let _ = self.close_group(&mut writer, Some(reason.clone()));
+                return (0..total)
+                    .map(|_| Err(ServerError::Storage(reason.clone())))
+                    .collect();
             }
+            writer.members += 1;
+            outcomes.push(outcome);
+        }
+        let durable = if self.queued.load(Ordering::SeqCst) == 0 || writer.members >= MAX_GROUP {
+            self.close_group(&mut writer, None)
+        } else if outcomes.iter().all(Result::is_err) {
+            // Nothing of ours to make durable: failures answer at once.
+            return outcomes;
+        } else {
+            drop(writer);
+            // Someone queued behind us will commit the group; answer only once it is durable.
+            self.wait_for(group)
         };
-        if writer.conn.is_autocommit() {
-            // SQLite gave up the whole transaction (a full disk, an I/O error): the group's
-            // earlier members lost their work too, so they must not report success.
-            let reason = match &outcome {
-                Err(e) => e.to_string(),
-                Ok(_) => "transaction rolled back".to_owned(),
-            };
-            let _ = self.close_group(&mut writer, Some(reason.clone()));
-            return outcome.and(Err(ServerError::Storage(reason)));
+        match durable {
+            Ok(()) => outcomes,
+            Err(e) => {
+                let reason = e.to_string();
+                outcomes
+                    .into_iter()
+                    .map(|outcome| outcome.and(Err(ServerError::Storage(reason.clone()))))
+                    .collect()
+            }
         }
-        writer.members += 1;
-        if self.queued.load(Ordering::SeqCst) == 0 || writer.members >= MAX_GROUP {
-            let committed = self.close_group(&mut writer, None);
-            return committed.and(outcome);
-        }
-        drop(writer);
-        // Someone queued behind us will commit the group; answer only once it is durable. A
-        // request that failed has nothing to wait for.
-        let value = outcome?;
-        self.wait_for(group)?;
-        Ok(value)
     }
 
     fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
@@ -351,6 +363,24 @@ impl Storage for SqliteStorage {
         let out = work(&mut SqliteTx::new(&tx))?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// Runs one work under its own savepoint of the writer's open transaction: kept on success,
+/// rolled back alone on failure (or panic: it must not leave the group open with others waiting).
+fn run_under_savepoint<T>(conn: &mut Connection, work: Work<'_, T>) -> Result<T> {
+    // Dropped without commit (its default behaviour), a savepoint rolls back this work alone.
+    let savepoint = conn.savepoint()?;
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        work(&mut SqliteTx::new(&savepoint))
+    }))
+    .unwrap_or_else(|_| Err(ServerError::Storage("request panicked".into())));
+    match run {
+        Ok(value) => savepoint
+            .commit()
+            .map(|()| value)
+            .map_err(ServerError::from),
+        Err(e) => Err(e),
     }
 }
 
@@ -980,6 +1010,32 @@ mod tests {
             assert!(contract_exists(&storage, code), "{code} visible to readers");
         }
         assert_eq!(storage.commits(), 3);
+    }
+
+    /// The push writer's call: works given together are committed together, once, and one that
+    /// fails (or panics) loses only its own writes.
+    #[test]
+    fn works_given_together_share_one_commit_and_each_failure_stays_its_own() {
+        let (_dir, storage) = storage();
+        let works: Vec<Work<'_, ()>> = vec![
+            Box::new(|tx| tx.add_contract("A", "x")),
+            Box::new(|tx| {
+                tx.add_contract("B", "x")?;
+                Err(ServerError::Malformed("refused".into()))
+            }),
+            Box::new(|tx| {
+                tx.add_contract("C", "x")?;
+                panic!("a bug in one request")
+            }),
+            Box::new(|tx| tx.add_contract("D", "x")),
+        ];
+        let outcomes = storage.transactions(works);
+        let ok: Vec<bool> = outcomes.iter().map(Result::is_ok).collect();
+        assert_eq!(ok, [true, false, false, true]);
+        assert_eq!(storage.commits(), 1);
+        for (code, kept) in [("A", true), ("B", false), ("C", false), ("D", true)] {
+            assert_eq!(contract_exists(&storage, code), kept, "{code}");
+        }
     }
 
     /// Requests that queue while one works join its group: one commit for all, and a request that

@@ -196,9 +196,22 @@ pub trait Tx {
     fn clock_suspects(&mut self) -> Result<Vec<(String, String, DateTime<Utc>)>>;
 }
 
+/// One unit of work for [`Storage::transactions`].
+pub type Work<'a, T> = Box<dyn FnOnce(&mut dyn Tx) -> Result<T> + 'a>;
+
 /// A database the server can run on.
 pub trait Storage: Send + Sync + 'static {
     fn transaction<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T>;
+
+    /// Runs `works` in order, each all or nothing on its own (one failing rolls back only its
+    /// own writes), and answers each once its work is durable. A backend with group commit
+    /// makes them durable together, with one commit; the default runs one transaction each.
+    fn transactions<'a, T>(&self, works: Vec<Work<'a, T>>) -> Vec<Result<T>> {
+        works
+            .into_iter()
+            .map(|work| self.transaction(work))
+            .collect()
+    }
 
     /// A transaction that only reads (pulls, downloads): a backend may run it beside the writer
     /// on a consistent snapshot. It must not write.
