@@ -10,7 +10,7 @@ use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use fieldlog_wire::sync::v1::{
     AckStatus, Change, ChangeOp, ConflictRule, Entity, FeedRecord, PullResponse, PushResponse, Row,
-    entity_named,
+    StoredRow, entity_named,
 };
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Transaction};
@@ -189,10 +189,34 @@ impl Store {
 
     /// The oldest `limit` changes not yet stored by the server, oldest first.
     pub fn outbox_batch(&self, limit: usize) -> Result<Vec<Change>> {
+        self.outbox_changes(0, limit, |text| parse_row(&text))
+    }
+
+    /// The oldest changes after sequence number `after`, each row as the JSON text the outbox
+    /// holds, for sending: nothing is parsed only to be written out again. (`after` lets a round
+    /// send the next batch before it has recorded the answer to the last one.)
+    pub fn outbox_batch_text_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<Change<StoredRow>>> {
+        self.outbox_changes(after, limit, |text| {
+            serde_json::value::RawValue::from_string(text)
+                .map_err(|e| StoreError::Corrupt(format!("outbox row: {e}")))
+        })
+    }
+
+    fn outbox_changes<R>(
+        &self,
+        after: i64,
+        limit: usize,
+        row: impl Fn(String) -> Result<R>,
+    ) -> Result<Vec<Change<R>>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, entity, op, row, base, at FROM sync_outbox ORDER BY seq LIMIT ?1",
+            "SELECT seq, entity, op, row, base, at FROM sync_outbox WHERE seq > ?1
+             ORDER BY seq LIMIT ?2",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
+        let rows = stmt.query_map((after, limit as i64), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -203,8 +227,8 @@ impl Store {
             ))
         })?;
         let mut out = Vec::new();
-        for row in rows {
-            let (seq, entity, op, row, base, at) = row?;
+        for found in rows {
+            let (seq, entity, op, text, base, at) = found?;
             out.push(Change {
                 seq,
                 entity,
@@ -213,8 +237,8 @@ impl Store {
                 } else {
                     ChangeOp::Update
                 },
-                row: parse_row(&row)?,
-                base: base.as_deref().map(parse_row).transpose()?,
+                row: row(text)?,
+                base: base.map(&row).transpose()?,
                 at: at
                     .parse()
                     .map_err(|e| StoreError::Corrupt(format!("outbox time {at}: {e}")))?,
@@ -292,13 +316,18 @@ impl Store {
     }
 
     /// SHA-256s of attachments that changes in `batch` point at, with their bytes and type.
-    pub fn attachments_for(&self, batch: &[Change]) -> Result<Vec<(String, String, Vec<u8>)>> {
+    pub fn attachments_for(
+        &self,
+        batch: &[Change<StoredRow>],
+    ) -> Result<Vec<(String, String, Vec<u8>)>> {
         let mut out: Vec<(String, String, Vec<u8>)> = Vec::new();
         for change in batch {
             let Some(column) = entity_named(&change.entity).and_then(|e| e.attachment) else {
                 continue;
             };
-            let Some(sha) = change.row.get(column).and_then(Value::as_str) else {
+            // Only kinds with an attachment (signatures) are parsed here.
+            let row = parse_row(change.row.get())?;
+            let Some(sha) = row.get(column).and_then(Value::as_str) else {
                 continue;
             };
             if out.iter().any(|(s, _, _)| s == sha) {

@@ -325,7 +325,8 @@ impl Client {
         serde_json::from_slice(&bytes).map_err(|e| SyncError::Network(e.to_string()))
     }
 
-    pub fn push(&self, request: &PushRequest) -> Result<PushResponse> {
+    /// Sends a batch (rows parsed or, as a round sends them, as the outbox's JSON text).
+    pub fn push<R: serde::Serialize>(&self, request: &PushRequest<R>) -> Result<PushResponse> {
         self.call(|| {
             self.http
                 .post(format!("{}/v1/push", self.base))
@@ -566,6 +567,86 @@ fn round_lock(store: &Store) -> Result<std::fs::File> {
     }
 }
 
+/// Sends the outbox in batches. While the server stores one batch, the laptop records its answer
+/// to the one before (one request in flight, so the server still receives batches in order): the
+/// two machines work at once instead of taking turns. A failure on either side stops the round
+/// with the outbox as the last recorded answer left it; what the server stored meanwhile is
+/// answered from its stored acks when the batch is sent again.
+fn push_outbox(
+    store: &mut Store,
+    client: &Client,
+    options: &SyncOptions,
+    report: &mut RoundReport,
+    progress: &mut dyn FnMut(SyncPhase, &RoundReport),
+) -> Result<()> {
+    // The answer not yet recorded here, and the first sequence number of its batch.
+    let mut unrecorded: Option<(PushResponse, i64)> = None;
+    // The last change sent: the next batch starts after it, whether or not its answer is recorded.
+    let mut sent_through = 0;
+    loop {
+        let batch = store.outbox_batch_text_after(sent_through, options.batch.max(1))?;
+        let Some(first) = batch.first().map(|c| c.seq) else {
+            break;
+        };
+        sent_through = batch.last().map_or(first, |c| c.seq);
+        for (sha, mime, bytes) in store.attachments_for(&batch)? {
+            if client.upload_attachment(&sha, &mime, &bytes)? {
+                report.attachments_up += 1;
+            }
+        }
+        let request = PushRequest {
+            sent_at: Utc::now(),
+            changes: batch,
+        };
+        let (sent, recorded) = std::thread::scope(|scope| {
+            let sending = scope.spawn(|| client.push(&request));
+            let recorded = match unrecorded.take() {
+                Some((response, first)) => record_push(store, &response, first, report),
+                None => Ok(()),
+            };
+            let sent = sending
+                .join()
+                .unwrap_or_else(|_| Err(SyncError::Network("push thread panicked".into())));
+            (sent, recorded)
+        });
+        recorded?;
+        progress(SyncPhase::Pushing, report);
+        unrecorded = Some((sent?, first));
+    }
+    if let Some((response, first)) = unrecorded {
+        record_push(store, &response, first, report)?;
+        progress(SyncPhase::Pushing, report);
+    }
+    Ok(())
+}
+
+/// Records the server's answer to the batch starting at `first` and counts it in the report.
+fn record_push(
+    store: &mut Store,
+    response: &PushResponse,
+    first: i64,
+    report: &mut RoundReport,
+) -> Result<()> {
+    if response.stored_through < first {
+        // The server stored nothing of this batch: going round again would loop.
+        return Err(SyncError::Network(format!(
+            "server stored through {} but the batch starts at {first}",
+            response.stored_through
+        )));
+    }
+    report.pushed += response.acks.len() as u64;
+    report.conflicts += response
+        .acks
+        .iter()
+        .filter(|a| {
+            !a.fields.is_empty() || a.status == fieldlog_wire::sync::v1::AckStatus::Conflict
+        })
+        .count() as u64;
+    report.clock_suspect |= response.clock_suspect;
+    store.apply_push_response(response, Utc::now())?;
+    Ok(())
+}
+
 fn round(
     store: &mut Store,
     options: &SyncOptions,
@@ -580,40 +661,7 @@ fn round(
     )?;
     let mut report = RoundReport::default();
     progress(SyncPhase::Pushing, &report);
-    loop {
-        let batch = store.outbox_batch(options.batch.max(1))?;
-        if batch.is_empty() {
-            break;
-        }
-        for (sha, mime, bytes) in store.attachments_for(&batch)? {
-            if client.upload_attachment(&sha, &mime, &bytes)? {
-                report.attachments_up += 1;
-            }
-        }
-        let response = client.push(&PushRequest {
-            sent_at: Utc::now(),
-            changes: batch.clone(),
-        })?;
-        report.pushed += response.acks.len() as u64;
-        report.conflicts += response
-            .acks
-            .iter()
-            .filter(|a| {
-                !a.fields.is_empty() || a.status == fieldlog_wire::sync::v1::AckStatus::Conflict
-            })
-            .count() as u64;
-        report.clock_suspect |= response.clock_suspect;
-        let before = batch.first().map_or(0, |c| c.seq);
-        store.apply_push_response(&response, Utc::now())?;
-        progress(SyncPhase::Pushing, &report);
-        if response.stored_through < before {
-            // The server stored nothing of this batch: going round again would loop.
-            return Err(SyncError::Network(format!(
-                "server stored through {} but the batch starts at {before}",
-                response.stored_through
-            )));
-        }
-    }
+    push_outbox(store, &client, options, &mut report, progress)?;
     progress(SyncPhase::Pulling, &report);
     loop {
         let cursor = store.sync_status()?.pull_cursor;

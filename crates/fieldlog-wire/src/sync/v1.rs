@@ -257,28 +257,33 @@ pub enum ChangeOp {
     Update,
 }
 
-/// One change from a laptop's outbox.
+/// One change from a laptop's outbox. The server reads `Change` (rows parsed); the laptop sends
+/// `Change<StoredRow>`, the rows as its outbox holds their JSON text: the same JSON, with no
+/// parse and re-serialisation on the way out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Change {
+// The derive would also ask `R: Default` (for `base`'s default); `Option`'s own default needs none.
+#[serde(bound(deserialize = "R: Deserialize<'de>"))]
+pub struct Change<R = Row> {
     /// The device's own sequence number for this change: 1, 2, 3 … with no gaps.
     pub seq: i64,
     pub entity: String,
     pub op: ChangeOp,
     /// The row after the change.
-    pub row: Row,
+    pub row: R,
     /// For updates: the row before it, which is what the technician edited (for per-field merge).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base: Option<Row>,
+    pub base: Option<R>,
     /// The laptop's clock when the change was made.
     pub at: DateTime<Utc>,
 }
 
 /// `POST /v1/push`: a batch of consecutive changes, oldest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PushRequest {
+#[serde(bound(deserialize = "R: Deserialize<'de>"))]
+pub struct PushRequest<R = Row> {
     /// The laptop's clock when it sent the batch: compared with the server's to flag skew.
     pub sent_at: DateTime<Utc>,
-    pub changes: Vec<Change>,
+    pub changes: Vec<Change<R>>,
 }
 
 /// What the server did with one change.
