@@ -162,6 +162,89 @@ pub struct SqliteStorage {
     /// while the writer works, so a pull never waits for another device's push (and its fsync).
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    checkpoints: Checkpoints,
+}
+
+/// Copies committed pages from the WAL back into the database file on a thread of its own, so a
+/// commit does not do it on a request's time (SQLite's automatic checkpoint runs inside the
+/// commit that crosses its threshold). PASSIVE: it never blocks the writer or the readers, and
+/// copies what no reader still needs; the writer's own automatic checkpoint stays as a backstop
+/// at a larger size, should this thread fall behind.
+struct Checkpoints {
+    shared: std::sync::Arc<(Mutex<CheckpointState>, Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct CheckpointState {
+    /// Commits since the last checkpoint started.
+    pending: bool,
+    stop: bool,
+    /// Checkpoints run so far (for tests).
+    done: u64,
+}
+
+/// How long the checkpoint thread lets commits gather before it copies them back.
+const CHECKPOINT_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The writer's own automatic checkpoint, as a backstop (pages; SQLite's default is 1000).
+const BACKSTOP_CHECKPOINT_PAGES: i64 = 10_000;
+
+impl Checkpoints {
+    fn start(path: &Path) -> Result<Checkpoints> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let shared = std::sync::Arc::new((Mutex::new(CheckpointState::default()), Condvar::new()));
+        let theirs = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("fieldlog-checkpoint".into())
+            .spawn(move || {
+                let (state, wake) = &*theirs;
+                loop {
+                    {
+                        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+                        while !s.pending && !s.stop {
+                            s = wake.wait(s).unwrap_or_else(|e| e.into_inner());
+                        }
+                        if s.stop {
+                            return;
+                        }
+                    }
+                    std::thread::sleep(CHECKPOINT_DELAY);
+                    state.lock().unwrap_or_else(|e| e.into_inner()).pending = false;
+                    // A failure (a busy lock) leaves the pages in the WAL for the next round.
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                    state.lock().unwrap_or_else(|e| e.into_inner()).done += 1;
+                }
+            })
+            .map_err(|e| ServerError::Storage(e.to_string()))?;
+        Ok(Checkpoints {
+            shared,
+            thread: Some(thread),
+        })
+    }
+
+    /// A commit happened: a checkpoint follows soon.
+    fn committed(&self) {
+        let (state, wake) = &*self.shared;
+        state.lock().unwrap_or_else(|e| e.into_inner()).pending = true;
+        wake.notify_one();
+    }
+
+    fn done(&self) -> u64 {
+        self.shared.0.lock().unwrap_or_else(|e| e.into_inner()).done
+    }
+}
+
+impl Drop for Checkpoints {
+    fn drop(&mut self) {
+        let (state, wake) = &*self.shared;
+        state.lock().unwrap_or_else(|e| e.into_inner()).stop = true;
+        wake.notify_one();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// The writing connection and the group of requests its open transaction holds.
@@ -197,9 +280,11 @@ impl SqliteStorage {
         // Each request runs under a savepoint: its statement journal stays in memory instead
         // of a temp file opened, written and deleted per request.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.pragma_update(None, "wal_autocheckpoint", BACKSTOP_CHECKPOINT_PAGES)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         upgrade(&conn)?;
         conn.execute_batch(SCHEMA)?;
+        let checkpoints = Checkpoints::start(path.as_ref())?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let reader = Connection::open_with_flags(
@@ -226,7 +311,13 @@ impl SqliteStorage {
             commits: AtomicU64::new(0),
             readers,
             next_reader: AtomicUsize::new(0),
+            checkpoints,
         })
+    }
+
+    /// Background checkpoints run so far: for tests.
+    pub fn checkpoints(&self) -> u64 {
+        self.checkpoints.done()
     }
 
     /// Transactions committed so far (each may hold several requests): for tests and benchmarks.
@@ -284,6 +375,7 @@ impl SqliteStorage {
         writer.members = 0;
         if failure.is_none() {
             self.commits.fetch_add(1, Ordering::Relaxed);
+            self.checkpoints.committed();
         }
         self.finish(group, failure.clone());
         failure.map_or(Ok(()), |reason| Err(ServerError::Storage(reason)))
@@ -998,6 +1090,31 @@ mod tests {
             assert_eq!(tx.time_text(at), theirs);
             assert_eq!(tx.time_text(at), theirs, "from the cache");
         }
+    }
+
+    /// Commits are copied back into the database file by the checkpoint thread, not left in the
+    /// WAL for a later commit to copy on a request's time.
+    #[test]
+    fn committed_pages_are_copied_back_in_the_background() {
+        let (dir, storage) = storage();
+        for i in 0..20 {
+            storage
+                .transaction(|tx| tx.add_contract(&format!("C{i}"), &"x".repeat(2000)))
+                .unwrap();
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while storage.checkpoints() == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(storage.checkpoints() > 0);
+        // The database file alone, without its WAL, holds every commit.
+        let copy = dir.path().join("file-alone.sqlite");
+        std::fs::copy(dir.path().join("server.sqlite"), &copy).unwrap();
+        let contracts: i64 = Connection::open(&copy)
+            .unwrap()
+            .query_row("SELECT count(*) FROM contracts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(contracts, 20);
     }
 
     #[test]
