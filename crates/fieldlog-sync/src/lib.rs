@@ -620,6 +620,59 @@ fn push_outbox(
     Ok(())
 }
 
+/// Takes the feed page by page. While the laptop applies one page, the next is already on its
+/// way (its cursor is in the page before, so nothing waits for the apply): the server reads and
+/// sends while the laptop writes. Pages are applied in order, each with its cursor in one
+/// transaction, so a failure leaves the cursor at the last page applied.
+fn pull_feed(
+    store: &mut Store,
+    client: &Client,
+    options: &SyncOptions,
+    report: &mut RoundReport,
+    progress: &mut dyn FnMut(SyncPhase, &RoundReport),
+) -> Result<()> {
+    let mut page = client.pull(store.sync_status()?.pull_cursor, options.page)?;
+    loop {
+        let (next, applied) = std::thread::scope(|scope| {
+            let fetching = page
+                .more
+                .then(|| scope.spawn(|| client.pull(page.cursor, options.page)));
+            let applied = apply_page(store, client, &page, report);
+            let next = fetching.map(|f| {
+                f.join()
+                    .unwrap_or_else(|_| Err(SyncError::Network("pull thread panicked".into())))
+            });
+            (next, applied)
+        });
+        applied?;
+        progress(SyncPhase::Pulling, report);
+        match next {
+            Some(next) => page = next?,
+            None => return Ok(()),
+        }
+    }
+}
+
+/// Fetches the attachments a page needs that the laptop lacks, then applies the page.
+fn apply_page(
+    store: &mut Store,
+    client: &Client,
+    page: &PullResponse,
+    report: &mut RoundReport,
+) -> Result<()> {
+    let mut attachments = Vec::new();
+    for sha in store.missing_attachments(page)? {
+        let (mime, bytes) = client.download_attachment(&sha)?;
+        attachments.push((sha, mime, bytes));
+        report.attachments_down += 1;
+    }
+    let applied = store.apply_pull_page(page, &attachments, Utc::now())?;
+    report.pulled += page.records.len() as u64;
+    report.applied += applied.applied;
+    report.conflicts += applied.refused;
+    Ok(())
+}
+
 /// Records the server's answer to the batch starting at `first` and counts it in the report.
 fn record_push(
     store: &mut Store,
@@ -663,24 +716,7 @@ fn round(
     progress(SyncPhase::Pushing, &report);
     push_outbox(store, &client, options, &mut report, progress)?;
     progress(SyncPhase::Pulling, &report);
-    loop {
-        let cursor = store.sync_status()?.pull_cursor;
-        let page = client.pull(cursor, options.page)?;
-        let mut attachments = Vec::new();
-        for sha in store.missing_attachments(&page)? {
-            let (mime, bytes) = client.download_attachment(&sha)?;
-            attachments.push((sha, mime, bytes));
-            report.attachments_down += 1;
-        }
-        let applied = store.apply_pull_page(&page, &attachments, Utc::now())?;
-        report.pulled += page.records.len() as u64;
-        report.applied += applied.applied;
-        report.conflicts += applied.refused;
-        progress(SyncPhase::Pulling, &report);
-        if !page.more {
-            break;
-        }
-    }
+    pull_feed(store, &client, options, &mut report, progress)?;
     // The laptop's clock against the server's, from the last answer: the app asks the
     // technician to fix a clock that is off (the server flags what such a laptop sends).
     if let Some(offset) = client.clock_offset_secs() {
