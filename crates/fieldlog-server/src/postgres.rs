@@ -20,7 +20,7 @@
 
 use crate::error::{Result, ServerError};
 use crate::storage::{
-    BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, Storage, StoredRecord, Tx,
+    BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, Storage, StoredRecord, Tx, Work,
     row_json, stored_row,
 };
 use ::postgres::types::ToSql;
@@ -192,6 +192,64 @@ impl Storage for PostgresStorage {
         pg.flush()?;
         pg.tx.commit()?;
         Ok(out)
+    }
+
+    /// Group commit, as on SQLite: one transaction under the writer lock, each work under a
+    /// savepoint of its own (a failing one rolls back alone), one commit for the lot.
+    fn transactions<'a, T>(&self, works: Vec<Work<'a, T>>) -> Vec<Result<T>> {
+        let total = works.len();
+        let mut guard = lock(&self.sessions[0]);
+        let all_failed = |reason: String| -> Vec<Result<T>> {
+            (0..total)
+                .map(|_| Err(ServerError::Storage(reason.clone())))
+                .collect()
+        };
+        let Session { client, statements } = match guard.live(&self.config) {
+            Ok(session) => session,
+            Err(e) => return all_failed(e.to_string()),
+        };
+        let begun = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::ReadCommitted)
+            .start()
+            .and_then(|mut tx| {
+                tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITER_LOCK})"))?;
+                Ok(tx)
+            });
+        let mut tx = match begun {
+            Ok(tx) => tx,
+            Err(e) => return all_failed(ServerError::from(e).to_string()),
+        };
+        let mut outcomes = Vec::with_capacity(total);
+        for work in works {
+            let savepoint = match tx.savepoint("work") {
+                Ok(savepoint) => savepoint,
+                Err(e) => return all_failed(ServerError::from(e).to_string()),
+            };
+            let mut pg = PostgresTx::new(savepoint, statements);
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let value = work(&mut pg)?;
+                pg.flush()?;
+                Ok(value)
+            }))
+            .unwrap_or_else(|_| Err(ServerError::Storage("request panicked".into())));
+            // Released on success; dropped (rolled back to) on failure.
+            let outcome = match run {
+                Ok(value) => pg.tx.commit().map(|()| value).map_err(ServerError::from),
+                Err(e) => Err(e),
+            };
+            outcomes.push(outcome);
+        }
+        match tx.commit() {
+            Ok(()) => outcomes,
+            Err(e) => {
+                let reason = ServerError::from(e).to_string();
+                outcomes
+                    .into_iter()
+                    .map(|outcome| outcome.and(Err(ServerError::Storage(reason.clone()))))
+                    .collect()
+            }
+        }
     }
 
     fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
@@ -903,5 +961,46 @@ impl Tx for PostgresTx<'_> {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The push writer's call on PostgreSQL: works given together are committed together, and
+    /// one that fails (or panics) loses only its own writes. Needs the test cluster (it fails,
+    /// never skips, without one).
+    #[test]
+    fn works_given_together_commit_together_and_each_failure_stays_its_own() {
+        let database = ThrowawayDatabase::for_test();
+        let storage = database.open().unwrap();
+        let works: Vec<Work<'_, ()>> = vec![
+            Box::new(|tx| tx.add_contract("A", "x")),
+            Box::new(|tx| {
+                tx.add_contract("B", "x")?;
+                Err(ServerError::Malformed("refused".into()))
+            }),
+            Box::new(|tx| {
+                tx.add_contract("C", "x")?;
+                panic!("a bug in one request")
+            }),
+            // A statement the database itself refuses (the code exists) inside its savepoint.
+            Box::new(|tx| tx.add_contract("A", "again")),
+            Box::new(|tx| tx.add_contract("D", "x")),
+        ];
+        let outcomes = storage.transactions(works);
+        let ok: Vec<bool> = outcomes.iter().map(Result::is_ok).collect();
+        assert_eq!(ok, [true, false, false, false, true]);
+        let mut client = database.config.connect(NoTls).unwrap();
+        let codes: Vec<String> = client
+            .query("SELECT code FROM contracts ORDER BY code", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(codes, ["A", "D"]);
+        drop(client);
+        drop(storage);
     }
 }

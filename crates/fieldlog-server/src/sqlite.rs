@@ -179,6 +179,8 @@ struct Checkpoints {
 struct CheckpointState {
     /// Commits since the last checkpoint started.
     pending: bool,
+    /// A checkpoint is being made now.
+    running: bool,
     stop: bool,
     /// Checkpoints run so far (for tests).
     done: u64,
@@ -211,10 +213,17 @@ impl Checkpoints {
                         }
                     }
                     std::thread::sleep(CHECKPOINT_DELAY);
-                    state.lock().unwrap_or_else(|e| e.into_inner()).pending = false;
+                    {
+                        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+                        s.pending = false;
+                        s.running = true;
+                    }
                     // A failure (a busy lock) leaves the pages in the WAL for the next round.
                     let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
-                    state.lock().unwrap_or_else(|e| e.into_inner()).done += 1;
+                    let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+                    s.running = false;
+                    s.done += 1;
+                    wake.notify_all();
                 }
             })
             .map_err(|e| ServerError::Storage(e.to_string()))?;
@@ -228,11 +237,32 @@ impl Checkpoints {
     fn committed(&self) {
         let (state, wake) = &*self.shared;
         state.lock().unwrap_or_else(|e| e.into_inner()).pending = true;
-        wake.notify_one();
+        // All: a test may be waiting on the same condition variable (`settle`).
+        wake.notify_all();
     }
 
     fn done(&self) -> u64 {
         self.shared.0.lock().unwrap_or_else(|e| e.into_inner()).done
+    }
+
+    /// Waits (up to `limit`) until every commit so far has been through a checkpoint that began
+    /// after it: nothing pending, nothing running. For tests.
+    #[cfg(test)]
+    fn settle(&self, limit: std::time::Duration) -> bool {
+        let (state, wake) = &*self.shared;
+        let deadline = std::time::Instant::now() + limit;
+        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+        while s.pending || s.running {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            s = wake
+                .wait_timeout(s, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        true
     }
 }
 
@@ -1102,10 +1132,7 @@ mod tests {
                 .transaction(|tx| tx.add_contract(&format!("C{i}"), &"x".repeat(2000)))
                 .unwrap();
         }
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while storage.checkpoints() == 0 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        assert!(storage.checkpoints.settle(Duration::from_secs(30)));
         assert!(storage.checkpoints() > 0);
         // The database file alone, without its WAL, holds every commit.
         let copy = dir.path().join("file-alone.sqlite");
