@@ -34,7 +34,7 @@ impl Database {
     }
 
     /// Transactions the SQLite backend's group commit has made so far (several requests may share
-    /// one); None on PostgreSQL, which commits each request on its own. For benchmarks.
+    /// one); None on PostgreSQL, where they are not counted. For benchmarks.
     pub fn group_commits(&self) -> Option<u64> {
         match self {
             Database::Sqlite(s) => Some(s.commits()),
