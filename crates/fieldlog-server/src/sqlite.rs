@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS records (
     received_at   TEXT NOT NULL,
     clock_suspect INTEGER NOT NULL,
     waiting_for   TEXT,
-    -- The id of the scope parent (a report's entries and signatures): `Tx::children`.
+    -- The report of a report's entry or signature (`Tx::children`); NULL for other kinds.
     parent        TEXT,
     PRIMARY KEY (entity, id)
 ) STRICT;
@@ -160,12 +160,12 @@ fn upgrade(conn: &Connection) -> rusqlite::Result<bool> {
     let before_checks = has_table("records")? && !has_column("records", "parent")?;
     if before_checks {
         conn.execute_batch("ALTER TABLE records ADD COLUMN parent TEXT")?;
-        // Records kept before know their parent from their row.
+        // Report entries and signatures kept before know their report from their row.
         for entity in fieldlog_wire::sync::v1::ENTITIES {
             let column = match entity.scope {
-                Scope::Parent(_, column) => column,
+                Scope::Parent("daily_reports", column) => column,
                 Scope::SignatureSubject => "subject_id",
-                Scope::OwnCode(_) | Scope::Technician => continue,
+                _ => continue,
             };
             conn.execute(
                 "UPDATE records SET parent = json_extract(row, '$.' || ?2) WHERE entity = ?1",
@@ -1197,6 +1197,46 @@ mod tests {
             })
             .unwrap();
         assert_eq!(sender, None);
+    }
+
+    /// A file from before issue 13's checks: rows already accepted that point into another
+    /// contract are flagged for review once, and a report's entries learn their report.
+    #[test]
+    fn rows_accepted_before_the_reference_checks_are_flagged_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.sqlite");
+        let conn = Connection::open(&old).unwrap();
+        conn.execute_batch(include_str!(
+            "../tests/fixtures/sqlite-schema-first-release.sql"
+        ))
+        .unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO records VALUES
+                 ('sites', 's1', 1, '{"id":"s1","contract_id":"c1"}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0, NULL),
+                 ('faults', 'f2', 1, '{"id":"f2","contract_id":"c2","site_id":"s1","device_id":null}', 'XY-02', 't1', '2026-11-22 08:00:00+00:00', 0, NULL),
+                 ('report_entries', 'e1', 1, '{"id":"e1","report_id":"r1","site_id":"s1","device_id":null,"fault_id":null}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0, NULL);"#,
+        )
+        .unwrap();
+        drop(conn);
+        let storage = SqliteStorage::open(&old).unwrap();
+        let flagged = crate::admin::conflicts(&storage).unwrap();
+        assert_eq!(flagged.len(), 1, "{flagged:?}");
+        assert_eq!(
+            (flagged[0].entity.as_str(), flagged[0].id.as_str()),
+            ("faults", "f2")
+        );
+        assert_eq!(flagged[0].device_id, "migration");
+        drop(storage);
+        // Once: opening again flags nothing more.
+        let storage = SqliteStorage::open(&old).unwrap();
+        assert_eq!(crate::admin::conflicts(&storage).unwrap().len(), 1);
+        let parent: Option<String> = Connection::open(&old)
+            .unwrap()
+            .query_row("SELECT parent FROM records WHERE id = 'e1'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(parent.as_deref(), Some("r1"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::error::Result;
 use chrono::{DateTime, Utc};
-use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, StoredRow};
+use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, Scope, StoredRow};
 
 /// An enrolled device, as its token proves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,10 +44,17 @@ impl StoredRecord {
             .map(str::to_owned)
     }
 
-    /// The id of the record's scope parent (a report's entries and signatures point at the
-    /// report): kept beside the row, so a record's children are found without reading rows.
+    /// The daily report a report's entry or signature belongs to: kept beside the row, so a
+    /// report's children are found without reading rows (`Tx::children`). Other kinds keep
+    /// none, so storing them costs no index entry.
     pub fn parent(&self) -> Option<String> {
-        fieldlog_wire::sync::v1::entity_named(&self.entity).and_then(|e| e.parent_id(&self.row))
+        let entity = fieldlog_wire::sync::v1::entity_named(&self.entity)?;
+        match entity.scope {
+            Scope::Parent("daily_reports", _) | Scope::SignatureSubject => {
+                entity.parent_id(&self.row)
+            }
+            _ => None,
+        }
     }
 }
 
@@ -137,8 +144,8 @@ pub trait Tx {
     /// when it belongs to no contract. The parent lookup of every pushed change: it reads one
     /// column instead of parsing the parent's whole row.
     fn record_scope(&mut self, entity: &str, id: &str) -> Result<Option<Option<String>>>;
-    /// The current records of kind `entity` whose scope parent is `parent_id` (a report's
-    /// entries, a report's signatures), in id order.
+    /// The current records of kind `entity` (report entries, signatures) that belong to the
+    /// daily report `parent_id`, in id order.
     fn children(&mut self, entity: &str, parent_id: &str) -> Result<Vec<StoredRecord>>;
     /// Every current record of kind `entity`, in id order (a one-off look over old data).
     fn records_of(&mut self, entity: &str) -> Result<Vec<StoredRecord>>;
