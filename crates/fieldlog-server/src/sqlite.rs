@@ -1168,21 +1168,26 @@ mod tests {
         out
     }
 
-    #[test]
-    fn a_file_of_the_first_release_is_upgraded_to_the_fresh_schema() {
-        let dir = tempfile::tempdir().unwrap();
-        let old = dir.path().join("old.sqlite");
+    /// A file as the first release made it, holding `rows` (SQL).
+    fn first_release_file(dir: &Path, rows: &str) -> std::path::PathBuf {
+        let old = dir.join("old.sqlite");
         let conn = Connection::open(&old).unwrap();
         conn.execute_batch(include_str!(
             "../tests/fixtures/sqlite-schema-first-release.sql"
         ))
         .unwrap();
-        conn.execute_batch(
+        conn.execute_batch(rows).unwrap();
+        old
+    }
+
+    #[test]
+    fn a_file_of_the_first_release_is_upgraded_to_the_fresh_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = first_release_file(
+            dir.path(),
             "INSERT INTO feed (entity, id, rev, row, scope, owner, received_at, clock_suspect)
              VALUES ('sites', 's1', 1, '{}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0)",
-        )
-        .unwrap();
-        drop(conn);
+        );
         let fresh = dir.path().join("fresh.sqlite");
         drop(SqliteStorage::open(&old).unwrap());
         drop(SqliteStorage::open(&fresh).unwrap());
@@ -1204,20 +1209,13 @@ mod tests {
     #[test]
     fn rows_accepted_before_the_reference_checks_are_flagged_once() {
         let dir = tempfile::tempdir().unwrap();
-        let old = dir.path().join("old.sqlite");
-        let conn = Connection::open(&old).unwrap();
-        conn.execute_batch(include_str!(
-            "../tests/fixtures/sqlite-schema-first-release.sql"
-        ))
-        .unwrap();
-        conn.execute_batch(
+        let old = first_release_file(
+            dir.path(),
             r#"INSERT INTO records VALUES
                  ('sites', 's1', 1, '{"id":"s1","contract_id":"c1"}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0, NULL),
                  ('faults', 'f2', 1, '{"id":"f2","contract_id":"c2","site_id":"s1","device_id":null}', 'XY-02', 't1', '2026-11-22 08:00:00+00:00', 0, NULL),
                  ('report_entries', 'e1', 1, '{"id":"e1","report_id":"r1","site_id":"s1","device_id":null,"fault_id":null}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0, NULL);"#,
-        )
-        .unwrap();
-        drop(conn);
+        );
         let storage = SqliteStorage::open(&old).unwrap();
         let flagged = crate::admin::conflicts(&storage).unwrap();
         assert_eq!(flagged.len(), 1, "{flagged:?}");
