@@ -418,11 +418,29 @@ fn coordinates_round_trip_exactly(backend: Backend) {
             at,
         )
         .unwrap();
+    // The day's signed report shows the check-in: `report show` reads the same everywhere.
+    let (contract, _, part) = laptops[0].contract(CONTRACT);
+    let day = fieldlog_domain::time::local_date(at);
+    let report = laptops[0]
+        .store
+        .create_report(me.id, contract, day, at)
+        .unwrap()
+        .id;
+    laptops[0]
+        .store
+        .add_report_entry(report, support::entry(site, part), at)
+        .unwrap();
+    support::sign(&mut laptops[0], report, 200);
     settle(&mut laptops);
     let ours = row_of(&laptops[0], "arrivals", &arrival.id.to_string());
     let theirs = row_of(&laptops[1], "arrivals", &arrival.id.to_string());
     assert_eq!(ours["lat"].as_f64(), Some(30.123_456_789_012_345));
     assert_eq!(ours, theirs);
+    let shown = |laptop: &Laptop| {
+        serde_json::to_value(laptop.store.report_document(report).unwrap()).unwrap()
+    };
+    assert_eq!(shown(&laptops[0])["arrivals"].as_array().unwrap().len(), 1);
+    assert_eq!(shown(&laptops[0]), shown(&laptops[1]));
     assert_converged(&server, &laptops, &[CONTRACT]);
 }
 
