@@ -149,6 +149,23 @@ pub fn content_hash(report: &DailyReport, entries: &[ReportEntry]) -> String {
     hex(&Sha256::digest(json))
 }
 
+/// The SHA-256 of one entry as a reader sees it (its canonical JSON): a signature lists the
+/// entries it covers by id and this hash.
+pub fn entry_hash(entry: &ReportEntry) -> String {
+    let json = serde_json::to_vec(entry).expect("an entry always serialises");
+    hex(&Sha256::digest(json))
+}
+
+/// What a signature covers: each entry its signer saw, by id and [`entry_hash`], as the JSON
+/// kept beside the signature (`[{"id": …, "sha256": …}]`, in report order).
+pub fn coverage(entries: &[ReportEntry]) -> String {
+    let items: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| serde_json::json!({"id": e.id, "sha256": entry_hash(e)}))
+        .collect();
+    serde_json::Value::Array(items).to_string()
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes

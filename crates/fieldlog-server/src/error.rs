@@ -21,6 +21,10 @@ pub enum ServerError {
     )]
     NotAssigned(String),
     #[error(
+        "本机只能修改本人的资料，不能修改技服人员 {0} 的资料 (a device may change only its own technician's profile, not {0}'s)"
+    )]
+    NotYourProfile(String),
+    #[error(
         "请求内容过大（上限 {limit} 字节），请分批发送 (request body larger than {limit} bytes: send smaller batches)"
     )]
     TooLarge { limit: usize },
@@ -48,7 +52,7 @@ impl ServerError {
             ServerError::MissingToken | ServerError::BadToken | ServerError::BadEnrollmentCode => {
                 ErrorCode::Unauthorized
             }
-            ServerError::NotAssigned(_) => ErrorCode::Forbidden,
+            ServerError::NotAssigned(_) | ServerError::NotYourProfile(_) => ErrorCode::Forbidden,
             ServerError::TooLarge { .. } => ErrorCode::TooLarge,
             ServerError::Malformed(_) => ErrorCode::InvalidInput,
             ServerError::NotFound(_) => ErrorCode::NotFound,
@@ -63,7 +67,7 @@ impl ServerError {
             ServerError::MissingToken | ServerError::BadToken | ServerError::BadEnrollmentCode => {
                 StatusCode::UNAUTHORIZED
             }
-            ServerError::NotAssigned(_) => StatusCode::FORBIDDEN,
+            ServerError::NotAssigned(_) | ServerError::NotYourProfile(_) => StatusCode::FORBIDDEN,
             ServerError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Malformed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,

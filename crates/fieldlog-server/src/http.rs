@@ -181,8 +181,8 @@ async fn attachment_status<S: Storage>(
 ) -> Result<Response> {
     let token = bearer(&headers);
     let status = in_read(storage, move |tx| {
-        rules::authenticate(tx, token.as_deref())?;
-        rules::attachment_status(tx, &sha256)
+        let auth = rules::authenticate(tx, token.as_deref())?;
+        rules::attachment_status(tx, &auth, &sha256)
     })
     .await?;
     Ok(axum::Json(status).into_response())
@@ -209,9 +209,18 @@ async fn upload<S: Storage>(
         .to_owned();
     let bytes = body(bytes, MAX_CHUNK_BYTES);
     let status = in_transaction(storage, move |tx| {
-        rules::authenticate(tx, token.as_deref())?;
+        let auth = rules::authenticate(tx, token.as_deref())?;
         let Query(query) = query.map_err(|e| ServerError::Malformed(e.body_text()))?;
-        rules::upload_chunk(tx, &sha256, &mime, query.offset, query.total, &bytes?)
+        rules::upload_chunk(
+            tx,
+            &auth,
+            &sha256,
+            &mime,
+            query.offset,
+            query.total,
+            &bytes?,
+            Utc::now(),
+        )
     })
     .await?;
     Ok(axum::Json(status).into_response())

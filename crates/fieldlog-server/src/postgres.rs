@@ -47,6 +47,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
         4,
         include_str!("../migrations/postgres/0004_feed_sender.sql"),
     ),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_parents_and_uploads.sql"),
+    ),
 ];
 
 /// The advisory lock every writing transaction holds: "fieldlog" in ASCII, a key no other
@@ -111,16 +115,22 @@ impl PostgresStorage {
             config.application_name("fieldlog-server");
         }
         let mut writer = Session::connect(&config)?;
-        migrate(&mut writer.client)?;
+        let before_checks = migrate(&mut writer.client)?;
         let mut sessions = vec![Mutex::new(writer)];
         for _ in 0..READERS {
             sessions.push(Mutex::new(Session::connect(&config)?));
         }
-        Ok(PostgresStorage {
+        let storage = PostgresStorage {
             config,
             sessions,
             next_reader: AtomicUsize::new(0),
-        })
+        };
+        if before_checks {
+            // Rows accepted before the reference checks existed are looked over once.
+            use crate::Storage;
+            storage.transaction(|tx| crate::rules::flag_cross_contract(tx, Utc::now()))?;
+        }
+        Ok(storage)
     }
 }
 
@@ -138,7 +148,10 @@ impl Drop for PostgresStorage {
 
 /// Applies the migrations this database lacks, in one transaction under the writer lock (two
 /// servers starting at once do not both migrate).
-fn migrate(client: &mut Client) -> Result<()> {
+///
+/// Returns whether the database predates issue 13's reference checks (migration 5 was applied
+/// now to a database that had data before).
+fn migrate(client: &mut Client) -> Result<bool> {
     let mut tx = client.transaction()?;
     tx.batch_execute(&format!(
         "SELECT pg_advisory_xact_lock({WRITER_LOCK});
@@ -166,7 +179,7 @@ fn migrate(client: &mut Client) -> Result<()> {
         )?;
     }
     tx.commit()?;
-    Ok(())
+    Ok((1..5).contains(&applied))
 }
 
 /// A lock that a panicking request poisoned is still usable: the panic dropped its
@@ -688,6 +701,40 @@ impl Tx for PostgresTx<'_> {
         .transpose()
     }
 
+    fn children(&mut self, entity: &str, parent_id: &str) -> Result<Vec<StoredRecord>> {
+        self.query(
+            &format!(
+                "SELECT {RECORD_COLUMNS} FROM records WHERE entity = $1 AND parent = $2 ORDER BY id"
+            ),
+            &[&entity, &parent_id],
+        )?
+        .iter()
+        .map(stored_record)
+        .collect()
+    }
+
+    fn records_of(&mut self, entity: &str) -> Result<Vec<StoredRecord>> {
+        self.query(
+            &format!("SELECT {RECORD_COLUMNS} FROM records WHERE entity = $1 ORDER BY id"),
+            &[&entity],
+        )?
+        .iter()
+        .map(stored_record)
+        .collect()
+    }
+
+    fn records_in_scope(&mut self, entity: &str, scope: &str) -> Result<Vec<StoredRecord>> {
+        self.query(
+            &format!(
+                "SELECT {RECORD_COLUMNS} FROM records WHERE entity = $1 AND scope = $2 ORDER BY id"
+            ),
+            &[&entity, &scope],
+        )?
+        .iter()
+        .map(stored_record)
+        .collect()
+    }
+
     fn save_record(
         &mut self,
         r: &StoredRecord,
@@ -697,11 +744,13 @@ impl Tx for PostgresTx<'_> {
         let row = row_json(&r.row);
         self.execute(
             &format!(
-                "INSERT INTO records ({RECORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                "INSERT INTO records ({RECORD_COLUMNS}, parent)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (entity, id) DO UPDATE SET
                     rev = excluded.rev, row = excluded.row, scope = excluded.scope,
                     owner = excluded.owner, received_at = excluded.received_at,
-                    clock_suspect = excluded.clock_suspect, waiting_for = excluded.waiting_for"
+                    clock_suspect = excluded.clock_suspect, waiting_for = excluded.waiting_for,
+                    parent = excluded.parent"
             ),
             &[
                 &r.entity,
@@ -713,6 +762,7 @@ impl Tx for PostgresTx<'_> {
                 &r.received_at,
                 &r.clock_suspect,
                 &r.waiting_for,
+                &r.parent(),
             ],
         )?;
         if publish {
@@ -811,7 +861,8 @@ impl Tx for PostgresTx<'_> {
 
     fn blob_state(&mut self, sha256: &str) -> Result<Option<BlobState>> {
         self.query_opt(
-            "SELECT mime, total, octet_length(bytes)::bigint, complete FROM blobs WHERE sha256 = $1",
+            "SELECT mime, total, octet_length(bytes)::bigint, complete, uploaded_by
+             FROM blobs WHERE sha256 = $1",
             &[&sha256],
         )?
         .map(|r| {
@@ -820,17 +871,37 @@ impl Tx for PostgresTx<'_> {
                 total: r.try_get::<_, i64>(1)? as u64,
                 received: r.try_get::<_, i64>(2)? as u64,
                 complete: r.try_get(3)?,
+                uploaded_by: r.try_get(4)?,
             })
         })
         .transpose()
     }
 
-    fn blob_start(&mut self, sha256: &str, mime: &str, total: u64) -> Result<()> {
+    fn blob_start(
+        &mut self,
+        sha256: &str,
+        mime: &str,
+        total: u64,
+        device_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.execute(
-            "INSERT INTO blobs (sha256, mime, total, bytes) VALUES ($1, $2, $3, '')",
-            &[&sha256, &mime, &(total as i64)],
+            "INSERT INTO blobs (sha256, mime, total, bytes, uploaded_by, started_at)
+             VALUES ($1, $2, $3, '', $4, $5)",
+            &[&sha256, &mime, &(total as i64), &device_id, &now],
         )?;
         Ok(())
+    }
+
+    fn blob_discard_unreferenced(&mut self, before: DateTime<Utc>) -> Result<u64> {
+        // The feed's pending rows count as references too.
+        self.flush()?;
+        self.execute(
+            "DELETE FROM blobs WHERE (started_at IS NULL OR started_at < $1)
+               AND NOT EXISTS (SELECT 1 FROM feed WHERE feed.attachment = blobs.sha256)
+               AND NOT EXISTS (SELECT 1 FROM records WHERE records.waiting_for = blobs.sha256)",
+            &[&before],
+        )
     }
 
     fn blob_append(&mut self, sha256: &str, chunk: &[u8]) -> Result<()> {

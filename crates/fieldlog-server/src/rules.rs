@@ -8,8 +8,8 @@
 //! - a record that needs an attachment reaches the feed only once the attachment has arrived.
 
 use crate::error::{Result, ServerError};
-use crate::storage::{ConflictNote, DeviceAuth, StoredRecord, Tx};
-use chrono::{DateTime, Utc};
+use crate::storage::{BlobState, ConflictNote, DeviceAuth, StoredRecord, Tx};
+use chrono::{DateTime, TimeDelta, Utc};
 use fieldlog_wire::sync::v1::{
     Ack, AckStatus, AttachmentStatus, CLOCK_TOLERANCE_SECS, Change, ChangeOp, ConflictRule,
     EnrollRequest, EnrollResponse, Entity, MAX_BATCH_CHANGES, PullResponse, PushRequest,
@@ -146,7 +146,9 @@ pub fn push(
             }
             continue;
         }
-        if change.seq != high + 1 && high != 0 {
+        // A new device's first batch starts at 1 too: the laptop numbers its outbox afresh when
+        // it enrolls, so a first batch that starts later has lost changes.
+        if change.seq != high + 1 {
             return Err(ServerError::conflict(
                 format!(
                     "变更序号不连续：服务器已存到 {high}，收到 {}；请重新同步",
@@ -175,7 +177,11 @@ pub fn push(
 /// mostly point at a few parents (one report's entries, one part's movements), each looked up
 /// once. A record saved in the batch updates its entry, so a lookup after it sees the new scope.
 #[derive(Default)]
-struct Scopes(std::collections::HashMap<(&'static str, String), Option<String>>);
+struct Scopes(
+    std::collections::HashMap<(&'static str, String), Option<String>>,
+    /// Whether a report is signed on the server, by id (for its entries and signatures).
+    std::collections::HashMap<String, bool>,
+);
 
 impl Scopes {
     fn of(
@@ -196,6 +202,19 @@ impl Scopes {
 
     fn saved(&mut self, entity: &'static str, id: &str, scope: &Option<String>) {
         self.0.insert((entity, id.to_owned()), scope.clone());
+    }
+
+    /// Whether the daily report `id` is signed on the server (false when it does not have it).
+    fn report_signed(&mut self, tx: &mut dyn Tx, id: &str) -> Result<bool> {
+        if let Some(signed) = self.1.get(id) {
+            return Ok(*signed);
+        }
+        let reports = entity_named("daily_reports").expect("reports are synced");
+        let signed = tx
+            .record(reports.name, id)?
+            .is_some_and(|r| reports.is_final(&r.row));
+        self.1.insert(id.to_owned(), signed);
+        Ok(signed)
     }
 }
 
@@ -271,6 +290,10 @@ pub enum Merge {
     Unchanged,
     /// Nothing can be taken: keep the current version, review the offered one.
     Keep { fields: Vec<String> },
+    /// Nothing to store, but the device's version differs from the server's (it changed fields
+    /// to what the server already has, and has not seen the server's other changes): the device
+    /// must take the server's version, or it would keep its own for good.
+    Behind,
 }
 
 /// The conflict rules, as a pure function: `current` is the server's version, if any.
@@ -323,7 +346,7 @@ pub fn merge(entity: &Entity, current: Option<&Row>, change: &Change) -> Merge {
     conflicts.sort();
     if result == *current {
         return if conflicts.is_empty() {
-            Merge::Unchanged
+            Merge::Behind
         } else {
             Merge::Keep { fields: conflicts }
         };
@@ -353,6 +376,13 @@ fn apply_change(
         // Also the contract it belonged to: moving a record out of reach is not allowed either.
         authorise(auth, &current.scope)?;
     }
+    if entity.scope == Scope::Technician {
+        own_profile(auth, &id, current.as_ref())?;
+    }
+    check_references(tx, entity, &change.row, &scope, scopes)?;
+    if let Scope::OwnCode(_) = entity.scope {
+        check_unique_code(tx, entity, &id, &scope)?;
+    }
     let ack = |status, rev, row: Option<Row>, fields| {
         let stored = !matches!(status, AckStatus::Unchanged | AckStatus::Conflict);
         Ack {
@@ -367,22 +397,59 @@ fn apply_change(
             clock_suspect: stored && clock_suspect,
         }
     };
-    match merge(entity, current.as_ref().map(|c| &c.row), change) {
+    let note = |fields: &[String], kept: &Row| ConflictNote {
+        entity: entity.name.to_owned(),
+        id: id.clone(),
+        device_id: auth.device_id.clone(),
+        fields: fields.to_vec(),
+        kept: kept.clone(),
+        offered: change.row.clone(),
+        at: now,
+    };
+    let mut offered = std::borrow::Cow::Borrowed(change);
+    if current.is_none() {
+        match after_signing(tx, entity, &change.row, scopes)? {
+            Late::No => {}
+            Late::Hold => {
+                // Kept apart, never part of the signed report: stored and published (its parts
+                // and stock movements still count), marked so every laptop shows it for review.
+                let mut held = change.clone();
+                held.row
+                    .insert(HELD_COLUMN.into(), Value::String(time_text(now)));
+                offered = std::borrow::Cow::Owned(held);
+            }
+            Late::Refuse => {
+                // A second signature, or a part line added to a signed entry: kept for review
+                // only, never stored or published.
+                let fields = vec!["signed".to_owned()];
+                tx.add_conflict(&note(&fields, &Row::new()))?;
+                return Ok(ack(AckStatus::Conflict, 0, None, fields));
+            }
+        }
+    }
+    let held = matches!(offered, std::borrow::Cow::Owned(_));
+    match merge(entity, current.as_ref().map(|c| &c.row), &offered) {
         Merge::Unchanged => {
             let rev = current.as_ref().map_or(0, |c| c.rev);
             Ok(ack(AckStatus::Unchanged, rev, None, Vec::new()))
         }
+        Merge::Behind => {
+            // Nothing new is stored; the device takes the server's version with its revision.
+            let current = current.expect("behind implies a current version");
+            Ok(Ack {
+                received_at: None,
+                clock_suspect: false,
+                ..ack(
+                    AckStatus::Merged,
+                    current.rev,
+                    Some(current.row),
+                    Vec::new(),
+                )
+            })
+        }
         Merge::Keep { fields } => {
             let current = current.expect("keep implies a current version");
-            tx.add_conflict(&ConflictNote {
-                entity: entity.name.to_owned(),
-                id: id.clone(),
-                device_id: auth.device_id.clone(),
-                fields: fields.clone(),
-                kept: current.row.clone(),
-                offered: change.row.clone(),
-                at: now,
-            })?;
+            tx.add_conflict(&note(&fields, &current.row))?;
             Ok(ack(
                 AckStatus::Conflict,
                 current.rev,
@@ -395,16 +462,13 @@ fn apply_change(
             merged,
             fields,
         } => {
+            let (merged, fields) = if held {
+                (true, vec![HELD_COLUMN.to_owned()])
+            } else {
+                (merged, fields)
+            };
             if !fields.is_empty() {
-                tx.add_conflict(&ConflictNote {
-                    entity: entity.name.to_owned(),
-                    id: id.clone(),
-                    device_id: auth.device_id.clone(),
-                    fields: fields.clone(),
-                    kept: row.clone(),
-                    offered: change.row.clone(),
-                    at: now,
-                })?;
+                tx.add_conflict(&note(&fields, &row))?;
             }
             let waiting_for = match entity
                 .attachment
@@ -416,6 +480,12 @@ fn apply_change(
                 }
                 _ => None,
             };
+            let becomes_final = entity.rule == ConflictRule::Mergeable
+                && entity.is_final(&row)
+                && !current.as_ref().is_some_and(|c| entity.is_final(&c.row));
+            if becomes_final && entity.name == "daily_reports" {
+                hold_uncovered_entries(tx, auth, &id, now, clock_suspect)?;
+            }
             let record = StoredRecord {
                 entity: entity.name.to_owned(),
                 id: id.clone(),
@@ -433,6 +503,9 @@ fn apply_change(
             let sent_by = (!merged).then_some(auth.device_id.as_str());
             tx.save_record(&record, waiting_for.is_none(), sent_by)?;
             scopes.saved(entity.name, &record.id, &record.scope);
+            if entity.name == "daily_reports" {
+                scopes.1.insert(id.clone(), entity.is_final(&row));
+            }
             let status = if waiting_for.is_some() {
                 AckStatus::WaitingForAttachment
             } else if merged {
@@ -443,6 +516,260 @@ fn apply_change(
             Ok(ack(status, record.rev, merged.then_some(row), fields))
         }
     }
+}
+
+/// The column of a report entry that marks it kept apart: it reached the server after its
+/// report was signed there, or the report's signature does not cover it.
+pub const HELD_COLUMN: &str = "held_at";
+
+fn time_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// What becomes of a new child of a daily report that is already signed on the server.
+enum Late {
+    /// Its report is not signed: an ordinary record.
+    No,
+    /// An entry: stored, but kept apart from the signed report.
+    Hold,
+    /// A second signature for a signed report, a part line of a signed entry: kept for review
+    /// only.
+    Refuse,
+}
+
+fn after_signing(tx: &mut dyn Tx, entity: &Entity, row: &Row, scopes: &mut Scopes) -> Result<Late> {
+    let text = |column: &str| row.get(column).and_then(Value::as_str).map(str::to_owned);
+    match entity.name {
+        "report_entries" => match text("report_id") {
+            Some(report) if text(HELD_COLUMN).is_none() && scopes.report_signed(tx, &report)? => {
+                Ok(Late::Hold)
+            }
+            _ => Ok(Late::No),
+        },
+        "signatures" if text("subject").as_deref() == Some("daily_report") => {
+            // The first signature may follow the signing (profiles older than sync queued it
+            // so); a second one for a signed report never joins it.
+            match text("subject_id") {
+                Some(report)
+                    if scopes.report_signed(tx, &report)?
+                        && !tx.children("signatures", &report)?.is_empty() =>
+                {
+                    Ok(Late::Refuse)
+                }
+                _ => Ok(Late::No),
+            }
+        }
+        "entry_parts" => {
+            let Some(entry) = text("entry_id")
+                .map(|e| tx.record("report_entries", &e))
+                .transpose()?
+                .flatten()
+            else {
+                return Ok(Late::No);
+            };
+            let held = entry.row.get(HELD_COLUMN).is_some_and(|v| !v.is_null());
+            match entry.row.get("report_id").and_then(Value::as_str) {
+                Some(report) if !held && scopes.report_signed(tx, report)? => Ok(Late::Refuse),
+                _ => Ok(Late::No),
+            }
+        }
+        _ => Ok(Late::No),
+    }
+}
+
+/// When a report becomes signed on the server, the entries its signatures do not cover (added
+/// on another laptop while the signer was offline) are kept apart: a signature covers exactly
+/// the entries its signer saw. A signature from before coverage was recorded covers all.
+fn hold_uncovered_entries(
+    tx: &mut dyn Tx,
+    auth: &DeviceAuth,
+    report_id: &str,
+    now: DateTime<Utc>,
+    clock_suspect: bool,
+) -> Result<()> {
+    let mut covered = std::collections::BTreeSet::new();
+    let mut any = false;
+    for signature in tx.children("signatures", report_id)? {
+        let Some(covers) = signature.row.get("covers").and_then(Value::as_str) else {
+            continue;
+        };
+        let Ok(Value::Array(items)) = serde_json::from_str::<Value>(covers) else {
+            continue;
+        };
+        any = true;
+        covered.extend(
+            items
+                .iter()
+                .filter_map(|i| i.get("id").and_then(Value::as_str).map(str::to_owned)),
+        );
+    }
+    if !any {
+        return Ok(());
+    }
+    for mut entry in tx.children("report_entries", report_id)? {
+        if covered.contains(&entry.id) || entry.row.get(HELD_COLUMN).is_some_and(|v| !v.is_null()) {
+            continue;
+        }
+        let before = entry.row.clone();
+        entry
+            .row
+            .insert(HELD_COLUMN.into(), Value::String(time_text(now)));
+        tx.add_conflict(&ConflictNote {
+            entity: entry.entity.clone(),
+            id: entry.id.clone(),
+            device_id: auth.device_id.clone(),
+            fields: vec![HELD_COLUMN.to_owned()],
+            kept: entry.row.clone(),
+            offered: before,
+            at: now,
+        })?;
+        entry.rev += 1;
+        entry.received_at = now;
+        entry.clock_suspect = clock_suspect;
+        tx.save_record(&entry, entry.waiting_for.is_none(), None)?;
+    }
+    Ok(())
+}
+
+/// A device writes its own technician's profile, a profile new to the server (a colleague a lead
+/// adds), or one it wrote last; never another technician's.
+fn own_profile(auth: &DeviceAuth, id: &str, current: Option<&StoredRecord>) -> Result<()> {
+    match current {
+        Some(current) if id != auth.technician_id && current.owner != auth.technician_id => {
+            Err(ServerError::NotYourProfile(id.to_owned()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Every record a row points at (`Entity::refs`) must be on the server and in the row's own
+/// contract: a laptop on one contract could never apply a row pointing into another.
+fn check_references(
+    tx: &mut dyn Tx,
+    entity: &Entity,
+    row: &Row,
+    scope: &Option<String>,
+    scopes: &mut Scopes,
+) -> Result<()> {
+    for (column, target) in entity.refs {
+        let Some(target_id) = row.get(*column).and_then(id_text) else {
+            continue;
+        };
+        match scopes.of(tx, target, &target_id)? {
+            None => {
+                return Err(ServerError::conflict(
+                    format!(
+                        "{} 的 {column} 引用的 {target} {target_id} 服务器上没有；请先同步它",
+                        entity.name
+                    ),
+                    format!(
+                        "{}.{column} refers to {target} {target_id}, unknown to the server",
+                        entity.name
+                    ),
+                ));
+            }
+            Some(theirs) if theirs != *scope => {
+                return Err(ServerError::Malformed(format!(
+                    "{} 的 {column} 引用了另一个合同的 {target} {target_id} ({}.{column} refers to {target} {target_id} of another contract)",
+                    entity.name, entity.name
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Looks over rows stored before the reference checks existed (once, when a database from before
+/// issue 13 is opened): each row that points into another contract, or at a record the server
+/// lacks, and each contract whose code another contract also has, is flagged for review (a
+/// conflict note from `migration`; `fieldlog-server conflicts` lists them). Nothing is changed:
+/// they are evidence of what was accepted. Returns how many were flagged.
+pub fn flag_cross_contract(tx: &mut dyn Tx, now: DateTime<Utc>) -> Result<u64> {
+    let mut scopes = Scopes::default();
+    let mut flagged = 0;
+    let mut codes = std::collections::HashMap::<String, u32>::new();
+    for entity in fieldlog_wire::sync::v1::ENTITIES {
+        let contracts = matches!(entity.scope, Scope::OwnCode(_));
+        if entity.refs.is_empty() && !contracts {
+            continue;
+        }
+        let records = tx.records_of(entity.name)?;
+        if contracts {
+            for record in &records {
+                if let Some(code) = &record.scope {
+                    *codes.entry(code.clone()).or_default() += 1;
+                }
+            }
+        }
+        for record in records {
+            let mut fields = Vec::new();
+            for (column, target) in entity.refs {
+                let Some(target_id) = record.row.get(*column).and_then(id_text) else {
+                    continue;
+                };
+                if scopes.of(tx, target, &target_id)?.as_ref() != Some(&record.scope) {
+                    fields.push(format!(
+                        "{column} (跨合同或缺失的引用 cross-contract or missing)"
+                    ));
+                }
+            }
+            if contracts
+                && record
+                    .scope
+                    .as_ref()
+                    .is_some_and(|code| codes.get(code).is_some_and(|n| *n > 1))
+            {
+                fields.push("code (合同编号重复 duplicate code)".to_owned());
+            }
+            if fields.is_empty() {
+                continue;
+            }
+            tx.add_conflict(&ConflictNote {
+                entity: entity.name.to_owned(),
+                id: record.id.clone(),
+                device_id: "migration".to_owned(),
+                fields,
+                kept: record.row.clone(),
+                offered: record.row,
+                at: now,
+            })?;
+            flagged += 1;
+        }
+    }
+    Ok(flagged)
+}
+
+/// A contract's code names it everywhere: a second contract record with a code already taken
+/// could never be applied by the laptops (their codes are unique).
+fn check_unique_code(
+    tx: &mut dyn Tx,
+    entity: &Entity,
+    id: &str,
+    scope: &Option<String>,
+) -> Result<()> {
+    let Some(code) = scope else {
+        return Ok(());
+    };
+    if tx
+        .records_in_scope(entity.name, code)?
+        .iter()
+        .any(|other| other.id != id)
+    {
+        return Err(ServerError::conflict(
+            format!("合同编号“{code}”已被另一份合同使用，请换一个编号"),
+            format!("contract code {code} is taken by another contract"),
+        ));
+    }
+    Ok(())
 }
 
 /// The scope of the row as stored: for a merged contract the code may come from the merge.
@@ -510,9 +837,22 @@ fn check_sha(sha256: &str) -> Result<()> {
     }
 }
 
-pub fn attachment_status(tx: &mut dyn Tx, sha256: &str) -> Result<AttachmentStatus> {
+/// An upload no record points at is dropped this long after it started.
+pub const UNREFERENCED_UPLOAD_HOURS: i64 = 24;
+
+/// How much of an upload the server holds, as the device may know it: the device that started
+/// it, and devices that may read a record pointing at it, see its state; to anyone else every
+/// hash reads as never uploaded (the status is no oracle for another contract's files).
+pub fn attachment_status(
+    tx: &mut dyn Tx,
+    auth: &DeviceAuth,
+    sha256: &str,
+) -> Result<AttachmentStatus> {
     check_sha(sha256)?;
-    let state = tx.blob_state(sha256)?;
+    let state = match tx.blob_state(sha256)? {
+        Some(state) if visible(tx, auth, sha256, &state)? => Some(state),
+        _ => None,
+    };
     Ok(AttachmentStatus {
         sha256: sha256.to_owned(),
         received: state.as_ref().map_or(0, |s| s.received),
@@ -520,17 +860,27 @@ pub fn attachment_status(tx: &mut dyn Tx, sha256: &str) -> Result<AttachmentStat
     })
 }
 
+fn visible(tx: &mut dyn Tx, auth: &DeviceAuth, sha256: &str, state: &BlobState) -> Result<bool> {
+    Ok(
+        state.uploaded_by.as_deref() == Some(auth.device_id.as_str())
+            || tx.may_read_blob(auth, sha256)?,
+    )
+}
+
 /// Takes one chunk of an upload at `offset`. A chunk the server already holds is acknowledged
 /// again (a retry); one that would leave a gap is refused with where to resume. When the last
 /// byte arrives the whole is checked against its hash, and records waiting for it are released
 /// into the feed.
+#[allow(clippy::too_many_arguments)]
 pub fn upload_chunk(
     tx: &mut dyn Tx,
+    auth: &DeviceAuth,
     sha256: &str,
     mime: &str,
     offset: u64,
     total: u64,
     chunk: &[u8],
+    now: DateTime<Utc>,
 ) -> Result<AttachmentStatus> {
     check_sha(sha256)?;
     if total == 0 || total > MAX_ATTACHMENT_BYTES {
@@ -541,12 +891,33 @@ pub fn upload_chunk(
     let state = match tx.blob_state(sha256)? {
         Some(state) => state,
         None => {
-            tx.blob_start(sha256, mime, total)?;
+            // Uploads nobody pointed at within a day are not kept (up to 16 MiB each).
+            tx.blob_discard_unreferenced(now - TimeDelta::hours(UNREFERENCED_UPLOAD_HOURS))?;
+            tx.blob_start(sha256, mime, total, &auth.device_id, now)?;
             tx.blob_state(sha256)?.expect("just started")
         }
     };
     if state.complete {
-        return attachment_status(tx, sha256);
+        if visible(tx, auth, sha256, &state)? {
+            return attachment_status(tx, auth, sha256);
+        }
+        // Someone else's complete upload: this device learns nothing it did not send. Its
+        // chunk must be the stored bytes at that place; it is complete when it reaches the end.
+        let end = offset.saturating_add(chunk.len() as u64);
+        let bytes = tx.blob_bytes(sha256)?.unwrap_or_default();
+        if total != state.total
+            || end > total
+            || bytes.get(offset as usize..end as usize) != Some(chunk)
+        {
+            return Err(ServerError::Malformed(
+                "附件内容与编号不符，已丢弃，请重新上传 (attachment does not match its hash; upload again)".into(),
+            ));
+        }
+        return Ok(AttachmentStatus {
+            sha256: sha256.to_owned(),
+            received: end,
+            complete: end == total,
+        });
     }
     if state.total != total {
         return Err(ServerError::conflict(
@@ -579,7 +950,7 @@ pub fn upload_chunk(
             tx.save_record(&record, true, None)?;
         }
     }
-    attachment_status(tx, sha256)
+    attachment_status(tx, auth, sha256)
 }
 
 /// An attachment's bytes and type, for a device that may read a record pointing at it.
@@ -699,6 +1070,19 @@ mod tests {
                 fields: vec!["a".into()]
             }
         );
+    }
+
+    #[test]
+    fn a_change_the_server_already_has_sends_the_servers_version_back() {
+        // Another laptop renamed it and raised `v`; this laptop, behind, raised `v` too.
+        let base = json!({"id": "r", "status": "draft", "name": "旧", "v": 1});
+        let server = row(json!({"id": "r", "status": "draft", "name": "新", "v": 2}));
+        let c = change(
+            ChangeOp::Update,
+            json!({"id": "r", "status": "draft", "name": "旧", "v": 2}),
+            Some(base),
+        );
+        assert_eq!(merge(reports(), Some(&server), &c), Merge::Behind);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::storage::{
     row_json, stored_row,
 };
 use chrono::{DateTime, Utc};
-use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, StoredRow};
+use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, Scope, StoredRow};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -66,9 +66,12 @@ CREATE TABLE IF NOT EXISTS records (
     received_at   TEXT NOT NULL,
     clock_suspect INTEGER NOT NULL,
     waiting_for   TEXT,
+    -- The report of a report's entry or signature (`Tx::children`); NULL for other kinds.
+    parent        TEXT,
     PRIMARY KEY (entity, id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS records_waiting ON records (waiting_for) WHERE waiting_for IS NOT NULL;
+CREATE INDEX IF NOT EXISTS records_by_parent ON records (entity, parent) WHERE parent IS NOT NULL;
 CREATE TABLE IF NOT EXISTS feed (
     seq           INTEGER PRIMARY KEY AUTOINCREMENT,
     entity        TEXT NOT NULL,
@@ -122,14 +125,20 @@ CREATE TABLE IF NOT EXISTS blobs (
     mime     TEXT NOT NULL,
     total    INTEGER NOT NULL,
     bytes    BLOB NOT NULL,
-    complete INTEGER NOT NULL DEFAULT 0
+    complete INTEGER NOT NULL DEFAULT 0,
+    -- Who started the upload and when (added after the first release): only they, and devices
+    -- that may read a record pointing at it, learn its state; unreferenced ones expire.
+    uploaded_by TEXT,
+    started_at  TEXT
 ) STRICT;
 ";
 
 /// Brings a file made by an earlier release to what [`SCHEMA`] creates, before `SCHEMA` runs
 /// (its `IF NOT EXISTS` leaves existing tables as they are). Each step checks for itself, so it
 /// runs on every open; a new file has nothing to upgrade.
-fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
+/// Returns whether the file predates issue 13's checks (its rows are then looked over once:
+/// `rules::flag_cross_contract`).
+fn upgrade(conn: &Connection) -> rusqlite::Result<bool> {
     let has_column = |table: &str, column: &str| -> rusqlite::Result<bool> {
         conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
@@ -148,7 +157,29 @@ fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
         // Versions stored before have no sender on record: everyone pulls them, as before.
         conn.execute_batch("ALTER TABLE feed ADD COLUMN device_id TEXT")?;
     }
-    Ok(())
+    let before_checks = has_table("records")? && !has_column("records", "parent")?;
+    if before_checks {
+        conn.execute_batch("ALTER TABLE records ADD COLUMN parent TEXT")?;
+        // Report entries and signatures kept before know their report from their row.
+        for entity in fieldlog_wire::sync::v1::ENTITIES {
+            let column = match entity.scope {
+                Scope::Parent("daily_reports", column) => column,
+                Scope::SignatureSubject => "subject_id",
+                _ => continue,
+            };
+            conn.execute(
+                "UPDATE records SET parent = json_extract(row, '$.' || ?2) WHERE entity = ?1",
+                (entity.name, column),
+            )?;
+        }
+    }
+    if has_table("blobs")? && !has_column("blobs", "uploaded_by")? {
+        // Uploads kept before have no start time: those no record points at expire at once.
+        conn.execute_batch(
+            "ALTER TABLE blobs ADD COLUMN uploaded_by TEXT; ALTER TABLE blobs ADD COLUMN started_at TEXT;",
+        )?;
+    }
+    Ok(before_checks)
 }
 
 pub struct SqliteStorage {
@@ -312,7 +343,7 @@ impl SqliteStorage {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "wal_autocheckpoint", BACKSTOP_CHECKPOINT_PAGES)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        upgrade(&conn)?;
+        let before_checks = upgrade(&conn)?;
         conn.execute_batch(SCHEMA)?;
         let checkpoints = Checkpoints::start(path.as_ref())?;
         let mut readers = Vec::with_capacity(READERS);
@@ -325,7 +356,7 @@ impl SqliteStorage {
             reader.busy_timeout(std::time::Duration::from_secs(10))?;
             readers.push(Mutex::new(reader));
         }
-        Ok(SqliteStorage {
+        SqliteStorage {
             writer: Mutex::new(Writer {
                 conn,
                 open: false,
@@ -342,7 +373,17 @@ impl SqliteStorage {
             readers,
             next_reader: AtomicUsize::new(0),
             checkpoints,
-        })
+        }
+        .looked_over(before_checks)
+    }
+
+    /// Rows accepted before the reference checks existed are looked over once (and flagged).
+    fn looked_over(self, before_checks: bool) -> Result<SqliteStorage> {
+        if before_checks {
+            use crate::Storage;
+            self.transaction(|tx| crate::rules::flag_cross_contract(tx, Utc::now()))?;
+        }
+        Ok(self)
     }
 
     /// Background checkpoints run so far: for tests.
@@ -744,6 +785,36 @@ impl Tx for SqliteTx<'_> {
             .optional()?)
     }
 
+    fn children(&mut self, entity: &str, parent_id: &str) -> Result<Vec<StoredRecord>> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE entity = ?1 AND parent = ?2 ORDER BY id"
+        ))?;
+        let rows = stmt
+            .query_map((entity, parent_id), stored_record)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn records_of(&mut self, entity: &str) -> Result<Vec<StoredRecord>> {
+        let mut stmt = self.tx.prepare(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE entity = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt
+            .query_map([entity], stored_record)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn records_in_scope(&mut self, entity: &str, scope: &str) -> Result<Vec<StoredRecord>> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE entity = ?1 AND scope = ?2 ORDER BY id"
+        ))?;
+        let rows = stmt
+            .query_map((entity, scope), stored_record)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     fn save_record(
         &mut self,
         r: &StoredRecord,
@@ -754,7 +825,8 @@ impl Tx for SqliteTx<'_> {
         let received_at = self.time_text(r.received_at);
         self.tx
             .prepare_cached(&format!(
-                "INSERT OR REPLACE INTO records ({RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                "INSERT OR REPLACE INTO records ({RECORD_COLUMNS}, parent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
             ))?
             .execute((
                 &r.entity,
@@ -766,6 +838,7 @@ impl Tx for SqliteTx<'_> {
                 &received_at,
                 r.clock_suspect,
                 &r.waiting_for,
+                r.parent(),
             ))?;
         if publish {
             self.tx
@@ -863,7 +936,7 @@ impl Tx for SqliteTx<'_> {
         Ok(self
             .tx
             .query_row(
-                "SELECT mime, total, length(bytes), complete FROM blobs WHERE sha256 = ?1",
+                "SELECT mime, total, length(bytes), complete, uploaded_by FROM blobs WHERE sha256 = ?1",
                 [sha256],
                 |r| {
                     Ok(BlobState {
@@ -871,18 +944,38 @@ impl Tx for SqliteTx<'_> {
                         total: r.get::<_, i64>(1)? as u64,
                         received: r.get::<_, i64>(2)? as u64,
                         complete: r.get(3)?,
+                        uploaded_by: r.get(4)?,
                     })
                 },
             )
             .optional()?)
     }
 
-    fn blob_start(&mut self, sha256: &str, mime: &str, total: u64) -> Result<()> {
+    fn blob_start(
+        &mut self,
+        sha256: &str,
+        mime: &str,
+        total: u64,
+        device_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let started_at = self.time_text(now);
         self.tx.execute(
-            "INSERT INTO blobs (sha256, mime, total, bytes) VALUES (?1, ?2, ?3, x'')",
-            (sha256, mime, total as i64),
+            "INSERT INTO blobs (sha256, mime, total, bytes, uploaded_by, started_at)
+             VALUES (?1, ?2, ?3, x'', ?4, ?5)",
+            (sha256, mime, total as i64, device_id, started_at),
         )?;
         Ok(())
+    }
+
+    fn blob_discard_unreferenced(&mut self, before: DateTime<Utc>) -> Result<u64> {
+        let before = self.time_text(before);
+        Ok(self.tx.execute(
+            "DELETE FROM blobs WHERE coalesce(started_at, '') < ?1
+               AND NOT EXISTS (SELECT 1 FROM feed WHERE feed.attachment = blobs.sha256)
+               AND NOT EXISTS (SELECT 1 FROM records WHERE records.waiting_for = blobs.sha256)",
+            [before],
+        )? as u64)
     }
 
     fn blob_append(&mut self, sha256: &str, chunk: &[u8]) -> Result<()> {
@@ -1075,21 +1168,26 @@ mod tests {
         out
     }
 
-    #[test]
-    fn a_file_of_the_first_release_is_upgraded_to_the_fresh_schema() {
-        let dir = tempfile::tempdir().unwrap();
-        let old = dir.path().join("old.sqlite");
+    /// A file as the first release made it, holding `rows` (SQL).
+    fn first_release_file(dir: &Path, rows: &str) -> std::path::PathBuf {
+        let old = dir.join("old.sqlite");
         let conn = Connection::open(&old).unwrap();
         conn.execute_batch(include_str!(
             "../tests/fixtures/sqlite-schema-first-release.sql"
         ))
         .unwrap();
-        conn.execute_batch(
+        conn.execute_batch(rows).unwrap();
+        old
+    }
+
+    #[test]
+    fn a_file_of_the_first_release_is_upgraded_to_the_fresh_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = first_release_file(
+            dir.path(),
             "INSERT INTO feed (entity, id, rev, row, scope, owner, received_at, clock_suspect)
              VALUES ('sites', 's1', 1, '{}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0)",
-        )
-        .unwrap();
-        drop(conn);
+        );
         let fresh = dir.path().join("fresh.sqlite");
         drop(SqliteStorage::open(&old).unwrap());
         drop(SqliteStorage::open(&fresh).unwrap());
@@ -1104,6 +1202,39 @@ mod tests {
             })
             .unwrap();
         assert_eq!(sender, None);
+    }
+
+    /// A file from before issue 13's checks: rows already accepted that point into another
+    /// contract are flagged for review once, and a report's entries learn their report.
+    #[test]
+    fn rows_accepted_before_the_reference_checks_are_flagged_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = first_release_file(
+            dir.path(),
+            r#"INSERT INTO records VALUES
+                 ('sites', 's1', 1, '{"id":"s1","contract_id":"c1"}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0, NULL),
+                 ('faults', 'f2', 1, '{"id":"f2","contract_id":"c2","site_id":"s1","device_id":null}', 'XY-02', 't1', '2026-11-22 08:00:00+00:00', 0, NULL),
+                 ('report_entries', 'e1', 1, '{"id":"e1","report_id":"r1","site_id":"s1","device_id":null,"fault_id":null}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0, NULL);"#,
+        );
+        let storage = SqliteStorage::open(&old).unwrap();
+        let flagged = crate::admin::conflicts(&storage).unwrap();
+        assert_eq!(flagged.len(), 1, "{flagged:?}");
+        assert_eq!(
+            (flagged[0].entity.as_str(), flagged[0].id.as_str()),
+            ("faults", "f2")
+        );
+        assert_eq!(flagged[0].device_id, "migration");
+        drop(storage);
+        // Once: opening again flags nothing more.
+        let storage = SqliteStorage::open(&old).unwrap();
+        assert_eq!(crate::admin::conflicts(&storage).unwrap().len(), 1);
+        let parent: Option<String> = Connection::open(&old)
+            .unwrap()
+            .query_row("SELECT parent FROM records WHERE id = 'e1'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(parent.as_deref(), Some("r1"));
     }
 
     #[test]

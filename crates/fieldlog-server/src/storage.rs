@@ -5,7 +5,7 @@
 
 use crate::error::Result;
 use chrono::{DateTime, Utc};
-use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, StoredRow};
+use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, Scope, StoredRow};
 
 /// An enrolled device, as its token proves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,19 @@ impl StoredRecord {
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     }
+
+    /// The daily report a report's entry or signature belongs to: kept beside the row, so a
+    /// report's children are found without reading rows (`Tx::children`). Other kinds keep
+    /// none, so storing them costs no index entry.
+    pub fn parent(&self) -> Option<String> {
+        let entity = fieldlog_wire::sync::v1::entity_named(&self.entity)?;
+        match entity.scope {
+            Scope::Parent("daily_reports", _) | Scope::SignatureSubject => {
+                entity.parent_id(&self.row)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A row as the JSON text both backends store.
@@ -65,6 +78,8 @@ pub struct BlobState {
     pub total: u64,
     pub received: u64,
     pub complete: bool,
+    /// The device that started the upload (None for uploads kept before this was recorded).
+    pub uploaded_by: Option<String>,
 }
 
 /// A version that could not be merged, kept for review.
@@ -129,6 +144,13 @@ pub trait Tx {
     /// when it belongs to no contract. The parent lookup of every pushed change: it reads one
     /// column instead of parsing the parent's whole row.
     fn record_scope(&mut self, entity: &str, id: &str) -> Result<Option<Option<String>>>;
+    /// The current records of kind `entity` (report entries, signatures) that belong to the
+    /// daily report `parent_id`, in id order.
+    fn children(&mut self, entity: &str, parent_id: &str) -> Result<Vec<StoredRecord>>;
+    /// Every current record of kind `entity`, in id order (a one-off look over old data).
+    fn records_of(&mut self, entity: &str) -> Result<Vec<StoredRecord>>;
+    /// The current records of kind `entity` in contract `scope`, in id order (contracts by code).
+    fn records_in_scope(&mut self, entity: &str, scope: &str) -> Result<Vec<StoredRecord>>;
     /// Inserts or replaces the current version and, with `publish`, appends it to the feed under
     /// the next cursor value. One call, so the row is serialised once for both tables.
     /// `sent_by` names the device that sent exactly this version (it holds it already, so its
@@ -168,7 +190,18 @@ pub trait Tx {
 
     // Attachments
     fn blob_state(&mut self, sha256: &str) -> Result<Option<BlobState>>;
-    fn blob_start(&mut self, sha256: &str, mime: &str, total: u64) -> Result<()>;
+    /// Starts an upload, noting the device that started it and when.
+    fn blob_start(
+        &mut self,
+        sha256: &str,
+        mime: &str,
+        total: u64,
+        device_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Drops uploads started before `before` that no stored record points at (nor waits for);
+    /// returns how many.
+    fn blob_discard_unreferenced(&mut self, before: DateTime<Utc>) -> Result<u64>;
     fn blob_append(&mut self, sha256: &str, chunk: &[u8]) -> Result<()>;
     fn blob_bytes(&mut self, sha256: &str) -> Result<Option<Vec<u8>>>;
     fn blob_mark_complete(&mut self, sha256: &str) -> Result<()>;

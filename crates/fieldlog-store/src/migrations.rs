@@ -2,7 +2,7 @@
 //! applied in order, each in its own transaction together with its row in `schema_migrations`.
 
 use crate::{Result, StoreError};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 /// A migration: its version (the file's number) and SQL.
 pub struct Migration {
@@ -43,6 +43,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_sync_time",
         sql: include_str!("../../../migrations/0006_sync_time.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_same_records",
+        sql: include_str!("../../../migrations/0007_same_records.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
@@ -75,14 +80,38 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
         .iter()
         .filter(|m| m.version > current && m.version <= target)
     {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(migration.sql)?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
-            (migration.version, migration.name),
-        )?;
-        tx.commit()?;
+        // As SQLite documents for changing a table's shape (0007 rebuilds one): foreign keys off
+        // while a migration runs, every one of them checked before it commits.
+        let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        conn.pragma_update(None, "foreign_keys", false)?;
+        let applied = apply_checked(conn, migration);
+        conn.pragma_update(None, "foreign_keys", foreign_keys)?;
+        applied?;
     }
+    Ok(())
+}
+
+fn apply_checked(conn: &mut Connection, migration: &Migration) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(migration.sql)?;
+    let broken: Option<String> = tx
+        .query_row(
+            "SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(table) = broken {
+        return Err(StoreError::Corrupt(format!(
+            "migration {} leaves a broken reference in {table}",
+            migration.name
+        )));
+    }
+    tx.execute(
+        "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+        (migration.version, migration.name),
+    )?;
+    tx.commit()?;
     Ok(())
 }
 

@@ -265,7 +265,9 @@ pub(crate) fn sign(
         strokes: input.strokes,
         content_hash: report::content_hash(&report, &entries),
     };
-    insert_signature(conn, &signature)?;
+    // The signature names the entries it covers: one added on another laptop meanwhile is kept
+    // apart by the server instead of joining what was signed.
+    insert_signature_covering(conn, &signature, Some(&report::coverage(&entries)))?;
     conn.execute(
         "UPDATE daily_reports SET status = 'signed', signed_at = ?2 WHERE id = ?1 AND status = 'draft'",
         (report_id.to_string(), now),
@@ -296,10 +298,18 @@ pub(crate) fn today_report(
 }
 
 pub(crate) fn insert_signature(conn: &Connection, signature: &Signature) -> Result<()> {
+    insert_signature_covering(conn, signature, None)
+}
+
+fn insert_signature_covering(
+    conn: &Connection,
+    signature: &Signature,
+    covers: Option<&str>,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO signatures (id, subject, subject_id, signer_name, role, signed_at, image_sha256,
-                                 strokes, content_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                 strokes, content_hash, covers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         rusqlite::params![
             signature.id.to_string(),
             signature.subject.code(),
@@ -310,6 +320,7 @@ pub(crate) fn insert_signature(conn: &Connection, signature: &Signature) -> Resu
             signature.image_sha256,
             serde_json::to_string(&signature.strokes).expect("strokes serialise"),
             signature.content_hash,
+            covers,
         ],
     )?;
     Ok(())
@@ -400,14 +411,27 @@ pub(crate) fn report(conn: &Connection, id: ReportId) -> Result<DailyReport> {
     .ok_or_else(|| StoreError::not_found("report", "日报", id))
 }
 
+/// The report's entries, in report order: by position, then id (two laptops may add an entry
+/// at the same position; both stay, in the same order everywhere), numbered 1, 2, 3 … as a
+/// reader sees them. Entries kept apart (`held_at`) are not part of the report.
 pub(crate) fn entries(conn: &Connection, report_id: ReportId) -> Result<Vec<ReportEntry>> {
+    entries_where(conn, report_id, false)
+}
+
+/// Entries kept apart for review: never part of the report's content.
+pub(crate) fn held_entries(conn: &Connection, report_id: ReportId) -> Result<Vec<ReportEntry>> {
+    entries_where(conn, report_id, true)
+}
+
+fn entries_where(conn: &Connection, report_id: ReportId, held: bool) -> Result<Vec<ReportEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, report_id, position, site_id, device_id, fault_id, fault_cause, resolved,
                 unresolved_reason, work_done
-         FROM report_entries WHERE report_id = ?1 ORDER BY position",
+         FROM report_entries WHERE report_id = ?1 AND (held_at IS NOT NULL) = ?2
+         ORDER BY position, id",
     )?;
     let mut entries: Vec<ReportEntry> = stmt
-        .query_map([report_id.to_string()], |row| {
+        .query_map((report_id.to_string(), held), |row| {
             Ok(ReportEntry {
                 id: parse(row, 0)?,
                 report_id: parse(row, 1)?,
@@ -423,6 +447,9 @@ pub(crate) fn entries(conn: &Connection, report_id: ReportId) -> Result<Vec<Repo
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    for (i, entry) in entries.iter_mut().enumerate() {
+        entry.position = i as u32 + 1;
+    }
     let mut parts = conn.prepare_cached(
         "SELECT m.id, m.part_id, m.kind, m.quantity, m.at, m.technician_id, m.fault_id, m.entry_id,
                 m.old_serial, m.new_serial, m.note
@@ -464,10 +491,21 @@ pub(crate) fn signatures(
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// What each of the report's signatures says it covers (None for signatures made before
+/// coverage was recorded).
+fn signature_coverage(conn: &Connection, id: ReportId) -> Result<Vec<Option<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT covers FROM signatures WHERE subject = 'daily_report' AND subject_id = ?1",
+    )?;
+    Ok(stmt
+        .query_map([id.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 pub(crate) fn report_rows(conn: &Connection, filter: &ReportFilter) -> Result<Vec<ReportRow>> {
     let mut stmt = conn.prepare(
         "SELECT r.id, r.technician_id, t.name, r.contract_id, c.name, r.work_date, r.status, r.amends_id,
-                (SELECT count(*) FROM report_entries e WHERE e.report_id = r.id), r.signed_at
+                (SELECT count(*) FROM report_entries e WHERE e.report_id = r.id AND e.held_at IS NULL), r.signed_at
          FROM daily_reports r
          JOIN technicians t ON t.id = r.technician_id
          JOIN contracts c ON c.id = r.contract_id
@@ -505,10 +543,15 @@ pub(crate) fn document(conn: &Connection, id: ReportId) -> Result<ReportDocument
     let report = report(conn, id)?;
     let entries = entries(conn, id)?;
     let signatures = signatures(conn, SignedSubject::DailyReport, id.as_uuid())?;
+    let covers = signature_coverage(conn, id)?;
     let content_intact = (report.status == ReportStatus::Signed).then(|| {
         let hash = report::content_hash(&report, &entries);
-        !signatures.is_empty() && signatures.iter().all(|s| s.content_hash == hash)
+        let coverage = report::coverage(&entries);
+        !signatures.is_empty()
+            && signatures.iter().all(|s| s.content_hash == hash)
+            && covers.iter().flatten().all(|c| *c == coverage)
     });
+    let held_entries = held_entries(conn, id)?;
     let mut amended_by =
         conn.prepare("SELECT id FROM daily_reports WHERE amends_id = ?1 ORDER BY created_at, id")?;
     let amended_by = amended_by
@@ -540,6 +583,7 @@ pub(crate) fn document(conn: &Connection, id: ReportId) -> Result<ReportDocument
         signatures,
         amended_by,
         content_intact,
+        held_entries,
     })
 }
 

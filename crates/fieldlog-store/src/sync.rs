@@ -15,7 +15,7 @@ use fieldlog_wire::sync::v1::{
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Where this laptop stands with the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,8 +45,37 @@ pub struct Enrollment {
     pub technician_id: String,
 }
 
+/// Numbers the waiting changes from 1, oldest first, for a new device.
+fn renumber_outbox(tx: &Connection) -> Result<()> {
+    // Oldest first, each moves down to its place, never onto a number still in use.
+    let waiting: Vec<i64> = tx
+        .prepare("SELECT seq FROM sync_outbox ORDER BY seq")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (i, seq) in waiting.iter().enumerate() {
+        tx.execute(
+            "UPDATE sync_outbox SET seq = ?1 WHERE seq = ?2",
+            (i as i64 + 1, seq),
+        )?;
+    }
+    tx.execute(
+        "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'sync_outbox'",
+        [waiting.len() as i64],
+    )?;
+    Ok(())
+}
+
 /// Writes the enrollment into `sync_state` (inside the caller's transaction).
 pub(crate) fn write_enrollment(tx: &Connection, enrollment: &Enrollment) -> Result<()> {
+    // A new device's changes are numbered from 1 (the server answers a gap with 409): what is
+    // still waiting keeps its order, renumbered from 1, and the next change follows it.
+    let device: Option<String> =
+        tx.query_row("SELECT device_id FROM sync_state WHERE id = 1", [], |r| {
+            r.get(0)
+        })?;
+    if device.as_deref() != Some(enrollment.device_id.as_str()) {
+        renumber_outbox(tx)?;
+    }
     tx.execute(
         "UPDATE sync_state SET server_url = ?1, device_id = ?2, device_token = ?3,
                 technician_id = ?4, pull_cursor = 0, last_error = NULL WHERE id = 1",
@@ -282,8 +311,13 @@ impl Store {
                         ),
                     )?;
                 }
-                let take_row = entity.rule == ConflictRule::Mergeable
-                    && matches!(ack.status, AckStatus::Merged | AckStatus::Conflict);
+                // A merged version is the server's answer, whatever the rule: a draft merged with
+                // others' edits, the server's version of a record this laptop was behind on, an
+                // entry the server kept apart from a signed report. A conflict's row replaces
+                // only an editable record (evidence here is never rewritten).
+                let take_row = ack.status == AckStatus::Merged
+                    || (entity.rule == ConflictRule::Mergeable
+                        && ack.status == AckStatus::Conflict);
                 match (&ack.row, take_row) {
                     (Some(row), true) => {
                         set_applying(tx, true)?;
@@ -377,6 +411,7 @@ impl Store {
                     Applied::Refused => counts.refused += 1,
                 }
             }
+            retry_refused(tx, now)?;
             set_applying(tx, false)?;
             tx.execute(
                 "UPDATE sync_state SET pull_cursor = max(pull_cursor, ?1) WHERE id = 1",
@@ -582,6 +617,53 @@ fn apply_record(
     };
     bump_rev(tx, entity.name, id, rev)?;
     Ok(applied)
+}
+
+/// Evidence this laptop refused on an earlier page, tried again: the feed holds every version, so
+/// an entry may come first as it was sent (refused here: its report was already signed), then as
+/// the server kept it apart (taken), and its parts and stock movements, refused while it was
+/// missing, fit now. One that fits is written and its conflict settled; one that a newer version
+/// replaced is settled too. Nothing to do (one indexed query) when no refusal is open.
+fn retry_refused(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
+    let open: Vec<(i64, String, String, String)> = tx
+        .prepare_cached(
+            "SELECT id, entity, record_id, theirs FROM sync_conflicts
+             WHERE settled_at IS NULL AND ours IS NULL AND theirs IS NOT NULL AND reason <> 'server'
+             ORDER BY id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (conflict, entity, id, theirs) in open {
+        let Some(entity) = entity_named(&entity) else {
+            continue;
+        };
+        if entity.rule != ConflictRule::Immutable {
+            continue;
+        }
+        let settled = if local_row(tx, entity, &id)?.is_some() {
+            Some("superseded")
+        } else {
+            tx.execute("SAVEPOINT retry_refused", [])?;
+            match write_row(tx, entity, &id, &parse_row(&theirs)?) {
+                Ok(()) => {
+                    tx.execute("RELEASE retry_refused", [])?;
+                    Some("applied")
+                }
+                Err(_) => {
+                    tx.execute("ROLLBACK TO retry_refused", [])?;
+                    tx.execute("RELEASE retry_refused", [])?;
+                    None
+                }
+            }
+        };
+        if let Some(how) = settled {
+            tx.execute(
+                "UPDATE sync_conflicts SET settled_at = ?2, settlement = ?3 WHERE id = ?1",
+                (conflict, now, json!({ "retried": how }).to_string()),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// While set, the outbox triggers stay quiet: rows written now come from the server and must not

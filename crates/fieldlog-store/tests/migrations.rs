@@ -48,6 +48,11 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
         "INSERT INTO sync_receipts VALUES ('arrivals', 'a2', '2025-02-02T02:09:00Z', 1);
          UPDATE sync_state SET clock_offset_secs = -420, clock_checked_at = '2025-02-02T02:09:00Z' WHERE id = 1;",
     ),
+    (
+        7,
+        "INSERT INTO report_entries VALUES ('e2', 'r1', 1, 's1', NULL, NULL, '同一位置', 1, NULL, '另一台笔记本加的', NULL);
+         INSERT INTO report_entries VALUES ('e3', 'r1', 2, 's1', NULL, NULL, '签字后到达', 1, NULL, '待审核', '2025-02-02T00:00:00.000Z');",
+    ),
 ];
 
 fn fresh_schema() -> String {
@@ -171,5 +176,54 @@ fn schema_matches_the_reviewed_snapshot() {
     assert_eq!(
         fresh, reviewed,
         "schema changed: review and regenerate the snapshot"
+    );
+}
+
+/// Migration 0007 repairs what the old position rule left: pulled entries (and their parts and
+/// movements) this laptop refused are forgotten and the feed is read again from the start, so
+/// they are applied now; their conflicts are settled.
+#[test]
+fn refusals_of_the_old_position_rule_are_pulled_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        migrate_to(&mut conn, 6).unwrap();
+        conn.execute_batch(
+            "UPDATE sync_state SET pull_cursor = 70 WHERE id = 1;
+             INSERT INTO sync_revs VALUES ('report_entries', 'e9', 4), ('entry_parts', 'e9/1', 5), ('faults', 'f1', 2);
+             INSERT INTO sync_conflicts (entity, record_id, fields, ours, theirs, reason, recorded_at) VALUES
+               ('report_entries', 'e9', '[]', NULL, '{\"id\":\"e9\"}', 'local database error: UNIQUE constraint failed: report_entries.report_id, report_entries.position', '2025-02-02T00:00:00Z'),
+               ('entry_parts', 'e9/1', '[]', NULL, '{\"entry_id\":\"e9\"}', 'local database error: FOREIGN KEY constraint failed', '2025-02-02T00:00:00Z'),
+               ('faults', 'f1', '[\"description\"]', '{\"id\":\"f1\"}', '{\"id\":\"f1\"}', 'server', '2025-02-02T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let conn = store.connection();
+    let cursor: i64 = conn
+        .query_row("SELECT pull_cursor FROM sync_state", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cursor, 0);
+    let revs: Vec<String> = conn
+        .prepare("SELECT record_id FROM sync_revs ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(revs, ["f1"]);
+    let open: Vec<String> = conn
+        .prepare("SELECT record_id FROM sync_conflicts WHERE settled_at IS NULL")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        open,
+        ["f1"],
+        "the evidence conflict stays for the technician"
     );
 }

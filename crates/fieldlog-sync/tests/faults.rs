@@ -4,6 +4,9 @@
 
 mod support;
 
+use chrono::TimeDelta;
+use fieldlog_domain::fault::{FaultEventKind, NewFault, ReportChannel};
+use fieldlog_domain::sla::FaultLevel;
 use fieldlog_store::sync::Enrollment;
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
@@ -141,3 +144,171 @@ fn randomized_faults_lose_nothing_and_duplicate_nothing(backend: Backend) {
 }
 
 support::on_each_backend!(randomized_faults_lose_nothing_and_duplicate_nothing,);
+
+/// The shared-records mode (issue 13): three laptops edit the *same* records offline — one
+/// draft report (each adds an entry with a part; its owner may sign before syncing), one site
+/// (two edit different fields, a third the same field differently), one part's stock, one
+/// fault's events — then sync through the faulty proxy, with the server restarted in between.
+/// Afterwards every laptop holds exactly the server's records ([`support::assert_converged`]),
+/// every acknowledged write is there once, the stock ledger counts each use once, and the signed
+/// report reads intact everywhere. One seed, all or nothing.
+fn shared_records_run(backend: Backend, seed: u64) {
+    let mut server = Server::start(backend);
+    let proxy = FaultyProxy::start(server.running.addr, seed, 45);
+    let names = ["测试甲", "测试乙", "测试丙"];
+    let mut laptops: Vec<Laptop> = names
+        .iter()
+        .map(|n| Laptop::enrolled(n, &server.url(), &server.technician(n, &[CONTRACT])))
+        .collect();
+    for laptop in laptops.iter_mut() {
+        through(laptop, &proxy.url());
+    }
+    laptops[0].set_up_contract(CONTRACT);
+    let (contract, site, part) = laptops[0].contract(CONTRACT);
+    let start = support::start_time();
+    let owner = laptops[0].store.profile().unwrap().unwrap();
+    let fault = laptops[0]
+        .store
+        .record_fault(
+            NewFault {
+                contract_id: contract,
+                site_id: site,
+                device_id: None,
+                level: FaultLevel::B,
+                reported_at: start,
+                channel: ReportChannel::Phone,
+                description: "摄像机无图像（共同处理）".into(),
+                first_receiver: "测试经理".into(),
+            },
+            start,
+        )
+        .unwrap();
+    let day = fieldlog_domain::time::local_date(start);
+    let report = laptops[0]
+        .store
+        .create_report(owner.id, contract, day, start)
+        .unwrap()
+        .id;
+    for laptop in laptops.iter_mut() {
+        sync_until_settled(laptop);
+    }
+    for laptop in laptops.iter_mut() {
+        sync_until_settled(laptop);
+    }
+    // Offline, on the same records.
+    let sign_first = seed % 2 == 1;
+    for (i, laptop) in laptops.iter_mut().enumerate() {
+        let at = start + TimeDelta::minutes(10 + i as i64);
+        laptop
+            .store
+            .add_report_entry(report, support::entry(site, part), at)
+            .unwrap();
+        laptop
+            .store
+            .record_fault_event(
+                fault.id,
+                at,
+                FaultEventKind::RemoteAttempt {
+                    fixed: false,
+                    note: format!("{}远程重启未恢复", laptop.name),
+                },
+                at,
+            )
+            .unwrap();
+        let edit = match i {
+            0 => "UPDATE sites SET name = '测试村村口（东）' WHERE id = ?1",
+            1 => "UPDATE sites SET address = '测试县测试村一组' WHERE id = ?1",
+            _ => "UPDATE sites SET name = '测试村村口（西）' WHERE id = ?1",
+        };
+        laptop
+            .store
+            .connection()
+            .execute(edit, [site.to_string()])
+            .unwrap();
+    }
+    if sign_first {
+        support::sign(&mut laptops[0], report, 30);
+    }
+    // Each seed syncs in another order; the server restarts after the first laptop's round.
+    let order: Vec<usize> = match seed % 3 {
+        0 => vec![0, 1, 2],
+        1 => vec![2, 1, 0],
+        _ => vec![1, 0, 2],
+    };
+    for (n, &i) in order.iter().enumerate() {
+        sync_until_settled(&mut laptops[i]);
+        if n == 0 {
+            server.restart();
+        }
+    }
+    if !sign_first {
+        sync_until_settled(&mut laptops[0]);
+        support::sign(&mut laptops[0], report, 30);
+    }
+    for _ in 0..2 {
+        for laptop in laptops.iter_mut() {
+            sync_until_settled(laptop);
+        }
+    }
+    support::assert_converged(&server, &laptops, &[CONTRACT]);
+    // Every acknowledged write is there once: each laptop's entry, event and movement.
+    let records = laptops[0].records();
+    let count = |entity: &str| records.iter().filter(|(e, _, _)| e == entity).count();
+    assert_eq!(count("report_entries"), 3, "seed {seed}");
+    assert_eq!(count("fault_events"), 3, "seed {seed}");
+    assert_eq!(
+        server.count(
+            "SELECT count(*) FROM (SELECT 1 FROM feed GROUP BY entity, id, rev HAVING count(*) > 1) AS twice"
+        ),
+        0,
+        "seed {seed}: a version entered the feed twice"
+    );
+    for laptop in &laptops {
+        // 5 received, one used with each laptop's entry.
+        assert_eq!(laptop.balance(CONTRACT), 2, "seed {seed}: {}", laptop.name);
+        let document = laptop.store.report_document(report).unwrap();
+        assert_eq!(
+            document.content_intact,
+            Some(true),
+            "seed {seed}: {}",
+            laptop.name
+        );
+        // The site's two edits of different fields both hold; of the same field, one.
+        let site_now = laptop.store.site(site).unwrap();
+        assert_eq!(site_now.address, "测试县测试村一组", "seed {seed}");
+    }
+    assert!(proxy.tally.faults.load(Ordering::SeqCst) > 0);
+}
+
+/// CI runs a fixed small seed set. As a bench-like command, `FIELDLOG_SHARED_BUDGET_SECS=N`
+/// runs seeds for N seconds and reports runs and failures (BENCHMARKS.md).
+fn randomized_faults_on_shared_records_converge(backend: Backend) {
+    let budget = std::env::var("FIELDLOG_SHARED_BUDGET_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
+    let started = std::time::Instant::now();
+    let mut runs = 0u64;
+    let mut failures = Vec::new();
+    for seed in 1.. {
+        match budget {
+            Some(secs) if started.elapsed().as_secs() >= secs => break,
+            None if seed > 4 => break,
+            _ => {}
+        }
+        runs += 1;
+        if std::panic::catch_unwind(|| shared_records_run(backend, seed)).is_err() {
+            failures.push(seed);
+        }
+    }
+    eprintln!(
+        "shared records ({backend:?}): {runs} runs, {} failures {failures:?}, {:.0} s",
+        failures.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(failures.is_empty(), "failed seeds: {failures:?}");
+}
+
+mod shared {
+    use super::*;
+    support::on_each_backend!(randomized_faults_on_shared_records_converge,);
+}

@@ -74,6 +74,10 @@ pub struct ReportDocument {
     pub amended_by: Vec<ReportId>,
     /// `Some(true)` when signed and the content hash still matches; `Some(false)` when it does not.
     pub content_intact: Option<bool>,
+    /// Entries kept apart for review: they reached the server after the report was signed
+    /// there, or its signature does not cover them. Never part of the signed content.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held_entries: Vec<ReportEntry>,
 }
 
 /// Stock of one part.

@@ -128,6 +128,16 @@ impl Server {
         self.running.url()
     }
 
+    /// Stops serving and serves the same data again on the same port (a server restart: work
+    /// in flight is cut).
+    pub fn restart(&mut self) {
+        let addr = self.running.addr;
+        // Stop the old listener first: the new one binds the same port.
+        self.running =
+            RunningServer::start(self.storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+        self.running = RunningServer::start(self.storage.clone(), addr).unwrap();
+    }
+
     /// A technician assigned to `contracts`, and a one-time code for their laptop.
     pub fn technician(&self, name: &str, contracts: &[&str]) -> String {
         let id = admin::add_technician(&*self.storage, name).unwrap();
@@ -142,6 +152,27 @@ impl Server {
         match &self.place {
             Place::Sqlite(dir) => sqlite_dump(&dir.path().join("server.sqlite")),
             Place::Postgres(database) => postgres_dump(database),
+        }
+    }
+
+    /// Runs `sql` (plain SQL both databases understand) on the server's database behind its
+    /// back: what time passing, or an older release, would have left there.
+    pub fn execute(&self, sql: &str) {
+        match &self.place {
+            Place::Sqlite(dir) => {
+                rusqlite::Connection::open(dir.path().join("server.sqlite"))
+                    .unwrap()
+                    .execute_batch(sql)
+                    .unwrap();
+            }
+            Place::Postgres(database) => {
+                database
+                    .config
+                    .connect(postgres::NoTls)
+                    .unwrap()
+                    .batch_execute(sql)
+                    .unwrap();
+            }
         }
     }
 
@@ -433,4 +464,82 @@ pub fn settle(laptops: &mut [Laptop]) {
             laptop.sync();
         }
     }
+}
+
+/// After every laptop synced until quiet: a laptop enrolled afresh for `contracts` holds exactly
+/// what the server gives their readers, and every laptop holds the same, row for row (the fresh
+/// laptop's own profile aside), the fresh one having refused nothing.
+pub fn assert_converged(server: &Server, laptops: &[Laptop], contracts: &[&str]) {
+    let mut observer = Laptop::enrolled(
+        "观察员",
+        &server.url(),
+        &server.technician("观察员", contracts),
+    );
+    observer.sync();
+    observer.sync();
+    assert!(
+        observer.store.sync_conflicts().unwrap().is_empty(),
+        "a fresh laptop refused what the server holds: {:?}",
+        observer.store.sync_conflicts().unwrap()
+    );
+    let me = observer.store.profile().unwrap().unwrap().id.to_string();
+    let records = |laptop: &Laptop| -> Vec<(String, String, fieldlog_wire::sync::v1::Row)> {
+        laptop
+            .records()
+            .into_iter()
+            .filter(|(entity, id, _)| !(entity == "technicians" && *id == me))
+            .collect()
+    };
+    let server_records = records(&observer);
+    assert!(!server_records.is_empty());
+    for laptop in laptops {
+        let held = records(laptop);
+        for (a, b) in held.iter().zip(&server_records) {
+            assert_eq!(a, b, "{} differs from the server", laptop.name);
+        }
+        assert_eq!(
+            held.len(),
+            server_records.len(),
+            "{} holds a different number of records than the server",
+            laptop.name
+        );
+    }
+}
+
+/// An entry with one part used (a stock movement), for a report at `site`.
+pub fn entry(site: fieldlog_domain::ids::SiteId, part: fieldlog_domain::ids::PartId) -> NewEntry {
+    NewEntry {
+        site_id: site,
+        device_id: None,
+        fault_id: None,
+        fault_cause: "电源故障".into(),
+        resolved: true,
+        unresolved_reason: None,
+        work_done: "更换电源适配器".into(),
+        parts: vec![fieldlog_domain::report::NewPartLine {
+            part_id: part,
+            quantity: 1,
+            old_serial: None,
+            new_serial: None,
+        }],
+    }
+}
+
+/// Signs `report` on `laptop` as its technician, `minutes` after the start.
+pub fn sign(laptop: &mut Laptop, report: fieldlog_domain::ids::ReportId, minutes: i64) {
+    let me = laptop.store.profile().unwrap().unwrap();
+    let strokes = signature_image::scribble(3, minutes as u64);
+    laptop
+        .store
+        .sign_report(
+            report,
+            NewSignature {
+                signer_name: me.name,
+                role: SignerRole::Technician,
+                image_png: signature_image::render_strokes_png(&strokes, 400, 150),
+                strokes,
+            },
+            start_time() + TimeDelta::minutes(minutes),
+        )
+        .unwrap();
 }

@@ -65,6 +65,10 @@ pub struct Entity {
     pub final_when: Option<(&'static str, Option<&'static str>)>,
     /// A column holding the SHA-256 of an attachment the record needs to be complete.
     pub attachment: Option<&'static str>,
+    /// Other records this one points at, as (column, entity), besides its scope's parent. The
+    /// server checks that each one it is given lies in the same contract as the record.
+    /// (Technician profiles belong to no contract and are not listed.)
+    pub refs: &'static [(&'static str, &'static str)],
 }
 
 const fn entity(
@@ -80,6 +84,7 @@ const fn entity(
         scope,
         final_when: None,
         attachment: None,
+        refs: &[],
     }
 }
 
@@ -110,21 +115,28 @@ pub const ENTITIES: &[Entity] = &[
         Mergeable,
         Parent("contracts", "contract_id"),
     ),
-    entity(
-        "faults",
-        &["id"],
-        Immutable,
-        Parent("contracts", "contract_id"),
-    ),
+    Entity {
+        refs: &[("site_id", "sites"), ("device_id", "devices")],
+        ..entity(
+            "faults",
+            &["id"],
+            Immutable,
+            Parent("contracts", "contract_id"),
+        )
+    },
     entity(
         "fault_events",
         &["id"],
         Immutable,
         Parent("faults", "fault_id"),
     ),
-    entity("arrivals", &["id"], Immutable, Parent("sites", "site_id")),
+    Entity {
+        refs: &[("fault_id", "faults")],
+        ..entity("arrivals", &["id"], Immutable, Parent("sites", "site_id"))
+    },
     Entity {
         final_when: Some(("done_at", None)),
+        refs: &[("site_id", "sites"), ("done_arrival_id", "arrivals")],
         ..entity(
             "inspections",
             &["id"],
@@ -134,6 +146,7 @@ pub const ENTITIES: &[Entity] = &[
     },
     Entity {
         final_when: Some(("status", Some("signed"))),
+        refs: &[("amends_id", "daily_reports")],
         ..entity(
             "daily_reports",
             &["id"],
@@ -141,24 +154,37 @@ pub const ENTITIES: &[Entity] = &[
             Parent("contracts", "contract_id"),
         )
     },
-    entity(
-        "report_entries",
-        &["id"],
-        Immutable,
-        Parent("daily_reports", "report_id"),
-    ),
-    entity(
-        "stock_movements",
-        &["id"],
-        Immutable,
-        Parent("spare_parts", "part_id"),
-    ),
-    entity(
-        "entry_parts",
-        &["entry_id", "position"],
-        Immutable,
-        Parent("report_entries", "entry_id"),
-    ),
+    Entity {
+        refs: &[
+            ("site_id", "sites"),
+            ("device_id", "devices"),
+            ("fault_id", "faults"),
+        ],
+        ..entity(
+            "report_entries",
+            &["id"],
+            Immutable,
+            Parent("daily_reports", "report_id"),
+        )
+    },
+    Entity {
+        refs: &[("fault_id", "faults"), ("entry_id", "report_entries")],
+        ..entity(
+            "stock_movements",
+            &["id"],
+            Immutable,
+            Parent("spare_parts", "part_id"),
+        )
+    },
+    Entity {
+        refs: &[("movement_id", "stock_movements")],
+        ..entity(
+            "entry_parts",
+            &["entry_id", "position"],
+            Immutable,
+            Parent("report_entries", "entry_id"),
+        )
+    },
     Entity {
         attachment: Some("image_sha256"),
         ..entity("signatures", &["id"], Immutable, SignatureSubject)
@@ -185,6 +211,21 @@ impl Entity {
     }
 
     /// Whether `row` is final (signed, done): from then on it is evidence.
+    /// The id of the record's scope parent (a report's entries, a report's signatures), if it
+    /// has one.
+    pub fn parent_id(&self, row: &Map<String, Value>) -> Option<String> {
+        let column = match self.scope {
+            Scope::Parent(_, column) => column,
+            Scope::SignatureSubject => "subject_id",
+            Scope::OwnCode(_) | Scope::Technician => return None,
+        };
+        match row.get(column)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
     pub fn is_final(&self, row: &Map<String, Value>) -> bool {
         match self.rule {
             ConflictRule::Immutable => true,
