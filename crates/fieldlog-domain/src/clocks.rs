@@ -38,9 +38,7 @@
 //! ever after (a later force-majeure finding can only make it exempt). Exactly at the limit is met; one second
 //! over is breached.
 
-use crate::fault::{
-    self, Fault, FaultEvent, FaultEventKind, ForceMajeureState, UnresolvedReason,
-};
+use crate::fault::{self, Fault, FaultEvent, FaultEventKind, ForceMajeureState, UnresolvedReason};
 use crate::ids::FaultId;
 use crate::site::{DeviceKind, SiteKind};
 use crate::sla::{FaultLevel, RemoteOnSite, SlaPolicy};
@@ -285,8 +283,7 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
                 && failed_at <= reported + minutes(remote.remote_window_min)
                 && remote.remote_window_min + remote.on_site_within_min > limits.arrival_min
             {
-                deadline = reported
-                    + minutes(remote.remote_window_min + remote.on_site_within_min);
+                deadline = reported + minutes(remote.remote_window_min + remote.on_site_within_min);
                 rule = format!(
                     "远程支持 {} 未解决，其后 {} 内到场",
                     hours(remote.remote_window_min),

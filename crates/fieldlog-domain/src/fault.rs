@@ -309,7 +309,10 @@ pub fn force_majeure_claim(events: &[FaultEvent], at: DateTime<Utc>) -> Option<F
                 });
             }
             FaultEventKind::ForceMajeureAgreement { accepted, by, note } => {
-                if let Some(claim) = claim.as_mut().filter(|c| c.state == ForceMajeureState::Pending) {
+                if let Some(claim) = claim
+                    .as_mut()
+                    .filter(|c| c.state == ForceMajeureState::Pending)
+                {
                     claim.state = if *accepted {
                         ForceMajeureState::Accepted
                     } else {

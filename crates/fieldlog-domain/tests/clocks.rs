@@ -654,7 +654,11 @@ fn row_remote_first_never_extends_the_on_site_limit() {
             "remote first / egov: C, escalated at minute 61, on site at 120 min + 1 s",
             EGOV,
             C,
-            &[(5 * M, Ack), (61 * M, EscalateOnSite), (120 * M + 1, Arrive)],
+            &[
+                (5 * M, Ack),
+                (61 * M, EscalateOnSite),
+                (120 * M + 1, Arrive),
+            ],
             5 * H,
             &[(Arrival, Breached)],
         ),
@@ -1071,7 +1075,10 @@ fn force_majeure_pending_at_the_month_close_then_answered() {
         };
         // The arrival was due 00:30 on 1 November; at October's close it still runs.
         let at_close = clocks(facts, october_close);
-        assert_eq!(at_close.force_majeure_claim, Some(ForceMajeureState::Pending));
+        assert_eq!(
+            at_close.force_majeure_claim,
+            Some(ForceMajeureState::Pending)
+        );
         assert_eq!(at_close.get(Arrival).unwrap().state, Running);
         let before_answer = clocks(facts, reported_at + TimeDelta::hours(24));
         assert_eq!(before_answer.get(Arrival).unwrap().state, Breached);
