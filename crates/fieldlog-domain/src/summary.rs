@@ -36,8 +36,8 @@
 //!   close, with the cause as determined.
 //! - **Parts consumed** (备件消耗): "used" movements of the contract's parts dated in the range, per
 //!   part (returns are not subtracted: a part used and returned was still taken out for a repair).
-//!   **Stock at the close** is `stock::floor_status` over the balances of the movements dated before
-//!   the close, against the contract's floor; parts whose kind is under the floor are listed.
+//!   **Stock at the close** is `stock::main_equipment_floor` over the balances of the movements
+//!   dated before the close (the spares of the main equipment only), against the contract's floor; parts whose kind is under the floor are listed.
 //! - **Per technician**: a fault belongs to every technician who checked in on site for it or wrote
 //!   a report entry about it (two technicians on one fault both count it, so the per-technician
 //!   rows may add up to more than the total); their parts are the movements they recorded. A
@@ -583,7 +583,16 @@ fn stock_at_close(
         })
         .collect();
     rows.sort_by(|a, b| a.code.cmp(&b.code));
-    let floor = stock::floor_status(rows.iter().map(|p| (p.kind, p.balance)), floor);
+    let main: BTreeSet<PartId> = parts
+        .iter()
+        .filter(|p| p.main_equipment)
+        .map(|p| p.id)
+        .collect();
+    let floor = stock::main_equipment_floor(
+        rows.iter()
+            .map(|p| (p.kind, main.contains(&p.part_id), p.balance)),
+        floor,
+    );
     let under = |kind: SpareKind| match kind {
         SpareKind::Unit => floor.units_below_floor,
         SpareKind::Part => floor.parts_below_floor,

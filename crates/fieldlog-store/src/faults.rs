@@ -85,6 +85,17 @@ pub(crate) fn record_event(
         kind,
     };
     lifecycle::check_event(&fault, &events(conn, fault_id)?, &event, now)?;
+    if matches!(event.kind, FaultEventKind::ForceMajeureClaimed { .. })
+        && !policy(conn, fault.contract_id, fault.policy_version)?.has_force_majeure()
+    {
+        // E-government: "—" (its only external-cause rule is the fibre one, set by the cause).
+        return Err(fieldlog_domain::validate::InvalidInput::new(
+            "kind",
+            "该合同未约定不可抗拒因素条款，请改为登记“原因认定”（光纤外力破坏、自然灾害按 7 天计）",
+            "this contract has no force-majeure rule; record the cause instead (fibre cut by external force or natural disaster: 7 days)",
+        )
+        .into());
+    }
     conn.execute(
         "INSERT INTO fault_events (id, fault_id, kind, at, payload, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -43,6 +43,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_sync_time",
         sql: include_str!("../../../migrations/0006_sync_time.sql"),
     },
+    // 0007 is reserved for the sync fixes of the same round.
+    Migration {
+        version: 8,
+        name: "0008_contract_promises",
+        sql: include_str!("../../../migrations/0008_contract_promises.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

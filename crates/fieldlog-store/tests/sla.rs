@@ -143,7 +143,8 @@ fn a_spare_substitution_takes_a_unit_out_of_stock_in_the_same_action() {
             code: "BP-T".into(),
             name: "备品摄像机".into(),
             kind: SpareKind::Unit,
-            model: None,
+            // The failed device's model: a substitution takes the same model (issue 15).
+            model: Some("测试摄像机".into()),
         })
         .unwrap();
     let fault = f
@@ -254,4 +255,96 @@ fn the_demo_exercises_every_clock_state() {
         whole.faults >= 20 && whole.force_majeure_faults >= 1,
         "{whole:?}"
     );
+}
+
+/// domain.md, row "Spare substitution": a spare of the same model as the failed device, the old
+/// and the new serial recorded; another model is refused with both models named, nothing written.
+#[test]
+fn a_spare_substitution_takes_the_same_model_and_records_both_serials() {
+    let mut f = fixture();
+    let add = |f: &mut support::Fixture, code: &str, model: &str| {
+        let unit = f
+            .store
+            .add_part(NewPart {
+                contract_id: f.contract.id,
+                code: code.into(),
+                name: "备品摄像机".into(),
+                kind: SpareKind::Unit,
+                model: Some(model.into()),
+            })
+            .unwrap();
+        f.store
+            .record_movement(
+                fieldlog_store::NewMovement {
+                    part_id: unit.id,
+                    kind: fieldlog_domain::stock::MovementKind::Received,
+                    quantity: 2,
+                    at: f.now - TimeDelta::days(1),
+                    technician_id: None,
+                    fault_id: None,
+                    old_serial: None,
+                    new_serial: None,
+                    note: None,
+                },
+                f.now,
+            )
+            .unwrap();
+        unit
+    };
+    let other = add(&mut f, "BP-QJ", "QJ-400");
+    let same = add(&mut f, "BP-T", "测试摄像机");
+    let fault = f
+        .store
+        .record_fault(new_fault(&f, FaultLevel::B, 120), f.now)
+        .unwrap();
+    f.store
+        .record_arrival(
+            NewArrival {
+                technician_id: f.me.id,
+                site_id: f.site.id,
+                fault_id: Some(fault.id),
+                arrived_at: f.now - TimeDelta::minutes(60),
+                location: None,
+                site_confirmed_by_hand: true,
+            },
+            f.now,
+        )
+        .unwrap();
+    let before = f.dump();
+    let refused = f
+        .store
+        .substitute_spare(
+            fault.id,
+            other.id,
+            Some("SN-NEW"),
+            Some(f.me.id),
+            f.now,
+            f.now,
+        )
+        .unwrap_err();
+    let message = refused.to_string();
+    assert!(
+        message.contains("QJ-400") && message.contains("测试摄像机"),
+        "names both models: {message}"
+    );
+    assert_eq!(f.dump(), before, "nothing written");
+    let movement = f
+        .store
+        .substitute_spare(
+            fault.id,
+            same.id,
+            Some("SN-NEW"),
+            Some(f.me.id),
+            f.now,
+            f.now,
+        )
+        .unwrap();
+    assert_eq!(movement.old_serial.as_deref(), Some("SN-T1"));
+    assert_eq!(movement.new_serial.as_deref(), Some("SN-NEW"));
+    let detail = f.store.fault_detail(fault.id, f.now).unwrap();
+    assert!(detail.events.iter().any(|e| matches!(
+        &e.kind,
+        FaultEventKind::SpareSubstituted { serial: Some(new), old_serial: Some(old), .. }
+            if new == "SN-NEW" && old == "SN-T1"
+    )));
 }
