@@ -362,6 +362,24 @@ impl Store {
         })
     }
 
+    /// Takes a preset's policy as the contract's new policy version (for a contract created from
+    /// the preset before it was corrected): faults reported from then on are judged under it,
+    /// faults already recorded keep their version. Nothing is written when the current version
+    /// already is the preset. Returns the version new faults are opened under.
+    pub fn adopt_preset(
+        &mut self,
+        contract_id: ContractId,
+        preset: fieldlog_domain::sla::Preset,
+        now: DateTime<Utc>,
+    ) -> Result<u32> {
+        let contract = crate::catalog::contract(&self.conn, contract_id)?;
+        let wanted = preset.policy();
+        if policy(&self.conn, contract_id, contract.policy_version)? == wanted {
+            return Ok(contract.policy_version);
+        }
+        self.set_policy(contract_id, &wanted, now)
+    }
+
     /// A fault by id or by a unique ending of its id (lists show the last 8 digits).
     pub fn resolve_fault(&self, key: &str) -> Result<FaultId> {
         resolve_id_suffix(&self.conn, "faults", key, "fault", "故障").map(FaultId)

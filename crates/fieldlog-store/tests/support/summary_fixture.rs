@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use fieldlog_domain::arrival::NewArrival;
-use fieldlog_domain::contract::{Contract, SpareFloor};
+use fieldlog_domain::contract::Contract;
 use fieldlog_domain::fault::{FaultEventKind, NewFault, ReportChannel};
 use fieldlog_domain::ids::{FaultId, PartId, TechnicianId};
 use fieldlog_domain::site::{DeviceKind, SiteKind};
