@@ -4,6 +4,7 @@ import type {
   ClockKind,
   ClockState,
   FaultCause,
+  ForceMajeureState,
   FaultEventKind,
   FaultStatus,
   Inspection,
@@ -56,9 +57,13 @@ export interface Messages {
     serial: string;
     how: string;
     cause: string;
+    told: string;
+    answer: string;
+    oldSerial: string;
   };
   unresolvedReason: Record<UnresolvedReason, string>;
   faultCause: Record<FaultCause, string>;
+  forceMajeureState: Record<ForceMajeureState, string>;
   spareKind: Record<SpareKind, string>;
   movementKind: Record<MovementKind, string>;
   reportStatus: Record<ReportStatus, string>;
@@ -214,6 +219,14 @@ export interface Messages {
     noneUnderFloor: string;
     forceMajeureCases: string;
     noForceMajeure: string;
+    claims: (claimed: number, pending: number, accepted: number, refused: number) => string;
+    agreement: string;
+    told: string;
+    substitutions: string;
+    noSubstitutions: string;
+    spare: string;
+    oldSerial: string;
+    newSerial: string;
     reportedAt: string;
     cause: string;
     description: string;
@@ -382,6 +395,9 @@ const zhCN: Messages = {
     unresolved: "未解决",
     customer_informed: "告知用户",
     cause_determined: "原因认定",
+    escalated_on_site: "转现场支持",
+    force_majeure_claimed: "申报不可抗拒因素",
+    force_majeure_agreement: "用户意见",
   },
   eventField: {
     by: "响应人",
@@ -394,6 +410,9 @@ const zhCN: Messages = {
     serial: "序列号",
     how: "告知方式",
     cause: "原因",
+    told: "已告知",
+    answer: "意见",
+    oldSerial: "原序列号",
   },
   unresolvedReason: {
     power: "电源",
@@ -402,6 +421,7 @@ const zhCN: Messages = {
     force_majeure: "不可抗拒因素",
     other: "其他",
   },
+  forceMajeureState: { pending: "待确认", accepted: "已认可", refused: "未认可" },
   faultCause: {
     ordinary: "一般原因",
     external_force: "外力破坏",
@@ -579,6 +599,15 @@ const zhCN: Messages = {
     noneUnderFloor: "期末库存不低于合同下限",
     forceMajeureCases: "不可抗拒因素故障",
     noForceMajeure: "本期没有不可抗拒因素故障",
+    claims: (claimed, pending, accepted, refused) =>
+      `申报 ${claimed} 起：待确认 ${pending}，已认可 ${accepted}（不计超时），未认可 ${refused}（按一般故障计）`,
+    agreement: "用户意见",
+    told: "已告知",
+    substitutions: "备品替代",
+    noSubstitutions: "本期没有备品替代",
+    spare: "备品",
+    oldSerial: "原设备序列号",
+    newSerial: "新设备序列号",
     reportedAt: "报修时间",
     cause: "原因",
     description: "故障描述",
@@ -798,6 +827,9 @@ const en: Messages = {
     unresolved: "Unresolved",
     customer_informed: "Customer informed",
     cause_determined: "Cause determined",
+    escalated_on_site: "Escalated to on-site support",
+    force_majeure_claimed: "Force majeure claimed",
+    force_majeure_agreement: "Client's answer",
   },
   eventField: {
     by: "By",
@@ -810,6 +842,9 @@ const en: Messages = {
     serial: "Serial",
     how: "How",
     cause: "Cause",
+    told: "Told",
+    answer: "Answer",
+    oldSerial: "Old serial",
   },
   unresolvedReason: {
     power: "Power",
@@ -818,6 +853,7 @@ const en: Messages = {
     force_majeure: "Force majeure",
     other: "Other",
   },
+  forceMajeureState: { pending: "Pending", accepted: "Accepted", refused: "Refused" },
   faultCause: {
     ordinary: "Ordinary",
     external_force: "External force",
@@ -995,6 +1031,15 @@ const en: Messages = {
     noneUnderFloor: "Stock at the close is not under the contract floor",
     forceMajeureCases: "Force-majeure faults",
     noForceMajeure: "No force-majeure faults in this period",
+    claims: (claimed, pending, accepted, refused) =>
+      `${claimed} claimed: ${pending} pending, ${accepted} accepted (not a breach), ${refused} refused (counted as usual)`,
+    agreement: "Client's answer",
+    told: "Told",
+    substitutions: "Spare substitutions",
+    noSubstitutions: "No spare substitutions in this period",
+    spare: "Spare",
+    oldSerial: "Old serial",
+    newSerial: "New serial",
     reportedAt: "Reported",
     cause: "Cause",
     description: "Description",
