@@ -71,6 +71,10 @@ export interface GeoPoint {
   accuracy_m: number | null;
 }
 
+/** The contract presets of domain.md (fieldlog_domain::sla::Preset codes). */
+export type PresetCode = "county-police-village-query" | "city-egov-extranet";
+export const PRESET_CODES: PresetCode[] = ["county-police-village-query", "city-egov-extranet"];
+
 export interface Contract {
   id: Id;
   code: string;
@@ -572,6 +576,8 @@ export const api = {
   today: () => call<Today>("today"),
   profile: () => call<Technician | null>("profile"),
   contracts: () => call<Contract[]>("contracts"),
+  /** Takes the corrected contract preset as a new policy version (faults reported from now on). */
+  adoptPreset: (contractId: Id, preset: PresetCode) => call<Contract>("adopt_preset", { contractId, preset }),
   sites: (contractId: Id | null) => call<Site[]>("sites", { contractId }),
   devices: (siteId: Id) => call<Device[]>("devices", { siteId }),
   parts: (contractId: Id) => call<SparePart[]>("parts", { contractId }),

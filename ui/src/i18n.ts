@@ -5,6 +5,7 @@ import type {
   ClockState,
   FaultCause,
   ForceMajeureState,
+  PresetCode,
   FaultEventKind,
   FaultStatus,
   Inspection,
@@ -289,6 +290,13 @@ export interface Messages {
     serverUrl: string;
     serverUrlHint: string;
     savePreferences: string;
+    contracts: string;
+    contractsNote: string;
+    policyVersion: (v: number) => string;
+    preset: string;
+    presetName: Record<PresetCode, string>;
+    adoptPreset: string;
+    adopted: (v: number) => string;
   };
   time: { unknown: string };
   notFoundScreen: string;
@@ -677,6 +685,17 @@ const zhCN: Messages = {
     serverUrl: "服务器地址",
     serverUrlHint: "同步时使用，例如 https://fieldlog.example.cn",
     savePreferences: "保存设置",
+    contracts: "合同与时限规则",
+    contractsNote:
+      "按合同文本修正后的预设规则（各合同只承诺自己的条款）。采用后生成新版本，仅对此后报修的故障生效；已登记的故障仍按原版本评判。",
+    policyVersion: (v) => `现行规则第 ${v} 版`,
+    preset: "预设规则",
+    presetName: {
+      "county-police-village-query": "县公安局村警查询服务",
+      "city-egov-extranet": "市电子政务外网",
+    },
+    adoptPreset: "采用修正后的预设规则",
+    adopted: (v) => `已采用：第 ${v} 版，适用于此后报修的故障`,
   },
   time: { unknown: "—" },
   notFoundScreen: "找不到该页面",
@@ -1109,6 +1128,17 @@ const en: Messages = {
     serverUrl: "Server address",
     serverUrlHint: "Used by sync, e.g. https://fieldlog.example.cn",
     savePreferences: "Save settings",
+    contracts: "Contracts and SLA policies",
+    contractsNote:
+      "The presets corrected against the contract texts (each contract promises only its own terms). Taking one makes a new policy version for faults reported from now on; faults already recorded keep theirs.",
+    policyVersion: (v) => `Policy version ${v}`,
+    preset: "Preset",
+    presetName: {
+      "county-police-village-query": "County police village query service",
+      "city-egov-extranet": "City e-government extranet",
+    },
+    adoptPreset: "Take the corrected preset",
+    adopted: (v) => `Taken: version ${v}, for faults reported from now on`,
   },
   time: { unknown: "—" },
   notFoundScreen: "Page not found",
