@@ -274,6 +274,30 @@ fn a_technicians_day_in_the_real_app() {
             );
             shot(&s, name);
         }
+        // Force majeure by the client's answer, and the month's substitutions (issue 15): one row
+        // per case and per substitution the core lists.
+        for (row, count, name) in [
+            (
+                "force-majeure-case",
+                expected.summary.force_majeure_cases.len(),
+                "08f-summary-force-majeure",
+            ),
+            (
+                "substitution",
+                expected.summary.substitutions.len(),
+                "08g-summary-substitutions",
+            ),
+        ] {
+            let rows = s.find_all(&format!("[data-testid={row}]"));
+            assert_eq!(rows.len(), count, "{row} rows");
+            if count > 0 {
+                s.execute(
+                    "document.querySelector(`[data-testid=${arguments[0]}]`).scrollIntoView()",
+                    serde_json::json!([row]),
+                );
+                shot(&s, name);
+            }
+        }
         let first = expected
             .faults
             .iter()
@@ -294,6 +318,19 @@ fn a_technicians_day_in_the_real_app() {
         s.click_on("[data-testid=nav-settings]");
         s.find("[data-testid=field-language]");
         shot(&s, "09-settings");
+        // The contract policies panel: taking the corrected preset answers the version that new
+        // faults are opened under (the demo's contracts already hold it: nothing new is written).
+        s.wait_for("[data-testid=contract-policy]", WAIT, |rows| {
+            !rows.is_empty()
+        });
+        s.click_on("[data-testid=adopt-preset]");
+        let adopted = s.find("[data-testid=adopted]");
+        assert!(!s.text(&adopted).trim().is_empty());
+        s.execute(
+            "document.querySelector('[data-testid=contract-policies]').scrollIntoView()",
+            serde_json::json!([]),
+        );
+        shot(&s, "09b-contract-policies");
 
         // English: the labels change.
         let nav_zh = s.text(&s.find("[data-testid=nav-today]"));

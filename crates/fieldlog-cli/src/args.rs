@@ -437,6 +437,14 @@ pub enum PartsCommand {
         #[arg(long)]
         contract: Option<String>,
     },
+    /// 是否为主要设备的备品备件：合同下限只统计主要设备 (whether a part is a spare of the main
+    /// equipment: the contract's floor counts only those); --no for other equipment
+    MainEquipment {
+        /// 物料编码或 ID (part code or id)
+        part: String,
+        #[arg(long)]
+        no: bool,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -460,6 +460,12 @@ fn parts(
             out.stock(&reports);
             return Ok(());
         }
+        PartsCommand::MainEquipment { part, no } => {
+            let part = store.resolve_part(&part)?;
+            store.set_part_main_equipment(part.id, !no)?;
+            out.stock(&[store.stock_report(part.contract_id)?]);
+            return Ok(());
+        }
         PartsCommand::Receive(args) => (args, MovementKind::Received),
         PartsCommand::Use(args) => (args, MovementKind::Used),
         PartsCommand::Return(args) => (args, MovementKind::Returned),

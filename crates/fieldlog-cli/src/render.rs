@@ -517,13 +517,13 @@ impl Output {
                     }
                 };
                 say!(
-                    "  备品合计 {} / 下限 {}{}",
+                    "  主要设备备品合计 {} / 下限 {}{}",
                     f.units,
                     f.floor.units,
                     warn(f.units_below_floor)
                 );
                 say!(
-                    "  备件合计 {} / 下限 {}{}",
+                    "  主要设备备件合计 {} / 下限 {}{}",
                     f.parts,
                     f.floor.parts,
                     warn(f.parts_below_floor)
