@@ -125,6 +125,11 @@ export interface Messages {
     informHow: string;
     choose: string;
     ackBy: (name: string) => string;
+    onsite: string;
+    claim: string;
+    agreement: string;
+    toldWhom: string;
+    answeredBy: string;
   };
   checkin: {
     locating: string;
@@ -512,6 +517,11 @@ const zhCN: Messages = {
     informHow: "告知方式（电话、短信、当面…）",
     choose: "请选择",
     ackBy: (name) => `响应人：${name}`,
+    onsite: "转现场支持",
+    claim: "申报不可抗拒因素",
+    agreement: "用户意见",
+    toldWhom: "已告知（用户方姓名）",
+    answeredBy: "用户方签认人",
   },
   checkin: {
     locating: "正在获取位置…",
@@ -955,6 +965,11 @@ const en: Messages = {
     informHow: "How (phone, SMS, in person…)",
     choose: "Choose",
     ackBy: (name) => `By: ${name}`,
+    onsite: "Escalate to on-site support",
+    claim: "Claim force majeure",
+    agreement: "Client's answer",
+    toldWhom: "Client told (whom)",
+    answeredBy: "Answered by (client)",
   },
   checkin: {
     locating: "Getting the position…",
