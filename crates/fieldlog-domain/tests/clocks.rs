@@ -1345,3 +1345,39 @@ fn compliance_rates_leave_out_running_and_exempt_clocks() {
     assert_eq!(a.arrival.exempt, 1);
     assert_eq!(later.force_majeure_faults, 1);
 }
+
+/// Row "Remote first" (e-government) across midnight and the month's end: reported 23:30 on 31
+/// October (Shanghai), escalated at minute 59 (00:29 on 1 November): due on site at 01:29, met at
+/// 01:29:00 and breached at 01:29:01; the fault is October's.
+#[test]
+fn egov_escalation_across_midnight_at_the_month_end() {
+    let policy = EGOV.policy();
+    let reported_at: DateTime<Utc> = "2026-10-31T15:30:00Z".parse().unwrap();
+    let f = fault(C, reported_at);
+    for (arrive, state) in [(119 * M, Met), (119 * M + 1, Breached)] {
+        let evs = events(
+            &f,
+            &[(5 * M, Ack), (59 * M, EscalateOnSite), (arrive, Arrive)],
+        );
+        let facts = FaultFacts {
+            fault: &f,
+            policy: &policy,
+            device_kind: None,
+            site_kind: None,
+            events: &evs,
+        };
+        let judged = clocks(facts, reported_at + TimeDelta::hours(5));
+        let arrival = judged.get(Arrival).unwrap();
+        assert_eq!(arrival.state, state, "arrived {arrive} s after the report");
+        assert_eq!(
+            arrival.deadline,
+            Some("2026-10-31T17:29:00Z".parse().unwrap()),
+            "01:29 on 1 November in Shanghai"
+        );
+        let (from, to) = month_bounds("2026-10").unwrap();
+        assert_eq!(
+            compliance(&[facts], from, to, reported_at + TimeDelta::hours(5)).faults,
+            1
+        );
+    }
+}
