@@ -81,7 +81,7 @@ fn shot(session: &Session, name: &str) {
 fn a_technicians_day_in_the_real_app() {
     let dir = tempfile::tempdir().unwrap();
     let db = seeded_db(dir.path());
-    let (fault_id, site_id, contract_id) = {
+    let (fault_id, site_id, contract_id, force_majeure_rule) = {
         let store = Store::open(&db).unwrap();
         let fault = store
             .open_fault_rows(chrono::Utc::now())
@@ -89,10 +89,12 @@ fn a_technicians_day_in_the_real_app() {
             .into_iter()
             .find(|f| f.status == fieldlog_domain::fault::FaultStatus::Reported)
             .expect("the demo has a fault nobody responded to yet");
+        let contract = store.contract(fault.contract_id).unwrap();
         (
             fault.id.to_string(),
             fault.site_id.to_string(),
             fault.contract_id.to_string(),
+            contract.policy.has_force_majeure(),
         )
     };
     // WebKit's default (GPU-composited) rendering here: WebKitWebDriver's screenshot hangs on some
@@ -129,6 +131,24 @@ fn a_technicians_day_in_the_real_app() {
         s.click_on("[data-testid=submit]");
         s.find("[data-testid=open-completion]");
         shot(&s, "03-fault-resolved");
+
+        // Force majeure (issue 15): claimed with whom the client was told, then the client's
+        // answer; a contract without the rule (e-government) refuses the claim and says so.
+        s.click_on("[data-testid=action-claim]");
+        s.select("[data-testid=field-cause]", "vehicle_hit");
+        s.type_into("[data-testid=field-told]", "采购人代表甲");
+        s.click_on("[data-testid=submit]");
+        if force_majeure_rule {
+            wait_text(&s, "[data-testid=event-row]", "申报不可抗拒因素");
+            s.click_on("[data-testid=action-agreement]");
+            s.select("[data-testid=field-accepted]", "yes");
+            s.type_into("[data-testid=field-by]", "采购人代表甲");
+            s.click_on("[data-testid=submit]");
+            wait_text(&s, "[data-testid=event-row]", "已认可");
+        } else {
+            wait_text(&s, "[data-testid=error]", "不可抗拒因素");
+        }
+        shot(&s, "03b-fault-force-majeure");
 
         // Today's report: two entries, one with a part.
         s.click_on("[data-testid=nav-today]");
@@ -274,6 +294,30 @@ fn a_technicians_day_in_the_real_app() {
             );
             shot(&s, name);
         }
+        // Force majeure by the client's answer, and the month's substitutions (issue 15): one row
+        // per case and per substitution the core lists.
+        for (row, count, name) in [
+            (
+                "force-majeure-case",
+                expected.summary.force_majeure_cases.len(),
+                "08f-summary-force-majeure",
+            ),
+            (
+                "substitution",
+                expected.summary.substitutions.len(),
+                "08g-summary-substitutions",
+            ),
+        ] {
+            let rows = s.find_all(&format!("[data-testid={row}]"));
+            assert_eq!(rows.len(), count, "{row} rows");
+            if count > 0 {
+                s.execute(
+                    "document.querySelector(`[data-testid=${arguments[0]}]`).scrollIntoView()",
+                    serde_json::json!([row]),
+                );
+                shot(&s, name);
+            }
+        }
         let first = expected
             .faults
             .iter()
@@ -294,6 +338,19 @@ fn a_technicians_day_in_the_real_app() {
         s.click_on("[data-testid=nav-settings]");
         s.find("[data-testid=field-language]");
         shot(&s, "09-settings");
+        // The contract policies panel: taking the corrected preset answers the version that new
+        // faults are opened under (the demo's contracts already hold it: nothing new is written).
+        s.wait_for("[data-testid=contract-policy]", WAIT, |rows| {
+            !rows.is_empty()
+        });
+        s.click_on("[data-testid=adopt-preset]");
+        let adopted = s.find("[data-testid=adopted]");
+        assert!(!s.text(&adopted).trim().is_empty());
+        s.execute(
+            "document.querySelector('[data-testid=contract-policies]').scrollIntoView()",
+            serde_json::json!([]),
+        );
+        shot(&s, "09b-contract-policies");
 
         // English: the labels change.
         let nav_zh = s.text(&s.find("[data-testid=nav-today]"));

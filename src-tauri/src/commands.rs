@@ -292,6 +292,16 @@ pub fn clear_draft(state: State<'_, AppState>, key: String) -> Reply<()> {
     state.with(|store| store.clear_draft(&key))
 }
 
+/// Takes a corrected contract preset as the contract's new SLA policy version.
+#[tauri::command(async)]
+pub fn adopt_preset(
+    state: State<'_, AppState>,
+    contract_id: ContractId,
+    preset: String,
+) -> Reply<fieldlog_domain::contract::Contract> {
+    state.with(|store| desk::adopt_preset(store, contract_id, &preset, Utc::now()))
+}
+
 /// The monthly summary screen: the figures of a contract's month, each with its faults.
 #[tauri::command(async)]
 pub fn summary(

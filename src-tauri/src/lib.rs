@@ -52,6 +52,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             open_export,
             show_export,
             summary,
+            adopt_preset,
             sync_activity,
             sync_now,
             enroll,

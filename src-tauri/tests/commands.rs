@@ -300,6 +300,49 @@ fn the_summary_command_answers_the_stores_summary_and_a_bad_month_clearly() {
     );
 }
 
+/// The contract policies panel's button: `adopt_preset` answers the contract with the version new
+/// faults are opened under (a new one when the preset differs from the current policy), and an
+/// unknown preset is refused as {code, message}.
+#[test]
+fn the_adopt_preset_command_answers_the_contracts_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("p.sqlite")).unwrap();
+    let now = chrono::Utc::now();
+    store.seed_demo(now).unwrap();
+    let contract = store
+        .resolve_contract("county-police-village-query")
+        .unwrap();
+    let (_app, webview) = app_over(store);
+    let same = invoke_with(
+        &webview,
+        "adopt_preset",
+        serde_json::json!({ "contractId": contract.id, "preset": "county-police-village-query" }),
+    )
+    .unwrap();
+    assert_eq!(
+        same["policy_version"], contract.policy_version,
+        "already the preset"
+    );
+    let other = invoke_with(
+        &webview,
+        "adopt_preset",
+        serde_json::json!({ "contractId": contract.id, "preset": "city-egov-extranet" }),
+    )
+    .unwrap();
+    assert_eq!(other["policy_version"], contract.policy_version + 1);
+    let bad = invoke_with(
+        &webview,
+        "adopt_preset",
+        serde_json::json!({ "contractId": contract.id, "preset": "nope" }),
+    )
+    .unwrap_err();
+    assert_eq!(bad["code"], "invalid_input");
+    assert!(
+        bad["message"].as_str().unwrap().contains("预设规则"),
+        "{bad}"
+    );
+}
+
 /// The sync commands as the window calls them: the worker's activity (not enrolled yet), a conflict
 /// id that is not open is refused as {code, message}, and enrolling with an unreachable server
 /// answers a network error that says the data is safe.

@@ -71,6 +71,10 @@ export interface GeoPoint {
   accuracy_m: number | null;
 }
 
+/** The contract presets of domain.md (fieldlog_domain::sla::Preset codes). */
+export type PresetCode = "county-police-village-query" | "city-egov-extranet";
+export const PRESET_CODES: PresetCode[] = ["county-police-village-query", "city-egov-extranet"];
+
 export interface Contract {
   id: Id;
   code: string;
@@ -133,11 +137,17 @@ export type FaultEventKind =
   | { kind: "remote_attempt"; fixed: boolean; note: string }
   | { kind: "escalated"; to: string; reason: string }
   | { kind: "on_site"; arrival_id: Id }
-  | { kind: "spare_substituted"; part_id: Id; serial: string | null }
+  | { kind: "spare_substituted"; part_id: Id; serial: string | null; old_serial?: string | null }
   | { kind: "resolved"; note: string }
   | { kind: "unresolved"; reason: UnresolvedReason; note: string }
   | { kind: "customer_informed"; how: string }
-  | { kind: "cause_determined"; cause: FaultCause; note: string };
+  | { kind: "cause_determined"; cause: FaultCause; note: string }
+  | { kind: "escalated_on_site"; by: string; reason: string }
+  | { kind: "force_majeure_claimed"; cause: FaultCause; told: string; note: string }
+  | { kind: "force_majeure_agreement"; accepted: boolean; by: string; note: string };
+
+/** Where a force-majeure claim stands (fieldlog_domain::fault::ForceMajeureState). */
+export type ForceMajeureState = "pending" | "accepted" | "refused";
 
 export type FaultEvent = FaultEventKind & { id: Id; fault_id: Id; at: Instant; recorded_at: Instant };
 
@@ -392,6 +402,8 @@ export interface SummaryFigures {
   carried_over_repaired: Figure;
   carried_over_open: Figure;
   force_majeure: Figure;
+  /** The cohort's force-majeure claims at the close: only accepted ones are counted apart. */
+  force_majeure_claims: { claimed: Figure; pending: Figure; accepted: Figure; refused: Figure };
   compliance: Compliance;
   clock_faults: {
     level: Level;
@@ -432,6 +444,25 @@ export interface Summary {
     reported_at: Instant;
     cause: FaultCause | null;
     description: string;
+    /** Null for a case counted apart under a policy version from before claims were recorded. */
+    state: ForceMajeureState | null;
+    state_label: string;
+    told: string | null;
+    told_at: Instant | null;
+    answered_at: Instant | null;
+    answered_by: string | null;
+    answer_note: string | null;
+  }[];
+  /** Same-model spare units installed in the range (备品备件替代). */
+  substitutions: {
+    fault_id: Id;
+    at: Instant;
+    part_id: Id;
+    part_code: string;
+    part_name: string;
+    model: string | null;
+    old_serial: string | null;
+    new_serial: string | null;
   }[];
   stock: { floor: StockReport["floor"]; under_floor: PartAtClose[]; parts: PartAtClose[] };
   technicians: { technician_id: Id; name: string; figures: SummaryFigures }[];
@@ -545,6 +576,8 @@ export const api = {
   today: () => call<Today>("today"),
   profile: () => call<Technician | null>("profile"),
   contracts: () => call<Contract[]>("contracts"),
+  /** Takes the corrected contract preset as a new policy version (faults reported from now on). */
+  adoptPreset: (contractId: Id, preset: PresetCode) => call<Contract>("adopt_preset", { contractId, preset }),
   sites: (contractId: Id | null) => call<Site[]>("sites", { contractId }),
   devices: (siteId: Id) => call<Device[]>("devices", { siteId }),
   parts: (contractId: Id) => call<SparePart[]>("parts", { contractId }),

@@ -4,6 +4,8 @@ import type {
   ClockKind,
   ClockState,
   FaultCause,
+  ForceMajeureState,
+  PresetCode,
   FaultEventKind,
   FaultStatus,
   Inspection,
@@ -56,9 +58,13 @@ export interface Messages {
     serial: string;
     how: string;
     cause: string;
+    told: string;
+    answer: string;
+    oldSerial: string;
   };
   unresolvedReason: Record<UnresolvedReason, string>;
   faultCause: Record<FaultCause, string>;
+  forceMajeureState: Record<ForceMajeureState, string>;
   spareKind: Record<SpareKind, string>;
   movementKind: Record<MovementKind, string>;
   reportStatus: Record<ReportStatus, string>;
@@ -119,6 +125,11 @@ export interface Messages {
     informHow: string;
     choose: string;
     ackBy: (name: string) => string;
+    onsite: string;
+    claim: string;
+    agreement: string;
+    toldWhom: string;
+    answeredBy: string;
   };
   checkin: {
     locating: string;
@@ -214,6 +225,14 @@ export interface Messages {
     noneUnderFloor: string;
     forceMajeureCases: string;
     noForceMajeure: string;
+    claims: (claimed: number, pending: number, accepted: number, refused: number) => string;
+    agreement: string;
+    told: string;
+    substitutions: string;
+    noSubstitutions: string;
+    spare: string;
+    oldSerial: string;
+    newSerial: string;
     reportedAt: string;
     cause: string;
     description: string;
@@ -276,6 +295,13 @@ export interface Messages {
     serverUrl: string;
     serverUrlHint: string;
     savePreferences: string;
+    contracts: string;
+    contractsNote: string;
+    policyVersion: (v: number) => string;
+    preset: string;
+    presetName: Record<PresetCode, string>;
+    adoptPreset: string;
+    adopted: (v: number) => string;
   };
   time: { unknown: string };
   notFoundScreen: string;
@@ -382,6 +408,9 @@ const zhCN: Messages = {
     unresolved: "未解决",
     customer_informed: "告知用户",
     cause_determined: "原因认定",
+    escalated_on_site: "转现场支持",
+    force_majeure_claimed: "申报不可抗拒因素",
+    force_majeure_agreement: "用户意见",
   },
   eventField: {
     by: "响应人",
@@ -394,6 +423,9 @@ const zhCN: Messages = {
     serial: "序列号",
     how: "告知方式",
     cause: "原因",
+    told: "已告知",
+    answer: "意见",
+    oldSerial: "原序列号",
   },
   unresolvedReason: {
     power: "电源",
@@ -402,6 +434,7 @@ const zhCN: Messages = {
     force_majeure: "不可抗拒因素",
     other: "其他",
   },
+  forceMajeureState: { pending: "待确认", accepted: "已认可", refused: "未认可" },
   faultCause: {
     ordinary: "一般原因",
     external_force: "外力破坏",
@@ -484,6 +517,11 @@ const zhCN: Messages = {
     informHow: "告知方式（电话、短信、当面…）",
     choose: "请选择",
     ackBy: (name) => `响应人：${name}`,
+    onsite: "转现场支持",
+    claim: "申报不可抗拒因素",
+    agreement: "用户意见",
+    toldWhom: "已告知（用户方姓名）",
+    answeredBy: "用户方签认人",
   },
   checkin: {
     locating: "正在获取位置…",
@@ -579,6 +617,15 @@ const zhCN: Messages = {
     noneUnderFloor: "期末库存不低于合同下限",
     forceMajeureCases: "不可抗拒因素故障",
     noForceMajeure: "本期没有不可抗拒因素故障",
+    claims: (claimed, pending, accepted, refused) =>
+      `申报 ${claimed} 起：待确认 ${pending}，已认可 ${accepted}（不计超时），未认可 ${refused}（按一般故障计）`,
+    agreement: "用户意见",
+    told: "已告知",
+    substitutions: "备品替代",
+    noSubstitutions: "本期没有备品替代",
+    spare: "备品",
+    oldSerial: "原设备序列号",
+    newSerial: "新设备序列号",
     reportedAt: "报修时间",
     cause: "原因",
     description: "故障描述",
@@ -648,6 +695,17 @@ const zhCN: Messages = {
     serverUrl: "服务器地址",
     serverUrlHint: "同步时使用，例如 https://fieldlog.example.cn",
     savePreferences: "保存设置",
+    contracts: "合同与时限规则",
+    contractsNote:
+      "按合同文本修正后的预设规则（各合同只承诺自己的条款）。采用后生成新版本，仅对此后报修的故障生效；已登记的故障仍按原版本评判。",
+    policyVersion: (v) => `现行规则第 ${v} 版`,
+    preset: "预设规则",
+    presetName: {
+      "county-police-village-query": "县公安局村警查询服务",
+      "city-egov-extranet": "市电子政务外网",
+    },
+    adoptPreset: "采用修正后的预设规则",
+    adopted: (v) => `已采用：第 ${v} 版，适用于此后报修的故障`,
   },
   time: { unknown: "—" },
   notFoundScreen: "找不到该页面",
@@ -798,6 +856,9 @@ const en: Messages = {
     unresolved: "Unresolved",
     customer_informed: "Customer informed",
     cause_determined: "Cause determined",
+    escalated_on_site: "Escalated to on-site support",
+    force_majeure_claimed: "Force majeure claimed",
+    force_majeure_agreement: "Client's answer",
   },
   eventField: {
     by: "By",
@@ -810,6 +871,9 @@ const en: Messages = {
     serial: "Serial",
     how: "How",
     cause: "Cause",
+    told: "Told",
+    answer: "Answer",
+    oldSerial: "Old serial",
   },
   unresolvedReason: {
     power: "Power",
@@ -818,6 +882,7 @@ const en: Messages = {
     force_majeure: "Force majeure",
     other: "Other",
   },
+  forceMajeureState: { pending: "Pending", accepted: "Accepted", refused: "Refused" },
   faultCause: {
     ordinary: "Ordinary",
     external_force: "External force",
@@ -900,6 +965,11 @@ const en: Messages = {
     informHow: "How (phone, SMS, in person…)",
     choose: "Choose",
     ackBy: (name) => `By: ${name}`,
+    onsite: "Escalate to on-site support",
+    claim: "Claim force majeure",
+    agreement: "Client's answer",
+    toldWhom: "Client told (whom)",
+    answeredBy: "Answered by (client)",
   },
   checkin: {
     locating: "Getting the position…",
@@ -995,6 +1065,15 @@ const en: Messages = {
     noneUnderFloor: "Stock at the close is not under the contract floor",
     forceMajeureCases: "Force-majeure faults",
     noForceMajeure: "No force-majeure faults in this period",
+    claims: (claimed, pending, accepted, refused) =>
+      `${claimed} claimed: ${pending} pending, ${accepted} accepted (not a breach), ${refused} refused (counted as usual)`,
+    agreement: "Client's answer",
+    told: "Told",
+    substitutions: "Spare substitutions",
+    noSubstitutions: "No spare substitutions in this period",
+    spare: "Spare",
+    oldSerial: "Old serial",
+    newSerial: "New serial",
     reportedAt: "Reported",
     cause: "Cause",
     description: "Description",
@@ -1064,6 +1143,17 @@ const en: Messages = {
     serverUrl: "Server address",
     serverUrlHint: "Used by sync, e.g. https://fieldlog.example.cn",
     savePreferences: "Save settings",
+    contracts: "Contracts and SLA policies",
+    contractsNote:
+      "The presets corrected against the contract texts (each contract promises only its own terms). Taking one makes a new policy version for faults reported from now on; faults already recorded keep theirs.",
+    policyVersion: (v) => `Policy version ${v}`,
+    preset: "Preset",
+    presetName: {
+      "county-police-village-query": "County police village query service",
+      "city-egov-extranet": "City e-government extranet",
+    },
+    adoptPreset: "Take the corrected preset",
+    adopted: (v) => `Taken: version ${v}, for faults reported from now on`,
   },
   time: { unknown: "—" },
   notFoundScreen: "Page not found",

@@ -167,6 +167,15 @@ pub enum SlaCommand {
         #[arg(long)]
         version: Option<u32>,
     },
+    /// 采用修正后的合同预设规则：新版本，仅对之后报修的故障生效 (take the corrected preset as a new
+    /// policy version, for faults reported from now on; faults already recorded keep theirs)
+    AdoptPreset {
+        #[arg(long)]
+        contract: String,
+        /// county-police-village-query / city-egov-extranet
+        #[arg(long)]
+        preset: String,
+    },
     /// 修改时限规则：新版本，仅对之后的故障生效 (edit the policy: a new version, for new faults)
     SetPolicy {
         #[arg(long)]
@@ -196,9 +205,10 @@ pub enum FaultCommand {
     },
     /// 故障详情 (one fault with its events and arrivals)
     Show { fault: String },
-    /// 登记处理事件 (record what happened: ack, remote, escalate, spare, resolve, unresolve, inform, cause)
+    /// 登记处理事件 (record what happened: ack, remote, escalate, on-site, spare, resolve, unresolve,
+    /// inform, cause, force-majeure, agreement)
     Event(FaultEventArgs),
-    /// 时限状态：响应、到场、修复、反馈 (the fault's SLA clocks)
+    /// 时限状态：响应、到场、修复及合同约定的其他时限 (the fault's SLA clocks)
     Clocks {
         fault: String,
         /// 查看时刻（默认当前）(as of this time; default now)
@@ -270,6 +280,35 @@ pub enum EventCommand {
     Cause {
         #[arg(long, value_parser = parse_code::<FaultCause>)]
         cause: FaultCause,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 转现场支持：远程无法解决，或用户要求直接现场支持 (escalated to on-site support)
+    OnSite {
+        /// 由谁转交（默认本机技服人员）(who escalated; default the profile's technician)
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long, default_value = "远程无法解决")]
+        reason: String,
+    },
+    /// 申报不可抗拒因素并告知用户 (claim force majeure: the cause, and whom the client was told;
+    /// --at is when): stolen/vandalised/vehicle_hit/weather/natural_disaster
+    ForceMajeure {
+        #[arg(long, value_parser = parse_code::<FaultCause>)]
+        cause: FaultCause,
+        /// 告知了谁 (whom the client was told)
+        #[arg(long)]
+        told: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 用户对不可抗拒因素的意见：--accepted 认可，否则不认可 (the client's answer to the claim)
+    Agreement {
+        #[arg(long)]
+        accepted: bool,
+        /// 用户方签认人 (who answered for the client)
+        #[arg(long)]
+        by: String,
         #[arg(long, default_value = "")]
         note: String,
     },
@@ -397,6 +436,14 @@ pub enum PartsCommand {
     Balance {
         #[arg(long)]
         contract: Option<String>,
+    },
+    /// 是否为主要设备的备品备件：合同下限只统计主要设备 (whether a part is a spare of the main
+    /// equipment: the contract's floor counts only those); --no for other equipment
+    MainEquipment {
+        /// 物料编码或 ID (part code or id)
+        part: String,
+        #[arg(long)]
+        no: bool,
     },
 }
 

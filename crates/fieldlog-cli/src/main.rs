@@ -215,6 +215,19 @@ fn run(
                 EventCommand::Cause { cause, note } => {
                     FaultEventKind::CauseDetermined { cause, note }
                 }
+                EventCommand::OnSite { by, reason } => FaultEventKind::EscalatedOnSite {
+                    by: match by {
+                        Some(by) => by,
+                        None => profile(store)?.name,
+                    },
+                    reason,
+                },
+                EventCommand::ForceMajeure { cause, told, note } => {
+                    FaultEventKind::ForceMajeureClaimed { cause, told, note }
+                }
+                EventCommand::Agreement { accepted, by, note } => {
+                    FaultEventKind::ForceMajeureAgreement { accepted, by, note }
+                }
             };
             store.record_fault_event(id, at, kind, now)?;
             out.fault_detail(&store.fault_detail(id, now)?);
@@ -447,6 +460,12 @@ fn parts(
             out.stock(&reports);
             return Ok(());
         }
+        PartsCommand::MainEquipment { part, no } => {
+            let part = store.resolve_part(&part)?;
+            store.set_part_main_equipment(part.id, !no)?;
+            out.stock(&[store.stock_report(part.contract_id)?]);
+            return Ok(());
+        }
         PartsCommand::Receive(args) => (args, MovementKind::Received),
         PartsCommand::Use(args) => (args, MovementKind::Used),
         PartsCommand::Return(args) => (args, MovementKind::Returned),
@@ -501,6 +520,21 @@ fn sla(
         SlaCommand::Policy { contract, version } => {
             let contract = store.resolve_contract(&contract)?;
             let version = version.unwrap_or(contract.policy_version);
+            out.policy(&contract, version, &store.policy(contract.id, version)?);
+        }
+        SlaCommand::AdoptPreset { contract, preset } => {
+            let contract = store.resolve_contract(&contract)?;
+            let preset = fieldlog_domain::sla::Preset::from_code(&preset).ok_or_else(|| {
+                CliError::usage(
+                    format!(
+                        "没有预设规则“{preset}”；可用：county-police-village-query、city-egov-extranet"
+                    ),
+                    format!(
+                        "no preset '{preset}'; use county-police-village-query or city-egov-extranet"
+                    ),
+                )
+            })?;
+            let version = store.adopt_preset(contract.id, preset, now)?;
             out.policy(&contract, version, &store.policy(contract.id, version)?);
         }
         SlaCommand::SetPolicy { contract, file } => {

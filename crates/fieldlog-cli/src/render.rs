@@ -211,8 +211,27 @@ impl Output {
             let rate =
                 |r: Option<f64>| r.map_or("—".to_owned(), |r| format!("{:.1}%", r * 100.0));
             for l in &c.levels {
+                // The further clocks this contract carries (feedback, major-fault restoration).
+                let mut further = String::new();
+                for (label, tally, r) in [
+                    ("反馈", &l.feedback, l.feedback_rate),
+                    (
+                        "重大故障恢复",
+                        &l.major_restoration,
+                        l.major_restoration_rate,
+                    ),
+                ] {
+                    if *tally != fieldlog_domain::clocks::ClockTally::default() {
+                        further.push_str(&format!(
+                            "  {label} {}（{}/{}）",
+                            rate(r),
+                            tally.met,
+                            tally.met + tally.breached
+                        ));
+                    }
+                }
                 say!(
-                    "  {}级 {} 起  响应 {}（{}/{}）  到场 {}（{}/{}）  修复 {}（{}/{}）  反馈 {}",
+                    "  {}级 {} 起  响应 {}（{}/{}）  到场 {}（{}/{}）  修复 {}（{}/{}）{}",
                     l.level,
                     l.faults,
                     rate(l.response_rate),
@@ -224,7 +243,7 @@ impl Output {
                     rate(l.resolution_rate),
                     l.resolution.met,
                     l.resolution.met + l.resolution.breached,
-                    rate(l.feedback_rate),
+                    further,
                 );
             }
         });
@@ -250,6 +269,51 @@ impl Output {
                 l.resolution_min
             );
         }
+        if let Some(r) = policy.remote_first {
+            let how = match r.on_site {
+                fieldlog_domain::sla::RemoteOnSite::TableLimit => {
+                    "到场时限仍按上表，远程修复则无需到场".to_owned()
+                }
+                fieldlog_domain::sla::RemoteOnSite::AfterEscalation => {
+                    format!(
+                        "转现场支持后 {} 分钟内到场，且不晚于上表时限",
+                        r.on_site_within_min
+                    )
+                }
+                fieldlog_domain::sla::RemoteOnSite::LegacyExtends => format!(
+                    "远程失败后再 {} 分钟内到场（旧版规则）",
+                    r.on_site_within_min
+                ),
+            };
+            say!("  远程支持：先远程 {} 分钟；{how}", r.remote_window_min);
+        }
+        if let Some(m) = policy.major_fault_spares {
+            say!(
+                "  重大故障：有备件 {} 分钟内恢复，无备件 {} 分钟内以其他设备替换",
+                m.with_spares_min,
+                m.replaced_without_spares_min
+            );
+        }
+        if let Some(f) = policy.fibre {
+            say!(
+                "  光纤线路：{} 分钟内修复，外力/自然灾害 {} 分钟",
+                f.repair_min,
+                f.external_cause_min
+            );
+        }
+        if let Some(m) = policy.feedback_min {
+            say!("  反馈：解决后 {m} 分钟内告知用户");
+        }
+        say!(
+            "  不可抗拒因素：{}",
+            if !policy.has_force_majeure() {
+                "不适用（按一般故障计）"
+            } else if policy.force_majeure_by_agreement {
+                "经用户认可后不计超时"
+            } else {
+                "认定原因即不计超时（旧版规则）"
+            }
+        );
     }
 
     pub fn exported(&self, path: &Path, bytes: usize, signed: bool) {
@@ -453,13 +517,13 @@ impl Output {
                     }
                 };
                 say!(
-                    "  备品合计 {} / 下限 {}{}",
+                    "  主要设备备品合计 {} / 下限 {}{}",
                     f.units,
                     f.floor.units,
                     warn(f.units_below_floor)
                 );
                 say!(
-                    "  备件合计 {} / 下限 {}{}",
+                    "  主要设备备件合计 {} / 下限 {}{}",
                     f.parts,
                     f.floor.parts,
                     warn(f.parts_below_floor)

@@ -128,8 +128,24 @@ fn summary_json_matches_the_hand_count_for_a_month_and_a_range() {
         &f.db,
         &["summary", "--contract", CONTRACT, "--month", "2026-10"],
     );
-    assert!(text.contains("报修设备数量  7"), "{text}");
-    assert!(text.contains("故障解决率（%）  42.9  3/7"), "{text}");
+    assert!(text.contains("报修设备数量  9"), "{text}");
+    assert!(text.contains("故障解决率（%）  33.3  3/9"), "{text}");
+    // Issue 15: the claims by state, each case's answer, the substitution, the further clock.
+    for needle in [
+        "不可抗拒因素认定",
+        "已认可  1",
+        "未认可  1",
+        "待确认  1",
+        "用户意见：已认可",
+        "SW-OLD-01 → 新序列号 SW-NEW-01",
+        "B级 重大故障恢复达标率（%）  50",
+    ] {
+        assert!(text.contains(needle), "{needle}:\n{text}");
+    }
+    assert!(
+        !text.contains("反馈达标率"),
+        "police: no feedback clock\n{text}"
+    );
 }
 
 #[test]
@@ -315,10 +331,15 @@ fn xlsx_opens_in_libreoffice_and_reads_back_as_the_csv_and_the_summary() {
     for needle in [
         "每月维护报告汇总",
         "2026-10",
-        "42.9%",
+        "33.3%",
         "处理中",
         "上期遗留本期修复",
         "车辆撞杆",
+        "重大故障恢复",
+        "已认可",
+        "未认可",
+        "待确认",
+        "SW-NEW-01",
     ] {
         assert!(text.contains(needle), "{needle} in the PDF:\n{text}");
     }

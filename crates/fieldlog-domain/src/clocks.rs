@@ -3,30 +3,45 @@
 //!
 //! The rules, as a person would explain them (all wall clock, 7×24):
 //! - **Response** (响应) runs from the report and stops at the first sign of a response: the
-//!   acknowledgement, a remote attempt, an escalation or an arrival, whichever came first.
-//! - **Arrival** (到场) runs from the report and stops at check-in on site. *Remote first*: when a
-//!   remote attempt was made within the remote window and failed, the limit becomes the window plus
-//!   the on-site limit, if that is later (remote first never shortens a promise). A fault fixed
-//!   remotely needs no arrival: that clock is exempt.
+//!   acknowledgement, a remote attempt, an escalation (up the chain or to on-site support) or an
+//!   arrival, whichever came first.
+//! - **Arrival** (到场) runs from the report and stops at check-in on site. *Remote first never
+//!   extends the table's on-site limit* (the customer may ask for on-site support straight away).
+//!   County police: the table's limit from the report stands ("在接到报修电话之后 2小时内到达现场").
+//!   City e-government: once the fault is escalated to on-site support (a recorded event), the
+//!   technician is due within 1 h of that moment, never later than the table's limit; an
+//!   escalation later than the remote window counts as made at the window's end ("at once").
+//!   A fault fixed remotely before the arrival deadline needs no arrival: that clock is exempt.
+//!   (Policies saved before issue 15 carry `RemoteOnSite::LegacyExtends`, the old reading: a
+//!   failed remote attempt within the window moved the limit to window + on-site limit. They keep
+//!   it so that nothing already judged changes.)
 //! - **Resolution** (修复) runs from arrival (from the report when fixed remotely) and stops at
 //!   "resolved". Fibre lines (光纤线路): 24 h from the report instead, 7 days when the cause was
 //!   external force or natural disaster (that promise, not the force-majeure exemption, applies).
-//! - **Major restoration** (重大故障恢复), for level-B faults under a policy with that promise, beside
-//!   the table's clocks: from the report to "resolved", 7 h when a spare was substituted, 11 h
-//!   (replacement by other equipment) otherwise.
-//! - **Feedback** (反馈) runs from "resolved" and stops when the customer is informed.
-//! - **Force majeure** (不可抗拒因素): arrival and resolution are exempt, unless the policy says force
-//!   majeure counts; the response is still owed.
+//!   A fault is on a fibre line when it names a fibre-line device, or names no device at a fibre
+//!   segment site.
+//! - **Major restoration** (重大故障恢复), for level-B faults under a policy with that promise (the
+//!   county police), beside the table's clocks: from the report to "resolved", 7 h when a spare
+//!   was substituted, 11 h (replacement by other equipment) otherwise.
+//! - **Feedback** (反馈, the e-government contract) runs from "resolved" and stops when the
+//!   customer is informed.
+//! - **Force majeure** (不可抗拒因素, the county police contract) is the client's to accept: the
+//!   technician claims it (cause, the client told), the client's answer is recorded. Only an
+//!   accepted claim counts apart: its arrival, resolution and major-restoration clocks that were
+//!   not met become exempt (a promise kept stays met); the response is still owed. A pending
+//!   claim changes nothing yet, a refused one counts like any other fault. Under a policy without
+//!   a force-majeure rule (e-government) nothing is exempt. (Policies saved before issue 15 lack
+//!   `force_majeure_by_agreement`: there a determined force-majeure cause alone exempted.)
 //!
 //! A clock is judged only on the events that had happened by the instant asked about, and a stopped
 //! clock on what was known when it stopped; so a clock stopped within its limit reads "met" for
 //! ever after (a later force-majeure finding can only make it exempt). Exactly at the limit is met; one second
 //! over is breached.
 
-use crate::fault::{Fault, FaultEvent, FaultEventKind, UnresolvedReason};
+use crate::fault::{self, Fault, FaultEvent, FaultEventKind, ForceMajeureState, UnresolvedReason};
 use crate::ids::FaultId;
-use crate::site::DeviceKind;
-use crate::sla::{FaultLevel, SlaPolicy};
+use crate::site::{DeviceKind, SiteKind};
+use crate::sla::{FaultLevel, RemoteOnSite, SlaPolicy};
 use crate::time::local_date;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -72,7 +87,11 @@ pub struct Clock {
 pub struct FaultClocks {
     pub fault_id: FaultId,
     pub at: DateTime<Utc>,
+    /// Counted apart as force majeure (under the current rule: the client accepted the claim).
     pub force_majeure: bool,
+    /// Where a force-majeure claim stands, when one was made.
+    #[serde(default)]
+    pub force_majeure_claim: Option<ForceMajeureState>,
     pub clocks: Vec<Clock>,
 }
 
@@ -89,6 +108,8 @@ pub struct FaultFacts<'a> {
     /// The policy version the fault was opened under.
     pub policy: &'a SlaPolicy,
     pub device_kind: Option<DeviceKind>,
+    /// The kind of the fault's site (a fault naming no device at a fibre segment is on a fibre line).
+    pub site_kind: Option<SiteKind>,
     /// The fault's events, in any order.
     pub events: &'a [FaultEvent],
 }
@@ -107,6 +128,15 @@ fn minutes(m: u32) -> TimeDelta {
     TimeDelta::minutes(i64::from(m))
 }
 
+/// Whether a fault is on a fibre line: it names a fibre-line device, or it names no device and
+/// its site is a fibre segment.
+pub fn on_fibre_line(device_kind: Option<DeviceKind>, site_kind: Option<SiteKind>) -> bool {
+    match device_kind {
+        Some(kind) => kind == DeviceKind::FibreLine,
+        None => site_kind == Some(SiteKind::FibreSegment),
+    }
+}
+
 fn judge(
     kind: ClockKind,
     rule: String,
@@ -115,7 +145,18 @@ fn judge(
     stop: Option<DateTime<Utc>>,
     at: DateTime<Utc>,
 ) -> Clock {
-    let Some(start) = start else {
+    judge_until(kind, rule, start.map(|s| (s, s + minutes(limit))), stop, at)
+}
+
+/// Judges a clock that runs from `span.0` to the deadline `span.1`.
+fn judge_until(
+    kind: ClockKind,
+    rule: String,
+    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    stop: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> Clock {
+    let Some((start, deadline)) = span else {
         return Clock {
             kind,
             state: ClockState::NotStarted,
@@ -126,7 +167,6 @@ fn judge(
             rule,
         };
     };
-    let deadline = start + minutes(limit);
     let (state, remaining_seconds) = match stop {
         Some(stop) if stop <= deadline => (ClockState::Met, None),
         Some(_) => (ClockState::Breached, None),
@@ -157,6 +197,7 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
         fault,
         policy,
         device_kind,
+        site_kind,
         events,
     } = facts;
     let mut happened: Vec<&FaultEvent> = events.iter().filter(|e| e.at <= at).collect();
@@ -173,9 +214,11 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
             FaultEventKind::Acknowledged { .. }
                 | FaultEventKind::RemoteAttempt { .. }
                 | FaultEventKind::Escalated { .. }
+                | FaultEventKind::EscalatedOnSite { .. }
                 | FaultEventKind::OnSite { .. }
         )
     });
+    let escalated_on_site_at = first(&|k| matches!(k, FaultEventKind::EscalatedOnSite { .. }));
     let on_site_at = first(&|k| matches!(k, FaultEventKind::OnSite { .. }));
     let remote_fixed_at =
         first(&|k| matches!(k, FaultEventKind::RemoteAttempt { fixed: true, .. }));
@@ -188,17 +231,33 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
         FaultEventKind::CauseDetermined { cause, .. } => Some(*cause),
         _ => None,
     });
-    let force_majeure = cause.is_some_and(|c| c.is_force_majeure())
-        || happened.iter().any(|e| {
-            matches!(
-                e.kind,
-                FaultEventKind::Unresolved {
-                    reason: UnresolvedReason::ForceMajeure,
-                    ..
-                }
-            )
-        });
-    let exempt_force_majeure = force_majeure && !policy.force_majeure_counts_as_breach;
+    let claim = fault::force_majeure_claim(events, at).map(|c| c.state);
+    let (force_majeure, exempt_force_majeure) = if policy.force_majeure_by_agreement {
+        let accepted = claim == Some(ForceMajeureState::Accepted) && policy.has_force_majeure();
+        (accepted, accepted)
+    } else {
+        // Policies saved before issue 15: the determined cause alone.
+        let legacy = cause.is_some_and(|c| c.is_force_majeure())
+            || happened.iter().any(|e| {
+                matches!(
+                    e.kind,
+                    FaultEventKind::Unresolved {
+                        reason: UnresolvedReason::ForceMajeure,
+                        ..
+                    }
+                )
+            });
+        (legacy, legacy && !policy.force_majeure_counts_as_breach)
+    };
+    // Under the agreement rule a promise kept stays met; the legacy rule exempted every clock.
+    let legacy_exemption = !policy.force_majeure_by_agreement;
+    let exempt_fm = |clock: Clock| {
+        if exempt_force_majeure && (legacy_exemption || clock.state != ClockState::Met) {
+            exempt(clock, "不可抗拒因素，用户已认可")
+        } else {
+            clock
+        }
+    };
 
     let level = fault.level;
     let limits = *policy.levels.get(level);
@@ -214,42 +273,77 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
         at,
     ));
 
-    let mut arrival_limit = limits.arrival_min;
-    let mut arrival_rule = format!("{level}级 到场 {}", hours(limits.arrival_min));
-    if let (Some(remote), Some(failed_at)) = (policy.remote_first, remote_failed_at)
-        && failed_at <= reported + minutes(remote.remote_window_min)
-    {
-        let remote_limit = remote.remote_window_min + remote.on_site_within_min;
-        if remote_limit > arrival_limit {
-            arrival_limit = remote_limit;
-            arrival_rule = format!(
-                "远程支持 {} 未解决，其后 {} 内到场",
-                hours(remote.remote_window_min),
-                hours(remote.on_site_within_min)
-            );
+    let table_deadline = reported + minutes(limits.arrival_min);
+    let table_rule = format!("{level}级 到场 {}", hours(limits.arrival_min));
+    let (arrival_deadline, arrival_rule) = match policy.remote_first {
+        Some(remote) if remote.on_site == RemoteOnSite::LegacyExtends => {
+            let mut deadline = table_deadline;
+            let mut rule = table_rule;
+            if let Some(failed_at) = remote_failed_at
+                && failed_at <= reported + minutes(remote.remote_window_min)
+                && remote.remote_window_min + remote.on_site_within_min > limits.arrival_min
+            {
+                deadline = reported + minutes(remote.remote_window_min + remote.on_site_within_min);
+                rule = format!(
+                    "远程支持 {} 未解决，其后 {} 内到场",
+                    hours(remote.remote_window_min),
+                    hours(remote.on_site_within_min)
+                );
+            }
+            (deadline, rule)
         }
-    }
-    let arrival = judge(
+        Some(remote) if remote.on_site == RemoteOnSite::AfterEscalation => {
+            match escalated_on_site_at {
+                Some(escalated) => {
+                    // "At once": an escalation after the remote window counts from its end.
+                    let counted = escalated.min(reported + minutes(remote.remote_window_min));
+                    let due = counted + minutes(remote.on_site_within_min);
+                    if due < table_deadline {
+                        (
+                            due,
+                            format!(
+                                "转现场支持后 {} 内到场（不晚于{table_rule}）",
+                                hours(remote.on_site_within_min)
+                            ),
+                        )
+                    } else {
+                        (table_deadline, table_rule)
+                    }
+                }
+                None => (table_deadline, table_rule),
+            }
+        }
+        _ => (table_deadline, table_rule),
+    };
+    let arrival = judge_until(
         ClockKind::Arrival,
         arrival_rule,
-        Some(reported),
-        arrival_limit,
+        Some((reported, arrival_deadline)),
         on_site_at,
         at,
     );
-    out.push(if exempt_force_majeure {
+    // A remote fix makes the arrival unnecessary, if it came before the arrival was overdue
+    // (the legacy rule exempted any remote fix).
+    let fixed_in_time = remote_fixed_at.is_some_and(|fixed| {
+        fixed <= arrival_deadline
+            || policy
+                .remote_first
+                .is_some_and(|r| r.on_site == RemoteOnSite::LegacyExtends)
+    });
+    out.push(if exempt_force_majeure && legacy_exemption {
         exempt(arrival, "不可抗拒因素")
-    } else if remote_fixed_at.is_some() && on_site_at.is_none() {
+    } else if fixed_in_time && on_site_at.is_none() {
         exempt(arrival, "已远程修复，无需到场")
     } else {
-        arrival
+        exempt_fm(arrival)
     });
 
     // The fibre promise names its own case for external force and natural disaster (7 days), so
     // for fibre lines that promise applies instead of the force-majeure exemption.
-    let fibre_rule = matches!(device_kind, Some(DeviceKind::FibreLine)) && policy.fibre.is_some();
-    let resolution = match (device_kind, policy.fibre) {
-        (Some(DeviceKind::FibreLine), Some(fibre)) => {
+    let fibre_line = on_fibre_line(device_kind, site_kind);
+    let fibre_rule = fibre_line && policy.fibre.is_some();
+    let resolution = match policy.fibre.filter(|_| fibre_line) {
+        Some(fibre) => {
             // Judged on what was known when the clock stopped: a later change of the cause does
             // not rewrite a repair that was already on time.
             let known_by = resolved_at.unwrap_or(at);
@@ -281,7 +375,7 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
                 at,
             )
         }
-        _ => judge(
+        None => judge(
             ClockKind::Resolution,
             format!("{level}级 到场后 {} 内修复", hours(limits.resolution_min)),
             on_site_at.or(remote_fixed_at.map(|_| reported)),
@@ -290,10 +384,12 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
             at,
         ),
     };
-    out.push(if exempt_force_majeure && !fibre_rule {
+    out.push(if fibre_rule {
+        resolution
+    } else if exempt_force_majeure && legacy_exemption {
         exempt(resolution, "不可抗拒因素")
     } else {
-        resolution
+        exempt_fm(resolution)
     });
 
     if let (Some(major), FaultLevel::B) = (policy.major_fault_spares, level) {
@@ -310,10 +406,10 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
             resolved_at,
             at,
         );
-        out.push(if exempt_force_majeure {
+        out.push(if exempt_force_majeure && legacy_exemption {
             exempt(restoration, "不可抗拒因素")
         } else {
-            restoration
+            exempt_fm(restoration)
         });
     }
 
@@ -331,6 +427,7 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
         fault_id: fault.id,
         at,
         force_majeure,
+        force_majeure_claim: claim,
         clocks: out,
     }
 }

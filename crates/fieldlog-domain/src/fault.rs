@@ -147,10 +147,18 @@ pub enum FaultEventKind {
     Escalated { to: String, reason: String },
     /// The arrival clock stops and the resolution clock starts (到达现场).
     OnSite { arrival_id: ArrivalId },
-    /// A same-model spare unit was installed to keep the system running (备品备件替代).
+    /// Remote support gave up, or the customer asked for on-site support straight away: the fault
+    /// is escalated to on-site support (转现场支持). Under the e-government reading of remote
+    /// first, the technician is owed on site within the hour from this moment.
+    EscalatedOnSite { by: String, reason: String },
+    /// A same-model spare unit was installed to keep the system running (备品备件替代): the new
+    /// unit's serial (`serial`) and the failed device's (`old_serial`, absent in events recorded
+    /// before issue 15).
     SpareSubstituted {
         part_id: PartId,
         serial: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        old_serial: Option<String>,
     },
     /// Cleared (故障解决).
     Resolved { note: String },
@@ -163,6 +171,20 @@ pub enum FaultEventKind {
     CustomerInformed { how: String },
     /// What caused it, once known: force majeure and external causes change the clocks.
     CauseDetermined { cause: FaultCause, note: String },
+    /// The technician claims force majeure (不可抗拒因素): the cause, and that the client was told
+    /// (the event's time is when; `told` is whom). Counts apart only once the client accepts.
+    ForceMajeureClaimed {
+        cause: FaultCause,
+        told: String,
+        note: String,
+    },
+    /// The client's answer to the claim (协商结果): accepted or not, by whom, with a note; the
+    /// event's time is when.
+    ForceMajeureAgreement {
+        accepted: bool,
+        by: String,
+        note: String,
+    },
 }
 
 impl FaultEventKind {
@@ -178,6 +200,9 @@ impl FaultEventKind {
             FaultEventKind::Unresolved { .. } => "unresolved",
             FaultEventKind::CustomerInformed { .. } => "customer_informed",
             FaultEventKind::CauseDetermined { .. } => "cause_determined",
+            FaultEventKind::EscalatedOnSite { .. } => "escalated_on_site",
+            FaultEventKind::ForceMajeureClaimed { .. } => "force_majeure_claimed",
+            FaultEventKind::ForceMajeureAgreement { .. } => "force_majeure_agreement",
         }
     }
 }
@@ -235,4 +260,71 @@ pub fn status(events: &[FaultEvent]) -> FaultStatus {
             FaultEventKind::Unresolved { .. } => FaultStatus::Unresolved,
             _ => state,
         })
+}
+
+code_enum! {
+    /// Where a force-majeure claim stands (不可抗拒因素认定).
+    pub enum ForceMajeureState {
+        /// Claimed, the client has not answered yet (待协商).
+        Pending = "pending", "待确认";
+        /// The client accepted: the fault counts apart, not as a breach.
+        Accepted = "accepted", "已认可";
+        /// The client refused: the fault counts like any other.
+        Refused = "refused", "未认可";
+    }
+}
+
+/// A force-majeure claim and the client's answer, as they stood at `at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForceMajeureClaim {
+    pub cause: FaultCause,
+    /// When the client was told, and whom.
+    pub told_at: DateTime<Utc>,
+    pub told: String,
+    pub note: String,
+    pub state: ForceMajeureState,
+    /// The agreement, once recorded: when, by whom, with what note.
+    pub answered_at: Option<DateTime<Utc>>,
+    pub answered_by: Option<String>,
+    pub answer_note: Option<String>,
+}
+
+/// The latest force-majeure claim among the events that had happened by `at`, with its answer.
+pub fn force_majeure_claim(events: &[FaultEvent], at: DateTime<Utc>) -> Option<ForceMajeureClaim> {
+    let mut happened: Vec<&FaultEvent> = events.iter().filter(|e| e.at <= at).collect();
+    happened.sort_by_key(|e| (e.at, e.id));
+    let mut claim: Option<ForceMajeureClaim> = None;
+    for event in happened {
+        match &event.kind {
+            FaultEventKind::ForceMajeureClaimed { cause, told, note } => {
+                claim = Some(ForceMajeureClaim {
+                    cause: *cause,
+                    told_at: event.at,
+                    told: told.clone(),
+                    note: note.clone(),
+                    state: ForceMajeureState::Pending,
+                    answered_at: None,
+                    answered_by: None,
+                    answer_note: None,
+                });
+            }
+            FaultEventKind::ForceMajeureAgreement { accepted, by, note } => {
+                if let Some(claim) = claim
+                    .as_mut()
+                    .filter(|c| c.state == ForceMajeureState::Pending)
+                {
+                    claim.state = if *accepted {
+                        ForceMajeureState::Accepted
+                    } else {
+                        ForceMajeureState::Refused
+                    };
+                    claim.answered_at = Some(event.at);
+                    claim.answered_by = Some(by.clone());
+                    claim.answer_note = Some(note.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    claim
 }

@@ -36,6 +36,7 @@ pub fn check_sequence(fault: &Fault, events: &[&FaultEvent]) -> Result<(), Inval
     let (mut acknowledged, mut on_site, mut remote_fixed, mut remote_tried) =
         (false, false, false, false);
     let (mut resolved, mut outcome) = (false, false);
+    let (mut escalated_on_site, mut claimed, mut answered) = (false, false, false);
     for event in events {
         if event.at < fault.reported_at {
             return Err(refuse(
@@ -47,8 +48,8 @@ pub fn check_sequence(fault: &Fault, events: &[&FaultEvent]) -> Result<(), Inval
         let closed = || {
             refuse(
                 "kind",
-                "故障已解决，只能再登记“告知用户”或“原因认定”",
-                "the fault is resolved; only informing the customer or its cause may follow",
+                "故障已解决，只能再登记“告知用户”“原因认定”或不可抗拒因素及用户意见",
+                "the fault is resolved; only informing the customer, its cause or force majeure may follow",
             )
         };
         match &event.kind {
@@ -143,6 +144,60 @@ pub fn check_sequence(fault: &Fault, events: &[&FaultEvent]) -> Result<(), Inval
                 }
             }
             FaultEventKind::CauseDetermined { .. } => {}
+            FaultEventKind::EscalatedOnSite { .. } => {
+                if resolved {
+                    return Err(closed());
+                }
+                if on_site {
+                    return Err(refuse(
+                        "kind",
+                        "已到场，无需再转现场支持",
+                        "the technician is already on site; no escalation to on-site support is needed",
+                    ));
+                }
+                if escalated_on_site {
+                    return Err(refuse(
+                        "kind",
+                        "该故障已转现场支持",
+                        "the fault was already escalated to on-site support",
+                    ));
+                }
+                escalated_on_site = true;
+            }
+            FaultEventKind::ForceMajeureClaimed { cause, .. } => {
+                if !cause.is_force_majeure() {
+                    return Err(refuse(
+                        "cause",
+                        "不可抗拒因素须为设备被盗、人为破坏、车辆撞杆、恶劣天气或自然灾害之一",
+                        "force majeure must be theft, vandalism, a vehicle hit, bad weather or a natural disaster",
+                    ));
+                }
+                if claimed {
+                    return Err(refuse(
+                        "kind",
+                        "该故障已登记不可抗拒因素，请登记用户意见",
+                        "force majeure is already claimed for this fault; record the client's answer",
+                    ));
+                }
+                claimed = true;
+            }
+            FaultEventKind::ForceMajeureAgreement { .. } => {
+                if !claimed {
+                    return Err(refuse(
+                        "kind",
+                        "须先登记不可抗拒因素并告知用户，才能登记用户意见",
+                        "claim force majeure and tell the client before recording their answer",
+                    ));
+                }
+                if answered {
+                    return Err(refuse(
+                        "kind",
+                        "用户意见已登记",
+                        "the client's answer is already recorded",
+                    ));
+                }
+                answered = true;
+            }
         }
     }
     Ok(())

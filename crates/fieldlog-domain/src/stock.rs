@@ -3,6 +3,7 @@
 
 use crate::contract::SpareFloor;
 use crate::ids::{ContractId, EntryId, FaultId, MovementId, PartId, TechnicianId};
+use crate::validate::InvalidInput;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,13 @@ pub struct SparePart {
     pub name: String,
     pub kind: SpareKind,
     pub model: Option<String>,
+    /// A spare of the contract's main equipment (主要设备): the spare floor counts only these.
+    #[serde(default = "main_by_default")]
+    pub main_equipment: bool,
+}
+
+fn main_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +72,47 @@ pub struct StockMovement {
     pub old_serial: Option<String>,
     pub new_serial: Option<String>,
     pub note: Option<String>,
+}
+
+/// Spare substitution (备品备件替代) takes a spare unit of the same model as the failed device
+/// (domain.md, row "Spare substitution"). Anything else is refused with both models named.
+pub fn check_substitution(
+    device_model: Option<&str>,
+    part: &SparePart,
+) -> Result<(), InvalidInput> {
+    let Some(device_model) = device_model else {
+        return Err(InvalidInput::new(
+            "fault",
+            "该故障未登记故障设备，无法核对备品型号；备品替代须针对登记了设备的故障",
+            "the fault names no device, so the spare's model cannot be checked; substitute on a fault that names its device",
+        ));
+    };
+    if part.kind != SpareKind::Unit {
+        return Err(InvalidInput::new(
+            "part",
+            format!("“{}”是备件，备品替代须使用整机备品（备品）", part.name),
+            format!(
+                "{} is a spare part; a substitution takes a whole spare unit",
+                part.code
+            ),
+        ));
+    }
+    let part_model = part.model.as_deref().unwrap_or("");
+    if part_model.trim() != device_model.trim() {
+        let shown = if part_model.is_empty() {
+            "未登记"
+        } else {
+            part_model
+        };
+        return Err(InvalidInput::new(
+            "part",
+            format!("备品型号“{shown}”与故障设备型号“{device_model}”不同，须使用同型号备品替代"),
+            format!(
+                "the spare's model '{shown}' differs from the failed device's model '{device_model}'; use a spare of the same model"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The balance a ledger adds up to.
@@ -108,6 +157,22 @@ where
     }
 }
 
+/// The contract's floor over the spares of its *main* equipment only (domain.md, row "Spare
+/// floor": ≥ 10 spare units and ≥ 50 spare parts of the main equipment). `balances` gives each
+/// part's kind, whether it is main equipment, and its balance.
+pub fn main_equipment_floor<I>(balances: I, floor: SpareFloor) -> FloorStatus
+where
+    I: IntoIterator<Item = (SpareKind, bool, i64)>,
+{
+    floor_status(
+        balances
+            .into_iter()
+            .filter(|(_, main, _)| *main)
+            .map(|(kind, _, qty)| (kind, qty)),
+        floor,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +194,70 @@ mod tests {
                 "{movements:?}"
             );
         }
+    }
+
+    /// domain.md, "which contract promises what", row "Spare floor": police ≥ 10 units and ≥ 50
+    /// parts of the main equipment; spares of other equipment do not count.
+    #[test]
+    fn row_spare_floor_counts_main_equipment_only() {
+        let floor = crate::sla::Preset::CountyPoliceVillageQuery.spare_floor();
+        let with_accessories = main_equipment_floor(
+            [
+                (SpareKind::Unit, true, 9),
+                (SpareKind::Unit, false, 5),
+                (SpareKind::Part, true, 50),
+                (SpareKind::Part, false, 30),
+            ],
+            floor,
+        );
+        assert_eq!((with_accessories.units, with_accessories.parts), (9, 50));
+        assert!(
+            with_accessories.units_below_floor,
+            "9 main units, 5 others: under 10"
+        );
+        assert!(
+            !with_accessories.parts_below_floor,
+            "exactly 50 main parts meets it"
+        );
+        let egov = main_equipment_floor(
+            [(SpareKind::Unit, true, 0), (SpareKind::Part, true, 0)],
+            crate::sla::Preset::CityEgovExtranet.spare_floor(),
+        );
+        assert!(
+            !egov.units_below_floor && !egov.parts_below_floor,
+            "egov: no floor"
+        );
+    }
+
+    #[test]
+    fn substitution_takes_a_spare_of_the_same_model_only() {
+        let part = |kind, model: Option<&str>| SparePart {
+            id: PartId(uuid::Uuid::nil()),
+            contract_id: ContractId(uuid::Uuid::nil()),
+            code: "BP-1".into(),
+            name: "枪型摄像机（备品）".into(),
+            kind,
+            model: model.map(Into::into),
+            main_equipment: true,
+        };
+        assert!(check_substitution(Some("QX-200"), &part(SpareKind::Unit, Some("QX-200"))).is_ok());
+        let other =
+            check_substitution(Some("QX-200"), &part(SpareKind::Unit, Some("QJ-400"))).unwrap_err();
+        assert!(
+            other.message_zh.contains("QX-200") && other.message_zh.contains("QJ-400"),
+            "{}",
+            other.message_zh
+        );
+        assert!(check_substitution(Some("QX-200"), &part(SpareKind::Unit, None)).is_err());
+        assert!(
+            check_substitution(Some("QX-200"), &part(SpareKind::Part, Some("QX-200"))).is_err()
+        );
+        assert_eq!(
+            check_substitution(None, &part(SpareKind::Unit, Some("QX-200")))
+                .unwrap_err()
+                .field,
+            "fault"
+        );
     }
 
     #[test]

@@ -32,12 +32,18 @@
 //! - **SLA compliance** per level and clock: `clocks::compliance` over the cohort, judged at the
 //!   close. A clock still running at the close is neither met nor breached (it is listed as
 //!   running); exempt clocks (force majeure, fixed remotely) are left out of the rates, as there.
-//! - **Force majeure** (不可抗拒因素): cohort faults that `clocks::clocks` finds force majeure at the
-//!   close, with the cause as determined.
+//! - **Force majeure** (不可抗拒因素): cohort faults counted apart at the close, i.e. whose claim the
+//!   client had accepted by then (`clocks::clocks`). Beside it, the claims of the cohort as they
+//!   stood at the close: **claimed** (every claim), **pending** (no answer yet), **accepted**,
+//!   **refused** (counted like any other fault). The cases are listed with the cause, whom the
+//!   client was told by and when, and the answer.
+//! - **Substitutions** (备品备件替代): same-model spare units installed in the range (up to the
+//!   close) on the contract's faults, with the part and the old and the new serial.
 //! - **Parts consumed** (备件消耗): "used" movements of the contract's parts dated in the range, per
 //!   part (returns are not subtracted: a part used and returned was still taken out for a repair).
-//!   **Stock at the close** is `stock::floor_status` over the balances of the movements dated before
-//!   the close, against the contract's floor; parts whose kind is under the floor are listed.
+//!   **Stock at the close** is `stock::main_equipment_floor` over the balances of the movements
+//!   dated before the close (the spares of the main equipment only), against the contract's floor;
+//!   the main-equipment parts whose kind is under the floor are listed.
 //! - **Per technician**: a fault belongs to every technician who checked in on site for it or wrote
 //!   a report entry about it (two technicians on one fault both count it, so the per-technician
 //!   rows may add up to more than the total); their parts are the movements they recorded. A
@@ -53,7 +59,9 @@
 
 use crate::clocks::{self, ClockKind, ClockState, Compliance, FaultFacts};
 use crate::contract::SpareFloor;
-use crate::fault::{self, FaultCause, FaultEvent, FaultEventKind, FaultStatus, UnresolvedReason};
+use crate::fault::{
+    self, FaultCause, FaultEvent, FaultEventKind, FaultStatus, ForceMajeureState, UnresolvedReason,
+};
 use crate::ids::{ArrivalId, ContractId, FaultId, PartId, SiteId, TechnicianId};
 use crate::sla::FaultLevel;
 use crate::stock::{self, FloorStatus, MovementKind, SpareKind, SparePart, StockMovement};
@@ -162,6 +170,47 @@ pub struct ForceMajeureCase {
     pub cause: Option<FaultCause>,
     /// The cause's label and the note given with it, for the client.
     pub description: String,
+    /// Where the claim stood at the close; `None` for a case counted apart under a policy saved
+    /// before claims were recorded (the determined cause alone).
+    #[serde(default)]
+    pub state: Option<ForceMajeureState>,
+    /// Its label (待确认 / 已认可 / 未认可), empty without a claim.
+    #[serde(default)]
+    pub state_label: String,
+    /// Whom the client was told by the claim, and when.
+    #[serde(default)]
+    pub told: Option<String>,
+    #[serde(default)]
+    pub told_at: Option<DateTime<Utc>>,
+    /// The client's answer, once recorded by the close: when, by whom, the note.
+    #[serde(default)]
+    pub answered_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub answered_by: Option<String>,
+    #[serde(default)]
+    pub answer_note: Option<String>,
+}
+
+/// The force-majeure claims of the cohort, as they stood at the close.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForceMajeureClaims {
+    pub claimed: Figure,
+    pub pending: Figure,
+    pub accepted: Figure,
+    pub refused: Figure,
+}
+
+/// A same-model spare unit installed on a fault (备品备件替代).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Substitution {
+    pub fault_id: FaultId,
+    pub at: DateTime<Utc>,
+    pub part_id: PartId,
+    pub part_code: String,
+    pub part_name: String,
+    pub model: Option<String>,
+    pub old_serial: Option<String>,
+    pub new_serial: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +253,9 @@ pub struct Figures {
     pub carried_over_repaired: Figure,
     pub carried_over_open: Figure,
     pub force_majeure: Figure,
+    /// Claimed / pending / accepted / refused, at the close.
+    #[serde(default)]
+    pub force_majeure_claims: ForceMajeureClaims,
     pub compliance: Compliance,
     pub clock_faults: Vec<ClockFaults>,
     pub parts_consumed: Vec<PartConsumed>,
@@ -226,6 +278,9 @@ pub struct Summary {
     pub as_of: DateTime<Utc>,
     pub figures: Figures,
     pub force_majeure_cases: Vec<ForceMajeureCase>,
+    /// Spare substitutions of the range, oldest first.
+    #[serde(default)]
+    pub substitutions: Vec<Substitution>,
     pub stock: StockAtClose,
     pub technicians: Vec<TechnicianSummary>,
     pub unattributed: Figure,
@@ -430,6 +485,12 @@ fn force_majeure_case(facts: &FaultFacts<'_>, close: DateTime<Utc>) -> ForceMaje
             _ => None,
         })
     });
+    let claim = fault::force_majeure_claim(facts.events, close);
+    // The claim names its cause; the determined cause (or the unresolved reason) otherwise.
+    let found = match &claim {
+        Some(c) => Some((Some(c.cause), c.cause.label_zh(), c.note.as_str())),
+        None => found,
+    };
     let (cause, description) = match found {
         Some((cause, label, "")) => (cause, label.to_owned()),
         Some((cause, label, note)) => (cause, format!("{label}：{note}")),
@@ -440,6 +501,16 @@ fn force_majeure_case(facts: &FaultFacts<'_>, close: DateTime<Utc>) -> ForceMaje
         reported_at: facts.fault.reported_at,
         cause,
         description,
+        state: claim.as_ref().map(|c| c.state),
+        state_label: claim
+            .as_ref()
+            .map(|c| c.state.label_zh().to_owned())
+            .unwrap_or_default(),
+        told: claim.as_ref().map(|c| c.told.clone()),
+        told_at: claim.as_ref().map(|c| c.told_at),
+        answered_at: claim.as_ref().and_then(|c| c.answered_at),
+        answered_by: claim.as_ref().and_then(|c| c.answered_by.clone()),
+        answer_note: claim.and_then(|c| c.answer_note),
     }
 }
 
@@ -465,12 +536,17 @@ fn figures(
     let (mut repaired, mut unresolved) = (Vec::new(), Vec::new());
     let mut by_reason: BTreeMap<UnresolvedGroup, Vec<FaultId>> = BTreeMap::new();
     let mut force_majeure = Vec::new();
+    let mut claims: BTreeMap<Option<ForceMajeureState>, Vec<FaultId>> = BTreeMap::new();
     let mut clock_faults: BTreeMap<(FaultLevel, ClockKind), ClockFaults> = BTreeMap::new();
     for facts in &cohort {
         let judged = clocks::clocks(*facts, close);
         let id = facts.fault.id;
         if judged.force_majeure {
             force_majeure.push(id);
+        }
+        if let Some(state) = judged.force_majeure_claim {
+            claims.entry(None).or_default().push(id);
+            claims.entry(Some(state)).or_default().push(id);
         }
         if status_at(facts.events, close) == FaultStatus::Resolved {
             repaired.push(id);
@@ -539,6 +615,24 @@ fn figures(
         carried_over_repaired: Figure::of(carried_repaired),
         carried_over_open: Figure::of(carried_open),
         force_majeure: Figure::of(force_majeure),
+        force_majeure_claims: ForceMajeureClaims {
+            claimed: Figure::of(claims.remove(&None).unwrap_or_default()),
+            pending: Figure::of(
+                claims
+                    .remove(&Some(ForceMajeureState::Pending))
+                    .unwrap_or_default(),
+            ),
+            accepted: Figure::of(
+                claims
+                    .remove(&Some(ForceMajeureState::Accepted))
+                    .unwrap_or_default(),
+            ),
+            refused: Figure::of(
+                claims
+                    .remove(&Some(ForceMajeureState::Refused))
+                    .unwrap_or_default(),
+            ),
+        },
         compliance: clocks::compliance(&cohort, from, to, close),
         clock_faults: clock_faults.into_values().collect(),
         parts_consumed: consumed
@@ -557,6 +651,43 @@ fn figures(
             })
             .collect(),
     }
+}
+
+/// The spare substitutions recorded on `faults` in `[from, to)` up to the close, oldest first.
+fn substitutions(
+    faults: &[FaultFacts<'_>],
+    parts: &BTreeMap<PartId, &SparePart>,
+    from: NaiveDate,
+    to: NaiveDate,
+    close: DateTime<Utc>,
+) -> Vec<Substitution> {
+    let mut out: Vec<Substitution> = faults
+        .iter()
+        .flat_map(|f| f.events.iter())
+        .filter(|e| in_range(e.at, from, to) && e.at <= close)
+        .filter_map(|e| match &e.kind {
+            FaultEventKind::SpareSubstituted {
+                part_id,
+                serial,
+                old_serial,
+            } => {
+                let part = parts.get(part_id);
+                Some(Substitution {
+                    fault_id: e.fault_id,
+                    at: e.at,
+                    part_id: *part_id,
+                    part_code: part.map(|p| p.code.clone()).unwrap_or_default(),
+                    part_name: part.map(|p| p.name.clone()).unwrap_or_default(),
+                    model: part.and_then(|p| p.model.clone()),
+                    old_serial: old_serial.clone(),
+                    new_serial: serial.clone(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort_by_key(|s| (s.at, s.fault_id));
+    out
 }
 
 fn stock_at_close(
@@ -583,14 +714,27 @@ fn stock_at_close(
         })
         .collect();
     rows.sort_by(|a, b| a.code.cmp(&b.code));
-    let floor = stock::floor_status(rows.iter().map(|p| (p.kind, p.balance)), floor);
+    let main: BTreeSet<PartId> = parts
+        .iter()
+        .filter(|p| p.main_equipment)
+        .map(|p| p.id)
+        .collect();
+    let floor = stock::main_equipment_floor(
+        rows.iter()
+            .map(|p| (p.kind, main.contains(&p.part_id), p.balance)),
+        floor,
+    );
     let under = |kind: SpareKind| match kind {
         SpareKind::Unit => floor.units_below_floor,
         SpareKind::Part => floor.parts_below_floor,
     };
     StockAtClose {
         floor,
-        under_floor: rows.iter().filter(|p| under(p.kind)).cloned().collect(),
+        under_floor: rows
+            .iter()
+            .filter(|p| under(p.kind) && main.contains(&p.part_id))
+            .cloned()
+            .collect(),
         parts: rows,
     }
 }
@@ -626,13 +770,12 @@ pub fn summarise(
     let force_majeure_cases = faults
         .iter()
         .filter(|f| {
-            all.force_majeure
-                .fault_ids
-                .binary_search(&f.fault.id)
-                .is_ok()
+            let listed = |figure: &Figure| figure.fault_ids.binary_search(&f.fault.id).is_ok();
+            listed(&all.force_majeure) || listed(&all.force_majeure_claims.claimed)
         })
         .map(|f| force_majeure_case(f, close))
         .collect();
+    let substitutions = substitutions(&faults, &part_ids, from, to, close);
 
     let mut by_technician: BTreeMap<TechnicianId, BTreeSet<FaultId>> = BTreeMap::new();
     for w in input.work {
@@ -697,6 +840,7 @@ pub fn summarise(
         stock: stock_at_close(&contract_parts, &movements, input.floor, close),
         figures: all,
         force_majeure_cases,
+        substitutions,
         technicians,
         unattributed,
         clock_suspect: clock_suspect(input.arrivals, input.technicians, from, to, close),

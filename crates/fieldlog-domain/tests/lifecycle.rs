@@ -9,7 +9,7 @@ use fieldlog_domain::fault::{
 };
 use fieldlog_domain::ids::{ArrivalId, ContractId, FaultEventId, FaultId, PartId, SiteId};
 use fieldlog_domain::lifecycle::check_event;
-use fieldlog_domain::site::DeviceKind;
+use fieldlog_domain::site::{DeviceKind, SiteKind};
 use fieldlog_domain::sla::{FaultLevel, Preset};
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -35,7 +35,7 @@ fn fault(level: FaultLevel) -> Fault {
 }
 
 fn kind(code: u8) -> FaultEventKind {
-    match code % 11 {
+    match code % 14 {
         0 => FaultEventKind::Acknowledged { by: "甲".into() },
         1 => FaultEventKind::RemoteAttempt {
             fixed: false,
@@ -55,6 +55,7 @@ fn kind(code: u8) -> FaultEventKind {
         5 => FaultEventKind::SpareSubstituted {
             part_id: PartId(Uuid::nil()),
             serial: None,
+            old_serial: None,
         },
         6 => FaultEventKind::Resolved {
             note: String::new(),
@@ -70,8 +71,22 @@ fn kind(code: u8) -> FaultEventKind {
         9 => FaultEventKind::CustomerInformed {
             how: "电话".into()
         },
-        _ => FaultEventKind::CauseDetermined {
-            cause: FaultCause::ALL[(code as usize / 11) % FaultCause::ALL.len()],
+        10 => FaultEventKind::CauseDetermined {
+            cause: FaultCause::ALL[(code as usize / 14) % FaultCause::ALL.len()],
+            note: String::new(),
+        },
+        11 => FaultEventKind::EscalatedOnSite {
+            by: "远程".into(),
+            reason: String::new(),
+        },
+        12 => FaultEventKind::ForceMajeureClaimed {
+            cause: FaultCause::ALL[(code as usize / 14) % FaultCause::ALL.len()],
+            told: "用户".into(),
+            note: String::new(),
+        },
+        _ => FaultEventKind::ForceMajeureAgreement {
+            accepted: code >= 128,
+            by: "用户".into(),
             note: String::new(),
         },
     }
@@ -158,6 +173,42 @@ fn impossible_sequences_are_refused() {
             resolve(70),
             "kind",
         ),
+        (
+            "escalated to on-site support after arriving",
+            vec![ack(), arrive(30)],
+            event(11, 40, kind(11)),
+            "kind",
+        ),
+        (
+            "escalated to on-site support twice",
+            vec![ack(), event(11, 20, kind(11))],
+            event(12, 40, kind(11)),
+            "kind",
+        ),
+        (
+            "force majeure claimed for an ordinary cause",
+            vec![ack()],
+            event(13, 40, kind(12)),
+            "cause",
+        ),
+        (
+            "force majeure claimed twice",
+            vec![ack(), event(13, 20, kind(54))],
+            event(14, 40, kind(54 + 14)),
+            "kind",
+        ),
+        (
+            "the client's answer without a claim",
+            vec![ack()],
+            event(15, 40, kind(13)),
+            "kind",
+        ),
+        (
+            "the client answers twice",
+            vec![ack(), event(13, 20, kind(54)), event(14, 30, kind(13))],
+            event(15, 40, kind(153)),
+            "kind",
+        ),
     ];
     for (rule, existing, new, field) in rows {
         let error = check_event(&f, &existing, &new, now).expect_err(rule);
@@ -177,6 +228,7 @@ fn the_ordinary_paths_are_accepted() {
         &[(5, 0), (10, 3), (60, 4), (90, 7), (900, 6), (910, 9)], // escalated, unresolved (power), later resolved
         &[(5, 0), (60, 4), (70, 10), (80, 8), (90, 9)],           // cause determined, force majeure
         &[(60, 4), (30, 0), (120, 6)], // acknowledgement recorded late, in the past
+        &[(5, 0), (20, 11), (70, 4), (80, 54), (100, 6), (200, 153)], // escalated on site, claim, resolved, accepted
     ];
     for path in paths {
         let mut accepted: Vec<FaultEvent> = Vec::new();
@@ -194,13 +246,14 @@ fn the_ordinary_paths_are_accepted() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// Random attempts at events: the valid ones are kept. Nothing panics, the status derives, and
+    /// Random attempts at events (every kind, escalation to on-site support and force-majeure claims
+    /// and answers included): the valid ones are kept. Nothing panics, the status derives, and
     /// for any two instants, a clock met at the first is never breached at the second.
     #[test]
     fn random_valid_sequences_never_panic_and_met_stays_met(
         level in 0usize..3,
         preset in 0usize..2,
-        fibre in any::<bool>(),
+        fibre in 0u8..3,
         attempts in proptest::collection::vec((0i64..3000, any::<u8>()), 0..24),
         instants in proptest::collection::vec(0i64..4000, 2..12),
     ) {
@@ -216,8 +269,10 @@ proptest! {
         }
         accepted.sort_by_key(|e| (e.at, e.id));
         let _ = fault::status(&accepted);
-        let device_kind = fibre.then_some(DeviceKind::FibreLine);
-        let facts = FaultFacts { fault: &f, policy: &policy, device_kind, events: &accepted };
+        // A fibre-line device, only a fibre segment site, or neither.
+        let device_kind = (fibre == 1).then_some(DeviceKind::FibreLine);
+        let site_kind = (fibre == 2).then_some(SiteKind::FibreSegment);
+        let facts = FaultFacts { fault: &f, policy: &policy, device_kind, site_kind, events: &accepted };
         let mut instants: Vec<DateTime<Utc>> = instants.into_iter().map(|m| reported() + TimeDelta::minutes(m)).collect();
         instants.sort();
         let judged: Vec<_> = instants.iter().map(|&at| clocks(facts, at)).collect();

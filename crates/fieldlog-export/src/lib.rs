@@ -383,6 +383,32 @@ pub fn summary_pdf_input(
                         .and_then(|f| f.device.clone())
                         .unwrap_or_else(|| "—".into()),
                     description: case.description.clone(),
+                    agreement: summary_table::agreement_text(case),
+                }
+            })
+            .collect(),
+        further_clocks: summary_table::further_clocks(&f.compliance)
+            .into_iter()
+            .map(|(level, kind, tally)| fieldlog_pdf::input::FurtherClock {
+                level: format!("{level}级"),
+                clock: kind.label_zh().to_owned(),
+                rate: rate(tally),
+            })
+            .collect(),
+        force_majeure_claims: summary_table::claims_text(&f.force_majeure_claims),
+        substitutions: s
+            .substitutions
+            .iter()
+            .map(|x| {
+                let fault = faults.get(&x.fault_id);
+                fieldlog_pdf::input::SubstitutionRow {
+                    date: local_date(x.at).to_string(),
+                    point: fault
+                        .map(|f| format!("{} {}", f.site_code, f.site_name))
+                        .unwrap_or_default(),
+                    part: summary_table::substitution_part(x),
+                    old_serial: x.old_serial.clone().unwrap_or_else(|| "—".into()),
+                    new_serial: x.new_serial.clone().unwrap_or_else(|| "—".into()),
                 }
             })
             .collect(),

@@ -2,9 +2,13 @@
 //! the CSV is and the XLSX's first sheet shows, plus the fault list (the drill-down) for the
 //! second sheet. Built once from the store's `SummaryView`, so every format says the same.
 
-use fieldlog_domain::clocks::{ClockKind, ClockTally};
+use fieldlog_domain::clocks::{ClockKind, ClockTally, Compliance};
+use fieldlog_domain::fault::ForceMajeureState;
 use fieldlog_domain::ids::FaultId;
-use fieldlog_domain::summary::{Figure, Figures};
+use fieldlog_domain::sla::FaultLevel;
+use fieldlog_domain::summary::{
+    Figure, Figures, ForceMajeureCase, ForceMajeureClaims, Substitution,
+};
 use fieldlog_domain::time::format_local;
 use fieldlog_wire::v1::SummaryView;
 use std::collections::HashMap;
@@ -84,6 +88,66 @@ fn tally_note(t: &ClockTally) -> String {
     )
 }
 
+/// The clocks a contract carries beyond response / arrival / resolution (feedback, major-fault
+/// restoration), per level, wherever any fault ran them: (level, clock, tally).
+pub fn further_clocks(c: &Compliance) -> Vec<(FaultLevel, ClockKind, &ClockTally)> {
+    let mut out = Vec::new();
+    for level in &c.levels {
+        for (kind, tally) in [
+            (ClockKind::Feedback, &level.feedback),
+            (ClockKind::MajorRestoration, &level.major_restoration),
+        ] {
+            if *tally != ClockTally::default() {
+                out.push((level.level, kind, tally));
+            }
+        }
+    }
+    out
+}
+
+/// The month's claims in one line, `None` when there were none.
+pub fn claims_text(c: &ForceMajeureClaims) -> Option<String> {
+    (c.claimed.count > 0).then(|| {
+        format!(
+            "不可抗拒因素申报 {} 起：待确认 {}，已认可 {}（不计超时），未认可 {}（按一般故障计）",
+            c.claimed.count, c.pending.count, c.accepted.count, c.refused.count
+        )
+    })
+}
+
+/// The client's answer to a claim, as a reader sees it.
+pub fn agreement_text(case: &ForceMajeureCase) -> String {
+    match case.state {
+        None => "—".into(),
+        Some(ForceMajeureState::Pending) => format!(
+            "{}（已于 {} 告知 {}）",
+            case.state_label,
+            case.told_at.map(format_local).unwrap_or_default(),
+            case.told.clone().unwrap_or_default()
+        ),
+        Some(_) => {
+            let mut text = format!(
+                "{} {} {}",
+                case.state_label,
+                case.answered_at.map(format_local).unwrap_or_default(),
+                case.answered_by.clone().unwrap_or_default()
+            );
+            if let Some(note) = case.answer_note.as_deref().filter(|n| !n.is_empty()) {
+                text.push_str(&format!("：{note}"));
+            }
+            text
+        }
+    }
+}
+
+/// The spare of a substitution: code, name and model.
+pub fn substitution_part(x: &Substitution) -> String {
+    match &x.model {
+        Some(model) => format!("{} {}（{model}）", x.part_code, x.part_name),
+        None => format!("{} {}", x.part_code, x.part_name),
+    }
+}
+
 fn figure_rows(section: &str, f: &Figures, rows: &mut Vec<Row>) {
     rows.push(count(section, "报修设备数量", &f.reported));
     rows.push(count(section, "已维护完毕的设备数量", &f.repaired));
@@ -138,17 +202,46 @@ pub fn rows(view: &SummaryView) -> Vec<Row> {
     }
     let faults: HashMap<FaultId, &fieldlog_wire::v1::SummaryFault> =
         view.faults.iter().map(|f| (f.id, f)).collect();
-    for case in &s.force_majeure_cases {
-        let point = faults
-            .get(&case.fault_id)
+    let claims = &f.force_majeure_claims;
+    for (item, figure) in [
+        ("申报", &claims.claimed),
+        ("待确认", &claims.pending),
+        ("已认可", &claims.accepted),
+        ("未认可", &claims.refused),
+    ] {
+        if claims.claimed.count > 0 {
+            rows.push(count("不可抗拒因素认定", item, figure));
+        }
+    }
+    let point_of = |id: &FaultId| {
+        faults
+            .get(id)
             .map(|f| format!("{} {}", f.site_code, f.site_name))
-            .unwrap_or_default();
+            .unwrap_or_default()
+    };
+    for case in &s.force_majeure_cases {
+        let point = point_of(&case.fault_id);
         rows.push(Row {
             section: "不可抗拒因素".into(),
             item: format!("{} {point}", format_local(case.reported_at)),
             value: Some(1.0),
-            note: case.description.clone(),
+            note: format!("{}；用户意见：{}", case.description, agreement_text(case)),
             faults: vec![case.fault_id],
+        });
+    }
+    for x in &s.substitutions {
+        let point = point_of(&x.fault_id);
+        rows.push(Row {
+            section: "备品替代".into(),
+            item: format!("{} {point}", format_local(x.at)),
+            value: Some(1.0),
+            note: format!(
+                "{}；原序列号 {} → 新序列号 {}",
+                substitution_part(x),
+                x.old_serial.as_deref().unwrap_or("—"),
+                x.new_serial.as_deref().unwrap_or("—")
+            ),
+            faults: vec![x.fault_id],
         });
     }
     for p in &f.parts_consumed {

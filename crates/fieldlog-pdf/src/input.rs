@@ -131,7 +131,14 @@ pub struct MonthlySummaryPdf {
     pub carried_over_open: u32,
     /// One row per level, in the order to print (A, B, C).
     pub compliance: Vec<LevelCompliance>,
+    /// The clocks the contract carries beyond response / arrival / resolution (feedback for the
+    /// e-government contract, major-fault restoration for the police), per level that has any.
+    pub further_clocks: Vec<FurtherClock>,
+    /// The month's force-majeure claims in one line (申报 / 待确认 / 已认可 / 未认可).
+    pub force_majeure_claims: Option<String>,
     pub force_majeure: Vec<ForceMajeureRow>,
+    /// Spare substitutions of the month (备品备件替代).
+    pub substitutions: Vec<SubstitutionRow>,
     pub parts_consumed: Vec<PartConsumed>,
     /// Spare stock at the month's close against the contract's floor, in words; `None` leaves it out.
     pub stock_at_close: Option<String>,
@@ -207,6 +214,28 @@ pub struct ForceMajeureRow {
     pub point: String,
     pub device: String,
     pub description: String,
+    /// The client's answer: "已认可 2026-10-13 采购人代表甲", "待确认", "未认可 …".
+    pub agreement: String,
+}
+
+/// A clock beyond the table's three, at one level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FurtherClock {
+    /// e.g. "B级".
+    pub level: String,
+    /// e.g. "重大故障恢复".
+    pub clock: String,
+    pub rate: Rate,
+}
+
+/// One spare substitution: where, which spare, the old and the new serial.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubstitutionRow {
+    pub date: String,
+    pub point: String,
+    pub part: String,
+    pub old_serial: String,
+    pub new_serial: String,
 }
 
 /// Spare parts consumed in the month.

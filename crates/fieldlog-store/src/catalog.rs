@@ -403,6 +403,16 @@ pub struct NewPart {
 }
 
 pub(crate) fn add_part(conn: &Connection, input: NewPart) -> Result<SparePart> {
+    add_part_as(conn, input, true)
+}
+
+/// Adds a part saying whether it is a spare of the contract's main equipment (主要设备), which
+/// the spare floor counts.
+pub(crate) fn add_part_as(
+    conn: &Connection,
+    input: NewPart,
+    main_equipment: bool,
+) -> Result<SparePart> {
     contract(conn, input.contract_id)?;
     let part = SparePart {
         id: PartId(Uuid::now_v7()),
@@ -411,9 +421,11 @@ pub(crate) fn add_part(conn: &Connection, input: NewPart) -> Result<SparePart> {
         name: validate::required_text("name", "备件名称", &input.name, 100)?,
         kind: input.kind,
         model: validate::optional_text("model", "型号", input.model.as_deref().unwrap_or(""), 64)?,
+        main_equipment,
     };
     conn.execute(
-        "INSERT INTO spare_parts (id, contract_id, code, name, kind, model) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO spare_parts (id, contract_id, code, name, kind, model, main_equipment)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         (
             part.id.to_string(),
             part.contract_id.to_string(),
@@ -421,6 +433,7 @@ pub(crate) fn add_part(conn: &Connection, input: NewPart) -> Result<SparePart> {
             &part.name,
             part.kind.code(),
             &part.model,
+            part.main_equipment,
         ),
     )
     .map_err(|e| match StoreError::from(e) {
@@ -437,7 +450,8 @@ pub(crate) fn add_part(conn: &Connection, input: NewPart) -> Result<SparePart> {
     Ok(part)
 }
 
-const PART_COLUMNS: &str = "id, contract_id, code, name, kind, model FROM spare_parts";
+const PART_COLUMNS: &str =
+    "id, contract_id, code, name, kind, model, main_equipment FROM spare_parts";
 
 fn part_row(row: &Row<'_>) -> rusqlite::Result<SparePart> {
     Ok(SparePart {
@@ -447,6 +461,7 @@ fn part_row(row: &Row<'_>) -> rusqlite::Result<SparePart> {
         name: row.get(3)?,
         kind: parse(row, 4)?,
         model: row.get(5)?,
+        main_equipment: row.get(6)?,
     })
 }
 
@@ -608,6 +623,27 @@ impl Store {
 
     pub fn add_part(&mut self, input: NewPart) -> Result<SparePart> {
         self.write(|tx| add_part(tx, input))
+    }
+
+    /// Adds a part that says whether it is a spare of the main equipment (the floor counts those).
+    pub fn add_part_as(&mut self, input: NewPart, main_equipment: bool) -> Result<SparePart> {
+        self.write(|tx| add_part_as(tx, input, main_equipment))
+    }
+
+    /// Says whether a part is a spare of the contract's main equipment (主要设备).
+    pub fn set_part_main_equipment(
+        &mut self,
+        part_id: PartId,
+        main_equipment: bool,
+    ) -> Result<SparePart> {
+        self.write(|tx| {
+            part(tx, part_id)?;
+            tx.execute(
+                "UPDATE spare_parts SET main_equipment = ?2 WHERE id = ?1 AND main_equipment <> ?2",
+                (part_id.to_string(), main_equipment),
+            )?;
+            part(tx, part_id)
+        })
     }
 
     pub fn parts(&self, contract_id: ContractId) -> Result<Vec<SparePart>> {

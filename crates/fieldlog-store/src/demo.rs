@@ -685,7 +685,8 @@ fn play_fault(
     let machine_room = site.kind == SiteKind::MachineRoom;
     let (description, cause, work, part_name) = trouble(device.kind, machine_room, dice);
     let part = part_name.and_then(|name| area.parts.iter().position(|p| p.name.contains(name)));
-    let force_majeure = dice.chance(4);
+    // Force majeure only where the contract has the rule (the county police).
+    let force_majeure = dice.chance(4) && area.contract.policy.has_force_majeure();
     let fault = faults::record_fault(
         conn,
         new_fault(area, site, Some(device), level, reported_at, description),
@@ -732,6 +733,21 @@ fn play_fault(
                 note: note.into(),
             },
         )?;
+        let escalates = area
+            .contract
+            .policy
+            .remote_first
+            .is_some_and(|r| r.on_site == fieldlog_domain::sla::RemoteOnSite::AfterEscalation);
+        if !fixed && escalates {
+            // E-government: remote support gives up and hands the fault to on-site support.
+            event(
+                at + dice.minutes(1, 10),
+                FaultEventKind::EscalatedOnSite {
+                    by: "远程支持".into(),
+                    reason: "远程无法恢复，转现场".into(),
+                },
+            )?;
+        }
         if fixed {
             let resolved_at = at + dice.minutes(5, 20);
             if event(resolved_at, FaultEventKind::Resolved { note: note.into() })? {
@@ -778,6 +794,32 @@ fn play_fault(
                 note: "现场拍照取证，已报采购人".into(),
             },
         )?;
+        // Claimed with the client told; most accepted, some refused, some still pending.
+        let claimed_at = arrived_at + dice.minutes(30, 40);
+        if event(
+            claimed_at,
+            FaultEventKind::ForceMajeureClaimed {
+                cause,
+                told: "采购人代表".into(),
+                note: "电话告知并发送现场照片".into(),
+            },
+        )? {
+            let answer = dice.below(10);
+            if answer < 8 {
+                event(
+                    claimed_at + dice.minutes(60, 24 * 60),
+                    FaultEventKind::ForceMajeureAgreement {
+                        accepted: answer < 6,
+                        by: "采购人代表".into(),
+                        note: if answer < 6 {
+                            "同意按不可抗拒因素处理".into()
+                        } else {
+                            "不同意，按一般故障计".into()
+                        },
+                    },
+                )?;
+            }
+        }
     } else if device.kind == DeviceKind::FibreLine && dice.chance(50) {
         let note = "光缆被道路施工挖断".into();
         event(
@@ -792,7 +834,7 @@ fn play_fault(
     let mut part = part;
     if let Some(unit) = part
         .map(|ix| &area.parts[ix])
-        .filter(|p| p.kind == SpareKind::Unit)
+        .filter(|p| p.kind == SpareKind::Unit && p.model.as_deref() == Some(device.model.as_str()))
         && area.contract.policy.spare_substitution
         && stock::part_balance(conn, unit.id)? >= 1
     {

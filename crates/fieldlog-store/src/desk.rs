@@ -123,6 +123,28 @@ pub fn substitute_spare(
     store.fault_detail(fault_id, now)
 }
 
+/// The contract screen's "take the corrected preset" button: the preset (by its code) becomes the
+/// contract's new policy version, for faults reported from now on; faults already recorded keep
+/// theirs. Answers the contract as it now stands (its policy version).
+pub fn adopt_preset(
+    store: &mut Store,
+    contract_id: ContractId,
+    preset: &str,
+    now: DateTime<Utc>,
+) -> Result<fieldlog_domain::contract::Contract> {
+    let preset = fieldlog_domain::sla::Preset::from_code(preset).ok_or_else(|| {
+        InvalidInput::new(
+            "preset",
+            format!("没有预设规则“{preset}”，请选择县公安局村警查询服务或市电子政务外网"),
+            format!(
+                "no preset '{preset}'; choose county-police-village-query or city-egov-extranet"
+            ),
+        )
+    })?;
+    store.adopt_preset(contract_id, preset, now)?;
+    store.contract(contract_id)
+}
+
 /// Today's report of the profile's technician for a contract, started as a draft if there is none.
 pub fn today_report(
     store: &mut Store,

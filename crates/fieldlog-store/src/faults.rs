@@ -9,7 +9,7 @@ use fieldlog_domain::clocks::{self, Compliance, FaultClocks, FaultFacts};
 use fieldlog_domain::fault::{self, Fault, FaultEvent, FaultEventKind, NewFault};
 use fieldlog_domain::ids::{ContractId, FaultEventId, FaultId};
 use fieldlog_domain::lifecycle;
-use fieldlog_domain::site::DeviceKind;
+use fieldlog_domain::site::{DeviceKind, SiteKind};
 use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_wire::v1::{FaultDetail, FaultRow};
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -85,6 +85,17 @@ pub(crate) fn record_event(
         kind,
     };
     lifecycle::check_event(&fault, &events(conn, fault_id)?, &event, now)?;
+    if matches!(event.kind, FaultEventKind::ForceMajeureClaimed { .. })
+        && !policy(conn, fault.contract_id, fault.policy_version)?.has_force_majeure()
+    {
+        // E-government: "—" (its only external-cause rule is the fibre one, set by the cause).
+        return Err(fieldlog_domain::validate::InvalidInput::new(
+            "kind",
+            "该合同未约定不可抗拒因素条款，请改为登记“原因认定”（光纤外力破坏、自然灾害按 7 天计）",
+            "this contract has no force-majeure rule; record the cause instead (fibre cut by external force or natural disaster: 7 days)",
+        )
+        .into());
+    }
     conn.execute(
         "INSERT INTO fault_events (id, fault_id, kind, at, payload, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -178,9 +189,9 @@ pub(crate) fn fault_rows(
          LEFT JOIN devices d ON d.id = f.device_id
          ORDER BY f.reported_at DESC, f.id DESC",
     )?;
-    let facts: HashMap<FaultId, (Fault, Option<DeviceKind>)> = all_faults(conn, None, None)?
+    let facts: HashMap<FaultId, FaultWhere> = all_faults(conn, None, None)?
         .into_iter()
-        .map(|(f, kind)| (f.id, (f, kind)))
+        .map(|f| (f.0.id, f))
         .collect();
     let rows = stmt.query_map([], |row| {
         let id: FaultId = parse(row, 0)?;
@@ -216,13 +227,14 @@ pub(crate) fn fault_rows(
         if open_only && !row.status.is_open() {
             continue;
         }
-        if let Some((fault, device_kind)) = facts.get(&row.id) {
+        if let Some((fault, device_kind, site_kind)) = facts.get(&row.id) {
             let policy = policies.get(conn, fault.contract_id, fault.policy_version)?;
             row.clocks = clocks::clocks(
                 FaultFacts {
                     fault,
                     policy: &policy,
                     device_kind: *device_kind,
+                    site_kind: *site_kind,
                     events,
                 },
                 at,
@@ -272,6 +284,7 @@ impl Store {
             Some(device) => Some(crate::catalog::device(&self.conn, device)?.kind),
             None => None,
         };
+        let site_kind = Some(crate::catalog::site(&self.conn, fault.site_id)?.kind);
         let policy = policy(&self.conn, fault.contract_id, fault.policy_version)?;
         let events = events(&self.conn, id)?;
         Ok(clocks::clocks(
@@ -279,6 +292,7 @@ impl Store {
                 fault: &fault,
                 policy: &policy,
                 device_kind,
+                site_kind,
                 events: &events,
             },
             at,
@@ -298,21 +312,22 @@ impl Store {
         let (end, _) = fieldlog_domain::time::local_day_bounds(to);
         let faults = all_faults(&self.conn, Some(contract_id), Some((start, end)))?;
         let mut events_by_fault: HashMap<FaultId, Vec<FaultEvent>> = HashMap::new();
-        for (fault, _) in &faults {
+        for (fault, _, _) in &faults {
             events_by_fault.insert(fault.id, events(&self.conn, fault.id)?);
         }
         let mut policies = PolicyCache::default();
         let mut owned = Vec::with_capacity(faults.len());
-        for (fault, _) in &faults {
+        for (fault, _, _) in &faults {
             owned.push(policies.get(&self.conn, fault.contract_id, fault.policy_version)?);
         }
         let facts: Vec<FaultFacts<'_>> = faults
             .iter()
             .zip(&owned)
-            .map(|((fault, device_kind), policy)| FaultFacts {
+            .map(|((fault, device_kind, site_kind), policy)| FaultFacts {
                 fault,
                 policy,
                 device_kind: *device_kind,
+                site_kind: *site_kind,
                 events: &events_by_fault[&fault.id],
             })
             .collect();
@@ -345,6 +360,24 @@ impl Store {
             )?;
             Ok(version)
         })
+    }
+
+    /// Takes a preset's policy as the contract's new policy version (for a contract created from
+    /// the preset before it was corrected): faults reported from then on are judged under it,
+    /// faults already recorded keep their version. Nothing is written when the current version
+    /// already is the preset. Returns the version new faults are opened under.
+    pub fn adopt_preset(
+        &mut self,
+        contract_id: ContractId,
+        preset: fieldlog_domain::sla::Preset,
+        now: DateTime<Utc>,
+    ) -> Result<u32> {
+        let contract = crate::catalog::contract(&self.conn, contract_id)?;
+        let wanted = preset.policy();
+        if policy(&self.conn, contract_id, contract.policy_version)? == wanted {
+            return Ok(contract.policy_version);
+        }
+        self.set_policy(contract_id, &wanted, now)
     }
 
     /// A fault by id or by a unique ending of its id (lists show the last 8 digits).
@@ -400,16 +433,29 @@ pub(crate) fn resolve_id_suffix(
     }
 }
 
-/// Faults with their device kinds, optionally of one contract and reported in [start, end).
+/// A fault with the kinds of its device and its site (what the fibre promise looks at).
+pub(crate) type FaultWhere = (Fault, Option<DeviceKind>, Option<SiteKind>);
+
+/// Reads a `FaultWhere` from `FAULT_COLUMNS` followed by the device's and the site's kind.
+pub(crate) fn fault_where_row(row: &Row<'_>) -> rusqlite::Result<FaultWhere> {
+    Ok((
+        fault_row(row)?,
+        parse_opt::<DeviceKind>(row, 11)?,
+        parse_opt::<SiteKind>(row, 12)?,
+    ))
+}
+
+/// Faults with their device and site kinds, optionally of one contract and reported in [start, end).
 fn all_faults(
     conn: &Connection,
     contract_id: Option<ContractId>,
     reported: Option<(DateTime<Utc>, DateTime<Utc>)>,
-) -> Result<Vec<(Fault, Option<DeviceKind>)>> {
+) -> Result<Vec<FaultWhere>> {
     let mut stmt = conn.prepare(
         "SELECT f.id, f.contract_id, f.site_id, f.device_id, f.level, f.reported_at, f.channel,
-                f.description, f.first_receiver, f.policy_version, f.recorded_at, d.kind
+                f.description, f.first_receiver, f.policy_version, f.recorded_at, d.kind, s.kind
          FROM faults f LEFT JOIN devices d ON d.id = f.device_id
+         LEFT JOIN sites s ON s.id = f.site_id
          WHERE (?1 IS NULL OR f.contract_id = ?1)
            AND (?2 IS NULL OR f.reported_at >= ?2) AND (?3 IS NULL OR f.reported_at < ?3)
          ORDER BY f.reported_at, f.id",
@@ -420,7 +466,7 @@ fn all_faults(
             reported.map(|r| r.0),
             reported.map(|r| r.1)
         ],
-        |row| Ok((fault_row(row)?, parse_opt::<DeviceKind>(row, 11)?)),
+        fault_where_row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -48,6 +48,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_same_records",
         sql: include_str!("../../../migrations/0007_same_records.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_contract_promises",
+        sql: include_str!("../../../migrations/0008_contract_promises.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

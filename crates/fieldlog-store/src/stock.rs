@@ -117,6 +117,13 @@ pub(crate) fn substitute_spare(
             format!("spare {} is not kept for this fault's contract", part.code),
         ));
     }
+    // The failed device: its model must be the spare's, and its serial is the old one.
+    let device = match fault.device_id {
+        Some(id) => Some(catalog::device(conn, id)?),
+        None => None,
+    };
+    stock::check_substitution(device.as_ref().map(|d| d.model.as_str()), &part)?;
+    let old_serial = device.and_then(|d| d.serial);
     let serial = validate::optional_text("serial", "备品序列号", serial.unwrap_or(""), 64)?;
     crate::faults::record_event(
         conn,
@@ -125,6 +132,7 @@ pub(crate) fn substitute_spare(
         fieldlog_domain::fault::FaultEventKind::SpareSubstituted {
             part_id,
             serial: serial.clone(),
+            old_serial: old_serial.clone(),
         },
         now,
     )?;
@@ -137,7 +145,7 @@ pub(crate) fn substitute_spare(
             at,
             technician_id,
             fault_id: Some(fault_id),
-            old_serial: None,
+            old_serial,
             new_serial: serial,
             note: Some("备品替代".into()),
         },
@@ -190,7 +198,9 @@ pub(crate) fn movement(conn: &Connection, id: MovementId) -> Result<StockMovemen
 pub(crate) fn stock_report(conn: &Connection, contract_id: ContractId) -> Result<StockReport> {
     let contract = catalog::contract(conn, contract_id)?;
     let mut parts = Vec::new();
+    let mut main = Vec::new();
     for part in catalog::parts(conn, contract_id)? {
+        main.push(part.main_equipment);
         parts.push(PartBalance {
             balance: part_balance(conn, part.id)?,
             part_id: part.id,
@@ -200,8 +210,11 @@ pub(crate) fn stock_report(conn: &Connection, contract_id: ContractId) -> Result
             kind: part.kind,
         });
     }
-    let floor = stock::floor_status(
-        parts.iter().map(|p| (p.kind, p.balance)),
+    let floor = stock::main_equipment_floor(
+        parts
+            .iter()
+            .zip(&main)
+            .map(|(p, m)| (p.kind, *m, p.balance)),
         contract.spare_floor,
     );
     Ok(StockReport {

@@ -3,12 +3,12 @@
 //! faults, then handed to the domain's pure `summary::summarise`. The definitions of the figures
 //! live there.
 
-use crate::faults::{PolicyCache, event_row, fault_row};
+use crate::faults::{FaultWhere, PolicyCache, event_row, fault_where_row};
 use crate::sql::parse;
 use crate::{Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldlog_domain::clocks::FaultFacts;
-use fieldlog_domain::fault::{Fault, FaultEvent};
+use fieldlog_domain::fault::FaultEvent;
 use fieldlog_domain::ids::{ContractId, FaultId, TechnicianId};
 use fieldlog_domain::site::DeviceKind;
 use fieldlog_domain::sla::SlaPolicy;
@@ -36,22 +36,18 @@ fn chosen_faults(
     conn: &Connection,
     contract_id: ContractId,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<Vec<(Fault, Option<DeviceKind>)>> {
+) -> Result<Vec<FaultWhere>> {
     let mut stmt = conn.prepare(&format!(
         "WITH {CHOSEN}
          SELECT f.id, f.contract_id, f.site_id, f.device_id, f.level, f.reported_at, f.channel,
-                f.description, f.first_receiver, f.policy_version, f.recorded_at, d.kind
+                f.description, f.first_receiver, f.policy_version, f.recorded_at, d.kind, s.kind
          FROM faults f JOIN chosen c ON c.id = f.id LEFT JOIN devices d ON d.id = f.device_id
+         LEFT JOIN sites s ON s.id = f.site_id
          ORDER BY f.reported_at, f.id"
     ))?;
     let rows = stmt.query_map(
         rusqlite::params![contract_id.to_string(), start, end],
-        |row| {
-            Ok((
-                fault_row(row)?,
-                crate::sql::parse_opt::<DeviceKind>(row, 11)?,
-            ))
-        },
+        fault_where_row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -184,15 +180,16 @@ impl Store {
         let mut cache = PolicyCache::default();
         let policies: Vec<SlaPolicy> = faults
             .iter()
-            .map(|(f, _)| cache.get(&self.conn, f.contract_id, f.policy_version))
+            .map(|(f, _, _)| cache.get(&self.conn, f.contract_id, f.policy_version))
             .collect::<Result<_>>()?;
         let facts: Vec<FaultFacts<'_>> = faults
             .iter()
             .zip(&policies)
-            .map(|((fault, device_kind), policy)| FaultFacts {
+            .map(|((fault, device_kind, site_kind), policy)| FaultFacts {
                 fault,
                 policy,
                 device_kind: *device_kind,
+                site_kind: *site_kind,
                 events: events.get(&fault.id).map_or(&[][..], Vec::as_slice),
             })
             .collect();

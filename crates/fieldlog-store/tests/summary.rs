@@ -49,8 +49,13 @@ fn a_fault_spanning_two_months_is_reported_once_and_repaired_once() {
     );
 }
 
+/// domain.md, row "Force majeure" (police): each claim is listed with its cause, whom the client
+/// was told and the answer; only the accepted one (F4) is counted apart and has no breach; the
+/// refused one (F12) is breached like any fault; the one still pending at October's close (F13)
+/// is pending there and, answered in November, does not change October.
 #[test]
-fn force_majeure_is_shown_apart_with_the_cause_as_determined() {
+fn force_majeure_claims_are_listed_by_state_and_only_the_accepted_is_counted_apart() {
+    use fieldlog_domain::fault::{FaultCause, ForceMajeureState};
     let dir = tempfile::tempdir().unwrap();
     let mut store = fieldlog_store::Store::open(dir.path().join("profile.sqlite")).unwrap();
     let loaded = load(&mut store);
@@ -58,28 +63,41 @@ fn force_majeure_is_shown_apart_with_the_cause_as_determined() {
     let october = store
         .summary(loaded.contract.id, from, to, loaded.now)
         .unwrap();
-    let [case] = october.force_majeure_cases.as_slice() else {
-        panic!("one case: {:?}", october.force_majeure_cases)
+    let case = |key: &str| {
+        october
+            .force_majeure_cases
+            .iter()
+            .find(|c| c.fault_id == loaded.ids[key])
+            .unwrap_or_else(|| panic!("{key} listed: {:?}", october.force_majeure_cases))
     };
-    assert_eq!(case.fault_id, loaded.ids["F4"]);
-    assert_eq!(
-        case.cause,
-        Some(fieldlog_domain::fault::FaultCause::VehicleHit)
-    );
-    assert_eq!(case.description, "车辆撞杆：立杆被车辆撞倒");
-    // Not a breach: its arrival and resolution clocks are exempt, and it is listed under its
-    // own reason, not under "other".
-    let c = october.figures.clock_faults.iter().find(|c| {
-        c.clock == fieldlog_domain::clocks::ClockKind::Arrival && c.exempt.contains(&case.fault_id)
-    });
-    assert!(c.is_some());
-    assert!(
-        !october
+    let f4 = case("F4");
+    assert_eq!(f4.cause, Some(FaultCause::VehicleHit));
+    assert_eq!(f4.description, "车辆撞杆：立杆被车辆撞倒");
+    assert_eq!(f4.state, Some(ForceMajeureState::Accepted));
+    assert_eq!(f4.told.as_deref(), Some("采购人代表甲"));
+    assert_eq!(f4.answered_by.as_deref(), Some("采购人代表甲"));
+    assert_eq!(case("F12").state, Some(ForceMajeureState::Refused));
+    assert_eq!(case("F13").state, Some(ForceMajeureState::Pending));
+    assert_eq!(case("F13").answered_at, None);
+    let breached = |key: &str| {
+        october
             .figures
             .clock_faults
             .iter()
-            .any(|c| c.breached.contains(&case.fault_id))
-    );
+            .any(|c| c.breached.contains(&loaded.ids[key]))
+    };
+    assert!(!breached("F4"), "accepted: counted apart, not breached");
+    assert!(breached("F12") && breached("F13"));
+    // Made again after F13's answer, October reads the same.
+    let later = store
+        .summary(
+            loaded.contract.id,
+            from,
+            to,
+            loaded.now + chrono::TimeDelta::days(40),
+        )
+        .unwrap();
+    assert_eq!(later, october);
 }
 
 #[test]
@@ -90,7 +108,7 @@ fn the_summary_screen_reads_a_month_and_refuses_a_bad_one_clearly() {
     let view =
         fieldlog_store::desk::summary(&store, loaded.contract.id, "2026-10", loaded.now).unwrap();
     assert_eq!(view.period, "2026-10");
-    assert_eq!(view.summary.figures.reported.count, 7);
+    assert_eq!(view.summary.figures.reported.count, 9);
     // The drill-down list names every fault a figure counts, this month's and carried over.
     let listed: Vec<_> = view.faults.iter().map(|f| f.id).collect();
     for key in ["F1", "F7", "F8", "F9"] {

@@ -124,7 +124,31 @@ pub fn layout(
             rows,
             size: BODY_SIZE,
         })?;
-        flow.note("达标率 = 时限内完成数 / 已判定数；不可抗拒因素不计入。")?;
+        if !input.further_clocks.is_empty() {
+            // The contract's further promises (feedback, major-fault restoration), beside the table.
+            let rows = input
+                .further_clocks
+                .iter()
+                .map(|c| {
+                    vec![
+                        Cell::new(&c.level).center(),
+                        Cell::new(&c.clock).center(),
+                        Cell::new(rate_text(c.rate)).center(),
+                    ]
+                })
+                .collect();
+            flow.table(&Table {
+                shares: vec![0.2, 0.4, 0.4],
+                header: Some(
+                    ["故障级别", "合同约定的其他时限", "达标率"]
+                        .map(Cell::head)
+                        .to_vec(),
+                ),
+                rows,
+                size: BODY_SIZE,
+            })?;
+        }
+        flow.note("达标率 = 时限内完成数 / 已判定数；用户已认可的不可抗拒因素不计入。")?;
         flow.y += 6.0;
         let series = [
             Series {
@@ -156,6 +180,9 @@ pub fn layout(
     }
 
     flow.section("四、不可抗拒因素")?;
+    if let Some(claims) = &input.force_majeure_claims {
+        flow.note(claims)?;
+    }
     if input.force_majeure.is_empty() {
         flow.note("本月无不可抗拒因素。")?;
     } else {
@@ -170,13 +197,14 @@ pub fn layout(
                     Cell::new(&f.point),
                     Cell::new(&f.device),
                     Cell::new(&f.description),
+                    Cell::new(&f.agreement),
                 ]
             })
             .collect();
         flow.table(&Table {
-            shares: vec![0.07, 0.16, 0.2, 0.17, 0.4],
+            shares: vec![0.07, 0.14, 0.18, 0.14, 0.27, 0.2],
             header: Some(
-                ["序号", "日期", "点位", "设备", "情况说明"]
+                ["序号", "日期", "点位", "设备", "情况说明", "用户意见"]
                     .map(Cell::head)
                     .to_vec(),
             ),
@@ -204,6 +232,41 @@ pub fn layout(
         flow.table(&Table {
             shares: vec![0.08, 0.72, 0.2],
             header: Some(["序号", "备件名称 / 型号", "数量"].map(Cell::head).to_vec()),
+            rows,
+            size: BODY_SIZE,
+        })?;
+    }
+    if !input.substitutions.is_empty() {
+        flow.note("备品替代（同型号备品替换故障设备）：")?;
+        let rows = input
+            .substitutions
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                vec![
+                    Cell::new((i + 1).to_string()).center(),
+                    Cell::new(&x.date).center(),
+                    Cell::new(&x.point),
+                    Cell::new(&x.part),
+                    Cell::new(&x.old_serial),
+                    Cell::new(&x.new_serial),
+                ]
+            })
+            .collect();
+        flow.table(&Table {
+            shares: vec![0.07, 0.14, 0.21, 0.22, 0.18, 0.18],
+            header: Some(
+                [
+                    "序号",
+                    "日期",
+                    "点位",
+                    "备品",
+                    "原设备序列号",
+                    "新设备序列号",
+                ]
+                .map(Cell::head)
+                .to_vec(),
+            ),
             rows,
             size: BODY_SIZE,
         })?;
@@ -287,9 +350,16 @@ mod tests {
                 arrival: Rate { met: 1, judged: 2 },
                 resolution: Rate { met: 0, judged: 0 },
             }],
+            further_clocks: vec![crate::input::FurtherClock {
+                level: "B级".into(),
+                clock: "重大故障恢复".into(),
+                rate: Rate { met: 3, judged: 4 },
+            }],
+            force_majeure_claims: Some("不可抗拒因素申报 1 起：待确认 1".into()),
             carried_over_repaired: 0,
             carried_over_open: 0,
             force_majeure: vec![],
+            substitutions: vec![],
             parts_consumed: vec![],
             stock_at_close: None,
             clock_suspect: vec![],
@@ -298,6 +368,7 @@ mod tests {
         let layout = layout(&input, &Mono).unwrap();
         let page = &layout.pages[0];
         assert!(page.has_text("92.5%") && page.has_text("50.0%（1/2）") && page.has_text("无数据"));
+        assert!(page.has_text("重大故障恢复") && page.has_text("75.0%（3/4）"));
         let colored_bars = page
             .items
             .iter()

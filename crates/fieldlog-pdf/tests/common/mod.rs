@@ -203,6 +203,20 @@ pub fn monthly() -> MonthlySummaryPdf {
             point: "青溪村村委会".into(),
             device: "立杆及枪型摄像机".into(),
             description: "立杆被货车撞倒，摄像机损毁；已报采购人，按协议处理".into(),
+            agreement: "已认可 2026-11-10 采购人代表".into(),
+        }],
+        further_clocks: vec![fieldlog_pdf::input::FurtherClock {
+            level: "B级".into(),
+            clock: "重大故障恢复".into(),
+            rate: rate(8, 9),
+        }],
+        force_majeure_claims: Some("不可抗拒因素申报 1 起：已认可 1".into()),
+        substitutions: vec![fieldlog_pdf::input::SubstitutionRow {
+            date: "2026-11-09".into(),
+            point: "青溪村村委会".into(),
+            part: "枪型摄像机 QX-200".into(),
+            old_serial: "QX200-0001".into(),
+            new_serial: "QX200-0042".into(),
         }],
         parts_consumed: vec![
             PartConsumed {

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use fieldlog_domain::arrival::NewArrival;
-use fieldlog_domain::contract::{Contract, SpareFloor};
+use fieldlog_domain::contract::Contract;
 use fieldlog_domain::fault::{FaultEventKind, NewFault, ReportChannel};
 use fieldlog_domain::ids::{FaultId, PartId, TechnicianId};
 use fieldlog_domain::site::{DeviceKind, SiteKind};
@@ -78,7 +78,7 @@ pub fn load(store: &mut Store) -> Loaded {
             "测试采购人",
             NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
-            SpareFloor::default(),
+            preset.spare_floor(),
             &preset.policy(),
             setup,
         )
@@ -100,7 +100,7 @@ pub fn load(store: &mut Store) -> Loaded {
                 site_id: saved.id,
                 kind: s(&site["device"]).parse::<DeviceKind>().unwrap(),
                 model: s(&site["model"]).into(),
-                serial: None,
+                serial: site.get("serial").map(|v| s(v).to_owned()),
             })
             .unwrap();
         sites.insert(s(&site["code"]).to_owned(), (saved.id, device.id));
@@ -108,13 +108,16 @@ pub fn load(store: &mut Store) -> Loaded {
     let mut parts: HashMap<String, PartId> = HashMap::new();
     for part in fx["parts"].as_array().unwrap() {
         let saved = store
-            .add_part(NewPart {
-                contract_id: contract.id,
-                code: s(&part["code"]).into(),
-                name: s(&part["name"]).into(),
-                kind: s(&part["kind"]).parse::<SpareKind>().unwrap(),
-                model: None,
-            })
+            .add_part_as(
+                NewPart {
+                    contract_id: contract.id,
+                    code: s(&part["code"]).into(),
+                    name: s(&part["name"]).into(),
+                    kind: s(&part["kind"]).parse::<SpareKind>().unwrap(),
+                    model: part.get("model").map(|v| s(v).to_owned()),
+                },
+                part.get("main").is_none_or(|m| m.as_bool().unwrap()),
+            )
             .unwrap();
         store
             .record_movement(
@@ -187,6 +190,29 @@ pub fn load(store: &mut Store) -> Loaded {
                 },
                 "informed" => FaultEventKind::CustomerInformed {
                     how: "电话".into()
+                },
+                "substitute" => {
+                    store
+                        .substitute_spare(
+                            fault.id,
+                            parts[s(&e["part"])],
+                            Some(s(&e["serial"])),
+                            Some(techs[s(&e["by"])]),
+                            at,
+                            now,
+                        )
+                        .unwrap();
+                    continue;
+                }
+                "claim" => FaultEventKind::ForceMajeureClaimed {
+                    cause: s(&e["cause"]).parse().unwrap(),
+                    told: s(&e["told"]).into(),
+                    note: s(&e["note"]).into(),
+                },
+                "agree" => FaultEventKind::ForceMajeureAgreement {
+                    accepted: e["accepted"].as_bool().unwrap(),
+                    by: s(&e["by"]).into(),
+                    note: s(&e["note"]).into(),
                 },
                 "cause" => FaultEventKind::CauseDetermined {
                     cause: s(&e["cause"]).parse().unwrap(),
@@ -271,6 +297,38 @@ pub fn as_hand_count(summary: &Value, keys: &HashMap<FaultId, String>, like: &Va
     ] {
         out.insert(name.into(), fig(name));
     }
+    let claims = &figures["force_majeure_claims"];
+    out.insert(
+        "force_majeure_claims".into(),
+        serde_json::json!({
+            "claimed": to_keys(&claims["claimed"]["fault_ids"]),
+            "pending": to_keys(&claims["pending"]["fault_ids"]),
+            "accepted": to_keys(&claims["accepted"]["fault_ids"]),
+            "refused": to_keys(&claims["refused"]["fault_ids"]),
+        }),
+    );
+    let key_of = |id: &Value| keys[&s(id).parse::<FaultId>().unwrap()].clone();
+    let cases: Vec<Value> = summary["force_majeure_cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| serde_json::json!([key_of(&c["fault_id"]), c["cause"], c["state"]]))
+        .collect();
+    out.insert("force_majeure_cases".into(), cases.into());
+    let substitutions: Vec<Value> = summary["substitutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            serde_json::json!([
+                key_of(&x["fault_id"]),
+                x["part_code"],
+                x["old_serial"],
+                x["new_serial"]
+            ])
+        })
+        .collect();
+    out.insert("substitutions".into(), substitutions.into());
     let mut reasons = serde_json::Map::new();
     for r in figures["unresolved_by_reason"].as_array().unwrap() {
         reasons.insert(s(&r["reason"]).into(), to_keys(&r["figure"]["fault_ids"]));
@@ -312,7 +370,13 @@ pub fn as_hand_count(summary: &Value, keys: &HashMap<FaultId, String>, like: &Va
             .as_array()
             .unwrap()
         {
-            for clock in ["response", "arrival", "resolution", "feedback"] {
+            for clock in [
+                "response",
+                "arrival",
+                "resolution",
+                "feedback",
+                "major_restoration",
+            ] {
                 let key = format!("{}/{clock}", s(&level["level"]));
                 for state in ["met", "breached", "running", "exempt"] {
                     let listed = sla
