@@ -701,14 +701,19 @@ pub(crate) fn write_row(tx: &Transaction<'_>, entity: &Entity, id: &str, row: &R
             entity.name
         )));
     }
-    let values: Vec<SqlValue> = columns
+    // A column the row does not name was added to this table after the sender's build queued
+    // the row (an outbox row of an older schema, or an older laptop): it keeps its default on an
+    // insert and its value on an update, instead of becoming NULL. An explicit null is a value.
+    let present: Vec<&String> = columns.iter().filter(|c| row.contains_key(*c)).collect();
+    let values: Vec<SqlValue> = present
         .iter()
-        .map(|c| json_to_sql(row.get(c).unwrap_or(&Value::Null)))
+        .map(|c| json_to_sql(row.get(*c).unwrap_or(&Value::Null)))
         .collect();
     match local_row(tx, entity, id)? {
         Some(existing) if existing == *row => Ok(()),
+        Some(existing) if present.iter().all(|c| existing.get(*c) == row.get(*c)) => Ok(()),
         Some(_) => {
-            let sets: Vec<String> = columns
+            let sets: Vec<String> = present
                 .iter()
                 .enumerate()
                 .map(|(i, c)| format!("\"{c}\" = ?{}", i + 1))
@@ -717,7 +722,7 @@ pub(crate) fn write_row(tx: &Transaction<'_>, entity: &Entity, id: &str, row: &R
                 .key
                 .iter()
                 .map(|k| {
-                    let i = columns.iter().position(|c| c == k).unwrap_or(0);
+                    let i = present.iter().position(|c| *c == k).unwrap_or(0);
                     format!("\"{k}\" = ?{}", i + 1)
                 })
                 .collect();
@@ -731,8 +736,8 @@ pub(crate) fn write_row(tx: &Transaction<'_>, entity: &Entity, id: &str, row: &R
             Ok(())
         }
         None => {
-            let names: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
-            let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+            let names: Vec<String> = present.iter().map(|c| format!("\"{c}\"")).collect();
+            let marks: Vec<String> = (1..=present.len()).map(|i| format!("?{i}")).collect();
             tx.prepare_cached(&format!(
                 "INSERT INTO \"{}\" ({}) VALUES ({})",
                 entity.name,
