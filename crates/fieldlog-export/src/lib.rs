@@ -23,7 +23,10 @@ use fieldlog_store::{Store, StoreError};
 use fieldlog_wire::v1::{SummaryFault, SummaryView};
 use std::collections::HashMap;
 
-pub use fieldlog_pdf::{Font, FontError, Verification, verify_pdf};
+pub use fieldlog_pdf::{
+    Font, FontError, SignatureCheck, SignerTrust, Trust, Verdict, Verification, VerifyError,
+    verify_pdf, verify_pdf_trusting,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -102,6 +105,19 @@ pub fn signing_identity(store: &mut Store, now: DateTime<Utc>) -> Result<Signing
     let identity = SigningIdentity::generate(&name, Some("Fieldlog"), now, 3 * 365)?;
     store.save_signing_identity_pem(&identity.key_pem(), &identity.certificate_pem())?;
     Ok(identity)
+}
+
+/// The root the profile trusts for signatures: the top of the chain the sync server sent with
+/// the certificate it issued at enrollment (its CA's self-signed root), if enrolled.
+pub fn enrolled_root(store: &Store) -> Result<Option<fieldlog_certs::x509_cert::Certificate>> {
+    let Some(chain) = store.signing_certificate_chain_pem()? else {
+        return Ok(None);
+    };
+    let certificates = fieldlog_certs::certificates_from_pem(&chain)
+        .map_err(|e| ExportError::Identity(fieldlog_pdf::IdentityError::from(e)))?;
+    Ok(certificates
+        .into_iter()
+        .find(|c| fieldlog_certs::issued_by(c, c)))
 }
 
 fn sign(store: &mut Store, pdf: &[u8], reason: &str, now: DateTime<Utc>) -> Result<Vec<u8>> {

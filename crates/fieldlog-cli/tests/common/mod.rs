@@ -52,3 +52,22 @@ pub fn dump(db: &Path) -> String {
     let conn = rusqlite::Connection::open(db).unwrap();
     fieldlog_store::migrations::data_dump(&conn).unwrap()
 }
+
+/// Exports the demo's signed daily report to `pdf`.
+pub fn export_signed(db: &Path, pdf: &Path) {
+    let reports = json(db, &["report", "list"]);
+    let signed = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "signed")
+        .expect("the demo has a signed report")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let exported = json(
+        db,
+        &["export", "daily", &signed, "--out", pdf.to_str().unwrap()],
+    );
+    assert_eq!(exported["signed"], true);
+}
