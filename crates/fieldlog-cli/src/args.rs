@@ -150,12 +150,18 @@ pub enum ExportCommand {
         report: String,
         #[arg(long)]
         out: PathBuf,
+        /// 目标文件已存在时替换它 (replace the file if it exists)
+        #[arg(long)]
+        force: bool,
     },
     /// 完工确认单（须双方已签字）(a completion form both parties signed)
     Completion {
         fault: String,
         #[arg(long)]
         out: PathBuf,
+        /// 目标文件已存在时替换它 (replace the file if it exists)
+        #[arg(long)]
+        force: bool,
     },
     /// 每月维护报告汇总：按扩展名导出 .pdf（签名）、.xlsx 或 .csv (the monthly summary; the
     /// format follows the file name: .pdf signed, .xlsx or .csv)
@@ -166,6 +172,9 @@ pub enum ExportCommand {
         period: PeriodArgs,
         #[arg(long)]
         out: PathBuf,
+        /// 目标文件已存在时替换它 (replace the file if it exists)
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -525,15 +525,6 @@ fn sla(
     Ok(())
 }
 
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
-    std::fs::write(path, bytes).map_err(|e| {
-        CliError::usage(
-            format!("无法写入 {}：{e}", path.display()),
-            format!("cannot write {}: {e}", path.display()),
-        )
-    })
-}
-
 fn export(
     store: &mut Store,
     command: ExportCommand,
@@ -541,8 +532,27 @@ fn export(
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
     let font = || Font::locate().map_err(|e| CliError::from(fieldlog_pdf_error(e)));
+    // Refused before anything is rendered or signed: the profile database is never a target,
+    // and an existing file needs --force.
+    let target = match &command {
+        ExportCommand::Daily { out, force, .. }
+        | ExportCommand::Completion { out, force, .. }
+        | ExportCommand::Monthly { out, force, .. } => (out.clone(), *force),
+    };
+    if fieldlog_export::files::is_protected(&target.0, store.path()) {
+        return Err(fieldlog_export::ExportError::from(
+            fieldlog_export::files::WriteError::Protected(target.0),
+        )
+        .into());
+    }
+    if !target.1 && std::fs::symlink_metadata(&target.0).is_ok() {
+        return Err(fieldlog_export::ExportError::from(
+            fieldlog_export::files::WriteError::Exists(target.0),
+        )
+        .into());
+    }
     let (bytes, path, signed) = match command {
-        ExportCommand::Daily { report, out } => {
+        ExportCommand::Daily { report, out, .. } => {
             let id = store.resolve_report(&report)?;
             (
                 fieldlog_export::daily_report(store, id, &font()?, now)?,
@@ -550,7 +560,7 @@ fn export(
                 true,
             )
         }
-        ExportCommand::Completion { fault, out } => {
+        ExportCommand::Completion { fault, out, .. } => {
             let id = store.resolve_fault(&fault)?;
             (
                 fieldlog_export::completion_form(store, id, &font()?, now)?,
@@ -562,6 +572,7 @@ fn export(
             contract,
             period,
             out,
+            ..
         } => {
             let format = SummaryFormat::from_path(&out)?;
             let contract = store.resolve_contract(&contract)?;
@@ -574,7 +585,8 @@ fn export(
             (bytes, out, format == SummaryFormat::Pdf)
         }
     };
-    write_file(&path, &bytes)?;
+    fieldlog_export::files::write_file(&path, &bytes, target.1, store.path())
+        .map_err(fieldlog_export::ExportError::from)?;
     out.exported(&path, bytes.len(), signed);
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! times in Asia/Shanghai), renders them, and signs them with the profile's key (PAdES), made on
 //! first use and kept in the profile database. The store and the future server never see printpdf.
 
+pub mod files;
 pub mod site_file;
 pub mod spreadsheet;
 pub mod summary_table;
@@ -50,6 +51,8 @@ pub enum ExportError {
     Spreadsheet(#[from] spreadsheet::SpreadsheetError),
     #[error(transparent)]
     SiteFile(#[from] site_file::SiteFileError),
+    #[error(transparent)]
+    Write(#[from] files::WriteError),
 }
 
 pub type Result<T, E = ExportError> = std::result::Result<T, E>;
@@ -70,6 +73,7 @@ impl From<ExportError> for fieldlog_wire::ErrorBody {
                 message: e.to_string(),
                 field: None,
             },
+            ExportError::Write(e) => e.into(),
             // The file is not what an import needs: the user fixes the file.
             ExportError::SiteFile(e) => ErrorBody {
                 code: ErrorCode::InvalidInput,
@@ -595,15 +599,17 @@ pub fn export_to_folder(
         }
     };
     let dir = export_dir();
-    let write = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(dir.join(&name), &pdf));
-    write.map_err(|e| {
+    std::fs::create_dir_all(&dir).map_err(|e| {
         ExportError::NotReady(format!(
             "无法保存到 {}：{e}。请检查磁盘空间和文件夹权限 (cannot save the PDF)",
             dir.display()
         ))
     })?;
+    // The app never replaces a file: a name already taken gets a number.
+    let path = files::fresh_name(&dir, &name);
+    files::write_file(&path, &pdf, false, store.path())?;
     Ok(Exported {
-        path: dir.join(name),
+        path,
         bytes: pdf.len(),
     })
 }
