@@ -208,23 +208,25 @@ impl Output {
                 c.faults,
                 c.force_majeure_faults
             );
-            let rate =
-                |r: Option<f64>| r.map_or("—".to_owned(), |r| format!("{:.1}%", r * 100.0));
+            let rate = |t: &fieldlog_domain::clocks::ClockTally| {
+                fieldlog_domain::rounding::percent_text(t.met, t.met + t.breached)
+                    .map_or("—".to_owned(), |p| format!("{p}%"))
+            };
             for l in &c.levels {
                 say!(
                     "  {}级 {} 起  响应 {}（{}/{}）  到场 {}（{}/{}）  修复 {}（{}/{}）  反馈 {}",
                     l.level,
                     l.faults,
-                    rate(l.response_rate),
+                    rate(&l.response),
                     l.response.met,
                     l.response.met + l.response.breached,
-                    rate(l.arrival_rate),
+                    rate(&l.arrival),
                     l.arrival.met,
                     l.arrival.met + l.arrival.breached,
-                    rate(l.resolution_rate),
+                    rate(&l.resolution),
                     l.resolution.met,
                     l.resolution.met + l.resolution.breached,
-                    rate(l.feedback_rate),
+                    rate(&l.feedback),
                 );
             }
         });
