@@ -31,6 +31,8 @@ use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
 
+pub mod timestamp;
+
 pub use spki::SubjectPublicKeyInfoOwned;
 pub use x509_cert;
 pub use x509_cert::crl::CertificateList;
@@ -58,7 +60,7 @@ pub enum CertError {
 
 pub type Result<T, E = CertError> = std::result::Result<T, E>;
 
-fn build_err(e: impl std::fmt::Display) -> CertError {
+pub(crate) fn build_err(e: impl std::fmt::Display) -> CertError {
     CertError::Build(e.to_string())
 }
 

@@ -587,7 +587,8 @@ fn export(
     };
     fieldlog_export::files::write_file(&path, &bytes, target.1, store.path())
         .map_err(fieldlog_export::ExportError::from)?;
-    out.exported(&path, bytes.len(), signed);
+    let level = signed.then(|| fieldlog_export::signature_level(&bytes));
+    out.exported(&path, bytes.len(), level);
     Ok(())
 }
 

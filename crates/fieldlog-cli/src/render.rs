@@ -254,13 +254,17 @@ impl Output {
         }
     }
 
-    pub fn exported(&self, path: &Path, bytes: usize, signed: bool) {
-        let value = serde_json::json!({ "out": path, "bytes": bytes, "signed": signed });
+    /// `level`: the PAdES level of a signed export ("B-T" with the server's time stamp, "B-B"
+    /// without), `None` for an unsigned one.
+    pub fn exported(&self, path: &Path, bytes: usize, level: Option<&str>) {
+        let value = serde_json::json!({
+            "out": path, "bytes": bytes, "signed": level.is_some(), "pades_level": level,
+        });
         self.json_or(&value, || {
-            let what = if signed {
-                "已导出并签名 (exported and signed)"
-            } else {
-                "已导出 (exported)"
+            let what = match level {
+                Some("B-T") => "已导出并签名，含服务器可信时间戳 (exported and signed, PAdES B-T: time-stamped by the server)",
+                Some(_) => "已导出并签名；未连上服务器，无可信时间戳，仅含本机时间 (exported and signed, PAdES B-B: offline, no trusted time stamp)",
+                None => "已导出 (exported)",
             };
             say!("{what}: {} （{} KB）", path.display(), bytes.div_ceil(1024));
         });
@@ -348,6 +352,15 @@ impl Output {
                     "issuer": s.issuer,
                     "self_issued": s.self_issued,
                     "trust": trust(&s.trust),
+                    "timestamp": match &s.timestamp {
+                        Some(fieldlog_export::TimeStampCheck::Valid { time, tsa, trust: t }) => serde_json::json!({
+                            "time": time.to_rfc3339(), "tsa": tsa, "trust": trust(t),
+                        }),
+                        Some(fieldlog_export::TimeStampCheck::Invalid { reason }) => {
+                            serde_json::json!({"invalid": reason})
+                        }
+                        None => serde_json::Value::Null,
+                    },
                 })
             })
             .collect();
@@ -393,6 +406,21 @@ impl Output {
                     s.revision,
                     s.revision
                 );
+                match &s.timestamp {
+                    Some(fieldlog_export::TimeStampCheck::Valid { time, tsa, trust }) => say!(
+                        "  时间戳 time stamp: {}（{tsa}，{}）",
+                        time.with_timezone(&fieldlog_domain::time::china()).format("%Y-%m-%d %H:%M:%S"),
+                        if matches!(trust, SignerTrust::Trusted { .. }) {
+                            "可信 / trusted"
+                        } else {
+                            "时间戳机构未经核实 / TSA not verified"
+                        }
+                    ),
+                    Some(fieldlog_export::TimeStampCheck::Invalid { reason }) => {
+                        say!("  时间戳 time stamp: 无效 (invalid): {reason}")
+                    }
+                    None => say!("  时间戳 time stamp: 无（签名时间只是本机时钟）(none: the signing time is the laptop's clock)"),
+                }
                 match &s.trust {
                     SignerTrust::Trusted { root } => say!(
                         "  证书 certificate: 经信任的根证书“{root}”核实 (verified through the trusted root)"

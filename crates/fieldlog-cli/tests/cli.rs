@@ -590,10 +590,11 @@ fn export_signed_pdfs_and_verify_them() {
             monthly.to_str().unwrap(),
         ],
     );
-    assert_eq!(
-        json(&db.path, &["verify", monthly.to_str().unwrap()])["intact"],
-        true
-    );
+    // Intact; not enrolled, so the signer is not verified (exit 3).
+    let out = fieldlog(&db.path, &["--json", "verify", monthly.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let verified: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verified["intact"], true);
 }
 
 /// `fieldlog ... | head` closes the pipe before the CLI is done writing. That is the reader

@@ -8,13 +8,11 @@
 
 mod common;
 
-use common::{export_signed, fieldlog, ok};
-use fieldlog_server::{RunningServer, SqliteStorage, admin};
+use common::{Enrolled, enrolled_laptop, export_signed, fieldlog, ok};
+use fieldlog_server::admin;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-const CONTRACT: &str = "county-police-village-query";
 const TECHNICIAN: &str = "测试甲";
 
 /// `fieldlog verify` with `--db db` and `extra` arguments: (exit code, JSON, human text).
@@ -71,33 +69,18 @@ fn keep(name: &str, bytes: &[u8]) -> PathBuf {
 #[test]
 fn forged_certificates_forged_cas_and_added_revisions_are_never_trusted() {
     let dir = tempfile::tempdir().unwrap();
-    let storage = Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
-    admin::add_contract(&*storage, CONTRACT, "村居警务查询运维").unwrap();
-    let technician = admin::add_technician(&*storage, TECHNICIAN).unwrap();
-    admin::assign(&*storage, &technician, CONTRACT).unwrap();
-    let code = admin::enrollment_code(&*storage, &technician, chrono::Utc::now()).unwrap();
-    let server = RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
-
     // The technician's laptop, enrolled: its exports carry the server-issued certificate.
-    let laptop = dir.path().join("laptop.sqlite");
-    ok(&laptop, &["init", "--name", TECHNICIAN]);
-    ok(&laptop, &["demo"]);
-    ok(
-        &laptop,
-        &["enroll", "--server", &server.url(), "--code", &code],
-    );
+    let Enrolled {
+        storage,
+        server: _server,
+        laptop,
+        technician,
+        root,
+        root_name,
+    } = enrolled_laptop(dir.path(), TECHNICIAN);
     let genuine = dir.path().join("genuine.pdf");
     export_signed(&laptop, &genuine);
     keep("genuine.pdf", &std::fs::read(&genuine).unwrap());
-    let root_pem = admin::ca_certificate(&*storage, chrono::Utc::now()).unwrap();
-    let root = dir.path().join("server-root.pem");
-    std::fs::write(&root, &root_pem).unwrap();
-    let root_name = fieldlog_certs::common_name(
-        &fieldlog_certs::certificates_from_pem(&root_pem).unwrap()[0]
-            .tbs_certificate
-            .subject,
-    )
-    .unwrap();
     let trust = ["--trust", root.to_str().unwrap()];
     // A reader with no profile at all (nothing is created for it).
     let nobody = dir.path().join("no-profile.sqlite");

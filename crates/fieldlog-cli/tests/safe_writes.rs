@@ -4,21 +4,7 @@
 
 mod common;
 
-use common::{dump, fails, fieldlog, json, ok};
-use std::path::Path;
-
-fn signed_report(db: &Path) -> String {
-    let reports = json(db, &["report", "list"]);
-    reports
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["status"] == "signed")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
+use common::{dump, fails, fieldlog, ok, signed_report};
 
 #[test]
 fn out_at_the_database_is_refused_and_nothing_is_lost() {

@@ -25,8 +25,8 @@ use fieldlog_wire::v1::{SummaryFault, SummaryView};
 use std::collections::HashMap;
 
 pub use fieldlog_pdf::{
-    Font, FontError, SignatureCheck, SignerTrust, Trust, Verdict, Verification, VerifyError,
-    verify_pdf, verify_pdf_trusting,
+    Font, FontError, SignatureCheck, SignerTrust, TimeStampCheck, Trust, Verdict, Verification,
+    VerifyError, verify_pdf, verify_pdf_trusting,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -124,16 +124,42 @@ pub fn enrolled_root(store: &Store) -> Result<Option<fieldlog_certs::x509_cert::
         .find(|c| fieldlog_certs::issued_by(c, c)))
 }
 
+/// How long an export waits for the server's time stamp before it signs without one (B-B).
+pub const TIME_STAMP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Signs with the profile's identity. An enrolled laptop asks its server for an RFC 3161 time
+/// stamp over the signature (PAdES B-T); when the server cannot be reached, or the laptop is not
+/// enrolled, the signature stays B-B ([`signature_level`] tells which one a file got).
 fn sign(store: &mut Store, pdf: &[u8], reason: &str, now: DateTime<Utc>) -> Result<Vec<u8>> {
     let identity = signing_identity(store, now)?;
     let signer = identity.common_name();
-    Ok(fieldlog_pdf::sign_pdf(
+    let enrolled = store.enrollment()?.is_some();
+    let store: &Store = store;
+    let stamper = |value: &[u8]| -> Option<Vec<u8>> {
+        fieldlog_sync::time_stamp_token(store, value, TIME_STAMP_TIMEOUT).ok()
+    };
+    Ok(fieldlog_pdf::sign_pdf_stamped(
         pdf,
         &identity,
         &signer,
         reason,
         now.with_timezone(&china()),
+        enrolled.then_some(&stamper as fieldlog_pdf::TimeStamper<'_>),
     )?)
+}
+
+/// The PAdES level of a file we signed: "B-T" when its (last) signature carries a valid time
+/// stamp, else "B-B".
+pub fn signature_level(pdf: &[u8]) -> &'static str {
+    let stamped = verify_pdf(pdf).ok().is_some_and(|v| {
+        v.signatures.last().is_some_and(|s| {
+            matches!(
+                s.timestamp,
+                Some(fieldlog_pdf::TimeStampCheck::Valid { .. })
+            )
+        })
+    });
+    if stamped { "B-T" } else { "B-B" }
 }
 
 fn seconds(at: DateTime<Utc>) -> String {

@@ -24,7 +24,7 @@ use p256::ecdsa::{Signature, VerifyingKey, signature::Verifier};
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 
-use crate::signing::SigningCertificateV2;
+use fieldlog_certs::timestamp::SigningCertificateV2;
 
 /// What the user trusts: the roots a signer's certificate must chain to (the sync server's root
 /// saved at enrollment, or files given with `--trust`), and the CRLs at hand.
@@ -93,6 +93,86 @@ pub struct SignatureCheck {
     /// The certificate was issued by its own subject.
     pub self_issued: bool,
     pub trust: SignerTrust,
+    /// The RFC 3161 time stamp over the signature value (PAdES B-T), when it carries one.
+    pub timestamp: Option<TimeStampCheck>,
+}
+
+/// A signature's time stamp.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimeStampCheck {
+    /// A token that stamps this signature value, signed by a time-stamping certificate:
+    /// `time`, by `tsa`; `trust` is that certificate's path to a configured root at `time`.
+    Valid {
+        time: DateTime<chrono::Utc>,
+        tsa: String,
+        trust: SignerTrust,
+    },
+    /// A token that does not check out (another signature's, altered, not a TSA's).
+    Invalid { reason: String },
+}
+
+impl TimeStampCheck {
+    /// The stamped time when the token is valid and its TSA trusted.
+    pub fn trusted_time(&self) -> Option<DateTime<chrono::Utc>> {
+        match self {
+            TimeStampCheck::Valid {
+                time,
+                trust: SignerTrust::Trusted { .. },
+                ..
+            } => Some(*time),
+            _ => None,
+        }
+    }
+}
+
+fn path_trust(status: fieldlog_certs::PathStatus) -> SignerTrust {
+    match status {
+        fieldlog_certs::PathStatus::Trusted { root } => SignerTrust::Trusted { root },
+        fieldlog_certs::PathStatus::UnknownRoot { top } => SignerTrust::NotVerified { top },
+        fieldlog_certs::PathStatus::Invalid { reason } => SignerTrust::Invalid { reason },
+        fieldlog_certs::PathStatus::Revoked {
+            serial,
+            subject,
+            at,
+        } => SignerTrust::Revoked {
+            serial,
+            subject,
+            at,
+        },
+    }
+}
+
+fn time_stamp(signer_info: &cms::signed_data::SignerInfo, trust: &Trust) -> Option<TimeStampCheck> {
+    let attr = signer_info
+        .unsigned_attrs
+        .as_ref()?
+        .iter()
+        .find(|a| a.oid == fieldlog_certs::timestamp::ID_AA_TIME_STAMP_TOKEN)?;
+    let checked = attr
+        .values
+        .iter()
+        .next()
+        .and_then(|token| token.to_der().ok())
+        .ok_or_else(|| "empty attribute".to_owned())
+        .and_then(|token| {
+            fieldlog_certs::timestamp::check_token(&token, signer_info.signature.as_bytes(), None)
+                .map_err(|e| e.to_string())
+        });
+    Some(match checked {
+        Ok(stamped) => TimeStampCheck::Valid {
+            time: stamped.time,
+            tsa: fieldlog_certs::common_name(&stamped.tsa.tbs_certificate.subject)
+                .unwrap_or_default(),
+            trust: path_trust(fieldlog_certs::check_path(
+                &stamped.tsa,
+                &stamped.certificates,
+                &trust.roots,
+                &trust.crls,
+                stamped.time,
+            )),
+        },
+        Err(reason) => TimeStampCheck::Invalid { reason },
+    })
 }
 
 /// The verdict over the whole file.
@@ -449,24 +529,22 @@ fn check_signature(
     })()
     .unwrap_or(false);
 
-    // The chain is checked at the claimed signing time (B-B has no better one).
-    let at = signing_time.map_or_else(chrono::Utc::now, |t| t.to_utc());
+    // The chain is checked at the trusted stamped time (B-T), else at the claimed signing
+    // time (B-B has no better one).
+    let timestamp = time_stamp(signer_info, trust);
+    let at = timestamp
+        .as_ref()
+        .and_then(TimeStampCheck::trusted_time)
+        .or(signing_time.map(|t| t.to_utc()))
+        .unwrap_or_else(chrono::Utc::now);
     let carried: Vec<Certificate> = certificates.iter().map(|c| (*c).clone()).collect();
-    let trust =
-        match fieldlog_certs::check_path(certificate, &carried, &trust.roots, &trust.crls, at) {
-            fieldlog_certs::PathStatus::Trusted { root } => SignerTrust::Trusted { root },
-            fieldlog_certs::PathStatus::UnknownRoot { top } => SignerTrust::NotVerified { top },
-            fieldlog_certs::PathStatus::Invalid { reason } => SignerTrust::Invalid { reason },
-            fieldlog_certs::PathStatus::Revoked {
-                serial,
-                subject,
-                at,
-            } => SignerTrust::Revoked {
-                serial,
-                subject,
-                at,
-            },
-        };
+    let trust = path_trust(fieldlog_certs::check_path(
+        certificate,
+        &carried,
+        &trust.roots,
+        &trust.crls,
+        at,
+    ));
 
     Ok(SignatureCheck {
         signer,
@@ -477,6 +555,7 @@ fn check_signature(
         issuer,
         self_issued,
         trust,
+        timestamp,
     })
 }
 
