@@ -24,14 +24,18 @@ use rand_core::{OsRng, RngCore};
 use x509_cert::Certificate;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+use x509_cert::crl::{RevokedCert, TbsCertList};
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{ExtendedKeyUsage, SubjectAltName};
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
 
+pub mod timestamp;
+
 pub use spki::SubjectPublicKeyInfoOwned;
 pub use x509_cert;
+pub use x509_cert::crl::CertificateList;
 
 /// Why a key or certificate could not be read, made or matched.
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +60,7 @@ pub enum CertError {
 
 pub type Result<T, E = CertError> = std::result::Result<T, E>;
 
-fn build_err(e: impl std::fmt::Display) -> CertError {
+pub(crate) fn build_err(e: impl std::fmt::Display) -> CertError {
     CertError::Build(e.to_string())
 }
 
@@ -214,21 +218,12 @@ pub fn certificate_pem(certificate: &Certificate) -> String {
 /// Whether `issuer` signed `certificate`: the names chain and the issuer's P-256 key verifies the
 /// signature. (Validity periods and trust are the validator's business.)
 pub fn issued_by(certificate: &Certificate, issuer: &Certificate) -> bool {
-    if certificate.tbs_certificate.issuer != issuer.tbs_certificate.subject {
-        return false;
-    }
-    (|| {
-        let spki = issuer
-            .tbs_certificate
-            .subject_public_key_info
-            .to_der()
-            .ok()?;
-        let key = VerifyingKey::from_public_key_der(&spki).ok()?;
-        let signature = Signature::from_der(certificate.signature.as_bytes()?).ok()?;
-        let tbs = certificate.tbs_certificate.to_der().ok()?;
-        Some(key.verify(&tbs, &signature).is_ok())
-    })()
-    .unwrap_or(false)
+    certificate.tbs_certificate.issuer == issuer.tbs_certificate.subject
+        && verifies(
+            issuer,
+            certificate.signature.as_bytes(),
+            certificate.tbs_certificate.to_der().ok().as_deref(),
+        )
 }
 
 /// What an issued certificate is for.
@@ -239,6 +234,32 @@ pub enum Purpose {
     DocumentSigning,
     /// A TLS server reachable under these names: DNS names or IP addresses.
     TlsServer { hosts: Vec<String> },
+    /// The server's RFC 3161 time-stamping authority: extended key usage timeStamping, critical
+    /// and alone, as RFC 3161 §2.3 requires.
+    TimeStamping,
+}
+
+/// Extended key usage marked critical (the builder's own is not).
+struct CriticalExtendedKeyUsage(ExtendedKeyUsage);
+
+impl const_oid::AssociatedOid for CriticalExtendedKeyUsage {
+    const OID: const_oid::ObjectIdentifier = <ExtendedKeyUsage as const_oid::AssociatedOid>::OID;
+}
+
+impl Encode for CriticalExtendedKeyUsage {
+    fn encoded_len(&self) -> der::Result<der::Length> {
+        self.0.encoded_len()
+    }
+
+    fn encode(&self, writer: &mut impl der::Writer) -> der::Result<()> {
+        self.0.encode(writer)
+    }
+}
+
+impl x509_cert::ext::AsExtension for CriticalExtendedKeyUsage {
+    fn critical(&self, _: &Name, _: &[x509_cert::ext::Extension]) -> bool {
+        true
+    }
 }
 
 /// A certificate authority: a P-256 key and its self-signed root certificate.
@@ -369,8 +390,228 @@ impl Authority {
                 .add_extension(&ExtendedKeyUsage(vec![rfc5280::ID_KP_SERVER_AUTH]))
                 .map_err(build_err)?;
         }
+        if *purpose == Purpose::TimeStamping {
+            builder
+                .add_extension(&CriticalExtendedKeyUsage(ExtendedKeyUsage(vec![
+                    rfc5280::ID_KP_TIME_STAMPING,
+                ])))
+                .map_err(build_err)?;
+        }
         builder.build::<DerSignature>().map_err(build_err)
     }
+
+    /// A certificate revocation list signed by this authority: `revoked` are the serials (as
+    /// [`serial_hex`] prints them) with the time each was revoked; valid from `now` for
+    /// `valid_days`. A validator given the list (`fieldlog verify --crl`) refuses to trust a
+    /// certificate on it.
+    pub fn crl(
+        &self,
+        revoked: &[(String, DateTime<Utc>)],
+        now: DateTime<Utc>,
+        valid_days: u32,
+    ) -> Result<CertificateList> {
+        let algorithm = spki::AlgorithmIdentifierOwned {
+            oid: const_oid::db::rfc5912::ECDSA_WITH_SHA_256,
+            parameters: None,
+        };
+        let entries = revoked
+            .iter()
+            .map(|(serial, at)| {
+                let bytes = hex_bytes(serial).ok_or_else(|| build_err("serial is not hex"))?;
+                Ok(RevokedCert {
+                    serial_number: SerialNumber::new(&bytes).map_err(build_err)?,
+                    revocation_date: x509_time(*at)?,
+                    crl_entry_extensions: None,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let tbs = TbsCertList {
+            version: x509_cert::Version::V2,
+            signature: algorithm.clone(),
+            issuer: self.certificate.tbs_certificate.subject.clone(),
+            this_update: x509_time(now)?,
+            next_update: Some(x509_time(
+                now + chrono::Duration::days(i64::from(valid_days)),
+            )?),
+            revoked_certificates: (!entries.is_empty()).then_some(entries),
+            crl_extensions: None,
+        };
+        let signed = tbs.to_der().map_err(build_err)?;
+        let signature: Signature = p256::ecdsa::signature::Signer::sign(&self.key, &signed);
+        Ok(CertificateList {
+            tbs_cert_list: tbs,
+            signature_algorithm: algorithm,
+            signature: der::asn1::BitString::from_bytes(signature.to_der().as_bytes())
+                .map_err(build_err)?,
+        })
+    }
+}
+
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// A CRL as PEM ("X509 CRL").
+pub fn crl_pem(crl: &CertificateList) -> Result<String> {
+    let der = crl.to_der().map_err(build_err)?;
+    der::pem::encode_string("X509 CRL", LineEnding::LF, &der).map_err(build_err)
+}
+
+/// Reads a CRL from PEM or DER.
+pub fn crl_from_bytes(bytes: &[u8]) -> Result<CertificateList> {
+    let text = std::str::from_utf8(bytes).ok().map(str::trim);
+    match text.filter(|t| t.starts_with("-----BEGIN")) {
+        Some(pem) => der::pem::decode_vec(pem.as_bytes())
+            .map_err(der::Error::from)
+            .and_then(|(_, der)| CertificateList::from_der(&der)),
+        None => CertificateList::from_der(bytes),
+    }
+    .map_err(|e| CertError::Certificate(format!("CRL: {e}")))
+}
+
+/// Whether `issuer` signed the CRL.
+pub fn crl_issued_by(crl: &CertificateList, issuer: &Certificate) -> bool {
+    crl.tbs_cert_list.issuer == issuer.tbs_certificate.subject
+        && verifies(
+            issuer,
+            crl.signature.as_bytes(),
+            crl.tbs_cert_list.to_der().ok().as_deref(),
+        )
+}
+
+fn verifies(issuer: &Certificate, signature: Option<&[u8]>, signed: Option<&[u8]>) -> bool {
+    (|| {
+        let spki = issuer
+            .tbs_certificate
+            .subject_public_key_info
+            .to_der()
+            .ok()?;
+        let key = VerifyingKey::from_public_key_der(&spki).ok()?;
+        let signature = Signature::from_der(signature?).ok()?;
+        Some(key.verify(signed?, &signature).is_ok())
+    })()
+    .unwrap_or(false)
+}
+
+fn extension<T: const_oid::AssociatedOid + for<'a> Decode<'a>>(cert: &Certificate) -> Option<T> {
+    cert.tbs_certificate
+        .extensions
+        .as_ref()?
+        .iter()
+        .find(|e| e.extn_id == T::OID)
+        .and_then(|e| T::from_der(e.extn_value.as_bytes()).ok())
+}
+
+/// Whether a certificate may issue others: basicConstraints CA, and keyCertSign when a key
+/// usage is given. A technician's own signing certificate is not one, so it cannot vouch for a
+/// certificate it made up.
+pub fn is_ca(certificate: &Certificate) -> bool {
+    extension::<BasicConstraints>(certificate).is_some_and(|b| b.ca)
+        && extension::<KeyUsage>(certificate).is_none_or(|u| u.key_cert_sign())
+}
+
+/// Whether a certificate's extended key usage names `purpose` (e.g. timeStamping).
+pub fn has_extended_key_usage(
+    certificate: &Certificate,
+    purpose: const_oid::ObjectIdentifier,
+) -> bool {
+    extension::<ExtendedKeyUsage>(certificate).is_some_and(|eku| eku.0.contains(&purpose))
+}
+
+/// Whether `at` lies within the certificate's validity.
+pub fn valid_at(certificate: &Certificate, at: DateTime<Utc>) -> bool {
+    let validity = &certificate.tbs_certificate.validity;
+    let secs = |t: &Time| i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
+    (secs(&validity.not_before)..=secs(&validity.not_after)).contains(&at.timestamp())
+}
+
+/// How a certificate path from a signer to the configured roots came out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStatus {
+    /// Every link checked, up to `root` (its common name), and nothing on a CRL at hand.
+    Trusted { root: String },
+    /// The path reaches no configured root: `top` is the common name of the last certificate
+    /// the path could reach (a made-up CA's, or the signer's own when self-issued).
+    UnknownRoot { top: String },
+    /// A link is broken: an issuer that is no CA, a certificate outside its validity, or a
+    /// signature that does not verify.
+    Invalid { reason: String },
+    /// A certificate on the path is on a CRL signed by its issuer.
+    Revoked {
+        serial: String,
+        subject: String,
+        at: DateTime<Utc>,
+    },
+}
+
+/// Builds and checks the path from `leaf` through `intermediates` (those the signature carries)
+/// to one of `roots` (those the user configured: the server root saved at enrollment, or
+/// `--trust`), every certificate valid `at`, and none of them on a CRL in `crls` that its issuer
+/// signed. A root is trusted as given (it may also be the signer's own certificate).
+pub fn check_path(
+    leaf: &Certificate,
+    intermediates: &[Certificate],
+    roots: &[Certificate],
+    crls: &[CertificateList],
+    at: DateTime<Utc>,
+) -> PathStatus {
+    let name = |c: &Certificate| common_name(&c.tbs_certificate.subject).unwrap_or_default();
+    let mut path: Vec<&Certificate> = vec![leaf];
+    let root = loop {
+        let current = *path.last().expect("the path starts with the leaf");
+        if let Some(root) = roots.iter().find(|r| *r == current) {
+            break root;
+        }
+        if let Some(root) = roots
+            .iter()
+            .find(|r| *r != current && is_ca(r) && issued_by(current, r))
+        {
+            path.push(root);
+            break root;
+        }
+        let next = intermediates
+            .iter()
+            .find(|c| !path.contains(c) && *c != current && is_ca(c) && issued_by(current, c));
+        match next {
+            Some(issuer) if path.len() < 8 => path.push(issuer),
+            _ => return PathStatus::UnknownRoot { top: name(current) },
+        }
+    };
+    for certificate in &path {
+        if !valid_at(certificate, at) {
+            return PathStatus::Invalid {
+                reason: format!(
+                    "证书“{}”在签名时不在有效期内 / the certificate of {} was not valid at the signing time",
+                    name(certificate),
+                    name(certificate)
+                ),
+            };
+        }
+    }
+    for pair in path.windows(2) {
+        let (certificate, issuer) = (pair[0], pair[1]);
+        let listed = crls
+            .iter()
+            .filter(|crl| crl_issued_by(crl, issuer))
+            .flat_map(|crl| crl.tbs_cert_list.revoked_certificates.iter().flatten())
+            .find(|entry| entry.serial_number == certificate.tbs_certificate.serial_number);
+        if let Some(entry) = listed {
+            let secs = entry.revocation_date.to_unix_duration().as_secs();
+            return PathStatus::Revoked {
+                serial: serial_hex(certificate),
+                subject: name(certificate),
+                at: DateTime::from_timestamp(i64::try_from(secs).unwrap_or(i64::MAX), 0)
+                    .unwrap_or_default(),
+            };
+        }
+    }
+    PathStatus::Trusted { root: name(root) }
 }
 
 /// A TLS server certificate and its key (PEM), issued by `authority` for `hosts`: what
@@ -523,6 +764,149 @@ mod tests {
         assert!(certifies_public_key(
             cert,
             &public_key_pem(&key_pem).unwrap()
+        ));
+    }
+
+    fn leaf(ca: &Authority, purpose: &Purpose, who: &str) -> Certificate {
+        let key = public_key_pem(&new_private_key_pem()).unwrap();
+        ca.issue(
+            purpose,
+            name(who, None, None).unwrap(),
+            public_key_from_pem(&key).unwrap(),
+            now(),
+            30,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_time_stamping_certificate_says_so_critically_and_only_that() {
+        let ca = Authority::generate("测试 CA", None, now(), 30).unwrap();
+        let tsa = leaf(&ca, &Purpose::TimeStamping, "Fieldlog 时间戳");
+        let ext = tsa
+            .tbs_certificate
+            .extensions
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|e| e.extn_id == ExtendedKeyUsage::OID)
+            .unwrap();
+        assert!(ext.critical);
+        let eku: ExtendedKeyUsage = extension(&tsa).unwrap();
+        assert_eq!(eku.0, vec![rfc5280::ID_KP_TIME_STAMPING]);
+        assert!(has_extended_key_usage(&tsa, rfc5280::ID_KP_TIME_STAMPING));
+        let signing = leaf(&ca, &Purpose::DocumentSigning, "李明");
+        assert!(!has_extended_key_usage(
+            &signing,
+            rfc5280::ID_KP_TIME_STAMPING
+        ));
+    }
+
+    #[test]
+    fn paths_reach_only_configured_roots_through_real_cas_and_crls_revoke() {
+        let ca = Authority::generate("服务器 CA", None, now(), 365).unwrap();
+        let root = ca.certificate().clone();
+        let signer = leaf(&ca, &Purpose::DocumentSigning, "李明");
+        let at = now() + chrono::Duration::hours(2);
+        assert_eq!(
+            check_path(
+                &signer,
+                std::slice::from_ref(&root),
+                std::slice::from_ref(&root),
+                &[],
+                at
+            ),
+            PathStatus::Trusted {
+                root: "服务器 CA".into()
+            }
+        );
+        // Carrying the root in the signature is not trusting it.
+        assert_eq!(
+            check_path(&signer, std::slice::from_ref(&root), &[], &[], at),
+            PathStatus::UnknownRoot {
+                top: "服务器 CA".into()
+            }
+        );
+        // A made-up CA of the same name.
+        let fake = Authority::generate("服务器 CA", None, now(), 365).unwrap();
+        let forged = leaf(&fake, &Purpose::DocumentSigning, "李明");
+        assert!(matches!(
+            check_path(
+                &forged,
+                &[fake.certificate().clone()],
+                std::slice::from_ref(&root),
+                &[],
+                at
+            ),
+            PathStatus::UnknownRoot { .. }
+        ));
+        // A technician's certificate cannot issue one: it is no CA.
+        let holder = new_private_key_pem();
+        let holder_key = SigningKey::from_pkcs8_pem(&holder).unwrap();
+        let issued_to_holder = ca
+            .issue(
+                &Purpose::DocumentSigning,
+                name("张华", None, None).unwrap(),
+                public_key_from_pem(&public_key_pem(&holder).unwrap()).unwrap(),
+                now(),
+                30,
+            )
+            .unwrap();
+        let as_authority = Authority {
+            key: holder_key,
+            certificate: issued_to_holder.clone(),
+        };
+        let sub = leaf(&as_authority, &Purpose::DocumentSigning, "李明");
+        assert!(issued_by(&sub, &issued_to_holder));
+        assert!(matches!(
+            check_path(
+                &sub,
+                &[issued_to_holder, root.clone()],
+                std::slice::from_ref(&root),
+                &[],
+                at
+            ),
+            PathStatus::UnknownRoot { .. }
+        ));
+        // Outside the validity period.
+        assert!(matches!(
+            check_path(
+                &signer,
+                &[],
+                std::slice::from_ref(&root),
+                &[],
+                now() + chrono::Duration::days(40)
+            ),
+            PathStatus::Invalid { .. }
+        ));
+        // On the CA's CRL: revoked; on a stranger's CRL: not.
+        let revoked_at = now() + chrono::Duration::hours(1);
+        let crl = ca
+            .crl(&[(serial_hex(&signer), revoked_at)], now(), 7)
+            .unwrap();
+        let crl = crl_from_bytes(crl_pem(&crl).unwrap().as_bytes()).unwrap();
+        assert!(crl_issued_by(&crl, &root));
+        assert_eq!(
+            check_path(
+                &signer,
+                &[],
+                std::slice::from_ref(&root),
+                std::slice::from_ref(&crl),
+                at
+            ),
+            PathStatus::Revoked {
+                serial: serial_hex(&signer),
+                subject: "李明".into(),
+                at: revoked_at
+            }
+        );
+        let stranger_crl = fake
+            .crl(&[(serial_hex(&signer), revoked_at)], now(), 7)
+            .unwrap();
+        assert!(!crl_issued_by(&stranger_crl, &root));
+        assert!(matches!(
+            check_path(&signer, &[], &[root], &[stranger_crl], at),
+            PathStatus::Trusted { .. }
         ));
     }
 

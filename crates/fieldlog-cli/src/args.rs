@@ -74,8 +74,21 @@ pub enum Command {
     /// 导出签名 PDF (export a signed PDF)
     #[command(subcommand)]
     Export(ExportCommand),
-    /// 校验 PDF 签名：签字人、时间、是否被改动 (check a PDF's signature: who, when, intact or altered)
-    Verify { file: PathBuf },
+    /// 校验 PDF 中的每个签名：签字人、时间、覆盖哪个版本、是否被改动、签字人是否可信 (check every
+    /// signature of a PDF: who, when, which revision, intact or altered, signer trusted or not)
+    #[command(after_help = VERIFY_EXIT_CODES)]
+    Verify {
+        file: PathBuf,
+        /// 信任的根证书（PEM 或 DER，可多次给出）；本机注册时保存的服务器根证书总是被信任 (a
+        /// root certificate to trust, PEM or DER, repeatable; the server root saved at enrollment
+        /// is always trusted)
+        #[arg(long = "trust", value_name = "FILE")]
+        trust: Vec<PathBuf>,
+        /// 证书吊销列表（服务器证书机构签发的 CRL，PEM 或 DER，可多次给出）(a CRL from the server's
+        /// CA, PEM or DER, repeatable)
+        #[arg(long = "crl", value_name = "FILE")]
+        crl: Vec<PathBuf>,
+    },
     /// 用一次性注册码把本机注册到同步服务器 (enroll this laptop with a sync server, using a one-time code)
     Enroll {
         /// 服务器地址，如 http://192.0.2.10:8740 (server address)
@@ -109,6 +122,15 @@ pub enum Command {
     Import(ImportCommand),
 }
 
+/// `fieldlog verify`'s exit codes, shown in its --help (and in the README).
+pub const VERIFY_EXIT_CODES: &str = "\
+退出码 (exit codes):
+  0  完好，签字人经信任的根证书核实 (intact, and the signer chains to a trusted root)
+  1  无法校验：文件无法读取、没有签名或签名无法解析 (cannot check: unreadable, unsigned or unparsable)
+  2  参数错误 (wrong arguments)
+  3  完好，但签字人未经核实：证书不通向您信任的根证书 (intact, but the signer is not verified: no chain to a trusted root)
+  4  不完好或伪造：签名后被改动、追加了内容或他人签名的版本，或证书已吊销/无效 (not intact or forged: altered or appended after signing, a revision signed by someone unverified, or a revoked/invalid certificate)";
+
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
     /// 从 CSV 或 XLSX 导入点位及设备；有一行出错则整个文件都不导入 (sites and their devices from a
@@ -128,12 +150,18 @@ pub enum ExportCommand {
         report: String,
         #[arg(long)]
         out: PathBuf,
+        /// 目标文件已存在时替换它 (replace the file if it exists)
+        #[arg(long)]
+        force: bool,
     },
     /// 完工确认单（须双方已签字）(a completion form both parties signed)
     Completion {
         fault: String,
         #[arg(long)]
         out: PathBuf,
+        /// 目标文件已存在时替换它 (replace the file if it exists)
+        #[arg(long)]
+        force: bool,
     },
     /// 每月维护报告汇总：按扩展名导出 .pdf（签名）、.xlsx 或 .csv (the monthly summary; the
     /// format follows the file name: .pdf signed, .xlsx or .csv)
@@ -144,6 +172,9 @@ pub enum ExportCommand {
         period: PeriodArgs,
         #[arg(long)]
         out: PathBuf,
+        /// 目标文件已存在时替换它 (replace the file if it exists)
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -26,20 +26,21 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Output { json: cli.json };
-    let result = (|| -> Result<(), CliError> {
+    let result = (|| -> Result<Option<ExitCode>, CliError> {
         let db = cli.db_path()?;
         if matches!(cli.command, Command::Where) {
             say!("{}", db.display());
-            return Ok(());
+            return Ok(None);
         }
-        if let Command::Verify { file } = &cli.command {
-            return verify(file, &out);
+        if let Command::Verify { file, trust, crl } = &cli.command {
+            return verify(&db, file, trust, crl, &out).map(Some);
         }
         let mut store = Store::open(&db)?;
-        run(&mut store, cli.command, &out, Utc::now())
+        run(&mut store, cli.command, &out, Utc::now()).map(|()| None)
     })();
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Some(code)) => code,
+        Ok(None) => ExitCode::SUCCESS,
         Err(error) => {
             out.error(&error.body());
             ExitCode::FAILURE
@@ -558,15 +559,6 @@ fn sla(
     Ok(())
 }
 
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
-    std::fs::write(path, bytes).map_err(|e| {
-        CliError::usage(
-            format!("无法写入 {}：{e}", path.display()),
-            format!("cannot write {}: {e}", path.display()),
-        )
-    })
-}
-
 fn export(
     store: &mut Store,
     command: ExportCommand,
@@ -574,8 +566,27 @@ fn export(
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
     let font = || Font::locate().map_err(|e| CliError::from(fieldlog_pdf_error(e)));
+    // Refused before anything is rendered or signed: the profile database is never a target,
+    // and an existing file needs --force.
+    let target = match &command {
+        ExportCommand::Daily { out, force, .. }
+        | ExportCommand::Completion { out, force, .. }
+        | ExportCommand::Monthly { out, force, .. } => (out.clone(), *force),
+    };
+    if fieldlog_export::files::is_protected(&target.0, store.path()) {
+        return Err(fieldlog_export::ExportError::from(
+            fieldlog_export::files::WriteError::Protected(target.0),
+        )
+        .into());
+    }
+    if !target.1 && std::fs::symlink_metadata(&target.0).is_ok() {
+        return Err(fieldlog_export::ExportError::from(
+            fieldlog_export::files::WriteError::Exists(target.0),
+        )
+        .into());
+    }
     let (bytes, path, signed) = match command {
-        ExportCommand::Daily { report, out } => {
+        ExportCommand::Daily { report, out, .. } => {
             let id = store.resolve_report(&report)?;
             (
                 fieldlog_export::daily_report(store, id, &font()?, now)?,
@@ -583,7 +594,7 @@ fn export(
                 true,
             )
         }
-        ExportCommand::Completion { fault, out } => {
+        ExportCommand::Completion { fault, out, .. } => {
             let id = store.resolve_fault(&fault)?;
             (
                 fieldlog_export::completion_form(store, id, &font()?, now)?,
@@ -595,6 +606,7 @@ fn export(
             contract,
             period,
             out,
+            ..
         } => {
             let format = SummaryFormat::from_path(&out)?;
             let contract = store.resolve_contract(&contract)?;
@@ -607,8 +619,10 @@ fn export(
             (bytes, out, format == SummaryFormat::Pdf)
         }
     };
-    write_file(&path, &bytes)?;
-    out.exported(&path, bytes.len(), signed);
+    fieldlog_export::files::write_file(&path, &bytes, target.1, store.path())
+        .map_err(fieldlog_export::ExportError::from)?;
+    let level = signed.then(|| fieldlog_export::signature_level(&bytes));
+    out.exported(&path, bytes.len(), level);
     Ok(())
 }
 
@@ -639,23 +653,47 @@ fn fieldlog_pdf_error(error: fieldlog_export::FontError) -> fieldlog_export::Exp
     fieldlog_export::ExportError::Pdf(error.into())
 }
 
-/// Checks a PDF's signature; an altered or unsigned file is an error (non-zero exit).
-fn verify(file: &std::path::Path, out: &Output) -> Result<(), CliError> {
-    let bytes = std::fs::read(file).map_err(|e| {
+fn read_input(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| {
         CliError::usage(
-            format!("无法读取 {}：{e}", file.display()),
-            format!("cannot read {}: {e}", file.display()),
+            format!("无法读取 {}：{e}", path.display()),
+            format!("cannot read {}: {e}", path.display()),
         )
-    })?;
-    let verification = fieldlog_export::verify_pdf(&bytes)
+    })
+}
+
+/// Checks every signature of a PDF against the roots the user trusts: the server root saved at
+/// enrollment (when the profile has one) and `--trust` files. The exit code says the verdict
+/// (see `args::VERIFY_EXIT_CODES`).
+fn verify(
+    db: &std::path::Path,
+    file: &std::path::Path,
+    trust_files: &[std::path::PathBuf],
+    crl_files: &[std::path::PathBuf],
+    out: &Output,
+) -> Result<ExitCode, CliError> {
+    let bad_trust = |e: fieldlog_export::VerifyError| CliError::usage(e.to_string(), "");
+    let mut trust = fieldlog_export::Trust::default();
+    for path in trust_files {
+        trust.add_roots(&read_input(path)?).map_err(bad_trust)?;
+    }
+    for path in crl_files {
+        trust.add_crl(&read_input(path)?).map_err(bad_trust)?;
+    }
+    // The profile's enrollment root, read without creating a profile where there is none.
+    if db.is_file() {
+        let store = Store::open(db)?;
+        if let Some(root) = fieldlog_export::enrolled_root(&store)? {
+            trust.roots.push(root);
+        }
+    }
+    let bytes = read_input(file)?;
+    let verification = fieldlog_export::verify_pdf_trusting(&bytes, &trust)
         .map_err(|e| CliError::usage(format!("无法校验：{e}"), format!("cannot verify: {e}")))?;
     out.verification(file, &verification);
-    if verification.intact && verification.covers_whole_file {
-        Ok(())
-    } else {
-        Err(CliError::usage(
-            "文件在签名后被改动过，不能作为凭证",
-            "the file was altered after it was signed; it is not valid evidence",
-        ))
-    }
+    Ok(ExitCode::from(match verification.verdict {
+        fieldlog_export::Verdict::Trusted => 0,
+        fieldlog_export::Verdict::SignerNotVerified => 3,
+        fieldlog_export::Verdict::NotIntact => 4,
+    }))
 }

@@ -208,23 +208,21 @@ impl Output {
                 c.faults,
                 c.force_majeure_faults
             );
-            let rate =
-                |r: Option<f64>| r.map_or("—".to_owned(), |r| format!("{:.1}%", r * 100.0));
+            let rate = |t: &fieldlog_domain::clocks::ClockTally| {
+                fieldlog_domain::rounding::percent_text(t.met, t.met + t.breached)
+                    .map_or("—".to_owned(), |p| format!("{p}%"))
+            };
             for l in &c.levels {
                 // The further clocks this contract carries (feedback, major-fault restoration).
                 let mut further = String::new();
-                for (label, tally, r) in [
-                    ("反馈", &l.feedback, l.feedback_rate),
-                    (
-                        "重大故障恢复",
-                        &l.major_restoration,
-                        l.major_restoration_rate,
-                    ),
+                for (label, tally) in [
+                    ("反馈", &l.feedback),
+                    ("重大故障恢复", &l.major_restoration),
                 ] {
                     if *tally != fieldlog_domain::clocks::ClockTally::default() {
                         further.push_str(&format!(
                             "  {label} {}（{}/{}）",
-                            rate(r),
+                            rate(tally),
                             tally.met,
                             tally.met + tally.breached
                         ));
@@ -234,13 +232,13 @@ impl Output {
                     "  {}级 {} 起  响应 {}（{}/{}）  到场 {}（{}/{}）  修复 {}（{}/{}）{}",
                     l.level,
                     l.faults,
-                    rate(l.response_rate),
+                    rate(&l.response),
                     l.response.met,
                     l.response.met + l.response.breached,
-                    rate(l.arrival_rate),
+                    rate(&l.arrival),
                     l.arrival.met,
                     l.arrival.met + l.arrival.breached,
-                    rate(l.resolution_rate),
+                    rate(&l.resolution),
                     l.resolution.met,
                     l.resolution.met + l.resolution.breached,
                     further,
@@ -316,13 +314,17 @@ impl Output {
         );
     }
 
-    pub fn exported(&self, path: &Path, bytes: usize, signed: bool) {
-        let value = serde_json::json!({ "out": path, "bytes": bytes, "signed": signed });
+    /// `level`: the PAdES level of a signed export ("B-T" with the server's time stamp, "B-B"
+    /// without), `None` for an unsigned one.
+    pub fn exported(&self, path: &Path, bytes: usize, level: Option<&str>) {
+        let value = serde_json::json!({
+            "out": path, "bytes": bytes, "signed": level.is_some(), "pades_level": level,
+        });
         self.json_or(&value, || {
-            let what = if signed {
-                "已导出并签名 (exported and signed)"
-            } else {
-                "已导出 (exported)"
+            let what = match level {
+                Some("B-T") => "已导出并签名，含服务器可信时间戳 (exported and signed, PAdES B-T: time-stamped by the server)",
+                Some(_) => "已导出并签名；未连上服务器，无可信时间戳，仅含本机时间 (exported and signed, PAdES B-B: offline, no trusted time stamp)",
+                None => "已导出 (exported)",
             };
             say!("{what}: {} （{} KB）", path.display(), bytes.div_ceil(1024));
         });
@@ -374,42 +376,143 @@ impl Output {
     }
 
     pub fn verification(&self, path: &Path, v: &fieldlog_export::Verification) {
+        use fieldlog_export::{SignerTrust, Verdict};
+        let verdict = match v.verdict {
+            Verdict::Trusted => "trusted",
+            Verdict::SignerNotVerified => "signer_not_verified",
+            Verdict::NotIntact => "not_intact",
+        };
+        let trust = |t: &SignerTrust| match t {
+            SignerTrust::Trusted { root } => serde_json::json!({"status": "trusted", "root": root}),
+            SignerTrust::NotVerified { top } => {
+                serde_json::json!({"status": "not_verified", "chain_ends_at": top})
+            }
+            SignerTrust::Invalid { reason } => {
+                serde_json::json!({"status": "invalid", "reason": reason})
+            }
+            SignerTrust::Revoked {
+                serial,
+                subject,
+                at,
+            } => serde_json::json!({
+                "status": "revoked", "serial": serial, "subject": subject,
+                "revoked_at": at.to_rfc3339(),
+            }),
+        };
+        let signatures: Vec<_> = v
+            .signatures
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "signer": s.signer,
+                    "signing_time": s.signing_time.map(|t| t.to_rfc3339()),
+                    "intact": s.intact,
+                    "revision": s.revision,
+                    "covered_bytes": s.covered_bytes,
+                    "issuer": s.issuer,
+                    "self_issued": s.self_issued,
+                    "trust": trust(&s.trust),
+                    "timestamp": match &s.timestamp {
+                        Some(fieldlog_export::TimeStampCheck::Valid { time, tsa, trust: t }) => serde_json::json!({
+                            "time": time.to_rfc3339(), "tsa": tsa, "trust": trust(t),
+                        }),
+                        Some(fieldlog_export::TimeStampCheck::Invalid { reason }) => {
+                            serde_json::json!({"invalid": reason})
+                        }
+                        None => serde_json::Value::Null,
+                    },
+                })
+            })
+            .collect();
+        let last = v.signatures.last();
         let value = serde_json::json!({
             "file": path,
+            "verdict": verdict,
+            "reason": v.reason(),
+            "trusted": v.verdict == Verdict::Trusted,
             "signer": v.signer,
             "signing_time": v.signing_time.map(|t| t.to_rfc3339()),
             "intact": v.intact,
             "covers_whole_file": v.covers_whole_file,
-            "issuer": v.issuer,
-            "self_issued": v.self_issued,
-            "issuer_verified": v.issuer_verified,
+            "issuer": last.map(|s| s.issuer.clone()),
+            "self_issued": last.map(|s| s.self_issued),
+            "revisions": v.revisions,
+            "bytes_after_last_signature": v.bytes_after_last_signature,
+            "signatures": signatures,
         });
         self.json_or(&value, || {
-            let when = v
-                .signing_time
-                .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-                .unwrap_or_default();
-            let state = if v.intact && v.covers_whole_file {
-                "完好，签名后未被改动 (intact)"
-            } else if v.intact {
-                "签名部分完好，但签名后有追加内容 (intact, but bytes were appended after signing)"
-            } else {
-                "已被改动，签名无效 (ALTERED: the signature does not match)"
-            };
-            say!("签字人 signer: {}  时间 time: {when}  {state}", v.signer);
-            if v.self_issued {
-                say!("证书 certificate: 本机自签发 (self-issued by the signer)");
-            } else if v.issuer_verified {
+            say!(
+                "文件共 {} 个版本，{} 个签名 ({} revision(s), {} signature(s))",
+                v.revisions,
+                v.signatures.len(),
+                v.revisions,
+                v.signatures.len()
+            );
+            for (i, s) in v.signatures.iter().enumerate() {
+                let when = s
+                    .signing_time
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                    .unwrap_or_default();
+                let state = if s.intact {
+                    "签名与内容相符 (matches its content)"
+                } else {
+                    "签名与内容不符 (DOES NOT match its content)"
+                };
                 say!(
-                    "证书签发者 issued by: {}（服务器证书机构，签发关系已核对 / the server's CA, checked)",
-                    v.issuer
+                    "签名 {} signature {}: 签字人 signer: {}  时间 time: {when}  覆盖第 {} 版 covers revision {}  {state}",
+                    i + 1,
+                    i + 1,
+                    s.signer,
+                    s.revision,
+                    s.revision
                 );
-            } else {
+                match &s.timestamp {
+                    Some(fieldlog_export::TimeStampCheck::Valid { time, tsa, trust }) => say!(
+                        "  时间戳 time stamp: {}（{tsa}，{}）",
+                        time.with_timezone(&fieldlog_domain::time::china()).format("%Y-%m-%d %H:%M:%S"),
+                        if matches!(trust, SignerTrust::Trusted { .. }) {
+                            "可信 / trusted"
+                        } else {
+                            "时间戳机构未经核实 / TSA not verified"
+                        }
+                    ),
+                    Some(fieldlog_export::TimeStampCheck::Invalid { reason }) => {
+                        say!("  时间戳 time stamp: 无效 (invalid): {reason}")
+                    }
+                    None => say!("  时间戳 time stamp: 无（签名时间只是本机时钟）(none: the signing time is the laptop's clock)"),
+                }
+                match &s.trust {
+                    SignerTrust::Trusted { root } => say!(
+                        "  证书 certificate: 经信任的根证书“{root}”核实 (verified through the trusted root)"
+                    ),
+                    SignerTrust::NotVerified { top } if s.self_issued => say!(
+                        "  证书 certificate: 签字人自签发，未经核实 (self-issued by the signer, NOT verified; chain ends at {top})"
+                    ),
+                    SignerTrust::NotVerified { top } => say!(
+                        "  证书 certificate: 证书链止于“{top}”，不是您信任的根证书，未经核实 (chain ends at {top}, not a trusted root: NOT verified)"
+                    ),
+                    SignerTrust::Invalid { reason } => {
+                        say!("  证书 certificate: 无效 (invalid): {reason}")
+                    }
+                    SignerTrust::Revoked { serial, at, .. } => say!(
+                        "  证书 certificate: 已吊销 (REVOKED) {serial} @ {}",
+                        at.to_rfc3339()
+                    ),
+                }
+            }
+            if v.bytes_after_last_signature > 0 {
                 say!(
-                    "证书签发者 issued by: {}（签名中缺少签发者证书，未能核对 / issuer certificate missing, not checked)",
-                    v.issuer
+                    "最后一个签名之后还有 {} 字节 ({} bytes follow the last signature)",
+                    v.bytes_after_last_signature,
+                    v.bytes_after_last_signature
                 );
             }
+            let head = match v.verdict {
+                Verdict::Trusted => "完好，签字人可信 (intact, signer trusted)",
+                Verdict::SignerNotVerified => "完好，但签字人未经核实 (intact, but signer not verified)",
+                Verdict::NotIntact => "已被改动或伪造，不能作为凭证 (ALTERED or forged: not valid evidence)",
+            };
+            say!("结论 verdict: {head}：{}", v.reason());
         });
     }
 

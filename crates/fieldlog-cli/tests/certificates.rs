@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{fieldlog, json, ok};
+use common::{export_signed, fieldlog, json, ok};
 use fieldlog_server::{RunningServer, SqliteStorage, admin};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -91,25 +91,6 @@ fn pdfsig(pdf: &Path, nss: &Path, root: Option<&Path>) -> String {
     text(&out)
 }
 
-/// Exports the demo's signed daily report to `pdf`.
-fn export_signed(db: &Path, pdf: &Path) {
-    let reports = json(db, &["report", "list"]);
-    let signed = reports
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["status"] == "signed")
-        .expect("the demo has a signed report")["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let exported = json(
-        db,
-        &["export", "daily", &signed, "--out", pdf.to_str().unwrap()],
-    );
-    assert_eq!(exported["signed"], true);
-}
-
 #[test]
 fn an_enrolled_laptop_signs_with_the_server_issued_certificate_and_validators_trust_the_root() {
     let dir = tempfile::tempdir().unwrap();
@@ -127,8 +108,13 @@ fn an_enrolled_laptop_signs_with_the_server_issued_certificate_and_validators_tr
     // Before enrolling, exports are signed with the profile's self-issued certificate.
     let before = dir.path().join("before.pdf");
     export_signed(&laptop, &before);
-    let verified = json(&laptop, &["verify", before.to_str().unwrap()]);
+    // Self-issued: intact, but no configured root vouches for the signer (exit code 3; it was 0
+    // before verification asked for a chain to a trusted root).
+    let before_enrolling = fieldlog(&laptop, &["--json", "verify", before.to_str().unwrap()]);
+    assert_eq!(before_enrolling.status.code(), Some(3));
+    let verified: Value = serde_json::from_slice(&before_enrolling.stdout).unwrap();
     assert_eq!(verified["self_issued"], true, "{verified}");
+    assert_eq!(verified["verdict"], "signer_not_verified", "{verified}");
 
     let enrolled = json(
         &laptop,
@@ -160,11 +146,12 @@ fn an_enrolled_laptop_signs_with_the_server_issued_certificate_and_validators_tr
     assert_eq!(verified["signer"], TECHNICIAN, "{verified}");
     assert_eq!(verified["intact"], true, "{verified}");
     assert_eq!(verified["self_issued"], false, "{verified}");
-    assert_eq!(verified["issuer_verified"], true, "{verified}");
+    // Trusted through the root the laptop saved at enrollment.
+    assert_eq!(verified["trusted"], true, "{verified}");
     assert_eq!(verified["issuer"], root_name.as_str(), "{verified}");
     let human = ok(&laptop, &["verify", after.to_str().unwrap()]);
     assert!(
-        human.contains(&format!("证书签发者 issued by: {root_name}")),
+        human.contains(&format!("经信任的根证书“{root_name}”核实")),
         "{human}"
     );
 
@@ -212,7 +199,7 @@ fn an_enrolled_laptop_signs_with_the_server_issued_certificate_and_validators_tr
     let out = pdfsig(&tampered, &dir.path().join("nss-tampered"), Some(&root));
     assert!(!out.contains("Signature is Valid."), "{out}");
     let refused = fieldlog(&laptop, &["verify", tampered.to_str().unwrap()]);
-    assert!(!refused.status.success());
+    assert_eq!(refused.status.code(), Some(4));
     assert!(
         String::from_utf8_lossy(&refused.stdout).contains("已被改动"),
         "{}",

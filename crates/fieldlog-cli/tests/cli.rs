@@ -598,7 +598,11 @@ fn export_signed_pdfs_and_verify_them() {
         &["export", "daily", &signed, "--out", pdf.to_str().unwrap()],
     );
     assert_eq!(exported["signed"], true);
-    let verified = json(&db.path, &["verify", pdf.to_str().unwrap()]);
+    // Not enrolled: the self-issued signer is intact but not verified (exit code 3).
+    let out = fieldlog(&db.path, &["--json", "verify", pdf.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let verified: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verified["verdict"], "signer_not_verified");
     assert_eq!(verified["signer"], "林晓东");
     assert_eq!(verified["intact"], true);
     assert_eq!(verified["covers_whole_file"], true);
@@ -635,9 +639,9 @@ fn export_signed_pdfs_and_verify_them() {
     std::fs::write(&altered, &bytes).unwrap();
     // The verdict is printed, and the exit code says it is not valid evidence.
     let out = fieldlog(&db.path, &["verify", altered.to_str().unwrap()]);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ALTERED"));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("改动"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("改动"));
 
     let monthly = db.path.with_file_name("monthly.pdf");
     let month = chrono::Utc::now().format("%Y-%m").to_string();
@@ -654,10 +658,11 @@ fn export_signed_pdfs_and_verify_them() {
             monthly.to_str().unwrap(),
         ],
     );
-    assert_eq!(
-        json(&db.path, &["verify", monthly.to_str().unwrap()])["intact"],
-        true
-    );
+    // Intact; not enrolled, so the signer is not verified (exit 3).
+    let out = fieldlog(&db.path, &["--json", "verify", monthly.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let verified: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verified["intact"], true);
 }
 
 /// `fieldlog ... | head` closes the pipe before the CLI is done writing. That is the reader

@@ -298,11 +298,7 @@ fn xlsx_opens_in_libreoffice_and_reads_back_as_the_csv_and_the_summary() {
             "{item}"
         );
     }
-    let rate = figures["resolution_rate"].as_f64().unwrap();
-    assert_eq!(
-        value("维护概况", "故障解决率（%）"),
-        format!("{}", (rate * 1000.0).round() / 10.0)
-    );
+    assert_eq!(value("维护概况", "故障解决率（%）"), "42.9");
     assert_eq!(value("未解决的原因", "电源"), "1");
     assert_eq!(
         value("期末库存", "备件"),
@@ -318,10 +314,11 @@ fn xlsx_opens_in_libreoffice_and_reads_back_as_the_csv_and_the_summary() {
 
     // The PDF is the same summary, signed.
     export_october(&f, &pdf);
-    assert_eq!(
-        json(&f.db, &["verify", pdf.to_str().unwrap()])["intact"],
-        true
-    );
+    // Intact; the fixture's profile is not enrolled, so its signer is not verified (exit 3).
+    let verified = fieldlog(&f.db, &["--json", "verify", pdf.to_str().unwrap()]);
+    assert_eq!(verified.status.code(), Some(3));
+    let verified: Value = serde_json::from_slice(&verified.stdout).unwrap();
+    assert_eq!(verified["intact"], true);
     let text = Command::new(std::env::var("PDFTOTEXT").unwrap_or_else(|_| "pdftotext".into()))
         .arg(&pdf)
         .arg("-")
@@ -342,6 +339,164 @@ fn xlsx_opens_in_libreoffice_and_reads_back_as_the_csv_and_the_summary() {
         "SW-NEW-01",
     ] {
         assert!(text.contains(needle), "{needle} in the PDF:\n{text}");
+    }
+}
+
+/// (met, judged) → the rate's text in one format.
+type Rates = std::collections::BTreeMap<(u32, u32), String>;
+
+fn record(rates: &mut Rates, key: (u32, u32), shown: &str, format: &str) {
+    let old = rates.insert(key, shown.to_owned());
+    assert!(
+        old.is_none_or(|o| o == shown),
+        "{format} shows {key:?} two ways"
+    );
+}
+
+/// The rate rows of the summary table (CSV, XLSX and the CLI share it): the counts behind each
+/// value, from the row's note ("3/7", or "达标 1 / 超时 1 / …").
+fn table_rates(rows: &[Vec<String>], format: &str) -> Rates {
+    let mut rates = Rates::new();
+    for row in rows
+        .iter()
+        .filter(|r| r.len() > 3 && r[1].contains("（%）"))
+    {
+        let numbers: Vec<u32> = row[3]
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let key = if row[1].starts_with("故障解决率") {
+            (numbers[0], numbers[1])
+        } else {
+            (numbers[0], numbers[0] + numbers[1])
+        };
+        if key.1 > 0 {
+            record(&mut rates, key, &row[2], format);
+        }
+    }
+    rates
+}
+
+/// One rounding rule: every rate of the fixture month reads the same in the PDF's text, the
+/// XLSX (read back with calamine), the CSV and the CLI, and is the count rounded half away
+/// from zero (`fieldlog_domain::rounding`).
+#[test]
+fn every_format_shows_every_rate_by_the_one_rounding_rule() {
+    let f = fixture();
+    let (xlsx, csv, pdf) = (
+        f.dir.path().join("r.xlsx"),
+        f.dir.path().join("r.csv"),
+        f.dir.path().join("r.pdf"),
+    );
+    for out in [&xlsx, &csv, &pdf] {
+        export_october(&f, out);
+    }
+    let csv_text = std::fs::read_to_string(&csv).unwrap();
+    let csv_rates = table_rates(&csv_rows(csv_text.trim_start_matches('\u{feff}')), "CSV");
+
+    use calamine::{Data, Reader};
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let xlsx_rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    // A number as the CSV writes it (Rust's shortest round-trip form).
+                    Data::Float(x) => format!("{x}"),
+                    Data::Int(i) => i.to_string(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let xlsx_rates = table_rates(&xlsx_rows, "XLSX");
+
+    let cli = ok(
+        &f.db,
+        &["summary", "--contract", CONTRACT, "--month", "2026-10"],
+    );
+    let cli_rows: Vec<Vec<String>> = cli
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(|l| {
+            let cells: Vec<String> = l.trim().splitn(3, "  ").map(str::to_owned).collect();
+            // item, value, note (the note may carry "[faults]" after two spaces).
+            let note = cells.get(2).cloned().unwrap_or_default();
+            let note = note.split("  [").next().unwrap_or_default().to_owned();
+            vec![String::new(), cells[0].clone(), cells[1].clone(), note]
+        })
+        .collect();
+    let cli_rates = table_rates(&cli_rows, "CLI");
+
+    let text = Command::new(std::env::var("PDFTOTEXT").unwrap_or_else(|_| "pdftotext".into()))
+        .arg("-raw")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed: cargo xtask setup installs it");
+    let text = String::from_utf8(text.stdout).unwrap();
+    let mut pdf_rates = Rates::new();
+    // "50.0%（1/2）" in the compliance table.
+    for (i, _) in text.match_indices("%（") {
+        let value: String = text[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let rest = &text[i + "%（".len()..];
+        let counts = &rest[..rest.find('）').unwrap()];
+        let (met, judged) = counts.split_once('/').unwrap();
+        let key = (met.parse().unwrap(), judged.parse().unwrap());
+        record(&mut pdf_rates, key, &value, "PDF");
+    }
+    // The resolution rate, repaired of reported.
+    let figures = &json(
+        &f.db,
+        &["summary", "--contract", CONTRACT, "--month", "2026-10"],
+    )["summary"]["figures"];
+    let resolution = (
+        figures["repaired"]["count"].as_u64().unwrap() as u32,
+        figures["reported"]["count"].as_u64().unwrap() as u32,
+    );
+    let shown = fieldlog_domain::rounding::percent_text(resolution.0, resolution.1).unwrap();
+    assert!(text.contains(&format!("{shown}%")), "{text}");
+    record(&mut pdf_rates, resolution, &shown, "PDF");
+    assert!(pdf_rates.len() >= 3, "{pdf_rates:?}\n{text}");
+
+    let by_rule =
+        |(met, judged): (u32, u32)| fieldlog_domain::rounding::percent_value(met, judged).unwrap();
+    for (format, rates) in [
+        ("CSV", &csv_rates),
+        ("XLSX", &xlsx_rates),
+        ("CLI", &cli_rates),
+        ("PDF", &pdf_rates),
+    ] {
+        assert!(!rates.is_empty(), "{format}");
+        for (key, shown) in rates {
+            assert_eq!(
+                shown.parse::<f64>().unwrap(),
+                by_rule(*key),
+                "{format} {key:?}"
+            );
+        }
+    }
+    assert_eq!(csv_rates, xlsx_rates);
+    assert_eq!(csv_rates, cli_rates);
+    // Every rate the PDF shows, the table shows with the same value.
+    for (key, shown) in &pdf_rates {
+        let table = csv_rates
+            .get(key)
+            .unwrap_or_else(|| panic!("{key:?} in the CSV"));
+        assert_eq!(
+            table.parse::<f64>().unwrap(),
+            shown.parse::<f64>().unwrap(),
+            "{key:?}"
+        );
     }
 }
 

@@ -19,6 +19,7 @@ pub mod ids;
 pub mod inspection;
 pub mod lifecycle;
 pub mod report;
+pub mod rounding;
 pub mod signature;
 pub mod site;
 pub mod sla;

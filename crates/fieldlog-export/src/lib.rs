@@ -3,6 +3,7 @@
 //! times in Asia/Shanghai), renders them, and signs them with the profile's key (PAdES), made on
 //! first use and kept in the profile database. The store and the future server never see printpdf.
 
+pub mod files;
 pub mod site_file;
 pub mod spreadsheet;
 pub mod summary_table;
@@ -23,7 +24,10 @@ use fieldlog_store::{Store, StoreError};
 use fieldlog_wire::v1::{SummaryFault, SummaryView};
 use std::collections::HashMap;
 
-pub use fieldlog_pdf::{Font, FontError, Verification, verify_pdf};
+pub use fieldlog_pdf::{
+    Font, FontError, SignatureCheck, SignerTrust, TimeStampCheck, Trust, Verdict, Verification,
+    VerifyError, verify_pdf, verify_pdf_trusting,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -47,6 +51,8 @@ pub enum ExportError {
     Spreadsheet(#[from] spreadsheet::SpreadsheetError),
     #[error(transparent)]
     SiteFile(#[from] site_file::SiteFileError),
+    #[error(transparent)]
+    Write(#[from] files::WriteError),
 }
 
 pub type Result<T, E = ExportError> = std::result::Result<T, E>;
@@ -67,6 +73,7 @@ impl From<ExportError> for fieldlog_wire::ErrorBody {
                 message: e.to_string(),
                 field: None,
             },
+            ExportError::Write(e) => e.into(),
             // The file is not what an import needs: the user fixes the file.
             ExportError::SiteFile(e) => ErrorBody {
                 code: ErrorCode::InvalidInput,
@@ -104,16 +111,55 @@ pub fn signing_identity(store: &mut Store, now: DateTime<Utc>) -> Result<Signing
     Ok(identity)
 }
 
+/// The root the profile trusts for signatures: the top of the chain the sync server sent with
+/// the certificate it issued at enrollment (its CA's self-signed root), if enrolled.
+pub fn enrolled_root(store: &Store) -> Result<Option<fieldlog_certs::x509_cert::Certificate>> {
+    let Some(chain) = store.signing_certificate_chain_pem()? else {
+        return Ok(None);
+    };
+    let certificates = fieldlog_certs::certificates_from_pem(&chain)
+        .map_err(|e| ExportError::Identity(fieldlog_pdf::IdentityError::from(e)))?;
+    Ok(certificates
+        .into_iter()
+        .find(|c| fieldlog_certs::issued_by(c, c)))
+}
+
+/// How long an export waits for the server's time stamp before it signs without one (B-B).
+pub const TIME_STAMP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Signs with the profile's identity. An enrolled laptop asks its server for an RFC 3161 time
+/// stamp over the signature (PAdES B-T); when the server cannot be reached, or the laptop is not
+/// enrolled, the signature stays B-B ([`signature_level`] tells which one a file got).
 fn sign(store: &mut Store, pdf: &[u8], reason: &str, now: DateTime<Utc>) -> Result<Vec<u8>> {
     let identity = signing_identity(store, now)?;
     let signer = identity.common_name();
-    Ok(fieldlog_pdf::sign_pdf(
+    let enrolled = store.enrollment()?.is_some();
+    let store: &Store = store;
+    let stamper = |value: &[u8]| -> Option<Vec<u8>> {
+        fieldlog_sync::time_stamp_token(store, value, TIME_STAMP_TIMEOUT).ok()
+    };
+    Ok(fieldlog_pdf::sign_pdf_stamped(
         pdf,
         &identity,
         &signer,
         reason,
         now.with_timezone(&china()),
+        enrolled.then_some(&stamper as fieldlog_pdf::TimeStamper<'_>),
     )?)
+}
+
+/// The PAdES level of a file we signed: "B-T" when its (last) signature carries a valid time
+/// stamp, else "B-B".
+pub fn signature_level(pdf: &[u8]) -> &'static str {
+    let stamped = verify_pdf(pdf).ok().is_some_and(|v| {
+        v.signatures.last().is_some_and(|s| {
+            matches!(
+                s.timestamp,
+                Some(fieldlog_pdf::TimeStampCheck::Valid { .. })
+            )
+        })
+    });
+    if stamped { "B-T" } else { "B-B" }
 }
 
 fn seconds(at: DateTime<Utc>) -> String {
@@ -605,15 +651,17 @@ pub fn export_to_folder(
         }
     };
     let dir = export_dir();
-    let write = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(dir.join(&name), &pdf));
-    write.map_err(|e| {
+    std::fs::create_dir_all(&dir).map_err(|e| {
         ExportError::NotReady(format!(
             "无法保存到 {}：{e}。请检查磁盘空间和文件夹权限 (cannot save the PDF)",
             dir.display()
         ))
     })?;
+    // The app never replaces a file: a name already taken gets a number.
+    let path = files::fresh_name(&dir, &name);
+    files::write_file(&path, &pdf, false, store.path())?;
     Ok(Exported {
-        path: dir.join(name),
+        path,
         bytes: pdf.len(),
     })
 }

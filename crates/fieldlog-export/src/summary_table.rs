@@ -62,9 +62,9 @@ pub fn fault_list(ids: &[FaultId]) -> String {
     text
 }
 
-/// A share as percent rounded to 0.1, as the clerk's form prints it.
-pub fn percent(share: f64) -> f64 {
-    (share * 1000.0).round() / 10.0
+/// `met` of `judged` as percent rounded to 0.1 by the one rule every format uses.
+pub fn percent(met: u32, judged: u32) -> Option<f64> {
+    fieldlog_domain::rounding::percent_value(met, judged)
 }
 
 fn count(section: &str, item: &str, figure: &Figure) -> Row {
@@ -155,7 +155,7 @@ fn figure_rows(section: &str, f: &Figures, rows: &mut Vec<Row>) {
     rows.push(Row {
         section: section.into(),
         item: "故障解决率（%）".into(),
-        value: f.resolution_rate.map(percent),
+        value: percent(f.repaired.count, f.reported.count),
         note: format!("{}/{}", f.repaired.count, f.reported.count),
         faults: Vec::new(),
     });
@@ -194,7 +194,7 @@ pub fn rows(view: &SummaryView) -> Vec<Row> {
             rows.push(Row {
                 section: "服务时限达标率".into(),
                 item: format!("{}级 {}达标率（%）", level.level, clock_label(kind)),
-                value: tally.rate().map(percent),
+                value: percent(tally.met, tally.met + tally.breached),
                 note: tally_note(tally),
                 faults: breached,
             });

@@ -205,6 +205,11 @@ impl Rate {
     pub fn percent(self) -> Option<f32> {
         (self.judged > 0).then(|| self.met as f32 * 100.0 / self.judged as f32)
     }
+
+    /// The share as every format prints it (`fieldlog_domain::rounding`): "81.3".
+    pub fn percent_text(self) -> Option<String> {
+        fieldlog_domain::rounding::percent_text(self.met, self.judged)
+    }
 }
 
 /// One force-majeure case (不可抗拒因素), shown apart from SLA breaches.

@@ -25,8 +25,13 @@ pub use fonts::{FONT_ENV, Font, FontError};
 pub use input::*;
 pub use layout::{Layout, LayoutError};
 pub use render::RenderError;
-pub use signing::{IdentityError, SignError, SigningIdentity, sign_pdf};
-pub use verify::{Verification, VerifyError, verify_pdf};
+pub use signing::{
+    IdentityError, SignError, SigningIdentity, TimeStamper, sign_pdf, sign_pdf_stamped,
+};
+pub use verify::{
+    SignatureCheck, SignerTrust, TimeStampCheck, Trust, Verdict, Verification, VerifyError,
+    verify_pdf, verify_pdf_trusting,
+};
 
 /// Anything that can stop a document from being produced, Chinese first, then English.
 #[derive(Debug, thiserror::Error)]

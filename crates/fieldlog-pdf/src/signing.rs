@@ -17,7 +17,7 @@ use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
 use const_oid::db::{rfc5911, rfc5912};
-use der::asn1::{Any, OctetString, SetOfVec};
+use der::asn1::{Any, SetOfVec};
 use der::{Decode, DecodePem, Encode, EncodePem, pem::LineEnding};
 use lopdf::{Dictionary, IncrementalDocument, Object, ObjectId, StringFormat};
 use p256::ecdsa::{DerSignature, SigningKey};
@@ -28,8 +28,6 @@ use spki::{AlgorithmIdentifierOwned, EncodePublicKey, SubjectPublicKeyInfoOwned}
 use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
-use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::serial_number::SerialNumber;
 
 /// Room left in /Contents beyond a trial signature's length: the same identity and attributes give
 /// the same CMS but for the ECDSA value, whose DER encoding varies by a few bytes. Reserving what the
@@ -245,45 +243,6 @@ impl SigningIdentity {
     }
 }
 
-/// ESS signing-certificate-v2 (RFC 5035) with the default hash, SHA-256.
-#[derive(der::Sequence)]
-pub(crate) struct SigningCertificateV2 {
-    pub certs: Vec<EssCertIdV2>,
-}
-
-#[derive(der::Sequence)]
-pub(crate) struct EssCertIdV2 {
-    pub cert_hash: OctetString,
-    pub issuer_serial: IssuerSerial,
-}
-
-#[derive(der::Sequence)]
-pub(crate) struct IssuerSerial {
-    pub issuer: Vec<GeneralName>,
-    pub serial_number: SerialNumber,
-}
-
-fn signing_certificate_v2(
-    certificate: &Certificate,
-    cert_der: &[u8],
-) -> Result<Attribute, der::Error> {
-    let value = SigningCertificateV2 {
-        certs: vec![EssCertIdV2 {
-            cert_hash: OctetString::new(Sha256::digest(cert_der).to_vec())?,
-            issuer_serial: IssuerSerial {
-                issuer: vec![GeneralName::DirectoryName(
-                    certificate.tbs_certificate.issuer.clone(),
-                )],
-                serial_number: certificate.tbs_certificate.serial_number.clone(),
-            },
-        }],
-    };
-    Ok(Attribute {
-        oid: rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2,
-        values: SetOfVec::try_from(vec![Any::encode_from(&value)?])?,
-    })
-}
-
 /// A PDF text string: UTF-16BE with a byte-order mark, so Chinese survives every reader.
 fn text_string(s: &str) -> Object {
     let mut bytes = vec![0xFE, 0xFF];
@@ -458,6 +417,10 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
         .map(|p| p + from)
 }
 
+/// Room for a time-stamp token (its TSTInfo, the TSA's signature and two certificates: about
+/// 1.5 KB with P-256) in a B-T signature's /Contents.
+const TIME_STAMP_ROOM: usize = 4096;
+
 /// Signs `pdf` for `identity`: the original bytes followed by an incremental update carrying a
 /// PAdES baseline-B signature over everything but the signature value itself.
 pub fn sign_pdf(
@@ -467,7 +430,30 @@ pub fn sign_pdf(
     reason: &str,
     signing_time: DateTime<FixedOffset>,
 ) -> Result<Vec<u8>, SignError> {
-    let reserved = cms_signature(identity, &[0; 32])?.len() + CMS_SLACK;
+    sign_pdf_stamped(pdf, identity, signer_name, reason, signing_time, None)
+}
+
+/// Asks a time-stamping authority for an RFC 3161 token (DER) over the given bytes; `None`
+/// when it cannot be reached (the signature then stays B-B).
+pub type TimeStamper<'a> = &'a dyn Fn(&[u8]) -> Option<Vec<u8>>;
+
+/// [`sign_pdf`], and with a `stamper` PAdES baseline-T: the signature value is time-stamped and
+/// the token kept as the SignerInfo's unsigned attribute id-aa-timeStampToken. Returns B-B when
+/// the stamper has no token.
+pub fn sign_pdf_stamped(
+    pdf: &[u8],
+    identity: &SigningIdentity,
+    signer_name: &str,
+    reason: &str,
+    signing_time: DateTime<FixedOffset>,
+    stamper: Option<TimeStamper<'_>>,
+) -> Result<Vec<u8>, SignError> {
+    let room = if stamper.is_some() {
+        TIME_STAMP_ROOM
+    } else {
+        0
+    };
+    let reserved = cms_signature(identity, &[0; 32])?.len() + CMS_SLACK + room;
     let mut out = incremental_update(pdf, signer_name, reason, signing_time, reserved)?;
     let update_start = pdf.len();
 
@@ -502,7 +488,10 @@ pub fn sign_pdf(
     hasher.update(&out[gap_end..]);
     let digest = hasher.finalize();
 
-    let cms = cms_signature(identity, &digest)?;
+    let mut cms = cms_signature(identity, &digest)?;
+    if let Some(stamper) = stamper {
+        cms = with_time_stamp(&cms, stamper)?;
+    }
     if cms.len() > reserved {
         return Err(SignError::Cms(
             "signature larger than the reserved space".into(),
@@ -513,11 +502,39 @@ pub fn sign_pdf(
     Ok(out)
 }
 
+/// The CMS with a time-stamp token over its signature value as an unsigned attribute, or as it
+/// was when no token comes.
+fn with_time_stamp(cms: &[u8], stamper: TimeStamper<'_>) -> Result<Vec<u8>, SignError> {
+    use cms::content_info::ContentInfo;
+    use cms::signed_data::SignedData;
+    let cms_err = |e: &dyn std::fmt::Display| SignError::Cms(e.to_string());
+    let mut info = ContentInfo::from_der(cms).map_err(|e| cms_err(&e))?;
+    let mut signed: SignedData = info.content.decode_as().map_err(|e| cms_err(&e))?;
+    let mut signer_infos: Vec<_> = signed.signer_infos.0.into_vec();
+    let signer = signer_infos
+        .first_mut()
+        .ok_or_else(|| SignError::Cms("no SignerInfo".into()))?;
+    let Some(token) = stamper(signer.signature.as_bytes()) else {
+        return Ok(cms.to_vec());
+    };
+    let token = Any::from_der(&token).map_err(|e| cms_err(&e))?;
+    signer.unsigned_attrs = Some(
+        SetOfVec::try_from(vec![Attribute {
+            oid: fieldlog_certs::timestamp::ID_AA_TIME_STAMP_TOKEN,
+            values: SetOfVec::try_from(vec![token]).map_err(|e| cms_err(&e))?,
+        }])
+        .map_err(|e| cms_err(&e))?,
+    );
+    signed.signer_infos =
+        cms::signed_data::SignerInfos(SetOfVec::try_from(signer_infos).map_err(|e| cms_err(&e))?);
+    info.content = Any::encode_from(&signed).map_err(|e| cms_err(&e))?;
+    info.to_der().map_err(|e| cms_err(&e))
+}
+
 /// The detached CMS SignedData (DER) over a SHA-256 `digest`.
 fn cms_signature(identity: &SigningIdentity, digest: &[u8]) -> Result<Vec<u8>, SignError> {
     let cms_err = |e: &dyn std::fmt::Display| SignError::Cms(e.to_string());
     let cert = &identity.certificate;
-    let cert_der = identity.certificate_der();
     let sha256 = AlgorithmIdentifierOwned {
         oid: rfc5912::ID_SHA_256,
         parameters: None,
@@ -534,7 +551,9 @@ fn cms_signature(identity: &SigningIdentity, digest: &[u8]) -> Result<Vec<u8>, S
         SignerInfoBuilder::new(&identity.key, sid, sha256.clone(), &content, Some(digest))
             .map_err(|e| cms_err(&e))?;
     signer
-        .add_signed_attribute(signing_certificate_v2(cert, &cert_der).map_err(|e| cms_err(&e))?)
+        .add_signed_attribute(
+            fieldlog_certs::timestamp::signing_certificate_v2(cert).map_err(|e| cms_err(&e))?,
+        )
         .map_err(|e| cms_err(&e))?;
     let mut builder = SignedDataBuilder::new(&content);
     builder

@@ -1,13 +1,18 @@
-//! Checking a signed PDF ourselves: the SHA-256 over its /ByteRange against the CMS
-//! message-digest attribute, and the ECDSA P-256 signature over the signed attributes with the
-//! certificate embedded in the CMS. This says *intact or altered*, *who*, and *who vouched for
-//! them* (the issuer, and whether the embedded issuer certificate really signed the signer's);
-//! whether that issuer is to be trusted is a separate question, for a validator given the
-//! server's root (pyHanko `--trust`, an NSS database for pdfsig).
+//! Checking a signed PDF ourselves, *every* signature in it: the SHA-256 over its /ByteRange
+//! against the CMS message-digest attribute, the ECDSA P-256 signature over the signed
+//! attributes with the certificate embedded in the CMS, which revision of the file each covers,
+//! and whether anything follows the last one.
 //!
-//! The signature is found by scanning the raw bytes for the last /ByteRange rather than by
-//! parsing the whole file, so a damaged or altered file still gets a verdict instead of a parse
-//! error.
+//! A signer is **trusted** only through a certificate path to a root the user configured (the
+//! sync server's root saved at enrollment, or `--trust FILE`), every link issued by a real CA
+//! (basicConstraints), valid at the signing time, and on no CRL at hand. Certificates the
+//! signature carries are only candidates for the path: anyone can make a "server CA" of any
+//! name and embed it. A valid signature whose path reaches no configured root is "intact, but
+//! the signer is not verified"; a revision added after a signature by such a signer makes the
+//! file not intact, since what it shows is not what the first signer signed.
+//!
+//! Signatures are found by scanning the raw bytes for /ByteRange rather than by parsing the
+//! whole file, so a damaged or altered file still gets a verdict instead of a parse error.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use cms::content_info::ContentInfo;
@@ -19,28 +24,239 @@ use p256::ecdsa::{Signature, VerifyingKey, signature::Verifier};
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 
-use crate::signing::SigningCertificateV2;
+use fieldlog_certs::timestamp::SigningCertificateV2;
 
-/// What [`verify_pdf`] found.
+/// What the user trusts: the roots a signer's certificate must chain to (the sync server's root
+/// saved at enrollment, or files given with `--trust`), and the CRLs at hand.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    pub roots: Vec<Certificate>,
+    pub crls: Vec<fieldlog_certs::CertificateList>,
+}
+
+impl Trust {
+    /// Adds every certificate of a PEM text (or one DER certificate) as a root.
+    pub fn add_roots(&mut self, bytes: &[u8]) -> Result<(), VerifyError> {
+        let text = std::str::from_utf8(bytes).ok().map(str::trim);
+        let certificates = match text.filter(|t| t.starts_with("-----BEGIN")) {
+            Some(pem) => fieldlog_certs::certificates_from_pem(pem),
+            None => fieldlog_certs::certificate_from_der(bytes).map(|c| vec![c]),
+        }
+        .map_err(|e| VerifyError::Trust(e.to_string()))?;
+        self.roots.extend(certificates);
+        Ok(())
+    }
+
+    /// Adds a CRL (PEM or DER).
+    pub fn add_crl(&mut self, bytes: &[u8]) -> Result<(), VerifyError> {
+        let crl =
+            fieldlog_certs::crl_from_bytes(bytes).map_err(|e| VerifyError::Trust(e.to_string()))?;
+        self.crls.push(crl);
+        Ok(())
+    }
+}
+
+/// Whether a signer is vouched for by a root the user configured.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Verification {
+pub enum SignerTrust {
+    /// The certificate chains to a configured root (its common name), and no CRL at hand
+    /// lists any certificate of the chain.
+    Trusted { root: String },
+    /// The chain leads to a certificate nobody configured: a self-issued certificate, or a CA
+    /// the signature carries along (which anyone can make up, under any name).
+    NotVerified { top: String },
+    /// The chain is broken (an issuer that is no CA, a certificate outside its validity).
+    Invalid { reason: String },
+    /// A certificate of the chain is on its issuer's CRL.
+    Revoked {
+        serial: String,
+        subject: String,
+        at: DateTime<chrono::Utc>,
+    },
+}
+
+/// One signature of the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignatureCheck {
     /// The signing certificate's subject common name.
     pub signer: String,
     /// The claimed signing time (/M of the signature dictionary).
     pub signing_time: Option<DateTime<FixedOffset>>,
     /// The signed bytes are unchanged and the signature over them is valid.
     pub intact: bool,
-    /// The signature covers the whole file (nothing was appended after signing).
-    pub covers_whole_file: bool,
-    /// The common name of the certificate's issuer: the sync server's CA for a server-issued
-    /// certificate, the signer's own name for a self-issued one.
+    /// Which revision of the file the signature covers (1 = the original; each incremental
+    /// update adds one), and how many bytes.
+    pub revision: usize,
+    pub covered_bytes: usize,
+    /// The common name of the certificate's issuer.
     pub issuer: String,
-    /// The certificate was issued by its own subject (before the laptop enrolled).
+    /// The certificate was issued by its own subject.
     pub self_issued: bool,
-    /// The issuer's certificate is embedded in the signature and did issue the signer's.
-    /// Whether that issuer is to be trusted is the reader's call (its root is exported by the
-    /// server: `fieldlog-server ca-cert`).
-    pub issuer_verified: bool,
+    pub trust: SignerTrust,
+    /// The RFC 3161 time stamp over the signature value (PAdES B-T), when it carries one.
+    pub timestamp: Option<TimeStampCheck>,
+}
+
+/// A signature's time stamp.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimeStampCheck {
+    /// A token that stamps this signature value, signed by a time-stamping certificate:
+    /// `time`, by `tsa`; `trust` is that certificate's path to a configured root at `time`.
+    Valid {
+        time: DateTime<chrono::Utc>,
+        tsa: String,
+        trust: SignerTrust,
+    },
+    /// A token that does not check out (another signature's, altered, not a TSA's).
+    Invalid { reason: String },
+}
+
+impl TimeStampCheck {
+    /// The stamped time when the token is valid and its TSA trusted.
+    pub fn trusted_time(&self) -> Option<DateTime<chrono::Utc>> {
+        match self {
+            TimeStampCheck::Valid {
+                time,
+                trust: SignerTrust::Trusted { .. },
+                ..
+            } => Some(*time),
+            _ => None,
+        }
+    }
+}
+
+fn path_trust(status: fieldlog_certs::PathStatus) -> SignerTrust {
+    match status {
+        fieldlog_certs::PathStatus::Trusted { root } => SignerTrust::Trusted { root },
+        fieldlog_certs::PathStatus::UnknownRoot { top } => SignerTrust::NotVerified { top },
+        fieldlog_certs::PathStatus::Invalid { reason } => SignerTrust::Invalid { reason },
+        fieldlog_certs::PathStatus::Revoked {
+            serial,
+            subject,
+            at,
+        } => SignerTrust::Revoked {
+            serial,
+            subject,
+            at,
+        },
+    }
+}
+
+fn time_stamp(signer_info: &cms::signed_data::SignerInfo, trust: &Trust) -> Option<TimeStampCheck> {
+    let attr = signer_info
+        .unsigned_attrs
+        .as_ref()?
+        .iter()
+        .find(|a| a.oid == fieldlog_certs::timestamp::ID_AA_TIME_STAMP_TOKEN)?;
+    let checked = attr
+        .values
+        .iter()
+        .next()
+        .and_then(|token| token.to_der().ok())
+        .ok_or_else(|| "empty attribute".to_owned())
+        .and_then(|token| {
+            fieldlog_certs::timestamp::check_token(&token, signer_info.signature.as_bytes(), None)
+                .map_err(|e| e.to_string())
+        });
+    Some(match checked {
+        Ok(stamped) => TimeStampCheck::Valid {
+            time: stamped.time,
+            tsa: fieldlog_certs::common_name(&stamped.tsa.tbs_certificate.subject)
+                .unwrap_or_default(),
+            trust: path_trust(fieldlog_certs::check_path(
+                &stamped.tsa,
+                &stamped.certificates,
+                &trust.roots,
+                &trust.crls,
+                stamped.time,
+            )),
+        },
+        Err(reason) => TimeStampCheck::Invalid { reason },
+    })
+}
+
+/// The verdict over the whole file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every signature intact and trusted, and nothing follows the last one.
+    Trusted,
+    /// The one signature is intact and covers the whole file, but its signer does not chain to
+    /// a configured root: anyone can make such a certificate under any name.
+    SignerNotVerified,
+    /// A signature is broken, something follows the last signature, a revision was added after
+    /// a signature by a signer who is not trusted, or a certificate is revoked or invalid.
+    NotIntact,
+}
+
+/// What [`verify_pdf`] found: every signature in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verification {
+    pub signatures: Vec<SignatureCheck>,
+    /// How many revisions the file has (incremental updates + 1).
+    pub revisions: usize,
+    /// Bytes after the end of the last signature's range (0: it covers the whole file).
+    pub bytes_after_last_signature: usize,
+    pub verdict: Verdict,
+    /// The last signature's signer.
+    pub signer: String,
+    /// The last signature's claimed time.
+    pub signing_time: Option<DateTime<FixedOffset>>,
+    /// Every signature is cryptographically intact.
+    pub intact: bool,
+    /// The last signature covers the whole file.
+    pub covers_whole_file: bool,
+}
+
+impl Verification {
+    /// Why the verdict is what it is, one sentence (Chinese, then English).
+    pub fn reason(&self) -> String {
+        let last = self.signatures.len();
+        if let Some((i, _)) = self.signatures.iter().enumerate().find(|(_, s)| !s.intact) {
+            return format!(
+                "第 {} 个签名与内容不符：签名后内容被改动 / signature {} does not match the content: it was altered after signing",
+                i + 1,
+                i + 1
+            );
+        }
+        if self.bytes_after_last_signature > 0 {
+            return format!(
+                "最后一个签名之后还追加了 {} 字节未签名的内容 / {} unsigned bytes follow the last signature",
+                self.bytes_after_last_signature, self.bytes_after_last_signature
+            );
+        }
+        for (i, s) in self.signatures.iter().enumerate() {
+            match &s.trust {
+                SignerTrust::Revoked { subject, at, .. } => {
+                    return format!(
+                        "第 {} 个签名的证书（{subject}）已于 {} 被吊销 / the certificate of signature {} ({subject}) was revoked on {}",
+                        i + 1,
+                        at.format("%Y-%m-%d %H:%M UTC"),
+                        i + 1,
+                        at.format("%Y-%m-%d %H:%M UTC")
+                    );
+                }
+                SignerTrust::Invalid { reason } => {
+                    return format!("第 {} 个签名：{reason} / signature {}", i + 1, i + 1);
+                }
+                SignerTrust::NotVerified { top } if i + 1 < last || last > 1 => {
+                    return format!(
+                        "第 {} 个签名（{}）的证书链到“{top}”为止，不是您信任的根证书；文件在第一个签名之后被他人改动并重新签名 / signature {} ({}) chains only to “{top}”, not a trusted root: the file was changed and re-signed after the first signature",
+                        i + 1,
+                        s.signer,
+                        i + 1,
+                        s.signer
+                    );
+                }
+                SignerTrust::NotVerified { top } => {
+                    return format!(
+                        "签名完好，但签字人未经核实：证书链到“{top}”为止，不是您信任的根证书（用 --trust 指定服务器根证书，或先注册本机） / intact, but the signer is not verified: the chain ends at “{top}”, which is not a trusted root (give the server's root with --trust, or enroll)"
+                    );
+                }
+                _ => {}
+            }
+        }
+        "签名完好，签字人经您信任的根证书核实 / intact, and the signer is verified by a trusted root".into()
+    }
 }
 
 /// Why a file has no verifiable signature at all.
@@ -52,6 +268,8 @@ pub enum VerifyError {
         "数字签名已损坏，无法读取：{0}。/ The digital signature is damaged and cannot be read: {0}."
     )]
     Malformed(String),
+    #[error("无法读取信任的根证书或吊销列表：{0}。/ Cannot read the trusted root or the CRL: {0}.")]
+    Trust(String),
 }
 
 fn malformed(e: impl std::fmt::Display) -> VerifyError {
@@ -70,9 +288,19 @@ fn find_from(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
         .map(|p| p + from)
 }
 
-/// The four integers of the last /ByteRange.
-fn byte_range(bytes: &[u8]) -> Result<(usize, [usize; 4]), VerifyError> {
-    let key = rfind(bytes, b"/ByteRange").ok_or(VerifyError::NoSignature)?;
+/// Where every /ByteRange key sits, in file order.
+fn byte_range_keys(bytes: &[u8]) -> Vec<usize> {
+    let needle = b"/ByteRange";
+    bytes
+        .windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| w == needle)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The four integers of the /ByteRange at `key`.
+fn byte_range(bytes: &[u8], key: usize) -> Result<(usize, [usize; 4]), VerifyError> {
     let open = find_from(bytes, b"[", key).ok_or_else(|| malformed("/ByteRange"))?;
     let close = find_from(bytes, b"]", open).ok_or_else(|| malformed("/ByteRange"))?;
     let text = std::str::from_utf8(&bytes[open + 1..close]).map_err(malformed)?;
@@ -138,9 +366,83 @@ fn hex_decode(hex: &[u8]) -> Result<Vec<u8>, VerifyError> {
         .collect()
 }
 
-/// Verifies the (last) signature of a PDF.
+/// Verifies every signature of a PDF, trusting nobody: each signer is at best "not verified".
 pub fn verify_pdf(bytes: &[u8]) -> Result<Verification, VerifyError> {
-    let (key, [a, b, c, d]) = byte_range(bytes)?;
+    verify_pdf_trusting(bytes, &Trust::default())
+}
+
+/// How many revisions end at or before `end`: each revision ends with %%EOF.
+fn revisions_until(bytes: &[u8], end: usize) -> usize {
+    let needle = b"%%EOF";
+    bytes[..end.min(bytes.len())]
+        .windows(needle.len())
+        .filter(|w| w == needle)
+        .count()
+}
+
+/// Verifies every signature of a PDF, says which revision each covers and whether anything
+/// follows the last one, and trusts a signer only through a chain to one of `trust`'s roots.
+pub fn verify_pdf_trusting(bytes: &[u8], trust: &Trust) -> Result<Verification, VerifyError> {
+    let mut signatures = Vec::new();
+    let mut last_end = 0;
+    let mut seen = Vec::new();
+    for key in byte_range_keys(bytes) {
+        let (key, ranges) = byte_range(bytes, key)?;
+        // The same dictionary written again by a later update is the same signature.
+        if seen.contains(&ranges) {
+            continue;
+        }
+        seen.push(ranges);
+        let [_, _, c, d] = ranges;
+        last_end = last_end.max(c + d);
+        signatures.push(check_signature(bytes, key, ranges, trust)?);
+    }
+    if signatures.is_empty() {
+        return Err(VerifyError::NoSignature);
+    }
+    signatures.sort_by_key(|s| s.covered_bytes);
+    // Each revision ends with %%EOF; bytes after the last one that are not white space are a
+    // revision of their own, however unfinished.
+    let last_eof = rfind(bytes, b"%%EOF").map_or(0, |at| at + 5);
+    let revisions = revisions_until(bytes, bytes.len())
+        + usize::from(!bytes[last_eof..].iter().all(u8::is_ascii_whitespace));
+    let bytes_after_last_signature = bytes.len() - last_end;
+    let intact = signatures.iter().all(|s| s.intact);
+    let verdict = if !intact || bytes_after_last_signature > 0 {
+        Verdict::NotIntact
+    } else if signatures
+        .iter()
+        .all(|s| matches!(s.trust, SignerTrust::Trusted { .. }))
+    {
+        Verdict::Trusted
+    } else if signatures.len() == 1
+        && matches!(signatures[0].trust, SignerTrust::NotVerified { .. })
+    {
+        Verdict::SignerNotVerified
+    } else {
+        // A revoked or broken chain, or a revision added after a signature by a signer
+        // nobody vouches for: what the file shows is not what the first signer signed.
+        Verdict::NotIntact
+    };
+    let last = signatures.last().expect("at least one signature");
+    Ok(Verification {
+        signer: last.signer.clone(),
+        signing_time: last.signing_time,
+        intact,
+        covers_whole_file: bytes_after_last_signature == 0,
+        signatures,
+        revisions,
+        bytes_after_last_signature,
+        verdict,
+    })
+}
+
+fn check_signature(
+    bytes: &[u8],
+    key: usize,
+    [a, b, c, d]: [usize; 4],
+    trust: &Trust,
+) -> Result<SignatureCheck, VerifyError> {
     let gap = &bytes[a + b..c];
     if gap.first() != Some(&b'<') || gap.last() != Some(&b'>') {
         return Err(malformed("/Contents is not the /ByteRange gap"));
@@ -183,11 +485,7 @@ pub fn verify_pdf(bytes: &[u8]) -> Result<Verification, VerifyError> {
     let issuer =
         fieldlog_certs::common_name(&certificate.tbs_certificate.issuer).unwrap_or_default();
     let self_issued = certificate.tbs_certificate.issuer == certificate.tbs_certificate.subject;
-    // A server-issued certificate travels with its issuer's: check that one really issued it.
-    let issuer_verified = !self_issued
-        && certificates
-            .iter()
-            .any(|candidate| fieldlog_certs::issued_by(certificate, candidate));
+    let signing_time = claimed_time(bytes, key);
 
     let mut hasher = Sha256::new();
     hasher.update(&bytes[a..a + b]);
@@ -231,14 +529,33 @@ pub fn verify_pdf(bytes: &[u8]) -> Result<Verification, VerifyError> {
     })()
     .unwrap_or(false);
 
-    Ok(Verification {
+    // The chain is checked at the trusted stamped time (B-T), else at the claimed signing
+    // time (B-B has no better one).
+    let timestamp = time_stamp(signer_info, trust);
+    let at = timestamp
+        .as_ref()
+        .and_then(TimeStampCheck::trusted_time)
+        .or(signing_time.map(|t| t.to_utc()))
+        .unwrap_or_else(chrono::Utc::now);
+    let carried: Vec<Certificate> = certificates.iter().map(|c| (*c).clone()).collect();
+    let trust = path_trust(fieldlog_certs::check_path(
+        certificate,
+        &carried,
+        &trust.roots,
+        &trust.crls,
+        at,
+    ));
+
+    Ok(SignatureCheck {
         signer,
-        signing_time: claimed_time(bytes, key),
-        intact: digest_matches && cert_bound && signature_valid,
-        covers_whole_file: a == 0 && c + d == bytes.len(),
+        signing_time,
+        intact: digest_matches && cert_bound && signature_valid && a == 0,
+        revision: revisions_until(bytes, c + d).max(1),
+        covered_bytes: c + d,
         issuer,
         self_issued,
-        issuer_verified,
+        trust,
+        timestamp,
     })
 }
 

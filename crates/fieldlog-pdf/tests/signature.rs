@@ -113,9 +113,29 @@ fn our_own_verification_names_the_signer_and_time() {
     let v = verify_pdf(&signed.pdf).unwrap();
     assert_eq!(v.signer, "李明");
     assert!(v.intact && v.covers_whole_file, "{v:?}");
-    // Self-issued: the issuer is the signer, and there is no other issuer to check.
-    assert!(v.self_issued && !v.issuer_verified, "{v:?}");
-    assert_eq!(v.issuer, "李明");
+    // Self-issued: the issuer is the signer, and nobody configured vouches for them.
+    assert_eq!(v.signatures.len(), 1);
+    let s = &v.signatures[0];
+    assert!(s.self_issued, "{v:?}");
+    assert_eq!(s.issuer, "李明");
+    assert!(matches!(
+        s.trust,
+        fieldlog_pdf::SignerTrust::NotVerified { .. }
+    ));
+    assert_eq!(v.verdict, fieldlog_pdf::Verdict::SignerNotVerified);
+    // The original and the signing update: two revisions, the signature covers both.
+    assert_eq!((v.revisions, s.revision), (2, 2));
+    // Trusting the signer's own certificate (pyHanko's --trust does the same) makes it trusted.
+    let mut trust = fieldlog_pdf::Trust::default();
+    trust
+        .add_roots(&std::fs::read(&signed.cert).unwrap())
+        .unwrap();
+    let trusted = fieldlog_pdf::verify_pdf_trusting(&signed.pdf, &trust).unwrap();
+    assert_eq!(
+        trusted.verdict,
+        fieldlog_pdf::Verdict::Trusted,
+        "{trusted:?}"
+    );
     let t = v.signing_time.expect("/M");
     assert_eq!(t.offset().local_minus_utc(), 8 * 3600);
     assert!((Utc::now() - t.to_utc()).num_minutes().abs() < 5);
@@ -125,6 +145,9 @@ fn our_own_verification_names_the_signer_and_time() {
     appended.extend_from_slice(b"\n% appended\n");
     let v = verify_pdf(&appended).unwrap();
     assert!(v.intact && !v.covers_whole_file, "{v:?}");
+    assert_eq!(v.bytes_after_last_signature, 12);
+    assert_eq!(v.verdict, fieldlog_pdf::Verdict::NotIntact);
+    assert_eq!(v.revisions, 3);
 
     // An unsigned PDF has no signature.
     let plain = fieldlog_pdf::daily_report(&daily(1), &font()).unwrap();

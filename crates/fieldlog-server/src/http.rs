@@ -64,6 +64,7 @@ pub fn router<S: Storage>(storage: Arc<S>) -> Router {
             "/v1/attachments/{sha256}",
             put(upload::<S>).get(download::<S>),
         )
+        .route("/v1/timestamp", post(crate::timestamp::handle::<S>))
         .route("/v1/health", get(|| async { "ok" }))
         .fallback(|| async { ServerError::NotFound("该地址 (no such endpoint)".into()) })
         .layer(DefaultBodyLimit::max(

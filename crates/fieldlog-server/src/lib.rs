@@ -20,6 +20,7 @@ pub mod push_queue;
 pub mod rules;
 pub mod sqlite;
 pub mod storage;
+pub mod timestamp;
 pub mod tls;
 
 pub use crate::postgres::PostgresStorage;

@@ -475,6 +475,46 @@ pub fn enroll_from_any_thread(
     })
 }
 
+/// An RFC 3161 time-stamp token (DER) from the enrolled server's time-stamping authority over
+/// `stamped` (a signature value, for PAdES B-T), checked before it is handed back: it stamps
+/// these bytes, carries our nonce and is signed by a time-stamping certificate. One attempt
+/// within `timeout`: an export does not wait for a server that is away (it stays B-B). Runs the
+/// request on a thread of its own, so it may be called from an async runtime's thread too.
+pub fn time_stamp_token(store: &Store, stamped: &[u8], timeout: Duration) -> Result<Vec<u8>> {
+    let enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
+    let tls_root = store.server_tls_root_pem()?;
+    let bad = |e: fieldlog_certs::CertError| SyncError::Certificate(e.to_string());
+    let (request, nonce) = fieldlog_certs::timestamp::request_over(stamped).map_err(bad)?;
+    let options = SyncOptions {
+        attempts: 1,
+        timeout,
+        ..SyncOptions::default()
+    };
+    let reply = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let client =
+                    Client::trusting(&enrollment.server_url, None, options, tls_root.as_deref())?;
+                client.send(
+                    client
+                        .http
+                        .post(format!("{}/v1/timestamp", client.base))
+                        .header(reqwest::header::CONTENT_TYPE, "application/timestamp-query")
+                        .body(request),
+                )
+            })
+            .join()
+            .unwrap_or_else(|_| {
+                Err(SyncError::Network(
+                    "时间戳请求意外中断 (the time-stamp request broke off)".into(),
+                ))
+            })
+    })?;
+    let token = fieldlog_certs::timestamp::token_from_response(&reply).map_err(bad)?;
+    fieldlog_certs::timestamp::check_token(&token, stamped, Some(&nonce)).map_err(bad)?;
+    Ok(token)
+}
+
 /// The issued certificate, checked before the profile keeps it: it certifies our public key,
 /// and each certificate of the chain issued the one below it, up to a self-signed root.
 fn checked_certificate(

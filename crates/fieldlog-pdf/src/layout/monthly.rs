@@ -9,8 +9,8 @@ use crate::input::{MonthlySummaryPdf, Rate};
 pub const TITLE: &str = "每月维护报告汇总";
 
 fn rate_text(rate: Rate) -> String {
-    match rate.percent() {
-        Some(p) => format!("{p:.1}%（{}/{}）", rate.met, rate.judged),
+    match rate.percent_text() {
+        Some(p) => format!("{p}%（{}/{}）", rate.met, rate.judged),
         None => "—".to_string(),
     }
 }
@@ -21,8 +21,8 @@ pub fn resolution_rate(input: &MonthlySummaryPdf) -> String {
         met: input.devices_repaired,
         judged: input.devices_reported,
     }
-    .percent()
-    .map_or("—".to_string(), |p| format!("{p:.1}%"))
+    .percent_text()
+    .map_or("—".to_string(), |p| format!("{p}%"))
 }
 
 pub fn layout(
@@ -326,6 +326,19 @@ mod tests {
     use super::*;
     use crate::input::{LevelCompliance, UnresolvedByReason};
     use crate::layout::{Item, fake::Mono};
+
+    #[test]
+    fn rates_print_by_the_one_rounding_rule() {
+        // 13/16 = 81.25 %: the XLSX/CSV said 81.3 while `{:.1}` on the float said 81.2.
+        assert_eq!(
+            rate_text(Rate {
+                met: 13,
+                judged: 16
+            }),
+            "81.3%（13/16）"
+        );
+        assert_eq!(rate_text(Rate { met: 0, judged: 0 }), "—");
+    }
 
     #[test]
     fn figures_rates_and_a_bar_per_judged_clock() {
