@@ -134,6 +134,7 @@ fn run(
                 None => store.init_profile(&name?, staff_no.as_deref(), now)?,
             };
             out.init(store.path(), &technician);
+            key_storage_notice(store)?;
         }
         Command::Where => unreachable!("answered before the store is opened"),
         Command::Demo => {
@@ -575,6 +576,9 @@ fn export(
     };
     write_file(&path, &bytes)?;
     out.exported(&path, bytes.len(), signed);
+    if signed {
+        key_storage_notice(store)?;
+    }
     Ok(())
 }
 
@@ -624,4 +628,14 @@ fn verify(file: &std::path::Path, out: &Output) -> Result<(), CliError> {
             "the file was altered after it was signed; it is not valid evidence",
         ))
     }
+}
+
+/// Says on stderr where the signing key is kept when it is not in an OS key store (issue 14): the
+/// technician should know the key is only as private as the profile file.
+fn key_storage_notice(store: &Store) -> Result<(), CliError> {
+    let storage = store.signing_key_storage()?;
+    if matches!(storage, fieldlog_store::KeyStorage::File { .. }) {
+        eprintln!("提示 note: {}", storage.describe());
+    }
+    Ok(())
 }

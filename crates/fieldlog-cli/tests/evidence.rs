@@ -157,3 +157,321 @@ fn report_show_escapes_what_it_prints() {
         "JSON keeps the value exactly, escaped"
     );
 }
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// `fieldlog` with the platform's default profile (no `--db`), under a made-up home.
+#[cfg(unix)]
+fn fieldlog_default(home: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_fieldlog"))
+        .args(args)
+        .env_remove("FIELDLOG_DB")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("FIELDLOG_KEYSTORE", "file")
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn profile_files_are_the_technicians_alone_and_old_ones_are_tightened() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data/fieldlog");
+    let profiles = data.join("profiles");
+    let file = profiles.join("default.sqlite");
+    let out = fieldlog_default(home.path(), &["init", "--name", "张三"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mode(&data), 0o700, "the data folder");
+    assert_eq!(mode(&profiles), 0o700, "the profiles folder");
+    assert_eq!(mode(&file), 0o600, "the database");
+
+    // A profile an older build left readable by everyone is tightened when opened.
+    set_mode(&data, 0o755);
+    set_mode(&profiles, 0o755);
+    set_mode(&file, 0o644);
+    let wal = profiles.join("default.sqlite-wal");
+    std::fs::write(&wal, b"").unwrap();
+    set_mode(&wal, 0o644);
+    let out = fieldlog_default(home.path(), &["fault", "list"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        (mode(&data), mode(&profiles), mode(&file)),
+        (0o700, 0o700, 0o600)
+    );
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+
+    // With --db: the file is made private; a folder the user chose is theirs to share, but
+    // one fieldlog creates is private.
+    let chosen = home.path().join("shared");
+    std::fs::create_dir(&chosen).unwrap();
+    set_mode(&chosen, 0o755);
+    let db = chosen.join("work.sqlite");
+    std::fs::write(&db, b"").unwrap();
+    set_mode(&db, 0o644);
+    ok(&db, &["init", "--name", "张三"]);
+    assert_eq!((mode(&chosen), mode(&db)), (0o755, 0o600));
+    let nested = home.path().join("new/deeper/p.sqlite");
+    ok(&nested, &["init", "--name", "张三"]);
+    assert_eq!(mode(nested.parent().unwrap()), 0o700);
+    assert_eq!(mode(&nested), 0o600);
+}
+
+/// A private session bus with a real Secret Service (GNOME Keyring, its login keyring unlocked
+/// with a made-up password) in a throwaway home: the keyring the tests use is their own.
+#[cfg(unix)]
+struct SecretService {
+    home: tempfile::TempDir,
+    bus: std::process::Child,
+    keyring: std::process::Child,
+    address: String,
+}
+
+#[cfg(unix)]
+impl SecretService {
+    fn start() -> SecretService {
+        use std::io::{BufRead, Write};
+        use std::process::{Command, Stdio};
+        let home = tempfile::tempdir().unwrap();
+        let runtime = home.path().join("run");
+        std::fs::create_dir(&runtime).unwrap();
+        set_mode(&runtime, 0o700);
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon (cargo xtask setup test installs it)");
+        let mut address = String::new();
+        std::io::BufReader::new(bus.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        let address = address.trim().to_owned();
+        let mut keyring = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon (cargo xtask setup test installs gnome-keyring)");
+        keyring
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"made-up-test-password")
+            .unwrap();
+        let service = SecretService {
+            home,
+            bus,
+            keyring,
+            address,
+        };
+        for _ in 0..100 {
+            let owned = Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .env("DBUS_SESSION_BUS_ADDRESS", &service.address)
+                .output()
+                .unwrap();
+            if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
+                return service;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the Secret Service did not start on the test's bus");
+    }
+
+    fn fieldlog(&self, db: &Path, keystore: &str, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_fieldlog"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env_remove("FIELDLOG_DB")
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("FIELDLOG_KEYSTORE", keystore)
+            .output()
+            .unwrap()
+    }
+
+    /// The secret stored under `fieldlog-key`, read by libsecret's own tool.
+    fn lookup(&self, account: &str) -> String {
+        let out = std::process::Command::new("secret-tool")
+            .args(["lookup", "application", "fieldlog", "fieldlog-key", account])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("HOME", self.home.path())
+            .output()
+            .expect("secret-tool (cargo xtask setup test installs libsecret-tools)");
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+#[cfg(unix)]
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        let _ = self.keyring.kill();
+        let _ = self.keyring.wait();
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+fn meta(db: &Path, key: &str) -> Option<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .ok()
+}
+
+/// Every byte of the profile: the database and its WAL.
+fn profile_bytes(db: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(db).unwrap();
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    if let Ok(more) = std::fs::read(&wal) {
+        bytes.extend(more);
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+fn first_signed_report(db: &Path) -> String {
+    json(db, &["report", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "signed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn the_signing_key_lives_in_a_real_secret_service_and_leaves_the_file() {
+    let service = SecretService::start();
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let report = first_signed_report(&db.path);
+
+    // An older profile: the key was made while it lived in the file.
+    let pdf1 = db.path.with_file_name("one.pdf");
+    let out = service.fieldlog(
+        &db.path,
+        "file",
+        &["export", "daily", &report, "--out", pdf1.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("未找到可用的系统密钥库"),
+        "the CLI says the key stays in the file"
+    );
+    let key = meta(&db.path, "signing_key_pem").expect("the key in the file");
+    let key_line = key.lines().nth(1).unwrap().to_owned();
+    assert!(contains(&profile_bytes(&db.path), &key_line));
+
+    // With the Secret Service at hand, the next signing moves it there and erases it here.
+    let pdf2 = db.path.with_file_name("two.pdf");
+    let out = service.fieldlog(
+        &db.path,
+        "os",
+        &["export", "daily", &report, "--out", pdf2.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("未找到"));
+    assert_eq!(meta(&db.path, "signing_key_pem"), None);
+    let account = meta(&db.path, "signing_key_ref").expect("a reference to the key store");
+    assert_eq!(
+        service.lookup(&account).trim(),
+        key.trim(),
+        "secret-tool reads the same key"
+    );
+    assert!(
+        !contains(&profile_bytes(&db.path), &key_line),
+        "no trace of the key is left in the database or its WAL"
+    );
+    assert!(!contains(&profile_bytes(&db.path), "PRIVATE KEY"));
+
+    // Signing again reads it from the key store: the same signer verifies.
+    let pdf3 = db.path.with_file_name("three.pdf");
+    let out = service.fieldlog(
+        &db.path,
+        "os",
+        &["export", "daily", &report, "--out", pdf3.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let one = json(&db.path, &["verify", pdf1.to_str().unwrap()]);
+    let three = json(&db.path, &["verify", pdf3.to_str().unwrap()]);
+    assert_eq!(three["intact"], true);
+    assert_eq!(one["signer"], three["signer"]);
+
+    // A new profile with the key store at hand never writes its key to the file.
+    let fresh = db.path.with_file_name("fresh.sqlite");
+    let out = service.fieldlog(&fresh, "os", &["demo"]);
+    assert!(out.status.success());
+    let report = first_signed_report(&fresh);
+    let out = service.fieldlog(
+        &fresh,
+        "os",
+        &[
+            "export",
+            "daily",
+            &report,
+            "--out",
+            pdf3.with_extension("f.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!contains(&profile_bytes(&fresh), "PRIVATE KEY"));
+    assert_ne!(meta(&fresh, "signing_key_ref"), Some(account));
+}

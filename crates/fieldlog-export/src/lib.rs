@@ -87,6 +87,8 @@ impl From<ExportError> for fieldlog_wire::ErrorBody {
 /// until the laptop enrolls with a sync server, which issues a certificate for the same key; from
 /// then on signatures carry that certificate and its chain up to the server's root.
 pub fn signing_identity(store: &mut Store, now: DateTime<Utc>) -> Result<SigningIdentity> {
+    // A key still in the profile file goes to the OS key store when one answers (issue 14).
+    store.move_signing_key_to_key_store()?;
     if let Some((key, certificate)) = store.signing_identity_pem()? {
         let identity = SigningIdentity::from_pem(&key, &certificate)?;
         return Ok(match store.signing_certificate_chain_pem()? {
