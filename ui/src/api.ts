@@ -21,7 +21,9 @@ export type ErrorCode =
   | "unauthorized"
   | "forbidden"
   | "too_large"
-  | "network";
+  | "network"
+  // Evidence failed its integrity check (issue 14): nothing is exported or signed from it.
+  | "tampered";
 
 export interface ErrorBody {
   code: ErrorCode;

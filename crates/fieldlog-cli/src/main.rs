@@ -7,8 +7,8 @@ mod args;
 mod render;
 
 use args::{
-    Cli, Command, EventCommand, ExportCommand, FaultCommand, ImportCommand, PartsCommand,
-    PeriodArgs, ReportCommand, SiteCommand, SlaCommand,
+    AuditCommand, Cli, Command, EventCommand, ExportCommand, FaultCommand, ImportCommand,
+    PartsCommand, PeriodArgs, ReportCommand, SiteCommand, SlaCommand,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Parser;
@@ -237,6 +237,18 @@ fn run(
             out.imported(&file, &report);
         }
         Command::Verify { .. } => unreachable!("answered before the store is opened"),
+        Command::Audit(AuditCommand::Verify) => {
+            let audit = store.audit()?;
+            out.audit(&audit);
+            if !audit.intact() {
+                return Err(StoreError::Tampered(format!(
+                    "{} 处问题 / {} finding(s)",
+                    audit.findings.len(),
+                    audit.findings.len()
+                ))
+                .into());
+            }
+        }
         Command::Arrive(args) => {
             let technician = profile(store)?;
             let fault_id = args

@@ -477,6 +477,22 @@ impl Output {
         });
     }
 
+    pub fn audit(&self, audit: &fieldlog_store::chain::Audit) {
+        self.json_or(audit, || {
+            say!(
+                "证据链 evidence chain: {} 环 links，末环 head {}",
+                audit.links,
+                audit.head.as_deref().unwrap_or("-")
+            );
+            if audit.intact() {
+                say!("完好：每条存证记录都与记录时一致 (intact: every record matches its link)");
+            }
+            for finding in &audit.findings {
+                say!("  ✗ {}", finding.describe());
+            }
+        });
+    }
+
     pub fn stock(&self, reports: &[StockReport]) {
         self.json_or(&reports, || {
             for report in reports {

@@ -475,3 +475,187 @@ fn the_signing_key_lives_in_a_real_secret_service_and_leaves_the_file() {
     assert!(!contains(&profile_bytes(&fresh), "PRIVATE KEY"));
     assert_ne!(meta(&fresh, "signing_key_ref"), Some(account));
 }
+
+/// What an attacker with the whole SQLite file does first: drops the guard triggers on the
+/// evidence tables (the chain's own triggers are left alone).
+fn drop_guards(conn: &rusqlite::Connection) {
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'trigger'
+             AND tbl_name IN ('daily_reports', 'report_entries', 'signatures', 'entry_parts', 'stock_movements')",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for name in names {
+        conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))
+            .unwrap();
+    }
+}
+
+fn audit(db: &Path) -> (bool, serde_json::Value) {
+    let out = fieldlog(db, &["--json", "audit", "verify"]);
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.success(), body)
+}
+
+fn problems(audit: &serde_json::Value) -> Vec<(String, String)> {
+    audit["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["problem"].as_str().unwrap().to_owned(),
+                f["record_id"]
+                    .as_str()
+                    .or(f["report_id"].as_str())
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_untouched_profile_audits_intact() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let (ok_exit, body) = audit(&db.path);
+    assert!(ok_exit, "{body}");
+    assert!(body["links"].as_i64().unwrap() > 20, "{body}");
+    assert_eq!(body["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn dropped_triggers_and_an_edited_entry_export_refuses_and_audit_finds_it() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let report = first_signed_report(&db.path);
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    drop_guards(&conn);
+    conn.execute(
+        "UPDATE report_entries SET work_done = '改过的处理情况' WHERE report_id = ?1",
+        [&report],
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(
+        json(&db.path, &["report", "show", &report])["content_intact"],
+        false
+    );
+    let pdf = db.path.with_file_name("forged.pdf");
+    let out = fieldlog(
+        &db.path,
+        &["export", "daily", &report, "--out", pdf.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "export signed altered content");
+    assert!(!pdf.exists(), "no PDF is written");
+    assert!(
+        err.contains("证据校验未通过") && err.contains(&report),
+        "{err}"
+    );
+    let (ok_exit, body) = audit(&db.path);
+    assert!(!ok_exit);
+    let found = problems(&body);
+    assert!(
+        found.contains(&("edited".into(), report.clone())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("signed_content_changed".into(), report.clone())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_edit_with_a_recomputed_content_hash_is_found() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let report = first_signed_report(&db.path);
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    drop_guards(&conn);
+    conn.execute(
+        "UPDATE report_entries SET work_done = '改过的处理情况' WHERE report_id = ?1",
+        [&report],
+    )
+    .unwrap();
+    drop(conn);
+    // The attacker recomputes the signed-content hash the way the store does, and the signer's
+    // name for good measure: `report show` is fooled.
+    let store = fieldlog_store::Store::open(&db.path).unwrap();
+    let doc = store.report_document(report.parse().unwrap()).unwrap();
+    let hash = fieldlog_domain::report::content_hash(&doc.report, &doc.entries);
+    drop(store);
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute(
+        "UPDATE signatures SET content_hash = ?1, signer_name = '别人' WHERE subject_id = ?2",
+        [&hash, &report],
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(
+        json(&db.path, &["report", "show", &report])["content_intact"],
+        true,
+        "the re-hash fools the old check"
+    );
+    let (ok_exit, body) = audit(&db.path);
+    assert!(!ok_exit);
+    let found = problems(&body);
+    assert!(
+        found.contains(&("edited".into(), report.clone())),
+        "{found:?}"
+    );
+    let signature_edited = body["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["problem"] == "edited" && f["kind"] == "signature");
+    assert!(signature_edited, "{body}");
+    let text = String::from_utf8(fieldlog(&db.path, &["audit", "verify"]).stdout).unwrap();
+    assert!(text.contains("被改动"), "{text}");
+    let pdf = db.path.with_file_name("forged.pdf");
+    let err = fails(
+        &db.path,
+        &["export", "daily", &report, "--out", pdf.to_str().unwrap()],
+    );
+    assert!(err.contains("证据校验未通过"), "{err}");
+}
+
+#[test]
+fn a_deleted_signed_report_is_found() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let report = first_signed_report(&db.path);
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    drop_guards(&conn);
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    for sql in [
+        "DELETE FROM entry_parts WHERE entry_id IN (SELECT id FROM report_entries WHERE report_id = ?1)",
+        "DELETE FROM report_entries WHERE report_id = ?1",
+        "DELETE FROM signatures WHERE subject_id = ?1",
+        "DELETE FROM daily_reports WHERE id = ?1 OR amends_id = ?1",
+    ] {
+        conn.execute(sql, [&report]).unwrap();
+    }
+    drop(conn);
+    let (ok_exit, body) = audit(&db.path);
+    assert!(!ok_exit);
+    let found = problems(&body);
+    assert!(
+        found.contains(&("deleted".into(), report.clone())),
+        "{found:?}"
+    );
+    assert!(
+        body["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["problem"] == "deleted" && f["kind"] == "signature"),
+        "{body}"
+    );
+}

@@ -192,6 +192,8 @@ pub fn daily_report(
             "日报尚未签字，签字后才能导出 (sign the report before exporting it)".into(),
         ));
     }
+    // Content, signatures and their evidence-chain links must match before a fresh signature.
+    store.check_report_evidence(report_id)?;
     let contract = store.contract(doc.report.contract_id)?;
     let input = DailyReportPdf {
         contract_name: contract.name,
@@ -253,6 +255,7 @@ pub fn completion_form(
             "完工确认单尚未由技服人员和用户代表签字 (the completion form is not signed by both yet)".into(),
         ));
     };
+    store.check_completion_evidence(fault_id)?;
     let fault = store.fault(fault_id)?;
     let contract = store.contract(fault.contract_id)?;
     let clocks = store.fault_clocks(fault_id, now)?;

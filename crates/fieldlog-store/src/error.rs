@@ -62,6 +62,11 @@ pub enum StoreError {
         "无法使用系统密钥库中的签名密钥：{0}。请解锁系统密钥库（登录密钥环）后重试 (cannot use the signing key in the OS key store: {0}; unlock the key store and try again)"
     )]
     KeyStore(String),
+
+    #[error(
+        "证据校验未通过，拒绝导出或签署：{0}。请勿使用这份记录，并联系管理员核对服务器上的证据链 (evidence failed its check: {0}; do not use this record, ask the administrator to compare with the server's chain)"
+    )]
+    Tampered(String),
 }
 
 impl StoreError {
@@ -77,6 +82,7 @@ impl StoreError {
             | StoreError::Sqlite(_)
             | StoreError::KeyStore(_) => ErrorCode::Storage,
             StoreError::Corrupt(_) => ErrorCode::Internal,
+            StoreError::Tampered(_) => ErrorCode::Tampered,
         }
     }
 

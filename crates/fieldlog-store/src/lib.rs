@@ -13,6 +13,7 @@
 mod arrivals;
 mod attachments;
 mod catalog;
+pub mod chain;
 mod completion;
 pub mod demo;
 pub mod desk;
@@ -122,6 +123,7 @@ impl Store {
 /// Connection settings every store uses. `synchronous=FULL` costs an fsync per commit, which is
 /// what makes "acknowledged" mean "survives a power cut" on a laptop.
 fn configure(conn: &Connection) -> Result<()> {
+    chain::register_functions(conn)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
