@@ -25,6 +25,12 @@ export type ErrorCode =
   // Evidence failed its integrity check (issue 14): nothing is exported or signed from it.
   | "tampered";
 
+/** Where the signing key is kept (fieldlog-wire's KeyStorageView). */
+export interface KeyStorageView {
+  os_key_store: boolean;
+  message: string;
+}
+
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
@@ -545,6 +551,7 @@ function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
 
 export const api = {
   today: () => call<Today>("today"),
+  keyStorage: () => call<KeyStorageView>("key_storage"),
   profile: () => call<Technician | null>("profile"),
   contracts: () => call<Contract[]>("contracts"),
   sites: (contractId: Id | null) => call<Site[]>("sites", { contractId }),

@@ -238,7 +238,27 @@ fn run(
         }
         Command::Verify { .. } => unreachable!("answered before the store is opened"),
         Command::Audit(AuditCommand::Verify) => {
-            let audit = store.audit()?;
+            // Against the sync server's copy too, when enrolled and the server answers.
+            let audit = match store.enrollment()? {
+                None => store.audit()?,
+                Some(_) => match fieldlog_sync::server_chain(
+                    store,
+                    &fieldlog_sync::SyncOptions {
+                        attempts: 2,
+                        timeout: std::time::Duration::from_secs(10),
+                        ..Default::default()
+                    },
+                ) {
+                    Ok(server) => store.audit_against_server(&server)?,
+                    Err(error) => {
+                        eprintln!(
+                            "提示 note: 未能与服务器的证据链核对，只校验了本机 (not compared with the server: {})",
+                            render::terminal_safe(&error.to_string())
+                        );
+                        store.audit()?
+                    }
+                },
+            };
             out.audit(&audit);
             if !audit.intact() {
                 return Err(StoreError::Tampered(format!(

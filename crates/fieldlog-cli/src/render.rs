@@ -484,6 +484,9 @@ impl Output {
                 audit.links,
                 audit.head.as_deref().unwrap_or("-")
             );
+            if let Some(n) = audit.server_links {
+                say!("已与服务器保存的 {n} 环核对 (compared with the server's {n} links)");
+            }
             if audit.intact() {
                 say!("完好：每条存证记录都与记录时一致 (intact: every record matches its link)");
             }

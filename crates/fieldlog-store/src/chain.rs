@@ -4,14 +4,13 @@
 //! (edited, re-hashed or deleted records) and against the link before it (a rewritten chain).
 
 use crate::{Result, Store, StoreError};
-use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// The hash of the link before the first.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use fieldlog_wire::sync::chain_v1::{ChainLink as Link, GENESIS};
 
 /// `fieldlog_sha256(x)`: the SHA-256 (lower-case hex) of a text's UTF-8 bytes or a blob's bytes;
 /// NULL for NULL. Registered on every connection the store opens (the chain's triggers call it).
@@ -35,7 +34,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A link's own hash, as the trigger computes it: `sha256(prev | seq | kind | record_id | content)`.
+/// A link's own hash, as the trigger computes it (the wire's definition, `chain_v1`).
 pub fn link_hash(
     prev_hash: &str,
     seq: i64,
@@ -44,19 +43,9 @@ pub fn link_hash(
     content_hash: &str,
 ) -> String {
     hex(&Sha256::digest(
-        format!("{prev_hash}|{seq}|{kind}|{record_id}|{content_hash}").as_bytes(),
+        fieldlog_wire::sync::chain_v1::link_preimage(prev_hash, seq, kind, record_id, content_hash)
+            .as_bytes(),
     ))
-}
-
-/// One link of the chain as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Link {
-    pub seq: i64,
-    pub kind: String,
-    pub record_id: String,
-    pub content_hash: String,
-    pub prev_hash: String,
-    pub link_hash: String,
 }
 
 /// Something the chain check found.
@@ -81,6 +70,11 @@ pub enum Finding {
     BrokenLink { seq: i64 },
     /// A signed report's entries no longer hash to what its signatures signed.
     SignedContentChanged { report_id: String },
+    /// The sync server holds a different link at this place of this laptop's chain: the chain
+    /// here was rewritten (records edited or deleted and the chain recomputed to match).
+    DiffersFromServer { seq: i64 },
+    /// The sync server holds links this laptop no longer has: the chain here was cut.
+    MissingHere { seq: i64 },
 }
 
 impl Finding {
@@ -109,6 +103,12 @@ impl Finding {
             Finding::SignedContentChanged { report_id } => format!(
                 "日报“{report_id}”的内容与签字时不一致 / report {report_id} differs from what was signed"
             ),
+            Finding::DiffersFromServer { seq } => format!(
+                "第 {seq} 环与服务器保存的不同（本机证据链被改写）/ link {seq} differs from the server's copy: the chain here was rewritten"
+            ),
+            Finding::MissingHere { seq } => format!(
+                "服务器保存的第 {seq} 环在本机已不存在（证据被删除）/ the server holds link {seq}, which is gone here: evidence was deleted"
+            ),
         }
     }
 
@@ -124,7 +124,9 @@ impl Finding {
             Finding::SignedContentChanged { report_id } => {
                 wanted_kind == "report" && report_id == wanted_id
             }
-            Finding::BrokenLink { .. } => true,
+            Finding::BrokenLink { .. }
+            | Finding::DiffersFromServer { .. }
+            | Finding::MissingHere { .. } => true,
         }
     }
 }
@@ -148,6 +150,8 @@ pub struct Audit {
     pub links: i64,
     /// The last link's hash (what the server holds for this laptop, once synced).
     pub head: Option<String>,
+    /// How many links were compared with the sync server's copy (None: not compared).
+    pub server_links: Option<usize>,
     pub findings: Vec<Finding>,
 }
 
@@ -155,6 +159,21 @@ impl Audit {
     pub fn intact(&self) -> bool {
         self.findings.is_empty()
     }
+}
+
+/// Compares this laptop's chain with the links the sync server holds for it.
+pub fn compare_with_server(local: &[Link], server: &[Link]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for theirs in server {
+        match local.iter().find(|l| l.seq == theirs.seq) {
+            None => findings.push(Finding::MissingHere { seq: theirs.seq }),
+            Some(ours) if ours != theirs => {
+                findings.push(Finding::DiffersFromServer { seq: theirs.seq })
+            }
+            Some(_) => {}
+        }
+    }
+    findings
 }
 
 pub(crate) fn links(conn: &Connection, after_seq: i64) -> Result<Vec<Link>> {
@@ -244,6 +263,7 @@ pub(crate) fn audit(conn: &Connection) -> Result<Audit> {
     Ok(Audit {
         links: chain.len() as i64,
         head: chain.last().map(|l| l.link_hash.clone()),
+        server_links: None,
         findings,
     })
 }
@@ -254,9 +274,46 @@ impl Store {
         audit(&self.conn)
     }
 
-    /// The chain's links after `after_seq` (what sync sends the server).
-    pub fn chain_links(&self, after_seq: i64) -> Result<Vec<Link>> {
-        links(&self.conn, after_seq)
+    /// [`Store::audit`], then this laptop's chain against the sync server's copy of it.
+    pub fn audit_against_server(&self, server: &[Link]) -> Result<Audit> {
+        let mut audit = audit(&self.conn)?;
+        audit
+            .findings
+            .extend(compare_with_server(&links(&self.conn, 0)?, server));
+        audit.server_links = Some(server.len());
+        Ok(audit)
+    }
+
+    /// The chain's links after `after_seq`, at most `limit` (what sync sends the server).
+    pub fn chain_links(&self, after_seq: i64, limit: usize) -> Result<Vec<Link>> {
+        let mut links = links(&self.conn, after_seq)?;
+        links.truncate(limit);
+        Ok(links)
+    }
+
+    /// The last link the sync server has acknowledged (0 before the first).
+    pub fn chain_sent_seq(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'chain_sent_seq'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// Records the server's acknowledgement of the chain up to `seq`.
+    pub fn record_chain_sent(&mut self, seq: i64) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('chain_sent_seq', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [seq.to_string()],
+            )?;
+            Ok(())
+        })
     }
 
     /// Refuses a signed report whose content, signatures or chain links fail the check.

@@ -45,6 +45,15 @@ impl KeyStorage {
     }
 }
 
+impl From<KeyStorage> for fieldlog_wire::v1::KeyStorageView {
+    fn from(storage: KeyStorage) -> Self {
+        fieldlog_wire::v1::KeyStorageView {
+            os_key_store: matches!(storage, KeyStorage::OsKeyStore { .. }),
+            message: storage.describe(),
+        }
+    }
+}
+
 /// A key store call that failed. The message names the store and what it said.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("系统密钥库不可用：{0} / OS key store unavailable: {0}")]
