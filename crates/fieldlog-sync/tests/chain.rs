@@ -37,7 +37,7 @@ fn the_server_keeps_each_laptops_chain(backend: Backend) {
     assert_eq!(audit.server_links, Some(local.len()));
 
     // More work, another round: the chain grows on both sides; a round resends nothing twice.
-    laptop.offline_work(CONTRACT, 120, true);
+    laptop.offline_work(CONTRACT, 24 * 60 + 10, true);
     laptop.sync();
     laptop.sync();
     let local = laptop.store.chain_links(0, usize::MAX).unwrap();
@@ -60,7 +60,7 @@ fn a_rewritten_chain_is_found_against_the_server_and_refused_by_it(backend: Back
     let mut laptop = Laptop::enrolled("李工", &server.url(), &code);
     laptop.set_up_contract(CONTRACT);
     laptop.offline_work(CONTRACT, 10, true);
-    laptop.offline_work(CONTRACT, 120, true);
+    laptop.offline_work(CONTRACT, 24 * 60 + 10, true);
     laptop.sync();
     let before = server.count("SELECT count(*) FROM evidence_chains");
 
