@@ -973,47 +973,6 @@ impl Tx for PostgresTx<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The push writer's call on PostgreSQL: works given together are committed together, and
-    /// one that fails (or panics) loses only its own writes. Needs the test cluster (it fails,
-    /// never skips, without one).
-    #[test]
-    fn works_given_together_commit_together_and_each_failure_stays_its_own() {
-        let database = ThrowawayDatabase::for_test();
-        let storage = database.open().unwrap();
-        let works: Vec<Work<'_, ()>> = vec![
-            Box::new(|tx| tx.add_contract("A", "x")),
-            Box::new(|tx| {
-                tx.add_contract("B", "x")?;
-                Err(ServerError::Malformed("refused".into()))
-            }),
-            Box::new(|tx| {
-                tx.add_contract("C", "x")?;
-                panic!("a bug in one request")
-            }),
-            // A statement the database itself refuses (the code exists) inside its savepoint.
-            Box::new(|tx| tx.add_contract("A", "again")),
-            Box::new(|tx| tx.add_contract("D", "x")),
-        ];
-        let outcomes = storage.transactions(works);
-        let ok: Vec<bool> = outcomes.iter().map(Result::is_ok).collect();
-        assert_eq!(ok, [true, false, false, false, true]);
-        let mut client = database.config.connect(NoTls).unwrap();
-        let codes: Vec<String> = client
-            .query("SELECT code FROM contracts ORDER BY code", &[])
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        assert_eq!(codes, ["A", "D"]);
-        drop(client);
-        drop(storage);
-    }
-}
-
 fn chain_link(r: &::postgres::Row) -> Result<ChainLink> {
     Ok(ChainLink {
         seq: r.try_get(0)?,
@@ -1087,5 +1046,46 @@ impl crate::chain::ChainStore for PostgresTx<'_> {
         .iter()
         .map(chain_link)
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The push writer's call on PostgreSQL: works given together are committed together, and
+    /// one that fails (or panics) loses only its own writes. Needs the test cluster (it fails,
+    /// never skips, without one).
+    #[test]
+    fn works_given_together_commit_together_and_each_failure_stays_its_own() {
+        let database = ThrowawayDatabase::for_test();
+        let storage = database.open().unwrap();
+        let works: Vec<Work<'_, ()>> = vec![
+            Box::new(|tx| tx.add_contract("A", "x")),
+            Box::new(|tx| {
+                tx.add_contract("B", "x")?;
+                Err(ServerError::Malformed("refused".into()))
+            }),
+            Box::new(|tx| {
+                tx.add_contract("C", "x")?;
+                panic!("a bug in one request")
+            }),
+            // A statement the database itself refuses (the code exists) inside its savepoint.
+            Box::new(|tx| tx.add_contract("A", "again")),
+            Box::new(|tx| tx.add_contract("D", "x")),
+        ];
+        let outcomes = storage.transactions(works);
+        let ok: Vec<bool> = outcomes.iter().map(Result::is_ok).collect();
+        assert_eq!(ok, [true, false, false, false, true]);
+        let mut client = database.config.connect(NoTls).unwrap();
+        let codes: Vec<String> = client
+            .query("SELECT code FROM contracts ORDER BY code", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(codes, ["A", "D"]);
+        drop(client);
+        drop(storage);
     }
 }

@@ -1022,6 +1022,84 @@ impl Tx for SqliteTx<'_> {
     }
 }
 
+fn chain_link(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChainLink> {
+    Ok(ChainLink {
+        seq: r.get(0)?,
+        kind: r.get(1)?,
+        record_id: r.get(2)?,
+        content_hash: r.get(3)?,
+        prev_hash: r.get(4)?,
+        link_hash: r.get(5)?,
+    })
+}
+
+/// The evidence chain's storage (crate::chain), in its own table.
+impl crate::chain::ChainStore for SqliteTx<'_> {
+    fn chain_head(&mut self, device_id: &str) -> Result<ChainHead> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT seq, link_hash FROM evidence_chains WHERE device_id = ?1
+                 ORDER BY seq DESC LIMIT 1",
+                [device_id],
+                |r| {
+                    Ok(ChainHead {
+                        seq: r.get(0)?,
+                        link_hash: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_else(crate::chain::empty_head))
+    }
+
+    fn chain_link(&mut self, device_id: &str, seq: i64) -> Result<Option<ChainLink>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT seq, kind, record_id, content_hash, prev_hash, link_hash
+                 FROM evidence_chains WHERE device_id = ?1 AND seq = ?2",
+                (device_id, seq),
+                chain_link,
+            )
+            .optional()?)
+    }
+
+    fn append_chain_link(
+        &mut self,
+        device_id: &str,
+        link: &ChainLink,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let at = self.time_text(at);
+        self.tx.execute(
+            "INSERT INTO evidence_chains
+                 (device_id, seq, kind, record_id, content_hash, prev_hash, link_hash, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params![
+                device_id,
+                link.seq,
+                link.kind,
+                link.record_id,
+                link.content_hash,
+                link.prev_hash,
+                link.link_hash,
+                at
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn chain_links(&mut self, device_id: &str, after: i64, limit: i64) -> Result<Vec<ChainLink>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT seq, kind, record_id, content_hash, prev_hash, link_hash
+             FROM evidence_chains WHERE device_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let links = stmt.query_map((device_id, after, limit), chain_link)?;
+        Ok(links.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1252,83 +1330,5 @@ mod tests {
             .transaction(|tx| tx.add_contract("AFTER", "x"))
             .unwrap();
         assert_eq!(storage.commits(), 2);
-    }
-}
-
-fn chain_link(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChainLink> {
-    Ok(ChainLink {
-        seq: r.get(0)?,
-        kind: r.get(1)?,
-        record_id: r.get(2)?,
-        content_hash: r.get(3)?,
-        prev_hash: r.get(4)?,
-        link_hash: r.get(5)?,
-    })
-}
-
-/// The evidence chain's storage (crate::chain), in its own table.
-impl crate::chain::ChainStore for SqliteTx<'_> {
-    fn chain_head(&mut self, device_id: &str) -> Result<ChainHead> {
-        Ok(self
-            .tx
-            .query_row(
-                "SELECT seq, link_hash FROM evidence_chains WHERE device_id = ?1
-                 ORDER BY seq DESC LIMIT 1",
-                [device_id],
-                |r| {
-                    Ok(ChainHead {
-                        seq: r.get(0)?,
-                        link_hash: r.get(1)?,
-                    })
-                },
-            )
-            .optional()?
-            .unwrap_or_else(crate::chain::empty_head))
-    }
-
-    fn chain_link(&mut self, device_id: &str, seq: i64) -> Result<Option<ChainLink>> {
-        Ok(self
-            .tx
-            .query_row(
-                "SELECT seq, kind, record_id, content_hash, prev_hash, link_hash
-                 FROM evidence_chains WHERE device_id = ?1 AND seq = ?2",
-                (device_id, seq),
-                chain_link,
-            )
-            .optional()?)
-    }
-
-    fn append_chain_link(
-        &mut self,
-        device_id: &str,
-        link: &ChainLink,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        let at = self.time_text(at);
-        self.tx.execute(
-            "INSERT INTO evidence_chains
-                 (device_id, seq, kind, record_id, content_hash, prev_hash, link_hash, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            rusqlite::params![
-                device_id,
-                link.seq,
-                link.kind,
-                link.record_id,
-                link.content_hash,
-                link.prev_hash,
-                link.link_hash,
-                at
-            ],
-        )?;
-        Ok(())
-    }
-
-    fn chain_links(&mut self, device_id: &str, after: i64, limit: i64) -> Result<Vec<ChainLink>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT seq, kind, record_id, content_hash, prev_hash, link_hash
-             FROM evidence_chains WHERE device_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-        )?;
-        let links = stmt.query_map((device_id, after, limit), chain_link)?;
-        Ok(links.collect::<rusqlite::Result<_>>()?)
     }
 }
