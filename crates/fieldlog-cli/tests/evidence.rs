@@ -530,8 +530,8 @@ fn an_untouched_profile_audits_intact() {
     assert_eq!(body["findings"], serde_json::json!([]));
 }
 
-#[test]
-fn dropped_triggers_and_an_edited_entry_export_refuses_and_audit_finds_it() {
+/// A demo profile whose first signed report had an entry edited with the guard triggers dropped.
+fn signed_report_edited_behind_the_store() -> (Db, String) {
     let db = db();
     ok(&db.path, &["demo"]);
     let report = first_signed_report(&db.path);
@@ -543,6 +543,12 @@ fn dropped_triggers_and_an_edited_entry_export_refuses_and_audit_finds_it() {
     )
     .unwrap();
     drop(conn);
+    (db, report)
+}
+
+#[test]
+fn dropped_triggers_and_an_edited_entry_export_refuses_and_audit_finds_it() {
+    let (db, report) = signed_report_edited_behind_the_store();
     assert_eq!(
         json(&db.path, &["report", "show", &report])["content_intact"],
         false
@@ -574,17 +580,7 @@ fn dropped_triggers_and_an_edited_entry_export_refuses_and_audit_finds_it() {
 
 #[test]
 fn an_edit_with_a_recomputed_content_hash_is_found() {
-    let db = db();
-    ok(&db.path, &["demo"]);
-    let report = first_signed_report(&db.path);
-    let conn = rusqlite::Connection::open(&db.path).unwrap();
-    drop_guards(&conn);
-    conn.execute(
-        "UPDATE report_entries SET work_done = '改过的处理情况' WHERE report_id = ?1",
-        [&report],
-    )
-    .unwrap();
-    drop(conn);
+    let (db, report) = signed_report_edited_behind_the_store();
     // The attacker recomputes the signed-content hash the way the store does, and the signer's
     // name for good measure: `report show` is fooled.
     let store = fieldlog_store::Store::open(&db.path).unwrap();

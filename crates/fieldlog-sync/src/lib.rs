@@ -721,13 +721,7 @@ fn round(
     options: &SyncOptions,
     progress: &mut dyn FnMut(SyncPhase, &RoundReport),
 ) -> Result<RoundReport> {
-    let enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
-    let client = Client::trusting(
-        &enrollment.server_url,
-        Some(enrollment.token),
-        options.clone(),
-        store.server_tls_root_pem()?.as_deref(),
-    )?;
+    let client = enrolled_client(store, options)?;
     let mut report = RoundReport::default();
     progress(SyncPhase::Pushing, &report);
     push_outbox(store, &client, options, &mut report, progress)?;
@@ -756,15 +750,20 @@ fn send_chain(store: &mut Store, client: &Client) -> Result<()> {
     }
 }
 
-/// Every link the sync server holds of this laptop's evidence chain, for `audit verify`.
-pub fn server_chain(store: &Store, options: &SyncOptions) -> Result<Vec<ChainLink>> {
+/// A client for the server this profile is enrolled with, with its token and extra TLS root.
+fn enrolled_client(store: &Store, options: &SyncOptions) -> Result<Client> {
     let enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
-    let client = Client::trusting(
+    Client::trusting(
         &enrollment.server_url,
         Some(enrollment.token),
         options.clone(),
         store.server_tls_root_pem()?.as_deref(),
-    )?;
+    )
+}
+
+/// Every link the sync server holds of this laptop's evidence chain, for `audit verify`.
+pub fn server_chain(store: &Store, options: &SyncOptions) -> Result<Vec<ChainLink>> {
+    let client = enrolled_client(store, options)?;
     let mut links = Vec::new();
     loop {
         let page = client.chain_page(links.last().map_or(0, |l: &ChainLink| l.seq))?;
