@@ -655,3 +655,82 @@ fn a_deleted_signed_report_is_found() {
         "{body}"
     );
 }
+
+/// The whole attack: with the file in hand, delete a signed report and rebuild the chain over
+/// what is left (the hash function is public), so the laptop's own check passes.
+fn delete_report_and_rebuild_chain(db: &Path, report: &str) {
+    let store = fieldlog_store::Store::open(db).unwrap();
+    let conn = store.connection();
+    drop_guards(conn);
+    conn.execute_batch(
+        "DROP TRIGGER evidence_chain_append_only_delete; PRAGMA foreign_keys = OFF;",
+    )
+    .unwrap();
+    for sql in [
+        "DELETE FROM entry_parts WHERE entry_id IN (SELECT id FROM report_entries WHERE report_id = ?1)",
+        "DELETE FROM report_entries WHERE report_id = ?1",
+        "DELETE FROM signatures WHERE subject_id = ?1",
+        "DELETE FROM daily_reports WHERE id = ?1 OR amends_id = ?1",
+    ] {
+        conn.execute(sql, [report]).unwrap();
+    }
+    conn.execute_batch(&format!(
+        "DELETE FROM evidence_chain; {}",
+        fieldlog_store::migrations::chain_backfill_sql()
+    ))
+    .unwrap();
+}
+
+#[test]
+fn a_deleted_report_hidden_by_a_rebuilt_chain_is_found_against_the_server() {
+    use fieldlog_server::{RunningServer, SqliteStorage, admin};
+    let dir = tempfile::tempdir().unwrap();
+    let storage =
+        std::sync::Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
+    let contracts = ["county-police-village-query", "city-egov-extranet"];
+    for code in contracts {
+        admin::add_contract(&*storage, code, code).unwrap();
+    }
+    let server = RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let db = dir.path().join("laptop.sqlite");
+    ok(&db, &["init", "--name", "林晓东"]);
+    ok(&db, &["demo"]);
+    let id = admin::add_technician(&*storage, "林晓东").unwrap();
+    for code in contracts {
+        admin::assign(&*storage, &id, code).unwrap();
+    }
+    let code = admin::enrollment_code(&*storage, &id, chrono::Utc::now()).unwrap();
+    ok(&db, &["enroll", "--server", &server.url(), "--code", &code]);
+    ok(&db, &["sync"]);
+
+    let (intact, body) = audit(&db);
+    assert!(intact, "{body}");
+    assert_eq!(
+        body["server_links"], body["links"],
+        "compared with the server's copy"
+    );
+
+    let report = first_signed_report(&db);
+    delete_report_and_rebuild_chain(&db, &report);
+    let store = fieldlog_store::Store::open(&db).unwrap();
+    assert!(
+        store.audit().unwrap().intact(),
+        "the laptop alone is fooled"
+    );
+    drop(store);
+
+    let (intact, body) = audit(&db);
+    assert!(!intact, "{body}");
+    let kinds: Vec<&str> = body["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["problem"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"differs_from_server") || kinds.contains(&"missing_here"),
+        "{body}"
+    );
+    let text = String::from_utf8(fieldlog(&db, &["audit", "verify"]).stdout).unwrap();
+    assert!(text.contains("服务器"), "{text}");
+}

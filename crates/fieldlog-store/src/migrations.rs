@@ -50,6 +50,17 @@ pub const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// The statement with which migration 0009 chains the evidence a profile already holds. Tests
+/// use it as an attacker with the whole file would: to rebuild the chain after deleting records.
+pub fn chain_backfill_sql() -> &'static str {
+    let sql = MIGRATIONS
+        .iter()
+        .find(|m| m.name == "0009_evidence_chain")
+        .map_or("", |m| m.sql);
+    sql.find("-- What this laptop already held")
+        .map_or("", |at| &sql[at..])
+}
+
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)

@@ -98,19 +98,10 @@ fn a_rewritten_chain_is_found_against_the_server_and_refused_by_it(backend: Back
     ] {
         conn.execute(sql, [&report]).unwrap();
     }
-    conn.execute_batch(
-        "DELETE FROM evidence_chain;
-         INSERT INTO evidence_chain (seq, kind, record_id)
-         SELECT row_number() OVER (ORDER BY at, ord, id), kind, id
-         FROM (
-             SELECT 'fault' AS kind, id, recorded_at AS at, 1 AS ord FROM faults
-             UNION ALL SELECT 'fault_event', id, recorded_at, 2 FROM fault_events
-             UNION ALL SELECT 'arrival', id, recorded_at, 3 FROM arrivals
-             UNION ALL SELECT 'stock_movement', id, recorded_at, 4 FROM stock_movements
-             UNION ALL SELECT 'report', id, signed_at, 5 FROM daily_reports WHERE status = 'signed'
-             UNION ALL SELECT 'signature', id, signed_at, 6 FROM signatures
-         ) ORDER BY 1;",
-    )
+    conn.execute_batch(&format!(
+        "DELETE FROM evidence_chain; {}",
+        fieldlog_store::migrations::chain_backfill_sql()
+    ))
     .unwrap();
     let local = laptop.store.audit().unwrap();
     assert!(
