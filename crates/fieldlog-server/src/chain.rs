@@ -48,6 +48,8 @@ pub trait ChainStore {
     ) -> Result<()>;
     /// Links after `after`, at most `limit`, in order.
     fn chain_links(&mut self, device_id: &str, after: i64, limit: i64) -> Result<Vec<ChainLink>>;
+    /// Every device that has sent links.
+    fn chain_devices(&mut self) -> Result<Vec<String>>;
 }
 
 /// The head before any link.
@@ -174,4 +176,32 @@ pub fn verify_chain(tx: &mut dyn Tx, device_id: &str) -> Result<Vec<i64>> {
             };
         }
     }
+}
+
+/// One device's chain as the server's own check found it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChainAudit {
+    pub device_id: String,
+    pub links: i64,
+    /// Links that do not follow from the one before or do not hash to what they say.
+    pub bad_links: Vec<i64>,
+}
+
+/// `fieldlog-server audit-chains`: [`verify_chain`] for every device.
+pub fn audit_chains(storage: &impl crate::storage::Storage) -> Result<Vec<ChainAudit>> {
+    storage.read(|tx| {
+        let devices = tx.chain().chain_devices()?;
+        devices
+            .into_iter()
+            .map(|device_id| {
+                let bad_links = verify_chain(tx, &device_id)?;
+                let links = tx.chain().chain_head(&device_id)?.seq;
+                Ok(ChainAudit {
+                    device_id,
+                    links,
+                    bad_links,
+                })
+            })
+            .collect()
+    })
 }

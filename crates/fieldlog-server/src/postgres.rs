@@ -1047,6 +1047,16 @@ impl crate::chain::ChainStore for PostgresTx<'_> {
         .map(chain_link)
         .collect()
     }
+
+    fn chain_devices(&mut self) -> Result<Vec<String>> {
+        self.query(
+            "SELECT DISTINCT device_id FROM evidence_chains ORDER BY 1",
+            &[],
+        )?
+        .iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect()
+    }
 }
 
 #[cfg(test)]

@@ -1098,6 +1098,14 @@ impl crate::chain::ChainStore for SqliteTx<'_> {
         let links = stmt.query_map((device_id, after, limit), chain_link)?;
         Ok(links.collect::<rusqlite::Result<_>>()?)
     }
+
+    fn chain_devices(&mut self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT DISTINCT device_id FROM evidence_chains ORDER BY 1")?;
+        let devices = stmt.query_map([], |r| r.get(0))?;
+        Ok(devices.collect::<rusqlite::Result<_>>()?)
+    }
 }
 
 #[cfg(test)]

@@ -52,6 +52,19 @@ fn the_server_keeps_each_laptops_chain(backend: Backend) {
         .read(|tx| fieldlog_server::chain::verify_chain(tx, &device))
         .unwrap();
     assert!(bad.is_empty(), "{bad:?}");
+    let audits = fieldlog_server::chain::audit_chains(&*server.storage).unwrap();
+    assert_eq!(audits.len(), 1);
+    assert!(audits[0].bad_links.is_empty());
+    assert_eq!(audits[0].links, local.len() as i64);
+
+    // A link edited in the server's own database (both dialects: UPDATE ... RETURNING) is found
+    // by the server's own check.
+    server.count(
+        "UPDATE evidence_chains SET content_hash = 'ff' || substr(content_hash, 3)
+         WHERE seq = 2 RETURNING seq",
+    );
+    let audits = fieldlog_server::chain::audit_chains(&*server.storage).unwrap();
+    assert_eq!(audits[0].bad_links, vec![2]);
 }
 
 fn a_rewritten_chain_is_found_against_the_server_and_refused_by_it(backend: Backend) {
