@@ -272,6 +272,12 @@ pub fn settings(state: State<'_, AppState>) -> Reply<Settings> {
     state.with(|store| store.settings())
 }
 
+/// Where the signing key is kept: the export screen says so when it is only in the profile file.
+#[tauri::command(async)]
+pub fn key_storage(state: State<'_, AppState>) -> Reply<fieldlog_wire::v1::KeyStorageView> {
+    state.with(|store| store.signing_key_storage().map(Into::into))
+}
+
 #[tauri::command(async)]
 pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Reply<Settings> {
     state.with(|store| store.save_settings(&settings))

@@ -45,6 +45,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             record_movement,
             settings,
             save_settings,
+            key_storage,
             save_draft,
             draft,
             clear_draft,

@@ -396,3 +396,22 @@ fn sync_commands_answer_the_window_as_api_ts_expects() {
             .contains("无法连接同步服务器")
     );
 }
+
+/// The export screen asks where the signing key is kept, and says so when it is only in the
+/// profile file (issue 14: no OS key store in this test's environment, or FIELDLOG_KEYSTORE=file).
+#[test]
+fn key_storage_tells_the_window_where_the_signing_key_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("p.sqlite")).unwrap();
+    let expected = store.signing_key_storage().unwrap();
+    let (_app, webview) = app_over(store);
+    let answer = invoke(&webview, "key_storage").unwrap();
+    assert_eq!(
+        answer["os_key_store"],
+        matches!(expected, fieldlog_store::KeyStorage::OsKeyStore { .. })
+    );
+    assert_eq!(answer["message"], expected.describe());
+    if answer["os_key_store"] == false {
+        assert!(answer["message"].as_str().unwrap().contains("0600"));
+    }
+}

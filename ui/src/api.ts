@@ -21,7 +21,15 @@ export type ErrorCode =
   | "unauthorized"
   | "forbidden"
   | "too_large"
-  | "network";
+  | "network"
+  // Evidence failed its integrity check (issue 14): nothing is exported or signed from it.
+  | "tampered";
+
+/** Where the signing key is kept (fieldlog-wire's KeyStorageView). */
+export interface KeyStorageView {
+  os_key_store: boolean;
+  message: string;
+}
 
 export interface ErrorBody {
   code: ErrorCode;
@@ -574,6 +582,7 @@ function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
 
 export const api = {
   today: () => call<Today>("today"),
+  keyStorage: () => call<KeyStorageView>("key_storage"),
   profile: () => call<Technician | null>("profile"),
   contracts: () => call<Contract[]>("contracts"),
   /** Takes the corrected contract preset as a new policy version (faults reported from now on). */

@@ -53,6 +53,10 @@ const APT_TEST: &[&str] = &[
     // certutil: a throwaway NSS database trusting the sync server's root, so pdfsig can say a
     // server-issued signing certificate is trusted (crates/fieldlog-cli/tests/certificates.rs).
     "libnss3-tools",
+    // A real Secret Service in the tests' own D-Bus session holds the signing key
+    // (crates/fieldlog-cli/tests/evidence.rs); secret-tool reads it back independently.
+    "gnome-keyring",
+    "libsecret-tools",
     // soffice --headless converts the summary XLSX back to CSV in tests (proves it opens). The
     // -nogui build is the smallest Calc (24 MB against 31 MB) and needs no display.
     "libreoffice-calc-nogui",

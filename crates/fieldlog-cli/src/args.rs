@@ -89,6 +89,9 @@ pub enum Command {
         #[arg(long = "crl", value_name = "FILE")]
         crl: Vec<PathBuf>,
     },
+    /// 证据链审计 (the evidence chain: audit this laptop's evidence)
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// 用一次性注册码把本机注册到同步服务器 (enroll this laptop with a sync server, using a one-time code)
     Enroll {
         /// 服务器地址，如 http://192.0.2.10:8740 (server address)
@@ -141,6 +144,12 @@ pub enum ImportCommand {
         #[arg(long)]
         contract: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// 校验本机证据链：被改动、重算哈希或删除的存证记录 (check the evidence chain: edited, re-hashed or deleted evidence)
+    Verify,
 }
 
 #[derive(Subcommand, Debug)]

@@ -7,8 +7,8 @@ mod args;
 mod render;
 
 use args::{
-    Cli, Command, EventCommand, ExportCommand, FaultCommand, ImportCommand, PartsCommand,
-    PeriodArgs, ReportCommand, SiteCommand, SlaCommand,
+    AuditCommand, Cli, Command, EventCommand, ExportCommand, FaultCommand, ImportCommand,
+    PartsCommand, PeriodArgs, ReportCommand, SiteCommand, SlaCommand,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Parser;
@@ -135,6 +135,7 @@ fn run(
                 None => store.init_profile(&name?, staff_no.as_deref(), now)?,
             };
             out.init(store.path(), &technician);
+            key_storage_notice(store)?;
         }
         Command::Where => unreachable!("answered before the store is opened"),
         Command::Demo => {
@@ -250,6 +251,38 @@ fn run(
             out.imported(&file, &report);
         }
         Command::Verify { .. } => unreachable!("answered before the store is opened"),
+        Command::Audit(AuditCommand::Verify) => {
+            // Against the sync server's copy too, when enrolled and the server answers.
+            let audit = match store.enrollment()? {
+                None => store.audit()?,
+                Some(_) => match fieldlog_sync::server_chain(
+                    store,
+                    &fieldlog_sync::SyncOptions {
+                        attempts: 2,
+                        timeout: std::time::Duration::from_secs(10),
+                        ..Default::default()
+                    },
+                ) {
+                    Ok(server) => store.audit_against_server(&server)?,
+                    Err(error) => {
+                        eprintln!(
+                            "提示 note: 未能与服务器的证据链核对，只校验了本机 (not compared with the server: {})",
+                            render::terminal_safe(&error.to_string())
+                        );
+                        store.audit()?
+                    }
+                },
+            };
+            out.audit(&audit);
+            if !audit.intact() {
+                return Err(StoreError::Tampered(format!(
+                    "{} 处问题 / {} finding(s)",
+                    audit.findings.len(),
+                    audit.findings.len()
+                ))
+                .into());
+            }
+        }
         Command::Arrive(args) => {
             let technician = profile(store)?;
             let fault_id = args
@@ -623,6 +656,9 @@ fn export(
         .map_err(fieldlog_export::ExportError::from)?;
     let level = signed.then(|| fieldlog_export::signature_level(&bytes));
     out.exported(&path, bytes.len(), level);
+    if signed {
+        key_storage_notice(store)?;
+    }
     Ok(())
 }
 
@@ -696,4 +732,14 @@ fn verify(
         fieldlog_export::Verdict::SignerNotVerified => 3,
         fieldlog_export::Verdict::NotIntact => 4,
     }))
+}
+
+/// Says on stderr where the signing key is kept when it is not in an OS key store (issue 14): the
+/// technician should know the key is only as private as the profile file.
+fn key_storage_notice(store: &Store) -> Result<(), CliError> {
+    let storage = store.signing_key_storage()?;
+    if matches!(storage, fieldlog_store::KeyStorage::File { .. }) {
+        eprintln!("提示 note: {}", storage.describe());
+    }
+    Ok(())
 }

@@ -27,6 +27,35 @@ macro_rules! say {
 }
 
 pub fn write_line(line: std::fmt::Arguments<'_>) {
+    write_raw(&terminal_safe(&line.to_string()));
+}
+
+/// Text as a terminal may print it: control characters (an escape sequence recolours, moves the
+/// cursor, retitles the window), bidirectional overrides and other invisible format characters
+/// are shown as `\u{1b}` instead of being obeyed. Line breaks stay: fields may be multi-line.
+/// Input is refused such characters since issue 14; this keeps rows saved before (or synced from
+/// an older laptop, or edited behind the store's back) from reaching the terminal as commands.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c as u32, 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFEFF)
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writes one line as given (JSON, whose strings serde_json has already escaped).
+fn write_raw(line: &str) {
     use std::io::Write;
     if let Err(error) = writeln!(std::io::stdout().lock(), "{line}") {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
@@ -35,6 +64,23 @@ pub fn write_line(line: std::fmt::Arguments<'_>) {
         eprintln!("无法写出结果：{error}。/ Cannot write the output: {error}.");
         std::process::exit(1);
     }
+}
+
+fn json_c1_escaped(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    std::borrow::Cow::Owned(
+        json.chars()
+            .map(|c| {
+                if ('\u{80}'..='\u{9f}').contains(&c) {
+                    format!("\\u{:04x}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 pub struct Output {
@@ -51,10 +97,10 @@ fn short(id: impl ToString) -> String {
 impl Output {
     fn json_or(&self, value: &impl Serialize, text: impl FnOnce()) {
         if self.json {
-            say!(
-                "{}",
-                serde_json::to_string_pretty(value).expect("wire types serialise")
-            );
+            // serde_json escapes C0 controls; C1 ones (U+0080..U+009F) pass as they are, and
+            // some terminals obey them, so they are written as JSON escapes too.
+            let text = serde_json::to_string_pretty(value).expect("wire types serialise");
+            write_raw(&json_c1_escaped(&text));
         } else {
             text();
         }
@@ -64,7 +110,7 @@ impl Output {
         if self.json {
             eprintln!("{}", serde_json::json!({ "error": body }));
         } else {
-            eprintln!("错误 error: {}", body.message);
+            eprintln!("错误 error: {}", terminal_safe(&body.message));
         }
     }
 
@@ -594,6 +640,25 @@ impl Output {
                     "  警告：内容与签字时不一致 (WARNING: content differs from what was signed)"
                 ),
                 None => {}
+            }
+        });
+    }
+
+    pub fn audit(&self, audit: &fieldlog_store::chain::Audit) {
+        self.json_or(audit, || {
+            say!(
+                "证据链 evidence chain: {} 环 links，末环 head {}",
+                audit.links,
+                audit.head.as_deref().unwrap_or("-")
+            );
+            if let Some(n) = audit.server_links {
+                say!("已与服务器保存的 {n} 环核对 (compared with the server's {n} links)");
+            }
+            if audit.intact() {
+                say!("完好：每条存证记录都与记录时一致 (intact: every record matches its link)");
+            }
+            for finding in &audit.findings {
+                say!("  ✗ {}", finding.describe());
             }
         });
     }

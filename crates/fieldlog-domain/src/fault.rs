@@ -110,7 +110,7 @@ impl NewFault {
     /// Checks and normalises the input as of `now`.
     pub fn validate(mut self, now: DateTime<Utc>) -> Result<Self, InvalidInput> {
         self.description =
-            validate::required_text("description", "故障描述", &self.description, 500)?;
+            validate::required_multiline_text("description", "故障描述", &self.description, 500)?;
         self.first_receiver =
             validate::required_text("first_receiver", "首问负责人", &self.first_receiver, 50)?;
         not_in_future("reported_at", "报修时间", self.reported_at, now)?;
@@ -188,6 +188,56 @@ pub enum FaultEventKind {
 }
 
 impl FaultEventKind {
+    /// Checks (and trims) the free text an event carries: printable characters only, notes may
+    /// span lines, names and channels are one line.
+    pub fn validate(self) -> Result<Self, InvalidInput> {
+        fn note(value: &str, label: &str) -> Result<String, InvalidInput> {
+            Ok(validate::optional_multiline_text("note", label, value, 1000)?.unwrap_or_default())
+        }
+        fn line(field: &'static str, value: &str, label: &str) -> Result<String, InvalidInput> {
+            Ok(validate::optional_text(field, label, value, 100)?.unwrap_or_default())
+        }
+        Ok(match self {
+            FaultEventKind::Acknowledged { by } => FaultEventKind::Acknowledged {
+                by: line("by", &by, "响应人")?,
+            },
+            FaultEventKind::RemoteAttempt { fixed, note: n } => FaultEventKind::RemoteAttempt {
+                fixed,
+                note: note(&n, "远程处理说明")?,
+            },
+            FaultEventKind::Escalated { to, reason } => FaultEventKind::Escalated {
+                to: line("to", &to, "升级给")?,
+                reason: note(&reason, "升级原因")?,
+            },
+            FaultEventKind::SpareSubstituted { part_id, serial } => {
+                FaultEventKind::SpareSubstituted {
+                    part_id,
+                    serial: validate::optional_text(
+                        "serial",
+                        "备品序列号",
+                        serial.as_deref().unwrap_or(""),
+                        64,
+                    )?,
+                }
+            }
+            FaultEventKind::Resolved { note: n } => FaultEventKind::Resolved {
+                note: note(&n, "解决说明")?,
+            },
+            FaultEventKind::Unresolved { reason, note: n } => FaultEventKind::Unresolved {
+                reason,
+                note: note(&n, "未解决说明")?,
+            },
+            FaultEventKind::CustomerInformed { how } => FaultEventKind::CustomerInformed {
+                how: line("how", &how, "告知方式")?,
+            },
+            FaultEventKind::CauseDetermined { cause, note: n } => FaultEventKind::CauseDetermined {
+                cause,
+                note: note(&n, "原因说明")?,
+            },
+            other @ FaultEventKind::OnSite { .. } => other,
+        })
+    }
+
     /// The stable code stored beside the event.
     pub fn code(&self) -> &'static str {
         match self {

@@ -86,7 +86,8 @@ impl NewEntry {
     pub fn validate(mut self) -> Result<Self, InvalidInput> {
         self.fault_cause =
             validate::required_text("fault_cause", "故障原因", &self.fault_cause, 200)?;
-        self.work_done = validate::required_text("work_done", "处理情况", &self.work_done, 1000)?;
+        self.work_done =
+            validate::required_multiline_text("work_done", "处理情况", &self.work_done, 1000)?;
         match (self.resolved, self.unresolved_reason) {
             (false, None) => {
                 return Err(InvalidInput::new(

@@ -94,6 +94,8 @@ impl From<ExportError> for fieldlog_wire::ErrorBody {
 /// until the laptop enrolls with a sync server, which issues a certificate for the same key; from
 /// then on signatures carry that certificate and its chain up to the server's root.
 pub fn signing_identity(store: &mut Store, now: DateTime<Utc>) -> Result<SigningIdentity> {
+    // A key still in the profile file goes to the OS key store when one answers (issue 14).
+    store.move_signing_key_to_key_store()?;
     if let Some((key, certificate)) = store.signing_identity_pem()? {
         let identity = SigningIdentity::from_pem(&key, &certificate)?;
         return Ok(match store.signing_certificate_chain_pem()? {
@@ -236,6 +238,8 @@ pub fn daily_report(
             "日报尚未签字，签字后才能导出 (sign the report before exporting it)".into(),
         ));
     }
+    // Content, signatures and their evidence-chain links must match before a fresh signature.
+    store.check_report_evidence(report_id)?;
     let contract = store.contract(doc.report.contract_id)?;
     let input = DailyReportPdf {
         contract_name: contract.name,
@@ -297,6 +301,7 @@ pub fn completion_form(
             "完工确认单尚未由技服人员和用户代表签字 (the completion form is not signed by both yet)".into(),
         ));
     };
+    store.check_completion_evidence(fault_id)?;
     let fault = store.fault(fault_id)?;
     let contract = store.contract(fault.contract_id)?;
     let clocks = store.fault_clocks(fault_id, now)?;

@@ -65,6 +65,7 @@ pub fn router<S: Storage>(storage: Arc<S>) -> Router {
             put(upload::<S>).get(download::<S>),
         )
         .route("/v1/timestamp", post(crate::timestamp::handle::<S>))
+        .route("/v1/chain", post(chain_push::<S>).get(chain_page::<S>))
         .route("/v1/health", get(|| async { "ok" }))
         .fallback(|| async { ServerError::NotFound("该地址 (no such endpoint)".into()) })
         .layer(DefaultBodyLimit::max(
@@ -239,4 +240,37 @@ async fn download<S: Storage>(
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, mime)], bytes).into_response())
+}
+
+/// `POST /v1/chain` (crate::chain): the device's evidence-chain links, in one transaction.
+async fn chain_push<S: Storage>(
+    State(storage): State<Arc<S>>,
+    headers: HeaderMap,
+    bytes: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    let token = bearer(&headers);
+    let bytes = body(bytes, MAX_BODY_BYTES);
+    let head = in_transaction(storage, move |tx| {
+        let auth = rules::authenticate(tx, token.as_deref())?;
+        let push = json(&bytes?)?;
+        crate::chain::receive(tx, &auth, &push, Utc::now())
+    })
+    .await?;
+    Ok(axum::Json(head).into_response())
+}
+
+/// `GET /v1/chain?after=N&limit=M`: the links the server holds for the calling device.
+async fn chain_page<S: Storage>(
+    State(storage): State<Arc<S>>,
+    headers: HeaderMap,
+    query: std::result::Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response> {
+    let token = bearer(&headers);
+    let page = in_read(storage, move |tx| {
+        let auth = rules::authenticate(tx, token.as_deref())?;
+        let Query(query) = query.map_err(|e| ServerError::Malformed(e.body_text()))?;
+        crate::chain::page(tx, &auth, query.after, query.limit)
+    })
+    .await?;
+    Ok(axum::Json(page).into_response())
 }

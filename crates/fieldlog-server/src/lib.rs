@@ -12,6 +12,7 @@
 
 pub mod admin;
 pub mod ca;
+pub mod chain;
 pub mod database;
 pub mod error;
 pub mod http;

@@ -23,6 +23,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// 校验每台笔记本的证据链（服务器保存的副本）/ check every laptop's evidence chain as stored here
+    AuditChains,
     /// Serve the sync API.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8740")]
@@ -193,6 +195,23 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             println!("{code}");
             Ok(())
+        }
+        Command::AuditChains => {
+            let audits =
+                fieldlog_server::chain::audit_chains(&storage).map_err(|e| e.to_string())?;
+            let bad: Vec<_> = audits.iter().filter(|a| !a.bad_links.is_empty()).collect();
+            for audit in &audits {
+                println!("{}", serde_json::json!(audit));
+            }
+            if bad.is_empty() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} 台笔记本的证据链有断环 ({} device chains have broken links)",
+                    bad.len(),
+                    bad.len()
+                ))
+            }
         }
         Command::Conflicts => {
             for note in admin::conflicts(&storage).map_err(|e| e.to_string())? {

@@ -26,6 +26,7 @@ use crate::storage::{
 use ::postgres::types::ToSql;
 use ::postgres::{Client, Config, IsolationLevel, NoTls, Statement, Transaction};
 use chrono::{DateTime, Utc};
+use fieldlog_wire::sync::chain_v1::{ChainHead, ChainLink};
 use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, StoredRow};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,6 +51,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (
         5,
         include_str!("../migrations/postgres/0005_parents_and_uploads.sql"),
+    ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_evidence_chain.sql"),
     ),
 ];
 
@@ -538,6 +543,10 @@ fn stored_record(r: &::postgres::Row) -> Result<StoredRecord> {
 }
 
 impl Tx for PostgresTx<'_> {
+    fn chain(&mut self) -> &mut dyn crate::chain::ChainStore {
+        self
+    }
+
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()> {
         let added = self.execute(
             "INSERT INTO contracts (code, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -1032,6 +1041,92 @@ impl Tx for PostgresTx<'_> {
                 })
             })
             .collect()
+    }
+}
+
+fn chain_link(r: &::postgres::Row) -> Result<ChainLink> {
+    Ok(ChainLink {
+        seq: r.try_get(0)?,
+        kind: r.try_get(1)?,
+        record_id: r.try_get(2)?,
+        content_hash: r.try_get(3)?,
+        prev_hash: r.try_get(4)?,
+        link_hash: r.try_get(5)?,
+    })
+}
+
+/// The evidence chain's storage (crate::chain), in its own table.
+impl crate::chain::ChainStore for PostgresTx<'_> {
+    fn chain_head(&mut self, device_id: &str) -> Result<ChainHead> {
+        Ok(self
+            .query_opt(
+                "SELECT seq, link_hash FROM evidence_chains WHERE device_id = $1
+                 ORDER BY seq DESC LIMIT 1",
+                &[&device_id],
+            )?
+            .map(|r| -> Result<ChainHead> {
+                Ok(ChainHead {
+                    seq: r.try_get(0)?,
+                    link_hash: r.try_get(1)?,
+                })
+            })
+            .transpose()?
+            .unwrap_or_else(crate::chain::empty_head))
+    }
+
+    fn chain_link(&mut self, device_id: &str, seq: i64) -> Result<Option<ChainLink>> {
+        self.query_opt(
+            "SELECT seq, kind, record_id, content_hash, prev_hash, link_hash
+             FROM evidence_chains WHERE device_id = $1 AND seq = $2",
+            &[&device_id, &seq],
+        )?
+        .map(|r| chain_link(&r))
+        .transpose()
+    }
+
+    fn append_chain_link(
+        &mut self,
+        device_id: &str,
+        link: &ChainLink,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.execute(
+            "INSERT INTO evidence_chains
+                 (device_id, seq, kind, record_id, content_hash, prev_hash, link_hash, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &device_id,
+                &link.seq,
+                &link.kind,
+                &link.record_id,
+                &link.content_hash,
+                &link.prev_hash,
+                &link.link_hash,
+                &at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn chain_links(&mut self, device_id: &str, after: i64, limit: i64) -> Result<Vec<ChainLink>> {
+        self.query(
+            "SELECT seq, kind, record_id, content_hash, prev_hash, link_hash
+             FROM evidence_chains WHERE device_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            &[&device_id, &after, &limit],
+        )?
+        .iter()
+        .map(chain_link)
+        .collect()
+    }
+
+    fn chain_devices(&mut self) -> Result<Vec<String>> {
+        self.query(
+            "SELECT DISTINCT device_id FROM evidence_chains ORDER BY 1",
+            &[],
+        )?
+        .iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect()
     }
 }
 

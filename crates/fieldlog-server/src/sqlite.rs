@@ -16,6 +16,7 @@ use crate::storage::{
     row_json, stored_row,
 };
 use chrono::{DateTime, Utc};
+use fieldlog_wire::sync::chain_v1::{ChainHead, ChainLink};
 use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, Scope, StoredRow};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
@@ -345,6 +346,7 @@ impl SqliteStorage {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let before_checks = upgrade(&conn)?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(crate::chain::SQLITE_SCHEMA)?;
         let checkpoints = Checkpoints::start(path.as_ref())?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
@@ -624,6 +626,10 @@ fn feed_records(mut rows: rusqlite::Rows<'_>) -> Result<Vec<FeedRecord<StoredRow
 }
 
 impl Tx for SqliteTx<'_> {
+    fn chain(&mut self) -> &mut dyn crate::chain::ChainStore {
+        self
+    }
+
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()> {
         let added = self.tx.execute(
             "INSERT INTO contracts (code, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -1106,6 +1112,92 @@ impl Tx for SqliteTx<'_> {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+}
+
+fn chain_link(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChainLink> {
+    Ok(ChainLink {
+        seq: r.get(0)?,
+        kind: r.get(1)?,
+        record_id: r.get(2)?,
+        content_hash: r.get(3)?,
+        prev_hash: r.get(4)?,
+        link_hash: r.get(5)?,
+    })
+}
+
+/// The evidence chain's storage (crate::chain), in its own table.
+impl crate::chain::ChainStore for SqliteTx<'_> {
+    fn chain_head(&mut self, device_id: &str) -> Result<ChainHead> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT seq, link_hash FROM evidence_chains WHERE device_id = ?1
+                 ORDER BY seq DESC LIMIT 1",
+                [device_id],
+                |r| {
+                    Ok(ChainHead {
+                        seq: r.get(0)?,
+                        link_hash: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_else(crate::chain::empty_head))
+    }
+
+    fn chain_link(&mut self, device_id: &str, seq: i64) -> Result<Option<ChainLink>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT seq, kind, record_id, content_hash, prev_hash, link_hash
+                 FROM evidence_chains WHERE device_id = ?1 AND seq = ?2",
+                (device_id, seq),
+                chain_link,
+            )
+            .optional()?)
+    }
+
+    fn append_chain_link(
+        &mut self,
+        device_id: &str,
+        link: &ChainLink,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let at = self.time_text(at);
+        self.tx.execute(
+            "INSERT INTO evidence_chains
+                 (device_id, seq, kind, record_id, content_hash, prev_hash, link_hash, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params![
+                device_id,
+                link.seq,
+                link.kind,
+                link.record_id,
+                link.content_hash,
+                link.prev_hash,
+                link.link_hash,
+                at
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn chain_links(&mut self, device_id: &str, after: i64, limit: i64) -> Result<Vec<ChainLink>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT seq, kind, record_id, content_hash, prev_hash, link_hash
+             FROM evidence_chains WHERE device_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let links = stmt.query_map((device_id, after, limit), chain_link)?;
+        Ok(links.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn chain_devices(&mut self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT DISTINCT device_id FROM evidence_chains ORDER BY 1")?;
+        let devices = stmt.query_map([], |r| r.get(0))?;
+        Ok(devices.collect::<rusqlite::Result<_>>()?)
     }
 }
 

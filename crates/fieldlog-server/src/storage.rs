@@ -108,6 +108,9 @@ pub struct IssuedCertificateRecord {
 
 /// One transaction's worth of storage operations.
 pub trait Tx {
+    /// The evidence chain's own storage (crate::chain).
+    fn chain(&mut self) -> &mut dyn crate::chain::ChainStore;
+
     // Accounts
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()>;
     fn add_technician(&mut self, id: &str, name: &str) -> Result<()>;

@@ -57,6 +57,16 @@ pub enum StoreError {
 
     #[error("数据库中有无法识别的内容：{0}。请联系管理员 (unreadable value in the database)")]
     Corrupt(String),
+
+    #[error(
+        "无法使用系统密钥库中的签名密钥：{0}。请解锁系统密钥库（登录密钥环）后重试 (cannot use the signing key in the OS key store: {0}; unlock the key store and try again)"
+    )]
+    KeyStore(String),
+
+    #[error(
+        "证据校验未通过，拒绝导出或签署：{0}。请勿使用这份记录，并联系管理员核对服务器上的证据链 (evidence failed its check: {0}; do not use this record, ask the administrator to compare with the server's chain)"
+    )]
+    Tampered(String),
 }
 
 impl StoreError {
@@ -67,10 +77,12 @@ impl StoreError {
             StoreError::SignedImmutable | StoreError::AppendOnly(_) => ErrorCode::SignedImmutable,
             StoreError::Conflict { .. } => ErrorCode::Conflict,
             StoreError::InsufficientStock { .. } => ErrorCode::InsufficientStock,
-            StoreError::Open { .. } | StoreError::SchemaTooNew { .. } | StoreError::Sqlite(_) => {
-                ErrorCode::Storage
-            }
+            StoreError::Open { .. }
+            | StoreError::SchemaTooNew { .. }
+            | StoreError::Sqlite(_)
+            | StoreError::KeyStore(_) => ErrorCode::Storage,
             StoreError::Corrupt(_) => ErrorCode::Internal,
+            StoreError::Tampered(_) => ErrorCode::Tampered,
         }
     }
 

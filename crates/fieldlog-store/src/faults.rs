@@ -77,6 +77,7 @@ pub(crate) fn record_event(
     now: DateTime<Utc>,
 ) -> Result<FaultEvent> {
     let fault = fault(conn, fault_id)?;
+    let kind = kind.validate()?;
     let event = FaultEvent {
         id: FaultEventId(Uuid::now_v7()),
         fault_id,

@@ -13,6 +13,7 @@
 mod arrivals;
 mod attachments;
 mod catalog;
+pub mod chain;
 mod completion;
 pub mod demo;
 pub mod desk;
@@ -20,8 +21,10 @@ mod error;
 mod faults;
 mod import;
 mod inspections;
+pub mod keystore;
 pub mod migrations;
 mod paths;
+mod permissions;
 mod preferences;
 mod reports;
 pub mod settle;
@@ -34,6 +37,7 @@ pub mod sync;
 pub use catalog::{NewDevice, NewPart, NewSite};
 pub use error::StoreError;
 pub use import::{ImportReport, SiteImportRow};
+pub use keystore::KeyStorage;
 pub use paths::default_db_path;
 pub use reports::{ReportFilter, SignatureInput};
 pub use stock::{NewMovement, StockFilter};
@@ -54,12 +58,10 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Open {
-                path: path.clone(),
-                reason: source.to_string(),
-            })?;
-        }
+        permissions::prepare(&path).map_err(|source| StoreError::Open {
+            path: path.clone(),
+            reason: source.to_string(),
+        })?;
         let mut conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -72,6 +74,11 @@ impl Store {
         })?;
         configure(&conn)?;
         migrations::migrate(&mut conn)?;
+        // The WAL and its index exist now (journal_mode=WAL made them): tighten them too.
+        permissions::tighten_files(&path).map_err(|source| StoreError::Open {
+            path: path.clone(),
+            reason: source.to_string(),
+        })?;
         Ok(Store { conn, path })
     }
 
@@ -116,12 +123,16 @@ impl Store {
 /// Connection settings every store uses. `synchronous=FULL` costs an fsync per commit, which is
 /// what makes "acknowledged" mean "survives a power cut" on a laptop.
 fn configure(conn: &Connection) -> Result<()> {
+    chain::register_functions(conn)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     // Statement journals and sorters in memory, not in temp files: applying a pulled record
     // runs under a savepoint, and each would otherwise open, write and delete a temp file.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Deleted content is overwritten with zeros, not left in free pages: a signing key moved to
+    // the OS key store (or any erased secret) must not stay readable in the file.
+    conn.pragma_update(None, "secure_delete", true)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }

@@ -53,7 +53,23 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_contract_promises",
         sql: include_str!("../../../migrations/0008_contract_promises.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_evidence_chain",
+        sql: include_str!("../../../migrations/0009_evidence_chain.sql"),
+    },
 ];
+
+/// The statement with which migration 0009 chains the evidence a profile already holds. Tests
+/// use it as an attacker with the whole file would: to rebuild the chain after deleting records.
+pub fn chain_backfill_sql() -> &'static str {
+    let sql = MIGRATIONS
+        .iter()
+        .find(|m| m.name == "0009_evidence_chain")
+        .map_or("", |m| m.sql);
+    sql.find("-- What this laptop already held")
+        .map_or("", |at| &sql[at..])
+}
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
@@ -67,6 +83,8 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 
 /// Applies pending migrations up to and including `target` (tests use this to build old schemas).
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    // The evidence chain's triggers (0009) hash with this function, also while migrating.
+    crate::chain::register_functions(conn)?;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version    INTEGER PRIMARY KEY,

@@ -339,7 +339,7 @@ pub(crate) fn amend(
             "the report is not signed yet; edit it directly instead of amending",
         ));
     }
-    let reason = validate::required_text("reason", "修订原因", reason, 500)?;
+    let reason = validate::required_multiline_text("reason", "修订原因", reason, 500)?;
     let open: Option<String> = conn
         .query_row(
             "SELECT id FROM daily_reports WHERE amends_id = ?1 AND status = 'draft'",

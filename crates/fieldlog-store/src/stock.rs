@@ -76,7 +76,12 @@ pub(crate) fn record_movement(
             input.new_serial.as_deref().unwrap_or(""),
             64,
         )?,
-        note: validate::optional_text("note", "备注", input.note.as_deref().unwrap_or(""), 200)?,
+        note: validate::optional_multiline_text(
+            "note",
+            "备注",
+            input.note.as_deref().unwrap_or(""),
+            200,
+        )?,
     };
     conn.prepare_cached(
         "INSERT INTO stock_movements (id, part_id, kind, quantity, at, technician_id, fault_id, entry_id,

@@ -55,6 +55,11 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
         8,
         "INSERT INTO spare_parts VALUES ('p2', 'c1', 'OLD-ACC', '旧配件', 'part', NULL, 0);",
     ),
+    (
+        // The evidence chain: an event recorded at version 9 is linked by the triggers.
+        9,
+        "INSERT INTO fault_events VALUES ('ev9', 'f1', 'acknowledged', '2025-02-01 01:05:00+00:00', '{\"kind\":\"acknowledged\",\"by\":\"旧经理\"}', '2025-02-01 01:05:00+00:00');",
+    ),
 ];
 
 fn fresh_schema() -> String {
@@ -84,8 +89,8 @@ fn every_old_version_upgrades_to_the_fresh_schema_keeping_its_data() {
         MIGRATIONS.len(),
         "add old-version data for the new migration"
     );
-    // Every version a laptop can be at: none, and each migration's (the numbers need not be
-    // consecutive: 0007 and 0008 were reserved for two changes made side by side).
+    // Every version a laptop can be at: none, and each migration's (numbers need not be
+    // consecutive, though today they are: 0007, 0008 and 0009 were written side by side).
     for old in std::iter::once(0).chain(MIGRATIONS.iter().map(|m| m.version)) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.sqlite");

@@ -13,6 +13,7 @@
 use chrono::{DateTime, Utc};
 use fieldlog_store::sync::{Enrollment, IssuedSigningCertificate};
 use fieldlog_store::{Store, StoreError};
+use fieldlog_wire::sync::chain_v1::{ChainHead, ChainLink, ChainPage, ChainPush, MAX_LINKS};
 use fieldlog_wire::sync::v1::{
     AttachmentStatus, EnrollRequest, EnrollResponse, IssuedCertificate, MAX_CHUNK_BYTES,
     PullResponse, PushRequest, PushResponse,
@@ -331,6 +332,21 @@ impl Client {
             self.http
                 .post(format!("{}/v1/push", self.base))
                 .json(request)
+        })
+    }
+
+    /// Sends evidence-chain links (`POST /v1/chain`); the answer is the server's head.
+    pub fn push_chain(&self, push: &ChainPush) -> Result<ChainHead> {
+        self.call(|| self.http.post(format!("{}/v1/chain", self.base)).json(push))
+    }
+
+    /// The links the server holds for this laptop after `after` (`GET /v1/chain`).
+    pub fn chain_page(&self, after: i64) -> Result<ChainPage> {
+        self.call(|| {
+            self.http.get(format!(
+                "{}/v1/chain?after={after}&limit={MAX_LINKS}",
+                self.base
+            ))
         })
     }
 
@@ -745,16 +761,11 @@ fn round(
     options: &SyncOptions,
     progress: &mut dyn FnMut(SyncPhase, &RoundReport),
 ) -> Result<RoundReport> {
-    let enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
-    let client = Client::trusting(
-        &enrollment.server_url,
-        Some(enrollment.token),
-        options.clone(),
-        store.server_tls_root_pem()?.as_deref(),
-    )?;
+    let client = enrolled_client(store, options)?;
     let mut report = RoundReport::default();
     progress(SyncPhase::Pushing, &report);
     push_outbox(store, &client, options, &mut report, progress)?;
+    send_chain(store, &client)?;
     progress(SyncPhase::Pulling, &report);
     pull_feed(store, &client, options, &mut report, progress)?;
     // The laptop's clock against the server's, from the last answer: the app asks the
@@ -764,4 +775,41 @@ fn round(
     }
     report.finished_at = Some(Utc::now());
     Ok(report)
+}
+
+/// Sends the evidence-chain links the server has not acknowledged yet (issue 14, `chain_v1`),
+/// after the push: the server keeps every laptop's chain and refuses links that do not extend it.
+fn send_chain(store: &mut Store, client: &Client) -> Result<()> {
+    loop {
+        let links = store.chain_links(store.chain_sent_seq()?, MAX_LINKS)?;
+        if links.is_empty() {
+            return Ok(());
+        }
+        let head = client.push_chain(&ChainPush { links })?;
+        store.record_chain_sent(head.seq)?;
+    }
+}
+
+/// A client for the server this profile is enrolled with, with its token and extra TLS root.
+fn enrolled_client(store: &Store, options: &SyncOptions) -> Result<Client> {
+    let enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
+    Client::trusting(
+        &enrollment.server_url,
+        Some(enrollment.token),
+        options.clone(),
+        store.server_tls_root_pem()?.as_deref(),
+    )
+}
+
+/// Every link the sync server holds of this laptop's evidence chain, for `audit verify`.
+pub fn server_chain(store: &Store, options: &SyncOptions) -> Result<Vec<ChainLink>> {
+    let client = enrolled_client(store, options)?;
+    let mut links = Vec::new();
+    loop {
+        let page = client.chain_page(links.last().map_or(0, |l: &ChainLink| l.seq))?;
+        links.extend(page.links);
+        if !page.more {
+            return Ok(links);
+        }
+    }
 }

@@ -118,9 +118,23 @@ fn a_retried_batch_is_applied_once(backend: Backend) {
     );
     laptops[0].sync();
     assert_eq!(laptops[0].store.sync_status().unwrap().pending_changes, 0);
+    // The round also sends the evidence chain's links (issue 14), which the batch above did not
+    // carry: everything but that table is as the first push left it.
+    let without_chain = |dump: String| -> String {
+        let mut keep = true;
+        dump.lines()
+            .filter(|line| {
+                if line.starts_with("== ") {
+                    keep = *line != "== evidence_chains";
+                }
+                keep
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     assert_eq!(
-        after_first,
-        server.dump(),
+        without_chain(after_first),
+        without_chain(server.dump()),
         "the laptop's own round resent nothing new"
     );
 }

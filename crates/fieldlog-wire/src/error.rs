@@ -29,6 +29,9 @@ pub enum ErrorCode {
     TooLarge,
     /// Sync: the server cannot be reached or answered with something unexpected.
     Network,
+    /// Evidence failed its integrity check (content hash or evidence-chain link): it was changed
+    /// behind the application's back. Nothing is exported or signed from it.
+    Tampered,
 }
 
 impl ErrorCode {
@@ -45,6 +48,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::Network => "network",
+            ErrorCode::Tampered => "tampered",
         }
     }
 }
@@ -77,6 +81,7 @@ mod tests {
             ErrorCode::Forbidden,
             ErrorCode::TooLarge,
             ErrorCode::Network,
+            ErrorCode::Tampered,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }

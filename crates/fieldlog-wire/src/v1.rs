@@ -251,3 +251,13 @@ pub struct SyncActivity {
     pub clock_off: bool,
     pub server_url: Option<String>,
 }
+
+/// Where the profile's signing key is kept (issue 14): the app says so when it is not in an OS
+/// key store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyStorageView {
+    /// In the OS key store (Secret Service, Credential Manager, Keychain).
+    pub os_key_store: bool,
+    /// One line for the technician, Chinese first.
+    pub message: String,
+}
