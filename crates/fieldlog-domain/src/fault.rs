@@ -209,17 +209,29 @@ impl FaultEventKind {
                 to: line("to", &to, "升级给")?,
                 reason: note(&reason, "升级原因")?,
             },
-            FaultEventKind::SpareSubstituted { part_id, serial } => {
-                FaultEventKind::SpareSubstituted {
-                    part_id,
-                    serial: validate::optional_text(
-                        "serial",
-                        "备品序列号",
-                        serial.as_deref().unwrap_or(""),
-                        64,
-                    )?,
-                }
-            }
+            FaultEventKind::EscalatedOnSite { by, reason } => FaultEventKind::EscalatedOnSite {
+                by: line("by", &by, "转现场支持人")?,
+                reason: note(&reason, "转现场原因")?,
+            },
+            FaultEventKind::SpareSubstituted {
+                part_id,
+                serial,
+                old_serial,
+            } => FaultEventKind::SpareSubstituted {
+                part_id,
+                serial: validate::optional_text(
+                    "serial",
+                    "备品序列号",
+                    serial.as_deref().unwrap_or(""),
+                    64,
+                )?,
+                old_serial: validate::optional_text(
+                    "old_serial",
+                    "原设备序列号",
+                    old_serial.as_deref().unwrap_or(""),
+                    64,
+                )?,
+            },
             FaultEventKind::Resolved { note: n } => FaultEventKind::Resolved {
                 note: note(&n, "解决说明")?,
             },
@@ -233,6 +245,24 @@ impl FaultEventKind {
             FaultEventKind::CauseDetermined { cause, note: n } => FaultEventKind::CauseDetermined {
                 cause,
                 note: note(&n, "原因说明")?,
+            },
+            FaultEventKind::ForceMajeureClaimed {
+                cause,
+                told,
+                note: n,
+            } => FaultEventKind::ForceMajeureClaimed {
+                cause,
+                told: line("told", &told, "告知对象")?,
+                note: note(&n, "不可抗拒因素说明")?,
+            },
+            FaultEventKind::ForceMajeureAgreement {
+                accepted,
+                by,
+                note: n,
+            } => FaultEventKind::ForceMajeureAgreement {
+                accepted,
+                by: line("by", &by, "用户确认人")?,
+                note: note(&n, "协商说明")?,
             },
             other @ FaultEventKind::OnSite { .. } => other,
         })
