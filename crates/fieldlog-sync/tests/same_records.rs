@@ -233,6 +233,14 @@ fn an_entry_the_signature_did_not_cover_is_kept_apart_everywhere(backend: Backen
             assert_eq!(document.entries, signed.entries, "{}", laptop.name);
             assert_eq!(document.entries.len(), 1, "{}", laptop.name);
             assert_eq!(held(laptop, report), 1, "{}", laptop.name);
+            // Shown apart, with when the server kept it apart, as `report show --json` prints it.
+            let shown = serde_json::to_value(&document).unwrap();
+            assert_eq!(shown["held_entries"].as_array().unwrap().len(), 1);
+            assert!(
+                shown["held_entries"][0]["held_at"].is_string(),
+                "{}: {shown}",
+                laptop.name
+            );
             // Its parts still count: stock is a ledger.
             assert_eq!(laptop.balance(CONTRACT), 3, "{}", laptop.name);
         }
