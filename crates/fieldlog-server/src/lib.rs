@@ -21,6 +21,8 @@ pub mod rules;
 pub mod sqlite;
 pub mod storage;
 pub mod tls;
+#[cfg(test)]
+mod upgrade_check;
 
 pub use crate::postgres::PostgresStorage;
 pub use database::Database;
