@@ -278,6 +278,13 @@ export interface ReportDocument {
   signatures: Signature[];
   amended_by: Id[];
   content_intact: boolean | null;
+  /** Entries kept apart for review (they reached a signed report after its signing): never part of the signed content. Absent when none. */
+  held_entries?: HeldEntry[];
+}
+
+/** An entry kept apart from a signed report, with when the sync server kept it apart (for a late entry, when it arrived). */
+export interface HeldEntry extends ReportEntry {
+  held_at: string | null;
 }
 
 export interface Inspection {

@@ -187,6 +187,9 @@ export interface Messages {
     signer: string;
     role: string;
     signedTime: string;
+    heldTitle: string;
+    heldNote: string;
+    heldAt: (position: number, time: string) => string;
   };
   reports: { title: string; empty: string; entries: string; monthly: string; month: string };
   summary: {
@@ -579,6 +582,9 @@ const zhCN: Messages = {
     signer: "签字人",
     role: "身份",
     signedTime: "签字时间",
+    heldTitle: "签字后收到的记录（待核对，不属于已签字内容）",
+    heldNote: "这些记录在日报签字后才到达服务器（或签字未涵盖），单独列出，不计入已签字的日报和月度汇总；所用备件照常计入库存。请与负责人核对，如需补入请修订日报。",
+    heldAt: (position, time) => `第 ${position} 条：服务器于 ${time} 收到并单列`,
   },
   reports: { title: "日报", empty: "还没有日报", entries: "记录数", monthly: "每月维护报告汇总", month: "月份" },
   summary: {
@@ -1027,6 +1033,9 @@ const en: Messages = {
     signer: "Signer",
     role: "Role",
     signedTime: "Signed at",
+    heldTitle: "Received after signing (to review; not part of the signed report)",
+    heldNote: "These entries reached the server after the report was signed (or the signature does not cover them). They are listed apart and count neither in the signed report nor in the monthly summary; their parts still count in stock. Check them with your lead and amend the report if they belong in it.",
+    heldAt: (position, time) => `No. ${position}: kept apart by the server at ${time}`,
   },
   reports: { title: "Reports", empty: "No reports yet", entries: "Entries", monthly: "Monthly summary", month: "Month" },
   summary: {

@@ -614,17 +614,7 @@ impl Output {
                 );
             }
             for e in &doc.entries {
-                let state = match e.unresolved_reason {
-                    None => "已解决".to_owned(),
-                    Some(reason) => format!("未解决（{}）", reason.label_zh()),
-                };
-                say!(
-                    "  {}. 原因：{}  处理：{}  {state}  备件 {} 项",
-                    e.position,
-                    e.fault_cause,
-                    e.work_done,
-                    e.parts.len()
-                );
+                say!("  {}", entry_line(e));
             }
             for s in &doc.signatures {
                 say!(
@@ -640,6 +630,18 @@ impl Output {
                     "  警告：内容与签字时不一致 (WARNING: content differs from what was signed)"
                 ),
                 None => {}
+            }
+            if !doc.held_entries.is_empty() {
+                say!(
+                    "  签字后收到的记录（待核对，不属于已签字内容） / Received after signing (to review; not part of the signed report)"
+                );
+                for h in &doc.held_entries {
+                    let at = h
+                        .held_at
+                        .map(|t| format!("  服务器收到并单列于 {}", format_local(t)))
+                        .unwrap_or_default();
+                    say!("    待核对 {}{at}", entry_line(&h.entry));
+                }
             }
         });
     }
@@ -816,4 +818,19 @@ impl Output {
             }
         });
     }
+}
+
+/// One report entry as `report show` prints it (without its indentation).
+fn entry_line(e: &fieldlog_domain::report::ReportEntry) -> String {
+    let state = match e.unresolved_reason {
+        None => "已解决".to_owned(),
+        Some(reason) => format!("未解决（{}）", reason.label_zh()),
+    };
+    format!(
+        "{}. 原因：{}  处理：{}  {state}  备件 {} 项",
+        e.position,
+        e.fault_cause,
+        e.work_done,
+        e.parts.len()
+    )
 }

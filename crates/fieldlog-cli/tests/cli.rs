@@ -688,3 +688,54 @@ fn a_closed_output_pipe_ends_quietly_and_the_action_stays_done() {
     let contracts = json(&db.path, &["contract"]);
     assert!(!contracts.as_array().unwrap().is_empty());
 }
+
+/// An entry that reached a signed report after its signing (kept apart by the sync server,
+/// `held_at` set, as a laptop stores it from the feed): `report show` lists it apart from the
+/// signed entries, labelled, with when it was kept apart; `--json` has it in `held_entries`
+/// only; the report still matches its signature.
+#[test]
+fn report_show_lists_a_held_entry_apart_from_the_signed_ones() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let reports = json(&db.path, &["report", "list"]);
+    let signed = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "signed" && r["amends"].is_null())
+        .unwrap();
+    let id = signed["id"].as_str().unwrap().to_owned();
+    let before = json(&db.path, &["report", "show", &id]);
+    assert!(before.get("held_entries").is_none());
+    let entries = before["entries"].as_array().unwrap().len();
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute(
+        "INSERT INTO report_entries (id, report_id, position, site_id, fault_cause, resolved,
+                                     work_done, held_at)
+         SELECT '0193a0b4-0000-7000-8000-00000000e001', id, 1,
+                (SELECT site_id FROM report_entries WHERE report_id = ?1 LIMIT 1),
+                '签字后才到', 1, '另一台电脑补记的处理', '2026-12-07T02:30:00Z'
+         FROM daily_reports WHERE id = ?1",
+        [&id],
+    )
+    .unwrap();
+    drop(conn);
+
+    let shown = json(&db.path, &["report", "show", &id]);
+    assert_eq!(shown["content_intact"], true);
+    assert_eq!(shown["entries"], before["entries"]);
+    assert_eq!(shown["row"]["entry_count"], entries);
+    let held = shown["held_entries"].as_array().unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0]["work_done"], "另一台电脑补记的处理");
+    assert_eq!(held[0]["held_at"], "2026-12-07T02:30:00Z");
+
+    let text = ok(&db.path, &["report", "show", &id]);
+    let (signed_part, held_part) = text
+        .split_once("签字后收到的记录（待核对，不属于已签字内容）")
+        .unwrap_or_else(|| panic!("no held section:\n{text}"));
+    assert!(held_part.contains("Received after signing"), "{text}");
+    assert!(!signed_part.contains("另一台电脑补记的处理"), "{text}");
+    assert!(held_part.contains("另一台电脑补记的处理"), "{text}");
+    assert!(held_part.contains("2026-12-07 10:30"), "{text}");
+}

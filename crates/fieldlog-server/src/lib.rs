@@ -23,6 +23,8 @@ pub mod sqlite;
 pub mod storage;
 pub mod timestamp;
 pub mod tls;
+#[cfg(test)]
+mod upgrade_check;
 
 pub use crate::postgres::PostgresStorage;
 pub use database::Database;

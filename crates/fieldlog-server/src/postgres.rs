@@ -1169,4 +1169,39 @@ mod tests {
         drop(client);
         drop(storage);
     }
+
+    /// A database from before issue 13's checks (migrations 1-4, as the previous release left
+    /// it): rows already accepted that point into another contract are flagged for review once,
+    /// and a report's entries learn their report (migration 5). The same rows as SQLite's test.
+    #[test]
+    fn rows_accepted_before_the_reference_checks_are_flagged_once() {
+        let database = ThrowawayDatabase::for_test();
+        let mut client = database.config.connect(NoTls).unwrap();
+        client
+            .batch_execute(
+                "CREATE TABLE schema_migrations (
+                     version    INTEGER PRIMARY KEY,
+                     applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                 );",
+            )
+            .unwrap();
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v <= 4) {
+            client.batch_execute(sql).unwrap();
+            client
+                .execute(
+                    "INSERT INTO schema_migrations (version) VALUES ($1)",
+                    &[version],
+                )
+                .unwrap();
+        }
+        client
+            .batch_execute(crate::upgrade_check::OLD_ROWS)
+            .unwrap();
+        crate::upgrade_check::assert_flagged_once(|| database.open().unwrap());
+        let parent: Option<String> = client
+            .query_one("SELECT parent FROM records WHERE id = 'e1'", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(parent.as_deref(), Some("r1"));
+    }
 }

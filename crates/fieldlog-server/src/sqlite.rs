@@ -1301,25 +1301,8 @@ mod tests {
     #[test]
     fn rows_accepted_before_the_reference_checks_are_flagged_once() {
         let dir = tempfile::tempdir().unwrap();
-        let old = first_release_file(
-            dir.path(),
-            r#"INSERT INTO records VALUES
-                 ('sites', 's1', 1, '{"id":"s1","contract_id":"c1"}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0, NULL),
-                 ('faults', 'f2', 1, '{"id":"f2","contract_id":"c2","site_id":"s1","device_id":null}', 'XY-02', 't1', '2026-11-22 08:00:00+00:00', 0, NULL),
-                 ('report_entries', 'e1', 1, '{"id":"e1","report_id":"r1","site_id":"s1","device_id":null,"fault_id":null}', 'HB-01', 't1', '2026-11-22 08:00:00+00:00', 0, NULL);"#,
-        );
-        let storage = SqliteStorage::open(&old).unwrap();
-        let flagged = crate::admin::conflicts(&storage).unwrap();
-        assert_eq!(flagged.len(), 1, "{flagged:?}");
-        assert_eq!(
-            (flagged[0].entity.as_str(), flagged[0].id.as_str()),
-            ("faults", "f2")
-        );
-        assert_eq!(flagged[0].device_id, "migration");
-        drop(storage);
-        // Once: opening again flags nothing more.
-        let storage = SqliteStorage::open(&old).unwrap();
-        assert_eq!(crate::admin::conflicts(&storage).unwrap().len(), 1);
+        let old = first_release_file(dir.path(), crate::upgrade_check::OLD_ROWS);
+        crate::upgrade_check::assert_flagged_once(|| SqliteStorage::open(&old).unwrap());
         let parent: Option<String> = Connection::open(&old)
             .unwrap()
             .query_row("SELECT parent FROM records WHERE id = 'e1'", [], |r| {

@@ -11,7 +11,7 @@ use fieldlog_domain::report::{self, DailyReport, NewEntry, PartLine, ReportEntry
 use fieldlog_domain::signature::{NewSignature, Signature, SignedSubject, SignerRole};
 use fieldlog_domain::stock::{MovementKind, StockMovement};
 use fieldlog_domain::validate::{self, InvalidInput};
-use fieldlog_wire::v1::{ReportDocument, ReportRow};
+use fieldlog_wire::v1::{HeldEntry, ReportDocument, ReportRow};
 use rusqlite::{Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
@@ -418,9 +418,18 @@ pub(crate) fn entries(conn: &Connection, report_id: ReportId) -> Result<Vec<Repo
     entries_where(conn, report_id, false)
 }
 
-/// Entries kept apart for review: never part of the report's content.
-pub(crate) fn held_entries(conn: &Connection, report_id: ReportId) -> Result<Vec<ReportEntry>> {
-    entries_where(conn, report_id, true)
+/// Entries kept apart for review, with when the server kept each apart: never part of the
+/// report's content.
+pub(crate) fn held_entries(conn: &Connection, report_id: ReportId) -> Result<Vec<HeldEntry>> {
+    let mut held_at = conn.prepare_cached("SELECT held_at FROM report_entries WHERE id = ?1")?;
+    entries_where(conn, report_id, true)?
+        .into_iter()
+        .map(|entry| {
+            let at: Option<String> = held_at.query_row([entry.id.to_string()], |r| r.get(0))?;
+            let held_at = at.and_then(|t| t.parse::<DateTime<Utc>>().ok());
+            Ok(HeldEntry { entry, held_at })
+        })
+        .collect()
 }
 
 fn entries_where(conn: &Connection, report_id: ReportId, held: bool) -> Result<Vec<ReportEntry>> {

@@ -76,6 +76,8 @@ fn chosen_events(
 }
 
 /// Who worked on the chosen faults: checked in for them, or wrote a report entry about them.
+/// An entry kept apart from a signed report (`held_at`) is not part of the report, so it makes
+/// no one's work (its part movements still count: stock is a ledger).
 fn chosen_work(
     conn: &Connection,
     contract_id: ContractId,
@@ -86,7 +88,8 @@ fn chosen_work(
          SELECT a.fault_id, a.technician_id FROM arrivals a JOIN chosen c ON c.id = a.fault_id
          UNION
          SELECT e.fault_id, r.technician_id FROM report_entries e
-           JOIN chosen c ON c.id = e.fault_id JOIN daily_reports r ON r.id = e.report_id"
+           JOIN chosen c ON c.id = e.fault_id JOIN daily_reports r ON r.id = e.report_id
+         WHERE e.held_at IS NULL"
     ))?;
     let rows = stmt.query_map(
         rusqlite::params![contract_id.to_string(), start, end],

@@ -200,7 +200,7 @@ fn an_entry_the_signature_did_not_cover_is_kept_apart_everywhere(backend: Backen
     for signer_first in [false, true] {
         let server = Server::start(backend);
         let (mut laptops, report) = one_technician_two_laptops(&server);
-        let (_, site, part) = laptops[0].contract(CONTRACT);
+        let (contract, site, part) = laptops[0].contract(CONTRACT);
         laptops[0]
             .store
             .add_report_entry(
@@ -210,11 +210,33 @@ fn an_entry_the_signature_did_not_cover_is_kept_apart_everywhere(backend: Backen
             )
             .unwrap();
         support::sign(&mut laptops[0], report, 20);
+        // The other laptop's entry is about a fault nobody checked in for: only that entry
+        // would make it anyone's work.
+        let at = start_time() + TimeDelta::minutes(12);
+        let fault = laptops[1]
+            .store
+            .record_fault(
+                fieldlog_domain::fault::NewFault {
+                    contract_id: contract,
+                    site_id: site,
+                    device_id: None,
+                    level: fieldlog_domain::sla::FaultLevel::C,
+                    reported_at: at,
+                    channel: fieldlog_domain::fault::ReportChannel::Phone,
+                    description: "签字后才补记的故障".into(),
+                    first_receiver: "测试经理".into(),
+                },
+                at,
+            )
+            .unwrap();
         laptops[1]
             .store
             .add_report_entry(
                 report,
-                support::entry(site, part),
+                fieldlog_domain::report::NewEntry {
+                    fault_id: Some(fault.id),
+                    ..support::entry(site, part)
+                },
                 start_time() + TimeDelta::minutes(15),
             )
             .unwrap();
@@ -233,8 +255,33 @@ fn an_entry_the_signature_did_not_cover_is_kept_apart_everywhere(backend: Backen
             assert_eq!(document.entries, signed.entries, "{}", laptop.name);
             assert_eq!(document.entries.len(), 1, "{}", laptop.name);
             assert_eq!(held(laptop, report), 1, "{}", laptop.name);
+            // Shown apart, with when the server kept it apart, as `report show --json` prints it.
+            let shown = serde_json::to_value(&document).unwrap();
+            assert_eq!(shown["held_entries"].as_array().unwrap().len(), 1);
+            assert!(
+                shown["held_entries"][0]["held_at"].is_string(),
+                "{}: {shown}",
+                laptop.name
+            );
             // Its parts still count: stock is a ledger.
             assert_eq!(laptop.balance(CONTRACT), 3, "{}", laptop.name);
+            // Not part of the report, so it makes no one's work on its fault in the summary.
+            let day = fieldlog_domain::time::local_date(start_time());
+            let summary = laptop
+                .store
+                .summary(contract, day, day.succ_opt().unwrap(), Utc::now())
+                .unwrap();
+            assert!(
+                summary.figures.reported.fault_ids.contains(&fault.id),
+                "{}",
+                laptop.name
+            );
+            assert!(
+                summary.unattributed.fault_ids.contains(&fault.id),
+                "{}: {:?}",
+                laptop.name,
+                summary.technicians
+            );
         }
         // Every laptop shows it apart (above); the server's reviewer has it; and when it
         // arrived after the signing, its sender's answer said so (a conflict to acknowledge).

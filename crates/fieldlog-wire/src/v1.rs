@@ -77,7 +77,19 @@ pub struct ReportDocument {
     /// Entries kept apart for review: they reached the server after the report was signed
     /// there, or its signature does not cover them. Never part of the signed content.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub held_entries: Vec<ReportEntry>,
+    pub held_entries: Vec<HeldEntry>,
+}
+
+/// An entry kept apart from a signed report, for review: the entry as its sender wrote it, and
+/// when the server kept it apart (for an entry that arrived after the signing, when it arrived).
+/// Its `position` numbers the held entries 1, 2, 3 … among themselves, never the signed ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldEntry {
+    #[serde(flatten)]
+    pub entry: ReportEntry,
+    /// The server's time when it kept the entry apart; `None` if a laptop holds a value it
+    /// cannot read (never expected).
+    pub held_at: Option<DateTime<Utc>>,
 }
 
 /// Stock of one part.
