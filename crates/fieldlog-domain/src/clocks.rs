@@ -455,9 +455,9 @@ impl ClockTally {
 
     /// Share within the limit among the clocks already decided (met or breached); `None` when
     /// none is decided yet. Running, not-started and exempt clocks are left out.
+    /// Rounded by the one rule (`crate::rounding`), so every format shows the same digits.
     pub fn rate(&self) -> Option<f64> {
-        let decided = self.met + self.breached;
-        (decided > 0).then(|| f64::from(self.met) / f64::from(decided))
+        crate::rounding::share(self.met, self.met + self.breached)
     }
 }
 

@@ -15,6 +15,14 @@ pub fn percent_value(met: u32, judged: u32) -> Option<f64> {
     percent_tenths(met, judged).map(|t| t as f64 / 10.0)
 }
 
+/// The rate as a share already rounded by the rule (13/16 → 0.813), for the figures the domain
+/// hands out (`ClockTally::rate`, `Figures::resolution_rate`): whoever multiplies it by 100 and
+/// prints one decimal (the app's `toFixed(1)`, Rust's `{:.1}`) shows the same digits as
+/// `percent_text`, because the value sits on the 0.1 % grid, far from any tie.
+pub fn share(met: u32, judged: u32) -> Option<f64> {
+    percent_tenths(met, judged).map(|t| t as f64 / 1000.0)
+}
+
 /// The rate as text with one decimal, without the sign: "81.3".
 pub fn percent_text(met: u32, judged: u32) -> Option<String> {
     percent_tenths(met, judged).map(|t| format!("{}.{}", t / 10, t % 10))
@@ -46,6 +54,8 @@ mod tests {
                 let text = percent_text(met, judged).unwrap();
                 let value = percent_value(met, judged).unwrap();
                 assert_eq!(format!("{value:.1}"), text, "{met}/{judged}");
+                let shown = share(met, judged).unwrap() * 100.0;
+                assert_eq!(format!("{shown:.1}"), text, "share {met}/{judged}");
                 let exact = f64::from(met) * 100.0 / f64::from(judged);
                 assert!((value - exact).abs() <= 0.05 + 1e-9, "{met}/{judged}");
             }

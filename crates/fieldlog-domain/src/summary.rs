@@ -248,7 +248,7 @@ pub struct Figures {
     pub repaired: Figure,
     pub unresolved: Figure,
     pub unresolved_by_reason: Vec<UnresolvedByReason>,
-    /// repaired / reported; `None` when nothing was reported.
+    /// repaired / reported, rounded to 0.1 % by `rounding::share`; `None` when nothing was reported.
     pub resolution_rate: Option<f64>,
     pub carried_over_repaired: Figure,
     pub carried_over_open: Figure,
@@ -588,8 +588,8 @@ fn figures(
     }
     let reported = Figure::of(cohort.iter().map(|f| f.fault.id).collect());
     let repaired = Figure::of(repaired);
-    let resolution_rate =
-        (reported.count > 0).then(|| f64::from(repaired.count) / f64::from(reported.count));
+    // Rounded by the one rule (`crate::rounding`), so the app shows the PDF's digits.
+    let resolution_rate = crate::rounding::share(repaired.count, reported.count);
     let mut consumed: BTreeMap<PartId, (i64, Vec<FaultId>)> = BTreeMap::new();
     for m in movements
         .iter()
