@@ -446,8 +446,20 @@ fn the_signing_key_lives_in_a_real_secret_service_and_leaves_the_file() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let one = json(&db.path, &["verify", pdf1.to_str().unwrap()]);
-    let three = json(&db.path, &["verify", pdf3.to_str().unwrap()]);
+    // The demo profile is not enrolled: its self-issued signer verifies intact but not trusted
+    // (`verify` exits 3), which is all this test needs to compare the two signers.
+    let verify = |pdf: &std::path::Path| -> serde_json::Value {
+        let out = fieldlog(&db.path, &["--json", "verify", pdf.to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let one = verify(&pdf1);
+    let three = verify(&pdf3);
     assert_eq!(three["intact"], true);
     assert_eq!(one["signer"], three["signer"]);
 
@@ -581,16 +593,17 @@ fn dropped_triggers_and_an_edited_entry_export_refuses_and_audit_finds_it() {
 #[test]
 fn an_edit_with_a_recomputed_content_hash_is_found() {
     let (db, report) = signed_report_edited_behind_the_store();
-    // The attacker recomputes the signed-content hash the way the store does, and the signer's
-    // name for good measure: `report show` is fooled.
+    // The attacker recomputes the signed-content hash and the entries the signature covers the
+    // way the store does, and the signer's name for good measure: `report show` is fooled.
     let store = fieldlog_store::Store::open(&db.path).unwrap();
     let doc = store.report_document(report.parse().unwrap()).unwrap();
     let hash = fieldlog_domain::report::content_hash(&doc.report, &doc.entries);
+    let covers = fieldlog_domain::report::coverage(&doc.entries);
     drop(store);
     let conn = rusqlite::Connection::open(&db.path).unwrap();
     conn.execute(
-        "UPDATE signatures SET content_hash = ?1, signer_name = '别人' WHERE subject_id = ?2",
-        [&hash, &report],
+        "UPDATE signatures SET content_hash = ?1, covers = ?2, signer_name = '别人' WHERE subject_id = ?3",
+        [&hash, &covers, &report],
     )
     .unwrap();
     drop(conn);
