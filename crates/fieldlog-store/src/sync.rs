@@ -75,6 +75,9 @@ pub(crate) fn write_enrollment(tx: &Connection, enrollment: &Enrollment) -> Resu
         })?;
     if device.as_deref() != Some(enrollment.device_id.as_str()) {
         renumber_outbox(tx)?;
+        // The server keeps one evidence chain per device: a new device's starts empty, so the
+        // whole chain goes up again from its first link (the old device's copy stays there).
+        tx.execute("DELETE FROM meta WHERE key = 'chain_sent_seq'", [])?;
     }
     tx.execute(
         "UPDATE sync_state SET server_url = ?1, device_id = ?2, device_token = ?3,

@@ -339,10 +339,11 @@ pub fn as_hand_count(summary: &Value, keys: &HashMap<FaultId, String>, like: &Va
         figures["reported"]["count"].as_u64().unwrap(),
     );
     let rate = figures["resolution_rate"].as_f64();
+    // repaired / reported on the one rounding rule's 0.1 % grid (fieldlog_domain::rounding).
     assert_eq!(
         rate,
-        (reported > 0).then(|| repaired as f64 / reported as f64),
-        "the rate is repaired / reported"
+        (reported > 0).then(|| ((repaired * 2000 + reported) / (2 * reported)) as f64 / 1000.0),
+        "the rate is repaired / reported, rounded to 0.1 %"
     );
     out.insert(
         "resolution_rate".into(),
