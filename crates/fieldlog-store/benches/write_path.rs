@@ -244,6 +244,9 @@ fn raw_connection(path: &Path) -> BenchResult<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    // The evidence chain's triggers (migration 0009) fire on the raw side's inserts too and
+    // hash with this function, as on the store's own connection.
+    fieldlog_store::chain::register_functions(&conn)?;
     Ok(conn)
 }
 

@@ -13,8 +13,10 @@ use sha2::{Digest, Sha256};
 pub use fieldlog_wire::sync::chain_v1::{ChainLink as Link, GENESIS};
 
 /// `fieldlog_sha256(x)`: the SHA-256 (lower-case hex) of a text's UTF-8 bytes or a blob's bytes;
-/// NULL for NULL. Registered on every connection the store opens (the chain's triggers call it).
-pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+/// NULL for NULL. Registered on every connection the store opens (the chain's triggers call it);
+/// another connection on a profile that writes evidence (the write-path benchmark's raw side)
+/// must register it too, or the chain's triggers refuse the write.
+pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(
         "fieldlog_sha256",
         1,
