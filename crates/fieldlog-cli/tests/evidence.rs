@@ -323,6 +323,21 @@ impl SecretService {
             .unwrap()
     }
 
+    /// `export daily REPORT --out OUT` under `keystore`, which must succeed; its output.
+    fn export(&self, db: &Path, keystore: &str, report: &str, out: &Path) -> std::process::Output {
+        let output = self.fieldlog(
+            db,
+            keystore,
+            &["export", "daily", report, "--out", out.to_str().unwrap()],
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
     /// The secret stored under `fieldlog-key`, read by libsecret's own tool.
     fn lookup(&self, account: &str) -> String {
         let out = std::process::Command::new("secret-tool")
@@ -390,16 +405,7 @@ fn the_signing_key_lives_in_a_real_secret_service_and_leaves_the_file() {
 
     // An older profile: the key was made while it lived in the file.
     let pdf1 = db.path.with_file_name("one.pdf");
-    let out = service.fieldlog(
-        &db.path,
-        "file",
-        &["export", "daily", &report, "--out", pdf1.to_str().unwrap()],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = service.export(&db.path, "file", &report, &pdf1);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("未找到可用的系统密钥库"),
         "the CLI says the key stays in the file"
@@ -410,16 +416,7 @@ fn the_signing_key_lives_in_a_real_secret_service_and_leaves_the_file() {
 
     // With the Secret Service at hand, the next signing moves it there and erases it here.
     let pdf2 = db.path.with_file_name("two.pdf");
-    let out = service.fieldlog(
-        &db.path,
-        "os",
-        &["export", "daily", &report, "--out", pdf2.to_str().unwrap()],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = service.export(&db.path, "os", &report, &pdf2);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("未找到"));
     assert_eq!(meta(&db.path, "signing_key_pem"), None);
     let account = meta(&db.path, "signing_key_ref").expect("a reference to the key store");
@@ -436,16 +433,7 @@ fn the_signing_key_lives_in_a_real_secret_service_and_leaves_the_file() {
 
     // Signing again reads it from the key store: the same signer verifies.
     let pdf3 = db.path.with_file_name("three.pdf");
-    let out = service.fieldlog(
-        &db.path,
-        "os",
-        &["export", "daily", &report, "--out", pdf3.to_str().unwrap()],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    service.export(&db.path, "os", &report, &pdf3);
     // The demo profile is not enrolled: its self-issued signer verifies intact but not trusted
     // (`verify` exits 3), which is all this test needs to compare the two signers.
     let verify = |pdf: &std::path::Path| -> serde_json::Value {
@@ -468,22 +456,7 @@ fn the_signing_key_lives_in_a_real_secret_service_and_leaves_the_file() {
     let out = service.fieldlog(&fresh, "os", &["demo"]);
     assert!(out.status.success());
     let report = first_signed_report(&fresh);
-    let out = service.fieldlog(
-        &fresh,
-        "os",
-        &[
-            "export",
-            "daily",
-            &report,
-            "--out",
-            pdf3.with_extension("f.pdf").to_str().unwrap(),
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    service.export(&fresh, "os", &report, &pdf3.with_extension("f.pdf"));
     assert!(!contains(&profile_bytes(&fresh), "PRIVATE KEY"));
     assert_ne!(meta(&fresh, "signing_key_ref"), Some(account));
 }
