@@ -713,7 +713,7 @@ pub(crate) fn write_row(tx: &Transaction<'_>, entity: &Entity, id: &str, row: &R
         .map(|c| json_to_sql(row.get(*c).unwrap_or(&Value::Null)))
         .collect();
     match local_row(tx, entity, id)? {
-        Some(existing) if existing == *row => Ok(()),
+        // Nothing the row names differs from what is here.
         Some(existing) if present.iter().all(|c| existing.get(*c) == row.get(*c)) => Ok(()),
         Some(_) => {
             let sets: Vec<String> = present
