@@ -641,7 +641,7 @@ fn export(
             out,
             ..
         } => {
-            let format = SummaryFormat::from_path(&out)?;
+            let format = fieldlog_export::summary_format(&out)?;
             let contract = store.resolve_contract(&contract)?;
             let (from, to) = period.range()?;
             let view = store.summary_view(contract.id, from, to, now)?;
