@@ -95,13 +95,7 @@ pub fn parts(state: State<'_, AppState>, contract_id: ContractId) -> Reply<Vec<S
 
 #[tauri::command(async)]
 pub fn faults(state: State<'_, AppState>, open_only: bool) -> Reply<Vec<FaultRow>> {
-    state.with(|store| {
-        if open_only {
-            store.open_fault_rows(Utc::now())
-        } else {
-            store.fault_rows(Utc::now())
-        }
-    })
+    state.with(|store| desk::fault_rows(store, open_only, Utc::now()))
 }
 
 /// Kept for the first window's script and older UIs: the open faults.
@@ -132,7 +126,7 @@ pub fn substitute_spare(
     part_id: PartId,
     serial: Option<String>,
 ) -> Reply<FaultDetail> {
-    state.with(|store| desk::substitute_spare(store, fault_id, part_id, serial, Utc::now()))
+    state.with(|store| desk::substitute_spare(store, fault_id, part_id, serial, None, Utc::now()))
 }
 
 #[tauri::command(async)]
@@ -150,6 +144,7 @@ pub fn check_in(
             fault_id,
             location,
             site_confirmed_by_hand,
+            None,
             Utc::now(),
         )
     })
@@ -239,7 +234,7 @@ pub fn sign_completion(
 
 #[tauri::command(async)]
 pub fn stock(state: State<'_, AppState>) -> Reply<Vec<StockReport>> {
-    state.with(|store| desk::stock(store))
+    state.with(|store| desk::stock(store, None))
 }
 
 #[tauri::command(async)]
