@@ -30,6 +30,7 @@ import type {
   KeyStorageView,
   MovementKind,
   NewEntry,
+  PresetCode,
   ReportDocument,
   ReportRow,
   Settings,
@@ -45,6 +46,7 @@ import type {
 } from "./generated/wire";
 
 export type * from "./generated/wire";
+export { PRESET_CODES } from "./generated/wire";
 
 export type Id = string;
 export type Instant = string; // "2026-11-22T05:02:00.123Z"
@@ -54,10 +56,6 @@ export type Inspection = InspectionRow;
 export type SummaryFigures = Figures;
 export type ConflictSide = Side;
 export type EnrollResponse = Enrollment;
-
-/** The contract presets of domain.md (fieldlog_domain::sla::Preset codes). */
-export type PresetCode = "county-police-village-query" | "city-egov-extranet";
-export const PRESET_CODES: PresetCode[] = ["county-police-village-query", "city-egov-extranet"];
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 

@@ -5,6 +5,7 @@
 //! (`UPDATE_SNAPSHOTS=1 cargo test -p fieldlog-wire --test ui_contract` writes it anew).
 
 use crate::v1;
+use fieldlog_domain::sla::Preset;
 use std::any::TypeId;
 use std::collections::{BTreeMap, HashSet};
 use ts_rs::{Config, TS, TypeVisitor};
@@ -64,7 +65,24 @@ pub fn typescript() -> String {
         text.push_str(declaration);
         text.push('\n');
     }
+    text.push_str(&presets());
     text
+}
+
+/// The contract presets' codes (`adopt_preset` takes one): a command argument that is a plain
+/// string in Rust, so written out here from `Preset::ALL`.
+fn presets() -> String {
+    let codes: Vec<String> = Preset::ALL
+        .iter()
+        .map(|p| format!("\"{}\"", p.code()))
+        .collect();
+    format!(
+        "\n/**\n * The contract presets' codes (`fieldlog_domain::sla::Preset`), as `adopt_preset` takes them.\n */\n\
+         export type PresetCode = {};\n\
+         export const PRESET_CODES: PresetCode[] = [{}];\n",
+        codes.join(" | "),
+        codes.join(", ")
+    )
 }
 
 /// Walks a type and everything it contains, keeping one declaration per TypeScript name.

@@ -710,3 +710,9 @@ export type UnresolvedGroup = "power" | "transmission" | "device" | "force_majeu
  * Why a fault is (still) not resolved. The monthly summary groups unresolved devices by it.
  */
 export type UnresolvedReason = "power" | "transmission" | "device" | "force_majeure" | "other";
+
+/**
+ * The contract presets' codes (`fieldlog_domain::sla::Preset`), as `adopt_preset` takes them.
+ */
+export type PresetCode = "county-police-village-query" | "city-egov-extranet";
+export const PRESET_CODES: PresetCode[] = ["county-police-village-query", "city-egov-extranet"];
