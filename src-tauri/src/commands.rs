@@ -1,25 +1,20 @@
 //! Tauri commands: the window's only way into the core, mirrored one to one by `ui/src/api.ts`.
 //! Each deserialises its arguments, makes one call into `fieldlog-store` (usually its `desk`
 //! module, which returns what the screen shows next), and converts the error to `{code, message}`.
+//! Every type a command takes or answers is a `fieldlog_wire::v1` type: the UI's TypeScript types
+//! are generated from them (`ui/src/generated/wire.ts`).
 //! The wall clock enters here (`Utc::now()`): the core always takes time as an argument.
 //! Commands run off the main thread (`async`), so a slow disk never freezes the window.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use fieldlog_domain::arrival::Arrival;
-use fieldlog_domain::contract::Contract;
-use fieldlog_domain::fault::FaultEventKind;
 use fieldlog_domain::ids::{ArrivalId, ContractId, FaultId, PartId, ReportId, SiteId};
-use fieldlog_domain::report::NewEntry;
-use fieldlog_domain::site::{Device, GeoPoint, Site};
-use fieldlog_domain::stock::{MovementKind, SparePart, StockMovement};
-use fieldlog_domain::technician::Technician;
-use fieldlog_store::settle::{ConflictView, Side};
 use fieldlog_store::{ReportFilter, StockFilter, Store, desk};
 use fieldlog_sync::background::Worker;
-use fieldlog_wire::v1::SyncActivity;
 use fieldlog_wire::v1::{
-    CapturedSignature, CompletionForm, FaultDetail, FaultRow, InspectionRow, ReportDocument,
-    ReportRow, Settings, StockReport, Today,
+    Arrival, CapturedSignature, CompletionForm, ConflictView, Contract, Device, Enrollment,
+    ExportRequest, Exported, FaultDetail, FaultEventKind, FaultRow, GeoPoint, InspectionRow,
+    KeyStorageView, MovementKind, NewEntry, ReportDocument, ReportRow, Settings, Side, Site,
+    SparePart, StockMovement, StockReport, SummaryView, SyncActivity, Technician, Today,
 };
 use fieldlog_wire::{ErrorBody, ErrorCode};
 use std::collections::BTreeMap;
@@ -100,13 +95,7 @@ pub fn parts(state: State<'_, AppState>, contract_id: ContractId) -> Reply<Vec<S
 
 #[tauri::command(async)]
 pub fn faults(state: State<'_, AppState>, open_only: bool) -> Reply<Vec<FaultRow>> {
-    state.with(|store| {
-        if open_only {
-            store.open_fault_rows(Utc::now())
-        } else {
-            store.fault_rows(Utc::now())
-        }
-    })
+    state.with(|store| desk::fault_rows(store, open_only, Utc::now()))
 }
 
 /// Kept for the first window's script and older UIs: the open faults.
@@ -137,7 +126,7 @@ pub fn substitute_spare(
     part_id: PartId,
     serial: Option<String>,
 ) -> Reply<FaultDetail> {
-    state.with(|store| desk::substitute_spare(store, fault_id, part_id, serial, Utc::now()))
+    state.with(|store| desk::substitute_spare(store, fault_id, part_id, serial, None, Utc::now()))
 }
 
 #[tauri::command(async)]
@@ -155,6 +144,7 @@ pub fn check_in(
             fault_id,
             location,
             site_confirmed_by_hand,
+            None,
             Utc::now(),
         )
     })
@@ -244,7 +234,7 @@ pub fn sign_completion(
 
 #[tauri::command(async)]
 pub fn stock(state: State<'_, AppState>) -> Reply<Vec<StockReport>> {
-    state.with(|store| desk::stock(store))
+    state.with(|store| desk::stock(store, None))
 }
 
 #[tauri::command(async)]
@@ -274,7 +264,7 @@ pub fn settings(state: State<'_, AppState>) -> Reply<Settings> {
 
 /// Where the signing key is kept: the export screen says so when it is only in the profile file.
 #[tauri::command(async)]
-pub fn key_storage(state: State<'_, AppState>) -> Reply<fieldlog_wire::v1::KeyStorageView> {
+pub fn key_storage(state: State<'_, AppState>) -> Reply<KeyStorageView> {
     state.with(|store| store.signing_key_storage().map(Into::into))
 }
 
@@ -304,7 +294,7 @@ pub fn adopt_preset(
     state: State<'_, AppState>,
     contract_id: ContractId,
     preset: String,
-) -> Reply<fieldlog_domain::contract::Contract> {
+) -> Reply<Contract> {
     state.with(|store| desk::adopt_preset(store, contract_id, &preset, Utc::now()))
 }
 
@@ -314,16 +304,13 @@ pub fn summary(
     state: State<'_, AppState>,
     contract_id: ContractId,
     month: String,
-) -> Reply<fieldlog_wire::v1::SummaryView> {
+) -> Reply<SummaryView> {
     state.with(|store| desk::summary(store, contract_id, &month, Utc::now()))
 }
 
 /// Renders, signs and saves a PDF; answers where it went. Errors arrive as {code, message}.
 #[tauri::command(async)]
-pub fn export_pdf(
-    state: State<'_, AppState>,
-    request: fieldlog_export::ExportRequest,
-) -> Reply<fieldlog_export::Exported> {
+pub fn export_pdf(state: State<'_, AppState>, request: ExportRequest) -> Reply<Exported> {
     state.with(|store| fieldlog_export::export_to_folder(store, &request, Utc::now()))
 }
 
@@ -376,7 +363,7 @@ pub fn enroll(
     server_url: String,
     code: String,
     device_name: String,
-) -> Reply<fieldlog_wire::sync::v1::EnrollResponse> {
+) -> Reply<Enrollment> {
     state.with(|store| {
         fieldlog_sync::enroll_from_any_thread(
             store,
@@ -385,6 +372,7 @@ pub fn enroll(
             &device_name,
             fieldlog_sync::SyncOptions::default(),
         )
+        .map(Enrollment::from)
     })
 }
 

@@ -12,14 +12,14 @@ use args::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Parser;
-use fieldlog_domain::arrival::NewArrival;
 use fieldlog_domain::fault::{FaultEventKind, NewFault};
 use fieldlog_domain::report::{NewEntry, NewPartLine};
 use fieldlog_domain::signature::{NewSignature, SignerRole};
 use fieldlog_domain::stock::MovementKind;
 use fieldlog_domain::technician::Technician;
 use fieldlog_export::{Font, SummaryFormat};
-use fieldlog_store::{NewMovement, ReportFilter, Store, StoreError};
+use fieldlog_store::desk::{self, StockMove};
+use fieldlog_store::{ReportFilter, Store, StoreError};
 use render::Output;
 use std::process::ExitCode;
 
@@ -82,7 +82,14 @@ impl From<fieldlog_export::ExportError> for CliError {
 
 impl From<StoreError> for CliError {
     fn from(error: StoreError) -> Self {
-        CliError::Store(error)
+        match error {
+            // The application layer's "no profile yet": on the command line, `fieldlog init` makes one.
+            StoreError::Invalid(invalid) if invalid.field == "profile" => CliError::usage(
+                "本机尚未设置技服人员，请先运行 fieldlog init --name 姓名",
+                "no technician profile yet; run `fieldlog init --name NAME` first",
+            ),
+            other => CliError::Store(other),
+        }
     }
 }
 
@@ -108,12 +115,7 @@ impl CliError {
 }
 
 fn profile(store: &Store) -> Result<Technician, CliError> {
-    store.profile()?.ok_or_else(|| {
-        CliError::usage(
-            "本机尚未设置技服人员，请先运行 fieldlog init --name 姓名",
-            "no technician profile yet; run `fieldlog init --name NAME` first",
-        )
-    })
+    Ok(desk::technician(store)?)
 }
 
 fn run(
@@ -161,7 +163,8 @@ fn run(
                 .as_deref()
                 .map(|d| store.resolve_device(d))
                 .transpose()?;
-            let fault = store.record_fault(
+            let detail = desk::report_fault(
+                store,
                 NewFault {
                     contract_id: contract.id,
                     site_id: site.id,
@@ -174,15 +177,10 @@ fn run(
                 },
                 now,
             )?;
-            out.fault_detail(&store.fault_detail(fault.id, now)?);
+            out.fault_detail(&detail);
         }
         Command::Fault(FaultCommand::List { all }) => {
-            let rows = if all {
-                store.fault_rows(now)?
-            } else {
-                store.open_fault_rows(now)?
-            };
-            out.fault_rows(&rows);
+            out.fault_rows(&desk::fault_rows(store, !all, now)?);
         }
         Command::Fault(FaultCommand::Show { fault }) => {
             let id = store.resolve_fault(&fault)?;
@@ -190,7 +188,7 @@ fn run(
         }
         Command::Fault(FaultCommand::Event(args)) => {
             let id = store.resolve_fault(&args.fault)?;
-            let at = args.at.map_or(now, |t| t.0);
+            let at = args.at.map(|t| t.0);
             let kind = match args.event {
                 EventCommand::Ack { by } => FaultEventKind::Acknowledged {
                     by: match by {
@@ -204,9 +202,8 @@ fn run(
                 EventCommand::Escalate { to, reason } => FaultEventKind::Escalated { to, reason },
                 EventCommand::Spare { part, serial } => {
                     let part = store.resolve_part(&part)?;
-                    let technician = store.profile()?.map(|t| t.id);
-                    store.substitute_spare(id, part.id, serial.as_deref(), technician, at, now)?;
-                    out.fault_detail(&store.fault_detail(id, now)?);
+                    let detail = desk::substitute_spare(store, id, part.id, serial, at, now)?;
+                    out.fault_detail(&detail);
                     return Ok(());
                 }
                 EventCommand::Resolve { note } => FaultEventKind::Resolved { note },
@@ -231,8 +228,7 @@ fn run(
                     FaultEventKind::ForceMajeureAgreement { accepted, by, note }
                 }
             };
-            store.record_fault_event(id, at, kind, now)?;
-            out.fault_detail(&store.fault_detail(id, now)?);
+            out.fault_detail(&desk::record_fault_event(store, id, kind, at, now)?);
         }
         Command::Fault(FaultCommand::Clocks { fault, at }) => {
             let id = store.resolve_fault(&fault)?;
@@ -284,7 +280,8 @@ fn run(
             }
         }
         Command::Arrive(args) => {
-            let technician = profile(store)?;
+            // Asked first, so a laptop without a profile hears that before anything else.
+            profile(store)?;
             let fault_id = args
                 .fault
                 .as_deref()
@@ -314,15 +311,13 @@ fn run(
                     ));
                 }
             };
-            let arrival = store.record_arrival(
-                NewArrival {
-                    technician_id: technician.id,
-                    site_id: site.id,
-                    fault_id,
-                    arrived_at: args.at.map_or(now, |t| t.0),
-                    location,
-                    site_confirmed_by_hand: args.confirm_site,
-                },
+            let arrival = desk::check_in(
+                store,
+                site.id,
+                fault_id,
+                location,
+                args.confirm_site,
+                args.at.map(|t| t.0),
                 now,
             )?;
             out.arrival(&arrival, &site);
@@ -376,11 +371,11 @@ fn report(
 ) -> Result<(), CliError> {
     match command {
         ReportCommand::New { contract, date } => {
-            let technician = profile(store)?;
+            // Asked first, so a laptop without a profile hears that before anything else.
+            profile(store)?;
             let contract = store.resolve_contract(&contract)?;
             let date = date.unwrap_or_else(|| fieldlog_domain::time::local_date(now));
-            let report = store.create_report(technician.id, contract.id, date, now)?;
-            out.report_document(&store.report_document(report.id)?);
+            out.report_document(&desk::new_report(store, contract.id, date, now)?);
         }
         ReportCommand::AddEntry(args) => {
             let report_id = store.resolve_report(&args.report)?;
@@ -405,7 +400,8 @@ fn report(
                     new_serial: spec.new_serial.clone(),
                 });
             }
-            store.add_report_entry(
+            let document = desk::add_entry(
+                store,
                 report_id,
                 NewEntry {
                     site_id: site.id,
@@ -419,7 +415,7 @@ fn report(
                 },
                 now,
             )?;
-            out.report_document(&store.report_document(report_id)?);
+            out.report_document(&document);
         }
         ReportCommand::Sign {
             report,
@@ -437,7 +433,8 @@ fn report(
                     format!("cannot read the signature image {}: {e}", image.display()),
                 )
             })?;
-            store.sign_report(
+            let document = desk::sign_report_with(
+                store,
                 report_id,
                 NewSignature {
                     signer_name,
@@ -447,12 +444,11 @@ fn report(
                 },
                 now,
             )?;
-            out.report_document(&store.report_document(report_id)?);
+            out.report_document(&document);
         }
         ReportCommand::Amend { report, reason } => {
             let report_id = store.resolve_report(&report)?;
-            let amendment = store.amend_report(report_id, &reason, now)?;
-            out.report_document(&store.report_document(amendment.id)?);
+            out.report_document(&desk::amend_report(store, report_id, &reason, now)?);
         }
         ReportCommand::List { contract, from, to } => {
             let contract_id = contract
@@ -483,15 +479,11 @@ fn parts(
 ) -> Result<(), CliError> {
     let (args, kind) = match command {
         PartsCommand::Balance { contract } => {
-            let contracts = match contract {
-                Some(c) => vec![store.resolve_contract(&c)?],
-                None => store.contracts()?,
-            };
-            let reports = contracts
-                .iter()
-                .map(|c| store.stock_report(c.id))
-                .collect::<Result<Vec<_>, _>>()?;
-            out.stock(&reports);
+            let contract_id = contract
+                .map(|c| store.resolve_contract(&c))
+                .transpose()?
+                .map(|c| c.id);
+            out.stock(&desk::stock(store, contract_id)?);
             return Ok(());
         }
         PartsCommand::MainEquipment { part, no } => {
@@ -510,14 +502,13 @@ fn parts(
         .as_deref()
         .map(|f| store.resolve_fault(f))
         .transpose()?;
-    let technician = store.profile()?;
-    let movement = store.record_movement(
-        NewMovement {
+    let movement = desk::move_stock(
+        store,
+        StockMove {
             part_id: part.id,
             kind,
             quantity: args.qty,
-            at: args.at.map_or(now, |t| t.0),
-            technician_id: technician.map(|t| t.id),
+            at: args.at.map(|t| t.0),
             fault_id,
             old_serial: args.old_serial,
             new_serial: args.new_serial,
@@ -542,12 +533,7 @@ fn sla(
             at,
         } => {
             let contract = store.resolve_contract(&contract)?;
-            let (from, to) = fieldlog_domain::clocks::month_bounds(&month).ok_or_else(|| {
-                CliError::usage(
-                    format!("无法识别的月份“{month}”，请写成 2026-11"),
-                    format!("unrecognised month '{month}'; use 2026-11"),
-                )
-            })?;
+            let (from, to) = desk::month_range(&month)?;
             let compliance = store.compliance(contract.id, from, to, at.map_or(now, |t| t.0))?;
             out.compliance(&contract, &compliance);
         }
@@ -558,17 +544,7 @@ fn sla(
         }
         SlaCommand::AdoptPreset { contract, preset } => {
             let contract = store.resolve_contract(&contract)?;
-            let preset = fieldlog_domain::sla::Preset::from_code(&preset).ok_or_else(|| {
-                CliError::usage(
-                    format!(
-                        "没有预设规则“{preset}”；可用：county-police-village-query、city-egov-extranet"
-                    ),
-                    format!(
-                        "no preset '{preset}'; use county-police-village-query or city-egov-extranet"
-                    ),
-                )
-            })?;
-            let version = store.adopt_preset(contract.id, preset, now)?;
+            let version = desk::adopt_preset(store, contract.id, &preset, now)?.policy_version;
             out.policy(&contract, version, &store.policy(contract.id, version)?);
         }
         SlaCommand::SetPolicy { contract, file } => {
@@ -641,7 +617,7 @@ fn export(
             out,
             ..
         } => {
-            let format = SummaryFormat::from_path(&out)?;
+            let format = fieldlog_export::summary_format(&out)?;
             let contract = store.resolve_contract(&contract)?;
             let (from, to) = period.range()?;
             let view = store.summary_view(contract.id, from, to, now)?;
@@ -666,12 +642,7 @@ impl PeriodArgs {
     /// `[from, to)` in local days: a month, or --from..=--to.
     fn range(&self) -> Result<(NaiveDate, NaiveDate), CliError> {
         match (&self.month, self.from, self.to) {
-            (Some(month), _, _) => fieldlog_domain::clocks::month_bounds(month).ok_or_else(|| {
-                CliError::usage(
-                    format!("无法识别的月份“{month}”，请写成 2026-11"),
-                    format!("unrecognised month '{month}'; use 2026-11"),
-                )
-            }),
+            (Some(month), _, _) => Ok(desk::month_range(month)?),
             (None, Some(from), Some(to)) if from <= to => Ok((from, to + chrono::Days::new(1))),
             (None, Some(from), Some(to)) => Err(CliError::usage(
                 format!("起始日期 {from} 晚于截止日期 {to}"),

@@ -7,7 +7,7 @@ use crate::validate::InvalidInput;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Arrival {
     pub id: ArrivalId,
     pub technician_id: TechnicianId,
@@ -32,7 +32,7 @@ pub fn clock_suspect(now: DateTime<Utc>, latest_recorded: Option<DateTime<Utc>>)
     latest_recorded.is_some_and(|latest| now + fault::FUTURE_TOLERANCE < latest)
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewArrival {
     pub technician_id: TechnicianId,
     pub site_id: SiteId,

@@ -70,7 +70,7 @@ code_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Clock {
     pub kind: ClockKind,
     pub state: ClockState,
@@ -83,7 +83,7 @@ pub struct Clock {
     pub rule: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FaultClocks {
     pub fault_id: FaultId,
     pub at: DateTime<Utc>,
@@ -433,7 +433,7 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
 }
 
 /// How one clock fared over a set of faults.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClockTally {
     pub met: u32,
     pub breached: u32,
@@ -461,7 +461,7 @@ impl ClockTally {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LevelCompliance {
     pub level: FaultLevel,
     pub faults: u32,
@@ -478,7 +478,7 @@ pub struct LevelCompliance {
 }
 
 /// SLA compliance per level and clock for the faults reported in [from, to) (local dates).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Compliance {
     pub from: NaiveDate,
     /// Exclusive.

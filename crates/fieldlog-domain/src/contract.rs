@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The stock floor a contract promises (domain.md: at least 10 spare units and 50 spare parts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SpareFloor {
     /// Whole spare devices (备品).
     pub units: i64,
@@ -23,7 +23,7 @@ impl Default for SpareFloor {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Contract {
     pub id: ContractId,
     /// Short stable code, e.g. `county-police-village-query`.

@@ -74,7 +74,7 @@ impl FaultCause {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Fault {
     pub id: FaultId,
     pub contract_id: ContractId,
@@ -94,7 +94,7 @@ pub struct Fault {
 }
 
 /// A fault as entered, before it is saved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewFault {
     pub contract_id: ContractId,
     pub site_id: SiteId,
@@ -136,7 +136,7 @@ pub fn not_in_future(
 }
 
 /// What happened to a fault after it was reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FaultEventKind {
     /// The response clock stops (响应).
@@ -287,7 +287,7 @@ impl FaultEventKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FaultEvent {
     pub id: FaultEventId,
     pub fault_id: FaultId,
@@ -300,7 +300,7 @@ pub struct FaultEvent {
 }
 
 /// Where a fault stands, derived from its events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultStatus {
     Reported,
@@ -355,7 +355,7 @@ code_enum! {
 }
 
 /// A force-majeure claim and the client's answer, as they stood at `at`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ForceMajeureClaim {
     pub cause: FaultCause,
     /// When the client was told, and whom.

@@ -18,7 +18,7 @@ code_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct DailyReport {
     pub id: ReportId,
     pub technician_id: TechnicianId,
@@ -34,7 +34,7 @@ pub struct DailyReport {
 
 /// A spare unit or part used on a visit, with the serials of what came out and what went in.
 /// Its stock movement is the ledger record; this line points at it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PartLine {
     pub part_id: PartId,
     pub quantity: i64,
@@ -43,7 +43,7 @@ pub struct PartLine {
     pub movement_id: MovementId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ReportEntry {
     pub id: EntryId,
     pub report_id: ReportId,
@@ -59,7 +59,7 @@ pub struct ReportEntry {
     pub parts: Vec<PartLine>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewPartLine {
     pub part_id: PartId,
     pub quantity: i64,
@@ -67,7 +67,7 @@ pub struct NewPartLine {
     pub new_serial: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewEntry {
     pub site_id: SiteId,
     pub device_id: Option<DeviceId>,

@@ -24,12 +24,12 @@ code_enum! {
 }
 
 /// One pen stroke: points as (x, y, milliseconds since the stroke began), in canvas pixels.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Stroke {
     pub points: Vec<[f32; 3]>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Signature {
     pub id: SignatureId,
     pub subject: SignedSubject,
@@ -45,7 +45,7 @@ pub struct Signature {
 }
 
 /// A signature as captured, before it is saved.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewSignature {
     pub signer_name: String,
     pub role: SignerRole,

@@ -29,7 +29,7 @@ pub fn device_label(kind: DeviceKind, model: &str) -> String {
 }
 
 /// A position from the machine's location service, when it has one.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct GeoPoint {
     pub lat: f64,
     pub lon: f64,
@@ -37,7 +37,7 @@ pub struct GeoPoint {
     pub accuracy_m: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Site {
     pub id: SiteId,
     pub contract_id: ContractId,
@@ -50,7 +50,7 @@ pub struct Site {
     pub location: Option<GeoPoint>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Device {
     pub id: DeviceId,
     pub site_id: SiteId,

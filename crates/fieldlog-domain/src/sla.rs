@@ -22,7 +22,7 @@ code_enum! {
 
 /// The three clocks of one level, in minutes. Response and arrival run from the report; resolution
 /// runs from arrival on site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LevelLimits {
     pub response_min: u32,
     pub arrival_min: u32,
@@ -40,7 +40,7 @@ impl LevelLimits {
 }
 
 /// One value per fault level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PerLevel<T> {
     #[serde(rename = "A")]
     pub a: T,
@@ -62,7 +62,7 @@ impl<T> PerLevel<T> {
 
 /// Remote first (远程支持): try remotely first. How the on-site limit reads after that is the
 /// contract's own wording (`on_site`): remote first never extends the table's on-site limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RemoteFirst {
     /// The time a remote fix is tried in (police: the first hour). An escalation to on-site
     /// support later than this counts as made at its end ("escalate at once").
@@ -76,7 +76,7 @@ pub struct RemoteFirst {
 }
 
 /// What remote first does to the on-site (arrival) clock.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RemoteOnSite {
     /// The reading of policies saved before issue 15: a failed remote attempt within the window
@@ -94,14 +94,14 @@ pub enum RemoteOnSite {
 
 /// Major fault (重大故障): cleared with spares within a limit; without spares, the device is
 /// replaced by other equipment within a longer one. Counted from the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MajorFaultSpares {
     pub with_spares_min: u32,
     pub replaced_without_spares_min: u32,
 }
 
 /// Fibre line faults (光纤线路障碍). Counted from the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FibreRepair {
     pub repair_min: u32,
     /// When caused by external force or natural disaster.
@@ -110,7 +110,7 @@ pub struct FibreRepair {
 
 /// A contract's SLA policy. Versioned: editing a contract's policy makes a new version, and a fault
 /// keeps the version it was opened under.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SlaPolicy {
     pub levels: PerLevel<LevelLimits>,
     pub remote_first: Option<RemoteFirst>,

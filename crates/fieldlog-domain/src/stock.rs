@@ -40,7 +40,7 @@ impl MovementKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SparePart {
     pub id: PartId,
     pub contract_id: ContractId,
@@ -58,7 +58,7 @@ fn main_by_default() -> bool {
     true
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StockMovement {
     pub id: MovementId,
     pub part_id: PartId,
@@ -127,7 +127,7 @@ where
 }
 
 /// Stock against the contract's floor: what the manager must see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FloorStatus {
     pub units: i64,
     pub parts: i64,

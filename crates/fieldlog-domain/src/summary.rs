@@ -71,7 +71,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A count and the faults behind it (for drill-down).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Figure {
     pub count: u32,
     pub fault_ids: Vec<FaultId>,
@@ -89,7 +89,7 @@ impl Figure {
 }
 
 /// Why an unresolved fault is unresolved, as the summary groups it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum UnresolvedGroup {
     Power,
@@ -144,7 +144,7 @@ impl UnresolvedGroup {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct UnresolvedByReason {
     pub reason: UnresolvedGroup,
     pub label: String,
@@ -152,7 +152,7 @@ pub struct UnresolvedByReason {
 }
 
 /// The faults behind one clock's tally at one level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClockFaults {
     pub level: FaultLevel,
     pub clock: ClockKind,
@@ -162,7 +162,7 @@ pub struct ClockFaults {
     pub exempt: Vec<FaultId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ForceMajeureCase {
     pub fault_id: FaultId,
     pub reported_at: DateTime<Utc>,
@@ -192,7 +192,7 @@ pub struct ForceMajeureCase {
 }
 
 /// The force-majeure claims of the cohort, as they stood at the close.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ForceMajeureClaims {
     pub claimed: Figure,
     pub pending: Figure,
@@ -201,7 +201,7 @@ pub struct ForceMajeureClaims {
 }
 
 /// A same-model spare unit installed on a fault (备品备件替代).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Substitution {
     pub fault_id: FaultId,
     pub at: DateTime<Utc>,
@@ -213,7 +213,7 @@ pub struct Substitution {
     pub new_serial: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PartConsumed {
     pub part_id: PartId,
     pub code: String,
@@ -224,7 +224,7 @@ pub struct PartConsumed {
     pub fault_ids: Vec<FaultId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PartAtClose {
     pub part_id: PartId,
     pub code: String,
@@ -233,7 +233,7 @@ pub struct PartAtClose {
     pub balance: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StockAtClose {
     pub floor: FloorStatus,
     /// The parts of each kind that is under the contract's floor at the close.
@@ -242,7 +242,7 @@ pub struct StockAtClose {
 }
 
 /// The core figures, for the whole contract or one technician.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Figures {
     pub reported: Figure,
     pub repaired: Figure,
@@ -261,14 +261,14 @@ pub struct Figures {
     pub parts_consumed: Vec<PartConsumed>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct TechnicianSummary {
     pub technician_id: TechnicianId,
     pub name: String,
     pub figures: Figures,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Summary {
     pub contract_id: ContractId,
     pub from: NaiveDate,
@@ -290,7 +290,7 @@ pub struct Summary {
 }
 
 /// Why an arrival's time is in doubt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ClockDoubt {
     /// The laptop's clock read earlier than a time it had already recorded.
@@ -338,7 +338,7 @@ pub struct ArrivalTime {
 }
 
 /// One arrival whose time is in doubt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SuspectArrival {
     pub arrival_id: ArrivalId,
     pub fault_id: Option<FaultId>,
@@ -351,7 +351,7 @@ pub struct SuspectArrival {
 }
 
 /// Arrivals in the range whose time is in doubt, and the faults they were for.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClockSuspect {
     pub faults: Figure,
     pub arrivals: Vec<SuspectArrival>,

@@ -3,7 +3,7 @@
 use crate::ids::TechnicianId;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Technician {
     pub id: TechnicianId,
     pub name: String,

@@ -508,43 +508,22 @@ pub fn summary_pdf(
     sign(store, &pdf, "每月维护报告汇总", now)
 }
 
-/// The file formats a summary is exported in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SummaryFormat {
-    /// Signed, for filing.
-    #[default]
-    Pdf,
-    /// For the client's clerks, who work in Excel.
-    Xlsx,
-    /// UTF-8 with a BOM, so Windows Excel shows the Chinese.
-    Csv,
-}
+pub use fieldlog_wire::v1::{ExportRequest, Exported, SummaryFormat};
 
-impl SummaryFormat {
-    pub fn extension(self) -> &'static str {
-        match self {
-            SummaryFormat::Pdf => "pdf",
-            SummaryFormat::Xlsx => "xlsx",
-            SummaryFormat::Csv => "csv",
-        }
-    }
-
-    /// The format a file name asks for by its extension (any case).
-    pub fn from_path(path: &std::path::Path) -> Result<SummaryFormat> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("pdf") => Ok(SummaryFormat::Pdf),
-            Some("xlsx") => Ok(SummaryFormat::Xlsx),
-            Some("csv") => Ok(SummaryFormat::Csv),
-            _ => Err(ExportError::NotReady(format!(
-                "无法从文件名“{}”判断格式，请以 .xlsx、.csv 或 .pdf 结尾 (end the file name in .xlsx, .csv or .pdf)",
-                path.display()
-            ))),
-        }
+/// The format a file name asks for by its extension (any case).
+pub fn summary_format(path: &std::path::Path) -> Result<SummaryFormat> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("pdf") => Ok(SummaryFormat::Pdf),
+        Some("xlsx") => Ok(SummaryFormat::Xlsx),
+        Some("csv") => Ok(SummaryFormat::Csv),
+        _ => Err(ExportError::NotReady(format!(
+            "无法从文件名“{}”判断格式，请以 .xlsx、.csv 或 .pdf 结尾 (end the file name in .xlsx, .csv or .pdf)",
+            path.display()
+        ))),
     }
 }
 
@@ -573,32 +552,6 @@ pub fn import_sites(
 ) -> Result<fieldlog_store::ImportReport> {
     let rows = site_file::read_site_file(path)?;
     Ok(store.import_sites(contract_id, &rows)?)
-}
-
-/// What the app asks to export.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ExportRequest {
-    Daily {
-        report_id: ReportId,
-    },
-    Completion {
-        fault_id: FaultId,
-    },
-    Monthly {
-        contract_id: ContractId,
-        month: String,
-        /// PDF unless asked otherwise.
-        #[serde(default)]
-        format: SummaryFormat,
-    },
-}
-
-/// Where an export went.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Exported {
-    pub path: std::path::PathBuf,
-    pub bytes: usize,
 }
 
 /// The folder exports go to: `FIELDLOG_EXPORT_DIR`, else the user's documents folder's `Fieldlog`

@@ -1,25 +1,35 @@
-//! What the desktop app calls. Each function is one user action (one transaction) or one screen's
-//! read, and returns what the screen shows next, so a Tauri command stays one call into the core.
+//! The application layer: every use case the desktop app and the `fieldlog` CLI share, written
+//! once. Each function is one user action (one transaction) or one screen's read; the app's Tauri
+//! commands and the CLI's subcommands only turn their input into its arguments (the CLI resolves
+//! short ids and codes first) and show what it answers. Actions recorded in a technician's name
+//! take the technician from the profile ([`technician`]); the wall clock comes in as `now`.
+//!
+//! It stays a module of the store rather than a crate of its own: every use case both front doors
+//! repeated is a store action (exports and sync already live once, in `fieldlog-export` and
+//! `fieldlog-sync`), and as a module it can compose `crate::reports::today_report`-style
+//! transaction steps that the store does not make public.
 
-use crate::{Result, Store, StoreError};
-use chrono::{DateTime, Utc};
+use crate::{NewMovement, Result, Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
 use fieldlog_domain::arrival::{Arrival, NewArrival};
-use fieldlog_domain::fault::FaultEventKind;
+use fieldlog_domain::fault::{FaultEventKind, NewFault};
 use fieldlog_domain::ids::{ArrivalId, ContractId, FaultId, PartId, ReportId, SiteId};
 use fieldlog_domain::report::NewEntry;
 use fieldlog_domain::signature::NewSignature;
 use fieldlog_domain::site::GeoPoint;
-use fieldlog_domain::stock::MovementKind;
+use fieldlog_domain::stock::{MovementKind, StockMovement};
 use fieldlog_domain::technician::Technician;
 use fieldlog_domain::time::local_date;
 use fieldlog_domain::validate::InvalidInput;
 use fieldlog_wire::v1::{
-    CapturedSignature, CompletionForm, FaultDetail, InspectionRow, ReportDocument, StockReport,
-    SummaryView, Today,
+    CapturedSignature, CompletionForm, FaultDetail, FaultRow, InspectionRow, ReportDocument,
+    StockReport, SummaryView, Today,
 };
 use uuid::Uuid;
 
-fn profile(store: &Store) -> Result<Technician> {
+/// The profile's technician, or "no profile yet" (an invalid input on the field `profile`, which
+/// each front door words as its own way to make one: Settings in the app, `fieldlog init`).
+pub fn technician(store: &Store) -> Result<Technician> {
     store.profile()?.ok_or_else(|| {
         InvalidInput::new(
             "profile",
@@ -69,21 +79,33 @@ pub fn today(store: &Store, now: DateTime<Utc>) -> Result<Today> {
     })
 }
 
+/// Check-in on site: the technician's arrival, at `at` (the app: now; the CLI: `--at`).
+/// The fault list: the open faults, or all of them, with their clocks as of `now`.
+pub fn fault_rows(store: &Store, open_only: bool, now: DateTime<Utc>) -> Result<Vec<FaultRow>> {
+    if open_only {
+        store.open_fault_rows(now)
+    } else {
+        store.fault_rows(now)
+    }
+}
+
+/// Check-in on site: the technician's arrival, at `at` (the app: now; the CLI: `--at`).
 pub fn check_in(
     store: &mut Store,
     site_id: SiteId,
     fault_id: Option<FaultId>,
     location: Option<GeoPoint>,
     site_confirmed_by_hand: bool,
+    at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<Arrival> {
-    let technician = profile(store)?;
+    let technician = technician(store)?;
     store.record_arrival(
         NewArrival {
             technician_id: technician.id,
             site_id,
             fault_id,
-            arrived_at: now,
+            arrived_at: at.unwrap_or(now),
             location,
             site_confirmed_by_hand,
         },
@@ -111,16 +133,32 @@ pub fn record_fault_event(
     store.fault_detail(fault_id, now)
 }
 
+/// A same-model spare unit installed on a fault, at `at` (default now), by the profile's
+/// technician when there is one.
 pub fn substitute_spare(
     store: &mut Store,
     fault_id: FaultId,
     part_id: PartId,
     serial: Option<String>,
+    at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<FaultDetail> {
     let technician = store.profile()?.map(|t| t.id);
-    store.substitute_spare(fault_id, part_id, serial.as_deref(), technician, now, now)?;
+    store.substitute_spare(
+        fault_id,
+        part_id,
+        serial.as_deref(),
+        technician,
+        at.unwrap_or(now),
+        now,
+    )?;
     store.fault_detail(fault_id, now)
+}
+
+/// A fault reported by the client, answered with everything recorded about it.
+pub fn report_fault(store: &mut Store, fault: NewFault, now: DateTime<Utc>) -> Result<FaultDetail> {
+    let fault = store.record_fault(fault, now)?;
+    store.fault_detail(fault.id, now)
 }
 
 /// The contract screen's "take the corrected preset" button: the preset (by its code) becomes the
@@ -135,9 +173,11 @@ pub fn adopt_preset(
     let preset = fieldlog_domain::sla::Preset::from_code(preset).ok_or_else(|| {
         InvalidInput::new(
             "preset",
-            format!("没有预设规则“{preset}”，请选择县公安局村警查询服务或市电子政务外网"),
             format!(
-                "no preset '{preset}'; choose county-police-village-query or city-egov-extranet"
+                "没有预设规则“{preset}”；可用：county-police-village-query（县公安局村警查询服务）、city-egov-extranet（市电子政务外网）"
+            ),
+            format!(
+                "no preset '{preset}'; use county-police-village-query or city-egov-extranet"
             ),
         )
     })?;
@@ -151,9 +191,21 @@ pub fn today_report(
     contract_id: ContractId,
     now: DateTime<Utc>,
 ) -> Result<ReportDocument> {
-    let technician = profile(store)?;
+    let technician = technician(store)?;
     let id = store.write(|tx| crate::reports::today_report(tx, technician.id, contract_id, now))?;
     store.report_document(id)
+}
+
+/// A new draft report of the profile's technician for a contract and a work day.
+pub fn new_report(
+    store: &mut Store,
+    contract_id: ContractId,
+    work_date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<ReportDocument> {
+    let technician = technician(store)?;
+    let report = store.create_report(technician.id, contract_id, work_date, now)?;
+    store.report_document(report.id)
 }
 
 pub fn add_entry(
@@ -166,13 +218,24 @@ pub fn add_entry(
     store.report_document(report_id)
 }
 
+/// Signs a report with a signature as the signature pad captured it (the app).
 pub fn sign_report(
     store: &mut Store,
     report_id: ReportId,
     captured: CapturedSignature,
     now: DateTime<Utc>,
 ) -> Result<ReportDocument> {
-    store.sign_report(report_id, signature(captured)?, now)?;
+    sign_report_with(store, report_id, signature(captured)?, now)
+}
+
+/// Signs a report with a signature already as the store takes it (the CLI: an image file).
+pub fn sign_report_with(
+    store: &mut Store,
+    report_id: ReportId,
+    signature: NewSignature,
+    now: DateTime<Utc>,
+) -> Result<ReportDocument> {
+    store.sign_report(report_id, signature, now)?;
     store.report_document(report_id)
 }
 
@@ -197,15 +260,56 @@ pub fn sign_completion(
     store.completion(fault_id, now)
 }
 
-/// Stock of every contract.
-pub fn stock(store: &Store) -> Result<Vec<StockReport>> {
-    store
-        .contracts()?
-        .iter()
-        .map(|c| store.stock_report(c.id))
-        .collect()
+/// Stock of one contract, or of every contract.
+pub fn stock(store: &Store, contract_id: Option<ContractId>) -> Result<Vec<StockReport>> {
+    match contract_id {
+        Some(id) => Ok(vec![store.stock_report(id)?]),
+        None => store
+            .contracts()?
+            .iter()
+            .map(|c| store.stock_report(c.id))
+            .collect(),
+    }
 }
 
+/// One stock movement as a front door asks for it; the technician is the profile's, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockMove {
+    pub part_id: PartId,
+    pub kind: MovementKind,
+    pub quantity: i64,
+    /// When it happened (default now).
+    pub at: Option<DateTime<Utc>>,
+    pub fault_id: Option<FaultId>,
+    pub old_serial: Option<String>,
+    pub new_serial: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Records one stock movement in the ledger.
+pub fn move_stock(
+    store: &mut Store,
+    stock_move: StockMove,
+    now: DateTime<Utc>,
+) -> Result<StockMovement> {
+    let technician_id = store.profile()?.map(|t| t.id);
+    store.record_movement(
+        NewMovement {
+            part_id: stock_move.part_id,
+            kind: stock_move.kind,
+            quantity: stock_move.quantity,
+            at: stock_move.at.unwrap_or(now),
+            technician_id,
+            fault_id: stock_move.fault_id,
+            old_serial: stock_move.old_serial,
+            new_serial: stock_move.new_serial,
+            note: stock_move.note,
+        },
+        now,
+    )
+}
+
+/// The stock screen's movement: recorded now, answered with the stock of every contract.
 pub fn record_movement(
     store: &mut Store,
     part_id: PartId,
@@ -214,14 +318,13 @@ pub fn record_movement(
     note: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Vec<StockReport>> {
-    let technician_id = store.profile()?.map(|t| t.id);
-    store.record_movement(
-        crate::NewMovement {
+    move_stock(
+        store,
+        StockMove {
             part_id,
             kind,
             quantity,
-            at: now,
-            technician_id,
+            at: None,
             fault_id: None,
             old_serial: None,
             new_serial: None,
@@ -229,7 +332,7 @@ pub fn record_movement(
         },
         now,
     )?;
-    stock(store)
+    stock(store, None)
 }
 
 /// Sets the profile's technician (creating the profile on first use).
@@ -257,12 +360,18 @@ pub fn summary(
     month: &str,
     now: DateTime<Utc>,
 ) -> Result<SummaryView> {
-    let (from, to) = fieldlog_domain::clocks::month_bounds(month).ok_or_else(|| {
+    let (from, to) = month_range(month)?;
+    store.summary_view(contract_id, from, to, now)
+}
+
+/// A month (`YYYY-MM`) as the local days `[from, to)`, or why it is not one.
+pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate)> {
+    fieldlog_domain::clocks::month_bounds(month).ok_or_else(|| {
         InvalidInput::new(
             "month",
             format!("无法识别的月份“{month}”，请写成 2026-11"),
             format!("unrecognised month '{month}'; use 2026-11"),
         )
-    })?;
-    store.summary_view(contract_id, from, to, now)
+        .into()
+    })
 }

@@ -16,53 +16,12 @@ use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use fieldlog_domain::InvalidInput;
 use fieldlog_wire::sync::v1::{ConflictRule, Row, entity_named};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Which version of a field the technician keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Side {
-    /// This laptop's value.
-    Ours,
-    /// The server's value.
-    Theirs,
-}
-
-/// What can be done about a conflict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConflictKind {
-    /// An editable record: the technician picks per field.
-    Settle,
-    /// Evidence: both versions are kept for review; nothing can be rewritten.
-    Review,
-}
-
-/// One field of a conflict, both versions side by side.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConflictField {
-    pub field: String,
-    pub ours: Value,
-    pub theirs: Value,
-}
-
-/// A conflict as the app shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConflictView {
-    pub id: i64,
-    pub entity: String,
-    pub record_id: String,
-    /// What a person calls the record (its name, code or description), if it has one.
-    pub title: Option<String>,
-    pub kind: ConflictKind,
-    /// For `settle`: the fields to pick; for `review`: every field that differs.
-    pub fields: Vec<ConflictField>,
-    /// Why the laptop could not take the server's version (for `review`), in the store's words.
-    pub reason: String,
-    pub recorded_at: DateTime<Utc>,
-}
+// The conflict as the window sees it is a wire type (`fieldlog_wire::v1`): re-exported here, where
+// it is worked out.
+pub use fieldlog_wire::v1::{ConflictField, ConflictKind, ConflictView, Side};
 
 /// The columns that name a record for a person, in order of preference.
 const TITLE_COLUMNS: &[&str] = &["name", "code", "description", "work_date", "signer_name"];

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Stable error codes. Adding one is a wire change; renaming one breaks the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The input cannot be saved as given; the message says which field and why.
@@ -54,12 +54,13 @@ impl ErrorCode {
 }
 
 /// `{code, message}`, as the UI and the CLI's `--json` receive it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
     /// The input field at fault, when there is one, so the UI can point at it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[ts(optional)]
     pub field: Option<String>,
 }
 

@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod sync;
+pub mod ui_contract;
 pub mod v1;
 
 pub use error::{ErrorBody, ErrorCode};

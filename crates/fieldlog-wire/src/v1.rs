@@ -1,7 +1,14 @@
-//! Wire version 1: the rows and documents the UI and the CLI's `--json` show.
+//! Wire version 1: the rows and documents the UI and the CLI's `--json` show, and every other type
+//! a Tauri command takes or answers. The UI's TypeScript types are generated from these
+//! (`crate::ui_contract`, checked in as `ui/src/generated/wire.ts`), so this module is the one
+//! place the window's contract is written.
+//!
+//! Domain records that cross as they are (a contract, a site, a fault's events …) are re-exported
+//! here rather than copied: their serde shape *is* part of wire v1, and a change to one shows up
+//! as a change of the generated file, reviewed like any other wire change.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use fieldlog_domain::arrival::Arrival;
+pub use fieldlog_domain::arrival::Arrival;
 use fieldlog_domain::clocks::Clock;
 use fieldlog_domain::fault::{Fault, FaultEvent, FaultStatus};
 use fieldlog_domain::ids::{
@@ -13,11 +20,18 @@ use fieldlog_domain::signature::Signature;
 use fieldlog_domain::signature::{SignerRole, Stroke};
 use fieldlog_domain::sla::FaultLevel;
 use fieldlog_domain::stock::{FloorStatus, SpareKind};
-use fieldlog_domain::technician::Technician;
+pub use fieldlog_domain::technician::Technician;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use fieldlog_domain::contract::Contract;
+pub use fieldlog_domain::fault::FaultEventKind;
+pub use fieldlog_domain::report::NewEntry;
+pub use fieldlog_domain::site::{Device, GeoPoint, Site};
+pub use fieldlog_domain::stock::{MovementKind, SparePart, StockMovement};
 
 /// One row of a fault list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FaultRow {
     pub id: FaultId,
     pub contract_id: ContractId,
@@ -38,7 +52,7 @@ pub struct FaultRow {
 }
 
 /// A fault with everything recorded about it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FaultDetail {
     pub fault: Fault,
     pub row: FaultRow,
@@ -47,7 +61,7 @@ pub struct FaultDetail {
 }
 
 /// One row of a report list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReportRow {
     pub id: ReportId,
     pub technician_id: TechnicianId,
@@ -63,7 +77,7 @@ pub struct ReportRow {
 
 /// A report as a reader sees it: header, entries, signatures, and whether the content still
 /// matches what was signed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ReportDocument {
     pub report: DailyReport,
     pub row: ReportRow,
@@ -83,7 +97,7 @@ pub struct ReportDocument {
 /// An entry kept apart from a signed report, for review: the entry as its sender wrote it, and
 /// when the server kept it apart (for an entry that arrived after the signing, when it arrived).
 /// Its `position` numbers the held entries 1, 2, 3 … among themselves, never the signed ones.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct HeldEntry {
     #[serde(flatten)]
     pub entry: ReportEntry,
@@ -93,7 +107,7 @@ pub struct HeldEntry {
 }
 
 /// Stock of one part.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PartBalance {
     pub part_id: PartId,
     pub contract_id: ContractId,
@@ -104,7 +118,7 @@ pub struct PartBalance {
 }
 
 /// Stock of a contract: each part, and the totals against the floor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct StockReport {
     pub contract_id: ContractId,
     pub contract_name: String,
@@ -113,7 +127,7 @@ pub struct StockReport {
 }
 
 /// A planned inspection as the Today screen lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct InspectionRow {
     pub id: uuid::Uuid,
     pub contract_id: ContractId,
@@ -129,7 +143,7 @@ pub struct InspectionRow {
 }
 
 /// The technician's day at a glance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Today {
     pub now: DateTime<Utc>,
     pub local_date: NaiveDate,
@@ -142,7 +156,7 @@ pub struct Today {
 }
 
 /// The completion form (完工确认单) of a fault.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct CompletionForm {
     pub fault: FaultRow,
     pub entries: Vec<ReportEntry>,
@@ -152,16 +166,17 @@ pub struct CompletionForm {
 }
 
 /// The app's settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Settings {
-    /// `zh-CN` (default) or `en`.
+    /// `zh-CN` (default) or `en`: the store refuses any other, so the UI's type names the two.
+    #[ts(type = "\"zh-CN\" | \"en\"")]
     pub language: String,
     /// The sync server, empty until one is set.
     pub server_url: String,
 }
 
 /// A signature as the signature pad captured it: strokes, and the PNG as a data URL.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct CapturedSignature {
     pub signer_name: String,
     pub role: SignerRole,
@@ -190,7 +205,7 @@ impl CapturedSignature {
 }
 
 /// One fault behind a summary's figures, named for a reader (the drill-down list).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SummaryFault {
     pub id: FaultId,
     pub reported_at: DateTime<Utc>,
@@ -204,7 +219,7 @@ pub struct SummaryFault {
 
 /// A contract's summary for a month or range (definitions in `fieldlog_domain::summary`) and the
 /// faults its figures name, so that any figure can be opened into its faults.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SummaryView {
     pub contract_id: ContractId,
     pub contract_name: String,
@@ -217,7 +232,7 @@ pub struct SummaryView {
 
 /// What background sync is doing, as the app's sync indicator shows it (the `sync-activity`
 /// event, and the `sync_activity` / `sync_now` commands).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
     /// This profile is not enrolled with a server: nothing syncs.
@@ -233,14 +248,14 @@ pub enum SyncState {
 }
 
 /// The step a running round is at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncPhase {
     Pushing,
     Pulling,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SyncActivity {
     pub state: SyncState,
     pub phase: Option<SyncPhase>,
@@ -266,10 +281,126 @@ pub struct SyncActivity {
 
 /// Where the profile's signing key is kept (issue 14): the app says so when it is not in an OS
 /// key store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct KeyStorageView {
     /// In the OS key store (Secret Service, Credential Manager, Keychain).
     pub os_key_store: bool,
     /// One line for the technician, Chinese first.
     pub message: String,
+}
+
+/// A sync conflict as the app shows it (`fieldlog_store::settle` works them out and settles them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConflictView {
+    pub id: i64,
+    pub entity: String,
+    pub record_id: String,
+    /// What a person calls the record (its name, code or description), if it has one.
+    pub title: Option<String>,
+    pub kind: ConflictKind,
+    /// For `settle`: the fields to pick; for `review`: every field that differs.
+    pub fields: Vec<ConflictField>,
+    /// Why the laptop could not take the server's version (for `review`), in the store's words.
+    pub reason: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Which version of a field the technician keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// This laptop's value.
+    Ours,
+    /// The server's value.
+    Theirs,
+}
+
+/// What can be done about a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    /// An editable record: the technician picks per field.
+    Settle,
+    /// Evidence: both versions are kept for review; nothing can be rewritten.
+    Review,
+}
+
+/// One field of a conflict, both versions side by side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConflictField {
+    pub field: String,
+    pub ours: serde_json::Value,
+    pub theirs: serde_json::Value,
+}
+
+/// The file formats a summary is exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SummaryFormat {
+    /// Signed, for filing.
+    #[default]
+    Pdf,
+    /// For the client's clerks, who work in Excel.
+    Xlsx,
+    /// UTF-8 with a BOM, so Windows Excel shows the Chinese.
+    Csv,
+}
+
+impl SummaryFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            SummaryFormat::Pdf => "pdf",
+            SummaryFormat::Xlsx => "xlsx",
+            SummaryFormat::Csv => "csv",
+        }
+    }
+}
+
+/// What the app asks to export: a signed PDF, or the monthly summary as PDF, XLSX or CSV.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExportRequest {
+    Daily {
+        report_id: ReportId,
+    },
+    Completion {
+        fault_id: FaultId,
+    },
+    Monthly {
+        contract_id: ContractId,
+        month: String,
+        /// PDF unless asked otherwise.
+        #[serde(default)]
+        #[ts(as = "Option<SummaryFormat>", optional)]
+        format: SummaryFormat,
+    },
+}
+
+/// Where an export went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Exported {
+    pub path: std::path::PathBuf,
+    pub bytes: usize,
+}
+
+/// An enrollment as the window shows it: who and what this laptop now syncs for. The device's
+/// token stays in the core (`sync::v1::EnrollResponse` carries it), never in the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Enrollment {
+    pub device_id: String,
+    pub technician_id: String,
+    pub technician_name: String,
+    /// Codes of the contracts this technician may read and write.
+    pub contracts: Vec<String>,
+}
+
+impl From<crate::sync::v1::EnrollResponse> for Enrollment {
+    fn from(response: crate::sync::v1::EnrollResponse) -> Self {
+        Self {
+            device_id: response.device_id,
+            technician_id: response.technician_id,
+            technician_name: response.technician_name,
+            contracts: response.contracts,
+        }
+    }
 }

@@ -1,0 +1,109 @@
+//! The window's contract as TypeScript, generated from the Rust types (ts-rs): every type a Tauri
+//! command of `src-tauri` takes or answers, and every type those contain, declared once in one
+//! file, `ui/src/generated/wire.ts`, which `ui/src/api.ts` imports. The file is checked in; the
+//! `ui_contract` test fails when it differs from what the types say now
+//! (`UPDATE_SNAPSHOTS=1 cargo test -p fieldlog-wire --test ui_contract` writes it anew).
+
+use crate::v1;
+use fieldlog_domain::sla::Preset;
+use std::any::TypeId;
+use std::collections::{BTreeMap, HashSet};
+use ts_rs::{Config, TS, TypeVisitor};
+
+/// Where the generated file lives, from the workspace root.
+pub const GENERATED_FILE: &str = "ui/src/generated/wire.ts";
+
+/// The generated file's text: a header, then one `export type` per type, sorted by name.
+pub fn typescript() -> String {
+    // i64/u64 counts and ids stay far below 2^53, and serde_json writes them as plain numbers.
+    let cfg = Config::new().with_large_int("number");
+    let mut types = Declarations {
+        cfg: &cfg,
+        seen: HashSet::new(),
+        declarations: BTreeMap::new(),
+    };
+    // What the commands answer …
+    types.visit::<v1::Today>();
+    types.visit::<v1::Technician>();
+    types.visit::<v1::Contract>();
+    types.visit::<v1::Site>();
+    types.visit::<v1::Device>();
+    types.visit::<v1::SparePart>();
+    types.visit::<v1::FaultRow>();
+    types.visit::<v1::FaultDetail>();
+    types.visit::<v1::Arrival>();
+    types.visit::<v1::InspectionRow>();
+    types.visit::<v1::ReportRow>();
+    types.visit::<v1::ReportDocument>();
+    types.visit::<v1::CompletionForm>();
+    types.visit::<v1::StockReport>();
+    types.visit::<v1::StockMovement>();
+    types.visit::<v1::Settings>();
+    types.visit::<v1::KeyStorageView>();
+    types.visit::<v1::SummaryView>();
+    types.visit::<v1::Exported>();
+    types.visit::<v1::SyncActivity>();
+    types.visit::<v1::Enrollment>();
+    types.visit::<v1::ConflictView>();
+    types.visit::<crate::ErrorBody>();
+    // … and what they take.
+    types.visit::<v1::FaultEventKind>();
+    types.visit::<v1::GeoPoint>();
+    types.visit::<v1::NewEntry>();
+    types.visit::<v1::CapturedSignature>();
+    types.visit::<v1::MovementKind>();
+    types.visit::<v1::ExportRequest>();
+    types.visit::<v1::Side>();
+
+    let mut text = String::from(
+        "// Generated from fieldlog-wire's Rust types (`fieldlog_wire::ui_contract`, ts-rs): do not edit.\n\
+         // After changing a type that crosses to the window, run\n\
+         // `UPDATE_SNAPSHOTS=1 cargo test -p fieldlog-wire --test ui_contract` and review the diff.\n",
+    );
+    for declaration in types.declarations.values() {
+        text.push('\n');
+        text.push_str(declaration);
+        text.push('\n');
+    }
+    text.push_str(&presets());
+    text
+}
+
+/// The contract presets' codes (`adopt_preset` takes one): a command argument that is a plain
+/// string in Rust, so written out here from `Preset::ALL`.
+fn presets() -> String {
+    let codes: Vec<String> = Preset::ALL
+        .iter()
+        .map(|p| format!("\"{}\"", p.code()))
+        .collect();
+    format!(
+        "\n/**\n * The contract presets' codes (`fieldlog_domain::sla::Preset`), as `adopt_preset` takes them.\n */\n\
+         export type PresetCode = {};\n\
+         export const PRESET_CODES: PresetCode[] = [{}];\n",
+        codes.join(" | "),
+        codes.join(", ")
+    )
+}
+
+/// Walks a type and everything it contains, keeping one declaration per TypeScript name.
+struct Declarations<'a> {
+    cfg: &'a Config,
+    seen: HashSet<TypeId>,
+    declarations: BTreeMap<String, String>,
+}
+
+impl TypeVisitor for Declarations<'_> {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        // Primitives, options, lists and maps have no declaration of their own.
+        if T::output_path().is_none() || !self.seen.insert(TypeId::of::<T>()) {
+            return;
+        }
+        let name = T::ident(self.cfg);
+        if !self.declarations.contains_key(&name) {
+            let docs = T::docs().unwrap_or_default();
+            let declaration = format!("{docs}export {}", T::decl(self.cfg));
+            self.declarations.insert(name, declaration);
+        }
+        T::visit_dependencies(self);
+    }
+}
