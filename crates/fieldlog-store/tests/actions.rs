@@ -215,14 +215,14 @@ fn one_report_per_day_and_none_for_the_future() {
 #[test]
 fn demo_seeds_once_and_a_second_run_changes_nothing() {
     let mut f = fixture();
-    let first = f.store.seed_demo(f.now).unwrap();
+    let first = fieldlog_demo::seed(&mut f.store, f.now).unwrap();
     assert!(first.created);
     assert!(
         first.sites >= 50 && first.faults >= 30 && first.signed_reports >= 10,
         "{first:?}"
     );
     let after_first = f.dump();
-    let second = f.store.seed_demo(f.now + TimeDelta::hours(3)).unwrap();
+    let second = fieldlog_demo::seed(&mut f.store, f.now + TimeDelta::hours(3)).unwrap();
     assert!(!second.created);
     assert_eq!(f.dump(), after_first);
     // Every signed demo report still matches what was signed.
