@@ -16,7 +16,7 @@ const WAIT: Duration = Duration::from_secs(20);
 fn seeded_db(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("profile.sqlite");
     let mut store = Store::open(&db).unwrap();
-    store.seed_demo(chrono::Utc::now()).unwrap();
+    fieldlog_demo::seed(&mut store, chrono::Utc::now()).unwrap();
     db
 }
 

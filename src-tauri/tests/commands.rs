@@ -50,7 +50,7 @@ fn app_over(
 fn open_faults_returns_the_stores_open_faults() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("p.sqlite")).unwrap();
-    store.seed_demo(chrono::Utc::now()).unwrap();
+    fieldlog_demo::seed(&mut store, chrono::Utc::now()).unwrap();
     let expected: Vec<String> = store
         .open_fault_rows(chrono::Utc::now())
         .unwrap()
@@ -117,7 +117,7 @@ fn captured(name: &str, role: &str) -> Value {
 fn a_technicians_day_through_the_commands() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("p.sqlite")).unwrap();
-    store.seed_demo(chrono::Utc::now()).unwrap();
+    fieldlog_demo::seed(&mut store, chrono::Utc::now()).unwrap();
     let (_app, webview) = app_over(store);
 
     let today = invoke(&webview, "today").unwrap();
@@ -271,7 +271,7 @@ fn the_summary_command_answers_the_stores_summary_and_a_bad_month_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("p.sqlite")).unwrap();
     let now = chrono::Utc::now();
-    store.seed_demo(now).unwrap();
+    fieldlog_demo::seed(&mut store, now).unwrap();
     let contract = store.contracts().unwrap()[0].clone();
     let month = fieldlog_domain::time::local_date(now)
         .format("%Y-%m")
@@ -308,7 +308,7 @@ fn the_adopt_preset_command_answers_the_contracts_new_version() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("p.sqlite")).unwrap();
     let now = chrono::Utc::now();
-    store.seed_demo(now).unwrap();
+    fieldlog_demo::seed(&mut store, now).unwrap();
     let contract = store
         .resolve_contract("county-police-village-query")
         .unwrap();

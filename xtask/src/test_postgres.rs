@@ -9,7 +9,8 @@
 //! cluster, nothing more: trust authentication on loopback, and for the tests `fsync=off`
 //! ([`Durability`]; benchmarks keep PostgreSQL's durable defaults).
 
-use crate::{Result, workspace_root};
+use crate::install::install_apt;
+use crate::shell::{Result, run_with, workspace_root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -20,7 +21,7 @@ pub const URL_VAR: &str = "FIELDLOG_TEST_POSTGRES_URL";
 pub const APT_PACKAGE: &str = "postgresql";
 
 /// Whether the cluster flushes to disk on commit.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Durability {
     /// PostgreSQL's defaults (fsync, synchronous commit): for benchmarks, to compare with the
     /// SQLite backend's `synchronous=FULL`.
@@ -246,4 +247,15 @@ fn sweep(root: &Path, bin: &Path) {
             let _ = stop_cluster(bin, &entry.path());
         }
     }
+}
+
+/// `cargo xtask with-postgres [--durable] COMMAND…`: the command, with a throwaway PostgreSQL
+/// cluster for its whole run (to run some tests against the PostgreSQL backend without all of
+/// `cargo xtask test`; `--durable` keeps fsync on, for benchmarks).
+pub fn with_postgres(durability: Durability, program: &str, args: &[String]) -> Result {
+    install_apt(&[APT_PACKAGE])?;
+    let postgres = TestPostgres::start(durability)?;
+    let result = run_with(Command::new(program).args(args).env(URL_VAR, &postgres.url));
+    postgres.stop()?;
+    result
 }

@@ -141,7 +141,7 @@ fn run(
         }
         Command::Where => unreachable!("answered before the store is opened"),
         Command::Demo => {
-            let summary = store.seed_demo(now)?;
+            let summary = fieldlog_demo::seed(store, now)?;
             out.demo(&summary);
         }
         Command::Contract => out.contracts(&store.contracts()?),

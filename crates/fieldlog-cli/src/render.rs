@@ -1,6 +1,7 @@
 //! What the CLI prints: the wire types as JSON with `--json`, or short Chinese-first text for a
 //! person at a terminal. Times are shown in Asia/Shanghai, 24-hour.
 
+use fieldlog_demo::DemoSummary;
 use fieldlog_domain::arrival::Arrival;
 use fieldlog_domain::clocks::{Clock, ClockState, Compliance, FaultClocks};
 use fieldlog_domain::contract::Contract;
@@ -9,7 +10,6 @@ use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_domain::stock::{MovementKind, SparePart, StockMovement};
 use fieldlog_domain::technician::Technician;
 use fieldlog_domain::time::format_local;
-use fieldlog_store::demo::DemoSummary;
 use fieldlog_wire::ErrorBody;
 use fieldlog_wire::v1::{
     FaultDetail, FaultRow, ReportDocument, ReportRow, StockReport, SummaryView,

@@ -15,7 +15,6 @@ mod attachments;
 mod catalog;
 pub mod chain;
 mod completion;
-pub mod demo;
 pub mod desk;
 mod error;
 mod faults;
@@ -43,7 +42,7 @@ pub use reports::{ReportFilter, SignatureInput};
 pub use stock::{NewMovement, StockFilter};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -52,6 +51,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// True while [`Store::batch`] holds its transaction open: each action then runs under a
+    /// savepoint inside it.
+    in_batch: bool,
 }
 
 impl Store {
@@ -79,7 +81,11 @@ impl Store {
             path: path.clone(),
             reason: source.to_string(),
         })?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            in_batch: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -91,17 +97,85 @@ impl Store {
         &self.conn
     }
 
-    /// Runs one user action in one IMMEDIATE transaction: it all lands, or nothing does.
-    pub(crate) fn write<T>(
-        &mut self,
-        action: impl FnOnce(&Transaction<'_>) -> Result<T>,
-    ) -> Result<T> {
+    /// Runs one user action in one IMMEDIATE transaction: it all lands, or nothing does. Inside
+    /// [`Store::batch`] the action runs under a savepoint of the batch's transaction instead, so
+    /// it still lands whole or not at all.
+    pub(crate) fn write<T>(&mut self, action: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.in_batch {
+            self.conn.execute_batch("SAVEPOINT user_action")?;
+            return match action(&self.conn) {
+                Ok(out) => {
+                    self.conn.execute_batch("RELEASE user_action")?;
+                    Ok(out)
+                }
+                Err(error) => {
+                    // SQLite may have rolled the whole transaction back already (a full disk);
+                    // then `batch` sees autocommit and has nothing left to undo.
+                    if !self.conn.is_autocommit() {
+                        self.conn
+                            .execute_batch("ROLLBACK TO user_action; RELEASE user_action")?;
+                    }
+                    Err(error)
+                }
+            };
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = action(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Runs many user actions (the public methods of `Store`, called on the store it is given)
+    /// as one IMMEDIATE transaction: all of them land, or none does, with one commit (one fsync)
+    /// for the lot. For bulk made-up data such as the demo month (`fieldlog-demo`), where a
+    /// commit per action would cost seconds and a crash half-way would leave half a month.
+    /// Reads through the given store see the batch's own writes.
+    pub fn batch<T>(&mut self, actions: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        if self.in_batch {
+            return actions(self);
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.in_batch = true;
+        let out = actions(self);
+        self.in_batch = false;
+        match out {
+            Ok(out) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(out),
+                Err(error) => {
+                    // A failed COMMIT can leave the transaction open: end it, keep the first error.
+                    if !self.conn.is_autocommit() {
+                        let _ = self.conn.execute_batch("ROLLBACK");
+                    }
+                    Err(error.into())
+                }
+            },
+            Err(error) => {
+                if !self.conn.is_autocommit() {
+                    self.conn.execute_batch("ROLLBACK")?;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// When made-up data named `what` (say `"demo"`) was seeded into this profile, if it was:
+    /// the `{what}_seeded_at` mark in `meta`, so a seeder runs once per database.
+    pub fn seeded_at(&self, what: &str) -> Result<Option<DateTime<Utc>>> {
+        preferences::meta(&self.conn, &format!("{what}_seeded_at"))?
+            .map(|at| {
+                DateTime::parse_from_rfc3339(&at)
+                    .map(|at| at.with_timezone(&Utc))
+                    .map_err(|e| StoreError::Corrupt(format!("{what}_seeded_at '{at}': {e}")))
+            })
+            .transpose()
+    }
+
+    /// Marks made-up data named `what` as seeded at `at` (see [`Store::seeded_at`]); a seeder
+    /// calls it inside its [`Store::batch`], so the data and the mark land together.
+    pub fn mark_seeded(&mut self, what: &str, at: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| preferences::set_meta(tx, &format!("{what}_seeded_at"), &at.to_rfc3339()))
     }
 
     /// The technician who owns this profile, if `init` has set one.

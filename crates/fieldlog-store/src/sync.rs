@@ -13,7 +13,7 @@ use fieldlog_wire::sync::v1::{
     StoredRow, entity_named,
 };
 use rusqlite::types::{Value as SqlValue, ValueRef};
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -522,7 +522,7 @@ fn parse_row(text: &str) -> Result<Row> {
 
 /// Keeps the server's receipt of an arrival (when it arrived, and whether the sending device's
 /// clock was off): the summaries flag arrivals whose time may be wrong.
-fn note_receipt(tx: &Transaction<'_>, record: &FeedRecord) -> Result<()> {
+fn note_receipt(tx: &Connection, record: &FeedRecord) -> Result<()> {
     note_receipt_of(
         tx,
         &record.entity,
@@ -535,7 +535,7 @@ fn note_receipt(tx: &Transaction<'_>, record: &FeedRecord) -> Result<()> {
 /// Keeps when the server received an arrival and whether the sender's clock was off (the
 /// summary's clock check): from the feed for others' arrivals, from the acks for this laptop's.
 fn note_receipt_of(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     entity: &str,
     id: &str,
     received_at: DateTime<Utc>,
@@ -554,11 +554,7 @@ fn note_receipt_of(
     Ok(())
 }
 
-fn apply_feed_record(
-    tx: &Transaction<'_>,
-    record: &FeedRecord,
-    now: DateTime<Utc>,
-) -> Result<Applied> {
+fn apply_feed_record(tx: &Connection, record: &FeedRecord, now: DateTime<Utc>) -> Result<Applied> {
     let Some(entity) = entity_named(&record.entity) else {
         return Ok(Applied::Skipped);
     };
@@ -570,7 +566,7 @@ fn apply_feed_record(
 /// sends the result back). A row the database refuses (a signed record here differs, a duplicate
 /// contract code) is kept as a conflict instead; the rest of the page still applies.
 fn apply_record(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     entity: &Entity,
     id: &str,
     rev: i64,
@@ -627,7 +623,7 @@ fn apply_record(
 /// the server kept it apart (taken), and its parts and stock movements, refused while it was
 /// missing, fit now. One that fits is written and its conflict settled; one that a newer version
 /// replaced is settled too. Nothing to do (one indexed query) when no refusal is open.
-fn retry_refused(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
+fn retry_refused(tx: &Connection, now: DateTime<Utc>) -> Result<()> {
     let open: Vec<(i64, String, String, String)> = tx
         .prepare_cached(
             "SELECT id, entity, record_id, theirs FROM sync_conflicts
@@ -672,7 +668,7 @@ fn retry_refused(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
 /// While set, the outbox triggers stay quiet: rows written now come from the server and must not
 /// echo back as changes. Set and cleared inside the caller's transaction, so a failure that rolls
 /// it back also clears it.
-fn set_applying(tx: &Transaction<'_>, on: bool) -> Result<()> {
+fn set_applying(tx: &Connection, on: bool) -> Result<()> {
     tx.prepare_cached("UPDATE sync_state SET applying = ?1 WHERE id = 1")?
         .execute([on])?;
     Ok(())
@@ -690,7 +686,7 @@ fn bump_rev(conn: &Connection, entity: &str, id: &str, rev: i64) -> Result<()> {
 /// Inserts the row, or updates it when it differs from what is here. Columns are the table's own
 /// (unknown keys in `row` are refused), so nothing from the wire reaches the SQL text but names
 /// this build already knows.
-pub(crate) fn write_row(tx: &Transaction<'_>, entity: &Entity, id: &str, row: &Row) -> Result<()> {
+pub(crate) fn write_row(tx: &Connection, entity: &Entity, id: &str, row: &Row) -> Result<()> {
     let columns = table_columns(tx, entity.name)?;
     if let Some(unknown) = row.keys().find(|k| !columns.contains(k)) {
         return Err(StoreError::Corrupt(format!(

@@ -215,14 +215,14 @@ fn one_report_per_day_and_none_for_the_future() {
 #[test]
 fn demo_seeds_once_and_a_second_run_changes_nothing() {
     let mut f = fixture();
-    let first = f.store.seed_demo(f.now).unwrap();
+    let first = fieldlog_demo::seed(&mut f.store, f.now).unwrap();
     assert!(first.created);
     assert!(
         first.sites >= 50 && first.faults >= 30 && first.signed_reports >= 10,
         "{first:?}"
     );
     let after_first = f.dump();
-    let second = f.store.seed_demo(f.now + TimeDelta::hours(3)).unwrap();
+    let second = fieldlog_demo::seed(&mut f.store, f.now + TimeDelta::hours(3)).unwrap();
     assert!(!second.created);
     assert_eq!(f.dump(), after_first);
     // Every signed demo report still matches what was signed.
@@ -236,4 +236,43 @@ fn demo_seeds_once_and_a_second_run_changes_nothing() {
             row.work_date
         );
     }
+}
+
+#[test]
+fn a_batch_lands_whole_or_not_at_all() {
+    let mut f = fixture();
+    let input = new_fault(&f);
+    let (me, contract, tomorrow) = (f.me.id, f.contract.id, f.today() + TimeDelta::days(1));
+    let before = f.dump();
+    // The last action is refused: nothing of the batch is kept, not even the fault before it.
+    let error = f
+        .store
+        .batch(|store| {
+            store.record_fault(input.clone(), f.now)?;
+            store.create_report(me, contract, tomorrow, f.now)
+        })
+        .unwrap_err();
+    assert!(
+        matches!(&error, StoreError::Invalid(i) if i.field == "work_date"),
+        "{error}"
+    );
+    assert_eq!(f.dump(), before);
+
+    // A refused action the batch goes past writes nothing itself; the rest lands, and reads
+    // inside the batch see its own writes.
+    let fault = f
+        .store
+        .batch(|store| {
+            let fault = store.record_fault(input.clone(), f.now)?;
+            assert!(store.create_report(me, contract, tomorrow, f.now).is_err());
+            assert_eq!(store.fault(fault.id)?.description, input.description);
+            Ok(fault)
+        })
+        .unwrap();
+    assert_eq!(f.store.fault(fault.id).unwrap().id, fault.id);
+    assert!(f.store.report_rows(&Default::default()).unwrap().is_empty());
+    // The store is back to one transaction per action afterwards.
+    f.store
+        .create_report(me, contract, f.today(), f.now)
+        .unwrap();
 }

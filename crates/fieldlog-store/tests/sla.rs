@@ -207,7 +207,7 @@ fn clocks_run_down_live_in_the_fault_list() {
 #[test]
 fn the_demo_exercises_every_clock_state() {
     let mut f = fixture();
-    f.store.seed_demo(f.now).unwrap();
+    fieldlog_demo::seed(&mut f.store, f.now).unwrap();
     let mut seen = BTreeSet::new();
     let mut kinds = BTreeSet::new();
     for row in f.store.fault_rows(f.now).unwrap() {

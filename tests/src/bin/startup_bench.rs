@@ -104,7 +104,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("profile.sqlite");
     let mut store = fieldlog_store::Store::open(&db).unwrap();
-    store.seed_demo(chrono::Utc::now()).unwrap();
+    fieldlog_demo::seed(&mut store, chrono::Utc::now()).unwrap();
     drop(store);
     let driver = TauriDriver::start(&[("FIELDLOG_DB", db.as_path())]);
 

@@ -4,9 +4,12 @@
 //!
 //! Seeding is one transaction and happens once per database: a second run changes nothing.
 //! Randomness is a fixed-seed generator, so the same `now` gives the same month.
+//!
+//! A crate of its own, so the production store carries no made-up data: the month is written
+//! through the store's public actions, all inside one [`Store::batch`]. The `fieldlog demo`
+//! command (and through it `cargo xtask run`'s first start) and tests link it; the desktop app
+//! and the sync server do not (`cargo xtask tidy` checks).
 
-use crate::catalog::{self, NewDevice, NewPart, NewSite};
-use crate::{Result, Store, arrivals, faults, reports, signature_image, stock};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use fieldlog_domain::arrival::NewArrival;
 use fieldlog_domain::contract::{Contract, SpareFloor};
@@ -22,11 +25,12 @@ use fieldlog_domain::sla::{FaultLevel, Preset};
 use fieldlog_domain::stock::{MovementKind, SpareKind, SparePart};
 use fieldlog_domain::technician::Technician;
 use fieldlog_domain::time::{china, local_date, local_day_bounds};
-use rusqlite::{Connection, OptionalExtension};
+use fieldlog_store::{NewDevice, NewMovement, NewPart, NewSite, Result, Store, signature_image};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-const SEEDED_KEY: &str = "demo_seeded_at";
+/// The mark a seeded profile keeps (`demo_seeded_at` in `meta`, as before the demo had a crate).
+const SEEDED: &str = "demo";
 const DAYS: i64 = 30;
 
 /// What `seed` found or made.
@@ -69,25 +73,19 @@ impl Dice {
 
 /// Seeds the demo month ending at `now`, once.
 pub fn seed(store: &mut Store, now: DateTime<Utc>) -> Result<DemoSummary> {
-    store.write(|tx| {
-        let seeded: Option<String> = tx
-            .query_row("SELECT value FROM meta WHERE key = ?1", [SEEDED_KEY], |r| {
-                r.get(0)
-            })
-            .optional()?;
+    store.batch(|store| {
+        let seeded = store.seeded_at(SEEDED)?;
         if seeded.is_none() {
-            seed_month(tx, now)?;
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-                (SEEDED_KEY, now.to_rfc3339()),
-            )?;
+            seed_month(store, now)?;
+            store.mark_seeded(SEEDED, now)?;
         }
-        summary(tx, seeded.is_none())
+        summary(store, seeded.is_none())
     })
 }
 
-fn summary(conn: &Connection, created: bool) -> Result<DemoSummary> {
-    let count = |sql: &str| -> Result<u32> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+fn summary(store: &Store, created: bool) -> Result<DemoSummary> {
+    let count =
+        |sql: &str| -> Result<u32> { Ok(store.connection().query_row(sql, [], |r| r.get(0))?) };
     Ok(DemoSummary {
         created,
         contracts: count("SELECT count(*) FROM contracts")?,
@@ -139,22 +137,22 @@ const DEPARTMENTS: [&str; 10] = [
     "市应急管理局",
 ];
 
-fn seed_month(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
+fn seed_month(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
     let mut dice = Dice(2026);
     let start = now - TimeDelta::days(DAYS);
-    let me = catalog::init_profile(conn, "林晓东", Some("JF-0317"), start)?;
+    let me = store.init_profile("林晓东", Some("JF-0317"), start)?;
     let colleagues = [
-        catalog::add_technician(conn, "周文涛", Some("JF-0422"), start)?,
-        catalog::add_technician(conn, "陈思远", Some("JF-0536"), start)?,
+        store.add_technician("周文涛", Some("JF-0422"), start)?,
+        store.add_technician("陈思远", Some("JF-0536"), start)?,
     ];
-    let police = police_area(conn, &mut dice, start)?;
-    let egov = egov_area(conn, start)?;
+    let police = police_area(store, &mut dice, start)?;
+    let egov = egov_area(store, start)?;
     for (area, stock_plan) in [
         (&police, [7, 6, 40, 30, 25, 20]),
         (&egov, [5, 4, 40, 30, 20, 16]),
     ] {
         for (part, qty) in area.parts.iter().zip(stock_plan) {
-            stock::record_movement(conn, receipt(part, qty, start), None, start)?;
+            store.record_movement(receipt(part, qty, start), start)?;
         }
     }
 
@@ -175,7 +173,7 @@ fn seed_month(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
             if reported_at > now {
                 continue;
             }
-            if let Some(visit) = play_fault(conn, &mut dice, area, technician, reported_at, now)? {
+            if let Some(visit) = play_fault(store, &mut dice, area, technician, reported_at, now)? {
                 let date = local_date(visit.arrived_at);
                 visits
                     .entry((date, technician.id, area_ix))
@@ -188,8 +186,7 @@ fn seed_month(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
     for (ago_min, stage) in [(10, 0), (50, 1), (170, 2)] {
         let (site, devices) = &police.sites[ago_min as usize % police.sites.len()];
         let reported_at = now - TimeDelta::minutes(ago_min);
-        let fault = faults::record_fault(
-            conn,
+        let fault = store.record_fault(
             new_fault(
                 &police,
                 site,
@@ -202,8 +199,7 @@ fn seed_month(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
         )?;
         if stage >= 1 {
             let at = reported_at + TimeDelta::minutes(9);
-            faults::record_event(
-                conn,
+            store.record_fault_event(
                 fault.id,
                 at,
                 FaultEventKind::Acknowledged {
@@ -214,12 +210,12 @@ fn seed_month(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
         }
         if stage >= 2 {
             let at = reported_at + TimeDelta::minutes(95);
-            arrivals::record_arrival(conn, arrival(&me, site, Some(fault.id), at), at)?;
+            store.record_arrival(arrival(&me, site, Some(fault.id), at), at)?;
         }
     }
 
     write_reports(
-        conn,
+        store,
         &mut dice,
         [&police, &egov],
         &me,
@@ -266,30 +262,23 @@ fn seed_month(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
     ];
     for (area, site_ix, kind, days, checklist) in plan {
         let site = &area.sites[site_ix].0;
-        crate::inspections::add(
-            conn,
-            site.id,
-            kind,
-            today + TimeDelta::days(days),
-            checklist,
-        )?;
+        store.add_inspection(site.id, kind, today + TimeDelta::days(days), checklist)?;
     }
     // The day has started: today's report is open, waiting for the visits.
-    let exists: bool = conn.query_row(
+    let exists: bool = store.connection().query_row(
         "SELECT EXISTS (SELECT 1 FROM daily_reports WHERE technician_id = ?1 AND contract_id = ?2 AND work_date = ?3)",
         (me.id.to_string(), police.contract.id.to_string(), today),
         |r| r.get(0),
     )?;
     if !exists {
-        reports::create_report(conn, me.id, police.contract.id, today, now)?;
+        store.create_report(me.id, police.contract.id, today, now)?;
     }
     Ok(())
 }
 
-fn police_area(conn: &Connection, dice: &mut Dice, at: DateTime<Utc>) -> Result<Area> {
+fn police_area(store: &mut Store, dice: &mut Dice, at: DateTime<Utc>) -> Result<Area> {
     let preset = Preset::CountyPoliceVillageQuery;
-    let contract = catalog::add_contract(
-        conn,
+    let contract = store.add_contract(
         preset.code(),
         "云溪县公安局村警查询服务运维",
         "云溪县公安局",
@@ -303,24 +292,21 @@ fn police_area(conn: &Connection, dice: &mut Dice, at: DateTime<Utc>) -> Result<
     for (i, village) in VILLAGES.iter().enumerate() {
         for (j, spot) in ["村口", "村委会"].iter().enumerate() {
             let n = i * 2 + j + 1;
-            let site = catalog::add_site(
-                conn,
-                NewSite {
-                    contract_id: contract.id,
-                    code: format!("YX-{n:03}"),
-                    name: format!("{village}{spot}监控点"),
-                    kind: SiteKind::CameraPole,
-                    address: format!("云溪县{}{village}", TOWNS[i % TOWNS.len()]),
-                    location: Some(GeoPoint {
-                        lat: 27.40 + (dice.below(2000) as f64) / 10_000.0,
-                        lon: 117.30 + (dice.below(3000) as f64) / 10_000.0,
-                        accuracy_m: None,
-                    }),
-                },
-            )?;
+            let site = store.add_site(NewSite {
+                contract_id: contract.id,
+                code: format!("YX-{n:03}"),
+                name: format!("{village}{spot}监控点"),
+                kind: SiteKind::CameraPole,
+                address: format!("云溪县{}{village}", TOWNS[i % TOWNS.len()]),
+                location: Some(GeoPoint {
+                    lat: 27.40 + (dice.below(2000) as f64) / 10_000.0,
+                    lon: 117.30 + (dice.below(3000) as f64) / 10_000.0,
+                    accuracy_m: None,
+                }),
+            })?;
             let mut devices = vec![
                 device(
-                    conn,
+                    store,
                     &site,
                     DeviceKind::Camera,
                     if n % 2 == 0 {
@@ -330,11 +316,11 @@ fn police_area(conn: &Connection, dice: &mut Dice, at: DateTime<Utc>) -> Result<
                     },
                     n,
                 )?,
-                device(conn, &site, DeviceKind::PowerUnit, "室外电源箱 PS-12V", n)?,
+                device(store, &site, DeviceKind::PowerUnit, "室外电源箱 PS-12V", n)?,
             ];
             if n % 3 == 0 {
                 devices.push(device(
-                    conn,
+                    store,
                     &site,
                     DeviceKind::Switch,
                     "工业交换机 SW-8P",
@@ -353,16 +339,15 @@ fn police_area(conn: &Connection, dice: &mut Dice, at: DateTime<Utc>) -> Result<
         ("BJ-RJ45", "超五类水晶头", SpareKind::Part, "RJ45-C5E"),
     ];
     Ok(Area {
-        parts: add_parts(conn, &contract, &parts)?,
+        parts: add_parts(store, &contract, &parts)?,
         contract,
         sites,
     })
 }
 
-fn egov_area(conn: &Connection, at: DateTime<Utc>) -> Result<Area> {
+fn egov_area(store: &mut Store, at: DateTime<Utc>) -> Result<Area> {
     let preset = Preset::CityEgovExtranet;
-    let contract = catalog::add_contract(
-        conn,
+    let contract = store.add_contract(
         preset.code(),
         "江城市电子政务外网运维",
         "江城市政务服务数据管理局",
@@ -375,20 +360,17 @@ fn egov_area(conn: &Connection, at: DateTime<Utc>) -> Result<Area> {
     let mut sites = Vec::new();
     for (i, department) in DEPARTMENTS.iter().enumerate() {
         let n = i + 1;
-        let site = catalog::add_site(
-            conn,
-            NewSite {
-                contract_id: contract.id,
-                code: format!("ZW-{n:03}"),
-                name: format!("{department}机房"),
-                kind: SiteKind::MachineRoom,
-                address: format!("江城市{department}"),
-                location: None,
-            },
-        )?;
+        let site = store.add_site(NewSite {
+            contract_id: contract.id,
+            code: format!("ZW-{n:03}"),
+            name: format!("{department}机房"),
+            kind: SiteKind::MachineRoom,
+            address: format!("江城市{department}"),
+            location: None,
+        })?;
         let mut devices = vec![
             device(
-                conn,
+                store,
                 &site,
                 DeviceKind::Switch,
                 if n == 1 {
@@ -398,11 +380,11 @@ fn egov_area(conn: &Connection, at: DateTime<Utc>) -> Result<Area> {
                 },
                 n,
             )?,
-            device(conn, &site, DeviceKind::PowerUnit, "UPS 10kVA", n)?,
+            device(store, &site, DeviceKind::PowerUnit, "UPS 10kVA", n)?,
         ];
         if n <= 3 {
             devices.push(device(
-                conn,
+                store,
                 &site,
                 DeviceKind::Server,
                 "服务器 SV-2288",
@@ -412,19 +394,16 @@ fn egov_area(conn: &Connection, at: DateTime<Utc>) -> Result<Area> {
         sites.push((site, devices));
     }
     for (n, department) in DEPARTMENTS.iter().enumerate().skip(1).take(4) {
-        let site = catalog::add_site(
-            conn,
-            NewSite {
-                contract_id: contract.id,
-                code: format!("ZW-GX{n:02}"),
-                name: format!("政务外网光缆第{n}段（数据中心—{department}）"),
-                kind: SiteKind::FibreSegment,
-                address: "江城市政务外网环网".into(),
-                location: None,
-            },
-        )?;
+        let site = store.add_site(NewSite {
+            contract_id: contract.id,
+            code: format!("ZW-GX{n:02}"),
+            name: format!("政务外网光缆第{n}段（数据中心—{department}）"),
+            kind: SiteKind::FibreSegment,
+            address: "江城市政务外网环网".into(),
+            location: None,
+        })?;
         let devices = vec![device(
-            conn,
+            store,
             &site,
             DeviceKind::FibreLine,
             "24 芯单模光缆",
@@ -456,54 +435,48 @@ fn egov_area(conn: &Connection, at: DateTime<Utc>) -> Result<Area> {
         ("BJ-PSU", "交换机电源模块", SpareKind::Part, "PSU-150W"),
     ];
     Ok(Area {
-        parts: add_parts(conn, &contract, &parts)?,
+        parts: add_parts(store, &contract, &parts)?,
         contract,
         sites,
     })
 }
 
 fn device(
-    conn: &Connection,
+    store: &mut Store,
     site: &Site,
     kind: DeviceKind,
     model: &str,
     n: usize,
 ) -> Result<Device> {
-    catalog::add_device(
-        conn,
-        NewDevice {
-            site_id: site.id,
-            kind,
-            model: model.into(),
-            serial: Some(format!("DEMO-{}-{n:03}", kind.code().to_ascii_uppercase())),
-        },
-    )
+    store.add_device(NewDevice {
+        site_id: site.id,
+        kind,
+        model: model.into(),
+        serial: Some(format!("DEMO-{}-{n:03}", kind.code().to_ascii_uppercase())),
+    })
 }
 
 fn add_parts(
-    conn: &Connection,
+    store: &mut Store,
     contract: &Contract,
     parts: &[(&str, &str, SpareKind, &str)],
 ) -> Result<Vec<SparePart>> {
     parts
         .iter()
         .map(|(code, name, kind, model)| {
-            catalog::add_part(
-                conn,
-                NewPart {
-                    contract_id: contract.id,
-                    code: (*code).into(),
-                    name: (*name).into(),
-                    kind: *kind,
-                    model: Some((*model).into()),
-                },
-            )
+            store.add_part(NewPart {
+                contract_id: contract.id,
+                code: (*code).into(),
+                name: (*name).into(),
+                kind: *kind,
+                model: Some((*model).into()),
+            })
         })
         .collect()
 }
 
-fn receipt(part: &SparePart, quantity: i64, at: DateTime<Utc>) -> stock::NewMovement {
-    stock::NewMovement {
+fn receipt(part: &SparePart, quantity: i64, at: DateTime<Utc>) -> NewMovement {
+    NewMovement {
         part_id: part.id,
         kind: MovementKind::Received,
         quantity,
@@ -667,7 +640,7 @@ fn trouble(
 
 /// Plays one fault forward from its report until `now`; returns the visit when someone went on site.
 fn play_fault(
-    conn: &Connection,
+    store: &mut Store,
     dice: &mut Dice,
     area: &Area,
     technician: &Technician,
@@ -687,16 +660,15 @@ fn play_fault(
     let part = part_name.and_then(|name| area.parts.iter().position(|p| p.name.contains(name)));
     // Force majeure only where the contract has the rule (the county police).
     let force_majeure = dice.chance(4) && area.contract.policy.has_force_majeure();
-    let fault = faults::record_fault(
-        conn,
+    let fault = store.record_fault(
         new_fault(area, site, Some(device), level, reported_at, description),
         reported_at,
     )?;
-    let event = |at: DateTime<Utc>, kind: FaultEventKind| -> Result<bool> {
+    let event = |store: &mut Store, at: DateTime<Utc>, kind: FaultEventKind| -> Result<bool> {
         if at > now {
             return Ok(false);
         }
-        faults::record_event(conn, fault.id, at, kind, at)?;
+        store.record_fault_event(fault.id, at, kind, at)?;
         Ok(true)
     };
     // Mostly on time; about one in ten late, so every clock state shows up.
@@ -710,6 +682,7 @@ fn play_fault(
     };
     let acknowledged_at = reported_at + late(dice, limits.response_min);
     if !event(
+        store,
         acknowledged_at,
         FaultEventKind::Acknowledged {
             by: technician.name.clone(),
@@ -727,6 +700,7 @@ fn play_fault(
             "远程重启无效，需到场处理"
         };
         event(
+            store,
             at,
             FaultEventKind::RemoteAttempt {
                 fixed,
@@ -741,6 +715,7 @@ fn play_fault(
         if !fixed && escalates {
             // E-government: remote support gives up and hands the fault to on-site support.
             event(
+                store,
                 at + dice.minutes(1, 10),
                 FaultEventKind::EscalatedOnSite {
                     by: "远程支持".into(),
@@ -750,8 +725,13 @@ fn play_fault(
         }
         if fixed {
             let resolved_at = at + dice.minutes(5, 20);
-            if event(resolved_at, FaultEventKind::Resolved { note: note.into() })? {
+            if event(
+                store,
+                resolved_at,
+                FaultEventKind::Resolved { note: note.into() },
+            )? {
                 event(
+                    store,
                     resolved_at + dice.minutes(10, 60),
                     FaultEventKind::CustomerInformed {
                         how: "电话告知用户".into(),
@@ -764,6 +744,7 @@ fn play_fault(
     if level != FaultLevel::C && dice.chance(15) {
         let at = acknowledged_at + dice.minutes(5, 20);
         event(
+            store,
             at,
             FaultEventKind::Escalated {
                 to: "网络运维中心二线".into(),
@@ -776,8 +757,7 @@ fn play_fault(
     if arrived_at > now {
         return Ok(None);
     }
-    arrivals::record_arrival(
-        conn,
+    store.record_arrival(
         arrival(technician, site, Some(fault.id), arrived_at),
         arrived_at,
     )?;
@@ -788,6 +768,7 @@ fn play_fault(
             FaultCause::Weather,
         ]);
         event(
+            store,
             arrived_at + dice.minutes(10, 30),
             FaultEventKind::CauseDetermined {
                 cause,
@@ -797,6 +778,7 @@ fn play_fault(
         // Claimed with the client told; most accepted, some refused, some still pending.
         let claimed_at = arrived_at + dice.minutes(30, 40);
         if event(
+            store,
             claimed_at,
             FaultEventKind::ForceMajeureClaimed {
                 cause,
@@ -807,6 +789,7 @@ fn play_fault(
             let answer = dice.below(10);
             if answer < 8 {
                 event(
+                    store,
                     claimed_at + dice.minutes(60, 24 * 60),
                     FaultEventKind::ForceMajeureAgreement {
                         accepted: answer < 6,
@@ -823,6 +806,7 @@ fn play_fault(
     } else if device.kind == DeviceKind::FibreLine && dice.chance(50) {
         let note = "光缆被道路施工挖断".into();
         event(
+            store,
             arrived_at + dice.minutes(10, 30),
             FaultEventKind::CauseDetermined {
                 cause: FaultCause::ExternalForce,
@@ -836,13 +820,12 @@ fn play_fault(
         .map(|ix| &area.parts[ix])
         .filter(|p| p.kind == SpareKind::Unit && p.model.as_deref() == Some(device.model.as_str()))
         && area.contract.policy.spare_substitution
-        && stock::part_balance(conn, unit.id)? >= 1
+        && store.part_balance(unit.id)? >= 1
     {
         let at = arrived_at + dice.minutes(20, 60);
         if at <= now {
             let serial = format!("SP-{:06}", dice.below(1_000_000));
-            stock::substitute_spare(
-                conn,
+            store.substitute_spare(
                 fault.id,
                 unit.id,
                 Some(&serial),
@@ -875,8 +858,13 @@ fn play_fault(
         None => (cause, work),
     };
     let closed = match outcome {
-        None => event(finished_at, FaultEventKind::Resolved { note: work.into() })?,
+        None => event(
+            store,
+            finished_at,
+            FaultEventKind::Resolved { note: work.into() },
+        )?,
         Some(reason) => event(
+            store,
             finished_at,
             FaultEventKind::Unresolved {
                 reason,
@@ -886,6 +874,7 @@ fn play_fault(
     };
     if closed && outcome.is_none() && !dice.chance(5) {
         event(
+            store,
             finished_at + dice.minutes(10, 90),
             FaultEventKind::CustomerInformed {
                 how: "电话告知用户".into(),
@@ -909,7 +898,7 @@ fn play_fault(
 }
 
 fn write_reports(
-    conn: &Connection,
+    store: &mut Store,
     dice: &mut Dice,
     areas: [&Area; 2],
     me: &Technician,
@@ -935,12 +924,12 @@ fn write_reports(
             .expect("fixed offset")
             .with_timezone(&Utc)
             .min(now);
-        let report = reports::create_report(conn, technician.id, area.contract.id, date, evening)?;
+        let report = store.create_report(technician.id, area.contract.id, date, evening)?;
         for visit in &day_visits {
             let mut parts = Vec::new();
             if let Some(ix) = visit.part {
                 let part = &area.parts[ix];
-                if stock::part_balance(conn, part.id)? >= 1 {
+                if store.part_balance(part.id)? >= 1 {
                     parts.push(NewPartLine {
                         part_id: part.id,
                         quantity: 1,
@@ -959,23 +948,18 @@ fn write_reports(
                 work_done: visit.work.into(),
                 parts,
             };
-            reports::add_entry(conn, report.id, entry, evening)?;
+            store.add_report_entry(report.id, entry, evening)?;
         }
         // Past days are signed, except one colleague who forgot yesterday's.
         let forgot = date + TimeDelta::days(1) == today && technician.id != me.id;
         if date < today && !forgot {
-            reports::sign(conn, report.id, technician_signature(technician), evening)?;
+            store.sign_report(report.id, technician_signature(technician), evening)?;
             if !amended && technician.id == me.id && date + TimeDelta::days(10) <= today {
                 amended = true;
                 let next_morning = evening + TimeDelta::hours(15);
                 let amendment =
-                    reports::amend(conn, report.id, "补记更换备件的序列号", next_morning)?;
-                reports::sign(
-                    conn,
-                    amendment.id,
-                    technician_signature(technician),
-                    next_morning,
-                )?;
+                    store.amend_report(report.id, "补记更换备件的序列号", next_morning)?;
+                store.sign_report(amendment.id, technician_signature(technician), next_morning)?;
             }
         }
     }
@@ -991,12 +975,5 @@ fn technician_signature(technician: &Technician) -> NewSignature {
         role: SignerRole::Technician,
         image_png: signature_image::render_strokes_png(&strokes, 400, 150),
         strokes,
-    }
-}
-
-impl Store {
-    /// Seeds the demo month ending at `now` (see [`seed`]).
-    pub fn seed_demo(&mut self, now: DateTime<Utc>) -> Result<DemoSummary> {
-        seed(self, now)
     }
 }
