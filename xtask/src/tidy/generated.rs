@@ -20,14 +20,18 @@ pub struct GeneratedCheck {
 }
 
 /// Every generated file of the workspace.
-pub const CHECKS: &[GeneratedCheck] = &[
-    // Registered at the merge of issue 16, one entry per generator, for example:
-    // GeneratedCheck {
-    //     what: "ui/src/generated/labels.ts (the label tables of fieldlog-domain)",
-    //     check: &["cargo", "test", "-p", "fieldlog-domain", "--test", "generated_labels"],
-    //     fix: "UPDATE_GENERATED=1 cargo test -p fieldlog-domain --test generated_labels",
-    // },
-];
+pub const CHECKS: &[GeneratedCheck] = &[GeneratedCheck {
+    what: "ui/src/generated/wire.ts (the window's types, from fieldlog-wire)",
+    check: &[
+        "cargo",
+        "test",
+        "-p",
+        "fieldlog-wire",
+        "--test",
+        "ui_contract",
+    ],
+    fix: "UPDATE_SNAPSHOTS=1 cargo test -p fieldlog-wire --test ui_contract",
+}];
 
 /// Runs each check; one sentence per stale file.
 pub fn check(checks: &[GeneratedCheck]) -> Vec<String> {
