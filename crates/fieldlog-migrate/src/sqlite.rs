@@ -43,21 +43,22 @@ pub const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
              applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ) STRICT;";
 
-/// Records `migrations` up to `through` as applied without running them: for a database made
-/// before it had a version record, whose shape showed which versions it already holds.
+/// Records `migrations` up to `through` as applied without running them, in one transaction: for
+/// a database made before it had a version record, whose shape showed which versions it holds.
 pub fn record_applied(
-    conn: &Connection,
+    conn: &mut Connection,
     migrations: &[Migration],
     through: i64,
 ) -> rusqlite::Result<()> {
-    conn.execute_batch(VERSION_TABLE)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(VERSION_TABLE)?;
     for m in migrations.iter().filter(|m| m.version <= through) {
-        conn.execute(
+        tx.execute(
             "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
             (m.version, m.name),
         )?;
     }
-    Ok(())
+    tx.commit()
 }
 
 impl Database for Connection {
@@ -89,6 +90,16 @@ impl Database for Connection {
 
 fn apply_checked(conn: &mut Connection, migration: &Migration) -> Result<(), SqliteError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another process (a second server, an admin command) may have applied it since this one
+    // read the version: the write lock is held now, so look again.
+    let applied: i64 = tx.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    if applied >= migration.version {
+        return Ok(());
+    }
     tx.execute_batch(migration.sql)?;
     let broken: Option<String> = tx
         .query_row(

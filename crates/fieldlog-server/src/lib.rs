@@ -19,6 +19,7 @@ pub mod http;
 pub mod postgres;
 pub mod push_queue;
 pub mod rules;
+mod sql;
 pub mod sqlite;
 pub mod storage;
 pub mod timestamp;
