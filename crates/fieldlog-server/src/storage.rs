@@ -1,6 +1,6 @@
 //! What the server keeps, behind one trait so SQLite (the default: one file, no set-up) and other
-//! databases offer the same API. The sync rules (`push`) are written once against [`Tx`]; a
-//! backend only stores and finds rows. Every request runs in one [`Storage::transaction`]: it all
+//! databases offer the same API. The sync rules (`push`) are written once against [`Tx`], and
+//! [`Tx`] itself once, in `crate::sql`, over a backend's executor. Every request runs in one [`Storage::transaction`]: it all
 //! lands, or (on any error) nothing does.
 
 use crate::error::Result;
