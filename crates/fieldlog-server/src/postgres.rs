@@ -25,7 +25,7 @@ use crate::sql::{AckBatch, Columns, Executor, FeedBatch, Param};
 use crate::storage::{Storage, Tx, Work};
 use ::postgres::types::ToSql;
 use ::postgres::{Client, Config, NoTls, Statement};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use fieldlog_migrate::Migration;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -219,11 +219,6 @@ fn lock(session: &Mutex<Session>) -> MutexGuard<'_, Session> {
 }
 
 impl Storage for PostgresStorage {
-    fn transaction<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
-        let mut outcomes = self.transactions(vec![Box::new(work) as Work<'_, T>]);
-        outcomes.pop().expect("one outcome per work")
-    }
-
     /// Group commit, as on SQLite: one transaction under the writer lock, each work under a
     /// savepoint of its own (a failing one rolls back alone), one commit for the lot.
     fn transactions<'a, T>(&self, works: Vec<Work<'a, T>>) -> Vec<Result<T>> {
@@ -261,26 +256,7 @@ fn bind<'p>(params: &'p [Param<'p>]) -> Vec<&'p (dyn ToSql + Sync)> {
         .collect()
 }
 
-impl Columns for ::postgres::Row {
-    fn text(&self, i: usize) -> Result<String> {
-        Ok(self.try_get(i)?)
-    }
-    fn opt_text(&self, i: usize) -> Result<Option<String>> {
-        Ok(self.try_get(i)?)
-    }
-    fn int(&self, i: usize) -> Result<i64> {
-        Ok(self.try_get(i)?)
-    }
-    fn bool(&self, i: usize) -> Result<bool> {
-        Ok(self.try_get(i)?)
-    }
-    fn time(&self, i: usize) -> Result<DateTime<Utc>> {
-        Ok(self.try_get(i)?)
-    }
-    fn bytes(&self, i: usize) -> Result<Vec<u8>> {
-        Ok(self.try_get(i)?)
-    }
-}
+crate::sql::columns_through!(::postgres::Row, try_get);
 
 /// `WITH ORDINALITY ... ORDER BY n`: rows are inserted, and draw their cursor, in the order
 /// they were appended.

@@ -93,6 +93,33 @@ pub trait Columns {
     fn bytes(&self, i: usize) -> Result<Vec<u8>>;
 }
 
+/// [`Columns`] for a driver's row type, whose getter (`$get(i)`) converts to what is asked.
+macro_rules! columns_through {
+    ($row:ty, $get:ident) => {
+        impl crate::sql::Columns for $row {
+            fn text(&self, i: usize) -> crate::error::Result<String> {
+                Ok(self.$get(i)?)
+            }
+            fn opt_text(&self, i: usize) -> crate::error::Result<Option<String>> {
+                Ok(self.$get(i)?)
+            }
+            fn int(&self, i: usize) -> crate::error::Result<i64> {
+                Ok(self.$get(i)?)
+            }
+            fn bool(&self, i: usize) -> crate::error::Result<bool> {
+                Ok(self.$get(i)?)
+            }
+            fn time(&self, i: usize) -> crate::error::Result<chrono::DateTime<chrono::Utc>> {
+                Ok(self.$get(i)?)
+            }
+            fn bytes(&self, i: usize) -> crate::error::Result<Vec<u8>> {
+                Ok(self.$get(i)?)
+            }
+        }
+    };
+}
+pub(crate) use columns_through;
+
 /// Feed versions waiting to be inserted, a column each (PostgreSQL sends them as arrays).
 #[derive(Default)]
 pub struct FeedBatch {
@@ -156,21 +183,14 @@ fn rows<T>(
     Ok(out)
 }
 
-/// The first row of a query, if any.
+/// The first row of a query, if any (asked only of queries that return at most one).
 fn row<T>(
     db: &mut dyn Executor,
     sql: &'static str,
     params: &[Param<'_>],
     read: impl Fn(&dyn Columns) -> Result<T>,
 ) -> Result<Option<T>> {
-    let mut out = None;
-    db.query(sql, params, &mut |r| {
-        if out.is_none() {
-            out = Some(read(r)?);
-        }
-        Ok(())
-    })?;
-    Ok(out)
+    Ok(rows(db, sql, params, read)?.into_iter().next())
 }
 
 /// The one row a query always returns.

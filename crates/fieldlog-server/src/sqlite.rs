@@ -274,11 +274,6 @@ fn lock(executor: &Mutex<SqliteExecutor>) -> MutexGuard<'_, SqliteExecutor> {
 }
 
 impl Storage for SqliteStorage {
-    fn transaction<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
-        let mut outcomes = self.transactions(vec![Box::new(work) as Work<'_, T>]);
-        outcomes.pop().expect("one outcome per work")
-    }
-
     fn transactions<'a, T>(&self, works: Vec<Work<'a, T>>) -> Vec<Result<T>> {
         let mut writer = lock(&self.writer);
         let (outcomes, committed) = crate::sql::write_group(&mut *writer, works);
@@ -357,26 +352,7 @@ impl ToSql for Bound<'_> {
     }
 }
 
-impl Columns for rusqlite::Row<'_> {
-    fn text(&self, i: usize) -> Result<String> {
-        Ok(self.get(i)?)
-    }
-    fn opt_text(&self, i: usize) -> Result<Option<String>> {
-        Ok(self.get(i)?)
-    }
-    fn int(&self, i: usize) -> Result<i64> {
-        Ok(self.get(i)?)
-    }
-    fn bool(&self, i: usize) -> Result<bool> {
-        Ok(self.get(i)?)
-    }
-    fn time(&self, i: usize) -> Result<DateTime<Utc>> {
-        Ok(self.get(i)?)
-    }
-    fn bytes(&self, i: usize) -> Result<Vec<u8>> {
-        Ok(self.get(i)?)
-    }
-}
+crate::sql::columns_through!(rusqlite::Row<'_>, get);
 
 impl Executor for SqliteExecutor {
     fn begin_write(&mut self) -> Result<()> {
