@@ -513,50 +513,6 @@ mod tests {
         assert_eq!(parent.as_deref(), Some("r1"));
     }
 
-    /// Rows a database at version N could hold, written with that version's own columns (the
-    /// same rows as the SQLite backend's test).
-    const DATA_AT_VERSION: &[(i64, &str)] = &[
-        (
-            1,
-            "INSERT INTO contracts VALUES ('HB-01', '旧合同'), ('XY-02', '另一合同');
-             INSERT INTO technicians VALUES ('t1', '旧技服');
-             INSERT INTO assignments VALUES ('t1', 'HB-01');
-             INSERT INTO enrollment_codes VALUES ('code-hash', 't1', '2026-11-22 08:00:00+00:00', NULL);
-             INSERT INTO devices VALUES ('d1', 't1', '旧笔记本', 'token-hash', 3, '2026-11-22 08:00:00+00:00');
-             INSERT INTO acks VALUES ('d1', 3, '{\"seq\":3}');
-             INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
-                 VALUES ('sites', 's1', 1, '{\"id\":\"s1\",\"contract_id\":\"c1\"}', 'HB-01', 't1', NULL, '2026-11-22 08:00:00+00:00', false);
-             INSERT INTO conflicts (entity, record_id, device_id, fields, kept, offered, at)
-                 VALUES ('faults', 'f9', 'd1', '[]', '{}', '{}', '2026-11-22 08:00:00+00:00');
-             INSERT INTO blobs VALUES ('ab12', 'image/png', 4, '\x01020304', true);",
-        ),
-        (1, crate::upgrade_check::OLD_ROWS),
-        (
-            2,
-            "INSERT INTO server_ca VALUES (1, 'key', 'root', '2026-11-22 09:00:00+00:00');
-             INSERT INTO issued_certificates VALUES ('0a', 't1', 'd1', '2027-11-22 09:00:00+00:00', '2026-11-22 09:00:00+00:00', 'cert');",
-        ),
-        (
-            3,
-            "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
-                 VALUES ('technicians', 't1', 1, '{\"id\":\"t1\"}', NULL, 't1', NULL, '2026-11-23 08:00:00+00:00', true);",
-        ),
-        (
-            4,
-            "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect, device_id)
-                 VALUES ('sites', 's1', 2, '{\"id\":\"s1\",\"contract_id\":\"c1\"}', 'HB-01', 't1', NULL, '2026-11-24 08:00:00+00:00', false, 'd1');",
-        ),
-        (
-            5,
-            "INSERT INTO records VALUES ('signatures', 'g1', 1, '{\"id\":\"g1\",\"subject_id\":\"r1\"}', 'HB-01', 't1', '2026-11-25 08:00:00+00:00', false, NULL, 'r1');
-             INSERT INTO blobs VALUES ('cd34', 'image/png', 2, '\x0102', false, 'd1', '2026-11-25 08:00:00+00:00');",
-        ),
-        (
-            6,
-            "INSERT INTO evidence_chains VALUES ('d1', 1, 'fault', 'f1', '00', '11', '22', '2026-11-26 08:00:00+00:00');",
-        ),
-    ];
-
     /// Tables with their columns (type, nullability, default) and indexes with their definition.
     fn shape(client: &mut Client) -> Vec<String> {
         let mut out: Vec<String> = client
@@ -627,6 +583,9 @@ mod tests {
     /// Old + upgrade == fresh on PostgreSQL, with rows written at each old version.
     #[test]
     fn every_old_version_upgrades_to_the_fresh_schema_keeping_its_data() {
+        // Blobs spelt as PostgreSQL's `'\x…'` bytea text.
+        let rows = crate::upgrade_check::rows_at_version(|hex| format!("'\\x{hex}'"));
+        let data = crate::upgrade_check::borrowed(&rows);
         let fresh_database = ThrowawayDatabase::for_test();
         drop(fresh_database.open().unwrap());
         let fresh = shape(&mut fresh_database.config.connect(NoTls).unwrap());
@@ -635,8 +594,7 @@ mod tests {
             let mut client = database.config.connect(NoTls).unwrap();
             {
                 let mut migrating = Migrating(client.transaction().unwrap());
-                fieldlog_migrate::build_old(&mut migrating, MIGRATIONS, DATA_AT_VERSION, old)
-                    .unwrap();
+                fieldlog_migrate::build_old(&mut migrating, MIGRATIONS, &data, old).unwrap();
                 migrating.0.commit().unwrap();
             }
             let data_before = data_dump(&mut client);

@@ -627,48 +627,10 @@ mod tests {
         }
     }
 
-    /// Rows a server file at version N could hold, written with that version's own columns.
-    const DATA_AT_VERSION: &[(i64, &str)] = &[
-        (
-            1,
-            "INSERT INTO contracts VALUES ('HB-01', '旧合同'), ('XY-02', '另一合同');
-             INSERT INTO technicians VALUES ('t1', '旧技服');
-             INSERT INTO assignments VALUES ('t1', 'HB-01');
-             INSERT INTO enrollment_codes VALUES ('code-hash', 't1', '2026-11-22 08:00:00+00:00', NULL);
-             INSERT INTO devices VALUES ('d1', 't1', '旧笔记本', 'token-hash', 3, '2026-11-22 08:00:00+00:00');
-             INSERT INTO acks VALUES ('d1', 3, '{\"seq\":3}');
-             INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
-                 VALUES ('sites', 's1', 1, '{\"id\":\"s1\",\"contract_id\":\"c1\"}', 'HB-01', 't1', NULL, '2026-11-22 08:00:00+00:00', 0);
-             INSERT INTO conflicts (entity, record_id, device_id, fields, kept, offered, at)
-                 VALUES ('faults', 'f9', 'd1', '[]', '{}', '{}', '2026-11-22 08:00:00+00:00');
-             INSERT INTO blobs VALUES ('ab12', 'image/png', 4, x'01020304', 1);",
-        ),
-        (1, crate::upgrade_check::OLD_ROWS),
-        (
-            2,
-            "INSERT INTO server_ca VALUES (1, 'key', 'root', '2026-11-22 09:00:00+00:00');
-             INSERT INTO issued_certificates VALUES ('0a', 't1', 'd1', '2027-11-22 09:00:00+00:00', '2026-11-22 09:00:00+00:00', 'cert');",
-        ),
-        (
-            3,
-            "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
-                 VALUES ('technicians', 't1', 1, '{\"id\":\"t1\"}', NULL, 't1', NULL, '2026-11-23 08:00:00+00:00', 1);",
-        ),
-        (
-            4,
-            "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect, device_id)
-                 VALUES ('sites', 's1', 2, '{\"id\":\"s1\",\"contract_id\":\"c1\"}', 'HB-01', 't1', NULL, '2026-11-24 08:00:00+00:00', 0, 'd1');",
-        ),
-        (
-            5,
-            "INSERT INTO records VALUES ('signatures', 'g1', 1, '{\"id\":\"g1\",\"subject_id\":\"r1\"}', 'HB-01', 't1', '2026-11-25 08:00:00+00:00', 0, NULL, 'r1');
-             INSERT INTO blobs VALUES ('cd34', 'image/png', 2, x'0102', 0, 'd1', '2026-11-25 08:00:00+00:00');",
-        ),
-        (
-            6,
-            "INSERT INTO evidence_chains VALUES ('d1', 1, 'fault', 'f1', '00', '11', '22', '2026-11-26 08:00:00+00:00');",
-        ),
-    ];
+    /// The rows of each old version, blobs spelt as SQLite's `x'…'`.
+    fn rows_at_version() -> Vec<(i64, String)> {
+        crate::upgrade_check::rows_at_version(|hex| format!("x'{hex}'"))
+    }
 
     /// Every row of every table but the version record, one line each, tables by name: a row
     /// kept by an upgrade is a prefix of its line after (columns added later come last).
@@ -738,13 +700,15 @@ mod tests {
     /// their versions.
     #[test]
     fn every_old_version_upgrades_to_the_fresh_schema_keeping_its_data() {
+        let rows = rows_at_version();
+        let data = crate::upgrade_check::borrowed(&rows);
         let dir = tempfile::tempdir().unwrap();
         let fresh = fresh_shape(dir.path());
         for old in fieldlog_migrate::old_versions(MIGRATIONS) {
             let path = dir.path().join(format!("numbered-{old}.sqlite"));
             let mut conn = Connection::open(&path).unwrap();
             conn.pragma_update(None, "foreign_keys", true).unwrap();
-            fieldlog_migrate::build_old(&mut conn, MIGRATIONS, DATA_AT_VERSION, old).unwrap();
+            fieldlog_migrate::build_old(&mut conn, MIGRATIONS, &data, old).unwrap();
             drop(conn);
             let data_before = data_dump(&path);
             assert_upgraded(&path, &fresh, &data_before, &format!("from version {old}"));
@@ -756,6 +720,7 @@ mod tests {
     /// stamped at that version, upgraded, their rows kept.
     #[test]
     fn files_without_version_records_are_recognised_at_their_version_and_upgraded() {
+        let data = rows_at_version();
         let dir = tempfile::tempdir().unwrap();
         let fresh = fresh_shape(dir.path());
         for old in 1..=fieldlog_migrate::latest(MIGRATIONS) {
@@ -763,7 +728,7 @@ mod tests {
             let conn = Connection::open(&path).unwrap();
             for m in MIGRATIONS.iter().filter(|m| m.version <= old) {
                 conn.execute_batch(m.sql).unwrap();
-                for (_, rows) in DATA_AT_VERSION.iter().filter(|(v, _)| *v == m.version) {
+                for (_, rows) in data.iter().filter(|(v, _)| *v == m.version) {
                     conn.execute_batch(rows).unwrap();
                 }
             }
