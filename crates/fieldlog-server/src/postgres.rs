@@ -16,7 +16,7 @@
 //! readers, like the SQLite backend; statements are prepared once per connection and reused,
 //! and a push's feed versions and acks go in one multi-row INSERT each (`insert_feed`), since
 //! every round trip to the database counts here as an fsync does on SQLite. What is stored is
-//! written once, in `crate::sql`; this module is the connection ([`Session`]) and the schema's
+//! written once, in `crate::sql`; this module is the connection (`Session`) and the schema's
 //! numbered migrations (`migrations/postgres/`). A connection the database closed (a restart)
 //! is opened again on its next use.
 

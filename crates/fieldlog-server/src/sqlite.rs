@@ -1,7 +1,7 @@
 //! The SQLite backend: one file, no set-up. One writing connection behind a mutex is the single
 //! writer SQLite wants anyway, so feed cursors are handed out in commit order and a reader never
 //! sees a later cursor before an earlier one. What the server stores is written once, in
-//! `crate::sql`; this module is the connection ([`SqliteExecutor`]), the readers beside it, the
+//! `crate::sql`; this module is the connection (`SqliteExecutor`), the readers beside it, the
 //! checkpoint thread, and the schema's numbered migrations (`migrations/sqlite/`).
 //!
 //! Every acknowledged push must survive a power cut (the laptop deletes what the server
@@ -21,7 +21,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// The schema, as numbered migrations applied in order on open (each once, recorded in
 /// `schema_migrations`). Files made before versions were recorded are recognised by their shape
-/// ([`unrecorded_version`]).
+/// (`unrecorded_version`).
 pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "../migrations/sqlite":
     "0001_schema",
