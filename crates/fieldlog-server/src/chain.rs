@@ -8,9 +8,9 @@
 //! so editing or deleting a synced record and recomputing the laptop's chain to match is found.
 //! [`verify_chain`] is the server's own check of what it holds.
 //!
-//! Storage is this module's own: one table, `evidence_chains` (SQLite: [`SQLITE_SCHEMA`], created
-//! at open; PostgreSQL: `migrations/postgres/0006_evidence_chain.sql`), reached through
-//! [`ChainStore`], which each backend's transaction implements.
+//! Storage is this module's own: one table, `evidence_chains` (migration 0006 of each backend,
+//! `migrations/sqlite/` and `migrations/postgres/`), reached through [`ChainStore`], which the
+//! storage written once (`crate::sql`) implements.
 
 use crate::error::{Result, ServerError};
 use crate::rules::sha256_hex;
@@ -19,21 +19,6 @@ use chrono::{DateTime, Utc};
 use fieldlog_wire::sync::chain_v1::{
     ChainHead, ChainLink, ChainPage, ChainPush, GENESIS, MAX_LINKS, link_preimage,
 };
-
-/// The SQLite table (created with the rest of the schema at open).
-pub const SQLITE_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS evidence_chains (
-    device_id    TEXT NOT NULL,
-    seq          INTEGER NOT NULL,
-    kind         TEXT NOT NULL,
-    record_id    TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    prev_hash    TEXT NOT NULL,
-    link_hash    TEXT NOT NULL,
-    received_at  TEXT NOT NULL,
-    PRIMARY KEY (device_id, seq)
-) STRICT;
-";
 
 /// What the chain needs of a backend's transaction.
 pub trait ChainStore {

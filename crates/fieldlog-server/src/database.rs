@@ -33,8 +33,8 @@ impl Database {
         }
     }
 
-    /// Transactions the SQLite backend's group commit has made so far (several requests may share
-    /// one); None on PostgreSQL, where they are not counted. For benchmarks.
+    /// Transactions the SQLite backend has committed so far (the push queue's groups share
+    /// one each); None on PostgreSQL, where they are not counted. For benchmarks.
     pub fn group_commits(&self) -> Option<u64> {
         match self {
             Database::Sqlite(s) => Some(s.commits()),

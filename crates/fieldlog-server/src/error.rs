@@ -85,6 +85,14 @@ impl ServerError {
     }
 
     /// A second contract with a code already taken.
+    /// A database a newer server already migrated further than this one knows: left untouched.
+    pub fn schema_too_new(found: i64, supported: i64) -> Self {
+        ServerError::Storage(format!(
+            "数据库结构版本 {found} 比本程序新（{supported}），请升级 fieldlog-server \
+             (the database schema is version {found}, newer than this server's {supported}: upgrade the server)"
+        ))
+    }
+
     pub fn contract_exists(code: &str) -> Self {
         ServerError::conflict(
             format!("合同编号“{code}”已存在"),

@@ -3,10 +3,12 @@
 //! a paged feed of what each technician may read. Imports neither Tauri nor printpdf.
 //!
 //! - `rules`: the protocol's rules, written once over the storage trait;
-//! - `storage`: the trait a database implements; `sqlite`: the default backend; `postgres`: the
-//!   same on PostgreSQL; `database`: one of the two, chosen by the `--db` location;
+//! - `storage`: the trait the rules use; `sql`: that trait written once, in SQL both databases
+//!   speak, over one executor per backend; `sqlite`: the default backend; `postgres`: the same
+//!   on PostgreSQL (each its connection, transaction start and numbered migrations under
+//!   `migrations/`); `database`: one of the two, chosen by the `--db` location;
 //! - `http`: the axum router; `push_queue`: the one thread that applies pushes, many to a
-//!   commit; `admin`: accounts from the command line;
+//!   commit (the one group commit of both backends); `admin`: accounts from the command line;
 //! - `ca`: the server's certificate authority, which issues PDF-signing certificates at enrollment;
 //! - `tls`: HTTPS through rustls (`serve --tls-cert --tls-key`).
 
@@ -19,6 +21,7 @@ pub mod http;
 pub mod postgres;
 pub mod push_queue;
 pub mod rules;
+mod sql;
 pub mod sqlite;
 pub mod storage;
 pub mod timestamp;

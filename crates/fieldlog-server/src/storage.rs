@@ -1,6 +1,6 @@
 //! What the server keeps, behind one trait so SQLite (the default: one file, no set-up) and other
-//! databases offer the same API. The sync rules (`push`) are written once against [`Tx`]; a
-//! backend only stores and finds rows. Every request runs in one [`Storage::transaction`]: it all
+//! databases offer the same API. The sync rules (`push`) are written once against [`Tx`], and
+//! [`Tx`] itself once, in `crate::sql`, over a backend's executor. Every request runs in one [`Storage::transaction`]: it all
 //! lands, or (on any error) nothing does.
 
 use crate::error::Result;
@@ -237,17 +237,16 @@ pub type Work<'a, T> = Box<dyn FnOnce(&mut dyn Tx) -> Result<T> + 'a>;
 
 /// A database the server can run on.
 pub trait Storage: Send + Sync + 'static {
-    fn transaction<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T>;
+    /// Runs one work in its own transaction: it all lands, or (on any error) nothing does.
+    fn transaction<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        let mut outcomes = self.transactions(vec![Box::new(work) as Work<'_, T>]);
+        outcomes.pop().expect("one outcome per work")
+    }
 
     /// Runs `works` in order, each all or nothing on its own (one failing rolls back only its
-    /// own writes), and answers each once its work is durable. A backend with group commit
-    /// makes them durable together, with one commit; the default runs one transaction each.
-    fn transactions<'a, T>(&self, works: Vec<Work<'a, T>>) -> Vec<Result<T>> {
-        works
-            .into_iter()
-            .map(|work| self.transaction(work))
-            .collect()
-    }
+    /// own writes), and answers each once its work is durable: both backends make them durable
+    /// together, with one commit (the push queue's group commit).
+    fn transactions<'a, T>(&self, works: Vec<Work<'a, T>>) -> Vec<Result<T>>;
 
     /// A transaction that only reads (pulls, downloads): a backend may run it beside the writer
     /// on a consistent snapshot. It must not write.

@@ -1,5 +1,6 @@
-//! The upgrade-time flagging test, shared by both backends: the rows a database from before
-//! issue 13's reference checks may hold, and what opening it must do with them.
+//! What both backends' upgrade tests share: the rows a database may hold at each old version, and
+//! the upgrade-time flagging test (rows from before issue 13's reference checks, and what opening
+//! such a database must do with them).
 
 use crate::Storage;
 
@@ -24,4 +25,65 @@ pub(crate) fn assert_flagged_once<S: Storage>(open: impl Fn() -> S) {
     drop(storage);
     let storage = open();
     assert_eq!(crate::admin::conflicts(&storage).unwrap().len(), 1);
+}
+
+/// Rows a server database at version N could hold, written with that version's own columns, in
+/// SQL both backends take; `blob` spells a byte string (given as hex digits) in the backend's own.
+pub(crate) fn rows_at_version(blob: impl Fn(&str) -> String) -> Vec<(i64, String)> {
+    vec![
+        (
+            1,
+            format!(
+                "INSERT INTO contracts VALUES ('HB-01', '旧合同'), ('XY-02', '另一合同');
+                 INSERT INTO technicians VALUES ('t1', '旧技服');
+                 INSERT INTO assignments VALUES ('t1', 'HB-01');
+                 INSERT INTO enrollment_codes VALUES ('code-hash', 't1', '2026-11-22 08:00:00+00:00', NULL);
+                 INSERT INTO devices VALUES ('d1', 't1', '旧笔记本', 'token-hash', 3, '2026-11-22 08:00:00+00:00');
+                 INSERT INTO acks VALUES ('d1', 3, '{{\"seq\":3}}');
+                 INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
+                     VALUES ('sites', 's1', 1, '{{\"id\":\"s1\",\"contract_id\":\"c1\"}}', 'HB-01', 't1', NULL, '2026-11-22 08:00:00+00:00', FALSE);
+                 INSERT INTO conflicts (entity, record_id, device_id, fields, kept, offered, at)
+                     VALUES ('faults', 'f9', 'd1', '[]', '{{}}', '{{}}', '2026-11-22 08:00:00+00:00');
+                 INSERT INTO blobs VALUES ('ab12', 'image/png', 4, {}, TRUE);",
+                blob("01020304")
+            ),
+        ),
+        (1, OLD_ROWS.to_owned()),
+        (
+            2,
+            "INSERT INTO server_ca VALUES (1, 'key', 'root', '2026-11-22 09:00:00+00:00');
+             INSERT INTO issued_certificates VALUES ('0a', 't1', 'd1', '2027-11-22 09:00:00+00:00', '2026-11-22 09:00:00+00:00', 'cert');"
+                .to_owned(),
+        ),
+        (
+            3,
+            "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect)
+                 VALUES ('technicians', 't1', 1, '{\"id\":\"t1\"}', NULL, 't1', NULL, '2026-11-23 08:00:00+00:00', TRUE);"
+                .to_owned(),
+        ),
+        (
+            4,
+            "INSERT INTO feed (entity, id, rev, row, scope, owner, attachment, received_at, clock_suspect, device_id)
+                 VALUES ('sites', 's1', 2, '{\"id\":\"s1\",\"contract_id\":\"c1\"}', 'HB-01', 't1', NULL, '2026-11-24 08:00:00+00:00', FALSE, 'd1');"
+                .to_owned(),
+        ),
+        (
+            5,
+            format!(
+                "INSERT INTO records VALUES ('signatures', 'g1', 1, '{{\"id\":\"g1\",\"subject_id\":\"r1\"}}', 'HB-01', 't1', '2026-11-25 08:00:00+00:00', FALSE, NULL, 'r1');
+                 INSERT INTO blobs VALUES ('cd34', 'image/png', 2, {}, FALSE, 'd1', '2026-11-25 08:00:00+00:00');",
+                blob("0102")
+            ),
+        ),
+        (
+            6,
+            "INSERT INTO evidence_chains VALUES ('d1', 1, 'fault', 'f1', '00', '11', '22', '2026-11-26 08:00:00+00:00');"
+                .to_owned(),
+        ),
+    ]
+}
+
+/// [`rows_at_version`] as the migration runner takes it.
+pub(crate) fn borrowed(rows: &[(i64, String)]) -> Vec<(i64, &str)> {
+    rows.iter().map(|(v, sql)| (*v, sql.as_str())).collect()
 }

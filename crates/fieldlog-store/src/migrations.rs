@@ -1,64 +1,27 @@
 //! Schema migrations: the SQL files in the workspace's `migrations/` folder, embedded at build time,
-//! applied in order, each in its own transaction together with its row in `schema_migrations`.
+//! applied in order by the one runner (`fieldlog-migrate`), each in its own transaction together
+//! with its row in `schema_migrations`.
 
 use crate::{Result, StoreError};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use fieldlog_migrate::MigrateError;
+use fieldlog_migrate::sqlite::SqliteError;
+use rusqlite::Connection;
 
-/// A migration: its version (the file's number) and SQL.
-pub struct Migration {
-    pub version: i64,
-    pub name: &'static str,
-    pub sql: &'static str,
-}
+pub use fieldlog_migrate::Migration;
 
 /// Every migration, oldest first. Never edit a shipped one: add a new file.
-pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "0001_core",
-        sql: include_str!("../../../migrations/0001_core.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "0002_reports",
-        sql: include_str!("../../../migrations/0002_reports.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "0003_stock",
-        sql: include_str!("../../../migrations/0003_stock.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "0004_field_work",
-        sql: include_str!("../../../migrations/0004_field_work.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "0005_sync",
-        sql: include_str!("../../../migrations/0005_sync.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "0006_sync_time",
-        sql: include_str!("../../../migrations/0006_sync_time.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "0007_same_records",
-        sql: include_str!("../../../migrations/0007_same_records.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "0008_contract_promises",
-        sql: include_str!("../../../migrations/0008_contract_promises.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "0009_evidence_chain",
-        sql: include_str!("../../../migrations/0009_evidence_chain.sql"),
-    },
-];
+pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
+    "../../../migrations":
+    "0001_core",
+    "0002_reports",
+    "0003_stock",
+    "0004_field_work",
+    "0005_sync",
+    "0006_sync_time",
+    "0007_same_records",
+    "0008_contract_promises",
+    "0009_evidence_chain",
+);
 
 /// The statement with which migration 0009 chains the evidence a profile already holds. Tests
 /// use it as an attacker with the whole file would: to rebuild the chain after deleting records.
@@ -73,7 +36,7 @@ pub fn chain_backfill_sql() -> &'static str {
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
-    MIGRATIONS.last().map_or(0, |m| m.version)
+    fieldlog_migrate::latest(MIGRATIONS)
 }
 
 /// Applies every pending migration.
@@ -85,56 +48,13 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     // The evidence chain's triggers (0009) hash with this function, also while migrating.
     crate::chain::register_functions(conn)?;
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-             version    INTEGER PRIMARY KEY,
-             name       TEXT NOT NULL,
-             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-         ) STRICT;",
-    )?;
-    let current = current_version(conn)?;
-    if current > latest_version() {
-        return Err(StoreError::SchemaTooNew {
-            found: current,
-            supported: latest_version(),
-        });
-    }
-    for migration in MIGRATIONS
-        .iter()
-        .filter(|m| m.version > current && m.version <= target)
-    {
-        // As SQLite documents for changing a table's shape (0007 rebuilds one): foreign keys off
-        // while a migration runs, every one of them checked before it commits.
-        let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
-        conn.pragma_update(None, "foreign_keys", false)?;
-        let applied = apply_checked(conn, migration);
-        conn.pragma_update(None, "foreign_keys", foreign_keys)?;
-        applied?;
-    }
-    Ok(())
-}
-
-fn apply_checked(conn: &mut Connection, migration: &Migration) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute_batch(migration.sql)?;
-    let broken: Option<String> = tx
-        .query_row(
-            "SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(table) = broken {
-        return Err(StoreError::Corrupt(format!(
-            "migration {} leaves a broken reference in {table}",
-            migration.name
-        )));
-    }
-    tx.execute(
-        "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
-        (migration.version, migration.name),
-    )?;
-    tx.commit()?;
+    fieldlog_migrate::migrate_to(conn, MIGRATIONS, target).map_err(|e| match e {
+        MigrateError::TooNew { found, supported } => StoreError::SchemaTooNew { found, supported },
+        MigrateError::Database(SqliteError::Sqlite(e)) => e.into(),
+        MigrateError::Database(broken @ SqliteError::BrokenReference { .. }) => {
+            StoreError::Corrupt(broken.to_string())
+        }
+    })?;
     Ok(())
 }
 

@@ -139,7 +139,8 @@ fn fill(store: &Store, k: usize, n: usize, contract: bool) {
         )
         .unwrap();
         tx.execute(
-            "INSERT INTO spare_parts VALUES (?1, ?2, 'BJ', '备件', 'part', NULL)",
+            "INSERT INTO spare_parts (id, contract_id, code, name, kind, model)
+             VALUES (?1, ?2, 'BJ', '备件', 'part', NULL)",
             (&part_id, &contract_id),
         )
         .unwrap();
