@@ -21,7 +21,7 @@ use fieldlog_wire::v1::{
     CapturedSignature, CompletionForm, FaultDetail, FaultRow, InspectionRow, ReportDocument,
     ReportRow, Settings, StockReport, Today,
 };
-use fieldlog_wire::{ErrorBody, ErrorCode};
+use fieldlog_wire::{ErrorBody, ErrorCode, Lang, ToErrorBody};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -41,20 +41,28 @@ impl AppState {
         }
     }
 
-    /// Runs one core call; its error, whichever crate's, becomes `{code, message}`.
-    fn with<T, E: Into<ErrorBody>>(
+    /// Runs one core call; its error, whichever crate's, becomes `{code, message}` in the
+    /// language of the app's settings.
+    fn with<T, E: ToErrorBody>(
         &self,
         call: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<T, ErrorBody> {
-        let mut store = self.store.lock().map_err(|_| ErrorBody {
-            code: ErrorCode::Internal,
-            message:
-                "内部错误：数据库连接不可用，请重启 Fieldlog (internal error: restart Fieldlog)"
-                    .into(),
-            field: None,
+        let mut store = self.store.lock().map_err(|_| {
+            ErrorBody::new(
+                ErrorCode::Internal,
+                "内部错误：数据库连接不可用，请重启 Fieldlog (internal error: restart Fieldlog)",
+            )
         })?;
-        call(&mut store).map_err(Into::into)
+        call(&mut store).map_err(|error| error.error_body(language(&store)))
     }
+}
+
+/// The language the user chose in Settings (zh-CN when it cannot be read).
+fn language(store: &Store) -> Lang {
+    store
+        .settings()
+        .map(|s| Lang::from_tag(&s.language))
+        .unwrap_or_default()
 }
 
 type Reply<T> = Result<T, ErrorBody>;
@@ -329,14 +337,13 @@ pub fn export_pdf(
 
 /// The OS could not open or show a file the app saved: say where it is, so it can be found by hand.
 fn os_refused(file: &std::path::Path, error: tauri_plugin_opener::Error) -> ErrorBody {
-    ErrorBody {
-        code: ErrorCode::Internal,
-        message: format!(
+    ErrorBody::new(
+        ErrorCode::Internal,
+        format!(
             "系统无法打开该文件（{error}）。文件已保存在 {}，请在文件管理器中手动打开 (the system could not open the file; it is saved at that path)",
             file.display()
         ),
-        field: None,
-    }
+    )
 }
 
 /// Opens an exported file in the laptop's default program for it.

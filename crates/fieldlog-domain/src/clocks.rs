@@ -48,25 +48,25 @@ use serde::{Deserialize, Serialize};
 
 code_enum! {
     pub enum ClockKind {
-        Response = "response", "响应";
-        Arrival = "arrival", "到场";
-        Resolution = "resolution", "修复";
-        Feedback = "feedback", "反馈";
+        Response = "response", "响应", "Response";
+        Arrival = "arrival", "到场", "On site";
+        Resolution = "resolution", "修复", "Resolution";
+        Feedback = "feedback", "反馈", "Feedback";
         /// Major faults only, where the contract promises it: service restored within 7 h with
         /// spares, 11 h by other equipment without.
-        MajorRestoration = "major_restoration", "重大故障恢复";
+        MajorRestoration = "major_restoration", "重大故障恢复", "Major restoration";
     }
 }
 
 code_enum! {
     pub enum ClockState {
         /// Its start has not happened yet (resolution before arrival, feedback before resolution).
-        NotStarted = "not_started", "未开始";
-        Running = "running", "计时中";
-        Met = "met", "达标";
-        Breached = "breached", "超时";
+        NotStarted = "not_started", "未开始", "Not started";
+        Running = "running", "计时中", "Running";
+        Met = "met", "达标", "Met";
+        Breached = "breached", "超时", "Breached";
         /// Does not count: force majeure, or not needed (fixed remotely).
-        Exempt = "exempt", "不计时";
+        Exempt = "exempt", "不计时", "Exempt";
     }
 }
 

@@ -1,8 +1,9 @@
 //! Store errors: typed for callers, mapped to the stable [`ErrorCode`]s for the UI, with messages
-//! that tell a technician what to do (Chinese first).
+//! that tell a technician what to do, in the user's language: the `Display` is the zh-CN sentence
+//! (Chinese first, English in brackets), [`StoreError::message`] gives either.
 
-use fieldlog_domain::{InvalidInput, UnknownCode};
-use fieldlog_wire::{ErrorBody, ErrorCode};
+use fieldlog_domain::{InvalidInput, Lang, UnknownCode};
+use fieldlog_wire::{ErrorBody, ErrorCode, ToErrorBody};
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -86,15 +87,59 @@ impl StoreError {
         }
     }
 
-    /// The `{code, message}` the UI and `--json` receive.
+    /// The `{code, message}` the UI and `--json` receive, in zh-CN.
     pub fn to_body(&self) -> ErrorBody {
-        ErrorBody {
-            code: self.code(),
-            message: self.to_string(),
-            field: match self {
-                StoreError::Invalid(invalid) => Some(invalid.field.to_owned()),
-                _ => None,
-            },
+        self.error_body(Lang::ZhCn)
+    }
+
+    /// The sentence in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::ZhCn => self.to_string(),
+            Lang::En => self.message_en(),
+        }
+    }
+
+    fn message_en(&self) -> String {
+        match self {
+            StoreError::Invalid(invalid) => invalid.message_en.clone(),
+            StoreError::NotFound { what, id, .. } => {
+                format!("{what} '{id}' not found: check the number")
+            }
+            StoreError::SignedImmutable => {
+                "The report is signed and cannot be changed; to correct it, create an amendment."
+                    .into()
+            }
+            StoreError::AppendOnly(what) => {
+                format!("This is an evidence record and cannot be changed or deleted ({what}).")
+            }
+            StoreError::Conflict { message_en, .. } => message_en.clone(),
+            StoreError::InsufficientStock {
+                part,
+                balance,
+                wanted,
+            } => format!(
+                "Not enough stock of {part}: balance {balance}, needed {wanted}. Record the receipt first."
+            ),
+            StoreError::Open { path, reason } => format!(
+                "Cannot open the database {}: {reason}. Check the path and the free disk space.",
+                path.display()
+            ),
+            StoreError::SchemaTooNew { found, supported } => format!(
+                "The database schema ({found}) is newer than this build supports ({supported}): update Fieldlog."
+            ),
+            StoreError::Sqlite(error) => format!(
+                "Local database error: {error}. Saved data is unaffected; try again, and if it keeps failing, contact the administrator."
+            ),
+            StoreError::Corrupt(what) => {
+                format!("Unreadable value in the database: {what}. Contact the administrator.")
+            }
+            StoreError::KeyStore(why) => format!(
+                "Cannot use the signing key in the OS key store: {why}. Unlock the key store (the login keyring) and try again."
+            ),
+            StoreError::Tampered(what) => format!(
+                "Evidence failed its check, so nothing was exported or signed: {what}. Do not use this record; ask the administrator to compare it with the server's evidence chain."
+            ),
         }
     }
 
@@ -132,6 +177,30 @@ impl From<rusqlite::Error> for StoreError {
 impl From<UnknownCode> for StoreError {
     fn from(error: UnknownCode) -> Self {
         StoreError::Corrupt(error.to_string())
+    }
+}
+
+impl ToErrorBody for StoreError {
+    fn error_body(&self, lang: Lang) -> ErrorBody {
+        let body = ErrorBody::new(self.code(), self.message(lang));
+        match self {
+            StoreError::Invalid(invalid) => body.with_field(invalid.field),
+            StoreError::NotFound { what, id, .. } => {
+                body.with_param("what", what).with_param("id", id)
+            }
+            StoreError::InsufficientStock {
+                part,
+                balance,
+                wanted,
+            } => body
+                .with_param("part", part)
+                .with_param("balance", balance)
+                .with_param("wanted", wanted),
+            StoreError::SchemaTooNew { found, supported } => body
+                .with_param("found", found)
+                .with_param("supported", supported),
+            _ => body,
+        }
     }
 }
 
