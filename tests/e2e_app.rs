@@ -640,7 +640,8 @@ fn the_app_syncs_in_the_background_and_a_conflict_is_settled_in_it() {
 }
 
 /// What the screen shows outside user data (`[data-user]`: names, descriptions, notes a person
-/// typed) that contains a Han character: text, placeholders, titles and the window title.
+/// typed) that contains a Han character: text, placeholders, titles and the window title. Text
+/// marked as Chinese on purpose (`lang="zh-CN"`: the language picker's "简体中文") is skipped too.
 const HAN_OUTSIDE_USER_DATA: &str = r#"
 const han = /\p{Script=Han}/u;
 const found = [];
@@ -649,11 +650,11 @@ const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 while (walker.nextNode()) {
   const node = walker.currentNode;
   const el = node.parentElement;
-  if (!el || el.closest('[data-user]') || el.closest('script,style')) continue;
+  if (!el || el.closest('[data-user]') || el.closest('[lang^=zh]') || el.closest('script,style')) continue;
   if (han.test(node.textContent)) found.push(el.tagName + ': ' + node.textContent.trim().slice(0, 120));
 }
 for (const el of document.querySelectorAll('[placeholder],[title],[aria-label]')) {
-  if (el.closest('[data-user]')) continue;
+  if (el.closest('[data-user]') || el.closest('[lang^=zh]')) continue;
   for (const name of ['placeholder', 'title', 'aria-label']) {
     const value = el.getAttribute(name);
     if (value && han.test(value)) found.push(el.tagName + '[' + name + ']: ' + value);

@@ -65,6 +65,8 @@ export interface Clock {
   remaining_seconds: number | null;
   /** The promise in words, Chinese, e.g. "B级 到场 2 小时". */
   rule: string;
+  /** The rule in English, for the English screens. */
+  rule_en: string;
 }
 
 export interface Technician {
@@ -129,6 +131,8 @@ export interface FaultRow {
   site_code: string;
   site_name: string;
   device: string | null;
+  device_kind: Device["kind"] | null;
+  device_model: string | null;
   level: Level;
   level_label: string;
   reported_at: Instant;
@@ -509,6 +513,8 @@ export interface SummaryFault {
   site_code: string;
   site_name: string;
   device: string | null;
+  device_kind: Device["kind"] | null;
+  device_model: string | null;
   description: string;
 }
 

@@ -750,7 +750,7 @@ const zhCN: Messages = {
 };
 
 const en: Messages = {
-  appName: "Fieldlog 现场运维",
+  appName: "Fieldlog field maintenance",
   technicianIs: (name) => `Technician: ${name}`,
   noProfile: "No technician set",
   nav: { today: "Today", faults: "Faults", reports: "Reports", summary: "Summary", stock: "Spare parts", settings: "Settings" },
@@ -1150,4 +1150,10 @@ export const m = computed<Messages>(() => dictionaries[locale.value]);
 export function setLocale(next: Locale): void {
   locale.value = next in dictionaries ? next : "zh-CN";
   document.documentElement.lang = locale.value;
+  document.title = dictionaries[locale.value].appName;
+}
+
+/** A clock's rule in the current language (the core says it in both). */
+export function ruleText(clock: { rule: string; rule_en?: string }): string {
+  return locale.value === "en" && clock.rule_en ? clock.rule_en : clock.rule;
 }

@@ -734,7 +734,7 @@ fn clock_line(clock: &Clock, lang: fieldlog_domain::Lang) -> String {
         "{}：{}  时限 {deadline}{remaining}  ［{}］",
         clock.kind.label(lang),
         clock.state.label(lang),
-        clock.rule
+        lang.pick(&clock.rule, &clock.rule_en)
     )
 }
 
