@@ -685,17 +685,20 @@ fn chinese_on_screen(s: &Session, screen: &str) -> Vec<String> {
 fn in_english_no_chinese_is_shown_outside_user_data() {
     let dir = tempfile::tempdir().unwrap();
     let db = seeded_db(dir.path());
-    let (fault_id, contract_id, report_id) = {
+    let (fault_id, open_fault_id, contract_id, report_id) = {
         let mut store = Store::open(&db).unwrap();
         let mut settings = store.settings().unwrap();
         settings.language = "en".into();
         store.save_settings(&settings).unwrap();
-        let fault = store
-            .fault_rows(chrono::Utc::now())
-            .unwrap()
-            .into_iter()
+        let rows = store.fault_rows(chrono::Utc::now()).unwrap();
+        let fault = rows
+            .iter()
             .find(|f| f.status == fieldlog_domain::fault::FaultStatus::Resolved)
             .expect("the demo has a resolved fault");
+        let open = rows
+            .iter()
+            .find(|f| f.status == fieldlog_domain::fault::FaultStatus::Reported)
+            .expect("the demo has a fault nobody responded to yet");
         let report = store
             .report_rows(&Default::default())
             .unwrap()
@@ -704,6 +707,7 @@ fn in_english_no_chinese_is_shown_outside_user_data() {
             .expect("the demo has a signed report");
         (
             fault.id.to_string(),
+            open.id.to_string(),
             fault.contract_id.to_string(),
             report.id.to_string(),
         )
@@ -731,6 +735,27 @@ fn in_english_no_chinese_is_shown_outside_user_data() {
     s.find("[data-testid=page-title]");
     chinese.extend(chinese_on_screen(&s, "completion"));
 
+    // An open fault, and each of its action forms (the day's test fills them in).
+    s.execute(
+        "window.location.hash = arguments[0]",
+        serde_json::json!([format!("#/faults/{open_fault_id}")]),
+    );
+    s.find("[data-testid=action-checkin]");
+    chinese.extend(chinese_on_screen(&s, "open-fault"));
+    let actions: Vec<String> = s
+        .find_all("button[data-testid^=action-]")
+        .iter()
+        .filter_map(|b| s.attribute(b, "data-testid"))
+        .collect();
+    assert!(
+        actions.len() > 3,
+        "the open fault offers its actions: {actions:?}"
+    );
+    for action in actions {
+        s.click_on(&format!("[data-testid={action}]"));
+        chinese.extend(chinese_on_screen(&s, &format!("open-fault-{action}")));
+    }
+
     s.click_on("[data-testid=nav-reports]");
     s.wait_for("[data-testid=report-row]", WAIT, |rows| !rows.is_empty());
     chinese.extend(chinese_on_screen(&s, "reports"));
@@ -741,6 +766,21 @@ fn in_english_no_chinese_is_shown_outside_user_data() {
     );
     s.find("[data-testid=report-status]");
     chinese.extend(chinese_on_screen(&s, "report"));
+
+    s.click_on("[data-testid=amend-report]");
+    s.find("[data-testid=form-amend]");
+    chinese.extend(chinese_on_screen(&s, "report-amend"));
+    // A refusal from the core (no reason given) is said in English too.
+    s.click_on("[data-testid=form-amend] [data-testid=submit]");
+    let refusal = wait_text(&s, "[data-testid=error]", "");
+    assert!(!refusal.trim().is_empty());
+    chinese.extend(chinese_on_screen(&s, "report-amend-refused"));
+
+    // Today's report, a draft with its entry form.
+    s.click_on("[data-testid=nav-today]");
+    s.click_on("[data-testid=open-today-report]");
+    s.find("[data-testid=field-fault-cause]");
+    chinese.extend(chinese_on_screen(&s, "report-draft"));
 
     s.click_on("[data-testid=nav-stock]");
     s.wait_for("[data-testid=part-row]", WAIT, |rows| !rows.is_empty());

@@ -33,8 +33,11 @@ export interface KeyStorageView {
 
 export interface ErrorBody {
   code: ErrorCode;
+  /** The sentence in the language of the app's settings (the core says it). */
   message: string;
   field?: string;
+  /** The values the sentence names (an id, a balance …), by name. */
+  params?: Record<string, string>;
 }
 
 export type Level = "A" | "B" | "C";
