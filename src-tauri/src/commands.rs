@@ -21,7 +21,7 @@ use fieldlog_wire::v1::{
     CapturedSignature, CompletionForm, FaultDetail, FaultRow, InspectionRow, ReportDocument,
     ReportRow, Settings, StockReport, Today,
 };
-use fieldlog_wire::{ErrorBody, ErrorCode, Lang, ToErrorBody};
+use fieldlog_wire::{ErrorBody, ErrorCode, ToErrorBody};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -53,16 +53,8 @@ impl AppState {
                 "内部错误：数据库连接不可用，请重启 Fieldlog (internal error: restart Fieldlog)",
             )
         })?;
-        call(&mut store).map_err(|error| error.error_body(language(&store)))
+        call(&mut store).map_err(|error| error.error_body(store.language()))
     }
-}
-
-/// The language the user chose in Settings (zh-CN when it cannot be read).
-fn language(store: &Store) -> Lang {
-    store
-        .settings()
-        .map(|s| Lang::from_tag(&s.language))
-        .unwrap_or_default()
 }
 
 type Reply<T> = Result<T, ErrorBody>;
