@@ -144,6 +144,49 @@ pub const PRESETS: &[Label] = &[
     ),
 ];
 
+/// The kinds of record sync carries, by their table (`fieldlog_wire::sync::v1::ENTITIES`): the
+/// conflicts screen names them.
+pub const SYNC_ENTITIES: &[Label] = &[
+    Label::new("sites", "点位", "Site"),
+    Label::new("devices", "设备", "Device"),
+    Label::new("contracts", "项目", "Contract"),
+    Label::new("spare_parts", "备品备件", "Spare part"),
+    Label::new("technicians", "技服人员", "Technician"),
+    Label::new("inspections", "巡检", "Inspection"),
+    Label::new("daily_reports", "日报", "Daily report"),
+    Label::new("faults", "故障", "Fault"),
+    Label::new("fault_events", "故障记录", "Fault event"),
+    Label::new("arrivals", "到场记录", "Arrival"),
+    Label::new("signatures", "签字", "Signature"),
+    Label::new("report_entries", "日报条目", "Report entry"),
+    Label::new("stock_movements", "库存变动", "Stock movement"),
+    Label::new("entry_parts", "日报用件", "Part on entry"),
+    Label::new("sla_policies", "时限标准", "SLA policy"),
+];
+
+/// The fields of a synced record a conflict can be about, by their column.
+pub const SYNC_FIELDS: &[Label] = &[
+    Label::new("name", "名称", "Name"),
+    Label::new("code", "编号", "Code"),
+    Label::new("address", "地址", "Address"),
+    Label::new("kind", "类型", "Kind"),
+    Label::new("model", "型号", "Model"),
+    Label::new("serial", "序列号", "Serial"),
+    Label::new("staff_no", "工号", "Staff no."),
+    Label::new("lat", "纬度", "Latitude"),
+    Label::new("lon", "经度", "Longitude"),
+    Label::new("client", "采购人", "Client"),
+    Label::new("planned_for", "计划日期", "Planned for"),
+    Label::new("checklist", "检查项", "Checklist"),
+    Label::new("work_date", "工作日期", "Work date"),
+    Label::new("amend_reason", "修订原因", "Amendment reason"),
+    Label::new("status", "状态", "Status"),
+    Label::new("arrived_at", "到场时间", "Arrived at"),
+    Label::new("description", "描述", "Description"),
+    Label::new("level", "级别", "Level"),
+    Label::new("reported_at", "报修时间", "Reported at"),
+];
+
 /// Fixed phrases that more than one output prints (section headings of the summary, the signed
 /// report's apart-kept entries …), so each is spelt once.
 pub mod phrase {
@@ -166,7 +209,7 @@ pub mod phrase {
 /// Every table by the name the generated TypeScript file gives it.
 pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
     let unresolved_groups = [UnresolvedReason::LABELS, &[UNRESOLVED_PENDING]].concat();
-    let tables: [(&'static str, &[Label]); 21] = [
+    let tables: [(&'static str, &[Label]); 23] = [
         ("FaultLevel", FaultLevel::LABELS),
         ("FaultStatus", FAULT_STATUSES),
         ("ClockKind", ClockKind::LABELS),
@@ -187,6 +230,8 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         ("DeviceKind", DeviceKind::LABELS),
         ("ClockDoubt", CLOCK_DOUBTS),
         ("Preset", PRESETS),
+        ("SyncEntity", SYNC_ENTITIES),
+        ("SyncField", SYNC_FIELDS),
         ("Phrase", phrase::ALL),
     ];
     tables
