@@ -329,6 +329,8 @@ export interface Messages {
     serverUrl: string;
     code: string;
     deviceName: string;
+    /** The device name offered when enrolling: "<technician>'s laptop". */
+    defaultDeviceName: (technician: string) => string;
     enroll: string;
     enrolled: (name: string, contracts: string) => string;
     conflictsTitle: string;
@@ -682,6 +684,7 @@ const zhCN: Messages = {
     serverUrl: "服务器地址",
     code: "注册码",
     deviceName: "本机名称",
+    defaultDeviceName: (technician) => `${technician}的笔记本`,
     enroll: "注册",
     enrolled: (name, contracts) => `已注册为 ${name}，可同步的项目：${contracts || "无"}`,
     conflictsTitle: "同步冲突",
@@ -1036,6 +1039,7 @@ const en: Messages = {
     serverUrl: "Server address",
     code: "Enrollment code",
     deviceName: "Laptop name",
+    defaultDeviceName: (technician) => `${technician}'s laptop`,
     enroll: "Enroll",
     enrolled: (name, contracts) => `Enrolled as ${name}; contracts: ${contracts || "none"}`,
     conflictsTitle: "Sync conflicts",

@@ -209,3 +209,46 @@ impl From<StoreError> for ErrorBody {
         error.to_body()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_says_the_sentence_in_the_language_asked_with_its_params() {
+        let short = StoreError::InsufficientStock {
+            part: "BJ-01 防水接头".into(),
+            balance: 2,
+            wanted: 5,
+        };
+        let zh = short.error_body(Lang::ZhCn);
+        assert_eq!(zh.code, ErrorCode::InsufficientStock);
+        assert_eq!(zh.message, short.to_string(), "zh-CN is today's sentence");
+        assert!(
+            zh.message
+                .starts_with("库存不足：BJ-01 防水接头 当前余量 2，本次需要 5")
+        );
+        let en = short.error_body(Lang::En);
+        assert_eq!(en.code, ErrorCode::InsufficientStock);
+        assert_eq!(
+            en.message,
+            "Not enough stock of BJ-01 防水接头: balance 2, needed 5. Record the receipt first."
+        );
+        assert_eq!(en.params["balance"], "2");
+        assert_eq!(en.params["wanted"], "5");
+
+        let invalid = StoreError::Invalid(InvalidInput::new(
+            "quantity",
+            "数量须为正整数",
+            "the quantity is a positive whole number",
+        ));
+        let zh = invalid.error_body(Lang::ZhCn);
+        assert_eq!(
+            zh.message,
+            "数量须为正整数 (the quantity is a positive whole number)"
+        );
+        let en = invalid.error_body(Lang::En);
+        assert_eq!(en.message, "the quantity is a positive whole number");
+        assert_eq!(en.field.as_deref(), Some("quantity"));
+    }
+}
