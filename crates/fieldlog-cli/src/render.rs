@@ -186,7 +186,7 @@ impl Output {
                     "{}  {}级  {}  {}  {} {}  {}",
                     short(r.id),
                     r.level,
-                    r.status_label,
+                    r.status.label(self.lang),
                     format_local(r.reported_at),
                     r.site_code,
                     r.site_name,
@@ -203,8 +203,8 @@ impl Output {
                 "故障 {}  {}级（{}）  {}",
                 r.id,
                 r.level,
-                r.level_label,
-                r.status_label
+                r.level.label(self.lang),
+                r.status.label(self.lang)
             );
             say!(
                 "  合同 {}  点位 {} {}",
