@@ -16,7 +16,7 @@ use fieldlog_wire::v1::{
     KeyStorageView, MovementKind, NewEntry, ReportDocument, ReportRow, Settings, Side, Site,
     SparePart, StockMovement, StockReport, SummaryView, SyncActivity, Technician, Today,
 };
-use fieldlog_wire::{ErrorBody, ErrorCode};
+use fieldlog_wire::{ErrorBody, ErrorCode, ToErrorBody};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -36,19 +36,19 @@ impl AppState {
         }
     }
 
-    /// Runs one core call; its error, whichever crate's, becomes `{code, message}`.
-    fn with<T, E: Into<ErrorBody>>(
+    /// Runs one core call; its error, whichever crate's, becomes `{code, message}` in the
+    /// language of the app's settings.
+    fn with<T, E: ToErrorBody>(
         &self,
         call: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<T, ErrorBody> {
-        let mut store = self.store.lock().map_err(|_| ErrorBody {
-            code: ErrorCode::Internal,
-            message:
-                "内部错误：数据库连接不可用，请重启 Fieldlog (internal error: restart Fieldlog)"
-                    .into(),
-            field: None,
+        let mut store = self.store.lock().map_err(|_| {
+            ErrorBody::new(
+                ErrorCode::Internal,
+                "内部错误：数据库连接不可用，请重启 Fieldlog (internal error: restart Fieldlog)",
+            )
         })?;
-        call(&mut store).map_err(Into::into)
+        call(&mut store).map_err(|error| error.error_body(store.language()))
     }
 }
 
@@ -316,14 +316,13 @@ pub fn export_pdf(state: State<'_, AppState>, request: ExportRequest) -> Reply<E
 
 /// The OS could not open or show a file the app saved: say where it is, so it can be found by hand.
 fn os_refused(file: &std::path::Path, error: tauri_plugin_opener::Error) -> ErrorBody {
-    ErrorBody {
-        code: ErrorCode::Internal,
-        message: format!(
+    ErrorBody::new(
+        ErrorCode::Internal,
+        format!(
             "系统无法打开该文件（{error}）。文件已保存在 {}，请在文件管理器中手动打开 (the system could not open the file; it is saved at that path)",
             file.display()
         ),
-        field: None,
-    }
+    )
 }
 
 /// Opens an exported file in the laptop's default program for it.

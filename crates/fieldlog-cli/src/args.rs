@@ -21,11 +21,24 @@ pub struct Cli {
     /// 以 JSON 输出 (print JSON)
     #[arg(long, global = true)]
     pub json: bool,
+    /// 语言：zh-CN 或 en；默认按 LANG (language of labels and errors: zh-CN or en; default from LANG)
+    #[arg(long, global = true, value_parser = ["zh-CN", "en"])]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
 
 impl Cli {
+    /// `--lang`, else the `LANG` locale (`en_US.UTF-8` is English), else zh-CN.
+    pub fn lang(&self) -> fieldlog_domain::Lang {
+        match &self.lang {
+            Some(tag) => fieldlog_domain::Lang::from_tag(tag),
+            None => std::env::var("LANG")
+                .map(|locale| fieldlog_domain::Lang::from_tag(&locale))
+                .unwrap_or_default(),
+        }
+    }
+
     pub fn db_path(&self) -> Result<PathBuf, super::CliError> {
         self.db
             .clone()

@@ -25,7 +25,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let out = Output { json: cli.json };
+    let out = Output {
+        json: cli.json,
+        lang: cli.lang(),
+    };
     let result = (|| -> Result<Option<ExitCode>, CliError> {
         let db = cli.db_path()?;
         if matches!(cli.command, Command::Where) {
@@ -42,7 +45,7 @@ fn main() -> ExitCode {
         Ok(Some(code)) => code,
         Ok(None) => ExitCode::SUCCESS,
         Err(error) => {
-            out.error(&error.body());
+            out.error(&error.body(out.lang));
             ExitCode::FAILURE
         }
     }
@@ -52,21 +55,16 @@ fn main() -> ExitCode {
 #[derive(Debug)]
 enum CliError {
     Store(StoreError),
-    /// An export's error, already as the UI and `--json` receive it.
-    Export(fieldlog_wire::ErrorBody),
-    Usage {
-        zh: String,
-        en: String,
-    },
-    /// A sync error, already as `{code, message}`.
-    Sync(fieldlog_wire::ErrorBody),
+    Export(fieldlog_export::ExportError),
+    Usage { zh: String, en: String },
+    Sync(fieldlog_sync::SyncError),
 }
 
 impl From<fieldlog_sync::SyncError> for CliError {
     fn from(error: fieldlog_sync::SyncError) -> Self {
         match error {
             fieldlog_sync::SyncError::Store(e) => CliError::Store(e),
-            other => CliError::Sync(other.to_body()),
+            other => CliError::Sync(other),
         }
     }
 }
@@ -75,7 +73,7 @@ impl From<fieldlog_export::ExportError> for CliError {
     fn from(error: fieldlog_export::ExportError) -> Self {
         match error {
             fieldlog_export::ExportError::Store(e) => CliError::Store(e),
-            other => CliError::Export(other.into()),
+            other => CliError::Export(other),
         }
     }
 }
@@ -101,15 +99,17 @@ impl CliError {
         }
     }
 
-    fn body(&self) -> fieldlog_wire::ErrorBody {
+    /// The `{code, message}` in the user's language (`--lang` or `LANG`).
+    fn body(&self, lang: fieldlog_domain::Lang) -> fieldlog_wire::ErrorBody {
+        use fieldlog_wire::ToErrorBody;
         match self {
-            CliError::Store(error) => error.to_body(),
-            CliError::Export(body) | CliError::Sync(body) => body.clone(),
-            CliError::Usage { zh, en } => fieldlog_wire::ErrorBody {
-                code: fieldlog_wire::ErrorCode::InvalidInput,
-                message: format!("{zh} ({en})"),
-                field: None,
-            },
+            CliError::Store(error) => error.error_body(lang),
+            CliError::Export(error) => error.error_body(lang),
+            CliError::Sync(error) => error.error_body(lang),
+            CliError::Usage { zh, en } => fieldlog_wire::ErrorBody::new(
+                fieldlog_wire::ErrorCode::InvalidInput,
+                lang.pick(format!("{zh} ({en})"), en.clone()),
+            ),
         }
     }
 }

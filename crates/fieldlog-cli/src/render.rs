@@ -7,7 +7,7 @@ use fieldlog_domain::clocks::{Clock, ClockState, Compliance, FaultClocks};
 use fieldlog_domain::contract::Contract;
 use fieldlog_domain::site::Site;
 use fieldlog_domain::sla::SlaPolicy;
-use fieldlog_domain::stock::{MovementKind, SparePart, StockMovement};
+use fieldlog_domain::stock::{SparePart, StockMovement};
 use fieldlog_domain::technician::Technician;
 use fieldlog_domain::time::format_local;
 use fieldlog_wire::ErrorBody;
@@ -85,6 +85,8 @@ fn json_c1_escaped(json: &str) -> std::borrow::Cow<'_, str> {
 
 pub struct Output {
     pub json: bool,
+    /// The language of labels and errors (`--lang` or `LANG`).
+    pub lang: fieldlog_domain::Lang,
 }
 
 /// The last 8 hex digits of an id: the random part of a UUIDv7 (its first digits are a timestamp,
@@ -110,7 +112,8 @@ impl Output {
         if self.json {
             eprintln!("{}", serde_json::json!({ "error": body }));
         } else {
-            eprintln!("错误 error: {}", terminal_safe(&body.message));
+            let prefix = self.lang.pick("错误 error", "error");
+            eprintln!("{prefix}: {}", terminal_safe(&body.message));
         }
     }
 
@@ -166,7 +169,7 @@ impl Output {
                     "{}  {}  [{}]  {}",
                     s.code,
                     s.name,
-                    s.kind.label_zh(),
+                    s.kind.label(self.lang),
                     s.address
                 );
             }
@@ -183,7 +186,7 @@ impl Output {
                     "{}  {}级  {}  {}  {} {}  {}",
                     short(r.id),
                     r.level,
-                    r.status_label,
+                    r.status.label(self.lang),
                     format_local(r.reported_at),
                     r.site_code,
                     r.site_name,
@@ -200,8 +203,8 @@ impl Output {
                 "故障 {}  {}级（{}）  {}",
                 r.id,
                 r.level,
-                r.level_label,
-                r.status_label
+                r.level.label(self.lang),
+                r.status.label(self.lang)
             );
             say!(
                 "  合同 {}  点位 {} {}",
@@ -235,7 +238,7 @@ impl Output {
                 say!("  不可抗拒因素 (force majeure)");
             }
             for clock in &clocks.clocks {
-                say!("  {}", clock_line(clock));
+                say!("  {}", clock_line(clock, self.lang));
             }
         });
     }
@@ -307,7 +310,7 @@ impl Output {
             say!(
                 "  {}级（{}）响应 {} 分钟  到场 {} 分钟  到场后修复 {} 分钟",
                 level,
-                level.label_zh(),
+                level.label(self.lang),
                 l.response_min,
                 l.arrival_min,
                 l.resolution_min
@@ -590,7 +593,7 @@ impl Output {
                     r.technician_name,
                     r.contract_name,
                     r.entry_count,
-                    r.status.label_zh()
+                    r.status.label(self.lang)
                 );
             }
         });
@@ -605,7 +608,7 @@ impl Output {
                 r.work_date,
                 r.technician_name,
                 r.contract_name,
-                r.status.label_zh()
+                r.status.label(self.lang)
             );
             if let Some(amends) = doc.report.amends {
                 say!(
@@ -614,13 +617,13 @@ impl Output {
                 );
             }
             for e in &doc.entries {
-                say!("  {}", entry_line(e));
+                say!("  {}", entry_line(e, self.lang));
             }
             for s in &doc.signatures {
                 say!(
                     "  签字：{}（{}）{}",
                     s.signer_name,
-                    s.role.label_zh(),
+                    s.role.label(self.lang),
                     format_local(s.signed_at)
                 );
             }
@@ -640,7 +643,7 @@ impl Output {
                         .held_at
                         .map(|t| format!("  服务器收到并单列于 {}", format_local(t)))
                         .unwrap_or_default();
-                    say!("    待核对 {}{at}", entry_line(&h.entry));
+                    say!("    待核对 {}{at}", entry_line(&h.entry, self.lang));
                 }
             }
         });
@@ -674,7 +677,7 @@ impl Output {
                         "  {}  {}  [{}]  余量 {}",
                         p.code,
                         p.name,
-                        p.kind.label_zh(),
+                        p.kind.label(self.lang),
                         p.balance
                     );
                 }
@@ -706,13 +709,7 @@ impl Output {
         let value = serde_json::json!({ "movement": movement, "balance": balance });
         self.json_or(&value, || {
             let sign = if movement.kind.sign() > 0 { "+" } else { "-" };
-            let verb = match movement.kind {
-                MovementKind::Received => "入库",
-                MovementKind::Used => "使用",
-                MovementKind::Returned => "退回",
-                MovementKind::TransferIn => "调入",
-                MovementKind::TransferOut => "调出",
-            };
+            let verb = movement.kind.label(self.lang);
             say!(
                 "{verb} {} {}{}  余量 {balance}",
                 part.name,
@@ -723,7 +720,7 @@ impl Output {
     }
 }
 
-fn clock_line(clock: &Clock) -> String {
+fn clock_line(clock: &Clock, lang: fieldlog_domain::Lang) -> String {
     let deadline = clock
         .deadline
         .map(format_local)
@@ -735,9 +732,9 @@ fn clock_line(clock: &Clock) -> String {
     };
     format!(
         "{}：{}  时限 {deadline}{remaining}  ［{}］",
-        clock.kind.label_zh(),
-        clock.state.label_zh(),
-        clock.rule
+        clock.kind.label(lang),
+        clock.state.label(lang),
+        lang.pick(&clock.rule, &clock.rule_en)
     )
 }
 
@@ -821,10 +818,15 @@ impl Output {
 }
 
 /// One report entry as `report show` prints it (without its indentation).
-fn entry_line(e: &fieldlog_domain::report::ReportEntry) -> String {
+fn entry_line(e: &fieldlog_domain::report::ReportEntry, lang: fieldlog_domain::Lang) -> String {
+    use fieldlog_domain::fault::FaultStatus;
     let state = match e.unresolved_reason {
-        None => "已解决".to_owned(),
-        Some(reason) => format!("未解决（{}）", reason.label_zh()),
+        None => FaultStatus::Resolved.label(lang).to_owned(),
+        Some(reason) => format!(
+            "{}（{}）",
+            FaultStatus::Unresolved.label(lang),
+            reason.label(lang)
+        ),
     };
     format!(
         "{}. 原因：{}  处理：{}  {state}  备件 {} 项",

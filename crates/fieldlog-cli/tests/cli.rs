@@ -304,6 +304,75 @@ fn errors_are_one_clear_sentence_and_a_nonzero_exit() {
     assert!(bad_level.contains("A、B、C"), "{bad_level}");
 }
 
+/// `--lang en` (or an English `LANG`) says errors and code labels in English; the code stays.
+#[test]
+fn errors_and_labels_follow_the_language() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let han = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+
+    // (arguments, expected, the user data the sentence names: the demo's part name is Chinese)
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["fault", "show", "deadbeef"],
+            "fault 'deadbeef' not found",
+            "",
+        ),
+        (
+            &["parts", "use", "BJ-WPC", "--qty", "100000"],
+            "Not enough stock of BJ-WPC",
+            "防水接头",
+        ),
+    ];
+    for (args, expected, user_data) in cases {
+        let mut english = vec!["--lang", "en"];
+        english.extend_from_slice(args);
+        let err = fails(&db.path, &english);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        let ours = err.replace(user_data, "");
+        assert!(!han(&ours), "no Chinese in an English error: {err}");
+    }
+    // LANG picks English when --lang is not given.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fieldlog"))
+        .args([
+            "--db",
+            db.path.to_str().unwrap(),
+            "--json",
+            "fault",
+            "show",
+            "deadbeef",
+        ])
+        .env_remove("FIELDLOG_DB")
+        .env("LANG", "en_US.UTF-8")
+        .output()
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+    assert_eq!(body["error"]["params"]["id"], "deadbeef");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("fault 'deadbeef' not found"),
+        "{body}"
+    );
+    // zh-CN (the tests' LANG) keeps the Chinese-first sentence.
+    let zh = fails(&db.path, &["fault", "show", "deadbeef"]);
+    assert!(
+        zh.contains("找不到故障“deadbeef”") && zh.contains("(fault 'deadbeef' not found)"),
+        "{zh}"
+    );
+
+    // Code labels: the report list's status.
+    let zh_list = ok(&db.path, &["report", "list"]);
+    let en_list = ok(&db.path, &["--lang", "en", "report", "list"]);
+    assert!(zh_list.contains("已签字"), "{zh_list}");
+    assert!(
+        en_list.contains("Signed") && !en_list.contains("已签字"),
+        "{en_list}"
+    );
+}
+
 #[test]
 fn commands_that_need_a_profile_say_how_to_make_one() {
     let db = db();
@@ -678,6 +747,8 @@ fn a_closed_output_pipe_ends_quietly_and_the_action_stays_done() {
         .arg(&db.path)
         .args(["--json", "demo"])
         .env_remove("FIELDLOG_DB")
+        // The tests read zh-CN text, whatever the machine's locale.
+        .env("LANG", "zh_CN.UTF-8")
         .stdout(writer)
         .output()
         .unwrap();

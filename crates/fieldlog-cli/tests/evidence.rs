@@ -176,6 +176,8 @@ fn fieldlog_default(home: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_fieldlog"))
         .args(args)
         .env_remove("FIELDLOG_DB")
+        // The tests read zh-CN text, whatever the machine's locale.
+        .env("LANG", "zh_CN.UTF-8")
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("FIELDLOG_KEYSTORE", "file")
@@ -317,6 +319,8 @@ impl SecretService {
             .arg(db)
             .args(args)
             .env_remove("FIELDLOG_DB")
+            // The tests read zh-CN text, whatever the machine's locale.
+            .env("LANG", "zh_CN.UTF-8")
             .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
             .env("FIELDLOG_KEYSTORE", keystore)
             .output()

@@ -48,25 +48,25 @@ use serde::{Deserialize, Serialize};
 
 code_enum! {
     pub enum ClockKind {
-        Response = "response", "响应";
-        Arrival = "arrival", "到场";
-        Resolution = "resolution", "修复";
-        Feedback = "feedback", "反馈";
+        Response = "response", "响应", "Response";
+        Arrival = "arrival", "到场", "On site";
+        Resolution = "resolution", "修复", "Resolution";
+        Feedback = "feedback", "反馈", "Feedback";
         /// Major faults only, where the contract promises it: service restored within 7 h with
         /// spares, 11 h by other equipment without.
-        MajorRestoration = "major_restoration", "重大故障恢复";
+        MajorRestoration = "major_restoration", "重大故障恢复", "Major restoration";
     }
 }
 
 code_enum! {
     pub enum ClockState {
         /// Its start has not happened yet (resolution before arrival, feedback before resolution).
-        NotStarted = "not_started", "未开始";
-        Running = "running", "计时中";
-        Met = "met", "达标";
-        Breached = "breached", "超时";
+        NotStarted = "not_started", "未开始", "Not started";
+        Running = "running", "计时中", "Running";
+        Met = "met", "达标", "Met";
+        Breached = "breached", "超时", "Breached";
         /// Does not count: force majeure, or not needed (fixed remotely).
-        Exempt = "exempt", "不计时";
+        Exempt = "exempt", "不计时", "Exempt";
     }
 }
 
@@ -81,6 +81,9 @@ pub struct Clock {
     pub remaining_seconds: Option<i64>,
     /// Which promise this clock measures, in words (e.g. "B级 到场 2 小时").
     pub rule: String,
+    /// The same in English (e.g. "Level B: on site within 2 hours"), for the English screens.
+    #[serde(default)]
+    pub rule_en: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -124,6 +127,29 @@ fn hours(minutes: u32) -> String {
     }
 }
 
+fn hours_en(minutes: u32) -> String {
+    let (n, unit) = if minutes.is_multiple_of(1440) && minutes >= 1440 {
+        (minutes / 1440, "day")
+    } else if minutes.is_multiple_of(60) {
+        (minutes / 60, "hour")
+    } else {
+        (minutes, "minute")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A clock's rule in both languages.
+struct Rule {
+    zh: String,
+    en: String,
+}
+
+impl Rule {
+    fn new(zh: String, en: String) -> Rule {
+        Rule { zh, en }
+    }
+}
+
 fn minutes(m: u32) -> TimeDelta {
     TimeDelta::minutes(i64::from(m))
 }
@@ -139,7 +165,7 @@ pub fn on_fibre_line(device_kind: Option<DeviceKind>, site_kind: Option<SiteKind
 
 fn judge(
     kind: ClockKind,
-    rule: String,
+    rule: Rule,
     start: Option<DateTime<Utc>>,
     limit: u32,
     stop: Option<DateTime<Utc>>,
@@ -151,7 +177,7 @@ fn judge(
 /// Judges a clock that runs from `span.0` to the deadline `span.1`.
 fn judge_until(
     kind: ClockKind,
-    rule: String,
+    rule: Rule,
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     stop: Option<DateTime<Utc>>,
     at: DateTime<Utc>,
@@ -164,7 +190,8 @@ fn judge_until(
             deadline: None,
             stopped_at: None,
             remaining_seconds: None,
-            rule,
+            rule: rule.zh,
+            rule_en: rule.en,
         };
     };
     let (state, remaining_seconds) = match stop {
@@ -180,14 +207,16 @@ fn judge_until(
         deadline: Some(deadline),
         stopped_at: stop,
         remaining_seconds,
-        rule,
+        rule: rule.zh,
+        rule_en: rule.en,
     }
 }
 
-fn exempt(mut clock: Clock, why: &str) -> Clock {
+fn exempt(mut clock: Clock, why: &str, why_en: &str) -> Clock {
     clock.state = ClockState::Exempt;
     clock.remaining_seconds = None;
     clock.rule = format!("{}（{why}）", clock.rule);
+    clock.rule_en = format!("{} ({why_en})", clock.rule_en);
     clock
 }
 
@@ -253,7 +282,11 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
     let legacy_exemption = !policy.force_majeure_by_agreement;
     let exempt_fm = |clock: Clock| {
         if exempt_force_majeure && (legacy_exemption || clock.state != ClockState::Met) {
-            exempt(clock, "不可抗拒因素，用户已认可")
+            exempt(
+                clock,
+                "不可抗拒因素，用户已认可",
+                "force majeure, accepted by the client",
+            )
         } else {
             clock
         }
@@ -266,7 +299,13 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
 
     out.push(judge(
         ClockKind::Response,
-        format!("{level}级 响应 {}", hours(limits.response_min)),
+        Rule::new(
+            format!("{level}级 响应 {}", hours(limits.response_min)),
+            format!(
+                "Level {level}: respond within {}",
+                hours_en(limits.response_min)
+            ),
+        ),
         Some(reported),
         limits.response_min,
         acknowledged_at,
@@ -274,7 +313,13 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
     ));
 
     let table_deadline = reported + minutes(limits.arrival_min);
-    let table_rule = format!("{level}级 到场 {}", hours(limits.arrival_min));
+    let table_rule = Rule::new(
+        format!("{level}级 到场 {}", hours(limits.arrival_min)),
+        format!(
+            "Level {level}: on site within {}",
+            hours_en(limits.arrival_min)
+        ),
+    );
     let (arrival_deadline, arrival_rule) = match policy.remote_first {
         Some(remote) if remote.on_site == RemoteOnSite::LegacyExtends => {
             let mut deadline = table_deadline;
@@ -284,10 +329,17 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
                 && remote.remote_window_min + remote.on_site_within_min > limits.arrival_min
             {
                 deadline = reported + minutes(remote.remote_window_min + remote.on_site_within_min);
-                rule = format!(
-                    "远程支持 {} 未解决，其后 {} 内到场",
-                    hours(remote.remote_window_min),
-                    hours(remote.on_site_within_min)
+                rule = Rule::new(
+                    format!(
+                        "远程支持 {} 未解决，其后 {} 内到场",
+                        hours(remote.remote_window_min),
+                        hours(remote.on_site_within_min)
+                    ),
+                    format!(
+                        "remote support for {} without a fix, then on site within {}",
+                        hours_en(remote.remote_window_min),
+                        hours_en(remote.on_site_within_min)
+                    ),
                 );
             }
             (deadline, rule)
@@ -301,9 +353,17 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
                     if due < table_deadline {
                         (
                             due,
-                            format!(
-                                "转现场支持后 {} 内到场（不晚于{table_rule}）",
-                                hours(remote.on_site_within_min)
+                            Rule::new(
+                                format!(
+                                    "转现场支持后 {} 内到场（不晚于{}）",
+                                    hours(remote.on_site_within_min),
+                                    table_rule.zh
+                                ),
+                                format!(
+                                    "on site within {} of the escalation to on-site support (no later than {})",
+                                    hours_en(remote.on_site_within_min),
+                                    table_rule.en
+                                ),
                             ),
                         )
                     } else {
@@ -331,9 +391,13 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
                 .is_some_and(|r| r.on_site == RemoteOnSite::LegacyExtends)
     });
     out.push(if exempt_force_majeure && legacy_exemption {
-        exempt(arrival, "不可抗拒因素")
+        exempt(arrival, "不可抗拒因素", "force majeure")
     } else if fixed_in_time && on_site_at.is_none() {
-        exempt(arrival, "已远程修复，无需到场")
+        exempt(
+            arrival,
+            "已远程修复，无需到场",
+            "fixed remotely, no visit needed",
+        )
     } else {
         exempt_fm(arrival)
     });
@@ -361,14 +425,23 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
             } else {
                 fibre.repair_min
             };
-            let why = if external {
-                "光纤线路（外力/自然灾害）"
+            let (why, why_en) = if external {
+                (
+                    "光纤线路（外力/自然灾害）",
+                    "Fibre line (external force / natural disaster)",
+                )
             } else {
-                "光纤线路"
+                ("光纤线路", "Fibre line")
             };
             judge(
                 ClockKind::Resolution,
-                format!("{why} 自报修 {} 内修复", hours(limit)),
+                Rule::new(
+                    format!("{why} 自报修 {} 内修复", hours(limit)),
+                    format!(
+                        "{why_en}: repaired within {} of the report",
+                        hours_en(limit)
+                    ),
+                ),
                 Some(reported),
                 limit,
                 resolved_at,
@@ -377,7 +450,13 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
         }
         None => judge(
             ClockKind::Resolution,
-            format!("{level}级 到场后 {} 内修复", hours(limits.resolution_min)),
+            Rule::new(
+                format!("{level}级 到场后 {} 内修复", hours(limits.resolution_min)),
+                format!(
+                    "Level {level}: repaired within {} of arrival",
+                    hours_en(limits.resolution_min)
+                ),
+            ),
             on_site_at.or(remote_fixed_at.map(|_| reported)),
             limits.resolution_min,
             resolved_at,
@@ -387,27 +466,37 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
     out.push(if fibre_rule {
         resolution
     } else if exempt_force_majeure && legacy_exemption {
-        exempt(resolution, "不可抗拒因素")
+        exempt(resolution, "不可抗拒因素", "force majeure")
     } else {
         exempt_fm(resolution)
     });
 
     if let (Some(major), FaultLevel::B) = (policy.major_fault_spares, level) {
-        let (limit, why) = if substituted {
-            (major.with_spares_min, "使用备件")
+        let (limit, why, why_en) = if substituted {
+            (major.with_spares_min, "使用备件", "with a spare")
         } else {
-            (major.replaced_without_spares_min, "无备件时以其他设备替换")
+            (
+                major.replaced_without_spares_min,
+                "无备件时以其他设备替换",
+                "replaced by other equipment, no spare",
+            )
         };
         let restoration = judge(
             ClockKind::MajorRestoration,
-            format!("重大故障 {why} 自报修 {} 内恢复", hours(limit)),
+            Rule::new(
+                format!("重大故障 {why} 自报修 {} 内恢复", hours(limit)),
+                format!(
+                    "Major fault, {why_en}: restored within {} of the report",
+                    hours_en(limit)
+                ),
+            ),
             Some(reported),
             limit,
             resolved_at,
             at,
         );
         out.push(if exempt_force_majeure && legacy_exemption {
-            exempt(restoration, "不可抗拒因素")
+            exempt(restoration, "不可抗拒因素", "force majeure")
         } else {
             exempt_fm(restoration)
         });
@@ -416,7 +505,13 @@ pub fn clocks(facts: FaultFacts<'_>, at: DateTime<Utc>) -> FaultClocks {
     if let Some(feedback_min) = policy.feedback_min {
         out.push(judge(
             ClockKind::Feedback,
-            format!("解决后 {} 内告知用户", hours(feedback_min)),
+            Rule::new(
+                format!("解决后 {} 内告知用户", hours(feedback_min)),
+                format!(
+                    "customer informed within {} of the fix",
+                    hours_en(feedback_min)
+                ),
+            ),
             resolved_at,
             feedback_min,
             informed_at,

@@ -1,5 +1,7 @@
-//! `code_enum!`: enums with a stable text code (used in SQLite, JSON and the CLI) and a Chinese label
-//! (used on screen and in reports). The code never changes once shipped; the label may.
+//! `code_enum!`: enums with a stable text code (used in SQLite, JSON and the CLI) and a label in each
+//! language (zh-CN first, then English), which is the one label table for that code: the CLI, the
+//! PDFs, the spreadsheets and (through `ui/src/generated/labels.ts`) the app all read it. The code
+//! never changes once shipped; the labels may.
 
 use std::fmt;
 
@@ -29,7 +31,7 @@ macro_rules! code_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $zh:literal; )+
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $zh:literal, $en:literal; )+
         }
     ) => {
         $(#[$meta])*
@@ -47,10 +49,23 @@ macro_rules! code_enum {
                 match self { $(Self::$variant => $code),+ }
             }
 
-            /// The Chinese label shown to users.
+            /// The Chinese label shown to users (the PDFs and spreadsheets use only this one).
             pub fn label_zh(self) -> &'static str {
                 match self { $(Self::$variant => $zh),+ }
             }
+
+            /// The label in `lang`.
+            pub fn label(self, lang: $crate::labels::Lang) -> &'static str {
+                match lang {
+                    $crate::labels::Lang::ZhCn => self.label_zh(),
+                    $crate::labels::Lang::En => match self { $(Self::$variant => $en),+ },
+                }
+            }
+
+            /// The label table: every code with its label in each language.
+            pub const LABELS: &'static [$crate::labels::Label] = &[
+                $($crate::labels::Label { code: $code, zh: $zh, en: $en }),+
+            ];
         }
 
         impl std::str::FromStr for $name {

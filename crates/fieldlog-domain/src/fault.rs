@@ -14,22 +14,22 @@ pub const FUTURE_TOLERANCE: TimeDelta = TimeDelta::minutes(5);
 code_enum! {
     /// How the fault reached us.
     pub enum ReportChannel {
-        Phone = "phone", "电话";
-        Wechat = "wechat", "微信";
-        Monitoring = "monitoring", "系统告警";
-        Inspection = "inspection", "巡检发现";
-        OnSite = "on_site", "现场报修";
+        Phone = "phone", "电话", "Phone";
+        Wechat = "wechat", "微信", "WeChat";
+        Monitoring = "monitoring", "系统告警", "Monitoring alert";
+        Inspection = "inspection", "巡检发现", "Found on inspection";
+        OnSite = "on_site", "现场报修", "Reported on site";
     }
 }
 
 code_enum! {
     /// Why a fault is (still) not resolved. The monthly summary groups unresolved devices by it.
     pub enum UnresolvedReason {
-        Power = "power", "电源";
-        Transmission = "transmission", "传输";
-        Device = "device", "设备";
-        ForceMajeure = "force_majeure", "不可抗拒因素";
-        Other = "other", "其他";
+        Power = "power", "电源", "Power";
+        Transmission = "transmission", "传输", "Transmission";
+        Device = "device", "设备", "Device";
+        ForceMajeure = "force_majeure", "不可抗拒因素", "Force majeure";
+        Other = "other", "其他", "Other";
     }
 }
 
@@ -37,20 +37,20 @@ code_enum! {
     /// What caused a fault, as far as the contract cares (故障原因认定).
     pub enum FaultCause {
         /// Wear, defects, configuration: the ordinary case.
-        Ordinary = "ordinary", "一般原因";
+        Ordinary = "ordinary", "一般原因", "Ordinary";
         /// External force, e.g. a fibre dug up by construction (外力破坏): fibre gets 7 days, the
         /// other clocks run as usual.
-        ExternalForce = "external_force", "外力破坏";
+        ExternalForce = "external_force", "外力破坏", "External force";
         /// Natural disaster (自然灾害).
-        NaturalDisaster = "natural_disaster", "自然灾害";
+        NaturalDisaster = "natural_disaster", "自然灾害", "Natural disaster";
         /// Front-end device stolen (前端设备被盗).
-        Stolen = "stolen", "设备被盗";
+        Stolen = "stolen", "设备被盗", "Stolen";
         /// Damaged by people (人为破坏).
-        Vandalised = "vandalised", "人为破坏";
+        Vandalised = "vandalised", "人为破坏", "Vandalised";
         /// A pole hit by a vehicle (车辆撞击立杆).
-        VehicleHit = "vehicle_hit", "车辆撞杆";
+        VehicleHit = "vehicle_hit", "车辆撞杆", "Hit by a vehicle";
         /// Lightning, rain, snow (恶劣天气).
-        Weather = "weather", "恶劣天气";
+        Weather = "weather", "恶劣天气", "Bad weather (lightning, rain, snow)";
     }
 }
 
@@ -285,6 +285,11 @@ impl FaultEventKind {
             FaultEventKind::ForceMajeureAgreement { .. } => "force_majeure_agreement",
         }
     }
+
+    /// What kind of event this is, as a person reads it.
+    pub fn label(&self, lang: crate::Lang) -> &'static str {
+        crate::Label::of(crate::labels::FAULT_EVENT_KINDS, self.code(), lang)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -311,14 +316,23 @@ pub enum FaultStatus {
 }
 
 impl FaultStatus {
-    pub fn label_zh(self) -> &'static str {
+    /// The stable code (as serialised).
+    pub fn code(self) -> &'static str {
         match self {
-            FaultStatus::Reported => "待响应",
-            FaultStatus::Acknowledged => "已响应",
-            FaultStatus::OnSite => "处理中",
-            FaultStatus::Resolved => "已解决",
-            FaultStatus::Unresolved => "未解决",
+            FaultStatus::Reported => "reported",
+            FaultStatus::Acknowledged => "acknowledged",
+            FaultStatus::OnSite => "on_site",
+            FaultStatus::Resolved => "resolved",
+            FaultStatus::Unresolved => "unresolved",
         }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        crate::Label::of(crate::labels::FAULT_STATUSES, self.code(), lang)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        self.label(crate::Lang::ZhCn)
     }
 
     /// Open faults are the ones a technician still has to act on.
@@ -346,11 +360,11 @@ code_enum! {
     /// Where a force-majeure claim stands (不可抗拒因素认定).
     pub enum ForceMajeureState {
         /// Claimed, the client has not answered yet (待协商).
-        Pending = "pending", "待确认";
+        Pending = "pending", "待确认", "Pending";
         /// The client accepted: the fault counts apart, not as a breach.
-        Accepted = "accepted", "已认可";
+        Accepted = "accepted", "已认可", "Accepted";
         /// The client refused: the fault counts like any other.
-        Refused = "refused", "未认可";
+        Refused = "refused", "未认可", "Refused";
     }
 }
 

@@ -9,9 +9,9 @@ use uuid::Uuid;
 code_enum! {
     pub enum InspectionKind {
         /// 每季度系统安全巡检.
-        SecurityQuarterly = "security_quarterly", "季度安全巡检";
+        SecurityQuarterly = "security_quarterly", "季度安全巡检", "Quarterly security inspection";
         /// 日常巡检.
-        Routine = "routine", "日常巡检";
+        Routine = "routine", "日常巡检", "Routine inspection";
     }
 }
 

@@ -17,6 +17,7 @@ pub mod contract;
 pub mod fault;
 pub mod ids;
 pub mod inspection;
+pub mod labels;
 pub mod lifecycle;
 pub mod report;
 pub mod rounding;
@@ -30,4 +31,5 @@ pub mod time;
 pub mod validate;
 
 pub use code_enum::UnknownCode;
+pub use labels::{Label, Lang};
 pub use validate::InvalidInput;

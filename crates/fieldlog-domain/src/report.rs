@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 
 code_enum! {
     pub enum ReportStatus {
-        Draft = "draft", "草稿";
-        Signed = "signed", "已签字";
+        Draft = "draft", "草稿", "Draft";
+        Signed = "signed", "已签字", "Signed";
     }
 }
 

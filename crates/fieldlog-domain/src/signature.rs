@@ -10,16 +10,16 @@ use crate::ids::SignatureId;
 
 code_enum! {
     pub enum SignerRole {
-        Technician = "technician", "技服人员";
-        Customer = "customer", "用户代表";
+        Technician = "technician", "技服人员", "Technician";
+        Customer = "customer", "用户代表", "Customer representative";
     }
 }
 
 code_enum! {
     /// The kind of record a signature covers.
     pub enum SignedSubject {
-        DailyReport = "daily_report", "每日设备维护报告";
-        CompletionForm = "completion_form", "完工确认单";
+        DailyReport = "daily_report", "每日设备维护报告", "Daily maintenance report";
+        CompletionForm = "completion_form", "完工确认单", "Completion form";
     }
 }
 

@@ -5,21 +5,21 @@ use serde::{Deserialize, Serialize};
 
 code_enum! {
     pub enum SiteKind {
-        CameraPole = "camera_pole", "监控杆";
-        MachineRoom = "machine_room", "机房";
-        FibreSegment = "fibre_segment", "光纤段";
-        Office = "office", "办公点";
+        CameraPole = "camera_pole", "监控杆", "Camera pole";
+        MachineRoom = "machine_room", "机房", "Machine room";
+        FibreSegment = "fibre_segment", "光纤段", "Fibre segment";
+        Office = "office", "办公点", "Office";
     }
 }
 
 code_enum! {
     pub enum DeviceKind {
-        Camera = "camera", "摄像机";
-        Switch = "switch", "交换机";
-        Server = "server", "服务器";
-        FibreLine = "fibre_line", "光纤线路";
-        PowerUnit = "power_unit", "电源";
-        Terminal = "terminal", "终端";
+        Camera = "camera", "摄像机", "Camera";
+        Switch = "switch", "交换机", "Switch";
+        Server = "server", "服务器", "Server";
+        FibreLine = "fibre_line", "光纤线路", "Fibre line";
+        PowerUnit = "power_unit", "电源", "Power unit";
+        Terminal = "terminal", "终端", "Terminal";
     }
 }
 

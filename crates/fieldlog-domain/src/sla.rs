@@ -12,11 +12,11 @@ code_enum! {
     /// Fault level (故障级别). Both contracts use the same three.
     pub enum FaultLevel {
         /// 特大故障: a server node is down, the business cannot run.
-        A = "A", "特大故障";
+        A = "A", "特大故障", "Severe";
         /// 重大故障: part of the equipment fails, some business is limited.
-        B = "B", "重大故障";
+        B = "B", "重大故障", "Major";
         /// 一般故障: a technical fault, most business still works.
-        C = "C", "一般故障";
+        C = "C", "一般故障", "General";
     }
 }
 
@@ -158,11 +158,12 @@ impl Preset {
         }
     }
 
+    pub fn name(self, lang: crate::Lang) -> &'static str {
+        crate::Label::of(crate::labels::PRESETS, self.code(), lang)
+    }
+
     pub fn name_zh(self) -> &'static str {
-        match self {
-            Preset::CountyPoliceVillageQuery => "县公安局村警查询服务",
-            Preset::CityEgovExtranet => "市电子政务外网",
-        }
+        self.name(crate::Lang::ZhCn)
     }
 
     pub fn from_code(code: &str) -> Option<Preset> {

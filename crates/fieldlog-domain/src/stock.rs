@@ -10,23 +10,23 @@ use serde::{Deserialize, Serialize};
 code_enum! {
     /// A whole spare device (备品) or a spare part (备件): the contract's floor differs for each.
     pub enum SpareKind {
-        Unit = "unit", "备品";
-        Part = "part", "备件";
+        Unit = "unit", "备品", "Spare unit";
+        Part = "part", "备件", "Spare part";
     }
 }
 
 code_enum! {
     pub enum MovementKind {
         /// Into stock from the warehouse or a supplier (入库).
-        Received = "received", "入库";
+        Received = "received", "入库", "Received";
         /// Out of stock onto a repair (使用).
-        Used = "used", "使用";
+        Used = "used", "使用", "Used";
         /// Back into stock, unused (退回).
-        Returned = "returned", "退回";
+        Returned = "returned", "退回", "Returned";
         /// Into this stock from another (调入).
-        TransferIn = "transfer_in", "调入";
+        TransferIn = "transfer_in", "调入", "Transfer in";
         /// Out of this stock to another (调出).
-        TransferOut = "transfer_out", "调出";
+        TransferOut = "transfer_out", "调出", "Transfer out";
     }
 }
 

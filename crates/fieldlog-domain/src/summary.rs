@@ -122,15 +122,15 @@ impl UnresolvedGroup {
         }
     }
 
-    pub fn label_zh(self) -> &'static str {
+    pub fn label(self, lang: crate::Lang) -> &'static str {
         match self {
-            UnresolvedGroup::Power => UnresolvedReason::Power.label_zh(),
-            UnresolvedGroup::Transmission => UnresolvedReason::Transmission.label_zh(),
-            UnresolvedGroup::Device => UnresolvedReason::Device.label_zh(),
-            UnresolvedGroup::ForceMajeure => UnresolvedReason::ForceMajeure.label_zh(),
-            UnresolvedGroup::Other => UnresolvedReason::Other.label_zh(),
-            UnresolvedGroup::Pending => "处理中",
+            UnresolvedGroup::Pending => crate::labels::UNRESOLVED_PENDING.get(lang),
+            _ => crate::Label::of(UnresolvedReason::LABELS, self.code(), lang),
         }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        self.label(crate::Lang::ZhCn)
     }
 
     fn of(reason: UnresolvedReason) -> UnresolvedGroup {
@@ -302,12 +302,21 @@ pub enum ClockDoubt {
 }
 
 impl ClockDoubt {
-    pub fn label_zh(self) -> &'static str {
+    /// The stable code (as serialised).
+    pub fn code(self) -> &'static str {
         match self {
-            ClockDoubt::Device => "本机时钟倒退",
-            ClockDoubt::Server => "与服务器时间相差过大",
-            ClockDoubt::Both => "本机时钟倒退，且与服务器时间相差过大",
+            ClockDoubt::Device => "device",
+            ClockDoubt::Server => "server",
+            ClockDoubt::Both => "both",
         }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        crate::Label::of(crate::labels::CLOCK_DOUBTS, self.code(), lang)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        self.label(crate::Lang::ZhCn)
     }
 
     fn of(device: bool, server: bool) -> Option<ClockDoubt> {

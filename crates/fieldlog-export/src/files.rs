@@ -25,19 +25,42 @@ pub enum WriteError {
     Io { path: PathBuf, message: String },
 }
 
-impl From<WriteError> for fieldlog_wire::ErrorBody {
-    fn from(error: WriteError) -> Self {
+impl WriteError {
+    /// The sentence in `lang` (zh-CN is the `Display`).
+    pub fn message(&self, lang: fieldlog_domain::Lang) -> String {
+        match (lang, self) {
+            (fieldlog_domain::Lang::ZhCn, _) => self.to_string(),
+            (_, WriteError::Protected(path)) => format!(
+                "Refusing to write {}: it is the profile's database (or its WAL/SHM or a backup), and writing it would destroy saved data. Nothing saved was touched: choose another file name.",
+                path.display()
+            ),
+            (_, WriteError::Exists(path)) => format!(
+                "{} exists and was left as it is; add --force to replace it.",
+                path.display()
+            ),
+            (_, WriteError::Io { path, message }) => format!(
+                "Cannot write {}: {message}. Check the free disk space and the folder's permissions; any existing file is unchanged.",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl fieldlog_wire::ToErrorBody for WriteError {
+    fn error_body(&self, lang: fieldlog_domain::Lang) -> fieldlog_wire::ErrorBody {
         use fieldlog_wire::ErrorCode;
-        let code = match error {
+        let code = match self {
             WriteError::Protected(_) => ErrorCode::InvalidInput,
             WriteError::Exists(_) => ErrorCode::Conflict,
             WriteError::Io { .. } => ErrorCode::Storage,
         };
-        fieldlog_wire::ErrorBody {
-            code,
-            message: error.to_string(),
-            field: Some("out".into()),
-        }
+        fieldlog_wire::ErrorBody::new(code, self.message(lang)).with_field("out")
+    }
+}
+
+impl From<WriteError> for fieldlog_wire::ErrorBody {
+    fn from(error: WriteError) -> Self {
+        fieldlog_wire::ToErrorBody::error_body(&error, fieldlog_domain::Lang::ZhCn)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod spreadsheet;
 pub mod summary_table;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use fieldlog_domain::Lang;
 use fieldlog_domain::clocks::ClockState;
 use fieldlog_domain::ids::{ContractId, FaultId, ReportId};
 use fieldlog_domain::report::{PartLine, ReportEntry};
@@ -22,6 +23,7 @@ use fieldlog_pdf::{
 };
 use fieldlog_store::{Store, StoreError};
 use fieldlog_wire::v1::{SummaryFault, SummaryView};
+use fieldlog_wire::{ErrorBody, ErrorCode, ToErrorBody};
 use std::collections::HashMap;
 
 pub use fieldlog_pdf::{
@@ -41,8 +43,9 @@ pub enum ExportError {
         "本机签名证书无法使用：{0}。请联系管理员 (the profile's signing certificate is unusable)"
     )]
     Identity(#[from] fieldlog_pdf::IdentityError),
-    #[error("{0}")]
-    NotReady(String),
+    /// Not ready to export yet (unsigned, no technician, a month or file name not understood).
+    #[error("{zh} ({en})")]
+    NotReady { zh: String, en: String },
     #[error(
         "找不到导出的文件 {0}（可能已被移动或删除），请重新导出 (the exported file is gone: export it again)"
     )]
@@ -57,36 +60,60 @@ pub enum ExportError {
 
 pub type Result<T, E = ExportError> = std::result::Result<T, E>;
 
-/// The `{code, message}` the UI and `--json` receive: one mapping for every front end.
-impl From<ExportError> for fieldlog_wire::ErrorBody {
-    fn from(error: ExportError) -> Self {
-        use fieldlog_wire::{ErrorBody, ErrorCode};
-        match error {
-            ExportError::Store(e) => e.to_body(),
-            ExportError::NotReady(message) => ErrorBody {
-                code: ErrorCode::Conflict,
-                message,
-                field: None,
-            },
-            e @ ExportError::NotExported(_) => ErrorBody {
-                code: ErrorCode::NotFound,
-                message: e.to_string(),
-                field: None,
-            },
-            ExportError::Write(e) => e.into(),
-            // The file is not what an import needs: the user fixes the file.
-            ExportError::SiteFile(e) => ErrorBody {
-                code: ErrorCode::InvalidInput,
-                message: e.to_string(),
-                field: Some("file".into()),
-            },
-            // Font, layout, rendering and signing problems: the message says what to do.
-            other => ErrorBody {
-                code: ErrorCode::Internal,
-                message: other.to_string(),
-                field: None,
-            },
+impl ExportError {
+    fn not_ready(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ExportError::NotReady {
+            zh: zh.into(),
+            en: en.into(),
         }
+    }
+
+    /// The sentence in `lang` (zh-CN is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        let Lang::En = lang else {
+            return self.to_string();
+        };
+        match self {
+            ExportError::Store(e) => e.message(lang),
+            ExportError::Pdf(e) => format!("Making the PDF failed: {e}"),
+            ExportError::Sign(e) => format!("Signing the PDF failed: {e}"),
+            ExportError::Identity(e) => format!(
+                "The profile's signing certificate is unusable: {e}. Contact the administrator."
+            ),
+            ExportError::NotReady { en, .. } => en.clone(),
+            ExportError::NotExported(path) => format!(
+                "The exported file {} is gone (moved or deleted): export it again.",
+                path.display()
+            ),
+            ExportError::Spreadsheet(e) => e.message_en(),
+            ExportError::SiteFile(e) => e.message_en(),
+            ExportError::Write(e) => e.message(lang),
+        }
+    }
+}
+
+/// The `{code, message}` the UI and `--json` receive: one mapping for every front end.
+impl ToErrorBody for ExportError {
+    fn error_body(&self, lang: Lang) -> ErrorBody {
+        let message = self.message(lang);
+        match self {
+            ExportError::Store(e) => e.error_body(lang),
+            ExportError::NotReady { .. } => ErrorBody::new(ErrorCode::Conflict, message),
+            ExportError::NotExported(_) => ErrorBody::new(ErrorCode::NotFound, message),
+            ExportError::Write(e) => e.error_body(lang),
+            // The file is not what an import needs: the user fixes the file.
+            ExportError::SiteFile(_) => {
+                ErrorBody::new(ErrorCode::InvalidInput, message).with_field("file")
+            }
+            // Font, layout, rendering and signing problems: the message says what to do.
+            _ => ErrorBody::new(ErrorCode::Internal, message),
+        }
+    }
+}
+
+impl From<ExportError> for ErrorBody {
+    fn from(error: ExportError) -> Self {
+        error.error_body(Lang::ZhCn)
     }
 }
 
@@ -104,8 +131,9 @@ pub fn signing_identity(store: &mut Store, now: DateTime<Utc>) -> Result<Signing
         });
     }
     let name = store.profile()?.map(|t| t.name).ok_or_else(|| {
-        ExportError::NotReady(
-            "请先设置本机技服人员，再导出签名文件 (set the technician first)".into(),
+        ExportError::not_ready(
+            "请先设置本机技服人员，再导出签名文件",
+            "set the technician first",
         )
     })?;
     let identity = SigningIdentity::generate(&name, Some("Fieldlog"), now, 3 * 365)?;
@@ -234,8 +262,9 @@ pub fn daily_report(
 ) -> Result<Vec<u8>> {
     let doc = store.report_document(report_id)?;
     if doc.signatures.is_empty() {
-        return Err(ExportError::NotReady(
-            "日报尚未签字，签字后才能导出 (sign the report before exporting it)".into(),
+        return Err(ExportError::not_ready(
+            "日报尚未签字，签字后才能导出",
+            "sign the report before exporting it",
         ));
     }
     // Content, signatures and their evidence-chain links must match before a fresh signature.
@@ -297,8 +326,9 @@ pub fn completion_form(
         by_role(SignerRole::Technician),
         by_role(SignerRole::Customer),
     ) else {
-        return Err(ExportError::NotReady(
-            "完工确认单尚未由技服人员和用户代表签字 (the completion form is not signed by both yet)".into(),
+        return Err(ExportError::not_ready(
+            "完工确认单尚未由技服人员和用户代表签字",
+            "the completion form is not signed by both yet",
         ));
     };
     store.check_completion_evidence(fault_id)?;
@@ -349,9 +379,10 @@ pub fn completion_form(
 /// The first day of `YYYY-MM` and of the month after, or a clear error.
 pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate)> {
     fieldlog_domain::clocks::month_bounds(month).ok_or_else(|| {
-        ExportError::NotReady(format!(
-            "无法识别的月份“{month}”，请写成 2026-11 (use 2026-11)"
-        ))
+        ExportError::not_ready(
+            format!("无法识别的月份“{month}”，请写成 2026-11"),
+            format!("month '{month}' not understood: use 2026-11"),
+        )
     })
 }
 
@@ -520,10 +551,13 @@ pub fn summary_format(path: &std::path::Path) -> Result<SummaryFormat> {
         Some("pdf") => Ok(SummaryFormat::Pdf),
         Some("xlsx") => Ok(SummaryFormat::Xlsx),
         Some("csv") => Ok(SummaryFormat::Csv),
-        _ => Err(ExportError::NotReady(format!(
-            "无法从文件名“{}”判断格式，请以 .xlsx、.csv 或 .pdf 结尾 (end the file name in .xlsx, .csv or .pdf)",
-            path.display()
-        ))),
+        _ => Err(ExportError::not_ready(
+            format!(
+                "无法从文件名“{}”判断格式，请以 .xlsx、.csv 或 .pdf 结尾",
+                path.display()
+            ),
+            "end the file name in .xlsx, .csv or .pdf",
+        )),
     }
 }
 
@@ -610,10 +644,16 @@ pub fn export_to_folder(
     };
     let dir = export_dir();
     std::fs::create_dir_all(&dir).map_err(|e| {
-        ExportError::NotReady(format!(
-            "无法保存到 {}：{e}。请检查磁盘空间和文件夹权限 (cannot save the PDF)",
-            dir.display()
-        ))
+        ExportError::not_ready(
+            format!(
+                "无法保存到 {}：{e}。请检查磁盘空间和文件夹权限",
+                dir.display()
+            ),
+            format!(
+                "cannot save the PDF to {}: {e}; check the free disk space and the folder's permissions",
+                dir.display()
+            ),
+        )
     })?;
     // The app never replaces a file: a name already taken gets a number.
     let path = files::fresh_name(&dir, &name);

@@ -28,6 +28,30 @@ pub enum SiteFileError {
     UnknownFormat,
 }
 
+impl SiteFileError {
+    /// The sentence in English (zh-CN is the `Display`).
+    pub fn message_en(&self) -> String {
+        match self {
+            SiteFileError::Read { path, reason } => format!("Cannot read {path}: {reason}."),
+            SiteFileError::NotUtf8(path) => format!(
+                "The CSV {path} is not UTF-8: in Excel, save it as \"CSV UTF-8 (comma delimited)\", or import the .xlsx."
+            ),
+            SiteFileError::Csv { row, reason } => format!("Row {row} cannot be read: {reason}."),
+            SiteFileError::Xlsx(reason) => format!("Cannot open the XLSX: {reason}."),
+            SiteFileError::MissingColumn(column) => {
+                let alias = COLUMNS
+                    .iter()
+                    .find(|(zh, _, _)| zh == column)
+                    .map_or(*column, |(_, en, _)| *en);
+                format!(
+                    "Missing column '{alias}'. The first row names the columns: site_code, site_name, site_kind, address, and optionally lat, lon, device_kind, device_model, serial."
+                )
+            }
+            SiteFileError::UnknownFormat => "Use a .csv or .xlsx file.".into(),
+        }
+    }
+}
+
 /// The columns, by their Chinese name and an English alias.
 const COLUMNS: [(&str, &str, bool); 9] = [
     ("点位编号", "site_code", true),

@@ -17,6 +17,15 @@ pub enum SpreadsheetError {
     #[error("无法生成 CSV 文件：{0} (writing the CSV failed)")]
     Csv(#[from] csv::Error),
 }
+impl SpreadsheetError {
+    /// The sentence in English (zh-CN is the `Display`).
+    pub fn message_en(&self) -> String {
+        match self {
+            SpreadsheetError::Xlsx(e) => format!("Writing the XLSX failed: {e}"),
+            SpreadsheetError::Csv(e) => format!("Writing the CSV failed: {e}"),
+        }
+    }
+}
 
 /// The sheet names (Excel allows at most 31 characters).
 pub const SUMMARY_SHEET: &str = "汇总";

@@ -4,7 +4,9 @@
 
 use fieldlog_domain::clocks::{ClockKind, ClockTally, Compliance};
 use fieldlog_domain::fault::ForceMajeureState;
+use fieldlog_domain::fault::UnresolvedReason;
 use fieldlog_domain::ids::FaultId;
+use fieldlog_domain::labels::{FAULT_EVENT_KINDS, Label, Lang, phrase};
 use fieldlog_domain::sla::FaultLevel;
 use fieldlog_domain::summary::{
     Figure, Figures, ForceMajeureCase, ForceMajeureClaims, Substitution,
@@ -109,8 +111,15 @@ pub fn further_clocks(c: &Compliance) -> Vec<(FaultLevel, ClockKind, &ClockTally
 pub fn claims_text(c: &ForceMajeureClaims) -> Option<String> {
     (c.claimed.count > 0).then(|| {
         format!(
-            "不可抗拒因素申报 {} 起：待确认 {}，已认可 {}（不计超时），未认可 {}（按一般故障计）",
-            c.claimed.count, c.pending.count, c.accepted.count, c.refused.count
+            "{}申报 {} 起：{} {}，{} {}（不计超时），{} {}（按一般故障计）",
+            UnresolvedReason::ForceMajeure.label_zh(),
+            c.claimed.count,
+            ForceMajeureState::Pending.label_zh(),
+            c.pending.count,
+            ForceMajeureState::Accepted.label_zh(),
+            c.accepted.count,
+            ForceMajeureState::Refused.label_zh(),
+            c.refused.count
         )
     })
 }
@@ -161,7 +170,11 @@ fn figure_rows(section: &str, f: &Figures, rows: &mut Vec<Row>) {
     });
     rows.push(count(section, "上期遗留本期修复", &f.carried_over_repaired));
     rows.push(count(section, "上期遗留未解决", &f.carried_over_open));
-    rows.push(count(section, "不可抗拒因素", &f.force_majeure));
+    rows.push(count(
+        section,
+        UnresolvedReason::ForceMajeure.label_zh(),
+        &f.force_majeure,
+    ));
 }
 
 /// The summary table, top to bottom.
@@ -222,7 +235,7 @@ pub fn rows(view: &SummaryView) -> Vec<Row> {
     for case in &s.force_majeure_cases {
         let point = point_of(&case.fault_id);
         rows.push(Row {
-            section: "不可抗拒因素".into(),
+            section: UnresolvedReason::ForceMajeure.label_zh().into(),
             item: format!("{} {point}", format_local(case.reported_at)),
             value: Some(1.0),
             note: format!("{}；用户意见：{}", case.description, agreement_text(case)),
@@ -232,7 +245,7 @@ pub fn rows(view: &SummaryView) -> Vec<Row> {
     for x in &s.substitutions {
         let point = point_of(&x.fault_id);
         rows.push(Row {
-            section: "备品替代".into(),
+            section: Label::of(FAULT_EVENT_KINDS, "spare_substituted", Lang::ZhCn).into(),
             item: format!("{} {point}", format_local(x.at)),
             value: Some(1.0),
             note: format!(
@@ -301,7 +314,7 @@ pub fn rows(view: &SummaryView) -> Vec<Row> {
     }
     let suspect = &s.clock_suspect;
     rows.push(Row {
-        section: "时间存疑的到场".into(),
+        section: phrase::CLOCK_SUSPECT_ARRIVALS.zh.into(),
         item: "到场次数".into(),
         value: Some(suspect.arrivals.len() as f64),
         note: "设备时钟与服务器相差超过 5 分钟，或本机时钟倒退".into(),
@@ -309,7 +322,7 @@ pub fn rows(view: &SummaryView) -> Vec<Row> {
     });
     for a in &suspect.arrivals {
         rows.push(Row {
-            section: "时间存疑的到场".into(),
+            section: phrase::CLOCK_SUSPECT_ARRIVALS.zh.into(),
             item: format!("{} {} {}", format_local(a.arrived_at), a.site, a.technician),
             value: Some(1.0),
             note: match a.received_at {

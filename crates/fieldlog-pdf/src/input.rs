@@ -102,12 +102,15 @@ pub enum ClockState {
 
 impl ClockState {
     pub fn label(self) -> &'static str {
+        use fieldlog_domain::clocks::ClockState as Domain;
+        // The label table's zh-CN column: the PDF is a Chinese document.
         match self {
-            ClockState::Met => "达标",
-            ClockState::Breached => "超时",
-            ClockState::Running => "计时中",
-            ClockState::NotCounted => "不计时",
+            ClockState::Met => Domain::Met,
+            ClockState::Breached => Domain::Breached,
+            ClockState::Running => Domain::Running,
+            ClockState::NotCounted => Domain::Exempt,
         }
+        .label_zh()
     }
 }
 

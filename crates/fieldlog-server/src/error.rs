@@ -109,11 +109,7 @@ impl From<rusqlite::Error> for ServerError {
 
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            code: self.code(),
-            message: self.to_string(),
-            field: None,
-        };
+        let body = ErrorBody::new(self.code(), self.to_string());
         (self.status(), axum::Json(body)).into_response()
     }
 }

@@ -1,8 +1,9 @@
 //! Store errors: typed for callers, mapped to the stable [`ErrorCode`]s for the UI, with messages
-//! that tell a technician what to do (Chinese first).
+//! that tell a technician what to do, in the user's language: the `Display` is the zh-CN sentence
+//! (Chinese first, English in brackets), [`StoreError::message`] gives either.
 
-use fieldlog_domain::{InvalidInput, UnknownCode};
-use fieldlog_wire::{ErrorBody, ErrorCode};
+use fieldlog_domain::{InvalidInput, Lang, UnknownCode};
+use fieldlog_wire::{ErrorBody, ErrorCode, ToErrorBody};
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -86,15 +87,59 @@ impl StoreError {
         }
     }
 
-    /// The `{code, message}` the UI and `--json` receive.
+    /// The `{code, message}` the UI and `--json` receive, in zh-CN.
     pub fn to_body(&self) -> ErrorBody {
-        ErrorBody {
-            code: self.code(),
-            message: self.to_string(),
-            field: match self {
-                StoreError::Invalid(invalid) => Some(invalid.field.to_owned()),
-                _ => None,
-            },
+        self.error_body(Lang::ZhCn)
+    }
+
+    /// The sentence in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::ZhCn => self.to_string(),
+            Lang::En => self.message_en(),
+        }
+    }
+
+    fn message_en(&self) -> String {
+        match self {
+            StoreError::Invalid(invalid) => invalid.message_en.clone(),
+            StoreError::NotFound { what, id, .. } => {
+                format!("{what} '{id}' not found: check the number")
+            }
+            StoreError::SignedImmutable => {
+                "The report is signed and cannot be changed; to correct it, create an amendment."
+                    .into()
+            }
+            StoreError::AppendOnly(what) => {
+                format!("This is an evidence record and cannot be changed or deleted ({what}).")
+            }
+            StoreError::Conflict { message_en, .. } => message_en.clone(),
+            StoreError::InsufficientStock {
+                part,
+                balance,
+                wanted,
+            } => format!(
+                "Not enough stock of {part}: balance {balance}, needed {wanted}. Record the receipt first."
+            ),
+            StoreError::Open { path, reason } => format!(
+                "Cannot open the database {}: {reason}. Check the path and the free disk space.",
+                path.display()
+            ),
+            StoreError::SchemaTooNew { found, supported } => format!(
+                "The database schema ({found}) is newer than this build supports ({supported}): update Fieldlog."
+            ),
+            StoreError::Sqlite(error) => format!(
+                "Local database error: {error}. Saved data is unaffected; try again, and if it keeps failing, contact the administrator."
+            ),
+            StoreError::Corrupt(what) => {
+                format!("Unreadable value in the database: {what}. Contact the administrator.")
+            }
+            StoreError::KeyStore(why) => format!(
+                "Cannot use the signing key in the OS key store: {why}. Unlock the key store (the login keyring) and try again."
+            ),
+            StoreError::Tampered(what) => format!(
+                "Evidence failed its check, so nothing was exported or signed: {what}. Do not use this record; ask the administrator to compare it with the server's evidence chain."
+            ),
         }
     }
 
@@ -135,8 +180,75 @@ impl From<UnknownCode> for StoreError {
     }
 }
 
+impl ToErrorBody for StoreError {
+    fn error_body(&self, lang: Lang) -> ErrorBody {
+        let body = ErrorBody::new(self.code(), self.message(lang));
+        match self {
+            StoreError::Invalid(invalid) => body.with_field(invalid.field),
+            StoreError::NotFound { what, id, .. } => {
+                body.with_param("what", what).with_param("id", id)
+            }
+            StoreError::InsufficientStock {
+                part,
+                balance,
+                wanted,
+            } => body
+                .with_param("part", part)
+                .with_param("balance", balance)
+                .with_param("wanted", wanted),
+            StoreError::SchemaTooNew { found, supported } => body
+                .with_param("found", found)
+                .with_param("supported", supported),
+            _ => body,
+        }
+    }
+}
+
 impl From<StoreError> for ErrorBody {
     fn from(error: StoreError) -> Self {
         error.to_body()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_says_the_sentence_in_the_language_asked_with_its_params() {
+        let short = StoreError::InsufficientStock {
+            part: "BJ-01 防水接头".into(),
+            balance: 2,
+            wanted: 5,
+        };
+        let zh = short.error_body(Lang::ZhCn);
+        assert_eq!(zh.code, ErrorCode::InsufficientStock);
+        assert_eq!(zh.message, short.to_string(), "zh-CN is today's sentence");
+        assert!(
+            zh.message
+                .starts_with("库存不足：BJ-01 防水接头 当前余量 2，本次需要 5")
+        );
+        let en = short.error_body(Lang::En);
+        assert_eq!(en.code, ErrorCode::InsufficientStock);
+        assert_eq!(
+            en.message,
+            "Not enough stock of BJ-01 防水接头: balance 2, needed 5. Record the receipt first."
+        );
+        assert_eq!(en.params["balance"], "2");
+        assert_eq!(en.params["wanted"], "5");
+
+        let invalid = StoreError::Invalid(InvalidInput::new(
+            "quantity",
+            "数量须为正整数",
+            "the quantity is a positive whole number",
+        ));
+        let zh = invalid.error_body(Lang::ZhCn);
+        assert_eq!(
+            zh.message,
+            "数量须为正整数 (the quantity is a positive whole number)"
+        );
+        let en = invalid.error_body(Lang::En);
+        assert_eq!(en.message, "the quantity is a positive whole number");
+        assert_eq!(en.field.as_deref(), Some("quantity"));
     }
 }

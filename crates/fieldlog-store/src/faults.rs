@@ -207,8 +207,10 @@ pub(crate) fn fault_rows(
             site_code: row.get(4)?,
             site_name: row.get(5)?,
             device: device_kind
-                .zip(device_model)
-                .map(|(k, m)| fieldlog_domain::site::device_label(k, &m)),
+                .zip(device_model.as_ref())
+                .map(|(k, m)| fieldlog_domain::site::device_label(k, m)),
+            device_kind,
+            device_model,
             level,
             level_label: level.label_zh().to_owned(),
             reported_at: row.get(9)?,

@@ -221,6 +221,14 @@ impl Store {
         settings(&self.conn)
     }
 
+    /// The language the technician chose in Settings, for messages said to them (zh-CN when the
+    /// settings cannot be read: an error about the database must still be said).
+    pub fn language(&self) -> fieldlog_domain::Lang {
+        self.settings()
+            .map(|s| fieldlog_domain::Lang::from_tag(&s.language))
+            .unwrap_or_default()
+    }
+
     pub fn save_settings(&mut self, input: &Settings) -> Result<Settings> {
         if !["zh-CN", "en"].contains(&input.language.as_str()) {
             return Err(InvalidInput::new(

@@ -238,8 +238,10 @@ fn summary_faults(
                 site_code: row.get(3)?,
                 site_name: row.get(4)?,
                 device: kind
-                    .zip(model)
-                    .map(|(k, m)| fieldlog_domain::site::device_label(k, &m)),
+                    .zip(model.as_ref())
+                    .map(|(k, m)| fieldlog_domain::site::device_label(k, m)),
+                device_kind: kind,
+                device_model: model,
                 description: row.get(7)?,
             })
         },

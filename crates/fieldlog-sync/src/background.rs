@@ -407,12 +407,12 @@ fn run(
                     (_, Outcome::Synced) => (SyncState::Idle, None, None),
                     (Err(error), Outcome::Unreachable) => (
                         SyncState::Offline,
-                        Some(error.to_string()),
+                        Some(error.message(store.language())),
                         Some(wall_clock_after(wait)),
                     ),
                     (Err(error), _) => (
                         SyncState::Failed,
-                        Some(error.to_string()),
+                        Some(error.message(store.language())),
                         Some(wall_clock_after(wait)),
                     ),
                     (Ok(_), _) => (SyncState::Idle, None, None),

@@ -18,7 +18,7 @@ use fieldlog_wire::sync::v1::{
     AttachmentStatus, EnrollRequest, EnrollResponse, IssuedCertificate, MAX_CHUNK_BYTES,
     PullResponse, PushRequest, PushResponse,
 };
-use fieldlog_wire::{ErrorBody, ErrorCode};
+use fieldlog_wire::{ErrorBody, ErrorCode, Lang, ToErrorBody};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -73,11 +73,39 @@ impl SyncError {
         }
     }
 
+    /// The body in zh-CN.
     pub fn to_body(&self) -> ErrorBody {
-        ErrorBody {
-            code: self.code(),
-            message: self.to_string(),
-            field: None,
+        self.error_body(Lang::ZhCn)
+    }
+
+    /// The sentence in `lang` (zh-CN is the `Display`). A server's refusal is said as the server
+    /// said it.
+    pub fn message(&self, lang: Lang) -> String {
+        let Lang::En = lang else {
+            return self.to_string();
+        };
+        match self {
+            SyncError::NotEnrolled => {
+                "This laptop is not enrolled with a sync server: enroll it first.".into()
+            }
+            SyncError::Network(why) => format!(
+                "Cannot reach the sync server: {why}. Your data is saved here and will be sent when the network is back."
+            ),
+            SyncError::Tls(why) => format!(
+                "No secure connection to the sync server: its certificate is not trusted or not valid ({why}). Check the server certificate, or give the administrator's root certificate with --ca-cert. Nothing here was changed."
+            ),
+            SyncError::BadRoot(why) => format!(
+                "The root certificate file is not a PEM X.509 certificate: {why}"
+            ),
+            SyncError::Certificate(why) => format!(
+                "The signing certificate the server issued is unusable: {why}. Ask the administrator."
+            ),
+            SyncError::Refused { body, .. } => body.message.clone(),
+            SyncError::Busy => {
+                "Another sync round is running for this profile (the desktop app may be syncing in the background): try again shortly."
+                    .into()
+            }
+            SyncError::Store(e) => e.message(lang),
         }
     }
 
@@ -88,6 +116,16 @@ impl SyncError {
             SyncError::Network(_) | SyncError::Busy => true,
             SyncError::Refused { status, .. } => *status >= 500 || *status == 429,
             _ => false,
+        }
+    }
+}
+
+impl ToErrorBody for SyncError {
+    fn error_body(&self, lang: Lang) -> ErrorBody {
+        match self {
+            SyncError::Store(e) => e.error_body(lang),
+            SyncError::Refused { body, .. } => body.clone(),
+            _ => ErrorBody::new(self.code(), self.message(lang)),
         }
     }
 }
@@ -154,18 +192,19 @@ pub struct Client {
 
 /// A non-2xx answer: the server's `{code, message}`, or a plain description if it sent none.
 fn refusal(status: reqwest::StatusCode, bytes: &[u8]) -> SyncError {
-    let body = serde_json::from_slice::<ErrorBody>(bytes).unwrap_or_else(|_| ErrorBody {
-        code: if status.is_server_error() {
-            ErrorCode::Network
-        } else {
-            ErrorCode::InvalidInput
-        },
-        message: format!(
-            "服务器拒绝了请求（HTTP {}） (the server refused the request: HTTP {})",
-            status.as_u16(),
-            status.as_u16()
-        ),
-        field: None,
+    let body = serde_json::from_slice::<ErrorBody>(bytes).unwrap_or_else(|_| {
+        ErrorBody::new(
+            if status.is_server_error() {
+                ErrorCode::Network
+            } else {
+                ErrorCode::InvalidInput
+            },
+            format!(
+                "服务器拒绝了请求（HTTP {}） (the server refused the request: HTTP {})",
+                status.as_u16(),
+                status.as_u16()
+            ),
+        )
     });
     SyncError::Refused {
         status: status.as_u16(),

@@ -1,7 +1,16 @@
-//! The error every boundary reports: a small, stable set of codes the UI can branch on, and a
-//! message a technician can act on (Chinese first, English in brackets).
+//! The error every boundary reports: a small, stable set of codes the UI can branch on, the values
+//! the sentence names (`params`), and a message a technician can act on, in the user's language
+//! (zh-CN: Chinese first, English in brackets; English: English only).
+//!
+//! The core renders the sentence, not the UI: most messages carry detail only the core has (which
+//! field, which limit, the database's own reason, a path), the CLI needs the same sentences without
+//! a browser, and a second copy of every sentence in TypeScript is the duplication issue 16
+//! removes. So each error type says itself in either language ([`ToErrorBody`]), and the front end
+//! passes the language in (the app's setting, the CLI's `--lang` or `LANG`).
 
+use fieldlog_domain::Lang;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Stable error codes. Adding one is a wire change; renaming one breaks the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
@@ -62,6 +71,43 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     #[ts(optional)]
     pub field: Option<String>,
+    /// The values the message names (an id, a balance …), by name, for a UI that wants them apart.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub params: BTreeMap<String, String>,
+}
+
+impl ErrorBody {
+    /// A body with no field and no parameters.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ErrorBody {
+            code,
+            message: message.into(),
+            field: None,
+            params: BTreeMap::new(),
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn with_param(mut self, name: &str, value: impl ToString) -> Self {
+        self.params.insert(name.to_owned(), value.to_string());
+        self
+    }
+}
+
+/// An error that can say itself in either language, as the UI and `--json` receive it.
+pub trait ToErrorBody {
+    fn error_body(&self, lang: Lang) -> ErrorBody;
+}
+
+/// A body already made (a server's answer, an internal failure) stays as it is.
+impl ToErrorBody for ErrorBody {
+    fn error_body(&self, _lang: Lang) -> ErrorBody {
+        self.clone()
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ pub mod sync;
 pub mod ui_contract;
 pub mod v1;
 
-pub use error::{ErrorBody, ErrorCode};
+pub use error::{ErrorBody, ErrorCode, ToErrorBody};
+/// The language a message is said in (re-exported so a front end needs only the wire crate).
+pub use fieldlog_domain::Lang;
 
 /// The newest wire version this build speaks.
 pub const WIRE_VERSION: u32 = 1;

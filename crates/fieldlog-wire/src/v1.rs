@@ -18,6 +18,7 @@ use fieldlog_domain::inspection::InspectionKind;
 use fieldlog_domain::report::{DailyReport, ReportEntry, ReportStatus};
 use fieldlog_domain::signature::Signature;
 use fieldlog_domain::signature::{SignerRole, Stroke};
+use fieldlog_domain::site::DeviceKind;
 use fieldlog_domain::sla::FaultLevel;
 use fieldlog_domain::stock::{FloorStatus, SpareKind};
 pub use fieldlog_domain::technician::Technician;
@@ -39,7 +40,13 @@ pub struct FaultRow {
     pub site_id: SiteId,
     pub site_code: String,
     pub site_name: String,
+    /// Device kind and model as the Chinese documents print it, e.g. "摄像机 DS-2CD3T46".
     pub device: Option<String>,
+    /// The same apart, so a screen labels the kind in its own language.
+    #[serde(default)]
+    pub device_kind: Option<DeviceKind>,
+    #[serde(default)]
+    pub device_model: Option<String>,
     pub level: FaultLevel,
     pub level_label: String,
     pub reported_at: DateTime<Utc>,
@@ -214,6 +221,11 @@ pub struct SummaryFault {
     pub site_name: String,
     /// Device kind and model, e.g. "摄像机 DS-2CD3T46".
     pub device: Option<String>,
+    /// The same apart, so a screen labels the kind in its own language.
+    #[serde(default)]
+    pub device_kind: Option<DeviceKind>,
+    #[serde(default)]
+    pub device_model: Option<String>,
     pub description: String,
 }
 

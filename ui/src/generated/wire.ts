@@ -38,7 +38,11 @@ remaining_seconds: number | null,
 /**
  * Which promise this clock measures, in words (e.g. "B级 到场 2 小时").
  */
-rule: string, };
+rule: string, 
+/**
+ * The same in English (e.g. "Level B: on site within 2 hours"), for the English screens.
+ */
+rule_en: string, };
 
 /**
  * Why an arrival's time is in doubt.
@@ -154,7 +158,11 @@ export type ErrorBody = { code: ErrorCode, message: string,
 /**
  * The input field at fault, when there is one, so the UI can point at it.
  */
-field?: string, };
+field?: string, 
+/**
+ * The values the message names (an id, a balance …), by name, for a UI that wants them apart.
+ */
+params?: { [key in string]: string }, };
 
 /**
  * Stable error codes. Adding one is a wire change; renaming one breaks the UI.
@@ -226,7 +234,15 @@ export type FaultLevel = "A" | "B" | "C";
 /**
  * One row of a fault list.
  */
-export type FaultRow = { id: string, contract_id: string, contract_name: string, site_id: string, site_code: string, site_name: string, device: string | null, level: FaultLevel, level_label: string, reported_at: string, description: string, first_receiver: string, status: FaultStatus, status_label: string, 
+export type FaultRow = { id: string, contract_id: string, contract_name: string, site_id: string, site_code: string, site_name: string, 
+/**
+ * Device kind and model as the Chinese documents print it, e.g. "摄像机 DS-2CD3T46".
+ */
+device: string | null, 
+/**
+ * The same apart, so a screen labels the kind in its own language.
+ */
+device_kind: DeviceKind | null, device_model: string | null, level: FaultLevel, level_label: string, reported_at: string, description: string, first_receiver: string, status: FaultStatus, status_label: string, 
 /**
  * The fault's SLA clocks as of the moment the list was read.
  */
@@ -611,7 +627,11 @@ export type SummaryFault = { id: string, reported_at: string, level: FaultLevel,
 /**
  * Device kind and model, e.g. "摄像机 DS-2CD3T46".
  */
-device: string | null, description: string, };
+device: string | null, 
+/**
+ * The same apart, so a screen labels the kind in its own language.
+ */
+device_kind: DeviceKind | null, device_model: string | null, description: string, };
 
 /**
  * The file formats a summary is exported in.

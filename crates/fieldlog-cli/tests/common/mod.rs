@@ -13,6 +13,8 @@ pub fn fieldlog(db: &Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env_remove("FIELDLOG_DB")
+        // The tests read zh-CN text, whatever the machine's locale.
+        .env("LANG", "zh_CN.UTF-8")
         .output()
         .unwrap()
 }

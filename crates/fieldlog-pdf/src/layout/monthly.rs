@@ -5,6 +5,9 @@ use super::chart::{Group, Series, bar_chart};
 use super::flow::{BODY_SIZE, Cell, Flow, Table, key_value_grid};
 use super::{Color, Layout, LayoutError, Measure};
 use crate::input::{MonthlySummaryPdf, Rate};
+use fieldlog_domain::fault::UnresolvedReason;
+use fieldlog_domain::labels::phrase;
+use fieldlog_domain::summary::UnresolvedGroup;
 
 pub const TITLE: &str = "每月维护报告汇总";
 
@@ -71,12 +74,12 @@ pub fn layout(
 
     flow.section("二、未解决的原因")?;
     let reasons = [
-        ("电源", u.power),
-        ("传输", u.transmission),
-        ("设备", u.device),
-        ("不可抗拒因素", u.force_majeure),
-        ("其他", u.other),
-        ("处理中", u.pending),
+        (UnresolvedGroup::Power.label_zh(), u.power),
+        (UnresolvedGroup::Transmission.label_zh(), u.transmission),
+        (UnresolvedGroup::Device.label_zh(), u.device),
+        (UnresolvedGroup::ForceMajeure.label_zh(), u.force_majeure),
+        (UnresolvedGroup::Other.label_zh(), u.other),
+        (UnresolvedGroup::Pending.label_zh(), u.pending),
         ("合计", u.total()),
     ];
     flow.table(&Table {
@@ -179,12 +182,18 @@ pub fn layout(
         bar_chart(&mut flow, &series, &groups)?;
     }
 
-    flow.section("四、不可抗拒因素")?;
+    flow.section(&format!(
+        "四、{}",
+        UnresolvedReason::ForceMajeure.label_zh()
+    ))?;
     if let Some(claims) = &input.force_majeure_claims {
         flow.note(claims)?;
     }
     if input.force_majeure.is_empty() {
-        flow.note("本月无不可抗拒因素。")?;
+        flow.note(&format!(
+            "本月无{}。",
+            UnresolvedReason::ForceMajeure.label_zh()
+        ))?;
     } else {
         let rows = input
             .force_majeure
@@ -275,9 +284,9 @@ pub fn layout(
         flow.note(stock)?;
     }
 
-    flow.section("六、时间存疑的到场")?;
+    flow.section(&format!("六、{}", phrase::CLOCK_SUSPECT_ARRIVALS.zh))?;
     if input.clock_suspect.is_empty() {
-        flow.note("本月无时间存疑的到场。")?;
+        flow.note(&format!("本月无{}。", phrase::CLOCK_SUSPECT_ARRIVALS.zh))?;
     } else {
         flow.note(&format!(
             "共 {} 次：记录到场时设备时钟与服务器相差超过 5 分钟，或本机时钟倒退，到场时间可能不准，请核对。",

@@ -424,3 +424,20 @@ pub struct AttachmentStatus {
     pub received: u64,
     pub complete: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    /// The conflicts screen names every entity sync carries, from the one label table.
+    #[test]
+    fn every_entity_has_a_label() {
+        for entity in super::ENTITIES {
+            assert!(
+                fieldlog_domain::labels::SYNC_ENTITIES
+                    .iter()
+                    .any(|l| l.code == entity.name),
+                "{} has no label in fieldlog_domain::labels::SYNC_ENTITIES",
+                entity.name
+            );
+        }
+    }
+}
