@@ -399,6 +399,8 @@ mod tests {
         "fieldlog-server -> fieldlog-wire",
         "fieldlog-server -> fieldlog-certs",
         "fieldlog-server -> rusqlite",
+        "fieldlog-server -> fieldlog-migrate",
+        "fieldlog-store -> fieldlog-migrate",
         "fieldlog-cli -> fieldlog-export",
         "fieldlog-cli -> fieldlog-demo",
         "fieldlog-cli -dev-> fieldlog-server",
