@@ -130,6 +130,21 @@ pub const CLOCK_DOUBTS: &[Label] = &[
     ),
 ];
 
+/// The kinds of record the evidence chain holds, by their code in the chain (`audit verify`'s
+/// findings name them).
+pub const EVIDENCE_KINDS: &[Label] = &[
+    Label::new("fault", "故障", "Fault"),
+    Label::new("fault_event", "故障事件", "Fault event"),
+    Label::new("arrival", "到场记录", "Arrival"),
+    Label::new("stock_movement", "库存变动", "Stock movement"),
+    Label::new("signature", "签字", "Signature"),
+    Label::new("report", "已签字日报", "Signed daily report"),
+    EVIDENCE_RECORD,
+];
+
+/// Any other evidence record (a kind a newer build added).
+pub const EVIDENCE_RECORD: Label = Label::new("record", "记录", "Record");
+
 /// The two contract presets (`Preset`), by their codes.
 pub const PRESETS: &[Label] = &[
     Label::new(
@@ -209,7 +224,7 @@ pub mod phrase {
 /// Every table by the name the generated TypeScript file gives it.
 pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
     let unresolved_groups = [UnresolvedReason::LABELS, &[UNRESOLVED_PENDING]].concat();
-    let tables: [(&'static str, &[Label]); 23] = [
+    let tables: [(&'static str, &[Label]); 24] = [
         ("FaultLevel", FaultLevel::LABELS),
         ("FaultStatus", FAULT_STATUSES),
         ("ClockKind", ClockKind::LABELS),
@@ -229,6 +244,7 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         ("SiteKind", SiteKind::LABELS),
         ("DeviceKind", DeviceKind::LABELS),
         ("ClockDoubt", CLOCK_DOUBTS),
+        ("EvidenceKind", EVIDENCE_KINDS),
         ("Preset", PRESETS),
         ("SyncEntity", SYNC_ENTITIES),
         ("SyncField", SYNC_FIELDS),

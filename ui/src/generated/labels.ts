@@ -124,6 +124,15 @@ export const zhCN = {
     "server": "与服务器时间相差过大",
     "both": "本机时钟倒退，且与服务器时间相差过大",
   },
+  EvidenceKind: {
+    "fault": "故障",
+    "fault_event": "故障事件",
+    "arrival": "到场记录",
+    "stock_movement": "库存变动",
+    "signature": "签字",
+    "report": "已签字日报",
+    "record": "记录",
+  },
   Preset: {
     "county-police-village-query": "县公安局村警查询服务",
     "city-egov-extranet": "市电子政务外网",
@@ -294,6 +303,15 @@ export const en = {
     "device": "Clock ran backwards",
     "server": "Clock off the server's",
     "both": "Clock ran backwards and was off the server's",
+  },
+  EvidenceKind: {
+    "fault": "Fault",
+    "fault_event": "Fault event",
+    "arrival": "Arrival",
+    "stock_movement": "Stock movement",
+    "signature": "Signature",
+    "report": "Signed daily report",
+    "record": "Record",
   },
   Preset: {
     "county-police-village-query": "County police village query service",
