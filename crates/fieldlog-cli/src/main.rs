@@ -1,6 +1,7 @@
 //! `fieldlog`: the command line over the same core the desktop app uses, for admins, scripts and
-//! tests. Every command takes `--db PATH` and `--json`; an error is one clear sentence (Chinese,
-//! then English) on stderr and a non-zero exit, and nothing already saved is lost.
+//! tests. Every command takes `--db PATH` and `--json`; an error is one clear sentence on stderr
+//! (in zh-CN Chinese then English, with `--lang en` or an English `LANG` English only) and a
+//! non-zero exit, and nothing already saved is lost.
 
 mod args;
 #[macro_use]
@@ -137,7 +138,7 @@ fn run(
                 None => store.init_profile(&name?, staff_no.as_deref(), now)?,
             };
             out.init(store.path(), &technician);
-            key_storage_notice(store)?;
+            key_storage_notice(store, out)?;
         }
         Command::Where => unreachable!("answered before the store is opened"),
         Command::Demo => {
@@ -261,20 +262,29 @@ fn run(
                 ) {
                     Ok(server) => store.audit_against_server(&server)?,
                     Err(error) => {
-                        eprintln!(
-                            "提示 note: 未能与服务器的证据链核对，只校验了本机 (not compared with the server: {})",
-                            render::terminal_safe(&error.to_string())
-                        );
+                        use fieldlog_wire::ToErrorBody;
+                        let error = out
+                            .lang
+                            .pick(error.to_string(), error.error_body(out.lang).message);
+                        let error = render::terminal_safe(&error);
+                        match out.lang {
+                            fieldlog_domain::Lang::ZhCn => eprintln!(
+                                "提示 note: 未能与服务器的证据链核对，只校验了本机 (not compared with the server: {error})"
+                            ),
+                            fieldlog_domain::Lang::En => eprintln!(
+                                "Note: not compared with the server's evidence chain; only this laptop's was checked ({error})"
+                            ),
+                        }
                         store.audit()?
                     }
                 },
             };
             out.audit(&audit);
             if !audit.intact() {
-                return Err(StoreError::Tampered(format!(
-                    "{} 处问题 / {} finding(s)",
-                    audit.findings.len(),
-                    audit.findings.len()
+                let n = audit.findings.len();
+                return Err(StoreError::Tampered(out.lang.pick(
+                    format!("{n} 处问题 / {n} finding(s)"),
+                    format!("{n} finding(s)"),
                 ))
                 .into());
             }
@@ -633,7 +643,7 @@ fn export(
     let level = signed.then(|| fieldlog_export::signature_level(&bytes));
     out.exported(&path, bytes.len(), level);
     if signed {
-        key_storage_notice(store)?;
+        key_storage_notice(store, out)?;
     }
     Ok(())
 }
@@ -707,10 +717,11 @@ fn verify(
 
 /// Says on stderr where the signing key is kept when it is not in an OS key store (issue 14): the
 /// technician should know the key is only as private as the profile file.
-fn key_storage_notice(store: &Store) -> Result<(), CliError> {
+fn key_storage_notice(store: &Store, out: &Output) -> Result<(), CliError> {
     let storage = store.signing_key_storage()?;
     if matches!(storage, fieldlog_store::KeyStorage::File { .. }) {
-        eprintln!("提示 note: {}", storage.describe());
+        let note = out.lang.pick("提示 note", "Note");
+        eprintln!("{note}: {}", storage.describe_in(out.lang));
     }
     Ok(())
 }

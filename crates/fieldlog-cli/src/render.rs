@@ -1,11 +1,17 @@
-//! What the CLI prints: the wire types as JSON with `--json`, or short Chinese-first text for a
-//! person at a terminal. Times are shown in Asia/Shanghai, 24-hour.
+//! What the CLI prints: the wire types as JSON with `--json`, or short text for a person at a
+//! terminal in their language (`--lang` or `LANG`): zh-CN, or English only. Code labels come from
+//! the label table (`fieldlog_domain::labels`); the CLI's own sentences are written here, each once
+//! with both languages side by side. Times are shown in Asia/Shanghai, 24-hour.
 
 use fieldlog_demo::DemoSummary;
+use fieldlog_domain::Lang;
 use fieldlog_domain::arrival::Arrival;
-use fieldlog_domain::clocks::{Clock, ClockState, Compliance, FaultClocks};
+use fieldlog_domain::clocks::{Clock, ClockKind, ClockState, Compliance, FaultClocks};
 use fieldlog_domain::contract::Contract;
+use fieldlog_domain::labels::phrase;
+use fieldlog_domain::report::ReportStatus;
 use fieldlog_domain::site::Site;
+use fieldlog_domain::sla::RemoteOnSite;
 use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_domain::stock::{SparePart, StockMovement};
 use fieldlog_domain::technician::Technician;
@@ -23,6 +29,17 @@ use std::path::Path;
 macro_rules! say {
     ($($arg:tt)*) => {
         $crate::render::write_line(format_args!($($arg)*))
+    };
+}
+
+/// `say!` in the user's language: the zh-CN and the English form of one sentence, side by side,
+/// over the same arguments (each form must use every argument).
+macro_rules! say_in {
+    ($lang:expr, $zh:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            fieldlog_domain::Lang::ZhCn => say!($zh $(, $arg)*),
+            fieldlog_domain::Lang::En => say!($en $(, $arg)*),
+        }
     };
 }
 
@@ -120,8 +137,10 @@ impl Output {
     pub fn init(&self, db: &Path, technician: &Technician) {
         let value = serde_json::json!({ "db": db, "technician": technician });
         self.json_or(&value, || {
-            say!(
+            say_in!(
+                self.lang,
                 "档案已就绪 (profile ready): {} — {}",
+                "Profile ready: {} — {}",
                 technician.name,
                 db.display()
             );
@@ -130,18 +149,24 @@ impl Output {
 
     pub fn demo(&self, summary: &DemoSummary) {
         self.json_or(summary, || {
-            let state = if summary.created {
-                "已写入演示数据 (demo data written)"
-            } else {
-                "演示数据已存在，未做更改 (demo data already present; nothing changed)"
+            let state = match (summary.created, self.lang) {
+                (true, Lang::ZhCn) => "已写入演示数据 (demo data written)",
+                (true, Lang::En) => "Demo data written",
+                (false, Lang::ZhCn) => {
+                    "演示数据已存在，未做更改 (demo data already present; nothing changed)"
+                }
+                (false, Lang::En) => "Demo data already present; nothing changed",
             };
-            say!(
-                "{state}: 合同 {} · 点位 {} · 设备 {} · 故障 {} · 日报 {}（已签字 {}）",
+            say_in!(
+                self.lang,
+                "{state}: 合同 {} · 点位 {} · 设备 {} · 故障 {} · 日报 {}（{} {}）",
+                "{state}: contracts {} · sites {} · devices {} · faults {} · reports {} ({} {})",
                 summary.contracts,
                 summary.sites,
                 summary.devices,
                 summary.faults,
                 summary.reports,
+                ReportStatus::Signed.label(self.lang),
                 summary.signed_reports
             );
         });
@@ -150,8 +175,10 @@ impl Output {
     pub fn contracts(&self, contracts: &[Contract]) {
         self.json_or(&contracts, || {
             for c in contracts {
-                say!(
+                say_in!(
+                    self.lang,
                     "{}  {}  采购人 {}  {} 至 {}",
+                    "{}  {}  client {}  {} to {}",
                     c.code,
                     c.name,
                     c.client,
@@ -179,13 +206,13 @@ impl Output {
     pub fn fault_rows(&self, rows: &[FaultRow]) {
         self.json_or(&rows, || {
             if rows.is_empty() {
-                say!("没有故障 (no faults)");
+                say!("{}", self.lang.pick("没有故障 (no faults)", "No faults"));
             }
             for r in rows {
                 say!(
-                    "{}  {}级  {}  {}  {} {}  {}",
+                    "{}  {}  {}  {}  {} {}  {}",
                     short(r.id),
-                    r.level,
+                    level_text(r.level, self.lang),
                     r.status.label(self.lang),
                     format_local(r.reported_at),
                     r.site_code,
@@ -199,28 +226,41 @@ impl Output {
     pub fn fault_detail(&self, detail: &FaultDetail) {
         self.json_or(detail, || {
             let r = &detail.row;
-            say!(
+            say_in!(
+                self.lang,
                 "故障 {}  {}级（{}）  {}",
+                "Fault {}  level {} ({})  {}",
                 r.id,
                 r.level,
                 r.level.label(self.lang),
                 r.status.label(self.lang)
             );
-            say!(
+            say_in!(
+                self.lang,
                 "  合同 {}  点位 {} {}",
+                "  contract {}  site {} {}",
                 r.contract_name,
                 r.site_code,
                 r.site_name
             );
-            if let Some(device) = &r.device {
-                say!("  设备 {device}");
+            // `device` is the Chinese documents' "kind model"; other languages label the kind.
+            let device = match (r.device_kind, &r.device_model, self.lang) {
+                (Some(kind), Some(model), Lang::En) => {
+                    Some(format!("{} {model}", kind.label(self.lang)))
+                }
+                _ => r.device.clone(),
+            };
+            if let Some(device) = &device {
+                say_in!(self.lang, "  设备 {device}", "  device {device}");
             }
-            say!(
+            say_in!(
+                self.lang,
                 "  报修 {}  首问负责人 {}",
+                "  reported {}  first receiver {}",
                 format_local(r.reported_at),
                 r.first_receiver
             );
-            say!("  描述 {}", r.description);
+            say_in!(self.lang, "  描述 {}", "  description {}", r.description);
             for e in &detail.events {
                 say!("  · {}  {}", format_local(e.at), e.kind.code());
             }
@@ -229,13 +269,19 @@ impl Output {
 
     pub fn fault_clocks(&self, clocks: &FaultClocks) {
         self.json_or(clocks, || {
-            say!(
+            say_in!(
+                self.lang,
                 "故障 {} 时限（截至 {}）",
+                "Fault {} clocks (as of {})",
                 short(clocks.fault_id),
                 format_local(clocks.at)
             );
             if clocks.force_majeure {
-                say!("  不可抗拒因素 (force majeure)");
+                say!(
+                    "  {}",
+                    self.lang
+                        .pick("不可抗拒因素 (force majeure)", "Force majeure")
+                );
             }
             for clock in &clocks.clocks {
                 say!("  {}", clock_line(clock, self.lang));
@@ -245,15 +291,19 @@ impl Output {
 
     pub fn compliance(&self, contract: &Contract, c: &Compliance) {
         self.json_or(c, || {
-            say!(
+            say_in!(
+                self.lang,
                 "{} 时限达标率 {} 至 {}（截至 {}）",
+                "{} SLA compliance {} to {} (as of {})",
                 contract.name,
                 c.from,
                 c.to.pred_opt().unwrap_or(c.to),
                 format_local(c.at)
             );
-            say!(
+            say_in!(
+                self.lang,
                 "  故障 {} 起，其中不可抗拒因素 {} 起",
+                "  {} fault(s), {} of them force majeure",
                 c.faults,
                 c.force_majeure_faults
             );
@@ -262,35 +312,33 @@ impl Output {
                     .map_or("—".to_owned(), |p| format!("{p}%"))
             };
             for l in &c.levels {
-                // The further clocks this contract carries (feedback, major-fault restoration).
-                let mut further = String::new();
-                for (label, tally) in [
-                    ("反馈", &l.feedback),
-                    ("重大故障恢复", &l.major_restoration),
+                // The three clocks every contract has, then the further ones this contract
+                // carries (feedback, major-fault restoration) when they judged anything.
+                let mut clocks = String::new();
+                for (kind, tally, always) in [
+                    (ClockKind::Response, &l.response, true),
+                    (ClockKind::Arrival, &l.arrival, true),
+                    (ClockKind::Resolution, &l.resolution, true),
+                    (ClockKind::Feedback, &l.feedback, false),
+                    (ClockKind::MajorRestoration, &l.major_restoration, false),
                 ] {
-                    if *tally != fieldlog_domain::clocks::ClockTally::default() {
-                        further.push_str(&format!(
-                            "  {label} {}（{}/{}）",
+                    if always || *tally != fieldlog_domain::clocks::ClockTally::default() {
+                        let (open, close) = self.lang.pick(("（", "）"), (" (", ")"));
+                        clocks.push_str(&format!(
+                            "  {} {}{open}{}/{}{close}",
+                            kind.label(self.lang),
                             rate(tally),
                             tally.met,
                             tally.met + tally.breached
                         ));
                     }
                 }
-                say!(
-                    "  {}级 {} 起  响应 {}（{}/{}）  到场 {}（{}/{}）  修复 {}（{}/{}）{}",
+                say_in!(
+                    self.lang,
+                    "  {}级 {} 起{clocks}",
+                    "  level {} {} fault(s){clocks}",
                     l.level,
                     l.faults,
-                    rate(&l.response),
-                    l.response.met,
-                    l.response.met + l.response.breached,
-                    rate(&l.arrival),
-                    l.arrival.met,
-                    l.arrival.met + l.arrival.breached,
-                    rate(&l.resolution),
-                    l.resolution.met,
-                    l.resolution.met + l.resolution.breached,
-                    further,
                 );
             }
         });
@@ -304,11 +352,18 @@ impl Output {
             );
             return;
         }
-        say!("{} 时限规则 第 {version} 版", contract.name);
+        say_in!(
+            self.lang,
+            "{} 时限规则 第 {version} 版",
+            "{} SLA policy version {version}",
+            contract.name
+        );
         for level in fieldlog_domain::sla::FaultLevel::ALL {
             let l = policy.levels.get(*level);
-            say!(
+            say_in!(
+                self.lang,
                 "  {}级（{}）响应 {} 分钟  到场 {} 分钟  到场后修复 {} 分钟",
+                "  level {} ({}) response {} min  arrival {} min  resolution after arrival {} min",
                 level,
                 level.label(self.lang),
                 l.response_min,
@@ -317,49 +372,79 @@ impl Output {
             );
         }
         if let Some(r) = policy.remote_first {
-            let how = match r.on_site {
-                fieldlog_domain::sla::RemoteOnSite::TableLimit => {
+            let within = r.on_site_within_min;
+            let how = match (r.on_site, self.lang) {
+                (RemoteOnSite::TableLimit, Lang::ZhCn) => {
                     "到场时限仍按上表，远程修复则无需到场".to_owned()
                 }
-                fieldlog_domain::sla::RemoteOnSite::AfterEscalation => {
-                    format!(
-                        "转现场支持后 {} 分钟内到场，且不晚于上表时限",
-                        r.on_site_within_min
-                    )
+                (RemoteOnSite::TableLimit, Lang::En) => {
+                    "arrival as in the table above; no visit when fixed remotely".to_owned()
                 }
-                fieldlog_domain::sla::RemoteOnSite::LegacyExtends => format!(
-                    "远程失败后再 {} 分钟内到场（旧版规则）",
-                    r.on_site_within_min
+                (RemoteOnSite::AfterEscalation, Lang::ZhCn) => {
+                    format!("转现场支持后 {within} 分钟内到场，且不晚于上表时限")
+                }
+                (RemoteOnSite::AfterEscalation, Lang::En) => format!(
+                    "on site within {within} min of escalation, and no later than the table's limit"
                 ),
+                (RemoteOnSite::LegacyExtends, Lang::ZhCn) => {
+                    format!("远程失败后再 {within} 分钟内到场（旧版规则）")
+                }
+                (RemoteOnSite::LegacyExtends, Lang::En) => {
+                    format!("on site within {within} min after remote support fails (old rule)")
+                }
             };
-            say!("  远程支持：先远程 {} 分钟；{how}", r.remote_window_min);
+            say_in!(
+                self.lang,
+                "  远程支持：先远程 {} 分钟；{how}",
+                "  Remote support: {} min remote first; {how}",
+                r.remote_window_min
+            );
         }
         if let Some(m) = policy.major_fault_spares {
-            say!(
+            say_in!(
+                self.lang,
                 "  重大故障：有备件 {} 分钟内恢复，无备件 {} 分钟内以其他设备替换",
+                "  Major fault: restored within {} min with spares, replaced by other equipment within {} min without",
                 m.with_spares_min,
                 m.replaced_without_spares_min
             );
         }
         if let Some(f) = policy.fibre {
-            say!(
+            say_in!(
+                self.lang,
                 "  光纤线路：{} 分钟内修复，外力/自然灾害 {} 分钟",
+                "  Fibre: repaired within {} min, {} min after external damage or a natural disaster",
                 f.repair_min,
                 f.external_cause_min
             );
         }
         if let Some(m) = policy.feedback_min {
-            say!("  反馈：解决后 {m} 分钟内告知用户");
+            say_in!(
+                self.lang,
+                "  反馈：解决后 {m} 分钟内告知用户",
+                "  Feedback: the client is told within {m} min of resolution"
+            );
         }
-        say!(
-            "  不可抗拒因素：{}",
-            if !policy.has_force_majeure() {
-                "不适用（按一般故障计）"
-            } else if policy.force_majeure_by_agreement {
-                "经用户认可后不计超时"
-            } else {
-                "认定原因即不计超时（旧版规则）"
-            }
+        let force_majeure = if !policy.has_force_majeure() {
+            self.lang.pick(
+                "不适用（按一般故障计）",
+                "not applicable (counted as any fault)",
+            )
+        } else if policy.force_majeure_by_agreement {
+            self.lang.pick(
+                "经用户认可后不计超时",
+                "no breach once the client accepts the claim",
+            )
+        } else {
+            self.lang.pick(
+                "认定原因即不计超时（旧版规则）",
+                "no breach once the cause is determined (old rule)",
+            )
+        };
+        say_in!(
+            self.lang,
+            "  不可抗拒因素：{force_majeure}",
+            "  Force majeure: {force_majeure}"
         );
     }
 
@@ -371,18 +456,26 @@ impl Output {
         });
         self.json_or(&value, || {
             let what = match level {
-                Some("B-T") => "已导出并签名，含服务器可信时间戳 (exported and signed, PAdES B-T: time-stamped by the server)",
-                Some(_) => "已导出并签名；未连上服务器，无可信时间戳，仅含本机时间 (exported and signed, PAdES B-B: offline, no trusted time stamp)",
-                None => "已导出 (exported)",
+                Some("B-T") => self.lang.pick("已导出并签名，含服务器可信时间戳 (exported and signed, PAdES B-T: time-stamped by the server)", "Exported and signed, PAdES B-T: time-stamped by the server"),
+                Some(_) => self.lang.pick("已导出并签名；未连上服务器，无可信时间戳，仅含本机时间 (exported and signed, PAdES B-B: offline, no trusted time stamp)", "Exported and signed, PAdES B-B: offline, no trusted time stamp"),
+                None => self.lang.pick("已导出 (exported)", "Exported"),
             };
-            say!("{what}: {} （{} KB）", path.display(), bytes.div_ceil(1024));
+            say_in!(
+                self.lang,
+                "{what}: {} （{} KB）",
+                "{what}: {} ({} KB)",
+                path.display(),
+                bytes.div_ceil(1024)
+            );
         });
     }
 
     pub fn imported(&self, path: &Path, r: &fieldlog_store::ImportReport) {
         self.json_or(r, || {
-            say!(
+            say_in!(
+                self.lang,
                 "已导入 (imported) {}：{} 行，新增点位 {}，已有点位 {}，新增设备 {}，已存在而跳过的设备 {}",
+                "Imported {}: {} row(s), {} site(s) added, {} site(s) already there, {} device(s) added, {} device(s) already there and skipped",
                 path.display(),
                 r.rows,
                 r.sites_added,
@@ -396,14 +489,16 @@ impl Output {
     pub fn summary(&self, view: &SummaryView) {
         self.json_or(view, || {
             let s = &view.summary;
-            say!(
+            say_in!(
+                self.lang,
                 "{} 每月维护报告汇总 {}（截至 {}）",
+                "{} monthly maintenance summary {} (as of {})",
                 view.contract_name,
                 view.period,
                 format_local(s.as_of)
             );
             let mut section = String::new();
-            for row in fieldlog_export::summary_table::rows(view) {
+            for row in fieldlog_export::summary_table::rows_in(view, self.lang) {
                 if row.section != section {
                     say!("{}", row.section);
                     section = row.section.clone();
@@ -490,10 +585,10 @@ impl Output {
             "signatures": signatures,
         });
         self.json_or(&value, || {
-            say!(
-                "文件共 {} 个版本，{} 个签名 ({} revision(s), {} signature(s))",
-                v.revisions,
-                v.signatures.len(),
+            say_in!(
+                self.lang,
+                "文件共 {0} 个版本，{1} 个签名 ({0} revision(s), {1} signature(s))",
+                "{0} revision(s), {1} signature(s)",
                 v.revisions,
                 v.signatures.len()
             );
@@ -503,72 +598,115 @@ impl Output {
                     .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
                     .unwrap_or_default();
                 let state = if s.intact {
-                    "签名与内容相符 (matches its content)"
+                    self.lang.pick(
+                        "签名与内容相符 (matches its content)",
+                        "matches its content",
+                    )
                 } else {
-                    "签名与内容不符 (DOES NOT match its content)"
+                    self.lang.pick(
+                        "签名与内容不符 (DOES NOT match its content)",
+                        "DOES NOT match its content",
+                    )
                 };
-                say!(
-                    "签名 {} signature {}: 签字人 signer: {}  时间 time: {when}  覆盖第 {} 版 covers revision {}  {state}",
-                    i + 1,
+                say_in!(
+                    self.lang,
+                    "签名 {0} signature {0}: 签字人 signer: {1}  时间 time: {when}  覆盖第 {2} 版 covers revision {2}  {state}",
+                    "Signature {0}: signer: {1}  time: {when}  covers revision {2}  {state}",
                     i + 1,
                     s.signer,
-                    s.revision,
                     s.revision
                 );
                 match &s.timestamp {
-                    Some(fieldlog_export::TimeStampCheck::Valid { time, tsa, trust }) => say!(
-                        "  时间戳 time stamp: {}（{tsa}，{}）",
-                        time.with_timezone(&fieldlog_domain::time::china()).format("%Y-%m-%d %H:%M:%S"),
-                        if matches!(trust, SignerTrust::Trusted { .. }) {
-                            "可信 / trusted"
+                    Some(fieldlog_export::TimeStampCheck::Valid { time, tsa, trust }) => {
+                        let trust = if matches!(trust, SignerTrust::Trusted { .. }) {
+                            self.lang.pick("可信 / trusted", "trusted")
                         } else {
-                            "时间戳机构未经核实 / TSA not verified"
-                        }
-                    ),
-                    Some(fieldlog_export::TimeStampCheck::Invalid { reason }) => {
-                        say!("  时间戳 time stamp: 无效 (invalid): {reason}")
+                            self.lang.pick("时间戳机构未经核实 / TSA not verified", "TSA not verified")
+                        };
+                        say_in!(
+                            self.lang,
+                            "  时间戳 time stamp: {}（{tsa}，{trust}）",
+                            "  time stamp: {} ({tsa}, {trust})",
+                            time.with_timezone(&fieldlog_domain::time::china()).format("%Y-%m-%d %H:%M:%S"),
+                        )
                     }
-                    None => say!("  时间戳 time stamp: 无（签名时间只是本机时钟）(none: the signing time is the laptop's clock)"),
+                    Some(fieldlog_export::TimeStampCheck::Invalid { reason }) => say_in!(
+                        self.lang,
+                        "  时间戳 time stamp: 无效 (invalid): {reason}",
+                        "  time stamp: invalid: {reason}"
+                    ),
+                    None => say_in!(
+                        self.lang,
+                        "  时间戳 time stamp: 无（签名时间只是本机时钟）(none: the signing time is the laptop's clock)",
+                        "  time stamp: none (the signing time is the laptop's clock)"
+                    ),
                 }
                 match &s.trust {
-                    SignerTrust::Trusted { root } => say!(
-                        "  证书 certificate: 经信任的根证书“{root}”核实 (verified through the trusted root)"
+                    SignerTrust::Trusted { root } => say_in!(
+                        self.lang,
+                        "  证书 certificate: 经信任的根证书“{root}”核实 (verified through the trusted root)",
+                        "  certificate: verified through the trusted root \"{root}\""
                     ),
-                    SignerTrust::NotVerified { top } if s.self_issued => say!(
-                        "  证书 certificate: 签字人自签发，未经核实 (self-issued by the signer, NOT verified; chain ends at {top})"
+                    SignerTrust::NotVerified { top } if s.self_issued => say_in!(
+                        self.lang,
+                        "  证书 certificate: 签字人自签发，未经核实 (self-issued by the signer, NOT verified; chain ends at {top})",
+                        "  certificate: self-issued by the signer, NOT verified; chain ends at {top}"
                     ),
-                    SignerTrust::NotVerified { top } => say!(
-                        "  证书 certificate: 证书链止于“{top}”，不是您信任的根证书，未经核实 (chain ends at {top}, not a trusted root: NOT verified)"
+                    SignerTrust::NotVerified { top } => say_in!(
+                        self.lang,
+                        "  证书 certificate: 证书链止于“{top}”，不是您信任的根证书，未经核实 (chain ends at {top}, not a trusted root: NOT verified)",
+                        "  certificate: chain ends at {top}, not a trusted root: NOT verified"
                     ),
-                    SignerTrust::Invalid { reason } => {
-                        say!("  证书 certificate: 无效 (invalid): {reason}")
-                    }
-                    SignerTrust::Revoked { serial, at, .. } => say!(
+                    SignerTrust::Invalid { reason } => say_in!(
+                        self.lang,
+                        "  证书 certificate: 无效 (invalid): {reason}",
+                        "  certificate: invalid: {reason}"
+                    ),
+                    SignerTrust::Revoked { serial, at, .. } => say_in!(
+                        self.lang,
                         "  证书 certificate: 已吊销 (REVOKED) {serial} @ {}",
+                        "  certificate: REVOKED {serial} @ {}",
                         at.to_rfc3339()
                     ),
                 }
             }
             if v.bytes_after_last_signature > 0 {
-                say!(
-                    "最后一个签名之后还有 {} 字节 ({} bytes follow the last signature)",
-                    v.bytes_after_last_signature,
+                say_in!(
+                    self.lang,
+                    "最后一个签名之后还有 {0} 字节 ({0} bytes follow the last signature)",
+                    "{0} bytes follow the last signature",
                     v.bytes_after_last_signature
                 );
             }
             let head = match v.verdict {
-                Verdict::Trusted => "完好，签字人可信 (intact, signer trusted)",
-                Verdict::SignerNotVerified => "完好，但签字人未经核实 (intact, but signer not verified)",
-                Verdict::NotIntact => "已被改动或伪造，不能作为凭证 (ALTERED or forged: not valid evidence)",
+                Verdict::Trusted => self.lang.pick(
+                    "完好，签字人可信 (intact, signer trusted)",
+                    "intact, signer trusted",
+                ),
+                Verdict::SignerNotVerified => self.lang.pick(
+                    "完好，但签字人未经核实 (intact, but signer not verified)",
+                    "intact, but signer not verified",
+                ),
+                Verdict::NotIntact => self.lang.pick(
+                    "已被改动或伪造，不能作为凭证 (ALTERED or forged: not valid evidence)",
+                    "ALTERED or forged: not valid evidence",
+                ),
             };
-            say!("结论 verdict: {head}：{}", v.reason());
+            say_in!(
+                self.lang,
+                "结论 verdict: {head}：{}",
+                "Verdict: {head}: {}",
+                v.reason()
+            );
         });
     }
 
     pub fn arrival(&self, arrival: &Arrival, site: &Site) {
         self.json_or(arrival, || {
-            say!(
+            say_in!(
+                self.lang,
                 "已签到 (checked in): {} {}  {}",
+                "Checked in: {} {}  {}",
                 site.code,
                 site.name,
                 format_local(arrival.arrived_at)
@@ -579,15 +717,20 @@ impl Output {
     pub fn report_rows(&self, rows: &[ReportRow]) {
         self.json_or(&rows, || {
             if rows.is_empty() {
-                say!("没有日报 (no reports)");
+                say!("{}", self.lang.pick("没有日报 (no reports)", "No reports"));
             }
             for r in rows {
                 let amends = r
                     .amends
-                    .map(|a| format!("  修订自 {}", short(a)))
+                    .map(|a| {
+                        let amends = self.lang.pick("修订自", "amends");
+                        format!("  {amends} {}", short(a))
+                    })
                     .unwrap_or_default();
-                say!(
+                say_in!(
+                    self.lang,
                     "{}  {}  {}  {}  {} 条  {}{amends}",
+                    "{}  {}  {}  {}  {} entries  {}{amends}",
                     short(r.id),
                     r.work_date,
                     r.technician_name,
@@ -602,8 +745,10 @@ impl Output {
     pub fn report_document(&self, doc: &ReportDocument) {
         self.json_or(doc, || {
             let r = &doc.row;
-            say!(
+            say_in!(
+                self.lang,
                 "日报 {}  {}  {}  {}  {}",
+                "Report {}  {}  {}  {}  {}",
                 r.id,
                 r.work_date,
                 r.technician_name,
@@ -611,8 +756,10 @@ impl Output {
                 r.status.label(self.lang)
             );
             if let Some(amends) = doc.report.amends {
-                say!(
+                say_in!(
+                    self.lang,
                     "  修订自 {amends}：{}",
+                    "  amends {amends}: {}",
                     doc.report.amend_reason.as_deref().unwrap_or("")
                 );
             }
@@ -620,30 +767,50 @@ impl Output {
                 say!("  {}", entry_line(e, self.lang));
             }
             for s in &doc.signatures {
-                say!(
+                say_in!(
+                    self.lang,
                     "  签字：{}（{}）{}",
+                    "  Signed: {} ({}) {}",
                     s.signer_name,
                     s.role.label(self.lang),
                     format_local(s.signed_at)
                 );
             }
             match doc.content_intact {
-                Some(true) => say!("  内容与签字时一致 (content matches the signature)"),
-                Some(false) => say!(
-                    "  警告：内容与签字时不一致 (WARNING: content differs from what was signed)"
+                Some(true) => say_in!(
+                    self.lang,
+                    "  内容与签字时一致 (content matches the signature)",
+                    "  Content matches the signature"
+                ),
+                Some(false) => say_in!(
+                    self.lang,
+                    "  警告：内容与签字时不一致 (WARNING: content differs from what was signed)",
+                    "  WARNING: content differs from what was signed"
                 ),
                 None => {}
             }
             if !doc.held_entries.is_empty() {
-                say!(
-                    "  签字后收到的记录（待核对，不属于已签字内容） / Received after signing (to review; not part of the signed report)"
-                );
+                let held = phrase::HELD_AFTER_SIGNING;
+                match self.lang {
+                    Lang::ZhCn => say!("  {} / {}", held.zh, held.en),
+                    Lang::En => say!("  {}", held.en),
+                }
                 for h in &doc.held_entries {
                     let at = h
                         .held_at
-                        .map(|t| format!("  服务器收到并单列于 {}", format_local(t)))
+                        .map(|t| {
+                            let held_at = self
+                                .lang
+                                .pick("服务器收到并单列于", "held apart by the server at");
+                            format!("  {held_at} {}", format_local(t))
+                        })
                         .unwrap_or_default();
-                    say!("    待核对 {}{at}", entry_line(&h.entry, self.lang));
+                    say_in!(
+                        self.lang,
+                        "    待核对 {}{at}",
+                        "    to review {}{at}",
+                        entry_line(&h.entry, self.lang)
+                    );
                 }
             }
         });
@@ -651,19 +818,29 @@ impl Output {
 
     pub fn audit(&self, audit: &fieldlog_store::chain::Audit) {
         self.json_or(audit, || {
-            say!(
+            say_in!(
+                self.lang,
                 "证据链 evidence chain: {} 环 links，末环 head {}",
+                "Evidence chain: {} links, head {}",
                 audit.links,
                 audit.head.as_deref().unwrap_or("-")
             );
             if let Some(n) = audit.server_links {
-                say!("已与服务器保存的 {n} 环核对 (compared with the server's {n} links)");
+                say_in!(
+                    self.lang,
+                    "已与服务器保存的 {n} 环核对 (compared with the server's {n} links)",
+                    "Compared with the server's {n} links"
+                );
             }
             if audit.intact() {
-                say!("完好：每条存证记录都与记录时一致 (intact: every record matches its link)");
+                say_in!(
+                    self.lang,
+                    "完好：每条存证记录都与记录时一致 (intact: every record matches its link)",
+                    "Intact: every record matches its link"
+                );
             }
             for finding in &audit.findings {
-                say!("  ✗ {}", finding.describe());
+                say!("  ✗ {}", finding.describe_in(self.lang));
             }
         });
     }
@@ -673,8 +850,10 @@ impl Output {
             for report in reports {
                 say!("{}", report.contract_name);
                 for p in &report.parts {
-                    say!(
+                    say_in!(
+                        self.lang,
                         "  {}  {}  [{}]  余量 {}",
+                        "  {}  {}  [{}]  balance {}",
                         p.code,
                         p.name,
                         p.kind.label(self.lang),
@@ -684,19 +863,26 @@ impl Output {
                 let f = &report.floor;
                 let warn = |below: bool| {
                     if below {
-                        "  ⚠ 低于合同下限 (below the floor)"
+                        self.lang.pick(
+                            "  ⚠ 低于合同下限 (below the floor)",
+                            "  ⚠ below the contract's floor",
+                        )
                     } else {
                         ""
                     }
                 };
-                say!(
+                say_in!(
+                    self.lang,
                     "  主要设备备品合计 {} / 下限 {}{}",
+                    "  Main-equipment spare units {} / floor {}{}",
                     f.units,
                     f.floor.units,
                     warn(f.units_below_floor)
                 );
-                say!(
+                say_in!(
+                    self.lang,
                     "  主要设备备件合计 {} / 下限 {}{}",
+                    "  Main-equipment spare parts {} / floor {}{}",
                     f.parts,
                     f.floor.parts,
                     warn(f.parts_below_floor)
@@ -710,8 +896,10 @@ impl Output {
         self.json_or(&value, || {
             let sign = if movement.kind.sign() > 0 { "+" } else { "-" };
             let verb = movement.kind.label(self.lang);
-            say!(
+            say_in!(
+                self.lang,
                 "{verb} {} {}{}  余量 {balance}",
+                "{verb} {} {}{}  balance {balance}",
                 part.name,
                 sign,
                 movement.quantity
@@ -720,30 +908,53 @@ impl Output {
     }
 }
 
-fn clock_line(clock: &Clock, lang: fieldlog_domain::Lang) -> String {
+fn clock_line(clock: &Clock, lang: Lang) -> String {
     let deadline = clock
         .deadline
         .map(format_local)
         .unwrap_or_else(|| "—".into());
     let remaining = match (clock.state, clock.remaining_seconds) {
-        (ClockState::Running, Some(s)) => format!("  剩余 {}", duration(s)),
-        (ClockState::Breached, Some(s)) => format!("  已超时 {}", duration(-s)),
+        (ClockState::Running, Some(s)) => {
+            format!("  {} {}", lang.pick("剩余", "left"), duration(s, lang))
+        }
+        (ClockState::Breached, Some(s)) => {
+            format!(
+                "  {} {}",
+                lang.pick("已超时", "overdue by"),
+                duration(-s, lang)
+            )
+        }
         _ => String::new(),
     };
-    format!(
-        "{}：{}  时限 {deadline}{remaining}  ［{}］",
-        clock.kind.label(lang),
-        clock.state.label(lang),
-        lang.pick(&clock.rule, &clock.rule_en)
-    )
+    let (kind, state) = (clock.kind.label(lang), clock.state.label(lang));
+    match lang {
+        Lang::ZhCn => format!(
+            "{kind}：{state}  时限 {deadline}{remaining}  ［{}］",
+            clock.rule
+        ),
+        Lang::En => format!(
+            "{kind}: {state}  due {deadline}{remaining}  [{}]",
+            clock.rule_en
+        ),
+    }
 }
 
-fn duration(seconds: i64) -> String {
+fn duration(seconds: i64, lang: Lang) -> String {
     let minutes = seconds.max(0) / 60;
-    if minutes >= 60 {
-        format!("{} 小时 {} 分", minutes / 60, minutes % 60)
-    } else {
-        format!("{minutes} 分钟")
+    let (h, m) = (minutes / 60, minutes % 60);
+    match lang {
+        Lang::ZhCn if minutes >= 60 => format!("{h} 小时 {m} 分"),
+        Lang::ZhCn => format!("{minutes} 分钟"),
+        Lang::En if minutes >= 60 => format!("{h} h {m} min"),
+        Lang::En => format!("{minutes} min"),
+    }
+}
+
+/// A fault level as lists show it: "B级", "level B".
+fn level_text(level: fieldlog_domain::sla::FaultLevel, lang: Lang) -> String {
+    match lang {
+        Lang::ZhCn => format!("{level}级"),
+        Lang::En => format!("level {level}"),
     }
 }
 
@@ -760,14 +971,18 @@ impl Output {
             "signing_certificate_not_after": enrolled.signing_certificate.as_ref().map(|c| c.not_after),
         });
         self.json_or(&value, || {
-            say!(
+            say_in!(
+                self.lang,
                 "本机已注册 (enrolled): {} · 合同 (contracts): {}",
+                "Enrolled: {} · contracts: {}",
                 enrolled.technician_name,
                 enrolled.contracts.join(", ")
             );
             if let Some(certificate) = &enrolled.signing_certificate {
-                say!(
+                say_in!(
+                    self.lang,
                     "签名证书已由服务器签发 (signing certificate issued by the server): 序列号 serial {} · 有效期至 valid until {}",
+                    "Signing certificate issued by the server: serial {} · valid until {}",
                     certificate.serial,
                     format_local(certificate.not_after)
                 );
@@ -777,22 +992,31 @@ impl Output {
 
     pub fn sync_status(&self, status: &fieldlog_store::sync::SyncStatus) {
         self.json_or(status, || {
-            let last = status
-                .last_good_sync_at
-                .map_or_else(|| "从未 (never)".to_owned(), format_local);
-            say!(
+            let last = status.last_good_sync_at.map_or_else(
+                || self.lang.pick("从未 (never)", "never").to_owned(),
+                format_local,
+            );
+            say_in!(
+                self.lang,
                 "上次成功同步 (last good sync): {last} · 待上传 (waiting to send): {} · 待处理冲突 (conflicts): {}",
-                status.pending_changes, status.open_conflicts
+                "Last good sync: {last} · waiting to send: {} · conflicts: {}",
+                status.pending_changes,
+                status.open_conflicts
             );
             if let Some(error) = &status.last_error {
-                say!("上次错误 (last error): {error}");
+                say_in!(
+                    self.lang,
+                    "上次错误 (last error): {error}",
+                    "Last error: {error}"
+                );
             }
             if let Some(offset) = status.clock_offset_secs.filter(|o| {
                 o.abs() > fieldlog_wire::sync::v1::CLOCK_TOLERANCE_SECS
             }) {
-                say!(
-                    "注意：本机时钟与服务器相差约 {} 分钟，请校准时间 (this laptop's clock is about {} min off the server's)",
-                    offset.abs() / 60,
+                say_in!(
+                    self.lang,
+                    "注意：本机时钟与服务器相差约 {0} 分钟，请校准时间 (this laptop's clock is about {0} min off the server's)",
+                    "Note: this laptop's clock is about {0} min off the server's; please set the time",
                     offset.abs() / 60
                 );
             }
@@ -806,12 +1030,20 @@ impl Output {
     ) {
         let value = serde_json::json!({ "round": round, "status": status });
         self.json_or(&value, || {
-            say!(
+            say_in!(
+                self.lang,
                 "同步完成 (synced): 上传 (sent) {} · 下载 (received) {} · 冲突 (conflicts) {}",
-                round.pushed, round.pulled, status.open_conflicts
+                "Synced: sent {} · received {} · conflicts {}",
+                round.pushed,
+                round.pulled,
+                status.open_conflicts
             );
             if round.clock_suspect {
-                say!("注意：本机时钟与服务器相差超过 5 分钟，请校准时间 (this laptop's clock is more than 5 minutes off)");
+                say_in!(
+                    self.lang,
+                    "注意：本机时钟与服务器相差超过 5 分钟，请校准时间 (this laptop's clock is more than 5 minutes off)",
+                    "Note: this laptop's clock is more than 5 minutes off the server's; please set the time"
+                );
             }
         });
     }
@@ -822,17 +1054,31 @@ fn entry_line(e: &fieldlog_domain::report::ReportEntry, lang: fieldlog_domain::L
     use fieldlog_domain::fault::FaultStatus;
     let state = match e.unresolved_reason {
         None => FaultStatus::Resolved.label(lang).to_owned(),
+        Some(reason) if lang == Lang::En => format!(
+            "{} ({})",
+            FaultStatus::Unresolved.label(lang),
+            reason.label(lang)
+        ),
         Some(reason) => format!(
             "{}（{}）",
             FaultStatus::Unresolved.label(lang),
             reason.label(lang)
         ),
     };
-    format!(
-        "{}. 原因：{}  处理：{}  {state}  备件 {} 项",
-        e.position,
-        e.fault_cause,
-        e.work_done,
-        e.parts.len()
-    )
+    match lang {
+        Lang::ZhCn => format!(
+            "{}. 原因：{}  处理：{}  {state}  备件 {} 项",
+            e.position,
+            e.fault_cause,
+            e.work_done,
+            e.parts.len()
+        ),
+        Lang::En => format!(
+            "{}. cause: {}  work done: {}  {state}  {} part(s)",
+            e.position,
+            e.fault_cause,
+            e.work_done,
+            e.parts.len()
+        ),
+    }
 }

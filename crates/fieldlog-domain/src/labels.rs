@@ -130,6 +130,41 @@ pub const CLOCK_DOUBTS: &[Label] = &[
     ),
 ];
 
+/// The kinds of record a number or id names, by the code an error's `what` parameter carries
+/// ("fault 'deadbeef' not found").
+pub const RECORD_KINDS: &[Label] = &[
+    Label::new("arrival", "到场记录", "Arrival"),
+    Label::new("contract", "合同", "Contract"),
+    Label::new("device", "设备", "Device"),
+    Label::new("fault", "故障", "Fault"),
+    Label::new("inspection", "巡检计划", "Inspection plan"),
+    Label::new("movement", "库存记录", "Stock movement"),
+    Label::new(
+        "open sync conflict",
+        "待处理的同步冲突",
+        "Open sync conflict",
+    ),
+    Label::new("part", "备件", "Spare part"),
+    Label::new("report", "日报", "Daily report"),
+    Label::new("site", "点位", "Site"),
+    Label::new("technician", "技服人员", "Technician"),
+];
+
+/// The kinds of record the evidence chain holds, by their code in the chain (`audit verify`'s
+/// findings name them).
+pub const EVIDENCE_KINDS: &[Label] = &[
+    Label::new("fault", "故障", "Fault"),
+    Label::new("fault_event", "故障事件", "Fault event"),
+    Label::new("arrival", "到场记录", "Arrival"),
+    Label::new("stock_movement", "库存变动", "Stock movement"),
+    Label::new("signature", "签字", "Signature"),
+    Label::new("report", "已签字日报", "Signed daily report"),
+    EVIDENCE_RECORD,
+];
+
+/// Any other evidence record (a kind a newer build added).
+pub const EVIDENCE_RECORD: Label = Label::new("record", "记录", "Record");
+
 /// The two contract presets (`Preset`), by their codes.
 pub const PRESETS: &[Label] = &[
     Label::new(
@@ -209,7 +244,7 @@ pub mod phrase {
 /// Every table by the name the generated TypeScript file gives it.
 pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
     let unresolved_groups = [UnresolvedReason::LABELS, &[UNRESOLVED_PENDING]].concat();
-    let tables: [(&'static str, &[Label]); 23] = [
+    let tables: [(&'static str, &[Label]); 25] = [
         ("FaultLevel", FaultLevel::LABELS),
         ("FaultStatus", FAULT_STATUSES),
         ("ClockKind", ClockKind::LABELS),
@@ -229,6 +264,8 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         ("SiteKind", SiteKind::LABELS),
         ("DeviceKind", DeviceKind::LABELS),
         ("ClockDoubt", CLOCK_DOUBTS),
+        ("EvidenceKind", EVIDENCE_KINDS),
+        ("RecordKind", RECORD_KINDS),
         ("Preset", PRESETS),
         ("SyncEntity", SYNC_ENTITIES),
         ("SyncField", SYNC_FIELDS),

@@ -2,7 +2,7 @@
 //! the CSV is and the XLSX's first sheet shows, plus the fault list (the drill-down) for the
 //! second sheet. Built once from the store's `SummaryView`, so every format says the same.
 
-use fieldlog_domain::clocks::{ClockKind, ClockTally, Compliance};
+use fieldlog_domain::clocks::{ClockKind, ClockState, ClockTally, Compliance};
 use fieldlog_domain::fault::ForceMajeureState;
 use fieldlog_domain::fault::UnresolvedReason;
 use fieldlog_domain::ids::FaultId;
@@ -79,14 +79,17 @@ fn count(section: &str, item: &str, figure: &Figure) -> Row {
     }
 }
 
-fn clock_label(kind: ClockKind) -> &'static str {
-    kind.label_zh()
-}
-
-fn tally_note(t: &ClockTally) -> String {
+fn tally_note(t: &ClockTally, lang: Lang) -> String {
     format!(
-        "达标 {} / 超时 {} / 计时中 {} / 不计时 {}",
-        t.met, t.breached, t.running, t.exempt
+        "{} {} / {} {} / {} {} / {} {}",
+        ClockState::Met.label(lang),
+        t.met,
+        ClockState::Breached.label(lang),
+        t.breached,
+        ClockState::Running.label(lang),
+        t.running,
+        ClockState::Exempt.label(lang),
+        t.exempt
     )
 }
 
@@ -126,23 +129,39 @@ pub fn claims_text(c: &ForceMajeureClaims) -> Option<String> {
 
 /// The client's answer to a claim, as a reader sees it.
 pub fn agreement_text(case: &ForceMajeureCase) -> String {
+    agreement_text_in(case, Lang::ZhCn)
+}
+
+/// The same in `lang`.
+fn agreement_text_in(case: &ForceMajeureCase, lang: Lang) -> String {
+    // zh-CN keeps the view's own label, as the documents always have.
+    let state_label = match (case.state, lang) {
+        (Some(state), Lang::En) => state.label(lang),
+        _ => case.state_label.as_str(),
+    };
     match case.state {
         None => "—".into(),
-        Some(ForceMajeureState::Pending) => format!(
-            "{}（已于 {} 告知 {}）",
-            case.state_label,
-            case.told_at.map(format_local).unwrap_or_default(),
-            case.told.clone().unwrap_or_default()
-        ),
+        Some(ForceMajeureState::Pending) => match lang {
+            Lang::ZhCn => format!(
+                "{state_label}（已于 {} 告知 {}）",
+                case.told_at.map(format_local).unwrap_or_default(),
+                case.told.clone().unwrap_or_default()
+            ),
+            Lang::En => format!(
+                "{state_label} (told {} on {})",
+                case.told.clone().unwrap_or_default(),
+                case.told_at.map(format_local).unwrap_or_default()
+            ),
+        },
         Some(_) => {
             let mut text = format!(
                 "{} {} {}",
-                case.state_label,
+                state_label,
                 case.answered_at.map(format_local).unwrap_or_default(),
                 case.answered_by.clone().unwrap_or_default()
             );
             if let Some(note) = case.answer_note.as_deref().filter(|n| !n.is_empty()) {
-                text.push_str(&format!("：{note}"));
+                text.push_str(&format!("{}{note}", lang.pick("：", ": ")));
             }
             text
         }
@@ -157,34 +176,67 @@ pub fn substitution_part(x: &Substitution) -> String {
     }
 }
 
-fn figure_rows(section: &str, f: &Figures, rows: &mut Vec<Row>) {
-    rows.push(count(section, "报修设备数量", &f.reported));
-    rows.push(count(section, "已维护完毕的设备数量", &f.repaired));
-    rows.push(count(section, "未解决设备数量", &f.unresolved));
+fn figure_rows(section: &str, f: &Figures, rows: &mut Vec<Row>, lang: Lang) {
+    let t = |zh, en| lang.pick(zh, en);
+    rows.push(count(
+        section,
+        t("报修设备数量", "Devices reported"),
+        &f.reported,
+    ));
+    rows.push(count(
+        section,
+        t("已维护完毕的设备数量", "Devices repaired"),
+        &f.repaired,
+    ));
+    rows.push(count(
+        section,
+        t("未解决设备数量", "Devices unresolved"),
+        &f.unresolved,
+    ));
     rows.push(Row {
         section: section.into(),
-        item: "故障解决率（%）".into(),
+        item: t("故障解决率（%）", "Resolution rate (%)").into(),
         value: percent(f.repaired.count, f.reported.count),
         note: format!("{}/{}", f.repaired.count, f.reported.count),
         faults: Vec::new(),
     });
-    rows.push(count(section, "上期遗留本期修复", &f.carried_over_repaired));
-    rows.push(count(section, "上期遗留未解决", &f.carried_over_open));
     rows.push(count(
         section,
-        UnresolvedReason::ForceMajeure.label_zh(),
+        t("上期遗留本期修复", "Carried over, repaired this period"),
+        &f.carried_over_repaired,
+    ));
+    rows.push(count(
+        section,
+        t("上期遗留未解决", "Carried over, still unresolved"),
+        &f.carried_over_open,
+    ));
+    rows.push(count(
+        section,
+        UnresolvedReason::ForceMajeure.label(lang),
         &f.force_majeure,
     ));
 }
 
-/// The summary table, top to bottom.
+/// The summary table, top to bottom, in zh-CN: the CSV, the spreadsheet and the PDF are Chinese
+/// documents for the client.
 pub fn rows(view: &SummaryView) -> Vec<Row> {
+    rows_in(view, Lang::ZhCn)
+}
+
+/// The summary table in `lang` (the CLI's `summary --lang en`). Data (names, descriptions) stays
+/// as typed; the view's Chinese labels are looked up again by their codes.
+pub fn rows_in(view: &SummaryView, lang: Lang) -> Vec<Row> {
+    let t = |zh, en| lang.pick(zh, en);
     let s = &view.summary;
     let f = &s.figures;
     let mut rows = Vec::new();
-    figure_rows("维护概况", f, &mut rows);
+    figure_rows(t("维护概况", "Overview"), f, &mut rows, lang);
     for r in &f.unresolved_by_reason {
-        rows.push(count("未解决的原因", &r.label, &r.figure));
+        rows.push(count(
+            t("未解决的原因", "Why unresolved"),
+            r.reason.label(lang),
+            &r.figure,
+        ));
     }
     for level in &f.compliance.levels {
         let clocks = [
@@ -204,11 +256,15 @@ pub fn rows(view: &SummaryView) -> Vec<Row> {
                 .find(|c| c.level == level.level && c.clock == kind)
                 .map(|c| c.breached.clone())
                 .unwrap_or_default();
+            let item = match lang {
+                Lang::ZhCn => format!("{}级 {}达标率（%）", level.level, kind.label(lang)),
+                Lang::En => format!("Level {} {} met (%)", level.level, kind.label(lang)),
+            };
             rows.push(Row {
-                section: "服务时限达标率".into(),
-                item: format!("{}级 {}达标率（%）", level.level, clock_label(kind)),
+                section: t("服务时限达标率", "SLA compliance").into(),
+                item,
                 value: percent(tally.met, tally.met + tally.breached),
-                note: tally_note(tally),
+                note: tally_note(tally, lang),
                 faults: breached,
             });
         }
@@ -217,13 +273,17 @@ pub fn rows(view: &SummaryView) -> Vec<Row> {
         view.faults.iter().map(|f| (f.id, f)).collect();
     let claims = &f.force_majeure_claims;
     for (item, figure) in [
-        ("申报", &claims.claimed),
-        ("待确认", &claims.pending),
-        ("已认可", &claims.accepted),
-        ("未认可", &claims.refused),
+        (t("申报", "Claimed"), &claims.claimed),
+        (t("待确认", "Awaiting the client"), &claims.pending),
+        (t("已认可", "Accepted"), &claims.accepted),
+        (t("未认可", "Refused"), &claims.refused),
     ] {
         if claims.claimed.count > 0 {
-            rows.push(count("不可抗拒因素认定", item, figure));
+            rows.push(count(
+                t("不可抗拒因素认定", "Force majeure claims"),
+                item,
+                figure,
+            ));
         }
     }
     let point_of = |id: &FaultId| {
@@ -234,100 +294,133 @@ pub fn rows(view: &SummaryView) -> Vec<Row> {
     };
     for case in &s.force_majeure_cases {
         let point = point_of(&case.fault_id);
+        let note = match lang {
+            Lang::ZhCn => format!("{}；用户意见：{}", case.description, agreement_text(case)),
+            Lang::En => format!(
+                "{}; client's answer: {}",
+                case.description,
+                agreement_text_in(case, lang)
+            ),
+        };
         rows.push(Row {
-            section: UnresolvedReason::ForceMajeure.label_zh().into(),
+            section: UnresolvedReason::ForceMajeure.label(lang).into(),
             item: format!("{} {point}", format_local(case.reported_at)),
             value: Some(1.0),
-            note: format!("{}；用户意见：{}", case.description, agreement_text(case)),
+            note,
             faults: vec![case.fault_id],
         });
     }
     for x in &s.substitutions {
         let point = point_of(&x.fault_id);
         rows.push(Row {
-            section: Label::of(FAULT_EVENT_KINDS, "spare_substituted", Lang::ZhCn).into(),
+            section: Label::of(FAULT_EVENT_KINDS, "spare_substituted", lang).into(),
             item: format!("{} {point}", format_local(x.at)),
             value: Some(1.0),
-            note: format!(
-                "{}；原序列号 {} → 新序列号 {}",
-                substitution_part(x),
-                x.old_serial.as_deref().unwrap_or("—"),
-                x.new_serial.as_deref().unwrap_or("—")
-            ),
+            note: match lang {
+                Lang::ZhCn => format!(
+                    "{}；原序列号 {} → 新序列号 {}",
+                    substitution_part(x),
+                    x.old_serial.as_deref().unwrap_or("—"),
+                    x.new_serial.as_deref().unwrap_or("—")
+                ),
+                Lang::En => format!(
+                    "{}; serial {} → {}",
+                    substitution_part(x),
+                    x.old_serial.as_deref().unwrap_or("—"),
+                    x.new_serial.as_deref().unwrap_or("—")
+                ),
+            },
             faults: vec![x.fault_id],
         });
     }
     for p in &f.parts_consumed {
         rows.push(Row {
-            section: "备件消耗".into(),
+            section: t("备件消耗", "Parts used").into(),
             item: format!("{} {}", p.code, p.name),
             value: Some(p.quantity as f64),
-            note: p.kind.label_zh().into(),
+            note: p.kind.label(lang).into(),
             faults: p.fault_ids.clone(),
         });
     }
     let floor = &s.stock.floor;
-    let stock_note = |below: bool, min: i64| {
-        if below {
-            format!("下限 {min}，低于下限")
-        } else {
-            format!("下限 {min}")
-        }
+    let stock_note = |below: bool, min: i64| match (below, lang) {
+        (true, Lang::ZhCn) => format!("下限 {min}，低于下限"),
+        (false, Lang::ZhCn) => format!("下限 {min}"),
+        (true, Lang::En) => format!("floor {min}, below the floor"),
+        (false, Lang::En) => format!("floor {min}"),
     };
+    let closing = t("期末库存", "Stock at close");
     rows.push(Row {
-        section: "期末库存".into(),
-        item: "备品（整机）".into(),
+        section: closing.into(),
+        item: t("备品（整机）", "Spare units (whole devices)").into(),
         value: Some(floor.units as f64),
         note: stock_note(floor.units_below_floor, floor.floor.units),
         faults: Vec::new(),
     });
     rows.push(Row {
-        section: "期末库存".into(),
-        item: "备件".into(),
+        section: closing.into(),
+        item: t("备件", "Spare parts").into(),
         value: Some(floor.parts as f64),
         note: stock_note(floor.parts_below_floor, floor.floor.parts),
         faults: Vec::new(),
     });
     for p in &s.stock.under_floor {
         rows.push(Row {
-            section: "低于下限".into(),
+            section: t("低于下限", "Below the floor").into(),
             item: format!("{} {}", p.code, p.name),
             value: Some(p.balance as f64),
-            note: p.kind.label_zh().into(),
+            note: p.kind.label(lang).into(),
             faults: Vec::new(),
         });
     }
-    for t in &s.technicians {
-        let section = format!("技服人员：{}", t.name);
-        figure_rows(&section, &t.figures, &mut rows);
-        let used: i64 = t.figures.parts_consumed.iter().map(|p| p.quantity).sum();
+    for tech in &s.technicians {
+        let section = match lang {
+            Lang::ZhCn => format!("技服人员：{}", tech.name),
+            Lang::En => format!("Technician: {}", tech.name),
+        };
+        figure_rows(&section, &tech.figures, &mut rows, lang);
+        let used: i64 = tech.figures.parts_consumed.iter().map(|p| p.quantity).sum();
         rows.push(Row {
             section,
-            item: "备品备件消耗".into(),
+            item: t("备品备件消耗", "Spares used").into(),
             value: Some(used as f64),
             note: String::new(),
             faults: Vec::new(),
         });
     }
     if s.unattributed.count > 0 {
-        rows.push(count("未记录技服人员", "故障数", &s.unattributed));
+        rows.push(count(
+            t("未记录技服人员", "No technician recorded"),
+            t("故障数", "Faults"),
+            &s.unattributed,
+        ));
     }
     let suspect = &s.clock_suspect;
     rows.push(Row {
-        section: phrase::CLOCK_SUSPECT_ARRIVALS.zh.into(),
-        item: "到场次数".into(),
+        section: phrase::CLOCK_SUSPECT_ARRIVALS.get(lang).into(),
+        item: t("到场次数", "Arrivals").into(),
         value: Some(suspect.arrivals.len() as f64),
-        note: "设备时钟与服务器相差超过 5 分钟，或本机时钟倒退".into(),
+        note: t(
+            "设备时钟与服务器相差超过 5 分钟，或本机时钟倒退",
+            "the laptop's clock was more than 5 minutes off the server's, or ran backwards",
+        )
+        .into(),
         faults: suspect.faults.fault_ids.clone(),
     });
     for a in &suspect.arrivals {
         rows.push(Row {
-            section: phrase::CLOCK_SUSPECT_ARRIVALS.zh.into(),
+            section: phrase::CLOCK_SUSPECT_ARRIVALS.get(lang).into(),
             item: format!("{} {} {}", format_local(a.arrived_at), a.site, a.technician),
             value: Some(1.0),
-            note: match a.received_at {
-                Some(at) => format!("{}；服务器接收 {}", a.label, format_local(at)),
-                None => a.label.clone(),
+            note: match (a.received_at, lang) {
+                (Some(at), Lang::ZhCn) => format!("{}；服务器接收 {}", a.label, format_local(at)),
+                (Some(at), Lang::En) => format!(
+                    "{}; received by the server {}",
+                    a.doubt.label(lang),
+                    format_local(at)
+                ),
+                (None, Lang::ZhCn) => a.label.clone(),
+                (None, Lang::En) => a.doubt.label(lang).into(),
             },
             faults: a.fault_id.into_iter().collect(),
         });

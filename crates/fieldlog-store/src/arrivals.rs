@@ -149,7 +149,7 @@ pub(crate) fn arrival(conn: &Connection, id: ArrivalId) -> Result<Arrival> {
         arrival_row,
     )
     .optional()?
-    .ok_or_else(|| StoreError::not_found("arrival", "到场记录", id))
+    .ok_or_else(|| StoreError::not_found("arrival", id))
 }
 
 pub(crate) fn for_fault(conn: &Connection, fault_id: FaultId) -> Result<Vec<Arrival>> {

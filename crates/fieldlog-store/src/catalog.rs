@@ -106,7 +106,7 @@ pub(crate) fn technician(conn: &Connection, id: TechnicianId) -> Result<Technici
         technician_row,
     )
     .optional()?
-    .ok_or_else(|| StoreError::not_found("technician", "技服人员", id))
+    .ok_or_else(|| StoreError::not_found("technician", id))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -207,7 +207,7 @@ pub(crate) fn contract(conn: &Connection, id: ContractId) -> Result<Contract> {
         contract_row,
     )
     .optional()?
-    .ok_or_else(|| StoreError::not_found("contract", "合同", id))
+    .ok_or_else(|| StoreError::not_found("contract", id))
 }
 
 pub(crate) fn contract_by_code(conn: &Connection, code: &str) -> Result<Option<Contract>> {
@@ -297,7 +297,7 @@ pub(crate) fn site(conn: &Connection, id: SiteId) -> Result<Site> {
         site_row,
     )
     .optional()?
-    .ok_or_else(|| StoreError::not_found("site", "点位", id))
+    .ok_or_else(|| StoreError::not_found("site", id))
 }
 
 pub(crate) fn sites(conn: &Connection, contract_id: Option<ContractId>) -> Result<Vec<Site>> {
@@ -362,7 +362,7 @@ pub(crate) fn device(conn: &Connection, id: DeviceId) -> Result<Device> {
         device_row,
     )
     .optional()?
-    .ok_or_else(|| StoreError::not_found("device", "设备", id))
+    .ok_or_else(|| StoreError::not_found("device", id))
 }
 
 pub(crate) fn devices(conn: &Connection, site_id: SiteId) -> Result<Vec<Device>> {
@@ -472,7 +472,7 @@ pub(crate) fn part(conn: &Connection, id: PartId) -> Result<SparePart> {
         part_row,
     )
     .optional()?
-    .ok_or_else(|| StoreError::not_found("part", "备件", id))
+    .ok_or_else(|| StoreError::not_found("part", id))
 }
 
 pub(crate) fn parts(conn: &Connection, contract_id: ContractId) -> Result<Vec<SparePart>> {
@@ -492,7 +492,6 @@ fn resolve_by_code<T>(
     table: &'static str,
     column: &'static str,
     what: &'static str,
-    what_zh: &'static str,
     by_id: impl Fn(Uuid) -> T,
 ) -> Result<T> {
     let key = key.trim();
@@ -507,7 +506,7 @@ fn resolve_by_code<T>(
         .collect::<rusqlite::Result<_>>()?;
     match ids.as_slice() {
         [id] => Ok(by_id(*id)),
-        [] => Err(StoreError::not_found(what, what_zh, key)),
+        [] => Err(StoreError::not_found(what, key)),
         _ => Err(StoreError::conflict(
             format!("编号“{key}”在多个合同中都有，请改用 ID"),
             format!("code '{key}' is used in more than one contract; use the id"),
@@ -554,15 +553,7 @@ impl Store {
 
     /// A contract by id or code.
     pub fn resolve_contract(&self, key: &str) -> Result<Contract> {
-        let id = resolve_by_code(
-            &self.conn,
-            key,
-            "contracts",
-            "code",
-            "contract",
-            "合同",
-            ContractId,
-        )?;
+        let id = resolve_by_code(&self.conn, key, "contracts", "code", "contract", ContractId)?;
         self.contract(id)
     }
 
@@ -593,7 +584,7 @@ impl Store {
 
     /// A site by id or point code.
     pub fn resolve_site(&self, key: &str) -> Result<Site> {
-        let id = resolve_by_code(&self.conn, key, "sites", "code", "site", "点位", SiteId)?;
+        let id = resolve_by_code(&self.conn, key, "sites", "code", "site", SiteId)?;
         self.site(id)
     }
 
@@ -611,9 +602,7 @@ impl Store {
 
     /// A device by id or serial number.
     pub fn resolve_device(&self, key: &str) -> Result<Device> {
-        let id = resolve_by_code(
-            &self.conn, key, "devices", "serial", "device", "设备", DeviceId,
-        )?;
+        let id = resolve_by_code(&self.conn, key, "devices", "serial", "device", DeviceId)?;
         device(&self.conn, id)
     }
 
@@ -652,15 +641,7 @@ impl Store {
 
     /// A spare part by id or material code.
     pub fn resolve_part(&self, key: &str) -> Result<SparePart> {
-        let id = resolve_by_code(
-            &self.conn,
-            key,
-            "spare_parts",
-            "code",
-            "part",
-            "备件",
-            PartId,
-        )?;
+        let id = resolve_by_code(&self.conn, key, "spare_parts", "code", "part", PartId)?;
         part(&self.conn, id)
     }
 }

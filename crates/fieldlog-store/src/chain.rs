@@ -4,6 +4,8 @@
 //! (edited, re-hashed or deleted records) and against the link before it (a rewritten chain).
 
 use crate::{Result, Store, StoreError};
+use fieldlog_domain::Lang;
+use fieldlog_domain::labels::{EVIDENCE_KINDS, EVIDENCE_RECORD};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
@@ -82,36 +84,69 @@ pub enum Finding {
 impl Finding {
     /// One line for the technician, Chinese first.
     pub fn describe(&self) -> String {
-        match self {
+        self.describe_in(Lang::ZhCn)
+    }
+
+    /// The same line in `lang`: zh-CN is Chinese then English (as [`Self::describe`]), English
+    /// is English only (the CLI's `--lang en`).
+    pub fn describe_in(&self, lang: Lang) -> String {
+        let (zh, en) = match self {
             Finding::Edited {
                 seq,
                 kind,
                 record_id,
-            } => format!(
-                "第 {seq} 环：{}“{record_id}”的内容与记录时不同（被改动）/ link {seq}: {kind} {record_id} was changed after it was recorded",
-                kind_zh(kind)
+            } => (
+                format!(
+                    "第 {seq} 环：{}“{record_id}”的内容与记录时不同（被改动）",
+                    kind_label(kind, Lang::ZhCn)
+                ),
+                match lang {
+                    Lang::ZhCn => {
+                        format!("link {seq}: {kind} {record_id} was changed after it was recorded")
+                    }
+                    Lang::En => format!(
+                        "Link {seq}: {} {record_id} was changed after it was recorded",
+                        kind_label(kind, lang)
+                    ),
+                },
             ),
             Finding::Deleted {
                 seq,
                 kind,
                 record_id,
-            } => format!(
-                "第 {seq} 环：{}“{record_id}”已被删除 / link {seq}: {kind} {record_id} was deleted",
-                kind_zh(kind)
+            } => (
+                format!(
+                    "第 {seq} 环：{}“{record_id}”已被删除",
+                    kind_label(kind, Lang::ZhCn)
+                ),
+                match lang {
+                    Lang::ZhCn => format!("link {seq}: {kind} {record_id} was deleted"),
+                    Lang::En => format!(
+                        "Link {seq}: {} {record_id} was deleted",
+                        kind_label(kind, lang)
+                    ),
+                },
             ),
-            Finding::BrokenLink { seq } => format!(
-                "第 {seq} 环与前一环接不上（证据链被改写或截断）/ link {seq} does not follow from the one before: the chain was rewritten or cut"
+            Finding::BrokenLink { seq } => (
+                format!("第 {seq} 环与前一环接不上（证据链被改写或截断）"),
+                format!(
+                    "link {seq} does not follow from the one before: the chain was rewritten or cut"
+                ),
             ),
-            Finding::SignedContentChanged { report_id } => format!(
-                "日报“{report_id}”的内容与签字时不一致 / report {report_id} differs from what was signed"
+            Finding::SignedContentChanged { report_id } => (
+                format!("日报“{report_id}”的内容与签字时不一致"),
+                format!("report {report_id} differs from what was signed"),
             ),
-            Finding::DiffersFromServer { seq } => format!(
-                "第 {seq} 环与服务器保存的不同（本机证据链被改写）/ link {seq} differs from the server's copy: the chain here was rewritten"
+            Finding::DiffersFromServer { seq } => (
+                format!("第 {seq} 环与服务器保存的不同（本机证据链被改写）"),
+                format!("link {seq} differs from the server's copy: the chain here was rewritten"),
             ),
-            Finding::MissingHere { seq } => format!(
-                "服务器保存的第 {seq} 环在本机已不存在（证据被删除）/ the server holds link {seq}, which is gone here: evidence was deleted"
+            Finding::MissingHere { seq } => (
+                format!("服务器保存的第 {seq} 环在本机已不存在（证据被删除）"),
+                format!("the server holds link {seq}, which is gone here: evidence was deleted"),
             ),
-        }
+        };
+        lang.pick(format!("{zh} / {en}"), en)
     }
 
     /// Whether the finding concerns `(kind, record_id)`.
@@ -133,16 +168,14 @@ impl Finding {
     }
 }
 
-fn kind_zh(kind: &str) -> &'static str {
-    match kind {
-        "fault" => "故障",
-        "fault_event" => "故障事件",
-        "arrival" => "到场记录",
-        "stock_movement" => "库存变动",
-        "signature" => "签字",
-        "report" => "已签字日报",
-        _ => "记录",
-    }
+/// The kind of an evidence record by its code in the chain, from the label table; "record" for
+/// a kind this build does not know.
+fn kind_label(kind: &str, lang: Lang) -> &'static str {
+    EVIDENCE_KINDS
+        .iter()
+        .find(|l| l.code == kind)
+        .unwrap_or(&EVIDENCE_RECORD)
+        .get(lang)
 }
 
 /// What `audit verify` reports.

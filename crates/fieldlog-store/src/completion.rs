@@ -46,7 +46,7 @@ pub(crate) fn form(
     let row = faults::fault_rows(conn, false, at)?
         .into_iter()
         .find(|r| r.id == fault_id)
-        .ok_or_else(|| StoreError::not_found("fault", "故障", fault_id))?;
+        .ok_or_else(|| StoreError::not_found("fault", fault_id))?;
     let signatures = signatures(conn, SignedSubject::CompletionForm, fault_id.as_uuid())?;
     let signed = [SignerRole::Technician, SignerRole::Customer]
         .iter()

@@ -11,12 +11,12 @@ pub enum StoreError {
     #[error("{0}")]
     Invalid(#[from] InvalidInput),
 
-    #[error("找不到{what_zh}“{id}”，请检查编号 ({what} '{id}' not found)")]
-    NotFound {
-        what: &'static str,
-        what_zh: &'static str,
-        id: String,
-    },
+    /// `what` is a code of [`fieldlog_domain::labels::RECORD_KINDS`], which gives its label.
+    #[error(
+        "找不到{}“{id}”，请检查编号 ({what} '{id}' not found)",
+        fieldlog_domain::Label::of(fieldlog_domain::labels::RECORD_KINDS, .what, Lang::ZhCn)
+    )]
+    NotFound { what: &'static str, id: String },
 
     #[error(
         "该报告已签字，不能修改；如需更正，请新建修订报告 (the report is signed and cannot be changed; create an amendment)"
@@ -143,10 +143,10 @@ impl StoreError {
         }
     }
 
-    pub(crate) fn not_found(what: &'static str, what_zh: &'static str, id: impl ToString) -> Self {
+    /// `what`: a code of [`fieldlog_domain::labels::RECORD_KINDS`].
+    pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
         StoreError::NotFound {
             what,
-            what_zh,
             id: id.to_string(),
         }
     }

@@ -139,7 +139,7 @@ pub(crate) fn fault(conn: &Connection, id: FaultId) -> Result<Fault> {
         fault_row,
     )
     .optional()?
-    .ok_or_else(|| StoreError::not_found("fault", "故障", id))
+    .ok_or_else(|| StoreError::not_found("fault", id))
 }
 
 pub(crate) fn event_row(row: &Row<'_>) -> rusqlite::Result<FaultEvent> {
@@ -385,7 +385,7 @@ impl Store {
 
     /// A fault by id or by a unique ending of its id (lists show the last 8 digits).
     pub fn resolve_fault(&self, key: &str) -> Result<FaultId> {
-        resolve_id_suffix(&self.conn, "faults", key, "fault", "故障").map(FaultId)
+        resolve_id_suffix(&self.conn, "faults", key, "fault").map(FaultId)
     }
 
     /// A fault with its events, arrivals and clocks as of `at`.
@@ -394,7 +394,7 @@ impl Store {
         let row = fault_rows(&self.conn, false, at)?
             .into_iter()
             .find(|r| r.id == id)
-            .ok_or_else(|| StoreError::not_found("fault", "故障", id))?;
+            .ok_or_else(|| StoreError::not_found("fault", id))?;
         Ok(FaultDetail {
             row,
             events: events(&self.conn, id)?,
@@ -411,14 +411,13 @@ pub(crate) fn resolve_id_suffix(
     table: &'static str,
     key: &str,
     what: &'static str,
-    what_zh: &'static str,
 ) -> Result<Uuid> {
     let key = key.trim().to_ascii_lowercase();
     if let Ok(uuid) = Uuid::parse_str(&key) {
         return Ok(uuid);
     }
     if key.len() < 6 || !key.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return Err(StoreError::not_found(what, what_zh, key));
+        return Err(StoreError::not_found(what, key));
     }
     let mut stmt = conn.prepare(&format!(
         "SELECT id FROM {table} WHERE id LIKE '%' || ?1 LIMIT 2"
@@ -428,7 +427,7 @@ pub(crate) fn resolve_id_suffix(
         .collect::<rusqlite::Result<_>>()?;
     match ids.as_slice() {
         [id] => Ok(*id),
-        [] => Err(StoreError::not_found(what, what_zh, key)),
+        [] => Err(StoreError::not_found(what, key)),
         _ => Err(StoreError::conflict(
             format!("编号“{key}”对应多条记录，请输入完整编号"),
             format!("id ending '{key}' matches more than one record; give the full id"),
@@ -485,13 +484,7 @@ pub(crate) fn policy(
         |r| json(r, 0),
     )
     .optional()?
-    .ok_or_else(|| {
-        StoreError::not_found(
-            "policy",
-            "时限规则版本",
-            format!("{contract_id} v{version}"),
-        )
-    })
+    .ok_or_else(|| StoreError::not_found("policy", format!("{contract_id} v{version}")))
 }
 
 /// Policies by (contract, version), read once per query.

@@ -65,7 +65,7 @@ pub(crate) fn row(conn: &Connection, id: Uuid) -> Result<InspectionRow> {
         inspection_row,
     )
     .optional()?
-    .ok_or_else(|| StoreError::not_found("inspection", "巡检计划", id))
+    .ok_or_else(|| StoreError::not_found("inspection", id))
 }
 
 /// Inspections due on `day` (planned for it or earlier) and not done, oldest first.

@@ -34,14 +34,27 @@ pub enum KeyStorage {
 impl KeyStorage {
     /// One line for the technician, Chinese first.
     pub fn describe(&self) -> String {
-        match self {
-            KeyStorage::OsKeyStore { backend } => {
-                format!("签名密钥保存在系统密钥库（{backend}）中 / signing key kept in {backend}")
-            }
-            KeyStorage::File { reason } => format!(
-                "未找到可用的系统密钥库（{reason}），签名密钥保存在档案文件中（仅本人可读，0600） / no OS key store ({reason}): the signing key stays in the profile file, readable by you only"
+        self.describe_in(fieldlog_domain::Lang::ZhCn)
+    }
+
+    /// The same line in `lang`: zh-CN is Chinese then English (as [`Self::describe`]), English
+    /// is English only (the CLI's `--lang en`).
+    pub fn describe_in(&self, lang: fieldlog_domain::Lang) -> String {
+        let (zh, en) = match self {
+            KeyStorage::OsKeyStore { backend } => (
+                format!("签名密钥保存在系统密钥库（{backend}）中"),
+                format!("signing key kept in {backend}"),
             ),
-        }
+            KeyStorage::File { reason } => (
+                format!(
+                    "未找到可用的系统密钥库（{reason}），签名密钥保存在档案文件中（仅本人可读，0600）"
+                ),
+                format!(
+                    "no OS key store ({reason}): the signing key stays in the profile file, readable by you only"
+                ),
+            ),
+        };
+        lang.pick(format!("{zh} / {en}"), en)
     }
 }
 

@@ -408,7 +408,7 @@ pub(crate) fn report(conn: &Connection, id: ReportId) -> Result<DailyReport> {
         report_row,
     )
     .optional()?
-    .ok_or_else(|| StoreError::not_found("report", "日报", id))
+    .ok_or_else(|| StoreError::not_found("report", id))
 }
 
 /// The report's entries, in report order: by position, then id (two laptops may add an entry
@@ -577,7 +577,7 @@ pub(crate) fn document(conn: &Connection, id: ReportId) -> Result<ReportDocument
     )?
     .into_iter()
     .find(|r| r.id == id)
-    .ok_or_else(|| StoreError::not_found("report", "日报", id))?;
+    .ok_or_else(|| StoreError::not_found("report", id))?;
     Ok(ReportDocument {
         arrivals: arrivals::for_technician_day(conn, report.technician_id, report.work_date)?
             .into_iter()
@@ -645,7 +645,7 @@ impl Store {
 
     /// A report by id or by a unique ending of its id.
     pub fn resolve_report(&self, key: &str) -> Result<ReportId> {
-        faults::resolve_id_suffix(&self.conn, "daily_reports", key, "report", "日报").map(ReportId)
+        faults::resolve_id_suffix(&self.conn, "daily_reports", key, "report").map(ReportId)
     }
 
     pub fn report_rows(&self, filter: &ReportFilter) -> Result<Vec<ReportRow>> {

@@ -95,7 +95,7 @@ fn view(conn: &rusqlite::Connection, conflict: SyncConflict) -> Result<ConflictV
 }
 
 fn not_open(id: i64) -> StoreError {
-    StoreError::not_found("open sync conflict", "待处理的同步冲突", id)
+    StoreError::not_found("open sync conflict", id)
 }
 
 impl Store {

@@ -197,7 +197,7 @@ pub(crate) fn movement(conn: &Connection, id: MovementId) -> Result<StockMovemen
         movement_row,
     )
     .optional()?
-    .ok_or_else(|| StoreError::not_found("movement", "库存记录", id))
+    .ok_or_else(|| StoreError::not_found("movement", id))
 }
 
 pub(crate) fn stock_report(conn: &Connection, contract_id: ContractId) -> Result<StockReport> {
