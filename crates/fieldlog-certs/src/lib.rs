@@ -58,6 +58,20 @@ pub enum CertError {
     Build(String),
 }
 
+impl CertError {
+    /// The technical reason alone (the parser's words), for a caller that says the sentence
+    /// around it in the user's language.
+    pub fn detail(&self) -> String {
+        match self {
+            CertError::Key(d)
+            | CertError::PublicKey(d)
+            | CertError::Certificate(d)
+            | CertError::Build(d) => d.clone(),
+            CertError::Mismatch => "key/certificate mismatch".into(),
+        }
+    }
+}
+
 pub type Result<T, E = CertError> = std::result::Result<T, E>;
 
 pub(crate) fn build_err(e: impl std::fmt::Display) -> CertError {

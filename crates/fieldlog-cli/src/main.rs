@@ -689,7 +689,10 @@ fn verify(
     crl_files: &[std::path::PathBuf],
     out: &Output,
 ) -> Result<ExitCode, CliError> {
-    let bad_trust = |e: fieldlog_export::VerifyError| CliError::usage(e.to_string(), "");
+    use fieldlog_domain::Lang;
+    let bad_trust = |e: fieldlog_export::VerifyError| {
+        CliError::usage(e.said_in(Lang::ZhCn), e.said_in(Lang::En))
+    };
     let mut trust = fieldlog_export::Trust::default();
     for path in trust_files {
         trust.add_roots(&read_input(path)?).map_err(bad_trust)?;
@@ -705,8 +708,12 @@ fn verify(
         }
     }
     let bytes = read_input(file)?;
-    let verification = fieldlog_export::verify_pdf_trusting(&bytes, &trust)
-        .map_err(|e| CliError::usage(format!("无法校验：{e}"), format!("cannot verify: {e}")))?;
+    let verification = fieldlog_export::verify_pdf_trusting(&bytes, &trust).map_err(|e| {
+        CliError::usage(
+            format!("无法校验：{}", e.said_in(Lang::ZhCn)),
+            format!("cannot verify: {}", e.said_in(Lang::En)),
+        )
+    })?;
     out.verification(file, &verification);
     Ok(ExitCode::from(match verification.verdict {
         fieldlog_export::Verdict::Trusted => 0,

@@ -117,6 +117,14 @@ fn english_mode_prints_no_chinese_outside_data() {
     run(&["parts", "use", "BJ-WPC", "--qty", "100000"]);
     run(&["arrive"]);
     run(&["summary", "--contract", &contract]);
+    // `verify` with a trust file that is no certificate, and a file with no signature.
+    let not_pdf = dir.path().join("not-signed.pdf");
+    std::fs::write(&not_pdf, b"%PDF-1.4\nno signature here\n").unwrap();
+    let not_root = dir.path().join("not-a-root.pem");
+    std::fs::write(&not_root, b"not a certificate").unwrap();
+    let not_pdf = not_pdf.to_str().unwrap();
+    run(&["verify", not_pdf, "--trust", not_root.to_str().unwrap()]);
+    run(&["verify", not_pdf]);
 
     let mut chinese = Vec::new();
     for (args, _, text) in &runs {
@@ -141,7 +149,18 @@ fn english_mode_prints_no_chinese_outside_data() {
         let refused = args[0] == "report" && args[1] == "new"
             || args.iter().any(|a| a == "deadbeef" || a == "100000")
             || args == &["arrive"]
-            || args.len() == 3 && args[0] == "summary";
+            || args.len() == 3 && args[0] == "summary"
+            || args[0] == "verify";
         assert_eq!(*ok, !refused, "{args:?}: {text}");
     }
+    // Each refusal says what is wrong, in English.
+    let said = |first: &str, needle: &str| {
+        assert!(
+            runs.iter()
+                .any(|(args, _, text)| args[0] == first && text.contains(needle)),
+            "no `{first}` run said '{needle}'"
+        )
+    };
+    said("verify", "Cannot read the trusted root or the CRL");
+    said("verify", "The file carries no digital signature");
 }

@@ -42,7 +42,7 @@ impl Trust {
             Some(pem) => fieldlog_certs::certificates_from_pem(pem),
             None => fieldlog_certs::certificate_from_der(bytes).map(|c| vec![c]),
         }
-        .map_err(|e| VerifyError::Trust(e.to_string()))?;
+        .map_err(|e| VerifyError::Trust(e.detail()))?;
         self.roots.extend(certificates);
         Ok(())
     }
@@ -50,7 +50,7 @@ impl Trust {
     /// Adds a CRL (PEM or DER).
     pub fn add_crl(&mut self, bytes: &[u8]) -> Result<(), VerifyError> {
         let crl =
-            fieldlog_certs::crl_from_bytes(bytes).map_err(|e| VerifyError::Trust(e.to_string()))?;
+            fieldlog_certs::crl_from_bytes(bytes).map_err(|e| VerifyError::Trust(e.detail()))?;
         self.crls.push(crl);
         Ok(())
     }
@@ -270,6 +270,23 @@ pub enum VerifyError {
     Malformed(String),
     #[error("无法读取信任的根证书或吊销列表：{0}。/ Cannot read the trusted root or the CRL: {0}.")]
     Trust(String),
+}
+
+impl VerifyError {
+    /// The sentence in one language (the `Display` text carries both).
+    pub fn said_in(&self, lang: fieldlog_domain::Lang) -> String {
+        use fieldlog_domain::Lang::{En, ZhCn};
+        match (self, lang) {
+            (VerifyError::NoSignature, ZhCn) => "文件中没有数字签名。".into(),
+            (VerifyError::NoSignature, En) => "The file carries no digital signature.".into(),
+            (VerifyError::Malformed(e), ZhCn) => format!("数字签名已损坏，无法读取：{e}。"),
+            (VerifyError::Malformed(e), En) => {
+                format!("The digital signature is damaged and cannot be read: {e}.")
+            }
+            (VerifyError::Trust(e), ZhCn) => format!("无法读取信任的根证书或吊销列表：{e}。"),
+            (VerifyError::Trust(e), En) => format!("Cannot read the trusted root or the CRL: {e}."),
+        }
+    }
 }
 
 fn malformed(e: impl std::fmt::Display) -> VerifyError {
