@@ -42,6 +42,7 @@ on_each_backend!(
     refused_requests_answer_4xx_and_write_nothing,
     failed_sign_ins_are_slowed_down_and_audited,
     failed_sign_ins_from_one_address_are_slowed_down_whatever_the_login,
+    a_burst_of_parallel_guesses_is_counted_before_any_password_is_checked,
     sessions_end_when_idle_when_too_old_and_at_sign_out,
     a_disabled_account_loses_its_sessions_and_cannot_sign_in,
     the_database_refuses_to_change_the_audit_log,
@@ -719,6 +720,43 @@ fn failed_sign_ins_from_one_address_are_slowed_down_whatever_the_login(backend: 
     assert_eq!((answer.status, answer.code().as_str()), (429, "throttled"));
     office.advance(TimeDelta::seconds(1));
     office.sign_in("admin", ADMIN_PASSWORD);
+}
+
+/// Guesses sent all at once, before any has failed, must not all be tried: each attempt is
+/// counted before its password is looked at, so only the free ones are.
+fn a_burst_of_parallel_guesses_is_counted_before_any_password_is_checked(backend: Backend) {
+    let office = Office::start(backend);
+    let addr = office.running.addr.to_string();
+    let burst = 3 * office::FREE_FAILURES_PER_LOGIN;
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let guesses: Vec<_> = (0..burst)
+            .map(|i| {
+                let addr = addr.clone();
+                scope.spawn(move || {
+                    http(
+                        &addr,
+                        "POST",
+                        "/office/v1/sign-in",
+                        &[("Content-Type", "application/json")],
+                        &json!({ "login": "admin", "password": format!("guess number {i}") })
+                            .to_string(),
+                    )
+                    .status
+                })
+            })
+            .collect();
+        guesses.into_iter().map(|g| g.join().unwrap()).collect()
+    });
+    let tried = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(
+        (tried as i64, refused as i64),
+        (
+            office::FREE_FAILURES_PER_LOGIN,
+            burst - office::FREE_FAILURES_PER_LOGIN
+        ),
+        "{statuses:?}"
+    );
 }
 
 fn sessions_end_when_idle_when_too_old_and_at_sign_out(backend: Backend) {

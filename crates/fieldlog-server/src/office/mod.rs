@@ -433,9 +433,9 @@ pub struct SignedIn {
     pub answer: SessionAnswer,
 }
 
-/// Signs in: throttled attempts are refused before any password is looked at; the password is
-/// verified outside any transaction; a failure is recorded (and audited) in its own committed
-/// transaction before the refusal is answered.
+/// Signs in: throttled attempts are refused (and audited) before any password is looked at;
+/// every other attempt is counted as a failure first, then its password verified outside any
+/// transaction; a failure is audited, a success clears the count and opens a session.
 pub fn sign_in(
     storage: &impl Storage,
     request: &SignInRequest,
@@ -451,11 +451,15 @@ pub fn sign_in(
     if request.password.len() > password::MAX_LENGTH {
         return Err(OfficeError::BadCredentials);
     }
-    let (wait, stored) = storage.read(|tx| {
-        Ok((
-            throttle(tx.office(), &login, address, now)?,
-            tx.office().account_by_login(&login)?,
-        ))
+    // Counted as a failure before the password is looked at, in a writing transaction (one at
+    // a time): guesses sent all at once see each other, so only the free ones are tried. A
+    // success takes the count back.
+    let (wait, stored) = storage.transaction(|tx| {
+        let wait = throttle(tx.office(), &login, address, now)?;
+        if wait.is_none() {
+            tx.office().add_failed_sign_in(&login, address, now)?;
+        }
+        Ok((wait, tx.office().account_by_login(&login)?))
     })?;
     if let Some(until) = wait {
         let retry_after = seconds_until(now, until);
@@ -487,7 +491,6 @@ pub fn sign_in(
     };
     if let Some(reason) = refusal {
         storage.transaction(|tx| {
-            tx.office().add_failed_sign_in(&login, address, now)?;
             audit(
                 tx,
                 now,
