@@ -324,6 +324,7 @@ fn an_administrator_manages_accounts_and_grants_and_managers_see_only_theirs(bac
         assert!(cookie.contains(part), "{cookie}");
     }
     assert!(!cookie.contains("Secure"), "{cookie}");
+    assert_eq!(answer.header("cache-control").as_deref(), Some("no-store"));
     assert!(!answer.body.contains("argon2"), "no hash is ever sent");
 
     let added = admin.send(

@@ -71,7 +71,16 @@ pub fn routes<S: Storage>(storage: Arc<S>, options: Options) -> Router {
             get(grants::<S>).put(grants_set::<S>),
         )
         .route("/office/v1/audit", get(audit::<S>))
+        .layer(axum::middleware::map_response(not_stored))
         .with_state(Office { storage, options })
+}
+
+/// Office answers hold a session's CSRF token and office data: no cache keeps them.
+async fn not_stored(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// A connection's remote address, as `serve` and `serve_tls` record it for every request

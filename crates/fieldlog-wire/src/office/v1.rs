@@ -6,6 +6,23 @@
 //! session's CSRF token (given at sign-in and by `GET /office/v1/me`) in the [`CSRF_HEADER`]
 //! header. Errors are [`OfficeErrorBody`]: `{code, message}` (Chinese first), plus
 //! `retry_after` when sign-in is throttled.
+//!
+//! | request | who | body → answer |
+//! |---|---|---|
+//! | `POST /office/v1/sign-in` | anyone | [`SignInRequest`] → [`SessionAnswer`], sets the cookie |
+//! | `POST /office/v1/sign-out` | signed in, CSRF | → 204, clears the cookie |
+//! | `GET /office/v1/me` | signed in | → [`SessionAnswer`] (the CSRF token again, after a reload) |
+//! | `GET /office/v1/contracts` | signed in | → [`ContractItem`]s it sees (a manager: the granted ones) |
+//! | `GET /office/v1/accounts` | administrator | → [`Account`]s |
+//! | `POST /office/v1/accounts` | administrator, CSRF | [`NewAccount`] → 201 [`Account`] |
+//! | `POST /office/v1/accounts/{id}/disable` | administrator, CSRF | → [`Account`] (its sessions end) |
+//! | `GET /office/v1/accounts/{id}/grants` | administrator | → [`Grants`] |
+//! | `PUT /office/v1/accounts/{id}/grants` | administrator, CSRF | [`Grants`] → [`Grants`] (replaces the list) |
+//! | `GET /office/v1/audit?after=SEQ&limit=N` | administrator | → [`AuditPage`] |
+//!
+//! Bodies are JSON (`Content-Type: application/json`, at most 64 KiB). A refused request changes
+//! nothing: 401 `unauthorized` (no session) or `bad_credentials`, 403 `csrf` or `forbidden`,
+//! 422 `invalid_input`, 413 `too_large`, 404, 409, 429 `throttled` with `retry_after`.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
