@@ -667,6 +667,10 @@ fn failed_sign_ins_are_slowed_down_and_audited(backend: Backend) {
             .unwrap()
             .starts_with("登录失败次数过多")
     );
+    // Asking again while waiting is refused again, audited once.
+    for _ in 0..3 {
+        assert_eq!(sign_in(ADMIN_PASSWORD).status, 429);
+    }
 
     // Each further failure doubles the wait.
     office.advance(TimeDelta::seconds(1));

@@ -47,6 +47,8 @@ CREATE TABLE office_audit (
     detail      TEXT NOT NULL,
     address     TEXT NOT NULL
 );
+-- Throttled sign-ins are audited once per address and failure: looked up by address.
+CREATE INDEX office_audit_by_address ON office_audit (address, at);
 CREATE FUNCTION office_audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'office_audit is append-only';

@@ -47,6 +47,8 @@ CREATE TABLE office_audit (
     detail      TEXT NOT NULL,
     address     TEXT NOT NULL
 ) STRICT;
+-- Throttled sign-ins are audited once per address and failure: looked up by address.
+CREATE INDEX office_audit_by_address ON office_audit (address, at);
 CREATE TRIGGER office_audit_no_update BEFORE UPDATE ON office_audit
 BEGIN
     SELECT RAISE(ABORT, 'office_audit is append-only');

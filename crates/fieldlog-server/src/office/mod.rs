@@ -220,6 +220,12 @@ pub trait OfficeStore {
         since: DateTime<Utc>,
     ) -> crate::error::Result<(i64, Option<DateTime<Utc>>)>;
     fn clear_failures_of_login(&mut self, login: &str) -> crate::error::Result<()>;
+    /// Whether a throttled sign-in from `address` was audited at or after `since`.
+    fn throttling_audited(
+        &mut self,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> crate::error::Result<bool>;
     fn append_audit(&mut self, entry: &NewAuditEntry<'_>) -> crate::error::Result<()>;
     /// Entries after `after`, oldest first, at most `limit`.
     fn audit_after(&mut self, after: i64, limit: i64) -> crate::error::Result<Vec<AuditEntry>>;
@@ -270,8 +276,11 @@ fn keeping_refusal<T>(
 }
 
 /// The wait a number of failures earns: none up to `free`, then 1 s, doubling per failure,
-/// up to [`MAX_DELAY`], counted from the latest failure.
-fn throttled_until(failures: (i64, Option<DateTime<Utc>>), free: i64) -> Option<DateTime<Utc>> {
+/// up to [`MAX_DELAY`], counted from the latest failure. Returns (until, latest failure).
+fn throttled_until(
+    failures: (i64, Option<DateTime<Utc>>),
+    free: i64,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     let (count, latest) = failures;
     let latest = latest?;
     if count < free {
@@ -279,7 +288,7 @@ fn throttled_until(failures: (i64, Option<DateTime<Utc>>), free: i64) -> Option<
     }
     let doublings = u32::try_from((count - free).min(20)).unwrap_or(20);
     let delay = TimeDelta::seconds(1i64 << doublings).min(MAX_DELAY);
-    Some(latest + delay)
+    Some((latest + delay, latest))
 }
 
 /// Seconds from `now` until `until`, at least 1.
@@ -288,13 +297,14 @@ fn seconds_until(now: DateTime<Utc>, until: DateTime<Utc>) -> u64 {
     u64::try_from((millis + 999) / 1000).unwrap_or(1).max(1)
 }
 
-/// When the login or the address may try again, if they must wait.
+/// When the login or the address may try again, if they must wait, and the failure the wait
+/// counts from.
 fn throttle(
     office: &mut dyn OfficeStore,
     login: &str,
     address: &str,
     now: DateTime<Utc>,
-) -> crate::error::Result<Option<DateTime<Utc>>> {
+) -> crate::error::Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
     let since = now - FAILURE_WINDOW;
     let by_login = throttled_until(
         office.failures_of_login(login, since)?,
@@ -304,7 +314,7 @@ fn throttle(
         office.failures_from_address(address, since)?,
         FREE_FAILURES_PER_ADDRESS,
     );
-    Ok(by_login.max(by_address).filter(|until| *until > now))
+    Ok(by_login.max(by_address).filter(|(until, _)| *until > now))
 }
 
 fn audit(
@@ -453,28 +463,32 @@ pub fn sign_in(
     }
     // Counted as a failure before the password is looked at, in a writing transaction (one at
     // a time): guesses sent all at once see each other, so only the free ones are tried. A
-    // success takes the count back.
+    // success takes the count back. A refusal is audited once per address and failure, so
+    // hammering a throttled login cannot fill the log.
     let (wait, stored) = storage.transaction(|tx| {
         let wait = throttle(tx.office(), &login, address, now)?;
-        if wait.is_none() {
-            tx.office().add_failed_sign_in(&login, address, now)?;
+        match wait {
+            None => tx.office().add_failed_sign_in(&login, address, now)?,
+            Some((until, latest_failure)) => {
+                if !tx.office().throttling_audited(address, latest_failure)? {
+                    audit(
+                        tx,
+                        now,
+                        None,
+                        &login,
+                        "sign_in_throttled",
+                        serde_json::json!({ "retry_after": seconds_until(now, until) }),
+                        address,
+                    )?;
+                }
+            }
         }
         Ok((wait, tx.office().account_by_login(&login)?))
     })?;
-    if let Some(until) = wait {
-        let retry_after = seconds_until(now, until);
-        storage.transaction(|tx| {
-            audit(
-                tx,
-                now,
-                None,
-                &login,
-                "sign_in_throttled",
-                serde_json::json!({ "retry_after": retry_after }),
-                address,
-            )
-        })?;
-        return Err(OfficeError::Throttled { retry_after });
+    if let Some((until, _)) = wait {
+        return Err(OfficeError::Throttled {
+            retry_after: seconds_until(now, until),
+        });
     }
     let verified = match &stored {
         Some(stored) => password::verify(&request.password, &stored.password_hash),

@@ -252,6 +252,16 @@ impl OfficeStore for SqlTx<'_> {
         Ok(())
     }
 
+    fn throttling_audited(&mut self, address: &str, since: DateTime<Utc>) -> Result<bool> {
+        one(
+            self.db,
+            "SELECT EXISTS (SELECT 1 FROM office_audit
+                            WHERE address = ?1 AND at >= ?2 AND action = 'sign_in_throttled')",
+            params![address, since],
+            |r| r.bool(0),
+        )
+    }
+
     fn append_audit(&mut self, e: &NewAuditEntry<'_>) -> Result<()> {
         let detail = e.detail.to_string();
         self.db.execute(
