@@ -51,6 +51,12 @@ impl<S> FromRef<Shared<S>> for PushQueue {
 
 /// The router over a storage backend. It starts the push writer thread, which stops with it.
 pub fn router<S: Storage>(storage: Arc<S>) -> Router {
+    router_with(storage, crate::office::Options::default())
+}
+
+/// The same, with the office API (`/office/v1`, crate::office) served as `office` says.
+pub fn router_with<S: Storage>(storage: Arc<S>, office: crate::office::Options) -> Router {
+    let office = crate::office::http::routes(storage.clone(), office);
     let pushes = PushQueue::start(storage.clone());
     Router::new()
         .route("/v1/enroll", post(enroll::<S>))
@@ -72,6 +78,7 @@ pub fn router<S: Storage>(storage: Arc<S>) -> Router {
             MAX_BODY_BYTES.max(MAX_CHUNK_BYTES + 1024),
         ))
         .with_state(Shared { storage, pushes })
+        .merge(office)
 }
 
 /// Runs one read-only transaction on a blocking thread.

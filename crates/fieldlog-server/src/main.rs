@@ -84,6 +84,18 @@ enum Command {
     },
     /// Certificates issued at enrollment, as JSON lines.
     Certificates,
+    /// 创建办公室账号（首个管理员）/ create an office account (the first administrator). The
+    /// password is read from standard input (asked for, unechoed, on a terminal), never an
+    /// argument. Audited as the command line.
+    OfficeUserAdd {
+        /// admin, project-manager or customer-manager
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -213,6 +225,31 @@ fn run(cli: Cli) -> Result<(), String> {
                 ))
             }
         }
+        Command::OfficeUserAdd { role, login, name } => {
+            let role = fieldlog_wire::office::v1::Role::parse(&role).ok_or_else(|| {
+                format!(
+                    "未知角色“{role}”：请用 admin、project-manager 或 customer-manager \
+                     (unknown role '{role}': use admin, project-manager or customer-manager)"
+                )
+            })?;
+            let password = office_password::read()?;
+            let new = fieldlog_wire::office::v1::NewAccount {
+                login,
+                name,
+                role,
+                password,
+            };
+            let user = std::env::var("USER").unwrap_or_default();
+            let account = fieldlog_server::office::add_account_from_command_line(
+                &storage,
+                &new,
+                &format!("command line:{user}"),
+                chrono::Utc::now(),
+            )
+            .map_err(|e| e.to_string())?;
+            println!("{}", account.id);
+            Ok(())
+        }
         Command::Conflicts => {
             for note in admin::conflicts(&storage).map_err(|e| e.to_string())? {
                 println!(
@@ -225,6 +262,55 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+    }
+}
+
+/// The new account's password: one line of standard input, or on a terminal asked for twice
+/// with echo off.
+mod office_password {
+    use std::io::{BufRead, IsTerminal, Write};
+
+    pub fn read() -> Result<String, String> {
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            let mut line = String::new();
+            stdin
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| format!("无法读取密码：{e} (cannot read the password)"))?;
+            return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+        }
+        let first = prompt("新密码 (new password): ")?;
+        let second = prompt("再输入一次 (again): ")?;
+        if first != second {
+            return Err("两次输入的密码不一致 (the two passwords differ)".into());
+        }
+        Ok(first)
+    }
+
+    fn prompt(label: &str) -> Result<String, String> {
+        eprint!("{label}");
+        let _ = std::io::stderr().flush();
+        let echo_off = set_echo(false);
+        let mut line = String::new();
+        let read = std::io::stdin().lock().read_line(&mut line);
+        if echo_off {
+            set_echo(true);
+            eprintln!();
+        }
+        read.map_err(|e| format!("无法读取密码：{e} (cannot read the password)"))?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+
+    /// Turns the terminal's echo on or off with `stty` (Unix); false where that is not possible,
+    /// and then the password is typed visibly, which the prompt cannot avoid without a
+    /// terminal library.
+    fn set_echo(on: bool) -> bool {
+        std::process::Command::new("stty")
+            .arg(if on { "echo" } else { "-echo" })
+            .stdin(std::process::Stdio::inherit())
+            .status()
+            .is_ok_and(|s| s.success())
     }
 }
 

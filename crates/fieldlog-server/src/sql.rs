@@ -120,6 +120,8 @@ macro_rules! columns_through {
 }
 pub(crate) use columns_through;
 
+mod office;
+
 /// Feed versions waiting to be inserted, a column each (PostgreSQL sends them as arrays).
 #[derive(Default)]
 pub struct FeedBatch {
@@ -378,6 +380,10 @@ fn json_error(e: serde_json::Error) -> ServerError {
 
 impl Tx for SqlTx<'_> {
     fn chain(&mut self) -> &mut dyn ChainStore {
+        self
+    }
+
+    fn office(&mut self) -> &mut dyn crate::office::OfficeStore {
         self
     }
 

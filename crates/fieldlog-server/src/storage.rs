@@ -110,6 +110,8 @@ pub struct IssuedCertificateRecord {
 pub trait Tx {
     /// The evidence chain's own storage (crate::chain).
     fn chain(&mut self) -> &mut dyn crate::chain::ChainStore;
+    /// The office's own storage (crate::office).
+    fn office(&mut self) -> &mut dyn crate::office::OfficeStore;
 
     // Accounts
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()>;
