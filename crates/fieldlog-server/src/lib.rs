@@ -10,6 +10,7 @@
 //! - `http`: the axum router; `push_queue`: the one thread that applies pushes, many to a
 //!   commit (the one group commit of both backends); `admin`: accounts from the command line;
 //! - `ca`: the server's certificate authority, which issues PDF-signing certificates at enrollment;
+//! - `revocation`: laptops cut off (their token refused, their certificates on the CA's CRL);
 //! - `tls`: HTTPS through rustls (`serve --tls-cert --tls-key`).
 
 pub mod admin;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod http;
 pub mod postgres;
 pub mod push_queue;
+pub mod revocation;
 pub mod rules;
 mod sql;
 pub mod sqlite;

@@ -41,6 +41,8 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0004_feed_sender",
     "0005_parents_and_uploads",
     "0006_evidence_chain",
+    "0007_placeholder",
+    "0008_revocation",
 );
 
 /// The advisory lock every writing transaction holds: "fieldlog" in ASCII, a key no other
@@ -606,7 +608,14 @@ mod tests {
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
-            assert_eq!(versions, [1, 2, 3, 4, 5, 6], "from version {old}");
+            assert_eq!(
+                versions,
+                MIGRATIONS
+                    .iter()
+                    .map(|m| m.version as i32)
+                    .collect::<Vec<_>>(),
+                "from version {old}"
+            );
             let lost = fieldlog_migrate::rows_lost(
                 &data_before,
                 &data_dump(&mut client),

@@ -381,6 +381,10 @@ impl Tx for SqlTx<'_> {
         self
     }
 
+    fn revocation(&mut self) -> &mut dyn crate::revocation::RevocationStore {
+        self
+    }
+
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()> {
         let added = self.db.execute(
             "INSERT INTO contracts (code, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -962,3 +966,7 @@ impl ChainStore for SqlTx<'_> {
         )
     }
 }
+
+/// Revocation's storage (crate::revocation), in its own tables.
+#[path = "sql_revocation.rs"]
+mod revocation;

@@ -110,6 +110,8 @@ pub struct IssuedCertificateRecord {
 pub trait Tx {
     /// The evidence chain's own storage (crate::chain).
     fn chain(&mut self) -> &mut dyn crate::chain::ChainStore;
+    /// Revoked devices, published CRLs and the server's settings (crate::revocation).
+    fn revocation(&mut self) -> &mut dyn crate::revocation::RevocationStore;
 
     // Accounts
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()>;

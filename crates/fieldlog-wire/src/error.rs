@@ -32,6 +32,9 @@ pub enum ErrorCode {
     /// Evidence failed its integrity check (content hash or evidence-chain link): it was changed
     /// behind the application's back. Nothing is exported or signed from it.
     Tampered,
+    /// Sync: the office revoked this laptop; its token is refused on every endpoint. Its data
+    /// stays on it; the technician contacts the office.
+    DeviceRevoked,
 }
 
 impl ErrorCode {
@@ -49,6 +52,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::Network => "network",
             ErrorCode::Tampered => "tampered",
+            ErrorCode::DeviceRevoked => "device_revoked",
         }
     }
 }
@@ -83,6 +87,7 @@ mod tests {
             ErrorCode::TooLarge,
             ErrorCode::Network,
             ErrorCode::Tampered,
+            ErrorCode::DeviceRevoked,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }
