@@ -3,7 +3,8 @@
 //! public address is set, so its certificate names the CA's CRL there. pyHanko, checking
 //! revocation and trusting only the server's root, fetches that CRL from the running server:
 //! it accepts the laptop's PDF while the laptop is in good standing and rejects one signed after
-//! the office revoked it. A forged CRL (another key under the CA's name, listing nothing) served
+//! the office revoked it; judged AdES-style (at the time its server time stamp proves), the PDF
+//! signed before the revocation stays valid after it. A forged CRL (another key under the CA's name, listing nothing) served
 //! at the CRL's address in the server's place does not make the revoked signer valid again.
 
 mod common;
@@ -34,8 +35,18 @@ fn pyhanko_bin() -> PathBuf {
 /// pyHanko's verdict on `pdf` trusting only `root`, checking revocation (its default: a CRL the
 /// certificate names must be fetched and must not list it), or not at all with `--no-revocation-check`.
 fn pyhanko(pdf: &Path, root: &Path, extra: &[&str]) -> (bool, String) {
+    pyhanko_run("validate", pdf, root, extra)
+}
+
+/// The same, AdES-style (`adesverify`, ETSI EN 319 102-1): a signature is judged at the time
+/// its time stamp proves, so one made before the revocation stays valid after it.
+fn pyhanko_ades(pdf: &Path, root: &Path) -> (bool, String) {
+    pyhanko_run("adesverify", pdf, root, &[])
+}
+
+fn pyhanko_run(command: &str, pdf: &Path, root: &Path, extra: &[&str]) -> (bool, String) {
     let out = Command::new(pyhanko_bin())
-        .args(["sign", "validate", "--pretty-print"])
+        .args(["sign", command, "--pretty-print"])
         .args(extra)
         .arg("--trust")
         .arg(root)
@@ -140,6 +151,10 @@ fn revoked_signer_is_rejected(postgres: bool) {
         "pyHanko never asked the server for its CRL"
     );
 
+    // Validators read times to the second: the revocation comes a clear second after the
+    // signature, and the next signature a clear second after the revocation.
+    let a_second = std::time::Duration::from_millis(1100);
+    std::thread::sleep(a_second);
     revocation::revoke_device(
         &*storage,
         &device_id,
@@ -148,12 +163,23 @@ fn revoked_signer_is_rejected(postgres: bool) {
         chrono::Utc::now(),
     )
     .unwrap();
+    std::thread::sleep(a_second);
     // The laptop still exports (its data is its own), but its signature is now refused.
     let after = dir.path().join("after.pdf");
     export_signed(&laptop, &after);
     let (valid, out) = pyhanko(&after, &root, &[]);
     assert!(!valid, "pyHanko accepted a revoked signer:\n{out}");
     assert!(out.to_lowercase().contains("revoked"), "{out}");
+    let (valid, out) = pyhanko_ades(&after, &root);
+    assert!(!valid, "pyHanko (AdES) accepted a revoked signer:\n{out}");
+    assert!(out.to_lowercase().contains("revoked"), "{out}");
+    // The report signed before the revocation is still good evidence: its server time stamp
+    // proves it was signed while the certificate stood.
+    let (valid, out) = pyhanko_ades(&before, &root);
+    assert!(
+        valid,
+        "pyHanko (AdES) refused a signature made before the revocation:\n{out}"
+    );
     // What refuses it is the revocation: without the check the signature itself is good.
     let (valid, out) = pyhanko(&after, &root, &["--no-revocation-check"]);
     assert!(valid, "pyHanko without revocation checking:\n{out}");
@@ -186,4 +212,9 @@ fn revoked_signer_is_rejected(postgres: bool) {
     serve_forever(addr, fieldlog_certs::crl_der(&forged).unwrap());
     let (valid, out) = pyhanko(&after, &root, &[]);
     assert!(!valid, "a forged CRL made a revoked signer valid:\n{out}");
+    let (valid, out) = pyhanko_ades(&after, &root);
+    assert!(
+        !valid,
+        "a forged CRL made a revoked signer valid (AdES):\n{out}"
+    );
 }
