@@ -6,7 +6,8 @@
 //!   office console will too. One transaction records who, when and why, and publishes the next
 //!   CRL, so no moment exists where the token is refused but the certificate still looks good.
 //! - A revoked device's requests fail with `device_revoked` (403, [`ServerError::DeviceRevoked`])
-//!   on every endpoint that takes a token (`rules::authenticate`). Nothing is deleted: the
+//!   on every endpoint that takes a token (`rules::authenticate`: the token's lookup reads the
+//!   revocation in the same query, so no request pays a round trip more). Nothing is deleted: the
 //!   laptop keeps its data and its outbox, and the server keeps what it sent.
 //! - CRLs are X.509 v2, numbered (CRL Number), valid [`CRL_VALID_DAYS`] and kept once signed
 //!   (`published_crls`), so one number always names one list; [`current_crl`] signs the next one
@@ -149,16 +150,6 @@ pub fn revoke_device(
 /// Every device with its state, for the office.
 pub fn devices(storage: &impl Storage) -> Result<Vec<DeviceState>> {
     storage.read(|tx| tx.revocation().devices())
-}
-
-/// Refuses a device that was revoked (called once its token is known).
-pub fn check_not_revoked(tx: &mut dyn Tx, device_id: &str) -> Result<()> {
-    match tx.revocation().device_revocation(device_id)? {
-        Some(revocation) => Err(ServerError::DeviceRevoked {
-            at: revocation.revoked_at,
-        }),
-        None => Ok(()),
-    }
 }
 
 /// Signs and keeps the next CRL: every certificate of a revoked device, numbered one past the

@@ -93,8 +93,10 @@ pub fn authenticate(tx: &mut dyn Tx, token: Option<&str>) -> Result<DeviceAuth> 
     let auth = tx
         .device_by_token_hash(&sha256_hex(token.as_bytes()))?
         .ok_or(ServerError::BadToken)?;
-    crate::revocation::check_not_revoked(tx, &auth.device_id)?;
-    Ok(auth)
+    match auth.revoked_at {
+        Some(at) => Err(ServerError::DeviceRevoked { at }),
+        None => Ok(auth),
+    }
 }
 
 /// Checks a batch's shape before anything is written.

@@ -12,8 +12,10 @@ use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, Scope, StoredRow};
 pub struct DeviceAuth {
     pub device_id: String,
     pub technician_id: String,
-    /// Codes of the contracts the technician is assigned to.
+    /// Codes of the contracts the technician is assigned to (none once revoked).
     pub contracts: Vec<String>,
+    /// When the office revoked the device (crate::revocation): then its token is refused.
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// The current version of a record.
