@@ -73,6 +73,7 @@ pub fn router_with<S: Storage>(storage: Arc<S>, office: crate::office::Options) 
         .route("/v1/timestamp", post(crate::timestamp::handle::<S>))
         .route("/v1/chain", post(chain_push::<S>).get(chain_page::<S>))
         .route("/v1/health", get(|| async { "ok" }))
+        .route(crate::revocation::CRL_PATH, get(crl::<S>))
         .fallback(|| async { ServerError::NotFound("该地址 (no such endpoint)".into()) })
         .layer(DefaultBodyLimit::max(
             MAX_BODY_BYTES.max(MAX_CHUNK_BYTES + 1024),
@@ -280,4 +281,22 @@ async fn chain_page<S: Storage>(
     })
     .await?;
     Ok(axum::Json(page).into_response())
+}
+
+/// `GET /ca/crl.der` (crate::revocation): the CA's current CRL, to anyone (validators fetch it
+/// without credentials; it names only serials).
+async fn crl<S: Storage>(State(storage): State<Arc<S>>) -> Result<Response> {
+    let crl =
+        tokio::task::spawn_blocking(move || crate::revocation::current_crl(&*storage, Utc::now()))
+            .await
+            .map_err(|e| ServerError::Storage(e.to_string()))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pkix-crl"),
+            // A cache may keep it an hour: a revocation reaches validators within that.
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        crl.der,
+    )
+        .into_response())
 }

@@ -10,9 +10,10 @@
 //! - `http`: the axum router; `push_queue`: the one thread that applies pushes, many to a
 //!   commit (the one group commit of both backends); `admin`: accounts from the command line;
 //! - `ca`: the server's certificate authority, which issues PDF-signing certificates at enrollment;
-//! - `tls`: HTTPS through rustls (`serve --tls-cert --tls-key`);
 //! - `office`: office accounts, sessions, CSRF, sign-in throttling and the office audit log
-//!   (`/office/v1`, issue 17).
+//!   (`/office/v1`, issue 17);
+//! - `revocation`: laptops cut off (their token refused, their certificates on the CA's CRL);
+//! - `tls`: HTTPS through rustls (`serve --tls-cert --tls-key`).
 
 pub mod admin;
 pub mod ca;
@@ -23,6 +24,7 @@ pub mod http;
 pub mod office;
 pub mod postgres;
 pub mod push_queue;
+pub mod revocation;
 pub mod rules;
 mod sql;
 pub mod sqlite;

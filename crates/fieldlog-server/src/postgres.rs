@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0005_parents_and_uploads",
     "0006_evidence_chain",
     "0007_office_accounts",
+    "0008_revocation",
 );
 
 /// The advisory lock every writing transaction holds: "fieldlog" in ASCII, a key no other

@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0005_parents_and_uploads",
     "0006_evidence_chain",
     "0007_office_accounts",
+    "0008_revocation",
 );
 
 /// The migration that brought issue 13's reference checks: rows kept before it are looked over
@@ -444,6 +445,9 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
+    /// The last release that created its schema inline: later files record their versions.
+    const LAST_INLINE_VERSION: i64 = 6;
+
     fn storage() -> (tempfile::TempDir, Arc<SqliteStorage>) {
         let dir = tempfile::tempdir().unwrap();
         let storage = SqliteStorage::open(dir.path().join("server.sqlite")).unwrap();
@@ -767,6 +771,7 @@ mod tests {
         );
         drop(conn);
         let fresh = fresh_shape(dir.path());
+        // Opening it applies the numbered migrations made since, and keeps the rest as it was.
         assert_upgraded(&path, &fresh, "", "the last inline release");
     }
 }
