@@ -25,8 +25,13 @@ use x509_cert::Certificate;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::crl::{RevokedCert, TbsCertList};
-use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName};
+use x509_cert::ext::AsExtension;
+use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, CrlDistributionPoints, CrlNumber, ExtendedKeyUsage,
+    KeyUsage, SubjectAltName, SubjectKeyIdentifier,
+};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
@@ -155,13 +160,11 @@ pub fn random_serial() -> Result<SerialNumber> {
 
 /// A serial as lowercase hex, the way validators print it.
 pub fn serial_hex(certificate: &Certificate) -> String {
-    certificate
-        .tbs_certificate
-        .serial_number
-        .as_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex_of(certificate.tbs_certificate.serial_number.as_bytes())
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// From `not_before` for `valid_days`.
@@ -281,6 +284,10 @@ impl x509_cert::ext::AsExtension for CriticalExtendedKeyUsage {
 pub struct Authority {
     key: SigningKey,
     certificate: Certificate,
+    /// Where this authority publishes its CRL (an `http(s)://` URL): named in every certificate
+    /// it issues (CRL Distribution Points), so a validator checking revocation knows where to
+    /// look. None issues certificates that name no CRL.
+    crl_url: Option<String>,
 }
 
 impl std::fmt::Debug for Authority {
@@ -317,7 +324,11 @@ impl Authority {
         )
         .map_err(build_err)?;
         let certificate = builder.build::<DerSignature>().map_err(build_err)?;
-        Ok(Authority { key, certificate })
+        Ok(Authority {
+            key,
+            certificate,
+            crl_url: None,
+        })
     }
 
     /// Reads an authority back from its PKCS#8 key and its certificate, both PEM.
@@ -329,7 +340,21 @@ impl Authority {
         if ours != certificate.tbs_certificate.subject_public_key_info {
             return Err(CertError::Mismatch);
         }
-        Ok(Authority { key, certificate })
+        Ok(Authority {
+            key,
+            certificate,
+            crl_url: None,
+        })
+    }
+
+    /// The same authority, naming `url` as its CRL's location in what it issues from now on.
+    pub fn with_crl_url(mut self, url: Option<String>) -> Authority {
+        self.crl_url = url;
+        self
+    }
+
+    pub fn crl_url(&self) -> Option<&str> {
+        self.crl_url.as_deref()
     }
 
     pub fn key_pem(&self) -> String {
@@ -404,6 +429,18 @@ impl Authority {
                 .add_extension(&ExtendedKeyUsage(vec![rfc5280::ID_KP_SERVER_AUTH]))
                 .map_err(build_err)?;
         }
+        if let Some(url) = &self.crl_url {
+            let point = DistributionPoint {
+                distribution_point: Some(DistributionPointName::FullName(vec![
+                    GeneralName::UniformResourceIdentifier(Ia5String::new(url).map_err(build_err)?),
+                ])),
+                reasons: None,
+                crl_issuer: None,
+            };
+            builder
+                .add_extension(&CrlDistributionPoints(vec![point]))
+                .map_err(build_err)?;
+        }
         if *purpose == Purpose::TimeStamping {
             builder
                 .add_extension(&CriticalExtendedKeyUsage(ExtendedKeyUsage(vec![
@@ -421,6 +458,19 @@ impl Authority {
     pub fn crl(
         &self,
         revoked: &[(String, DateTime<Utc>)],
+        now: DateTime<Utc>,
+        valid_days: u32,
+    ) -> Result<CertificateList> {
+        self.numbered_crl(revoked, None, now, valid_days)
+    }
+
+    /// A CRL as RFC 5280 §5 asks an issuer to publish it: besides [`Authority::crl`]'s content,
+    /// its `number` (CRL Number, increasing with each list the authority publishes, so a
+    /// validator can tell a newer list from an older one) and the authority's key identifier.
+    pub fn numbered_crl(
+        &self,
+        revoked: &[(String, DateTime<Utc>)],
+        number: Option<u64>,
         now: DateTime<Utc>,
         valid_days: u32,
     ) -> Result<CertificateList> {
@@ -448,7 +498,10 @@ impl Authority {
                 now + chrono::Duration::days(i64::from(valid_days)),
             )?),
             revoked_certificates: (!entries.is_empty()).then_some(entries),
-            crl_extensions: None,
+            crl_extensions: match number {
+                Some(number) => Some(self.crl_extensions(number)?),
+                None => None,
+            },
         };
         let signed = tbs.to_der().map_err(build_err)?;
         let signature: Signature = p256::ecdsa::signature::Signer::sign(&self.key, &signed);
@@ -461,6 +514,68 @@ impl Authority {
     }
 }
 
+impl Authority {
+    /// CRL Number and Authority Key Identifier (the root's subject key identifier).
+    fn crl_extensions(&self, number: u64) -> Result<Vec<x509_cert::ext::Extension>> {
+        let issuer = &self.certificate.tbs_certificate.subject;
+        let number = CrlNumber(der::asn1::Uint::new(&number.to_be_bytes()).map_err(build_err)?);
+        let mut extensions = vec![number.to_extension(issuer, &[]).map_err(build_err)?];
+        if let Some(ski) = extension::<SubjectKeyIdentifier>(&self.certificate) {
+            let aki = AuthorityKeyIdentifier {
+                key_identifier: Some(ski.0),
+                authority_cert_issuer: None,
+                authority_cert_serial_number: None,
+            };
+            extensions.push(aki.to_extension(issuer, &[]).map_err(build_err)?);
+        }
+        Ok(extensions)
+    }
+}
+
+/// The CRL number a list carries, if any.
+pub fn crl_number(crl: &CertificateList) -> Option<u64> {
+    let extension = crl
+        .tbs_cert_list
+        .crl_extensions
+        .as_ref()?
+        .iter()
+        .find(|e| e.extn_id == <CrlNumber as const_oid::AssociatedOid>::OID)?;
+    let number = CrlNumber::from_der(extension.extn_value.as_bytes()).ok()?;
+    let bytes = number.0.as_bytes();
+    (bytes.len() <= 8).then(|| bytes.iter().fold(0u64, |n, b| (n << 8) | u64::from(*b)))
+}
+
+/// The CRL locations a certificate names (CRL Distribution Points, full-name URIs).
+pub fn crl_urls(certificate: &Certificate) -> Vec<String> {
+    extension::<CrlDistributionPoints>(certificate)
+        .map(|points| {
+            points
+                .0
+                .iter()
+                .filter_map(|p| match &p.distribution_point {
+                    Some(DistributionPointName::FullName(names)) => Some(names),
+                    _ => None,
+                })
+                .flatten()
+                .filter_map(|n| match n {
+                    GeneralName::UniformResourceIdentifier(uri) => Some(uri.to_string()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The serials (as [`serial_hex`] prints them) a CRL lists, in its order.
+pub fn crl_serials(crl: &CertificateList) -> Vec<String> {
+    crl.tbs_cert_list
+        .revoked_certificates
+        .iter()
+        .flatten()
+        .map(|entry| hex_of(entry.serial_number.as_bytes()))
+        .collect()
+}
+
 fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
     if !hex.len().is_multiple_of(2) {
         return None;
@@ -469,6 +584,11 @@ fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
         .collect()
+}
+
+/// A CRL as DER, as it is served (`application/pkix-crl`).
+pub fn crl_der(crl: &CertificateList) -> Result<Vec<u8>> {
+    crl.to_der().map_err(build_err)
 }
 
 /// A CRL as PEM ("X509 CRL").
@@ -869,6 +989,7 @@ mod tests {
         let as_authority = Authority {
             key: holder_key,
             certificate: issued_to_holder.clone(),
+            crl_url: None,
         };
         let sub = leaf(&as_authority, &Purpose::DocumentSigning, "李明");
         assert!(issued_by(&sub, &issued_to_holder));
@@ -922,6 +1043,27 @@ mod tests {
             check_path(&signer, &[], &[root], &[stranger_crl], at),
             PathStatus::Trusted { .. }
         ));
+    }
+
+    #[test]
+    fn issued_certificates_name_the_crl_and_crls_carry_their_number() {
+        let ca = Authority::generate("Fieldlog 测试根", Some("Fieldlog"), now(), 365).unwrap();
+        let unnamed = leaf(&ca, &Purpose::DocumentSigning, "李明");
+        assert!(crl_urls(&unnamed).is_empty());
+        let url = "https://fieldlog.example.cn:8740/ca/crl.der";
+        let ca = ca.with_crl_url(Some(url.to_owned()));
+        let named = leaf(&ca, &Purpose::DocumentSigning, "李明");
+        assert_eq!(crl_urls(&named), vec![url.to_owned()]);
+        let revoked_at = now();
+        let crl = ca
+            .numbered_crl(&[(serial_hex(&named), revoked_at)], Some(42), now(), 7)
+            .unwrap();
+        let crl = crl_from_bytes(&crl_der(&crl).unwrap()).unwrap();
+        assert_eq!(crl_number(&crl), Some(42));
+        assert_eq!(crl_serials(&crl), vec![serial_hex(&named)]);
+        assert!(crl_issued_by(&crl, ca.certificate()));
+        // Unnumbered, as `fieldlog verify --crl` tests make them.
+        assert_eq!(crl_number(&ca.crl(&[], now(), 7).unwrap()), None);
     }
 
     #[test]

@@ -23,8 +23,12 @@ fn cert_err(error: fieldlog_certs::CertError) -> ServerError {
 /// The CA, made and kept on first use (inside the caller's transaction, so two processes racing
 /// to make it end with one: the first to commit).
 pub fn authority(tx: &mut dyn Tx, now: DateTime<Utc>) -> Result<Authority> {
+    // What it issues names the CRL at the server's public address (crate::revocation).
+    let crl_url = crate::revocation::crl_url(tx)?;
     if let Some((key_pem, certificate_pem)) = tx.server_ca()? {
-        return Authority::from_pem(&key_pem, &certificate_pem).map_err(cert_err);
+        return Authority::from_pem(&key_pem, &certificate_pem)
+            .map(|a| a.with_crl_url(crl_url))
+            .map_err(cert_err);
     }
     // A random suffix tells two servers' roots apart by name (an NSS database, for one, is
     // confused by two different certificates of the same subject).
@@ -40,7 +44,9 @@ pub fn authority(tx: &mut dyn Tx, now: DateTime<Utc>) -> Result<Authority> {
     let (key_pem, certificate_pem) = tx
         .server_ca()?
         .ok_or_else(|| ServerError::Storage("server_ca row missing after insert".into()))?;
-    Authority::from_pem(&key_pem, &certificate_pem).map_err(cert_err)
+    Authority::from_pem(&key_pem, &certificate_pem)
+        .map(|a| a.with_crl_url(crl_url))
+        .map_err(cert_err)
 }
 
 /// Reads the public key a laptop sent, refusing anything but a P-256 SubjectPublicKeyInfo PEM.

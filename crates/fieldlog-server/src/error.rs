@@ -13,6 +13,10 @@ pub enum ServerError {
     #[error("设备令牌无效或已停用，请重新注册本机 (unknown or revoked device token: enroll again)")]
     BadToken,
     #[error(
+        "本机已于 {at} (UTC) 被办公室停用，不能再同步。本机的数据和待发送的记录都还在，请联系办公室 (this laptop was revoked by the office at {at}: it can no longer sync; everything on it is kept: contact the office)"
+    )]
+    DeviceRevoked { at: chrono::DateTime<chrono::Utc> },
+    #[error(
         "注册码无效或已被使用，请向管理员索取新的注册码 (enrollment code unknown or already used: ask for a new one)"
     )]
     BadEnrollmentCode,
@@ -53,6 +57,7 @@ impl ServerError {
                 ErrorCode::Unauthorized
             }
             ServerError::NotAssigned(_) | ServerError::NotYourProfile(_) => ErrorCode::Forbidden,
+            ServerError::DeviceRevoked { .. } => ErrorCode::DeviceRevoked,
             ServerError::TooLarge { .. } => ErrorCode::TooLarge,
             ServerError::Malformed(_) => ErrorCode::InvalidInput,
             ServerError::NotFound(_) => ErrorCode::NotFound,
@@ -67,7 +72,9 @@ impl ServerError {
             ServerError::MissingToken | ServerError::BadToken | ServerError::BadEnrollmentCode => {
                 StatusCode::UNAUTHORIZED
             }
-            ServerError::NotAssigned(_) | ServerError::NotYourProfile(_) => StatusCode::FORBIDDEN,
+            ServerError::NotAssigned(_)
+            | ServerError::NotYourProfile(_)
+            | ServerError::DeviceRevoked { .. } => StatusCode::FORBIDDEN,
             ServerError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Malformed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,

@@ -51,6 +51,12 @@ impl<S> FromRef<Shared<S>> for PushQueue {
 
 /// The router over a storage backend. It starts the push writer thread, which stops with it.
 pub fn router<S: Storage>(storage: Arc<S>) -> Router {
+    router_with(storage, crate::office::Options::default())
+}
+
+/// The same, with the office API (`/office/v1`, crate::office) served as `office` says.
+pub fn router_with<S: Storage>(storage: Arc<S>, office: crate::office::Options) -> Router {
+    let office = crate::office::http::routes(storage.clone(), office);
     let pushes = PushQueue::start(storage.clone());
     Router::new()
         .route("/v1/enroll", post(enroll::<S>))
@@ -67,11 +73,13 @@ pub fn router<S: Storage>(storage: Arc<S>) -> Router {
         .route("/v1/timestamp", post(crate::timestamp::handle::<S>))
         .route("/v1/chain", post(chain_push::<S>).get(chain_page::<S>))
         .route("/v1/health", get(|| async { "ok" }))
+        .route(crate::revocation::CRL_PATH, get(crl::<S>))
         .fallback(|| async { ServerError::NotFound("该地址 (no such endpoint)".into()) })
         .layer(DefaultBodyLimit::max(
             MAX_BODY_BYTES.max(MAX_CHUNK_BYTES + 1024),
         ))
         .with_state(Shared { storage, pushes })
+        .merge(office)
 }
 
 /// Runs one read-only transaction on a blocking thread.
@@ -273,4 +281,22 @@ async fn chain_page<S: Storage>(
     })
     .await?;
     Ok(axum::Json(page).into_response())
+}
+
+/// `GET /ca/crl.der` (crate::revocation): the CA's current CRL, to anyone (validators fetch it
+/// without credentials; it names only serials).
+async fn crl<S: Storage>(State(storage): State<Arc<S>>) -> Result<Response> {
+    let crl =
+        tokio::task::spawn_blocking(move || crate::revocation::current_crl(&*storage, Utc::now()))
+            .await
+            .map_err(|e| ServerError::Storage(e.to_string()))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pkix-crl"),
+            // A cache may keep it an hour: a revocation reaches validators within that.
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        crl.der,
+    )
+        .into_response())
 }

@@ -10,6 +10,9 @@
 //! - `http`: the axum router; `push_queue`: the one thread that applies pushes, many to a
 //!   commit (the one group commit of both backends); `admin`: accounts from the command line;
 //! - `ca`: the server's certificate authority, which issues PDF-signing certificates at enrollment;
+//! - `office`: office accounts, sessions, CSRF, sign-in throttling and the office audit log
+//!   (`/office/v1`, issue 17);
+//! - `revocation`: laptops cut off (their token refused, their certificates on the CA's CRL);
 //! - `tls`: HTTPS through rustls (`serve --tls-cert --tls-key`).
 
 pub mod admin;
@@ -18,8 +21,10 @@ pub mod chain;
 pub mod database;
 pub mod error;
 pub mod http;
+pub mod office;
 pub mod postgres;
 pub mod push_queue;
+pub mod revocation;
 pub mod rules;
 mod sql;
 pub mod sqlite;
@@ -44,7 +49,20 @@ pub async fn serve<S: Storage>(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, http::router(storage))
+    serve_with(storage, listener, office::Options::default(), shutdown).await
+}
+
+/// [`serve`] with the office API's options (tests pass their own clock).
+pub async fn serve_with<S: Storage>(
+    storage: Arc<S>,
+    listener: tokio::net::TcpListener,
+    office: office::Options,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // With each connection's address: the office audit log says where an action came from.
+    let app = http::router_with(storage, office)
+        .into_make_service_with_connect_info::<office::http::PeerAddress>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -57,7 +75,13 @@ pub async fn serve_tls<S: Storage>(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tls::TlsListener::new(listener, config)?;
-    axum::serve(listener, http::router(storage))
+    let office = office::Options {
+        secure_cookies: true,
+        ..office::Options::default()
+    };
+    let app = http::router_with(storage, office)
+        .into_make_service_with_connect_info::<office::http::PeerAddress>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -73,7 +97,16 @@ pub struct RunningServer {
 
 impl RunningServer {
     pub fn start<S: Storage>(storage: Arc<S>, addr: SocketAddr) -> std::io::Result<RunningServer> {
-        RunningServer::start_with(storage, addr, None)
+        RunningServer::start_with(storage, addr, None, office::Options::default())
+    }
+
+    /// Plain HTTP with the office API's own options (a test's clock).
+    pub fn start_office<S: Storage>(
+        storage: Arc<S>,
+        addr: SocketAddr,
+        office: office::Options,
+    ) -> std::io::Result<RunningServer> {
+        RunningServer::start_with(storage, addr, None, office)
     }
 
     /// The same over HTTPS, with a TLS certificate chain and key (PEM).
@@ -85,13 +118,14 @@ impl RunningServer {
     ) -> std::io::Result<RunningServer> {
         let config = tls::server_config(certificate_pem.as_bytes(), key_pem.as_bytes())
             .map_err(std::io::Error::other)?;
-        RunningServer::start_with(storage, addr, Some(config))
+        RunningServer::start_with(storage, addr, Some(config), office::Options::default())
     }
 
     fn start_with<S: Storage>(
         storage: Arc<S>,
         addr: SocketAddr,
         tls: Option<Arc<rustls::ServerConfig>>,
+        office: office::Options,
     ) -> std::io::Result<RunningServer> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -108,7 +142,7 @@ impl RunningServer {
                 };
                 let _ = match tls {
                     Some(config) => serve_tls(storage, listener, config, stopped).await,
-                    None => serve(storage, listener, stopped).await,
+                    None => serve_with(storage, listener, office, stopped).await,
                 };
             });
         });

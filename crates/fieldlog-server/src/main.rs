@@ -1,7 +1,7 @@
 //! `fieldlog-server`: run the sync server, or manage its accounts.
 
 use clap::{Parser, Subcommand};
-use fieldlog_server::{Database, admin};
+use fieldlog_server::{Database, admin, revocation};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -35,6 +35,28 @@ enum Command {
         /// The TLS certificate's private key (PEM).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// The address laptops and validators reach this server at (https://host:port), kept:
+        /// every certificate issued from now on names its CRL there (/ca/crl.der).
+        #[arg(long)]
+        public_url: Option<String>,
+    },
+    /// 列出笔记本及其状态 / list the enrolled laptops, their technicians and whether revoked
+    Devices {
+        /// As JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// 停用一台笔记本：令牌立即失效，签名证书列入吊销列表 / revoke a laptop: its token is
+    /// refused from now on and its signing certificate goes on the CA's CRL
+    DeviceRevoke {
+        /// The device id, or its last 8 (or more) characters as `devices` shows them.
+        device: String,
+        /// Why (kept with the record: lost, stolen, the technician left …).
+        #[arg(long)]
+        reason: String,
+        /// Who revokes it (kept with the record); the OS user by default.
+        #[arg(long)]
+        by: Option<String>,
     },
     /// Create a contract (its code is what devices' records are scoped by).
     ContractAdd {
@@ -84,6 +106,18 @@ enum Command {
     },
     /// Certificates issued at enrollment, as JSON lines.
     Certificates,
+    /// 创建办公室账号（首个管理员）/ create an office account (the first administrator). The
+    /// password is read from standard input (asked for, unechoed, on a terminal), never an
+    /// argument. Audited as the command line.
+    OfficeUserAdd {
+        /// admin, project-manager or customer-manager
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -104,7 +138,14 @@ fn run(cli: Cli) -> Result<(), String> {
             listen,
             tls_cert,
             tls_key,
+            public_url,
         } => {
+            if let Some(url) = public_url {
+                revocation::set_public_url(&storage, &url).map_err(|e| e.to_string())?;
+            }
+            let names_no_crl = revocation::public_url(&storage)
+                .map_err(|e| e.to_string())?
+                .is_none();
             // The CA is made now rather than at the first enrollment, so a problem shows here.
             admin::ca_certificate(&storage, chrono::Utc::now()).map_err(|e| e.to_string())?;
             let tls = match (tls_cert, tls_key) {
@@ -124,21 +165,21 @@ fn run(cli: Cli) -> Result<(), String> {
                     let _ = tokio::signal::ctrl_c().await;
                 };
                 let storage = Arc::new(storage);
+                let scheme = if tls.is_some() { "https" } else { "http" };
+                eprintln!(
+                    "fieldlog-server 正在监听 (listening on) {scheme}://{bound}，数据库 (database): {}",
+                    storage.kind()
+                );
+                if names_no_crl {
+                    eprintln!(
+                        "提示：未设置 --public-url，签发的证书不含吊销列表地址 (note: without --public-url, issued certificates name no CRL)"
+                    );
+                }
                 match tls {
                     Some(config) => {
-                        eprintln!(
-                            "fieldlog-server 正在监听 (listening on) https://{bound}，数据库 (database): {}",
-                            storage.kind()
-                        );
                         fieldlog_server::serve_tls(storage, listener, config, shutdown).await
                     }
-                    None => {
-                        eprintln!(
-                            "fieldlog-server 正在监听 (listening on) http://{bound}，数据库 (database): {}",
-                            storage.kind()
-                        );
-                        fieldlog_server::serve(storage, listener, shutdown).await
-                    }
+                    None => fieldlog_server::serve(storage, listener, shutdown).await,
                 }
                 .map_err(|e| e.to_string())
             })
@@ -178,6 +219,38 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Devices { json } => {
+            for device in revocation::devices(&storage).map_err(|e| e.to_string())? {
+                if json {
+                    println!("{}", device_json(&device));
+                } else {
+                    println!("{}", device_line(&device));
+                }
+            }
+            Ok(())
+        }
+        Command::DeviceRevoke { device, reason, by } => {
+            let device_id = resolve_device(&storage, &device)?;
+            // Without --by, the OS account that ran the command, marked as the command line's.
+            let by = by.unwrap_or_else(|| {
+                let user = std::env::var("USER")
+                    .or_else(|_| std::env::var("USERNAME"))
+                    .unwrap_or_default();
+                format!("命令行 (command line) {user}").trim().to_owned()
+            });
+            let revoked =
+                revocation::revoke_device(&storage, &device_id, &by, &reason, chrono::Utc::now())
+                    .map_err(|e| e.to_string())?;
+            println!("{}", device_line(&revoked.device));
+            println!(
+                "已停用；吊销列表第 {} 版列出其 {} 张签名证书 (revoked; CRL number {} lists its {} signing certificates)",
+                revoked.crl_number,
+                revoked.device.certificate_serials.len(),
+                revoked.crl_number,
+                revoked.device.certificate_serials.len()
+            );
+            Ok(())
+        }
         Command::ContractAdd { code, name } => {
             admin::add_contract(&storage, &code, &name).map_err(|e| e.to_string())
         }
@@ -213,6 +286,31 @@ fn run(cli: Cli) -> Result<(), String> {
                 ))
             }
         }
+        Command::OfficeUserAdd { role, login, name } => {
+            let role = fieldlog_wire::office::v1::Role::parse(&role).ok_or_else(|| {
+                format!(
+                    "未知角色“{role}”：请用 admin、project-manager 或 customer-manager \
+                     (unknown role '{role}': use admin, project-manager or customer-manager)"
+                )
+            })?;
+            let password = office_password::read()?;
+            let new = fieldlog_wire::office::v1::NewAccount {
+                login,
+                name,
+                role,
+                password,
+            };
+            let user = std::env::var("USER").unwrap_or_default();
+            let account = fieldlog_server::office::add_account_from_command_line(
+                &storage,
+                &new,
+                &format!("command line:{user}"),
+                chrono::Utc::now(),
+            )
+            .map_err(|e| e.to_string())?;
+            println!("{}", account.id);
+            Ok(())
+        }
         Command::Conflicts => {
             for note in admin::conflicts(&storage).map_err(|e| e.to_string())? {
                 println!(
@@ -226,6 +324,105 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// The new account's password: one line of standard input, or on a terminal asked for twice
+/// with echo off.
+mod office_password {
+    use std::io::{BufRead, IsTerminal, Write};
+
+    pub fn read() -> Result<String, String> {
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            let mut line = String::new();
+            stdin
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| format!("无法读取密码：{e} (cannot read the password)"))?;
+            return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+        }
+        let first = prompt("新密码 (new password): ")?;
+        let second = prompt("再输入一次 (again): ")?;
+        if first != second {
+            return Err("两次输入的密码不一致 (the two passwords differ)".into());
+        }
+        Ok(first)
+    }
+
+    fn prompt(label: &str) -> Result<String, String> {
+        eprint!("{label}");
+        let _ = std::io::stderr().flush();
+        let echo_off = set_echo(false);
+        let mut line = String::new();
+        let read = std::io::stdin().lock().read_line(&mut line);
+        if echo_off {
+            set_echo(true);
+            eprintln!();
+        }
+        read.map_err(|e| format!("无法读取密码：{e} (cannot read the password)"))?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+
+    /// Turns the terminal's echo on or off with `stty` (Unix); false where that is not possible,
+    /// and then the password is typed visibly, which the prompt cannot avoid without a
+    /// terminal library.
+    fn set_echo(on: bool) -> bool {
+        std::process::Command::new("stty")
+            .arg(if on { "echo" } else { "-echo" })
+            .stdin(std::process::Stdio::inherit())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+/// A device by its whole id or a unique ending of at least 8 characters.
+fn resolve_device(storage: &Database, given: &str) -> Result<String, String> {
+    let given = given.trim().to_ascii_lowercase();
+    if given.len() < 8 {
+        return Err("请给出笔记本编号的后 8 位或更多 (give at least the last 8 characters of the device id)".into());
+    }
+    let devices = revocation::devices(storage).map_err(|e| e.to_string())?;
+    let matching: Vec<_> = devices
+        .iter()
+        .filter(|d| d.device_id.ends_with(&given))
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok(one.device_id.clone()),
+        [] => Err(format!("找不到笔记本 {given} (no such device)")),
+        _ => Err(format!(
+            "有多台笔记本以 {given} 结尾，请给出更长的编号 (several devices end with {given}: give more of the id)"
+        )),
+    }
+}
+
+fn device_line(device: &revocation::DeviceState) -> String {
+    let short = &device.device_id[device.device_id.len().saturating_sub(8)..];
+    let state = match &device.revocation {
+        Some(r) => format!(
+            "已停用 (revoked) {} by {}: {}",
+            r.revoked_at.format("%Y-%m-%d %H:%M UTC"),
+            r.revoked_by,
+            r.reason
+        ),
+        None => "使用中 (active)".to_owned(),
+    };
+    format!(
+        "{short}  {}  {}  注册于 (enrolled) {}  {state}",
+        device.name,
+        device.technician_name,
+        device.enrolled_at.format("%Y-%m-%d %H:%M UTC")
+    )
+}
+
+fn device_json(device: &revocation::DeviceState) -> serde_json::Value {
+    serde_json::json!({
+        "device_id": device.device_id, "name": device.name,
+        "technician_id": device.technician_id, "technician_name": device.technician_name,
+        "enrolled_at": device.enrolled_at, "certificate_serials": device.certificate_serials,
+        "revoked": device.revocation.as_ref().map(|r| serde_json::json!({
+            "at": r.revoked_at, "by": r.revoked_by, "reason": r.reason,
+        })),
+    })
 }
 
 fn read(path: &std::path::Path) -> Result<Vec<u8>, String> {

@@ -41,6 +41,8 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0004_feed_sender",
     "0005_parents_and_uploads",
     "0006_evidence_chain",
+    "0007_office_accounts",
+    "0008_revocation",
 );
 
 /// The advisory lock every writing transaction holds: "fieldlog" in ASCII, a key no other
@@ -606,7 +608,11 @@ mod tests {
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
-            assert_eq!(versions, [1, 2, 3, 4, 5, 6], "from version {old}");
+            let all: Vec<i32> = MIGRATIONS
+                .iter()
+                .map(|m| i32::try_from(m.version).unwrap())
+                .collect();
+            assert_eq!(versions, all, "from version {old}");
             let lost = fieldlog_migrate::rows_lost(
                 &data_before,
                 &data_dump(&mut client),

@@ -90,8 +90,13 @@ pub fn enroll(
 /// The device behind a bearer token.
 pub fn authenticate(tx: &mut dyn Tx, token: Option<&str>) -> Result<DeviceAuth> {
     let token = token.ok_or(ServerError::MissingToken)?;
-    tx.device_by_token_hash(&sha256_hex(token.as_bytes()))?
-        .ok_or(ServerError::BadToken)
+    let auth = tx
+        .device_by_token_hash(&sha256_hex(token.as_bytes()))?
+        .ok_or(ServerError::BadToken)?;
+    match auth.revoked_at {
+        Some(at) => Err(ServerError::DeviceRevoked { at }),
+        None => Ok(auth),
+    }
 }
 
 /// Checks a batch's shape before anything is written.

@@ -120,6 +120,8 @@ macro_rules! columns_through {
 }
 pub(crate) use columns_through;
 
+mod office;
+
 /// Feed versions waiting to be inserted, a column each (PostgreSQL sends them as arrays).
 #[derive(Default)]
 pub struct FeedBatch {
@@ -381,6 +383,14 @@ impl Tx for SqlTx<'_> {
         self
     }
 
+    fn office(&mut self) -> &mut dyn crate::office::OfficeStore {
+        self
+    }
+
+    fn revocation(&mut self) -> &mut dyn crate::revocation::RevocationStore {
+        self
+    }
+
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()> {
         let added = self.db.execute(
             "INSERT INTO contracts (code, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -463,20 +473,29 @@ impl Tx for SqlTx<'_> {
     }
 
     fn device_by_token_hash(&mut self, token_hash: &str) -> Result<Option<DeviceAuth>> {
-        let Some((device_id, technician_id)) = row(
+        // The revocation comes in the same query (every request asks): no round trip more.
+        let Some((device_id, technician_id, revoked, revoked_at)) = row(
             self.db,
-            "SELECT id, technician_id FROM devices WHERE token_hash = ?1",
+            "SELECT d.id, d.technician_id, r.device_id IS NOT NULL,
+                    COALESCE(r.revoked_at, d.enrolled_at)
+             FROM devices d LEFT JOIN device_revocations r ON r.device_id = d.id
+             WHERE d.token_hash = ?1",
             params![token_hash],
-            |r| Ok((r.text(0)?, r.text(1)?)),
+            |r| Ok((r.text(0)?, r.text(1)?, r.bool(2)?, r.time(3)?)),
         )?
         else {
             return Ok(None);
         };
-        let contracts = self.contracts_of(&technician_id)?;
+        let revoked_at = revoked.then_some(revoked_at);
+        let contracts = match revoked_at {
+            Some(_) => Vec::new(),
+            None => self.contracts_of(&technician_id)?,
+        };
         Ok(Some(DeviceAuth {
             device_id,
             technician_id,
             contracts,
+            revoked_at,
         }))
     }
 
@@ -962,3 +981,7 @@ impl ChainStore for SqlTx<'_> {
         )
     }
 }
+
+/// Revocation's storage (crate::revocation), in its own tables.
+#[path = "sql_revocation.rs"]
+mod revocation;

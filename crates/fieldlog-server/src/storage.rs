@@ -12,8 +12,10 @@ use fieldlog_wire::sync::v1::{Ack, FeedRecord, Row, Scope, StoredRow};
 pub struct DeviceAuth {
     pub device_id: String,
     pub technician_id: String,
-    /// Codes of the contracts the technician is assigned to.
+    /// Codes of the contracts the technician is assigned to (none once revoked).
     pub contracts: Vec<String>,
+    /// When the office revoked the device (crate::revocation): then its token is refused.
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// The current version of a record.
@@ -110,6 +112,10 @@ pub struct IssuedCertificateRecord {
 pub trait Tx {
     /// The evidence chain's own storage (crate::chain).
     fn chain(&mut self) -> &mut dyn crate::chain::ChainStore;
+    /// The office's own storage (crate::office).
+    fn office(&mut self) -> &mut dyn crate::office::OfficeStore;
+    /// Revoked devices, published CRLs and the server's settings (crate::revocation).
+    fn revocation(&mut self) -> &mut dyn crate::revocation::RevocationStore;
 
     // Accounts
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()>;

@@ -80,6 +80,16 @@ pub(crate) fn rows_at_version(blob: impl Fn(&str) -> String) -> Vec<(i64, String
             "INSERT INTO evidence_chains VALUES ('d1', 1, 'fault', 'f1', '00', '11', '22', '2026-11-26 08:00:00+00:00');"
                 .to_owned(),
         ),
+        (
+            7,
+            "INSERT INTO office_accounts VALUES ('a1', 'admin', '管理员', 'administrator', '$argon2id$x', FALSE, '2026-12-01 08:00:00+00:00');
+             INSERT INTO office_sessions VALUES ('session-hash', 'a1', 'csrf', '2026-12-01 08:00:00+00:00', '2026-12-01 08:05:00+00:00', '127.0.0.1');
+             INSERT INTO office_grants VALUES ('a1', 'HB-01');
+             INSERT INTO office_failed_sign_ins (login, address, at) VALUES ('admin', '127.0.0.1', '2026-12-01 07:59:00+00:00');
+             INSERT INTO office_audit (at, actor_id, actor_login, action, detail, address)
+                 VALUES ('2026-12-01 08:00:00+00:00', 'a1', 'admin', 'sign_in', '{}', '127.0.0.1');"
+                .to_owned(),
+        ),
     ]
 }
 

@@ -40,6 +40,20 @@ fn http(addr: &str, request_line: &str, body: &str) -> String {
     answer
 }
 
+/// A GET with the device's token; the whole answer as text (binary bodies lossily).
+fn http_with_token(addr: &str, request_line: &str, token: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "{request_line} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 fn admin_then_serve(db: &str, expect_kind: &str) {
     ok(
         db,
@@ -108,6 +122,51 @@ fn admin_then_serve(db: &str, expect_kind: &str) {
         &format!(r#"{{"code": "{code}", "device_name": "第二台"}}"#),
     );
     assert!(reused.starts_with("HTTP/1.1 401"), "{reused}");
+
+    // Revoking the laptop (issue 17): listed, revoked by its last 8 characters with who and why,
+    // and its token refused from then on; the CA's CRL is served to anyone.
+    let body = &enrolled[enrolled.find("\r\n\r\n").unwrap() + 4..];
+    let answer: serde_json::Value = serde_json::from_str(body).unwrap();
+    let (device, token) = (
+        answer["device_id"].as_str().unwrap(),
+        answer["token"].as_str().unwrap(),
+    );
+    let listed: serde_json::Value = serde_json::from_str(&ok(db, &["devices", "--json"])).unwrap();
+    assert_eq!(listed["device_id"], device);
+    assert_eq!(listed["technician_name"], "测试甲");
+    assert!(listed["revoked"].is_null(), "{listed}");
+    let pulled = http_with_token(&addr, "GET /v1/pull?after=0", token);
+    assert!(pulled.starts_with("HTTP/1.1 200"), "{pulled}");
+    let short = &device[device.len() - 8..];
+    let no_reason = server(db, &["device-revoke", short, "--reason", " "]);
+    assert!(!no_reason.status.success());
+    let said = ok(
+        db,
+        &[
+            "device-revoke",
+            short,
+            "--reason",
+            "笔记本遗失",
+            "--by",
+            "张三",
+        ],
+    );
+    assert!(said.contains("已停用"), "{said}");
+    let listed: serde_json::Value = serde_json::from_str(&ok(db, &["devices", "--json"])).unwrap();
+    assert_eq!(listed["revoked"]["by"], "张三", "{listed}");
+    assert_eq!(listed["revoked"]["reason"], "笔记本遗失", "{listed}");
+    let refused = http_with_token(&addr, "GET /v1/pull?after=0", token);
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    assert!(refused.contains("device_revoked"), "{refused}");
+    let unknown = server(db, &["device-revoke", "ffffffffffff", "--reason", "测试"]);
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("找不到"),
+        "{unknown:?}"
+    );
+    // Anyone may fetch it: the token here is a revoked one.
+    let crl = http_with_token(&addr, "GET /ca/crl.der", token);
+    assert!(crl.starts_with("HTTP/1.1 200"), "{crl}");
+    assert!(crl.contains("application/pkix-crl"), "{crl}");
 
     let interrupted = Command::new("kill")
         .args(["-INT", &child.id().to_string()])

@@ -176,3 +176,44 @@ fn an_enrolled_laptop_whose_server_changes_certificate_stops_with_the_tls_error(
     let status = laptop.store.sync_status().unwrap();
     assert!(status.last_error.unwrap().contains("请检查服务器证书"));
 }
+
+/// The office console's session cookie (issue 17) is marked `Secure` when the server speaks
+/// HTTPS, so a browser never sends it over plain HTTP.
+#[test]
+fn the_office_session_cookie_is_secure_over_https() {
+    let (server, root) = tls_server();
+    fieldlog_server::office::add_account_from_command_line(
+        &*server.storage,
+        &fieldlog_wire::office::v1::NewAccount {
+            login: "admin".into(),
+            name: "管理员".into(),
+            role: fieldlog_wire::office::v1::Role::Administrator,
+            password: "a long enough password".into(),
+        },
+        "command line:test",
+        Utc::now(),
+    )
+    .unwrap();
+    fieldlog_sync::install_tls_provider();
+    let http = reqwest::blocking::Client::builder()
+        .tls_certs_merge(reqwest::Certificate::from_pem_bundle(root.as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let answer = http
+        .post(format!("{}/office/v1/sign-in", server.url()))
+        .json(&serde_json::json!({ "login": "admin", "password": "a long enough password" }))
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let cookie = answer.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for part in ["HttpOnly", "SameSite=Strict", "Path=/", "Secure"] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    // The audit log knows where the sign-in came from over TLS too.
+    let log = fieldlog_server::office::in_read(&*server.storage, |tx| {
+        Ok(tx.office().audit_after(0, 10)?)
+    })
+    .unwrap();
+    let sign_in = log.iter().find(|e| e.action == "sign_in").unwrap();
+    assert_eq!(sign_in.address, "127.0.0.1");
+}

@@ -41,6 +41,9 @@ pub enum ErrorCode {
     /// Evidence failed its integrity check (content hash or evidence-chain link): it was changed
     /// behind the application's back. Nothing is exported or signed from it.
     Tampered,
+    /// Sync: the office revoked this laptop; its token is refused on every endpoint. Its data
+    /// stays on it; the technician contacts the office.
+    DeviceRevoked,
 }
 
 impl ErrorCode {
@@ -58,6 +61,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::Network => "network",
             ErrorCode::Tampered => "tampered",
+            ErrorCode::DeviceRevoked => "device_revoked",
         }
     }
 }
@@ -129,6 +133,7 @@ mod tests {
             ErrorCode::TooLarge,
             ErrorCode::Network,
             ErrorCode::Tampered,
+            ErrorCode::DeviceRevoked,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }

@@ -4,6 +4,7 @@
 //! client speaks them.
 
 pub mod error;
+pub mod office;
 pub mod sync;
 pub mod ui_contract;
 pub mod v1;

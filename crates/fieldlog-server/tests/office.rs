@@ -1,0 +1,969 @@
+//! The office API (`/office/v1`, issue 17) on a real server on a loopback port, over a temp SQLite
+//! file and a throwaway PostgreSQL database: sign-in, roles, grants, CSRF, throttling, session
+//! expiry (the server's clock is the test's, moved by hand: no sleeps), sign-out, and the audit
+//! log, which the database itself refuses to change. Every refused request is checked to have
+//! written nothing: the office tables are dumped before and after.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use fieldlog_server::office::{self, Options};
+use fieldlog_server::postgres::ThrowawayDatabase;
+use fieldlog_server::{Database, RunningServer, SqliteStorage, admin};
+use fieldlog_wire::office::v1::{AuditPage, NewAccount, Role, SessionAnswer};
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// `sqlite::name` and `postgres::name` for each `fn name(backend: Backend)`.
+macro_rules! on_each_backend {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(super::Backend::Sqlite)
+            })+
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                super::$name(super::Backend::Postgres)
+            })+
+        }
+    };
+}
+
+on_each_backend!(
+    an_administrator_manages_accounts_and_grants_and_managers_see_only_theirs,
+    refused_requests_answer_4xx_and_write_nothing,
+    failed_sign_ins_are_slowed_down_and_audited,
+    failed_sign_ins_from_one_address_are_slowed_down_whatever_the_login,
+    a_burst_of_parallel_guesses_is_counted_before_any_password_is_checked,
+    sessions_end_when_idle_when_too_old_and_at_sign_out,
+    a_disabled_account_loses_its_sessions_and_cannot_sign_in,
+    the_database_refuses_to_change_the_audit_log,
+    office_user_add_reads_the_password_from_stdin_and_is_audited,
+);
+
+const T0: &str = "2026-12-01T08:00:00Z";
+const ADMIN_PASSWORD: &str = "管理员的长密码-0001";
+const PM_PASSWORD: &str = "project-manager-pass";
+
+/// Where the data lives, removed at the end.
+enum Place {
+    Sqlite(tempfile::TempDir),
+    Postgres(Box<ThrowawayDatabase>),
+}
+
+struct Office {
+    // Fields drop in order: the server stops before its storage closes.
+    running: RunningServer,
+    storage: Arc<Database>,
+    place: Place,
+    now: Arc<Mutex<DateTime<Utc>>>,
+}
+
+impl Office {
+    fn start(backend: Backend) -> Office {
+        let place = match backend {
+            Backend::Sqlite => Place::Sqlite(tempfile::tempdir().unwrap()),
+            Backend::Postgres => Place::Postgres(Box::new(ThrowawayDatabase::for_test())),
+        };
+        let storage = Arc::new(Database::open(&location(&place)).unwrap());
+        admin::add_contract(&*storage, "HB-2026-01", "测试县雪亮工程运维").unwrap();
+        admin::add_contract(&*storage, "XY-2026-09", "另一县运维").unwrap();
+        let now = Arc::new(Mutex::new(T0.parse::<DateTime<Utc>>().unwrap()));
+        let clock = now.clone();
+        let options = Options {
+            secure_cookies: false,
+            clock: Arc::new(move || *clock.lock().unwrap()),
+        };
+        let running =
+            RunningServer::start_office(storage.clone(), "127.0.0.1:0".parse().unwrap(), options)
+                .unwrap();
+        let office = Office {
+            running,
+            storage,
+            place,
+            now,
+        };
+        office.add_from_command_line("admin", Role::Administrator, ADMIN_PASSWORD);
+        office
+    }
+
+    fn add_from_command_line(&self, login: &str, role: Role, password: &str) -> String {
+        office::add_account_from_command_line(
+            &*self.storage,
+            &NewAccount {
+                login: login.into(),
+                name: format!("{login} 测试"),
+                role,
+                password: password.into(),
+            },
+            "command line:test",
+            self.clock(),
+        )
+        .unwrap()
+        .id
+    }
+
+    fn clock(&self) -> DateTime<Utc> {
+        *self.now.lock().unwrap()
+    }
+
+    fn advance(&self, by: TimeDelta) {
+        *self.now.lock().unwrap() += by;
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+        http(&self.running.addr.to_string(), method, path, headers, body)
+    }
+
+    /// Signs in; the session's cookie and CSRF token.
+    fn sign_in(&self, login: &str, password: &str) -> Client {
+        let answer = self.request(
+            "POST",
+            "/office/v1/sign-in",
+            &[("Content-Type", "application/json")],
+            &json!({ "login": login, "password": password }).to_string(),
+        );
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let set_cookie = answer.header("set-cookie").expect("a session cookie");
+        let cookie = set_cookie.split(';').next().unwrap().to_owned();
+        let session: SessionAnswer = serde_json::from_str(&answer.body).unwrap();
+        Client {
+            cookie,
+            csrf: session.csrf_token.clone(),
+            session,
+        }
+    }
+
+    /// Every row of the office's tables and the contracts, one line each, tables in order.
+    fn dump(&self) -> String {
+        const TABLES: [&str; 6] = [
+            "contracts",
+            "office_accounts",
+            "office_sessions",
+            "office_grants",
+            "office_failed_sign_ins",
+            "office_audit",
+        ];
+        let mut out = String::new();
+        match &self.place {
+            Place::Sqlite(dir) => {
+                let conn = rusqlite::Connection::open(dir.path().join("server.sqlite")).unwrap();
+                for table in TABLES {
+                    out.push_str(&format!("== {table}\n"));
+                    let mut stmt = conn
+                        .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+                        .unwrap();
+                    let columns = stmt.column_count();
+                    let mut rows = stmt.query([]).unwrap();
+                    while let Some(row) = rows.next().unwrap() {
+                        let values: Vec<String> = (0..columns)
+                            .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                            .collect();
+                        out.push_str(&values.join(" | "));
+                        out.push('\n');
+                    }
+                }
+            }
+            Place::Postgres(database) => {
+                let mut client = database.config.connect(::postgres::NoTls).unwrap();
+                for table in TABLES {
+                    out.push_str(&format!("== {table}\n"));
+                    for row in client
+                        .query(&format!("SELECT t::text FROM {table} t ORDER BY 1"), &[])
+                        .unwrap()
+                    {
+                        out.push_str(&row.get::<_, String>(0));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Runs SQL straight on the database, as someone with the database's password could.
+    fn raw_sql(&self, sql: &str) -> Result<(), String> {
+        match &self.place {
+            Place::Sqlite(dir) => rusqlite::Connection::open(dir.path().join("server.sqlite"))
+                .unwrap()
+                .execute_batch(sql)
+                .map_err(|e| e.to_string()),
+            Place::Postgres(database) => database
+                .config
+                .connect(::postgres::NoTls)
+                .unwrap()
+                .batch_execute(sql)
+                .map_err(|e| {
+                    e.as_db_error()
+                        .map_or(e.to_string(), |d| d.message().to_owned())
+                }),
+        }
+    }
+
+    fn audit(&self, client: &Client) -> AuditPage {
+        let answer = client.get(self, "/office/v1/audit?limit=500");
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        serde_json::from_str(&answer.body).unwrap()
+    }
+}
+
+fn location(place: &Place) -> String {
+    match place {
+        Place::Sqlite(dir) => dir.path().join("server.sqlite").display().to_string(),
+        Place::Postgres(database) => database.url(),
+    }
+}
+
+/// A signed-in browser: its cookie and the CSRF token it was given.
+struct Client {
+    cookie: String,
+    csrf: String,
+    session: SessionAnswer,
+}
+
+impl Client {
+    fn get(&self, office: &Office, path: &str) -> Answer {
+        office.request("GET", path, &[("Cookie", &self.cookie)], "")
+    }
+
+    /// A state-changing request as the console sends it: cookie, CSRF header, JSON.
+    fn send(&self, office: &Office, method: &str, path: &str, body: &Value) -> Answer {
+        office.request(
+            method,
+            path,
+            &[
+                ("Cookie", &self.cookie),
+                ("X-Fieldlog-Csrf", &self.csrf),
+                ("Content-Type", "application/json"),
+            ],
+            &body.to_string(),
+        )
+    }
+}
+
+struct Answer {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        })
+    }
+
+    fn code(&self) -> String {
+        let body: Value = serde_json::from_str(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON: {} {}", self.status, self.body));
+        body["code"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+/// One HTTP/1.1 request over a plain socket.
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    // The server may answer (and close) before reading a body it refuses.
+    let _ = stream.write_all(body.as_bytes());
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {raw:?}"));
+    Answer {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    }
+}
+
+fn actions(page: &AuditPage) -> Vec<String> {
+    page.entries.iter().map(|e| e.action.clone()).collect()
+}
+
+fn an_administrator_manages_accounts_and_grants_and_managers_see_only_theirs(backend: Backend) {
+    let office = Office::start(backend);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    assert_eq!(admin.session.account.role, Role::Administrator);
+    assert_eq!(admin.session.contracts, ["HB-2026-01", "XY-2026-09"]);
+
+    // The cookie is the session's alone: HttpOnly, SameSite=Strict, whole site, not Secure
+    // over plain HTTP.
+    let answer = office.request(
+        "POST",
+        "/office/v1/sign-in",
+        &[("Content-Type", "application/json")],
+        &json!({ "login": "admin", "password": ADMIN_PASSWORD }).to_string(),
+    );
+    let cookie = answer.header("set-cookie").unwrap();
+    for part in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    assert_eq!(answer.header("cache-control").as_deref(), Some("no-store"));
+    assert!(!answer.body.contains("argon2"), "no hash is ever sent");
+
+    let added = admin.send(
+        &office,
+        "POST",
+        "/office/v1/accounts",
+        &json!({ "login": "pm.li", "name": "李经理", "role": "project_manager", "password": PM_PASSWORD }),
+    );
+    assert_eq!(added.status, 201, "{}", added.body);
+    let pm_id = serde_json::from_str::<Value>(&added.body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let again = admin.send(
+        &office,
+        "POST",
+        "/office/v1/accounts",
+        &json!({ "login": "pm.li", "name": "重复", "role": "customer_manager", "password": PM_PASSWORD }),
+    );
+    assert_eq!((again.status, again.code()), (409, "conflict".into()));
+
+    let granted = admin.send(
+        &office,
+        "PUT",
+        &format!("/office/v1/accounts/{pm_id}/grants"),
+        &json!({ "contracts": ["HB-2026-01"] }),
+    );
+    assert_eq!(granted.status, 200, "{}", granted.body);
+    let grants = admin.get(&office, &format!("/office/v1/accounts/{pm_id}/grants"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&grants.body).unwrap(),
+        json!({ "contracts": ["HB-2026-01"] })
+    );
+
+    let pm = office.sign_in("pm.li", PM_PASSWORD);
+    assert_eq!(pm.session.account.role, Role::ProjectManager);
+    assert_eq!(pm.session.contracts, ["HB-2026-01"]);
+    let listed: Value =
+        serde_json::from_str(&pm.get(&office, "/office/v1/contracts").body).unwrap();
+    assert_eq!(
+        listed,
+        json!([{ "code": "HB-2026-01", "name": "测试县雪亮工程运维" }])
+    );
+    let all: Value =
+        serde_json::from_str(&admin.get(&office, "/office/v1/contracts").body).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let accounts: Value =
+        serde_json::from_str(&admin.get(&office, "/office/v1/accounts").body).unwrap();
+    assert_eq!(accounts.as_array().unwrap().len(), 2);
+
+    let log = office.audit(&admin);
+    assert_eq!(
+        actions(&log),
+        [
+            "account_add",
+            "sign_in",
+            "sign_in",
+            "account_add",
+            "grants_set",
+            "sign_in"
+        ]
+    );
+    let first = &log.entries[0];
+    assert_eq!(first.actor_id, None);
+    assert_eq!(first.actor_login, office::COMMAND_LINE);
+    assert_eq!(first.address, "command line:test");
+    let grant = &log.entries[4];
+    assert_eq!(grant.actor_login, "admin");
+    assert_eq!(grant.address, "127.0.0.1");
+    assert_eq!(grant.at, office.clock());
+    let detail: Value = serde_json::from_str(&grant.detail).unwrap();
+    assert_eq!(detail["before"], json!([]));
+    assert_eq!(detail["after"], json!(["HB-2026-01"]));
+}
+
+/// A request to refuse: what it is, method, path, headers, body, the status and code expected.
+type Refusal<'a> = (
+    &'a str,
+    &'a str,
+    String,
+    Vec<(&'a str, &'a str)>,
+    String,
+    u16,
+    &'a str,
+);
+
+fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
+    let office = Office::start(backend);
+    office.add_from_command_line("cm.wang", Role::CustomerManager, PM_PASSWORD);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    let manager = office.sign_in("cm.wang", PM_PASSWORD);
+    let manager_id = manager.session.account.id.clone();
+    let new_account =
+        json!({ "login": "new.one", "name": "新人", "role": "project_manager", "password": PM_PASSWORD })
+            .to_string();
+    let json_type = ("Content-Type", "application/json");
+    let huge = format!(
+        r#"{{"login": "x", "name": "{}", "role": "project_manager", "password": "{PM_PASSWORD}"}}"#,
+        "长".repeat(40_000)
+    );
+    let grants_path = format!("/office/v1/accounts/{manager_id}/grants");
+    let disable_admin = format!("/office/v1/accounts/{}/disable", admin.session.account.id);
+    let cases: Vec<Refusal<'_>> = vec![
+        (
+            "no session",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![json_type],
+            new_account.clone(),
+            401,
+            "unauthorized",
+        ),
+        (
+            "an unknown session",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![("Cookie", "fieldlog_office=00ff"), ("X-Fieldlog-Csrf", &admin.csrf), json_type],
+            new_account.clone(),
+            401,
+            "unauthorized",
+        ),
+        (
+            "no CSRF token",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![("Cookie", &admin.cookie), json_type],
+            new_account.clone(),
+            403,
+            "csrf",
+        ),
+        (
+            "a forged CSRF token",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![
+                ("Cookie", &admin.cookie),
+                ("X-Fieldlog-Csrf", "0000000000000000000000000000000000000000000000000000000000000000"),
+                json_type,
+            ],
+            new_account.clone(),
+            403,
+            "csrf",
+        ),
+        (
+            "another session's CSRF token",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![("Cookie", &admin.cookie), ("X-Fieldlog-Csrf", &manager.csrf), json_type],
+            new_account.clone(),
+            403,
+            "csrf",
+        ),
+        (
+            "another role",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![("Cookie", &manager.cookie), ("X-Fieldlog-Csrf", &manager.csrf), json_type],
+            new_account.clone(),
+            403,
+            "forbidden",
+        ),
+        (
+            "a manager granting herself a contract",
+            "PUT",
+            grants_path.clone(),
+            vec![("Cookie", &manager.cookie), ("X-Fieldlog-Csrf", &manager.csrf), json_type],
+            r#"{"contracts": ["XY-2026-09"]}"#.into(),
+            403,
+            "forbidden",
+        ),
+        (
+            "a manager disabling the administrator",
+            "POST",
+            disable_admin.clone(),
+            vec![("Cookie", &manager.cookie), ("X-Fieldlog-Csrf", &manager.csrf)],
+            String::new(),
+            403,
+            "forbidden",
+        ),
+        (
+            "sign-out without CSRF",
+            "POST",
+            "/office/v1/sign-out".into(),
+            vec![("Cookie", &admin.cookie)],
+            String::new(),
+            403,
+            "csrf",
+        ),
+        (
+            "a malformed body",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![("Cookie", &admin.cookie), ("X-Fieldlog-Csrf", &admin.csrf), json_type],
+            r#"{"login": "x", "name": "#.into(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "an unknown field",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![("Cookie", &admin.cookie), ("X-Fieldlog-Csrf", &admin.csrf), json_type],
+            r#"{"login": "x.y", "name": "某人", "role": "administrator", "password": "long enough pass", "disabled": false}"#.into(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "a form, not JSON",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![
+                ("Cookie", &admin.cookie),
+                ("X-Fieldlog-Csrf", &admin.csrf),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            "login=x&name=y&role=administrator&password=zzzzzzzzzzzz".into(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "a huge body",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![("Cookie", &admin.cookie), ("X-Fieldlog-Csrf", &admin.csrf), json_type],
+            huge,
+            413,
+            "too_large",
+        ),
+        (
+            "a short password",
+            "POST",
+            "/office/v1/accounts".into(),
+            vec![("Cookie", &admin.cookie), ("X-Fieldlog-Csrf", &admin.csrf), json_type],
+            r#"{"login": "x.y", "name": "某人", "role": "project_manager", "password": "short"}"#.into(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "an unknown contract",
+            "PUT",
+            grants_path.clone(),
+            vec![("Cookie", &admin.cookie), ("X-Fieldlog-Csrf", &admin.csrf), json_type],
+            r#"{"contracts": ["HB-2026-01", "NO-SUCH"]}"#.into(),
+            404,
+            "not_found",
+        ),
+        (
+            "disabling oneself",
+            "POST",
+            disable_admin.clone(),
+            vec![("Cookie", &admin.cookie), ("X-Fieldlog-Csrf", &admin.csrf)],
+            String::new(),
+            409,
+            "conflict",
+        ),
+        (
+            "a manager reading the audit log",
+            "GET",
+            "/office/v1/audit".into(),
+            vec![("Cookie", &manager.cookie)],
+            String::new(),
+            403,
+            "forbidden",
+        ),
+        (
+            "a manager listing accounts",
+            "GET",
+            "/office/v1/accounts".into(),
+            vec![("Cookie", &manager.cookie)],
+            String::new(),
+            403,
+            "forbidden",
+        ),
+        (
+            "me without a session",
+            "GET",
+            "/office/v1/me".into(),
+            vec![],
+            String::new(),
+            401,
+            "unauthorized",
+        ),
+        (
+            "a malformed sign-in",
+            "POST",
+            "/office/v1/sign-in".into(),
+            vec![json_type],
+            r#"{"login": "admin"}"#.into(),
+            422,
+            "invalid_input",
+        ),
+    ];
+    for (what, method, path, headers, body, status, code) in cases {
+        let before = office.dump();
+        let answer = office.request(method, &path, &headers, &body);
+        assert_eq!(
+            (answer.status, answer.code().as_str()),
+            (status, code),
+            "{what}: {}",
+            answer.body
+        );
+        assert_eq!(office.dump(), before, "{what} wrote something");
+    }
+    // The sessions still work: nothing above ended them.
+    assert_eq!(admin.get(&office, "/office/v1/me").status, 200);
+    assert_eq!(manager.get(&office, "/office/v1/me").status, 200);
+}
+
+fn failed_sign_ins_are_slowed_down_and_audited(backend: Backend) {
+    let office = Office::start(backend);
+    let sign_in = |password: &str| {
+        office.request(
+            "POST",
+            "/office/v1/sign-in",
+            &[("Content-Type", "application/json")],
+            &json!({ "login": "admin", "password": password }).to_string(),
+        )
+    };
+    for _ in 0..office::FREE_FAILURES_PER_LOGIN {
+        let answer = sign_in("wrong password");
+        assert_eq!(
+            (answer.status, answer.code().as_str()),
+            (401, "bad_credentials")
+        );
+    }
+    // The next attempt, even with the right password, waits: refused before it is looked at.
+    let refused = sign_in(ADMIN_PASSWORD);
+    assert_eq!(
+        (refused.status, refused.code().as_str()),
+        (429, "throttled"),
+        "{}",
+        refused.body
+    );
+    let body: Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(body["retry_after"], 1);
+    assert_eq!(refused.header("retry-after").as_deref(), Some("1"));
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("登录失败次数过多")
+    );
+    // Asking again while waiting is refused again, audited once.
+    for _ in 0..3 {
+        assert_eq!(sign_in(ADMIN_PASSWORD).status, 429);
+    }
+
+    // Each further failure doubles the wait.
+    office.advance(TimeDelta::seconds(1));
+    assert_eq!(sign_in("still wrong").status, 401);
+    let refused = sign_in(ADMIN_PASSWORD);
+    assert_eq!(refused.status, 429);
+    assert_eq!(
+        serde_json::from_str::<Value>(&refused.body).unwrap()["retry_after"],
+        2
+    );
+
+    // Once the wait is over the right password works, and the count starts again.
+    office.advance(TimeDelta::seconds(2));
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    assert_eq!(sign_in("wrong once more").status, 401);
+
+    let log = office.audit(&admin);
+    let failed = log
+        .entries
+        .iter()
+        .filter(|e| e.action == "sign_in_failed")
+        .count();
+    let throttled: Vec<_> = log
+        .entries
+        .iter()
+        .filter(|e| e.action == "sign_in_throttled")
+        .collect();
+    assert_eq!(failed, 7);
+    assert_eq!(throttled.len(), 2);
+    assert_eq!(throttled[0].actor_login, "admin");
+    assert_eq!(throttled[0].address, "127.0.0.1");
+    assert_eq!(throttled[0].actor_id, None);
+}
+
+fn failed_sign_ins_from_one_address_are_slowed_down_whatever_the_login(backend: Backend) {
+    let office = Office::start(backend);
+    for i in 0..office::FREE_FAILURES_PER_ADDRESS {
+        let answer = office.request(
+            "POST",
+            "/office/v1/sign-in",
+            &[("Content-Type", "application/json")],
+            &json!({ "login": format!("guess{i}"), "password": "whatever it is" }).to_string(),
+        );
+        assert_eq!(answer.status, 401);
+    }
+    let answer = office.request(
+        "POST",
+        "/office/v1/sign-in",
+        &[("Content-Type", "application/json")],
+        &json!({ "login": "admin", "password": ADMIN_PASSWORD }).to_string(),
+    );
+    assert_eq!((answer.status, answer.code().as_str()), (429, "throttled"));
+    office.advance(TimeDelta::seconds(1));
+    office.sign_in("admin", ADMIN_PASSWORD);
+}
+
+/// Guesses sent all at once, before any has failed, must not all be tried: each attempt is
+/// counted before its password is looked at, so only the free ones are.
+fn a_burst_of_parallel_guesses_is_counted_before_any_password_is_checked(backend: Backend) {
+    let office = Office::start(backend);
+    let addr = office.running.addr.to_string();
+    let burst = 3 * office::FREE_FAILURES_PER_LOGIN;
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let guesses: Vec<_> = (0..burst)
+            .map(|i| {
+                let addr = addr.clone();
+                scope.spawn(move || {
+                    http(
+                        &addr,
+                        "POST",
+                        "/office/v1/sign-in",
+                        &[("Content-Type", "application/json")],
+                        &json!({ "login": "admin", "password": format!("guess number {i}") })
+                            .to_string(),
+                    )
+                    .status
+                })
+            })
+            .collect();
+        guesses.into_iter().map(|g| g.join().unwrap()).collect()
+    });
+    let tried = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(
+        (tried as i64, refused as i64),
+        (
+            office::FREE_FAILURES_PER_LOGIN,
+            burst - office::FREE_FAILURES_PER_LOGIN
+        ),
+        "{statuses:?}"
+    );
+}
+
+fn sessions_end_when_idle_when_too_old_and_at_sign_out(backend: Backend) {
+    let office = Office::start(backend);
+    let me = |client: &Client| client.get(&office, "/office/v1/me").status;
+
+    // Idle: each use keeps the session open for another IDLE_LIMIT.
+    let idle = office.sign_in("admin", ADMIN_PASSWORD);
+    office.advance(office::IDLE_LIMIT - TimeDelta::seconds(1));
+    assert_eq!(me(&idle), 200);
+    office.advance(office::IDLE_LIMIT - TimeDelta::seconds(1));
+    assert_eq!(me(&idle), 200);
+    office.advance(office::IDLE_LIMIT);
+    let ended = idle.get(&office, "/office/v1/me");
+    assert_eq!((ended.status, ended.code().as_str()), (401, "unauthorized"));
+
+    // Absolute: however busy, a session ends ABSOLUTE_LIMIT after sign-in.
+    let busy = office.sign_in("admin", ADMIN_PASSWORD);
+    let started = office.clock();
+    while office.clock() + TimeDelta::minutes(20) < started + office::ABSOLUTE_LIMIT {
+        office.advance(TimeDelta::minutes(20));
+        assert_eq!(me(&busy), 200, "at {}", office.clock());
+    }
+    office.advance(started + office::ABSOLUTE_LIMIT - office.clock());
+    assert_eq!(me(&busy), 401);
+
+    // Sign-out: the cookie is cleared and the session opens nothing any more.
+    let client = office.sign_in("admin", ADMIN_PASSWORD);
+    let out = client.send(&office, "POST", "/office/v1/sign-out", &json!({}));
+    assert_eq!(out.status, 204, "{}", out.body);
+    let cleared = out.header("set-cookie").unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(me(&client), 401);
+    let again = client.send(&office, "POST", "/office/v1/sign-out", &json!({}));
+    assert_eq!(again.status, 401);
+
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    assert!(actions(&office.audit(&admin)).contains(&"sign_out".to_owned()));
+}
+
+fn a_disabled_account_loses_its_sessions_and_cannot_sign_in(backend: Backend) {
+    let office = Office::start(backend);
+    let pm_id = office.add_from_command_line("pm.li", Role::ProjectManager, PM_PASSWORD);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    let pm = office.sign_in("pm.li", PM_PASSWORD);
+    let disabled = admin.send(
+        &office,
+        "POST",
+        &format!("/office/v1/accounts/{pm_id}/disable"),
+        &json!({}),
+    );
+    assert_eq!(disabled.status, 200, "{}", disabled.body);
+    assert_eq!(pm.get(&office, "/office/v1/me").status, 401);
+    let refused = office.request(
+        "POST",
+        "/office/v1/sign-in",
+        &[("Content-Type", "application/json")],
+        &json!({ "login": "pm.li", "password": PM_PASSWORD }).to_string(),
+    );
+    assert_eq!(
+        (refused.status, refused.code().as_str()),
+        (401, "bad_credentials")
+    );
+    let log = office.audit(&admin);
+    let failure = log
+        .entries
+        .iter()
+        .rfind(|e| e.action == "sign_in_failed")
+        .unwrap();
+    assert!(
+        failure.detail.contains("account_disabled"),
+        "{}",
+        failure.detail
+    );
+}
+
+fn the_database_refuses_to_change_the_audit_log(backend: Backend) {
+    let office = Office::start(backend);
+    office.sign_in("admin", ADMIN_PASSWORD);
+    let before = office.dump();
+    for sql in [
+        "UPDATE office_audit SET actor_login = 'someone else'",
+        "UPDATE office_audit SET action = 'nothing' WHERE seq = 1",
+        "DELETE FROM office_audit",
+        "DELETE FROM office_audit WHERE action = 'sign_in'",
+    ] {
+        let refused = office.raw_sql(sql).expect_err(sql);
+        assert!(refused.contains("append-only"), "{sql}: {refused}");
+    }
+    if matches!(backend, Backend::Postgres) {
+        let refused = office.raw_sql("TRUNCATE office_audit").unwrap_err();
+        assert!(refused.contains("append-only"), "{refused}");
+    }
+    // Adding stays possible (that is what the server does).
+    assert_eq!(office.dump(), before);
+    office
+        .raw_sql(
+            "INSERT INTO office_audit (at, actor_id, actor_login, action, detail, address)
+             VALUES ('2026-12-01 09:00:00+00:00', NULL, 'x', 'test', '{}', 'here')",
+        )
+        .unwrap();
+}
+
+fn office_user_add_reads_the_password_from_stdin_and_is_audited(backend: Backend) {
+    let place = match backend {
+        Backend::Sqlite => Place::Sqlite(tempfile::tempdir().unwrap()),
+        Backend::Postgres => Place::Postgres(Box::new(ThrowawayDatabase::for_test())),
+    };
+    let db = location(&place);
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fieldlog-server"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let add = [
+        "office-user-add",
+        "--role",
+        "admin",
+        "--login",
+        "first.admin",
+        "--name",
+        "首位管理员",
+    ];
+
+    let short = run(&add, "short\n");
+    assert_eq!(short.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("密码长度"));
+    let bad_role = run(
+        &[
+            "office-user-add",
+            "--role",
+            "root",
+            "--login",
+            "x",
+            "--name",
+            "y",
+        ],
+        "long enough password\n",
+    );
+    assert_eq!(bad_role.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("未知角色"));
+
+    let added = run(&add, "first admin's password\n");
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let id = String::from_utf8(added.stdout).unwrap().trim().to_owned();
+    assert_eq!(id.len(), 36, "{id}");
+    let taken = run(&add, "first admin's password\n");
+    assert_eq!(taken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("已存在"));
+
+    // The password (and only it, without its newline) signs in.
+    let storage = match &place {
+        Place::Sqlite(dir) => {
+            Database::Sqlite(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap())
+        }
+        Place::Postgres(database) => Database::Postgres(Box::new(database.open().unwrap())),
+    };
+    let now: DateTime<Utc> = T0.parse().unwrap();
+    let request = |password: &str| fieldlog_wire::office::v1::SignInRequest {
+        login: "first.admin".into(),
+        password: password.into(),
+    };
+    let signed_in = office::sign_in(
+        &storage,
+        &request("first admin's password"),
+        "127.0.0.1",
+        now,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(signed_in.answer.account.id, id);
+    assert_eq!(signed_in.answer.account.role, Role::Administrator);
+    assert!(
+        office::sign_in(
+            &storage,
+            &request("first admin's password\n"),
+            "127.0.0.1",
+            now
+        )
+        .is_err()
+    );
+
+    let log = office::in_read(&storage, |tx| Ok(tx.office().audit_after(0, 100)?)).unwrap();
+    let added: Vec<_> = log.iter().filter(|e| e.action == "account_add").collect();
+    assert_eq!(added.len(), 1, "refused runs wrote nothing");
+    assert_eq!(added[0].actor_login, office::COMMAND_LINE);
+    assert!(added[0].address.starts_with("command line:"));
+    assert!(added[0].detail.contains("administrator"));
+}
