@@ -140,6 +140,8 @@ fn build(path: &Path) -> BenchResult<World> {
     drop(store);
 
     let mut conn = rusqlite::Connection::open(path)?;
+    // The evidence chain's triggers (migration 0009) call it, as on the store's own connection.
+    fieldlog_store::chain::register_functions(&conn)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     let tx = conn.transaction()?;
     let mut rand = Rand(0x5eed_1234_abcd_9876);
