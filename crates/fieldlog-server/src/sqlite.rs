@@ -80,11 +80,6 @@ fn unrecorded_version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
     ))
 }
 
-/// The newest schema a file without version records can hold: numbered migrations came with it,
-/// so later versions are always recorded.
-#[cfg(test)]
-const LAST_INLINE_VERSION: i64 = 6;
-
 /// Brings the file's schema up to date: a file from before version records is stamped with the
 /// versions it holds first. Returns the versions it went from and to.
 fn migrate(conn: &mut Connection) -> Result<fieldlog_migrate::Upgrade> {
