@@ -42,6 +42,7 @@ on_each_backend!(
     refused_requests_answer_4xx_and_write_nothing,
     failed_sign_ins_are_slowed_down_and_audited,
     failed_sign_ins_from_one_address_are_slowed_down_whatever_the_login,
+    a_guesser_elsewhere_does_not_lock_the_administrator_out,
     a_burst_of_parallel_guesses_is_counted_before_any_password_is_checked,
     sessions_end_when_idle_when_too_old_and_at_sign_out,
     a_disabled_account_loses_its_sessions_and_cannot_sign_in,
@@ -273,7 +274,31 @@ impl Answer {
 
 /// One HTTP/1.1 request over a plain socket.
 fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    http_from(None, addr, method, path, headers, body)
+}
+
+/// [`http`] from a given local address (another loopback address stands for another machine).
+fn http_from(
+    source: Option<std::net::IpAddr>,
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Answer {
+    let mut stream = match source {
+        None => std::net::TcpStream::connect(addr).unwrap(),
+        Some(ip) => {
+            let target: std::net::SocketAddr = addr.parse().unwrap();
+            let socket =
+                socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+            socket
+                .bind(&std::net::SocketAddr::new(ip, 0).into())
+                .unwrap();
+            socket.connect(&target.into()).unwrap();
+            std::net::TcpStream::from(socket)
+        }
+    };
     let mut request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
@@ -703,6 +728,39 @@ fn failed_sign_ins_are_slowed_down_and_audited(backend: Backend) {
     assert_eq!(throttled[0].actor_login, "admin");
     assert_eq!(throttled[0].address, "127.0.0.1");
     assert_eq!(throttled[0].actor_id, None);
+}
+
+/// Someone guessing the administrator's password from another machine slows down their own
+/// attempts, not the administrator's: a login's failures count per address.
+fn a_guesser_elsewhere_does_not_lock_the_administrator_out(backend: Backend) {
+    let office = Office::start(backend);
+    let addr = office.running.addr.to_string();
+    let elsewhere: std::net::IpAddr = "127.0.0.2".parse().unwrap();
+    let guess = |password: &str| {
+        http_from(
+            Some(elsewhere),
+            &addr,
+            "POST",
+            "/office/v1/sign-in",
+            &[("Content-Type", "application/json")],
+            &json!({ "login": "admin", "password": password }).to_string(),
+        )
+    };
+    for _ in 0..office::FREE_FAILURES_PER_LOGIN {
+        assert_eq!(guess("a wrong guess").status, 401);
+    }
+    assert_eq!(guess("another guess").status, 429);
+    // The administrator, at her own machine, signs in at once …
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    // … and that does not wipe the guesser's count: still waiting there.
+    assert_eq!(guess(ADMIN_PASSWORD).status, 429);
+    let log = office.audit(&admin);
+    assert!(
+        log.entries
+            .iter()
+            .any(|e| e.action == "sign_in_throttled" && e.address == "127.0.0.2"),
+        "the throttled guesser is in the audit log with its address"
+    );
 }
 
 fn failed_sign_ins_from_one_address_are_slowed_down_whatever_the_login(backend: Backend) {

@@ -71,6 +71,8 @@ pub fn routes<S: Storage>(storage: Arc<S>, options: Options) -> Router {
             get(grants::<S>).put(grants_set::<S>),
         )
         .route("/office/v1/audit", get(audit::<S>))
+        // Refused while it streams in: a stranger's sign-in body is never buffered past this.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(not_stored))
         .with_state(Office { storage, options })
 }

@@ -7,9 +7,11 @@
 //! - A session is a random token in a cookie; only its SHA-256 is stored, with the session's
 //!   CSRF token, its start and its last use. It ends [`IDLE_LIMIT`] after its last use or
 //!   [`ABSOLUTE_LIMIT`] after it began, whichever comes first; time is passed in.
-//! - Failed sign-ins are recorded per login and per address; past a few, each further attempt
-//!   waits twice as long as the last (up to [`MAX_DELAY`]) and is refused with `retry_after`
-//!   until then, before any password is looked at. Both the failures and the refusals are in the
+//! - Failed sign-ins are recorded per login and address; past a few of one login from one address,
+//!   or of any logins from one address, each further attempt from that address waits twice as
+//!   long as the last (up to [`MAX_DELAY`]) and is refused with `retry_after` until then, before
+//!   any password is looked at. Counting a login's failures per address, not over all addresses,
+//!   keeps a guesser elsewhere from locking the real user (say the administrator) out. Both the failures and the refusals are in the
 //!   audit log.
 //! - Every office action writes its audit entry in the action's own transaction: an action that
 //!   fails leaves neither. The table refuses UPDATE and DELETE by triggers (migration 0007).
@@ -38,7 +40,7 @@ pub const ABSOLUTE_LIMIT: TimeDelta = TimeDelta::hours(12);
 const TOUCH_EVERY: TimeDelta = TimeDelta::minutes(1);
 /// Failed sign-ins older than this no longer count.
 pub const FAILURE_WINDOW: TimeDelta = TimeDelta::minutes(15);
-/// Failures of one login allowed in the window before attempts are slowed down.
+/// Failures of one login from one address allowed in the window before attempts are slowed down.
 pub const FREE_FAILURES_PER_LOGIN: i64 = 5;
 /// Failures from one address (any login) allowed in the window before attempts are slowed down.
 pub const FREE_FAILURES_PER_ADDRESS: i64 = 20;
@@ -207,10 +209,11 @@ pub trait OfficeStore {
         address: &str,
         at: DateTime<Utc>,
     ) -> crate::error::Result<()>;
-    /// Failures of `login` since `since`: how many, and the latest.
-    fn failures_of_login(
+    /// Failures of `login` from `address` since `since`: how many, and the latest.
+    fn failures_of_login_from(
         &mut self,
         login: &str,
+        address: &str,
         since: DateTime<Utc>,
     ) -> crate::error::Result<(i64, Option<DateTime<Utc>>)>;
     /// Failures from `address` since `since`: how many, and the latest.
@@ -219,7 +222,12 @@ pub trait OfficeStore {
         address: &str,
         since: DateTime<Utc>,
     ) -> crate::error::Result<(i64, Option<DateTime<Utc>>)>;
-    fn clear_failures_of_login(&mut self, login: &str) -> crate::error::Result<()>;
+    /// Forgets `login`'s failures from `address` (it signed in there); another address's stay.
+    fn clear_failures_of_login_from(
+        &mut self,
+        login: &str,
+        address: &str,
+    ) -> crate::error::Result<()>;
     /// Whether a throttled sign-in from `address` was audited at or after `since`.
     fn throttling_audited(
         &mut self,
@@ -307,7 +315,7 @@ fn throttle(
 ) -> crate::error::Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
     let since = now - FAILURE_WINDOW;
     let by_login = throttled_until(
-        office.failures_of_login(login, since)?,
+        office.failures_of_login_from(login, address, since)?,
         FREE_FAILURES_PER_LOGIN,
     );
     let by_address = throttled_until(
@@ -524,7 +532,7 @@ pub fn sign_in(
     let answer = in_transaction(storage, |tx| {
         tx.office()
             .drop_expired_sessions(now - IDLE_LIMIT, now - ABSOLUTE_LIMIT)?;
-        tx.office().clear_failures_of_login(&login)?;
+        tx.office().clear_failures_of_login_from(&login, address)?;
         tx.office()
             .add_session(&token_hash, &account.id, &csrf_token, now, address)?;
         audit(

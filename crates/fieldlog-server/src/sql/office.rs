@@ -218,15 +218,17 @@ impl OfficeStore for SqlTx<'_> {
         Ok(())
     }
 
-    fn failures_of_login(
+    fn failures_of_login_from(
         &mut self,
         login: &str,
+        address: &str,
         since: DateTime<Utc>,
     ) -> Result<(i64, Option<DateTime<Utc>>)> {
         one(
             self.db,
-            "SELECT count(*), max(at) FROM office_failed_sign_ins WHERE login = ?1 AND at >= ?2",
-            params![login, since],
+            "SELECT count(*), max(at) FROM office_failed_sign_ins
+             WHERE login = ?1 AND address = ?2 AND at >= ?3",
+            params![login, address, since],
             failures,
         )
     }
@@ -244,10 +246,10 @@ impl OfficeStore for SqlTx<'_> {
         )
     }
 
-    fn clear_failures_of_login(&mut self, login: &str) -> Result<()> {
+    fn clear_failures_of_login_from(&mut self, login: &str, address: &str) -> Result<()> {
         self.db.execute(
-            "DELETE FROM office_failed_sign_ins WHERE login = ?1",
-            params![login],
+            "DELETE FROM office_failed_sign_ins WHERE login = ?1 AND address = ?2",
+            params![login, address],
         )?;
         Ok(())
     }
