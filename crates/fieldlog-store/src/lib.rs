@@ -102,6 +102,16 @@ impl Store {
     /// it still lands whole or not at all.
     pub(crate) fn write<T>(&mut self, action: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         if self.in_batch {
+            if self.conn.is_autocommit() {
+                // SQLite ended the batch's transaction itself (a full disk, say): a savepoint
+                // now would commit this action on its own while the batch reports failure.
+                return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
+                    Some(
+                        "the batch's transaction was rolled back; nothing after it is saved".into(),
+                    ),
+                )));
+            }
             self.conn.execute_batch("SAVEPOINT user_action")?;
             return match action(&self.conn) {
                 Ok(out) => {
@@ -138,8 +148,19 @@ impl Store {
         }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         self.in_batch = true;
-        let out = actions(self);
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| actions(self)));
         self.in_batch = false;
+        let out = match out {
+            Ok(out) => out,
+            Err(panic) => {
+                // A store that outlives the panic must not keep the batch's transaction open
+                // (every later action would run under its savepoint and never commit).
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
+                std::panic::resume_unwind(panic);
+            }
+        };
         match out {
             Ok(out) => match self.conn.execute_batch("COMMIT") {
                 Ok(()) => Ok(out),

@@ -239,6 +239,34 @@ fn demo_seeds_once_and_a_second_run_changes_nothing() {
 }
 
 #[test]
+fn a_panic_inside_a_batch_leaves_no_transaction_open() {
+    let mut f = fixture();
+    let input = new_fault(&f);
+    let before = f.dump();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = f.store.batch(|store| {
+            store.record_fault(input.clone(), f.now)?;
+            panic!("a bug inside the batch");
+            #[allow(unreachable_code)]
+            Ok(())
+        });
+    }));
+    assert!(panicked.is_err());
+    assert_eq!(f.dump(), before, "the batch's fault was rolled back");
+    // The same store writes again, and what it writes is committed: another connection sees it.
+    let fault = f.store.record_fault(input, f.now).unwrap();
+    let other = rusqlite::Connection::open(f.store.path()).unwrap();
+    let seen: i64 = other
+        .query_row(
+            "SELECT count(*) FROM faults WHERE id = ?1",
+            [fault.id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(seen, 1);
+}
+
+#[test]
 fn a_batch_lands_whole_or_not_at_all() {
     let mut f = fixture();
     let input = new_fault(&f);
