@@ -52,9 +52,11 @@ pub fn record_applied(
 ) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(VERSION_TABLE)?;
+    // OR IGNORE: another process that opened the same unstamped file at the same moment may
+    // have stamped it while this one waited for the lock; its record stands.
     for m in migrations.iter().filter(|m| m.version <= through) {
         tx.execute(
-            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+            "INSERT OR IGNORE INTO schema_migrations (version, name) VALUES (?1, ?2)",
             (m.version, m.name),
         )?;
     }
