@@ -29,11 +29,14 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// `--lang`, else the `LANG` locale (`en_US.UTF-8` is English), else zh-CN.
+    /// `--lang`, else the locale of messages as POSIX orders it (`LC_ALL`, then `LC_MESSAGES`,
+    /// then `LANG`; `en_US.UTF-8` is English), else zh-CN.
     pub fn lang(&self) -> fieldlog_domain::Lang {
         match &self.lang {
             Some(tag) => fieldlog_domain::Lang::from_tag(tag),
-            None => std::env::var("LANG")
+            None => ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
                 .map(|locale| fieldlog_domain::Lang::from_tag(&locale))
                 .unwrap_or_default(),
         }

@@ -343,6 +343,8 @@ fn errors_and_labels_follow_the_language() {
             "deadbeef",
         ])
         .env_remove("FIELDLOG_DB")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("LANG", "en_US.UTF-8")
         .output()
         .unwrap();
@@ -356,6 +358,23 @@ fn errors_and_labels_follow_the_language() {
             .starts_with("fault 'deadbeef' not found"),
         "{body}"
     );
+    // LC_ALL outranks LANG, as POSIX says: a Chinese LC_ALL over an English LANG is Chinese.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fieldlog"))
+        .args([
+            "--db",
+            db.path.to_str().unwrap(),
+            "fault",
+            "show",
+            "deadbeef",
+        ])
+        .env_remove("FIELDLOG_DB")
+        .env_remove("LC_MESSAGES")
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .env("LANG", "en_US.UTF-8")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("找不到故障“deadbeef”"), "{stderr}");
     // zh-CN (the tests' LANG) keeps the Chinese-first sentence.
     let zh = fails(&db.path, &["fault", "show", "deadbeef"]);
     assert!(
@@ -748,6 +767,8 @@ fn a_closed_output_pipe_ends_quietly_and_the_action_stays_done() {
         .args(["--json", "demo"])
         .env_remove("FIELDLOG_DB")
         // The tests read zh-CN text, whatever the machine's locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("LANG", "zh_CN.UTF-8")
         .stdout(writer)
         .output()

@@ -38,6 +38,8 @@ fn english(db: &Path, args: &[&str]) -> (bool, String) {
         .args(args)
         .env_remove("FIELDLOG_DB")
         // --lang wins over a Chinese locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("LANG", "zh_CN.UTF-8")
         .output()
         .unwrap();

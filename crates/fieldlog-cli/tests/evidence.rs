@@ -177,6 +177,8 @@ fn fieldlog_default(home: &Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .env_remove("FIELDLOG_DB")
         // The tests read zh-CN text, whatever the machine's locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("LANG", "zh_CN.UTF-8")
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
@@ -320,6 +322,8 @@ impl SecretService {
             .args(args)
             .env_remove("FIELDLOG_DB")
             // The tests read zh-CN text, whatever the machine's locale.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .env("LANG", "zh_CN.UTF-8")
             .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
             .env("FIELDLOG_KEYSTORE", keystore)

@@ -14,6 +14,8 @@ pub fn fieldlog(db: &Path, args: &[&str]) -> Output {
         .args(args)
         .env_remove("FIELDLOG_DB")
         // The tests read zh-CN text, whatever the machine's locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("LANG", "zh_CN.UTF-8")
         .output()
         .unwrap()
