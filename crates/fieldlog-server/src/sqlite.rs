@@ -637,37 +637,10 @@ mod tests {
         crate::upgrade_check::rows_at_version(|hex| format!("x'{hex}'"))
     }
 
-    /// Every row of every table but the version record, one line each, tables by name: a row
-    /// kept by an upgrade is a prefix of its line after (columns added later come last).
+    /// Every row of every table but the version record (`fieldlog_migrate::sqlite::data_dump`).
     fn data_dump(path: &Path) -> String {
         let conn = Connection::open(path).unwrap();
-        let tables: Vec<String> = conn
-            .prepare(
-                "SELECT name FROM sqlite_schema WHERE type = 'table'
-                 AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations' ORDER BY name",
-            )
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        let mut out = String::new();
-        for table in tables {
-            out.push_str(&format!("== {table}\n"));
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))
-                .unwrap();
-            let columns = stmt.column_count();
-            let mut rows = stmt.query([]).unwrap();
-            while let Some(row) = rows.next().unwrap() {
-                let values: Vec<String> = (0..columns)
-                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
-                    .collect();
-                out.push_str(&values.join(" | "));
-                out.push('\n');
-            }
-        }
-        out
+        fieldlog_migrate::sqlite::data_dump(&conn, &["schema_migrations"]).unwrap()
     }
 
     fn fresh_shape(dir: &Path) -> Vec<String> {

@@ -114,32 +114,8 @@ pub fn schema_dump(conn: &Connection) -> Result<String> {
     Ok(out)
 }
 
-/// Every row of every table as text, tables by name and rows in primary-key order: two databases
-/// with the same dump hold the same data. Used to prove that refused actions changed nothing.
+/// Every row of every table as text (`fieldlog_migrate::sqlite::data_dump`): two databases with
+/// the same dump hold the same data. Used to prove that refused actions changed nothing.
 pub fn data_dump(conn: &Connection) -> Result<String> {
-    let mut out = String::new();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for table in tables {
-        out.push_str(&format!("== {table}\n"));
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1"))?;
-        let columns = stmt.column_count();
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let values: Vec<String> = (0..columns)
-                .map(|i| match row.get_ref(i) {
-                    Ok(rusqlite::types::ValueRef::Blob(b)) => {
-                        format!("blob:{}", crate::attachments::sha256_hex(b))
-                    }
-                    Ok(v) => format!("{v:?}"),
-                    Err(e) => format!("error:{e}"),
-                })
-                .collect();
-            out.push_str(&values.join(" | "));
-            out.push('\n');
-        }
-    }
-    Ok(out)
+    Ok(fieldlog_migrate::sqlite::data_dump(conn, &[])?)
 }
