@@ -12,6 +12,8 @@ use ts_rs::{Config, TS, TypeVisitor};
 
 /// Where the generated file lives, from the workspace root.
 pub const GENERATED_FILE: &str = "ui/src/generated/wire.ts";
+/// Where the office console's generated types live (`office_typescript`).
+pub const OFFICE_GENERATED_FILE: &str = "ui/src/generated/office.ts";
 
 /// The generated file's text: a header, then one `export type` per type, sorted by name.
 pub fn typescript() -> String {
@@ -55,16 +57,33 @@ pub fn typescript() -> String {
     types.visit::<v1::ExportRequest>();
     types.visit::<v1::Side>();
 
-    let mut text = String::from(
-        "// Generated from fieldlog-wire's Rust types (`fieldlog_wire::ui_contract`, ts-rs): do not edit.\n\
-         // After changing a type that crosses to the window, run\n\
-         // `UPDATE_SNAPSHOTS=1 cargo test -p fieldlog-wire --test ui_contract` and review the diff.\n",
-    );
-    for declaration in types.declarations.values() {
-        text.push('\n');
-        text.push_str(declaration);
-        text.push('\n');
-    }
+    let mut text = types.file();
+    text.push_str(&presets());
+    text
+}
+
+/// The office console's types (`ui/src/generated/office.ts`): every type of `office::v1` the
+/// console sends or reads, and every type those contain.
+pub fn office_typescript() -> String {
+    use crate::office::v1 as office;
+    let cfg = Config::new().with_large_int("number");
+    let mut types = Declarations {
+        cfg: &cfg,
+        seen: HashSet::new(),
+        declarations: BTreeMap::new(),
+    };
+    // Sign-in, accounts, grants, the audit log.
+    types.visit::<office::SignInRequest>();
+    types.visit::<office::SessionAnswer>();
+    types.visit::<office::NewAccount>();
+    types.visit::<office::Account>();
+    types.visit::<office::ContractItem>();
+    types.visit::<office::Grants>();
+    types.visit::<office::AuditPage>();
+    types.visit::<office::OfficeErrorBody>();
+    // Contracts, policies and the catalogue (`office::v1::catalogue`).
+    // Technicians, enrollment codes and laptops (`office::v1::people`).
+    let mut text = types.file();
     text.push_str(&presets());
     text
 }
@@ -90,6 +109,23 @@ struct Declarations<'a> {
     cfg: &'a Config,
     seen: HashSet<TypeId>,
     declarations: BTreeMap<String, String>,
+}
+
+impl Declarations<'_> {
+    /// The file: a header, then the declarations sorted by name.
+    fn file(&self) -> String {
+        let mut text = String::from(
+            "// Generated from fieldlog-wire's Rust types (`fieldlog_wire::ui_contract`, ts-rs): do not edit.\n\
+             // After changing a type that crosses to the window or the console, run\n\
+             // `UPDATE_SNAPSHOTS=1 cargo test -p fieldlog-wire --test ui_contract` and review the diff.\n",
+        );
+        for declaration in self.declarations.values() {
+            text.push('\n');
+            text.push_str(declaration);
+            text.push('\n');
+        }
+        text
+    }
 }
 
 impl TypeVisitor for Declarations<'_> {

@@ -1,5 +1,5 @@
 // Generated from fieldlog-wire's Rust types (`fieldlog_wire::ui_contract`, ts-rs): do not edit.
-// After changing a type that crosses to the window, run
+// After changing a type that crosses to the window or the console, run
 // `UPDATE_SNAPSHOTS=1 cargo test -p fieldlog-wire --test ui_contract` and review the diff.
 
 export type Arrival = { id: string, technician_id: string, site_id: string, 

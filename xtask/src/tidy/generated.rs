@@ -21,7 +21,7 @@ pub struct GeneratedCheck {
 
 /// Every generated file of the workspace.
 pub const CHECKS: &[GeneratedCheck] = &[GeneratedCheck {
-    what: "ui/src/generated/wire.ts (the window's types, from fieldlog-wire)",
+    what: "ui/src/generated/wire.ts and office.ts (the window's and the console's types, from fieldlog-wire)",
     check: &[
         "cargo",
         "test",
