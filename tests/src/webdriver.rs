@@ -1,6 +1,6 @@
-//! A minimal W3C WebDriver client (the handful of calls the end-to-end tests use), and the
-//! tauri-driver process it talks to. tauri-driver starts the real app binary and proxies to
-//! WebKitWebDriver.
+//! A minimal W3C WebDriver client (the handful of calls the end-to-end tests use), and the two
+//! drivers it talks to: tauri-driver, which starts the real app binary and proxies to
+//! WebKitWebDriver, and chromedriver, which drives a headless Chromium at the office console.
 
 use base64::Engine;
 use serde_json::{Value, json};
@@ -70,6 +70,79 @@ impl Drop for TauriDriver {
     }
 }
 
+/// A chromedriver process on a free loopback port; killed when dropped. Debian's
+/// `chromium-driver` (installed by `cargo xtask test`) drives Debian's `chromium`.
+pub struct ChromeDriver {
+    child: Child,
+    pub port: u16,
+}
+
+impl ChromeDriver {
+    pub fn start() -> ChromeDriver {
+        let port = free_port();
+        let binary = std::env::var_os("CHROMEDRIVER")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "chromedriver".into());
+        let child = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {}: {e}; install it with `apt-get install chromium chromium-driver` \
+                     (`cargo xtask test` does)",
+                    binary.display()
+                )
+            });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        ChromeDriver { child, port }
+    }
+
+    /// A headless Chromium session, 1366×768, on a fresh profile in `user_data_dir`, with
+    /// nothing that reaches outside (no sync, updates, QUIC or background fetches).
+    pub fn session(&self, user_data_dir: &Path) -> Session {
+        let args = [
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--window-size=1366,768".to_owned(),
+            "--lang=zh-CN".to_owned(),
+            format!("--user-data-dir={}", user_data_dir.display()),
+        ];
+        let mut options = json!({ "args": args, "prefs": { "intl.accept_languages": "zh-CN,zh" } });
+        if let Some(binary) = std::env::var_os("CHROMIUM") {
+            options["binary"] = json!(binary.to_string_lossy());
+        }
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": options,
+            "unhandledPromptBehavior": "ignore",
+        } } });
+        Session::open(self.port, &caps)
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// One WebDriver session on the app; deleted (closing the app) when dropped.
 pub struct Session {
     http: reqwest::blocking::Client,
@@ -77,7 +150,14 @@ pub struct Session {
 }
 
 impl Session {
+    /// A session of the real app under tauri-driver.
     pub fn new(driver: &TauriDriver, application: &Path) -> Session {
+        let caps = json!({ "capabilities": { "alwaysMatch": { "tauri:options": { "application": application } } } });
+        Session::open(driver.port, &caps)
+    }
+
+    /// A new session on the driver listening on `port`, with these capabilities.
+    pub fn open(port: u16, caps: &Value) -> Session {
         // reqwest is built without a TLS crypto provider (fieldlog-sync brings ring); this client
         // speaks plain HTTP, but building one still wants a provider installed.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -85,8 +165,7 @@ impl Session {
             .timeout(Duration::from_secs(60))
             .build()
             .unwrap();
-        let root = format!("http://127.0.0.1:{}", driver.port);
-        let caps = json!({ "capabilities": { "alwaysMatch": { "tauri:options": { "application": application } } } });
+        let root = format!("http://127.0.0.1:{port}");
         // Right after a session ends, the driver may still be tearing the last app down and drop
         // the connection; a new session is asked for again, a few times, before giving up.
         let mut attempt = 0;
@@ -94,7 +173,7 @@ impl Session {
             attempt += 1;
             match http
                 .post(format!("{root}/session"))
-                .json(&caps)
+                .json(caps)
                 .send()
                 .and_then(|r| r.json())
             {
@@ -114,6 +193,71 @@ impl Session {
             http,
             base: format!("{root}/session/{id}"),
         }
+    }
+
+    /// Opens `url` in the browser and waits for it to load.
+    pub fn navigate(&self, url: &str) {
+        self.call(
+            reqwest::Method::POST,
+            "/url",
+            Some(json!({ "url": url })),
+        );
+    }
+
+    /// The browser's back button.
+    pub fn back(&self) {
+        self.call(reqwest::Method::POST, "/back", Some(json!({})));
+    }
+
+    /// The page's address now.
+    pub fn url(&self) -> String {
+        self.call(reqwest::Method::GET, "/url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The cookies the browser holds for the page (HttpOnly ones too), as `name=value`.
+    pub fn cookies(&self) -> Vec<String> {
+        let all = self.call(reqwest::Method::GET, "/cookie", None);
+        all.as_array()
+            .map(|cookies| {
+                cookies
+                    .iter()
+                    .map(|c| format!("{}={}", c["name"].as_str().unwrap_or(""), c["value"].as_str().unwrap_or("")))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Accepts the page's `confirm()`/`alert()` dialog, waiting up to 5 s for it.
+    pub fn accept_dialog(&self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let response: Value = self
+                .http
+                .post(format!("{}/alert/accept", self.base))
+                .json(&json!({}))
+                .send()
+                .unwrap()
+                .json()
+                .unwrap();
+            if response["value"].get("error").is_none() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no dialog to accept: {response}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Sets a file input's file (a path on this machine, which the local driver reads).
+    pub fn choose_file(&self, css: &str, path: &Path) {
+        let element = self.find(css);
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": path.to_string_lossy() })),
+        );
     }
 
     fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
@@ -271,22 +415,27 @@ impl Session {
         .map(str::to_owned)
     }
 
-    /// A PNG of the window, saved under `artifacts/e2e/` at the workspace root.
-    pub fn screenshot(&self, name: &str) -> PathBuf {
+    /// A PNG of the window, saved as `dir/name.png`.
+    pub fn screenshot_into(&self, dir: &Path, name: &str) -> PathBuf {
         let b64 = self.call(reqwest::Method::GET, "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap())
             .unwrap();
+        std::fs::create_dir_all(dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// A PNG of the window, saved under `artifacts/e2e/` at the workspace root.
+    pub fn screenshot(&self, name: &str) -> PathBuf {
         // At run time, not env!(): a test binary built for another checkout must still write here.
         // `cargo test` runs in the package directory (tests/); FIELDLOG_ARTIFACTS overrides.
         let dir = std::env::var_os("FIELDLOG_ARTIFACTS")
             .map(PathBuf::from)
             .unwrap_or_else(|| std::env::current_dir().unwrap().join("../artifacts"))
             .join("e2e");
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).unwrap();
-        path
+        self.screenshot_into(&dir, name)
     }
 }
 

@@ -22,12 +22,15 @@ import type {
   ClockDoubt,
 } from "./api";
 import { zhCN as zhLabels, en as enLabels } from "./generated/labels";
+import { consoleEn, consoleZh, type ConsoleMessages } from "./console/messages";
 
 export type Locale = Settings["language"];
 type EventKindName = FaultEventKind["kind"];
 
 export interface Messages {
   appName: string;
+  /** The office console's labels (ui/src/console), in the same table and language switch. */
+  console: ConsoleMessages;
   technicianIs: (name: string) => string;
   noProfile: string;
   nav: { today: string; faults: string; reports: string; summary: string; stock: string; settings: string };
@@ -363,6 +366,7 @@ export interface Messages {
 
 const zhCN: Messages = {
   appName: "Fieldlog 现场运维",
+  console: consoleZh,
   technicianIs: (name) => `技服人员：${name}`,
   noProfile: "未设置技服人员",
   nav: { today: "今日", faults: "故障", reports: "日报", summary: "汇总", stock: "备品备件", settings: "设置" },
@@ -718,6 +722,7 @@ const zhCN: Messages = {
 
 const en: Messages = {
   appName: "Fieldlog field maintenance",
+  console: consoleEn,
   technicianIs: (name) => `Technician: ${name}`,
   noProfile: "No technician set",
   nav: { today: "Today", faults: "Faults", reports: "Reports", summary: "Summary", stock: "Spare parts", settings: "Settings" },

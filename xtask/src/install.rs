@@ -1,6 +1,6 @@
 //! `cargo xtask setup [run|test]`, and the installs every other task starts with: Debian
 //! packages, tauri-driver, pyHanko (and reportlab for a benchmark) in the project's `.venv`, and
-//! the UI's npm packages and build. Idempotent (a present package is not touched), and each
+//! the UI's npm packages and build (the app's window and the office console). Idempotent (a present package is not touched), and each
 //! failure says what to install by hand.
 
 use crate::shell::{Result, cargo, run, run_with, step, workspace_root};
@@ -49,6 +49,10 @@ const APT_TEST: &[&str] = &[
     "libreoffice-calc-nogui",
     // The sync server's tests run against PostgreSQL too, on a throwaway cluster (test_postgres).
     test_postgres::APT_PACKAGE,
+    // The office console's walk (tests/console_walk.rs): Debian's own headless browser and its
+    // WebDriver, the same version from the same archive (no browser download at test time).
+    "chromium",
+    "chromium-driver",
 ];
 
 /// pyHanko's command line, a second PDF signature validator beside pdfsig, in the project's own
@@ -78,12 +82,13 @@ pub fn setup(purpose: Purpose) -> Result {
         step("Checking pyHanko (.venv)");
         install_pyhanko()?;
     }
-    step("Building the UI (npm ci, vite build)");
+    step("Building the UI and the office console (npm ci, vite build)");
     build_ui()
 }
 
 /// Installs the UI's pinned npm packages (once per lock file) and builds `ui/dist`, which Tauri
-/// embeds into the app at compile time.
+/// embeds into the app at compile time, and `ui/dist-console`, which `fieldlog-server` embeds
+/// (its build.rs): so every task that builds the UI builds the console before the server.
 pub fn build_ui() -> Result {
     let ui = workspace_root().join("ui");
     if Command::new("npm").arg("--version").output().is_err() {

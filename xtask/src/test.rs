@@ -1,7 +1,8 @@
 //! `cargo xtask test`: exactly what CI runs (`.ci/run`). The installs, then the tidy step, then
 //! rustfmt, clippy with `-D warnings`, every test of the workspace (the server's on SQLite and on
-//! a throwaway PostgreSQL cluster), and the real app's end-to-end tests under Xvfb and
-//! tauri-driver; one closing line totals every `test result:`.
+//! a throwaway PostgreSQL cluster), the office console's walk in headless Chromium (on both
+//! backends), and the real app's end-to-end tests under Xvfb and tauri-driver; one closing line
+//! totals every `test result:`.
 
 use crate::install::{Purpose, setup, tauri_driver_path};
 use crate::shell::{Result, cargo, run, step, workspace_root};
@@ -105,7 +106,22 @@ pub fn test_all() -> Result {
             .env(test_postgres::URL_VAR, &postgres.url),
         false,
     )?;
+
+    step("end-to-end: the office console in headless Chromium (SQLite and PostgreSQL)");
+    run(
+        &cargo,
+        &["build", "-p", "fieldlog-server", "-p", "fieldlog-cli"],
+    )?;
+    let console = tally.cargo_test(
+        Command::new(&cargo)
+            .args(["test", "-p", "fieldlog-system-tests", "--test", "console_walk"])
+            .args(["--", "--ignored", "--test-threads=1"])
+            .env(test_postgres::URL_VAR, &postgres.url),
+        // Chromium's helper processes outlive chromedriver: the group is ended whole.
+        true,
+    );
     postgres.stop()?;
+    console?;
 
     step("end-to-end: the real app under Xvfb + tauri-driver");
     run(&cargo, &["build", "-p", "fieldlog-app"])?;

@@ -80,6 +80,7 @@ pub fn router_with<S: Storage>(storage: Arc<S>, office: crate::office::Options) 
         ))
         .with_state(Shared { storage, pushes })
         .merge(office)
+        .merge(crate::console::routes())
 }
 
 /// Runs one read-only transaction on a blocking thread.

@@ -13,11 +13,13 @@
 //! - `office`: office accounts, sessions, CSRF, sign-in throttling and the office audit log
 //!   (`/office/v1`, issue 17);
 //! - `revocation`: laptops cut off (their token refused, their certificates on the CA's CRL);
+//! - `console`: the office console's pages, embedded at compile time (`build.rs`), at `/console/`;
 //! - `tls`: HTTPS through rustls (`serve --tls-cert --tls-key`).
 
 pub mod admin;
 pub mod ca;
 pub mod chain;
+pub mod console;
 pub mod database;
 pub mod error;
 pub mod http;

@@ -1,0 +1,61 @@
+// The console's pages as paths under /console/ (the server answers console.html for each), read
+// into a reactive route; links go through `go`, so the back button walks the pages.
+import { ref } from "vue";
+
+export const BASE = "/console/";
+
+export type Page =
+  | { page: "contracts" }
+  | { page: "contract"; code: string }
+  | { page: "catalogue" }
+  | { page: "technicians" }
+  | { page: "laptops" }
+  | { page: "accounts" }
+  | { page: "audit" }
+  | { page: "home" }
+  | { page: "unknown"; path: string };
+
+export function parsePath(pathname: string): Page {
+  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname.replace(/^\/+/, "");
+  const [head, second] = rest.split("/", 2).map((part) => decodeURIComponent(part ?? ""));
+  switch (head) {
+    case "":
+    case "console":
+      return { page: "home" };
+    case "contracts":
+      return second ? { page: "contract", code: second } : { page: "contracts" };
+    case "catalogue":
+    case "technicians":
+    case "laptops":
+    case "accounts":
+    case "audit":
+      return { page: head };
+    default:
+      return { page: "unknown", path: rest };
+  }
+}
+
+export const route = ref<Page>(parsePath(window.location.pathname));
+
+window.addEventListener("popstate", () => {
+  route.value = parsePath(window.location.pathname);
+});
+
+export function pathOf(page: Page): string {
+  switch (page.page) {
+    case "home":
+      return BASE;
+    case "contract":
+      return `${BASE}contracts/${encodeURIComponent(page.code)}`;
+    case "unknown":
+      return BASE + page.path;
+    default:
+      return BASE + page.page;
+  }
+}
+
+export function go(page: Page): void {
+  const path = pathOf(page);
+  if (window.location.pathname !== path) window.history.pushState(null, "", path);
+  route.value = page;
+}
