@@ -82,6 +82,18 @@ pub fn office_typescript() -> String {
     types.visit::<office::AuditPage>();
     types.visit::<office::OfficeErrorBody>();
     // Contracts, policies and the catalogue (`office::v1::catalogue`).
+    types.visit::<office::catalogue::PresetItem>();
+    types.visit::<office::catalogue::ContractSummary>();
+    types.visit::<office::catalogue::NewContract>();
+    types.visit::<office::catalogue::ContractDetail>();
+    types.visit::<office::catalogue::PolicyEdit>();
+    types.visit::<office::catalogue::CloseContract>();
+    types.visit::<office::catalogue::SitePage>();
+    types.visit::<office::catalogue::SiteInput>();
+    types.visit::<office::catalogue::DeviceInput>();
+    types.visit::<office::catalogue::ImportAnswer>();
+    types.visit::<office::catalogue::PartItem>();
+    types.visit::<office::catalogue::PartInput>();
     // Technicians, enrollment codes and laptops (`office::v1::people`).
     let mut text = types.file();
     text.push_str(&presets());
