@@ -19,7 +19,12 @@ const ADMIN_PASSWORD: &str = "测试管理员密码-2026-hb";
 const MANAGER_LOGIN: &str = "qian.pm";
 const MANAGER_NAME: &str = "钱晓燕";
 const MANAGER_PASSWORD: &str = "项目经理的密码-2026";
+/// The contract the command line makes before the walk (the grants step needs one to tick).
 const CONTRACT: &str = "HB-POLICE-2026";
+/// The police contract the manager creates in the console from its preset.
+const POLICE: &str = "HB-XL-2027";
+const POLICE_PRESET: &str = "county-police-village-query";
+const SITES: usize = 30;
 
 /// A binary of the workspace, built next to this test (`target/<profile>/`).
 fn workspace_binary(name: &str) -> PathBuf {
@@ -306,6 +311,115 @@ fn accounts_walk(walk: &Walk) {
     walk.shot("09-not-for-manager");
 }
 
+/// 30 camera poles, one camera each, as an XLSX the way a client's clerk sends them.
+fn sites_xlsx(path: &Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = [
+        "点位编号", "点位名称", "点位类型", "地址", "纬度", "经度", "设备类型", "设备型号", "序列号",
+    ];
+    for (col, name) in header.iter().enumerate() {
+        sheet.write_string(0, col as u16, *name).unwrap();
+    }
+    for i in 1..=SITES {
+        let row = i as u32;
+        let cells = [
+            format!("XL-{i:03}"),
+            format!("测试村{i}号杆"),
+            "监控杆".to_owned(),
+            format!("测试县测试镇{i}村"),
+        ];
+        for (col, text) in cells.iter().enumerate() {
+            sheet.write_string(row, col as u16, text).unwrap();
+        }
+        sheet.write_number(row, 4, 30.0 + i as f64 / 100.0).unwrap();
+        sheet.write_number(row, 5, 114.0 + i as f64 / 100.0).unwrap();
+        sheet.write_string(row, 6, "摄像机").unwrap();
+        sheet.write_string(row, 7, "测试球机 X1").unwrap();
+        sheet.write_string(row, 8, format!("SN-XL-{i:03}")).unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+/// The manager creates the police contract from its preset, imports its 30 sites (a bad file
+/// first: refused, its bad rows listed, nothing written), edits a site, adds a device and a
+/// spare part.
+fn catalogue_walk(walk: &Walk, files: &Path) {
+    let s = &walk.session;
+    walk.nav("contracts");
+    s.select("select[name=preset]", POLICE_PRESET);
+    s.type_into("input[name=code]", POLICE);
+    s.type_into("input[name=name]", "测试县公安局村级视频查询运维（2027）");
+    s.type_into("input[name=client]", "测试县公安局");
+    s.execute(
+        "for (const [n, v] of [['service-start', '2027-01-01'], ['service-end', '2027-12-31']]) { \
+         const el = document.querySelector(`input[name=${n}]`); el.value = v; \
+         el.dispatchEvent(new Event('input', {bubbles: true})); }",
+        json!([]),
+    );
+    walk.shot("10-new-contract-from-preset");
+    s.click_on("[data-testid=create-contract]");
+    walk.on_page("contract");
+    walk.wait_text("h1", POLICE);
+    walk.wait_text("[data-testid=policy]", "分钟");
+    walk.shot("11-contract-detail");
+
+    s.click_on("[data-testid=edit-policy]");
+    s.type_into("input[name=feedback]", "30");
+    walk.shot("12-policy-edit");
+    s.click_on("[data-testid=save-policy]");
+    walk.wait_text("[data-testid=notice]", "第 2 版");
+
+    s.click_on("[data-testid=open-catalogue]");
+    walk.on_page("catalogue");
+    // A bad file first: one row of an unknown kind. Refused whole, the row named.
+    let bad = files.join("bad-sites.csv");
+    std::fs::write(
+        &bad,
+        "点位编号,点位名称,点位类型,地址\nXL-900,好的一行,监控杆,测试县\nXL-901,坏的一行,飞艇,测试县\n",
+    )
+    .unwrap();
+    s.choose_file("input[name=import-file]", &bad);
+    s.click_on("[data-testid=run-import]");
+    walk.wait_text("[data-testid=import-refused]", "3");
+    walk.wait_text("[data-testid=site-total]", "0");
+    walk.shot("13-import-refused");
+
+    let good = files.join("sites.xlsx");
+    sites_xlsx(&good);
+    s.choose_file("input[name=import-file]", &good);
+    s.click_on("[data-testid=run-import]");
+    walk.wait_text("[data-testid=import-done]", &SITES.to_string());
+    walk.wait_text("[data-testid=site-total]", &SITES.to_string());
+    let progress = s.find("[data-testid=import-progress]");
+    assert_eq!(s.attribute(&progress, "value").as_deref(), Some("100"));
+    walk.shot("14-imported");
+
+    // Search, then a site edited and a device added to it.
+    s.type_into("input[name=site-search]", "XL-007");
+    walk.wait_text("[data-testid=site-total]", "1");
+    s.click_on("tr[data-site='XL-007']");
+    s.type_into("input[name=site-name]", "测试村7号杆（已迁移）");
+    s.click_on("[data-testid=save-site]");
+    walk.wait_text("[data-testid=sites]", "已迁移");
+    s.click_on("[data-testid=add-device]");
+    s.select("select[name=device-kind]", "power_unit");
+    s.type_into("input[name=device-model]", "测试电源 12V");
+    s.click_on("[data-testid=save-device]");
+    walk.wait_text("[data-testid=devices]", "测试电源 12V");
+    walk.shot("15-site-edited");
+
+    s.click_on("[data-testid=tab-parts]");
+    s.type_into("input[name=part-code]", "BJ-CAM-01");
+    s.type_into("input[name=part-name]", "测试球机备品");
+    s.select("select[name=part-kind]", "unit");
+    s.type_into("input[name=part-model]", "测试球机 X1");
+    s.click_on("input[name=part-main]");
+    s.click_on("[data-testid=save-part]");
+    walk.wait_text("[data-testid=parts]", "BJ-CAM-01");
+    walk.shot("16-parts");
+}
+
 fn walk_on(db: &str, backend: &str) {
     let server = RunningBinary::start(db);
     server.admin(
@@ -332,7 +446,9 @@ fn walk_on(db: &str, backend: &str) {
         server,
         shots: screenshots(backend),
     };
+    let files = tempfile::tempdir().unwrap();
     accounts_walk(&walk);
+    catalogue_walk(&walk, files.path());
 }
 
 #[test]

@@ -1,7 +1,8 @@
 // The office console's labels, zh-CN and en: a section (`m.console`) of the app's one label table
 // (../i18n.ts), so the console switches language with the same `locale` and shares the generated
 // labels (../generated/labels.ts) for every stable code the app also shows.
-import type { OfficeErrorCode, Role } from "../generated/office";
+import type { DeviceKind, OfficeErrorCode, Role, SiteKind } from "../generated/office";
+import { en as enLabels, zhCN as zhLabels } from "../generated/labels";
 
 export interface ConsoleMessages {
   appName: string;
@@ -72,12 +73,103 @@ export interface ConsoleMessages {
     page: (from: number, to: number) => string;
     actionName: Record<string, string>;
   };
+  siteKind: Record<SiteKind, string>;
+  deviceKind: Record<DeviceKind, string>;
   contracts: {
     title: string;
     code: string;
     name: string;
+    client: string;
+    period: string;
+    start: string;
+    end: string;
+    policyVersion: string;
+    sites: string;
+    devices: string;
+    parts: string;
+    state: string;
+    open: string;
+    closed: (date: string) => string;
     empty: string;
-    pendingApi: string;
+    newTitle: string;
+    from: string;
+    blank: string;
+    floorUnits: string;
+    floorParts: string;
+    create: string;
+    created: (code: string) => string;
+    back: string;
+    policy: string;
+    editPolicy: string;
+    savePolicy: string;
+    policySaved: (version: number) => string;
+    policyNote: string;
+    versions: string;
+    version: (n: number) => string;
+    level: string;
+    response: string;
+    arrival: string;
+    resolution: string;
+    minutes: string;
+    feedback: string;
+    feedbackShort: string;
+    remoteFirst: (window: number, within: number) => string;
+    majorSpares: (withSpares: number, without: number) => string;
+    fibre: (repair: number, external: number) => string;
+    spareSubstitution: string;
+    forceMajeureBreach: string;
+    forceMajeureAgreement: string;
+    keptFromPreset: string;
+    close: string;
+    closeOn: string;
+    confirmClose: (code: string, date: string) => string;
+    catalogue: string;
+  };
+  catalogue: {
+    title: string;
+    contract: string;
+    chooseContract: string;
+    sitesTab: string;
+    partsTab: string;
+    search: string;
+    total: (n: number) => string;
+    previous: string;
+    next: string;
+    siteCode: string;
+    siteName: string;
+    kind: string;
+    address: string;
+    lat: string;
+    lon: string;
+    devices: string;
+    addSite: string;
+    editSite: string;
+    saveSite: string;
+    siteSaved: string;
+    model: string;
+    serial: string;
+    addDevice: string;
+    saveDevice: string;
+    deviceSaved: string;
+    edit: string;
+    importTitle: string;
+    importNote: string;
+    importFile: string;
+    importButton: string;
+    uploading: (percent: number) => string;
+    checking: string;
+    imported: (rows: number, sites: number, reused: number, devices: number, skipped: number) => string;
+    importRefused: string;
+    partCode: string;
+    partName: string;
+    partKind: string;
+    mainEquipment: string;
+    addPart: string;
+    savePart: string;
+    partSaved: string;
+    noParts: string;
+    noSites: string;
+    closedNote: string;
   };
 }
 
@@ -174,12 +266,104 @@ export const consoleZh: ConsoleMessages = {
       grants_set: "设置可见合同",
     },
   },
+  siteKind: zhLabels.SiteKind,
+  deviceKind: zhLabels.DeviceKind,
   contracts: {
     title: "合同",
     code: "合同编号",
     name: "合同名称",
+    client: "采购人",
+    period: "服务期",
+    start: "服务期开始",
+    end: "服务期结束",
+    policyVersion: "SLA 版本",
+    sites: "点位",
+    devices: "设备",
+    parts: "备件种类",
+    state: "状态",
+    open: "履约中",
+    closed: (date) => `已关闭（${date}）`,
     empty: "还没有合同",
-    pendingApi: "新建合同、SLA 策略和关闭合同将在服务器提供对应接口后启用。",
+    newTitle: "新建合同",
+    from: "模板",
+    blank: "空白合同",
+    floorUnits: "备品下限（台）",
+    floorParts: "备件下限（件）",
+    create: "创建合同",
+    created: (code) => `已创建合同 ${code}`,
+    back: "返回合同列表",
+    policy: "SLA 服务时限",
+    editPolicy: "修改 SLA",
+    savePolicy: "保存为新版本",
+    policySaved: (v) => `已保存为第 ${v} 版，此后新报故障按此版计时`,
+    policyNote: "修改后生成新版本，只对此后新报的故障生效；已有故障仍按原版本计时。",
+    versions: "历史版本",
+    version: (n) => `第 ${n} 版`,
+    level: "故障级别",
+    response: "响应时限",
+    arrival: "到场时限",
+    resolution: "修复时限",
+    minutes: "分钟",
+    feedback: "修复后反馈时限（分钟，空为不要求）",
+    feedbackShort: "修复后反馈时限",
+    remoteFirst: (w, within) => `先远程支持 ${w} 分钟，转现场后 ${within} 分钟内到场`,
+    majorSpares: (a, b) => `重大故障：有备件 ${a} 分钟内恢复，无备件 ${b} 分钟内替换`,
+    fibre: (a, b) => `光纤线路：${a} 分钟内修复，外力或自然灾害 ${b} 分钟`,
+    spareSubstitution: "允许备品替代",
+    forceMajeureBreach: "不可抗拒因素也计为超时",
+    forceMajeureAgreement: "不可抗拒因素须经用户认可才单列",
+    keptFromPreset: "其余条款沿用模板",
+    close: "关闭合同",
+    closeOn: "服务期最后一天",
+    confirmClose: (code, date) => `确定关闭合同 ${code}？服务期到 ${date} 为止，此后不能再修改点位和备件。`,
+    catalogue: "站点与备件",
+  },
+  catalogue: {
+    title: "站点、设备与备件",
+    contract: "合同",
+    chooseContract: "请选择合同",
+    sitesTab: "点位与设备",
+    partsTab: "备件目录",
+    search: "按编号或名称搜索",
+    total: (n) => `共 ${n} 个点位`,
+    previous: "上一页",
+    next: "下一页",
+    siteCode: "点位编号",
+    siteName: "点位名称",
+    kind: "类型",
+    address: "地址",
+    lat: "纬度",
+    lon: "经度",
+    devices: "设备",
+    addSite: "添加点位",
+    editSite: "修改点位",
+    saveSite: "保存点位",
+    siteSaved: "点位已保存",
+    model: "型号",
+    serial: "序列号",
+    addDevice: "添加设备",
+    saveDevice: "保存设备",
+    deviceSaved: "设备已保存",
+    edit: "修改",
+    importTitle: "从 Excel 或 CSV 导入点位",
+    importNote: "第一行为列名：点位编号、点位名称、点位类型、地址，可选 纬度、经度、设备类型、设备型号、序列号。有一行出错则整个文件都不导入。",
+    importFile: "文件（.xlsx 或 .csv）",
+    importButton: "上传并导入",
+    uploading: (p) => `正在上传… ${p}%`,
+    checking: "正在检查并导入…",
+    imported: (rows, sites, reused, devices, skipped) =>
+      `已导入 ${rows} 行：新增点位 ${sites} 个（沿用 ${reused} 个），新增设备 ${devices} 台（跳过 ${skipped} 台）`,
+    importRefused: "文件未导入，请修改以下问题后重新上传：",
+    partCode: "物料编码",
+    partName: "名称",
+    partKind: "类别",
+    mainEquipment: "主要设备备品",
+    addPart: "添加备件",
+    savePart: "保存备件",
+    partSaved: "备件已保存",
+    noParts: "还没有备件",
+    noSites: "没有符合条件的点位",
+    closedNote: "此合同已关闭，点位和备件只能查看。",
   },
 };
 
@@ -276,11 +460,103 @@ export const consoleEn: ConsoleMessages = {
       grants_set: "Contracts seen set",
     },
   },
+  siteKind: enLabels.SiteKind,
+  deviceKind: enLabels.DeviceKind,
   contracts: {
     title: "Contracts",
     code: "Code",
     name: "Name",
+    client: "Client",
+    period: "Service period",
+    start: "Service starts",
+    end: "Service ends",
+    policyVersion: "SLA version",
+    sites: "Sites",
+    devices: "Devices",
+    parts: "Part kinds",
+    state: "State",
+    open: "Running",
+    closed: (date) => `Closed (${date})`,
     empty: "No contracts yet",
-    pendingApi: "Creating contracts, SLA policies and closing contracts arrive with their server API.",
+    newTitle: "New contract",
+    from: "Preset",
+    blank: "Blank contract",
+    floorUnits: "Spare units floor",
+    floorParts: "Spare parts floor",
+    create: "Create contract",
+    created: (code) => `Contract ${code} created`,
+    back: "Back to contracts",
+    policy: "SLA time limits",
+    editPolicy: "Edit SLA",
+    savePolicy: "Save as a new version",
+    policySaved: (v) => `Saved as version ${v}: faults reported from now on are timed by it`,
+    policyNote: "A change makes a new version for faults reported from now on; earlier faults keep theirs.",
+    versions: "Versions",
+    version: (n) => `Version ${n}`,
+    level: "Level",
+    response: "Response",
+    arrival: "Arrival",
+    resolution: "Resolution",
+    minutes: "min",
+    feedback: "Feedback after the fix (minutes, empty: none)",
+    feedbackShort: "Feedback after the fix",
+    remoteFirst: (w, within) => `Remote first for ${w} min, then on site within ${within} min of the escalation`,
+    majorSpares: (a, b) => `Major faults: restored with spares within ${a} min, replaced without spares within ${b} min`,
+    fibre: (a, b) => `Fibre lines: repaired within ${a} min, ${b} min after external damage`,
+    spareSubstitution: "Spare substitution allowed",
+    forceMajeureBreach: "Force majeure counts as a breach",
+    forceMajeureAgreement: "Force majeure counted apart only once the client agrees",
+    keptFromPreset: "Other terms as in the preset",
+    close: "Close contract",
+    closeOn: "Last day of service",
+    confirmClose: (code, date) => `Close contract ${code}? Service ends on ${date}; its sites and parts can no longer change.`,
+    catalogue: "Sites & parts",
+  },
+  catalogue: {
+    title: "Sites, devices and spare parts",
+    contract: "Contract",
+    chooseContract: "Choose a contract",
+    sitesTab: "Sites and devices",
+    partsTab: "Spare parts",
+    search: "Search by code or name",
+    total: (n) => `${n} sites`,
+    previous: "Previous",
+    next: "Next",
+    siteCode: "Site code",
+    siteName: "Site name",
+    kind: "Kind",
+    address: "Address",
+    lat: "Latitude",
+    lon: "Longitude",
+    devices: "Devices",
+    addSite: "Add site",
+    editSite: "Edit site",
+    saveSite: "Save site",
+    siteSaved: "Site saved",
+    model: "Model",
+    serial: "Serial",
+    addDevice: "Add device",
+    saveDevice: "Save device",
+    deviceSaved: "Device saved",
+    edit: "Edit",
+    importTitle: "Import sites from Excel or CSV",
+    importNote: "The first row names the columns: site_code, site_name, site_kind, address, and optionally lat, lon, device_kind, device_model, serial (or their Chinese names). One bad row and nothing of the file is imported.",
+    importFile: "File (.xlsx or .csv)",
+    importButton: "Upload and import",
+    uploading: (p) => `Uploading… ${p}%`,
+    checking: "Checking and importing…",
+    imported: (rows, sites, reused, devices, skipped) =>
+      `Imported ${rows} rows: ${sites} new sites (${reused} reused), ${devices} new devices (${skipped} skipped)`,
+    importRefused: "Nothing was imported. Fix these and upload again:",
+    partCode: "Material code",
+    partName: "Name",
+    partKind: "Kind",
+    mainEquipment: "Main equipment spare",
+    addPart: "Add part",
+    savePart: "Save part",
+    partSaved: "Part saved",
+    noParts: "No parts yet",
+    noSites: "No sites match",
+    closedNote: "This contract is closed: its sites and parts are read-only.",
   },
 };

@@ -7,7 +7,7 @@ export const BASE = "/console/";
 export type Page =
   | { page: "contracts" }
   | { page: "contract"; code: string }
-  | { page: "catalogue" }
+  | { page: "catalogue"; contract?: string }
   | { page: "technicians" }
   | { page: "laptops" }
   | { page: "accounts" }
@@ -25,6 +25,7 @@ export function parsePath(pathname: string): Page {
     case "contracts":
       return second ? { page: "contract", code: second } : { page: "contracts" };
     case "catalogue":
+      return second ? { page: "catalogue", contract: second } : { page: "catalogue" };
     case "technicians":
     case "laptops":
     case "accounts":
@@ -47,6 +48,8 @@ export function pathOf(page: Page): string {
       return BASE;
     case "contract":
       return `${BASE}contracts/${encodeURIComponent(page.code)}`;
+    case "catalogue":
+      return page.contract ? `${BASE}catalogue/${encodeURIComponent(page.contract)}` : `${BASE}catalogue`;
     case "unknown":
       return BASE + page.path;
     default:
