@@ -105,6 +105,61 @@ impl Drop for RunningBinary {
     }
 }
 
+/// A technician's laptop: the real `fieldlog` CLI on its own temp profile, in Chinese.
+struct Laptop {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Laptop {
+    fn new(technician: &str) -> Laptop {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("profile.sqlite");
+        let laptop = Laptop { _dir: dir, db };
+        laptop.ok(&["init", "--name", technician]);
+        laptop
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new(workspace_binary("fieldlog"))
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .env("LANG", "zh_CN.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "fieldlog {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `fieldlog --json ARGS`, parsed.
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
+    /// What the laptop holds of the police contract: its contracts, its sites, its policy.
+    fn holdings(&self) -> serde_json::Value {
+        json!({
+            "contracts": self.json(&["contract"]),
+            "sites": self.json(&["site", "list", "--contract", POLICE]),
+            "policy": self.json(&["sla", "policy", "--contract", POLICE]),
+        })
+    }
+}
+
 /// The browser, its screenshots' folder, and the server it looks at.
 struct Walk {
     session: Session,
