@@ -132,7 +132,15 @@ impl ChromeDriver {
             "goog:chromeOptions": options,
             "unhandledPromptBehavior": "ignore",
         } } });
-        Session::open(self.port, &caps)
+        let session = Session::open(self.port, &caps);
+        // --window-size is the whole window; the page itself must be 1366×768.
+        session.call(
+            reqwest::Method::POST,
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                "width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": false } })),
+        );
+        session
     }
 }
 

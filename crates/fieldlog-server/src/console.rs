@@ -43,8 +43,10 @@ pub fn routes() -> Router {
 }
 
 /// What a request for `path` (under `/console/`) gets, from the built `files`.
-fn answer(files: &[(&str, &[u8])], path: &str) -> Response {
-    let find = |name: &str| files.iter().find(|(n, _)| *n == name).map(|(_, b)| *b);
+fn answer(files: &'static [(&'static str, &'static [u8])], path: &str) -> Response {
+    let find = |name: &str| -> Option<&'static [u8]> {
+        files.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+    };
     let mut response = match (find(path).filter(|_| path != INDEX), find(INDEX)) {
         (Some(bytes), _) => {
             let cache = if path.starts_with("assets/") {
