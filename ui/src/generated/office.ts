@@ -43,9 +43,62 @@ export type AuditPage = { entries: Array<AuditEntry>,
 next_after: number | null, };
 
 /**
+ * `POST …/close`: the contract ends on `on` (its service period's last day becomes `on`).
+ */
+export type CloseContract = { on: string, };
+
+/**
+ * A contract with its spare floor and every policy version (newest last).
+ */
+export type ContractDetail = { contract: ContractSummary, spare_floor: SpareFloor, 
+/**
+ * The current version's policy (the one new faults are opened under).
+ */
+policy: SlaPolicy, versions: Array<PolicyVersion>, };
+
+/**
  * A contract as the office lists it.
  */
 export type ContractItem = { code: string, name: string, };
+
+/**
+ * A contract as the office lists it.
+ */
+export type ContractSummary = { 
+/**
+ * The synced contract record's id (the laptops' `contracts.id`).
+ */
+id: string, code: string, name: string, client: string, service_start: string, service_end: string, 
+/**
+ * The policy version new faults are opened under.
+ */
+policy_version: number, 
+/**
+ * When the office closed it (then its catalogue is read-only).
+ */
+closed_at: string | null, sites: number, devices: number, parts: number, };
+
+/**
+ * `POST …/devices` (a new device) and `PUT …/devices/{id}` (its new fields; it may move to
+ * another site of the same contract).
+ */
+export type DeviceInput = { site_id: string, kind: DeviceKind, model: string, serial: string | null, };
+
+/**
+ * A device at a site.
+ */
+export type DeviceItem = { id: string, site_id: string, kind: DeviceKind, model: string, serial: string | null, };
+
+export type DeviceKind = "camera" | "switch" | "server" | "fibre_line" | "power_unit" | "terminal";
+
+/**
+ * Fibre line faults (光纤线路障碍). Counted from the report.
+ */
+export type FibreRepair = { repair_min: number, 
+/**
+ * When caused by external force or natural disaster.
+ */
+external_cause_min: number, };
 
 /**
  * `GET`/`PUT /office/v1/accounts/{id}/grants` (administrator): the contracts a project or
@@ -54,9 +107,32 @@ export type ContractItem = { code: string, name: string, };
 export type Grants = { contracts: Array<string>, };
 
 /**
+ * What an import wrote (as `fieldlog import sites` reports it).
+ */
+export type ImportAnswer = { rows: number, sites_added: number, sites_reused: number, devices_added: number, devices_skipped: number, };
+
+/**
+ * The three clocks of one level, in minutes. Response and arrival run from the report; resolution
+ * runs from arrival on site.
+ */
+export type LevelLimits = { response_min: number, arrival_min: number, resolution_min: number, };
+
+/**
+ * Major fault (重大故障): cleared with spares within a limit; without spares, the device is
+ * replaced by other equipment within a longer one. Counted from the report.
+ */
+export type MajorFaultSpares = { with_spares_min: number, replaced_without_spares_min: number, };
+
+/**
  * `POST /office/v1/accounts` (administrator).
  */
 export type NewAccount = { login: string, name: string, role: Role, password: string, };
+
+/**
+ * `POST /office/v1/catalogue/contracts`: a new contract with its first policy version. The
+ * console prefills `policy` and `spare_floor` from a [`PresetItem`] (or leaves them to type).
+ */
+export type NewContract = { code: string, name: string, client: string, service_start: string, service_end: string, spare_floor: SpareFloor, policy: SlaPolicy, };
 
 /**
  * `{code, message}` (Chinese first), with `retry_after` (seconds) when throttled.
@@ -67,6 +143,73 @@ export type OfficeErrorBody = { code: OfficeErrorCode, message: string, retry_af
  * The office API's error codes: stable, as [`crate::ErrorCode`] is for the app.
  */
 export type OfficeErrorCode = "unauthorized" | "bad_credentials" | "throttled" | "csrf" | "forbidden" | "invalid_input" | "too_large" | "not_found" | "conflict" | "storage" | "internal";
+
+/**
+ * `POST …/parts` and `PUT …/parts/{id}`.
+ */
+export type PartInput = { code: string, name: string, kind: SpareKind, model: string | null, main_equipment: boolean, };
+
+/**
+ * A spare part kind of the contract's catalogue.
+ */
+export type PartItem = { id: string, code: string, name: string, kind: SpareKind, model: string | null, 
+/**
+ * A spare of the contract's main equipment (主要设备): the spare floor counts it.
+ */
+main_equipment: boolean, };
+
+/**
+ * One value per fault level.
+ */
+export type PerLevel<T> = { A: T, B: T, C: T, };
+
+/**
+ * `PUT …/policy`: the contract's next policy version.
+ */
+export type PolicyEdit = { policy: SlaPolicy, };
+
+/**
+ * One version of a contract's SLA policy (versions are never changed; a fault keeps its own).
+ */
+export type PolicyVersion = { version: number, policy: SlaPolicy, 
+/**
+ * As the record holds it (the laptop's time text).
+ */
+created_at: string, };
+
+/**
+ * A contract preset (domain.md's two contracts): the console fills a new contract's form from it.
+ */
+export type PresetItem = { 
+/**
+ * `fieldlog_domain::sla::Preset::code`.
+ */
+code: string, name_zh: string, name_en: string, policy: SlaPolicy, spare_floor: SpareFloor, };
+
+/**
+ * Remote first (远程支持): try remotely first. How the on-site limit reads after that is the
+ * contract's own wording (`on_site`): remote first never extends the table's on-site limit.
+ */
+export type RemoteFirst = { 
+/**
+ * The time a remote fix is tried in (police: the first hour). An escalation to on-site
+ * support later than this counts as made at its end ("escalate at once").
+ */
+remote_window_min: number, 
+/**
+ * `AfterEscalation`: on site within this many minutes of the escalation. `LegacyExtends`:
+ * counted from the end of the remote window.
+ */
+on_site_within_min: number, 
+/**
+ * Absent from policies saved before issue 15, which are judged as they always were.
+ */
+on_site: RemoteOnSite, };
+
+/**
+ * What remote first does to the on-site (arrival) clock.
+ */
+export type RemoteOnSite = "legacy_extends" | "table_limit" | "after_escalation";
 
 /**
  * What an office account may do.
@@ -87,6 +230,69 @@ contracts: Array<string>, expires_at: string, };
  * `POST /office/v1/sign-in`.
  */
 export type SignInRequest = { login: string, password: string, };
+
+/**
+ * `POST …/sites` (a new site) and `PUT …/sites/{id}` (its new fields).
+ */
+export type SiteInput = { code: string, name: string, kind: SiteKind, address: string, lat: number | null, lon: number | null, };
+
+/**
+ * A site with its devices.
+ */
+export type SiteItem = { id: string, code: string, name: string, kind: SiteKind, address: string, lat: number | null, lon: number | null, devices: Array<DeviceItem>, };
+
+export type SiteKind = "camera_pole" | "machine_room" | "fibre_segment" | "office";
+
+/**
+ * `GET …/sites?q=&offset=&limit=`: sites whose code or name contains `q`, by code.
+ */
+export type SitePage = { sites: Array<SiteItem>, 
+/**
+ * How many sites match `q` in all.
+ */
+total: number, offset: number, };
+
+/**
+ * A contract's SLA policy. Versioned: editing a contract's policy makes a new version, and a fault
+ * keeps the version it was opened under.
+ */
+export type SlaPolicy = { levels: PerLevel<LevelLimits>, remote_first: RemoteFirst | null, major_fault_spares: MajorFaultSpares | null, fibre: FibreRepair | null, 
+/**
+ * The customer is told the result within this many minutes after the fault is cleared (反馈).
+ */
+feedback_min: number | null, 
+/**
+ * A spare unit of the same model replaces a device not fixed in time (备品备件替代).
+ */
+spare_substitution: boolean, 
+/**
+ * Force majeure (不可抗拒因素) is exempt from the clocks unless the contract says otherwise.
+ */
+force_majeure_counts_as_breach: boolean, 
+/**
+ * Force majeure is the client's to accept: only a case whose agreement is recorded as
+ * accepted is counted apart. Absent (false) in policies saved before issue 15, where the
+ * determined cause alone exempted the clocks.
+ */
+force_majeure_by_agreement: boolean, };
+
+/**
+ * The stock floor a contract promises (domain.md: at least 10 spare units and 50 spare parts).
+ */
+export type SpareFloor = { 
+/**
+ * Whole spare devices (备品).
+ */
+units: number, 
+/**
+ * Spare parts (备件).
+ */
+parts: number, };
+
+/**
+ * A whole spare device (备品) or a spare part (备件): the contract's floor differs for each.
+ */
+export type SpareKind = "unit" | "part";
 
 /**
  * The contract presets' codes (`fieldlog_domain::sla::Preset`), as `adopt_preset` takes them.
