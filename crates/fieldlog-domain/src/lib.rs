@@ -11,6 +11,7 @@
 mod code_enum;
 
 pub mod arrival;
+pub mod catalogue;
 pub mod clocks;
 pub mod completion;
 pub mod contract;

@@ -120,6 +120,7 @@ macro_rules! columns_through {
 }
 pub(crate) use columns_through;
 
+mod catalogue;
 mod office;
 
 /// Feed versions waiting to be inserted, a column each (PostgreSQL sends them as arrays).
@@ -391,6 +392,10 @@ impl Tx for SqlTx<'_> {
         self
     }
 
+    fn catalogue(&mut self) -> &mut dyn crate::office::catalogue::CatalogueStore {
+        self
+    }
+
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()> {
         let added = self.db.execute(
             "INSERT INTO contracts (code, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -413,7 +418,8 @@ impl Tx for SqlTx<'_> {
     fn assign(&mut self, technician_id: &str, contract_code: &str) -> Result<()> {
         let known = one(
             self.db,
-            "SELECT EXISTS (SELECT 1 FROM technicians WHERE id = ?1)
+            // The office's own technician (migration 0010) is nobody's to assign.
+            "SELECT EXISTS (SELECT 1 FROM technicians WHERE id = ?1 AND id <> 'office')
                 AND EXISTS (SELECT 1 FROM contracts WHERE code = ?2)",
             params![technician_id, contract_code],
             |r| r.bool(0),
@@ -454,7 +460,7 @@ impl Tx for SqlTx<'_> {
         let Some((technician_id, name)) = row(
             self.db,
             "SELECT t.id, t.name FROM enrollment_codes c JOIN technicians t ON t.id = c.technician_id
-             WHERE c.code_hash = ?1 AND c.used_at IS NULL",
+             WHERE c.code_hash = ?1 AND c.used_at IS NULL AND t.id <> 'office'",
             params![code_hash],
             |r| Ok((r.text(0)?, r.text(1)?)),
         )?

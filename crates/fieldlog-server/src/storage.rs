@@ -116,6 +116,8 @@ pub trait Tx {
     fn office(&mut self) -> &mut dyn crate::office::OfficeStore;
     /// Revoked devices, published CRLs and the server's settings (crate::revocation).
     fn revocation(&mut self) -> &mut dyn crate::revocation::RevocationStore;
+    /// The office catalogue's own columns and counts (crate::office::catalogue).
+    fn catalogue(&mut self) -> &mut dyn crate::office::catalogue::CatalogueStore;
 
     // Accounts
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()>;

@@ -11,7 +11,7 @@ use fieldlog_domain::site::{Device, DeviceKind, GeoPoint, Site, SiteKind};
 use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_domain::stock::{SpareKind, SparePart};
 use fieldlog_domain::technician::Technician;
-use fieldlog_domain::validate;
+use fieldlog_domain::{catalogue, validate};
 use rusqlite::{Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
@@ -121,25 +121,18 @@ pub(crate) fn add_contract(
     policy: &SlaPolicy,
     now: DateTime<Utc>,
 ) -> Result<Contract> {
+    let text = catalogue::check_contract(code, name, client, service_start, service_end)?;
     let contract = Contract {
         id: ContractId(Uuid::now_v7()),
-        code: validate::required_text("code", "合同编号", code, 64)?,
-        name: validate::required_text("name", "项目名称", name, 100)?,
-        client: validate::required_text("client", "采购人", client, 100)?,
+        code: text.code,
+        name: text.name,
+        client: text.client,
         service_start,
         service_end,
         spare_floor,
         policy_version: 1,
         policy: policy.clone(),
     };
-    if service_end < service_start {
-        return Err(validate::InvalidInput::new(
-            "service_end",
-            "服务结束日期早于开始日期",
-            "the service period ends before it starts",
-        )
-        .into());
-    }
     if contract_by_code(conn, &contract.code)?.is_some() {
         return Err(StoreError::conflict(
             format!("合同编号“{}”已存在", contract.code),
@@ -233,13 +226,14 @@ pub struct NewSite {
 
 pub(crate) fn add_site(conn: &Connection, input: NewSite) -> Result<Site> {
     contract(conn, input.contract_id)?;
+    let text = catalogue::check_site(&input.code, &input.name, &input.address)?;
     let site = Site {
         id: SiteId(Uuid::now_v7()),
         contract_id: input.contract_id,
-        code: validate::required_text("code", "点位编号", &input.code, 32)?,
-        name: validate::required_text("name", "点位名称", &input.name, 100)?,
+        code: text.code,
+        name: text.name,
         kind: input.kind,
-        address: validate::required_text("address", "地址", &input.address, 200)?,
+        address: text.address,
         location: input.location,
     };
     let clash: bool = conn.query_row(
@@ -320,17 +314,13 @@ pub struct NewDevice {
 
 pub(crate) fn add_device(conn: &Connection, input: NewDevice) -> Result<Device> {
     site(conn, input.site_id)?;
+    let (model, serial) = catalogue::check_device(&input.model, input.serial.as_deref())?;
     let device = Device {
         id: DeviceId(Uuid::now_v7()),
         site_id: input.site_id,
         kind: input.kind,
-        model: validate::required_text("model", "设备型号", &input.model, 64)?,
-        serial: validate::optional_text(
-            "serial",
-            "序列号",
-            input.serial.as_deref().unwrap_or(""),
-            64,
-        )?,
+        model,
+        serial,
     };
     conn.execute(
         "INSERT INTO devices (id, site_id, kind, model, serial) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -414,13 +404,15 @@ pub(crate) fn add_part_as(
     main_equipment: bool,
 ) -> Result<SparePart> {
     contract(conn, input.contract_id)?;
+    let (code, name, model) =
+        catalogue::check_part(&input.code, &input.name, input.model.as_deref())?;
     let part = SparePart {
         id: PartId(Uuid::now_v7()),
         contract_id: input.contract_id,
-        code: validate::required_text("code", "物料编码", &input.code, 32)?,
-        name: validate::required_text("name", "备件名称", &input.name, 100)?,
+        code,
+        name,
         kind: input.kind,
-        model: validate::optional_text("model", "型号", input.model.as_deref().unwrap_or(""), 64)?,
+        model,
         main_equipment,
     };
     conn.execute(

@@ -167,6 +167,7 @@ const CORE: &[&str] = &[
     "fieldlog-server",
     "fieldlog-demo",
     "fieldlog-migrate",
+    "fieldlog-sheets",
 ];
 
 /// The workspace crates the sync server may link: the wire types, X.509, and through the wire
@@ -177,6 +178,8 @@ const SERVER_MAY_USE: &[&str] = &[
     "fieldlog-certs",
     "fieldlog-domain",
     "fieldlog-migrate",
+    // The sites file's readers and row check, shared with the laptop's import (issue 17).
+    "fieldlog-sheets",
 ];
 
 /// The invariants, from ARCHITECTURE.md.
@@ -249,6 +252,11 @@ pub fn rules() -> Vec<Rule> {
             from: "fieldlog-pdf",
             allowed: &["fieldlog-certs", "fieldlog-domain"],
             why: "of our crates fieldlog-pdf uses only fieldlog-certs and fieldlog-domain (code map)",
+        },
+        Rule::MembersOnly {
+            from: "fieldlog-sheets",
+            allowed: &["fieldlog-domain"],
+            why: "fieldlog-sheets reads site files for the laptop and the server alike: of our crates it uses only the domain (code map)",
         },
         Rule::Never {
             from: "fieldlog-app",

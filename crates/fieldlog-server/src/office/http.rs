@@ -37,9 +37,9 @@ impl IntoResponse for OfficeError {
     }
 }
 
-struct Office<S> {
-    storage: Arc<S>,
-    options: Options,
+pub(crate) struct Office<S> {
+    pub(crate) storage: Arc<S>,
+    pub(crate) options: Options,
 }
 
 impl<S> Clone for Office<S> {
@@ -71,6 +71,7 @@ pub fn routes<S: Storage>(storage: Arc<S>, options: Options) -> Router {
             get(grants::<S>).put(grants_set::<S>),
         )
         .route("/office/v1/audit", get(audit::<S>))
+        .merge(super::catalogue::routes::<S>())
         // Refused while it streams in: a stranger's sign-in body is never buffered past this.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(not_stored))
@@ -109,7 +110,7 @@ impl
 }
 
 /// The client's address, as the connection gives it ("unknown" when served without it).
-struct ClientAddress(String);
+pub(crate) struct ClientAddress(pub(crate) String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = std::convert::Infallible;
@@ -128,7 +129,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 }
 
 /// The session token from the `Cookie` header(s).
-fn session_token(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn session_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -139,7 +140,7 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.trim().to_owned())
 }
 
-fn csrf(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn csrf(headers: &HeaderMap) -> Option<String> {
     headers
         .get(CSRF_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -148,7 +149,7 @@ fn csrf(headers: &HeaderMap) -> Option<String> {
 
 /// The body as JSON: JSON content only (a cross-site form cannot send it without the browser
 /// asking first), at most [`MAX_BODY_BYTES`].
-fn json_body<T: DeserializeOwned>(
+pub(crate) fn json_body<T: DeserializeOwned>(
     headers: &HeaderMap,
     bytes: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<T> {
@@ -177,7 +178,7 @@ fn json_body<T: DeserializeOwned>(
 }
 
 /// Runs blocking storage work off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
     tokio::task::spawn_blocking(work)
@@ -186,7 +187,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// A writing request's session: authenticated (last use brought up to date), CSRF checked.
-fn changing(
+pub(crate) fn changing(
     tx: &mut dyn crate::storage::Tx,
     token: Option<&str>,
     csrf: Option<&str>,
@@ -198,7 +199,7 @@ fn changing(
 }
 
 /// Runs a reading request's work as its session, in a read-only transaction.
-async fn reading<S: Storage, T: Send + 'static>(
+pub(crate) async fn reading<S: Storage, T: Send + 'static>(
     office: &Office<S>,
     headers: &HeaderMap,
     work: impl FnOnce(&mut dyn crate::storage::Tx, &Session) -> Result<T> + Send + 'static,
@@ -217,7 +218,7 @@ async fn reading<S: Storage, T: Send + 'static>(
 
 /// Runs a state-changing request's work as its session (CSRF checked), in one transaction;
 /// the work is given the time.
-async fn writing<S: Storage, T: Send + 'static>(
+pub(crate) async fn writing<S: Storage, T: Send + 'static>(
     office: &Office<S>,
     headers: &HeaderMap,
     work: impl FnOnce(&mut dyn crate::storage::Tx, &Session, chrono::DateTime<chrono::Utc>) -> Result<T>

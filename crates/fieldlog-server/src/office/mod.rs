@@ -19,6 +19,7 @@
 //! Storage is this module's own tables, reached through [`OfficeStore`], which the storage written
 //! once (`crate::sql`) implements; `http` is the `/office/v1` router.
 
+pub mod catalogue;
 pub mod http;
 pub mod password;
 
@@ -325,7 +326,7 @@ fn throttle(
     Ok(by_login.max(by_address).filter(|(until, _)| *until > now))
 }
 
-fn audit(
+pub(crate) fn audit(
     tx: &mut dyn Tx,
     at: DateTime<Utc>,
     actor: Option<&Account>,
