@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0006_evidence_chain",
     "0007_office_accounts",
     "0008_revocation",
+    "0009_laptop_reports",
 );
 
 /// The migration that brought issue 13's reference checks: rows kept before it are looked over

@@ -37,9 +37,9 @@ impl IntoResponse for OfficeError {
     }
 }
 
-struct Office<S> {
-    storage: Arc<S>,
-    options: Options,
+pub(super) struct Office<S> {
+    pub(super) storage: Arc<S>,
+    pub(super) options: Options,
 }
 
 impl<S> Clone for Office<S> {
@@ -71,6 +71,7 @@ pub fn routes<S: Storage>(storage: Arc<S>, options: Options) -> Router {
             get(grants::<S>).put(grants_set::<S>),
         )
         .route("/office/v1/audit", get(audit::<S>))
+        .merge(super::people::routes::<S>())
         // Refused while it streams in: a stranger's sign-in body is never buffered past this.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(not_stored))
@@ -109,7 +110,7 @@ impl
 }
 
 /// The client's address, as the connection gives it ("unknown" when served without it).
-struct ClientAddress(String);
+pub(super) struct ClientAddress(pub(super) String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = std::convert::Infallible;
@@ -148,7 +149,7 @@ fn csrf(headers: &HeaderMap) -> Option<String> {
 
 /// The body as JSON: JSON content only (a cross-site form cannot send it without the browser
 /// asking first), at most [`MAX_BODY_BYTES`].
-fn json_body<T: DeserializeOwned>(
+pub(super) fn json_body<T: DeserializeOwned>(
     headers: &HeaderMap,
     bytes: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<T> {
@@ -198,7 +199,7 @@ fn changing(
 }
 
 /// Runs a reading request's work as its session, in a read-only transaction.
-async fn reading<S: Storage, T: Send + 'static>(
+pub(super) async fn reading<S: Storage, T: Send + 'static>(
     office: &Office<S>,
     headers: &HeaderMap,
     work: impl FnOnce(&mut dyn crate::storage::Tx, &Session) -> Result<T> + Send + 'static,
@@ -217,7 +218,7 @@ async fn reading<S: Storage, T: Send + 'static>(
 
 /// Runs a state-changing request's work as its session (CSRF checked), in one transaction;
 /// the work is given the time.
-async fn writing<S: Storage, T: Send + 'static>(
+pub(super) async fn writing<S: Storage, T: Send + 'static>(
     office: &Office<S>,
     headers: &HeaderMap,
     work: impl FnOnce(&mut dyn crate::storage::Tx, &Session, chrono::DateTime<chrono::Utc>) -> Result<T>

@@ -21,6 +21,7 @@
 
 pub mod http;
 pub mod password;
+pub mod people;
 
 use crate::error::ServerError;
 use crate::rules::{random_secret, sha256_hex};
