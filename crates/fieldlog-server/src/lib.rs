@@ -23,6 +23,7 @@ pub mod console;
 pub mod database;
 pub mod error;
 pub mod http;
+pub mod laptop_report;
 pub mod office;
 pub mod postgres;
 pub mod push_queue;
