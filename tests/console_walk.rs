@@ -25,6 +25,8 @@ const CONTRACT: &str = "HB-POLICE-2026";
 const POLICE: &str = "HB-XL-2027";
 const POLICE_PRESET: &str = "county-police-village-query";
 const SITES: usize = 30;
+const TECHNICIAN: &str = "孙志强";
+const LAPTOP: &str = "孙志强的笔记本";
 
 /// A binary of the workspace, built next to this test (`target/<profile>/`).
 fn workspace_binary(name: &str) -> PathBuf {
@@ -473,6 +475,116 @@ fn catalogue_walk(walk: &Walk, files: &Path) {
     walk.shot("16-parts");
 }
 
+/// The manager adds two technicians on the police contract and an enrollment code for the first
+/// (read from the page); a real laptop enrolls with it and receives the contract, its policy and
+/// its 30 sites. Returns the laptop.
+fn people_walk(walk: &Walk) -> Laptop {
+    let s = &walk.session;
+    walk.nav("technicians");
+    for name in [TECHNICIAN, "李卫东"] {
+        s.type_into("input[name=technician-name]", name);
+        let tick = format!("[data-testid=add-technician] input[data-contract='{POLICE}']");
+        let ticked = s.execute(
+            "return document.querySelector(arguments[0]).checked;",
+            json!([tick]),
+        );
+        if ticked != json!(true) {
+            s.click_on(&tick);
+        }
+        s.click_on("[data-testid=add-technician-submit]");
+        walk.wait_text("[data-testid=technicians]", name);
+    }
+    s.click_on(&format!(
+        "tr[data-technician='{TECHNICIAN}'] [data-testid=issue-code]"
+    ));
+    let code = walk.wait_text("[data-testid=enrollment-code]", "");
+    let code = code.trim().to_owned();
+    assert!(!code.is_empty(), "an enrollment code on the page");
+    let server = walk
+        .wait_text("[data-testid=enrollment-server]", "http://")
+        .trim()
+        .to_owned();
+    assert_eq!(server, walk.server.url, "the code names the server's address");
+    let qr = s.find("[data-testid=enrollment-qr]");
+    assert!(
+        s.attribute(&qr, "src")
+            .unwrap_or_default()
+            .starts_with("data:image/svg+xml")
+    );
+    walk.shot("17-technicians-enrollment-code");
+
+    let laptop = Laptop::new(TECHNICIAN);
+    laptop.ok(&[
+        "enroll",
+        "--server",
+        &server,
+        "--code",
+        &code,
+        "--device-name",
+        LAPTOP,
+    ]);
+    laptop.ok(&["sync"]);
+    let held = laptop.holdings();
+    assert!(
+        held["contracts"].to_string().contains(POLICE),
+        "the laptop holds the contract: {}",
+        held["contracts"]
+    );
+    let sites = held["sites"].as_array().expect("a list of sites");
+    assert_eq!(sites.len(), SITES, "{}", held["sites"]);
+    assert!(held["sites"].to_string().contains("测试村7号杆（已迁移）"));
+    assert!(
+        held["policy"].to_string().contains("\"feedback_min\":30"),
+        "the policy's second version (feedback in 30 min): {}",
+        held["policy"]
+    );
+
+    walk.nav("laptops");
+    walk.wait_text("[data-testid=laptops]", LAPTOP);
+    walk.shot("18-laptops-manager");
+    assert!(
+        s.find_all("[data-testid=revoke]").is_empty(),
+        "only an administrator revokes"
+    );
+    laptop
+}
+
+/// The administrator revokes the laptop; its next sync is refused with the revoked message and
+/// nothing on it is lost.
+fn revoke_walk(walk: &Walk, laptop: &Laptop) {
+    let s = &walk.session;
+    walk.sign_out();
+    walk.sign_in(ADMIN_LOGIN, ADMIN_PASSWORD);
+    walk.nav("laptops");
+    walk.wait_text("[data-testid=laptops]", LAPTOP);
+    let before = laptop.holdings();
+    s.click_on(&format!("tr[data-laptop='{LAPTOP}'] [data-testid=revoke]"));
+    s.type_into("input[name=revoke-reason]", "笔记本在测试中丢失");
+    walk.shot("19-revoke-reason");
+    s.click_on("[data-testid=revoke-submit]");
+    s.accept_dialog();
+    walk.wait_text("[data-testid=notice]", LAPTOP);
+    walk.wait_text(
+        &format!("tr[data-laptop='{LAPTOP}'] [data-testid=laptop-state]"),
+        "停用",
+    );
+    walk.shot("20-laptop-revoked");
+
+    let refused = laptop.run(&["sync"]);
+    assert!(!refused.status.success(), "a revoked laptop's sync fails");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&refused.stdout),
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(said.contains("被办公室停用"), "the revoked message: {said}");
+    assert_eq!(laptop.holdings(), before, "nothing on the laptop is lost");
+
+    walk.nav("audit");
+    walk.shot("21-audit-after-revoke");
+    walk.sign_out();
+}
+
 fn walk_on(db: &str, backend: &str) {
     let server = RunningBinary::start(db);
     server.admin(
@@ -502,6 +614,8 @@ fn walk_on(db: &str, backend: &str) {
     let files = tempfile::tempdir().unwrap();
     accounts_walk(&walk);
     catalogue_walk(&walk, files.path());
+    let laptop = people_walk(&walk);
+    revoke_walk(&walk, &laptop);
 }
 
 #[test]

@@ -125,6 +125,48 @@ export interface ConsoleMessages {
     confirmClose: (code: string, date: string) => string;
     catalogue: string;
   };
+  technicians: {
+    title: string;
+    name: string;
+    contracts: string;
+    laptops: string;
+    none: string;
+    empty: string;
+    add: string;
+    addTitle: string;
+    added: (name: string) => string;
+    assign: string;
+    chooseContract: string;
+    unassign: (code: string) => string;
+    confirmUnassign: (name: string, code: string) => string;
+    issueCode: string;
+    codeTitle: (name: string) => string;
+    code: string;
+    server: string;
+    expires: string;
+    codeNote: string;
+    revoked: string;
+  };
+  laptops: {
+    title: string;
+    name: string;
+    technician: string;
+    enrolled: string;
+    lastSync: string;
+    waiting: string;
+    version: string;
+    state: string;
+    active: string;
+    revokedAt: (at: string, by: string) => string;
+    never: string;
+    unknown: string;
+    revoke: string;
+    reason: string;
+    reasonHint: string;
+    confirmRevoke: (name: string, technician: string) => string;
+    revokedNote: (name: string, crl: number) => string;
+    empty: string;
+  };
   catalogue: {
     title: string;
     contract: string;
@@ -317,6 +359,49 @@ export const consoleZh: ConsoleMessages = {
     closeOn: "服务期最后一天",
     confirmClose: (code, date) => `确定关闭合同 ${code}？服务期到 ${date} 为止，此后不能再修改点位和备件。`,
     catalogue: "站点与备件",
+  },
+  technicians: {
+    title: "技术员",
+    name: "姓名",
+    contracts: "负责合同",
+    laptops: "笔记本",
+    none: "无",
+    empty: "还没有技术员",
+    add: "添加技术员",
+    addTitle: "添加技术员",
+    added: (name) => `已添加技术员 ${name}`,
+    assign: "分配合同",
+    chooseContract: "选择合同",
+    unassign: (code) => `取消 ${code}`,
+    confirmUnassign: (name, code) => `确定取消 ${name} 的合同 ${code}？其笔记本下次同步起不再接收此合同。`,
+    issueCode: "生成注册码",
+    codeTitle: (name) => `${name} 的笔记本注册码`,
+    code: "注册码",
+    server: "服务器地址",
+    expires: "有效期至",
+    codeNote: "注册码只显示这一次，只能使用一次。在笔记本上扫码，或在“同步”页输入服务器地址和注册码。",
+    revoked: "已停用",
+  },
+  laptops: {
+    title: "笔记本",
+    name: "名称",
+    technician: "技术员",
+    enrolled: "注册时间",
+    lastSync: "上次同步",
+    waiting: "待上传",
+    version: "软件版本",
+    state: "状态",
+    active: "使用中",
+    revokedAt: (at, by) => `已于 ${at} 停用（${by}）`,
+    never: "从未同步",
+    unknown: "未知",
+    revoke: "停用",
+    reason: "停用原因",
+    reasonHint: "如：笔记本丢失、技术员离职",
+    confirmRevoke: (name, technician) =>
+      `确定停用 ${technician} 的笔记本“${name}”？它将立即不能同步，签名证书也会被吊销；笔记本上的数据不会丢失。`,
+    revokedNote: (name, crl) => `已停用“${name}”，证书吊销列表已更新（第 ${crl} 号）`,
+    empty: "还没有注册的笔记本",
   },
   catalogue: {
     title: "站点、设备与备件",
@@ -511,6 +596,49 @@ export const consoleEn: ConsoleMessages = {
     closeOn: "Last day of service",
     confirmClose: (code, date) => `Close contract ${code}? Service ends on ${date}; its sites and parts can no longer change.`,
     catalogue: "Sites & parts",
+  },
+  technicians: {
+    title: "Technicians",
+    name: "Name",
+    contracts: "Contracts",
+    laptops: "Laptops",
+    none: "None",
+    empty: "No technicians yet",
+    add: "Add technician",
+    addTitle: "Add a technician",
+    added: (name) => `Technician ${name} added`,
+    assign: "Assign",
+    chooseContract: "Choose a contract",
+    unassign: (code) => `Remove ${code}`,
+    confirmUnassign: (name, code) => `Take contract ${code} from ${name}? Their laptops stop receiving it from their next sync.`,
+    issueCode: "Enrollment code",
+    codeTitle: (name) => `Enrollment code for ${name}'s laptop`,
+    code: "Code",
+    server: "Server address",
+    expires: "Good until",
+    codeNote: "Shown only this once, and good for one laptop. Scan it on the laptop, or type the server address and the code on its Sync page.",
+    revoked: "revoked",
+  },
+  laptops: {
+    title: "Laptops",
+    name: "Name",
+    technician: "Technician",
+    enrolled: "Enrolled",
+    lastSync: "Last sync",
+    waiting: "Waiting",
+    version: "App version",
+    state: "State",
+    active: "In use",
+    revokedAt: (at, by) => `Revoked ${at} (${by})`,
+    never: "Never",
+    unknown: "Unknown",
+    revoke: "Revoke",
+    reason: "Reason",
+    reasonHint: "e.g. laptop lost, technician left",
+    confirmRevoke: (name, technician) =>
+      `Revoke ${technician}'s laptop '${name}'? It can no longer sync from now on and its signing certificate is revoked; nothing on the laptop is lost.`,
+    revokedNote: (name, crl) => `'${name}' revoked; the certificate revocation list is updated (number ${crl})`,
+    empty: "No laptops enrolled yet",
   },
   catalogue: {
     title: "Sites, devices and spare parts",

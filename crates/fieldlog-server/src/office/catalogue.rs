@@ -207,6 +207,8 @@ fn write_as_office(
         technician_id: OFFICE_TECHNICIAN.to_owned(),
         contracts: vec![code.to_owned()],
         revoked_at: None,
+        // The office device says nothing of itself (no app version, no outbox).
+        report: Default::default(),
     };
     let mut seq = tx.device_high_seq(OFFICE_DEVICE)?;
     let mut writes = writes.into_iter().peekable();
