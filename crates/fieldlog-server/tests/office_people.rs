@@ -8,7 +8,7 @@
 //!
 //! The harness (sign-in, raw HTTP, dump) follows `tests/office.rs`'s.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use fieldlog_server::office::{self, Options};
 use fieldlog_server::postgres::ThrowawayDatabase;
 use fieldlog_server::{Database, RunningServer, admin};
@@ -82,7 +82,8 @@ impl Office {
         let storage = Arc::new(Database::open(&location(&place)).unwrap());
         admin::add_contract(&*storage, HB, "测试县雪亮工程运维").unwrap();
         admin::add_contract(&*storage, XY, "另一县运维").unwrap();
-        let now = Arc::new(Mutex::new(Utc::now()));
+        // Whole seconds: PostgreSQL keeps microseconds, so a nanosecond would not come back.
+        let now = Arc::new(Mutex::new(Utc::now().trunc_subsecs(0)));
         let clock = now.clone();
         let options = Options {
             secure_cookies: false,
