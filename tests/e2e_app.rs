@@ -81,7 +81,7 @@ fn shot(session: &Session, name: &str) {
 fn a_technicians_day_in_the_real_app() {
     let dir = tempfile::tempdir().unwrap();
     let db = seeded_db(dir.path());
-    let (fault_id, site_id, contract_id, force_majeure_rule) = {
+    let (fault_id, site_id, site_code, contract_id, force_majeure_rule) = {
         let store = Store::open(&db).unwrap();
         let fault = store
             .open_fault_rows(chrono::Utc::now())
@@ -93,6 +93,7 @@ fn a_technicians_day_in_the_real_app() {
         (
             fault.id.to_string(),
             fault.site_id.to_string(),
+            fault.site_code.clone(),
             fault.contract_id.to_string(),
             contract.policy.has_force_majeure(),
         )
@@ -335,6 +336,24 @@ fn a_technicians_day_in_the_real_app() {
         s.find(&figures);
         s.click_on("[data-testid=export-xlsx]");
         wait_text(&s, "[data-testid=export-path]", ".xlsx");
+
+        // 合同与点位: the demo's two contracts with their policies, sites, devices and parts; the
+        // search box narrows the sites.
+        s.click_on("[data-testid=nav-catalogue]");
+        s.wait_for("[data-testid=catalogue-contract]", WAIT, |c| c.len() == 2);
+        let limits = wait_text(&s, "[data-testid=policy-limits]", "特大故障");
+        assert!(limits.contains("到场"), "{limits}");
+        assert!(!s.find_all("[data-testid=catalogue-device]").is_empty());
+        assert!(!s.find_all("[data-testid=catalogue-part]").is_empty());
+        shot(&s, "08c-catalogue");
+        let all_sites = s.find_all("[data-testid=catalogue-site]").len();
+        s.type_into("[data-testid=catalogue-search]", &site_code);
+        s.wait_for("[data-testid=catalogue-site]", WAIT, |rows| {
+            !rows.is_empty() && rows.len() < all_sites
+        });
+        wait_text(&s, "[data-testid=catalogue-site]", &site_code);
+        shot(&s, "08d-catalogue-search");
+
         s.click_on("[data-testid=nav-settings]");
         s.find("[data-testid=field-language]");
         shot(&s, "09-settings");
@@ -562,6 +581,15 @@ fn the_app_syncs_in_the_background_and_a_conflict_is_settled_in_it() {
     assert_eq!(site_name(&Store::open(&db).unwrap()), "测试村村口");
     shot(&s, "13-sync-enrolled");
 
+    // 合同与点位 shows the catalogue that arrived: the contract, its policy, its site.
+    s.click_on("[data-testid=nav-catalogue]");
+    let received = wait_text(&s, "[data-testid=catalogue-contract]", code);
+    assert!(received.contains("测试县公安局"), "{received}");
+    wait_text(&s, "[data-testid=policy-version]", "第 1 版");
+    wait_text(&s, "[data-testid=catalogue-site]", "测试村村口");
+    shot(&s, "13b-catalogue-synced");
+    s.click_on("[data-testid=nav-sync]");
+
     // Both rename the site: the other laptop first, then this one (a local change the
     // background worker picks up by itself).
     other
@@ -637,6 +665,46 @@ fn the_app_syncs_in_the_background_and_a_conflict_is_settled_in_it() {
         serde_json::json!([]),
     );
     shot(&s, "16-summary-clock-suspect");
+
+    // The office revokes this laptop: the next round is refused, the app says so in Chinese and
+    // stops; nothing on the laptop is lost. (First the arrivals above have gone up, so the
+    // round refused is the one asked for here.)
+    wait_text(&s, "[data-testid=sync-pending]", "没有待上传的更改");
+    let device = Store::open(&db).unwrap().enrollment().unwrap().unwrap();
+    fieldlog_server::revocation::revoke_device(
+        &*storage,
+        &device.device_id,
+        "办公室管理员",
+        "笔记本遗失",
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    let before = Store::open(&db)
+        .unwrap()
+        .sync_status()
+        .unwrap()
+        .pending_changes;
+    s.click_on("[data-testid=nav-sync]");
+    s.click_on("[data-testid=sync-screen-now]");
+    wait_text(&s, "[data-testid=sync-state]", "本机已被停用");
+    let said = wait_text(&s, "[data-testid=sync-revoked]", "停用");
+    assert!(
+        said.contains("没有丢失或删除") && said.contains("注册码"),
+        "{said}"
+    );
+    assert!(
+        s.find_all("[data-testid=sync-now]").is_empty(),
+        "no sync-now while revoked"
+    );
+    assert_eq!(
+        Store::open(&db)
+            .unwrap()
+            .sync_status()
+            .unwrap()
+            .pending_changes,
+        before
+    );
+    shot(&s, "17-sync-revoked");
 }
 
 /// What the screen shows outside user data (`[data-user]`: names, descriptions, notes a person
@@ -794,6 +862,13 @@ fn in_english_no_chinese_is_shown_outside_user_data() {
     s.click_on("[data-testid=figure-reported]");
     s.wait_for("[data-testid=drill-fault]", WAIT, |rows| !rows.is_empty());
     chinese.extend(chinese_on_screen(&s, "summary"));
+
+    s.click_on("[data-testid=nav-catalogue]");
+    s.wait_for("[data-testid=catalogue-site]", WAIT, |rows| {
+        !rows.is_empty()
+    });
+    chinese.extend(chinese_on_screen(&s, "catalogue"));
+    shot(&s, "19-catalogue-en");
 
     s.click_on("[data-testid=nav-settings]");
     s.wait_for("[data-testid=contract-policy]", WAIT, |rows| {

@@ -11,10 +11,11 @@ use fieldlog_domain::ids::{ArrivalId, ContractId, FaultId, PartId, ReportId, Sit
 use fieldlog_store::{ReportFilter, StockFilter, Store, desk};
 use fieldlog_sync::background::Worker;
 use fieldlog_wire::v1::{
-    Arrival, CapturedSignature, CompletionForm, ConflictView, Contract, Device, Enrollment,
-    ExportRequest, Exported, FaultDetail, FaultEventKind, FaultRow, GeoPoint, InspectionRow,
-    KeyStorageView, MovementKind, NewEntry, ReportDocument, ReportRow, Settings, Side, Site,
-    SparePart, StockMovement, StockReport, SummaryView, SyncActivity, Technician, Today,
+    Arrival, CapturedSignature, CompletionForm, ConflictView, Contract, ContractCatalogue, Device,
+    Enrollment, ExportRequest, Exported, FaultDetail, FaultEventKind, FaultRow, GeoPoint,
+    InspectionRow, KeyStorageView, MovementKind, NewEntry, ReportDocument, ReportRow, Settings,
+    Side, Site, SparePart, StockMovement, StockReport, SummaryView, SyncActivity, Technician,
+    Today,
 };
 use fieldlog_wire::{ErrorBody, ErrorCode, ToErrorBody};
 use std::collections::BTreeMap;
@@ -91,6 +92,13 @@ pub fn devices(state: State<'_, AppState>, site_id: SiteId) -> Reply<Vec<Device>
 #[tauri::command(async)]
 pub fn parts(state: State<'_, AppState>, contract_id: ContractId) -> Reply<Vec<SparePart>> {
     state.with(|store| store.parts(contract_id))
+}
+
+/// The "合同与点位" screen: every contract this laptop holds, with its policy, sites, devices
+/// and spare parts.
+#[tauri::command(async)]
+pub fn catalogue(state: State<'_, AppState>) -> Reply<Vec<ContractCatalogue>> {
+    state.with(|store| desk::catalogue(store, None, Utc::now()))
 }
 
 #[tauri::command(async)]

@@ -24,6 +24,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             sites,
             devices,
             parts,
+            catalogue,
             faults,
             open_faults,
             fault_detail,

@@ -300,6 +300,43 @@ fn the_summary_command_answers_the_stores_summary_and_a_bad_month_clearly() {
     );
 }
 
+/// The "合同与点位" screen's one command: every contract with its policy, its sites with their
+/// devices, its parts, exactly as the application layer answers (the demo month's two contracts).
+#[test]
+fn the_catalogue_command_answers_every_contract_with_sites_devices_and_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("p.sqlite")).unwrap();
+    let now = chrono::Utc::now();
+    fieldlog_demo::seed(&mut store, now).unwrap();
+    // Through JSON text, as the answer comes: serde_json's default float parsing may land a
+    // coordinate one ulp off, the same way on both sides.
+    let expected: Value = serde_json::from_str(
+        &serde_json::to_string(&fieldlog_store::desk::catalogue(&store, None, now).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let (_app, webview) = app_over(store);
+    let answered = invoke(&webview, "catalogue").unwrap();
+    assert_eq!(answered, expected);
+    let contracts = answered.as_array().unwrap();
+    assert_eq!(contracts.len(), 2);
+    for c in contracts {
+        assert!(
+            c["contract"]["policy"]["levels"]["A"]["response_min"].is_number(),
+            "{c}"
+        );
+        assert!(!c["sites"].as_array().unwrap().is_empty());
+        assert!(!c["parts"].as_array().unwrap().is_empty());
+    }
+    assert!(
+        contracts
+            .iter()
+            .flat_map(|c| c["sites"].as_array().unwrap())
+            .any(|s| !s["devices"].as_array().unwrap().is_empty()),
+        "some site has devices"
+    );
+}
+
 /// The contract policies panel's button: `adopt_preset` answers the contract with the version new
 /// faults are opened under (a new one when the preset differs from the current policy), and an
 /// unknown preset is refused as {code, message}.

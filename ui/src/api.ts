@@ -15,6 +15,7 @@ import type {
   CompletionForm,
   ConflictView,
   Contract,
+  ContractCatalogue,
   Device,
   Enrollment,
   ErrorBody,
@@ -81,6 +82,8 @@ export const api = {
   sites: (contractId: Id | null) => call<Site[]>("sites", { contractId }),
   devices: (siteId: Id) => call<Device[]>("devices", { siteId }),
   parts: (contractId: Id) => call<SparePart[]>("parts", { contractId }),
+  /** Every contract this laptop holds, with its policy, sites (with devices) and spare parts. */
+  catalogue: () => call<ContractCatalogue[]>("catalogue"),
 
   faults: (openOnly: boolean) => call<FaultRow[]>("faults", { openOnly }),
   faultDetail: (faultId: Id) => call<FaultDetail>("fault_detail", { faultId }),

@@ -16,6 +16,7 @@ import type {
   SignerRole,
   Device,
   SpareKind,
+  SiteKind,
   UnresolvedReason,
   SyncState,
   SyncPhase,
@@ -33,7 +34,7 @@ export interface Messages {
   console: ConsoleMessages;
   technicianIs: (name: string) => string;
   noProfile: string;
-  nav: { today: string; faults: string; reports: string; summary: string; stock: string; settings: string };
+  nav: { today: string; faults: string; reports: string; summary: string; stock: string; catalogue: string; settings: string };
   common: {
     loading: string;
     cancel: string;
@@ -75,6 +76,44 @@ export interface Messages {
   inspectionKind: Record<Inspection["kind"], string>;
   role: Record<SignerRole, string>;
   deviceKind: Record<Device["kind"], string>;
+  siteKind: Record<SiteKind, string>;
+  catalogue: {
+    title: string;
+    empty: string;
+    search: string;
+    searchHint: string;
+    client: string;
+    period: (from: string, to: string) => string;
+    ended: string;
+    floor: (units: number, parts: number) => string;
+    policy: (version: number) => string;
+    level: string;
+    response: string;
+    arrival: string;
+    resolution: string;
+    /** A limit in minutes, in the largest whole unit ("2 小时", "3 天"). */
+    minutes: (n: number) => string;
+    sites: string;
+    siteCount: (shown: number, total: number) => string;
+    siteCode: string;
+    siteName: string;
+    siteKind: string;
+    address: string;
+    devices: string;
+    serial: string;
+    noDevices: string;
+    noSites: string;
+    noMatch: string;
+    parts: string;
+    partCode: string;
+    partName: string;
+    model: string;
+    partKind: string;
+    equipment: string;
+    main: string;
+    other: string;
+    noParts: string;
+  };
   today: {
     title: string;
     openFaults: string;
@@ -325,6 +364,10 @@ export interface Messages {
     syncNow: string;
     clockOff: (minutes: number) => string;
     failedHint: string;
+    /** Under the core's message when the office revoked this laptop: what to do, in one line. */
+    revokedHint: string;
+    /** The sidebar's short line for the same. */
+    revokedShort: string;
     notEnrolledHint: string;
     server: string;
     enrollTitle: string;
@@ -369,7 +412,7 @@ const zhCN: Messages = {
   console: consoleZh,
   technicianIs: (name) => `技服人员：${name}`,
   noProfile: "未设置技服人员",
-  nav: { today: "今日", faults: "故障", reports: "日报", summary: "汇总", stock: "备品备件", settings: "设置" },
+  nav: { today: "今日", faults: "故障", reports: "日报", summary: "汇总", stock: "备品备件", catalogue: zhLabels.Phrase.contracts_and_sites, settings: "设置" },
   common: {
     loading: "正在读取…",
     cancel: "取消",
@@ -415,6 +458,43 @@ const zhCN: Messages = {
   inspectionKind: zhLabels.InspectionKind,
   role: zhLabels.SignerRole,
   deviceKind: zhLabels.DeviceKind,
+  siteKind: zhLabels.SiteKind,
+  catalogue: {
+    title: zhLabels.Phrase.contracts_and_sites,
+    empty: "本机还没有合同。注册本机并同步后，办公室设置的合同、点位和备品备件会出现在这里。",
+    search: "搜索点位",
+    searchHint: "点位编号、名称、地址、设备型号或序列号",
+    client: "采购人",
+    period: (from, to) => `服务期 ${from} 至 ${to}`,
+    ended: zhLabels.Phrase.service_ended,
+    floor: (units, parts) => `备品备件下限：备品 ${units} 台，备件 ${parts} 件`,
+    policy: (v) => `时限规则 第 ${v} 版（新报修的故障按此版计时）`,
+    level: "故障级别",
+    response: "响应",
+    arrival: "到场",
+    resolution: "到场后修复",
+    minutes: (n) => (n % 1440 === 0 ? `${n / 1440} 天` : n % 60 === 0 ? `${n / 60} 小时` : `${n} 分钟`),
+    sites: "点位及设备",
+    siteCount: (shown, total) => (shown === total ? `${total} 个` : `${shown} / ${total} 个`),
+    siteCode: "点位编号",
+    siteName: "名称",
+    siteKind: "类型",
+    address: "地址",
+    devices: "设备",
+    serial: "序列号",
+    noDevices: "无设备",
+    noSites: "该合同还没有点位",
+    noMatch: "没有符合搜索条件的点位",
+    parts: "备品备件目录",
+    partCode: "物料编码",
+    partName: "名称",
+    model: "型号",
+    partKind: "备品/备件",
+    equipment: "设备类别",
+    main: zhLabels.Phrase.main_equipment,
+    other: zhLabels.Phrase.other_equipment,
+    noParts: "该合同还没有备品备件",
+  },
   today: {
     title: "今日",
     openFaults: "未关闭的故障",
@@ -669,6 +749,7 @@ const zhCN: Messages = {
       syncing: "同步中",
       offline: "离线（将自动重试）",
       failed: "同步出错",
+      revoked: "本机已被停用",
     },
     phase: { pushing: "正在上传", pulling: "正在下载" },
     progress: (pushed, pulled) => `已上传 ${pushed} 条，已下载 ${pulled} 条`,
@@ -681,6 +762,8 @@ const zhCN: Messages = {
     clockOff: (minutes) =>
       `本机时钟与服务器相差约 ${minutes} 分钟，请校准系统时间；此期间记录的到场在月度汇总中会标为“时间存疑”`,
     failedHint: "请按上面的提示处理；如本机已被停用，请向管理员索取新的注册码后在下方重新注册。",
+    revokedShort: "数据仍在本机；请联系管理员",
+    revokedHint: "本机不会再自动同步，也不会反复重试；本机数据照常可用。拿到新的注册码后，在下方“重新注册本机”即可恢复同步，待上传的更改届时一并上传。",
     notEnrolledHint: "本机还没有注册到同步服务器。向管理员索取一次性注册码，在下方注册后即会在后台自动同步。",
     server: "服务器",
     enrollTitle: "注册本机",
@@ -725,7 +808,7 @@ const en: Messages = {
   console: consoleEn,
   technicianIs: (name) => `Technician: ${name}`,
   noProfile: "No technician set",
-  nav: { today: "Today", faults: "Faults", reports: "Reports", summary: "Summary", stock: "Spare parts", settings: "Settings" },
+  nav: { today: "Today", faults: "Faults", reports: "Reports", summary: "Summary", stock: "Spare parts", catalogue: enLabels.Phrase.contracts_and_sites, settings: "Settings" },
   common: {
     loading: "Loading…",
     cancel: "Cancel",
@@ -771,6 +854,43 @@ const en: Messages = {
   inspectionKind: enLabels.InspectionKind,
   role: enLabels.SignerRole,
   deviceKind: enLabels.DeviceKind,
+  siteKind: enLabels.SiteKind,
+  catalogue: {
+    title: enLabels.Phrase.contracts_and_sites,
+    empty: "No contracts on this laptop yet. Once it is enrolled and synced, the contracts, sites and spare parts the office set up appear here.",
+    search: "Search sites",
+    searchHint: "Site code, name, address, device model or serial",
+    client: "Client",
+    period: (from, to) => `Service ${from} to ${to}`,
+    ended: enLabels.Phrase.service_ended,
+    floor: (units, parts) => `Spare floor: ${units} units, ${parts} parts`,
+    policy: (v) => `SLA policy version ${v} (new faults are timed by it)`,
+    level: "Fault level",
+    response: "Response",
+    arrival: "Arrival",
+    resolution: "Resolution after arrival",
+    minutes: (n) => (n % 1440 === 0 ? `${n / 1440} d` : n % 60 === 0 ? `${n / 60} h` : `${n} min`),
+    sites: "Sites and devices",
+    siteCount: (shown, total) => (shown === total ? `${total}` : `${shown} of ${total}`),
+    siteCode: "Site code",
+    siteName: "Name",
+    siteKind: "Kind",
+    address: "Address",
+    devices: "Devices",
+    serial: "Serial",
+    noDevices: "No devices",
+    noSites: "No sites in this contract yet",
+    noMatch: "No site matches the search",
+    parts: "Spare parts catalogue",
+    partCode: "Part code",
+    partName: "Name",
+    model: "Model",
+    partKind: "Unit or part",
+    equipment: "Equipment",
+    main: enLabels.Phrase.main_equipment,
+    other: enLabels.Phrase.other_equipment,
+    noParts: "No spare parts in this contract yet",
+  },
   today: {
     title: "Today",
     openFaults: "Open faults",
@@ -1025,6 +1145,7 @@ const en: Messages = {
       syncing: "Syncing",
       offline: "Offline (will retry)",
       failed: "Sync failed",
+      revoked: "Laptop revoked",
     },
     phase: { pushing: "Sending", pulling: "Receiving" },
     progress: (pushed, pulled) => `${pushed} sent, ${pulled} received`,
@@ -1037,6 +1158,8 @@ const en: Messages = {
     clockOff: (minutes) =>
       `This laptop's clock is about ${minutes} min off the server's: set the system time; arrivals recorded meanwhile are marked "time in doubt" in the monthly summary`,
     failedHint: "Do what the message says; if this laptop was disabled, ask the administrator for a new code and enroll again below.",
+    revokedShort: "Data kept here; contact the administrator",
+    revokedHint: "This laptop no longer syncs and does not keep retrying; everything on it works as before. With a new enrollment code, enroll this laptop again below: sync resumes and the waiting changes go up.",
     notEnrolledHint: "This laptop is not enrolled with a sync server. Ask the administrator for a one-time code and enroll below; it then syncs in the background.",
     server: "Server",
     enrollTitle: "Enroll this laptop",

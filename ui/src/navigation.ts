@@ -10,6 +10,7 @@ export type Route =
   | { screen: "completion"; faultId: string }
   | { screen: "summary" }
   | { screen: "stock" }
+  | { screen: "catalogue" }
   | { screen: "settings" }
   | { screen: "sync" }
   | { screen: "unknown"; path: string };
@@ -34,6 +35,8 @@ export function parseHash(hash: string): Route {
       return { screen: "summary" };
     case "stock":
       return { screen: "stock" };
+    case "catalogue":
+      return { screen: "catalogue" };
     case "settings":
       return { screen: "settings" };
     case "sync":
@@ -61,6 +64,7 @@ export const href = {
   completion: (faultId: string) => `#/completion/${encodeURIComponent(faultId)}`,
   summary: () => "#/summary",
   stock: () => "#/stock",
+  catalogue: () => "#/catalogue",
   settings: () => "#/settings",
   sync: () => "#/sync",
 };

@@ -68,8 +68,12 @@ pub enum Command {
     Demo,
     /// 显示数据库文件位置 (print the database file this command would use)
     Where,
-    /// 列出合同 (list contracts)
-    Contract,
+    /// 列出合同及其时限规则；给出合同编号时，显示该合同的点位及设备、备品备件目录 (list contracts
+    /// with their SLA policy; given a contract, its sites with their devices and its spare parts)
+    Contract {
+        /// 合同编号或 ID (contract code or id)
+        contract: Option<String>,
+    },
     /// 点位 (sites)
     #[command(subcommand)]
     Site(SiteCommand),

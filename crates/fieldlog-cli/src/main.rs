@@ -145,7 +145,16 @@ fn run(
             let summary = fieldlog_demo::seed(store, now)?;
             out.demo(&summary);
         }
-        Command::Contract => out.contracts(&store.contracts()?),
+        Command::Contract { contract: None } => {
+            out.contracts(&store.contracts()?, fieldlog_domain::time::local_date(now));
+        }
+        Command::Contract {
+            contract: Some(key),
+        } => {
+            let contract = store.resolve_contract(&key)?;
+            let mut catalogue = desk::catalogue(store, Some(contract.id), now)?;
+            out.catalogue(&catalogue.remove(0));
+        }
         Command::Site(SiteCommand::List { contract }) => {
             let contract_id = contract
                 .map(|c| store.resolve_contract(&c))

@@ -172,18 +172,107 @@ impl Output {
         });
     }
 
-    pub fn contracts(&self, contracts: &[Contract]) {
+    /// The contracts with their current policy (`--json`: the contracts as they are, policy
+    /// included). `today` (Asia/Shanghai) says which service periods are over.
+    pub fn contracts(&self, contracts: &[Contract], today: chrono::NaiveDate) {
         self.json_or(&contracts, || {
             for c in contracts {
-                say_in!(
-                    self.lang,
-                    "{}  {}  采购人 {}  {} 至 {}",
-                    "{}  {}  client {}  {} to {}",
-                    c.code,
-                    c.name,
-                    c.client,
-                    c.service_start,
-                    c.service_end
+                self.contract_head(c, c.service_ended(today));
+            }
+        });
+    }
+
+    /// A contract's lines: code, name, client, period (and whether it is over), the limits of
+    /// its current policy version per level, and its spare floor.
+    fn contract_head(&self, c: &Contract, ended: bool) {
+        let ended = if ended {
+            format!("  [{}]", phrase::SERVICE_ENDED.get(self.lang))
+        } else {
+            String::new()
+        };
+        say_in!(
+            self.lang,
+            "{}  {}  采购人 {}  服务期 {} 至 {}{}",
+            "{}  {}  client {}  service {} to {}{}",
+            c.code,
+            c.name,
+            c.client,
+            c.service_start,
+            c.service_end,
+            ended
+        );
+        say_in!(
+            self.lang,
+            "  时限规则 第 {} 版（响应 / 到场 / 到场后修复，分钟）",
+            "  SLA policy version {} (response / arrival / resolution after arrival, min)",
+            c.policy_version
+        );
+        for level in fieldlog_domain::sla::FaultLevel::ALL {
+            let l = c.policy.levels.get(*level);
+            say!(
+                "    {} {}  {} / {} / {}",
+                level,
+                level.label(self.lang),
+                l.response_min,
+                l.arrival_min,
+                l.resolution_min
+            );
+        }
+        say_in!(
+            self.lang,
+            "  备品备件下限：备品 {} 台，备件 {} 件",
+            "  Spare floor: {} units, {} parts",
+            c.spare_floor.units,
+            c.spare_floor.parts
+        );
+    }
+
+    /// One contract's catalogue: the contract and its policy, its sites with their devices, its
+    /// spare parts.
+    pub fn catalogue(&self, catalogue: &fieldlog_wire::v1::ContractCatalogue) {
+        self.json_or(catalogue, || {
+            self.contract_head(&catalogue.contract, catalogue.service_ended);
+            say_in!(
+                self.lang,
+                "点位及设备（{} 个）",
+                "Sites and devices ({})",
+                catalogue.sites.len()
+            );
+            for entry in &catalogue.sites {
+                let s = &entry.site;
+                say!(
+                    "  {}  {}  [{}]  {}",
+                    s.code,
+                    s.name,
+                    s.kind.label(self.lang),
+                    s.address
+                );
+                for d in &entry.devices {
+                    let serial = d.serial.as_deref().map_or(String::new(), |serial| {
+                        format!("  {} {}", self.lang.pick("序列号", "serial"), serial)
+                    });
+                    say!("    {} {}{}", d.kind.label(self.lang), d.model, serial);
+                }
+            }
+            say_in!(
+                self.lang,
+                "备品备件目录（{} 项）",
+                "Spare parts ({})",
+                catalogue.parts.len()
+            );
+            for p in &catalogue.parts {
+                let equipment = if p.main_equipment {
+                    phrase::MAIN_EQUIPMENT
+                } else {
+                    phrase::OTHER_EQUIPMENT
+                };
+                say!(
+                    "  {}  {}  {}  [{}]  {}",
+                    p.code,
+                    p.name,
+                    p.model.as_deref().unwrap_or("—"),
+                    p.kind.label(self.lang),
+                    equipment.get(self.lang)
                 );
             }
         });

@@ -241,6 +241,86 @@ fn part_balance(db: &Path, code: &str) -> i64 {
         .unwrap()
 }
 
+/// The catalogue a laptop holds, from the command line (issue 17): every contract with its policy,
+/// and one contract's sites with their devices and its spare parts, as text and as JSON; a
+/// contract whose service period is over says so.
+#[test]
+fn contract_lists_the_policy_and_one_contract_shows_its_sites_devices_and_parts() {
+    let db = db();
+    ok(&db.path, &["demo"]);
+    let list = ok(&db.path, &["contract"]);
+    assert!(list.contains("时限规则 第 1 版"), "{list}");
+    assert!(
+        list.contains("A 特大故障") && list.contains("C 一般故障"),
+        "{list}"
+    );
+    assert!(
+        list.contains("备品备件下限：备品 10 台，备件 50 件"),
+        "{list}"
+    );
+    assert!(!list.contains("服务期已结束"), "{list}");
+
+    let code = "county-police-village-query";
+    let catalogue = json(&db.path, &["contract", code]);
+    assert_eq!(catalogue["contract"]["code"], code);
+    assert_eq!(catalogue["service_ended"], false);
+    assert!(catalogue["contract"]["policy"]["levels"]["B"]["arrival_min"].is_number());
+    let sites = catalogue["sites"].as_array().unwrap();
+    let listed = json(&db.path, &["site", "list", "--contract", code]);
+    let codes = |v: &[Value], key: &dyn Fn(&Value) -> &Value| -> Vec<String> {
+        v.iter()
+            .map(|x| key(x)["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        codes(sites, &|s| &s["site"]),
+        codes(listed.as_array().unwrap(), &|s| s),
+        "every site of the contract, by code"
+    );
+    let with_device = sites
+        .iter()
+        .find(|s| !s["devices"].as_array().unwrap().is_empty())
+        .expect("a site with a device");
+    let parts = catalogue["parts"].as_array().unwrap();
+    assert!(!parts.is_empty());
+
+    let text = ok(&db.path, &["contract", code]);
+    let device = &with_device["devices"][0];
+    for shown in [
+        with_device["site"]["code"].as_str().unwrap(),
+        device["model"].as_str().unwrap(),
+        parts[0]["code"].as_str().unwrap(),
+        parts[0]["name"].as_str().unwrap(),
+        "点位及设备",
+        "备品备件目录",
+    ] {
+        assert!(text.contains(shown), "{shown} missing from:\n{text}");
+    }
+    assert!(
+        text.contains("主要设备") || text.contains("其他设备"),
+        "{text}"
+    );
+
+    // The office closes the contract (its service_end set to the close date, as sync brings it).
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute(
+        "UPDATE contracts SET service_end = '2026-01-31' WHERE code = ?1",
+        [code],
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(json(&db.path, &["contract", code])["service_ended"], true);
+    let list = ok(&db.path, &["contract"]);
+    let ended: Vec<&str> = list
+        .lines()
+        .filter(|l| l.contains("服务期已结束"))
+        .collect();
+    assert_eq!(ended.len(), 1, "{list}");
+    assert!(ended[0].starts_with(code), "{list}");
+    let unknown = fails(&db.path, &["contract", "no-such-contract"]);
+    assert!(unknown.contains("no-such-contract"), "{unknown}");
+}
+
 #[test]
 fn parts_receive_use_and_refuse_more_than_in_stock() {
     let db = db();

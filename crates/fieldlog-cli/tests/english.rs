@@ -73,6 +73,7 @@ fn english_mode_prints_no_chinese_outside_data() {
     let contract = contracts[0]["code"].as_str().unwrap().to_owned();
     collect_data(&contracts, "", &mut data);
     collect_data(&json(&db, &["site", "list"]), "", &mut data);
+    collect_data(&json(&db, &["contract", &contract]), "", &mut data);
     collect_data(&json(&db, &["parts", "balance"]), "", &mut data);
     let faults = json(&db, &["fault", "list", "--all"]);
     collect_data(&faults, "", &mut data);
@@ -92,6 +93,7 @@ fn english_mode_prints_no_chinese_outside_data() {
     data.retain(|s| s.chars().any(han));
 
     run(&["contract"]);
+    run(&["contract", &contract]);
     run(&["site", "list"]);
     run(&["fault", "list"]);
     run(&["fault", "list", "--all"]);

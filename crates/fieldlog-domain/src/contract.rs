@@ -38,3 +38,12 @@ pub struct Contract {
     pub policy_version: u32,
     pub policy: SlaPolicy,
 }
+
+impl Contract {
+    /// The service period is over on `today` (a date in Asia/Shanghai): the period includes its
+    /// last day, so a contract the office closes today (its `service_end` set to today) reads as
+    /// ended from tomorrow.
+    pub fn service_ended(&self, today: NaiveDate) -> bool {
+        today > self.service_end
+    }
+}

@@ -237,8 +237,24 @@ pub mod phrase {
         "签字后收到的记录（待核对，不属于已签字内容）",
         "Received after signing (to review; not part of the signed report)",
     );
+    /// The catalogue a laptop holds (issue 17): the app's screen and `fieldlog contract <code>`.
+    pub const CONTRACTS_AND_SITES: Label =
+        Label::new("contracts_and_sites", "合同与点位", "Contracts & sites");
+    /// A contract whose service period is over (the office closed it, or it ran out).
+    pub const SERVICE_ENDED: Label =
+        Label::new("service_ended", "服务期已结束", "Service period ended");
+    /// A spare of the contract's main equipment (主要设备): the spare floor counts only these.
+    pub const MAIN_EQUIPMENT: Label = Label::new("main_equipment", "主要设备", "Main equipment");
+    pub const OTHER_EQUIPMENT: Label = Label::new("other_equipment", "其他设备", "Other equipment");
     /// Every phrase, for the generated file.
-    pub const ALL: &[Label] = &[CLOCK_SUSPECT_ARRIVALS, HELD_AFTER_SIGNING];
+    pub const ALL: &[Label] = &[
+        CLOCK_SUSPECT_ARRIVALS,
+        HELD_AFTER_SIGNING,
+        CONTRACTS_AND_SITES,
+        SERVICE_ENDED,
+        MAIN_EQUIPMENT,
+        OTHER_EQUIPMENT,
+    ];
 }
 
 /// Every table by the name the generated TypeScript file gives it.

@@ -355,6 +355,20 @@ pub(crate) fn device(conn: &Connection, id: DeviceId) -> Result<Device> {
     .ok_or_else(|| StoreError::not_found("device", id))
 }
 
+/// Every device at a site of the contract, in one query (a catalogue has hundreds of sites).
+pub(crate) fn devices_of_contract(
+    conn: &Connection,
+    contract_id: ContractId,
+) -> Result<Vec<Device>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id, d.site_id, d.kind, d.model, d.serial FROM devices d
+         JOIN sites s ON s.id = d.site_id WHERE s.contract_id = ?1 ORDER BY d.site_id, d.id",
+    )?;
+    Ok(stmt
+        .query_map([contract_id.to_string()], device_row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 pub(crate) fn devices(conn: &Connection, site_id: SiteId) -> Result<Vec<Device>> {
     let mut stmt = conn.prepare(
         "SELECT id, site_id, kind, model, serial FROM devices WHERE site_id = ?1 ORDER BY id",
@@ -600,6 +614,11 @@ impl Store {
 
     pub fn devices(&self, site_id: SiteId) -> Result<Vec<Device>> {
         devices(&self.conn, site_id)
+    }
+
+    /// Every device at the contract's sites.
+    pub fn contract_devices(&self, contract_id: ContractId) -> Result<Vec<Device>> {
+        devices_of_contract(&self.conn, contract_id)
     }
 
     pub fn add_part(&mut self, input: NewPart) -> Result<SparePart> {

@@ -16,15 +16,17 @@ use fieldlog_domain::fault::{FaultEventKind, NewFault};
 use fieldlog_domain::ids::{ArrivalId, ContractId, FaultId, PartId, ReportId, SiteId};
 use fieldlog_domain::report::NewEntry;
 use fieldlog_domain::signature::NewSignature;
+use fieldlog_domain::site::Device;
 use fieldlog_domain::site::GeoPoint;
 use fieldlog_domain::stock::{MovementKind, StockMovement};
 use fieldlog_domain::technician::Technician;
 use fieldlog_domain::time::local_date;
 use fieldlog_domain::validate::InvalidInput;
 use fieldlog_wire::v1::{
-    CapturedSignature, CompletionForm, FaultDetail, FaultRow, InspectionRow, ReportDocument,
-    StockReport, SummaryView, Today,
+    CapturedSignature, CatalogueSite, CompletionForm, ContractCatalogue, FaultDetail, FaultRow,
+    InspectionRow, ReportDocument, StockReport, SummaryView, Today,
 };
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// The profile's technician, or "no profile yet" (an invalid input on the field `profile`, which
@@ -270,6 +272,44 @@ pub fn stock(store: &Store, contract_id: Option<ContractId>) -> Result<Vec<Stock
             .map(|c| store.stock_report(c.id))
             .collect(),
     }
+}
+
+/// The catalogue this laptop holds (the office's contracts, as sync brought them, or those made
+/// here): each contract with its current policy, its sites with their devices and its spare
+/// parts; of one contract, or of all of them. `now` decides which service periods are over.
+pub fn catalogue(
+    store: &Store,
+    contract_id: Option<ContractId>,
+    now: DateTime<Utc>,
+) -> Result<Vec<ContractCatalogue>> {
+    let today = local_date(now);
+    let contracts = match contract_id {
+        Some(id) => vec![store.contract(id)?],
+        None => store.contracts()?,
+    };
+    contracts
+        .into_iter()
+        .map(|contract| {
+            let mut devices: BTreeMap<SiteId, Vec<Device>> = BTreeMap::new();
+            for device in store.contract_devices(contract.id)? {
+                devices.entry(device.site_id).or_default().push(device);
+            }
+            let sites: Vec<CatalogueSite> = store
+                .sites(Some(contract.id))?
+                .into_iter()
+                .map(|site| CatalogueSite {
+                    devices: devices.remove(&site.id).unwrap_or_default(),
+                    site,
+                })
+                .collect();
+            Ok(ContractCatalogue {
+                service_ended: contract.service_ended(today),
+                parts: store.parts(contract.id)?,
+                sites,
+                contract,
+            })
+        })
+        .collect()
 }
 
 /// One stock movement as a front door asks for it; the technician is the profile's, if any.

@@ -11,6 +11,10 @@
 //! - after a failure the next waits an exponential backoff (`first_retry` doubling up to
 //!   `max_retry`) with jitter, so a roomful of laptops coming back online does not retry in step;
 //!   a refusal (not a network failure) waits the longest;
+//! - a revoked laptop (`device_revoked`) is not retried at all, not even by "sync now": the office
+//!   cut it off for good, so asking again would only knock on a closed door every few minutes.
+//!   The planner waits until the profile is enrolled again (a new device id), then runs at once.
+//!   The worker keeps this in memory: after the app restarts, one round asks again and stops;
 //! - "sync now" runs a round at once, whatever is planned.
 //!
 //! [`Worker`] is the only thing in the app that runs rounds, one at a time on its own thread with
@@ -79,9 +83,11 @@ pub enum Outcome {
     Synced,
     /// The network or the server's storage failed: worth retrying soon.
     Unreachable,
-    /// The server refused (a revoked token, a contract no longer assigned): retrying soon will
-    /// not help; the technician has to act.
+    /// The server refused (a contract no longer assigned …): retrying soon will not help; the
+    /// technician has to act.
     Refused,
+    /// The office revoked this laptop: nothing is retried until it is enrolled again.
+    Revoked,
 }
 
 /// The wait before retry number `failures` (1 for the first): `first_retry · 2^(failures−1)`,
@@ -100,7 +106,10 @@ pub fn backoff(policy: &Policy, failures: u32, jitter: f64) -> Duration {
 #[derive(Debug, Clone)]
 pub struct Planner {
     policy: Policy,
-    enrolled: bool,
+    /// The device id the profile is enrolled as, if it is.
+    enrolled: Option<String>,
+    /// The server answered `device_revoked` for that device: nothing runs until another.
+    revoked: bool,
     /// The outbox's change number when last looked at.
     seen_mark: Option<i64>,
     /// When the oldest local change not yet planned for went unplanned (for `max_delay`).
@@ -113,7 +122,8 @@ impl Planner {
     pub fn new(policy: Policy) -> Planner {
         Planner {
             policy,
-            enrolled: false,
+            enrolled: None,
+            revoked: false,
             seen_mark: None,
             first_change: None,
             failures: 0,
@@ -121,21 +131,29 @@ impl Planner {
         }
     }
 
-    /// What the worker saw when it looked: whether the profile is enrolled, and the outbox's change
-    /// number (it grows with every local change).
-    pub fn observe(&mut self, enrolled: bool, outbox_mark: i64, now: Instant) {
+    /// What the worker saw when it looked: the device id the profile is enrolled as (`None`: not
+    /// enrolled), and the outbox's change number (it grows with every local change).
+    pub fn observe(&mut self, device: Option<&str>, outbox_mark: i64, now: Instant) {
         let changed = self.seen_mark.is_some_and(|m| m != outbox_mark);
         self.seen_mark = Some(outbox_mark);
-        if !enrolled {
-            self.enrolled = false;
+        let Some(device) = device else {
+            self.enrolled = None;
+            self.revoked = false;
             self.next = None;
             self.first_change = None;
             return;
-        }
-        if !self.enrolled {
-            self.enrolled = true;
+        };
+        if self.enrolled.as_deref() != Some(device) {
+            // Enrolled just now, enrolled when the app started, or enrolled again (after a
+            // revocation, a new device): a round at once.
+            self.enrolled = Some(device.to_owned());
+            self.revoked = false;
             self.failures = 0;
+            self.first_change = None;
             self.next = Some(now);
+            return;
+        }
+        if self.revoked {
             return;
         }
         if changed && self.failures == 0 {
@@ -149,7 +167,7 @@ impl Planner {
 
     /// The technician asked for a round now.
     pub fn sync_now(&mut self, now: Instant) {
-        if self.enrolled {
+        if self.enrolled.is_some() && !self.revoked {
             self.next = Some(now);
         }
     }
@@ -162,6 +180,11 @@ impl Planner {
     /// When the next round is planned, if one is.
     pub fn next(&self) -> Option<Instant> {
         self.next
+    }
+
+    /// The office revoked the device the profile is enrolled as: no round is planned.
+    pub fn revoked(&self) -> bool {
+        self.revoked
     }
 
     /// Failed rounds since the last good one.
@@ -178,8 +201,8 @@ impl Planner {
     }
 
     /// A round ended at `now`; plans the next one. `jitter` is a random number in `[0, 1]`.
-    /// Answers the wait until then.
-    pub fn finished(&mut self, outcome: Outcome, now: Instant, jitter: f64) -> Duration {
+    /// Answers the wait until then, or `None` when none is planned (the laptop was revoked).
+    pub fn finished(&mut self, outcome: Outcome, now: Instant, jitter: f64) -> Option<Duration> {
         self.first_change = None;
         let wait = match outcome {
             Outcome::Synced => {
@@ -194,9 +217,15 @@ impl Planner {
                 self.failures = self.failures.saturating_add(1);
                 backoff(&self.policy, u32::MAX, jitter)
             }
+            Outcome::Revoked => {
+                self.failures = self.failures.saturating_add(1);
+                self.revoked = true;
+                self.next = None;
+                return None;
+            }
         };
         self.next = Some(now + wait);
-        wait
+        Some(wait)
     }
 }
 
@@ -204,6 +233,7 @@ impl Planner {
 pub fn outcome_of(result: &Result<crate::RoundReport, SyncError>) -> Outcome {
     match result {
         Ok(_) => Outcome::Synced,
+        Err(SyncError::Revoked { .. }) => Outcome::Revoked,
         Err(error) if error.transient() => Outcome::Unreachable,
         Err(_) => Outcome::Refused,
     }
@@ -342,8 +372,8 @@ fn publish(shared: &Shared, report: &dyn Fn(&SyncActivity), activity: SyncActivi
     }
 }
 
-fn wall_clock_after(wait: Duration) -> DateTime<Utc> {
-    Utc::now() + chrono::TimeDelta::from_std(wait).unwrap_or_default()
+fn wall_clock_after(wait: Option<Duration>) -> Option<DateTime<Utc>> {
+    wait.map(|wait| Utc::now() + chrono::TimeDelta::from_std(wait).unwrap_or_default())
 }
 
 fn run(
@@ -377,7 +407,10 @@ fn run(
             .and_then(|status| Ok((store.outbox_mark()?, status)));
         let status = match looked {
             Ok((mark, status)) => {
-                planner.observe(status.enrolled, mark, now);
+                let device = status
+                    .enrolled
+                    .then(|| status.device_id.as_deref().unwrap_or_default());
+                planner.observe(device, mark, now);
                 Some(status)
             }
             Err(_) => None, // the database is busy or failing: look again on the next tick
@@ -408,12 +441,17 @@ fn run(
                     (Err(error), Outcome::Unreachable) => (
                         SyncState::Offline,
                         Some(error.message(store.language())),
-                        Some(wall_clock_after(wait)),
+                        wall_clock_after(wait),
+                    ),
+                    (Err(error), Outcome::Revoked) => (
+                        SyncState::Revoked,
+                        Some(error.message(store.language())),
+                        None,
                     ),
                     (Err(error), _) => (
                         SyncState::Failed,
                         Some(error.message(store.language())),
-                        Some(wall_clock_after(wait)),
+                        wall_clock_after(wait),
                     ),
                     (Ok(_), _) => (SyncState::Idle, None, None),
                 };
@@ -460,16 +498,19 @@ mod tests {
         Duration::from_secs(s)
     }
 
+    /// Enrolled, as this device.
+    const ON: Option<&str> = Some("0190f0f0-0000-7000-8000-00000000000a");
+
     #[test]
     fn nothing_runs_until_the_profile_is_enrolled_then_a_round_runs_at_once() {
         let t0 = Instant::now();
         let mut plan = Planner::new(policy());
-        plan.observe(false, 5, t0);
-        plan.observe(false, 6, t0 + secs(1)); // local changes, not enrolled
+        plan.observe(None, 5, t0);
+        plan.observe(None, 6, t0 + secs(1)); // local changes, not enrolled
         assert!(!plan.due(t0 + secs(600)));
         plan.sync_now(t0 + secs(2));
         assert!(!plan.due(t0 + secs(600)), "sync now needs an enrollment");
-        plan.observe(true, 6, t0 + secs(3));
+        plan.observe(ON, 6, t0 + secs(3));
         assert!(plan.due(t0 + secs(3)));
     }
 
@@ -477,17 +518,17 @@ mod tests {
     fn a_local_change_runs_a_round_after_a_quiet_spell_and_a_burst_is_one_round() {
         let t0 = Instant::now();
         let mut plan = Planner::new(policy());
-        plan.observe(true, 1, t0);
+        plan.observe(ON, 1, t0);
         plan.finished(Outcome::Synced, t0, 0.5);
-        plan.observe(true, 2, t0 + secs(10));
+        plan.observe(ON, 2, t0 + secs(10));
         assert!(!plan.due(t0 + secs(12)));
         // Another change within the quiet spell pushes the round back.
-        plan.observe(true, 3, t0 + secs(12));
+        plan.observe(ON, 3, t0 + secs(12));
         assert!(!plan.due(t0 + secs(14)));
         assert!(plan.due(t0 + secs(15)));
         // No change: the next round is the periodic one.
         plan.finished(Outcome::Synced, t0 + secs(15), 0.5);
-        plan.observe(true, 3, t0 + secs(20));
+        plan.observe(ON, 3, t0 + secs(20));
         assert!(!plan.due(t0 + secs(134)));
         assert!(plan.due(t0 + secs(135)));
     }
@@ -496,7 +537,7 @@ mod tests {
     fn changes_that_keep_coming_wait_at_most_the_max_delay() {
         let t0 = Instant::now();
         let mut plan = Planner::new(policy());
-        plan.observe(true, 0, t0);
+        plan.observe(ON, 0, t0);
         plan.finished(Outcome::Synced, t0, 0.5);
         let mut mark = 0;
         let mut ran_at = None;
@@ -507,7 +548,7 @@ mod tests {
                 break;
             }
             mark += 1; // a change every second, never quiet for the debounce
-            plan.observe(true, mark, now);
+            plan.observe(ON, mark, now);
         }
         assert_eq!(ran_at, Some(31), "30 s after the first change, not never");
     }
@@ -540,15 +581,15 @@ mod tests {
     fn an_unreachable_server_is_retried_with_growing_waits_and_a_good_round_resets_them() {
         let t0 = Instant::now();
         let mut plan = Planner::new(policy());
-        plan.observe(true, 0, t0);
+        plan.observe(ON, 0, t0);
         let mut now = t0;
         let mut waits = Vec::new();
         for _ in 0..4 {
             assert!(plan.due(now));
-            let wait = plan.finished(Outcome::Unreachable, now, 1.0);
+            let wait = plan.finished(Outcome::Unreachable, now, 1.0).unwrap();
             waits.push(wait);
             // A change made offline does not bring the retry forward.
-            plan.observe(true, waits.len() as i64, now + secs(1));
+            plan.observe(ON, waits.len() as i64, now + secs(1));
             assert!(!plan.due(now + wait - secs(1) / 2));
             now += wait;
         }
@@ -559,7 +600,7 @@ mod tests {
         assert!(plan.due(now - secs(30)));
         plan.finished(Outcome::Synced, now, 1.0);
         assert_eq!(plan.failures(), 0);
-        plan.observe(true, 99, now + secs(1));
+        plan.observe(ON, 99, now + secs(1));
         assert!(plan.due(now + secs(4)), "back to the quick debounce");
     }
 
@@ -567,8 +608,48 @@ mod tests {
     fn a_refusal_waits_the_longest() {
         let t0 = Instant::now();
         let mut plan = Planner::new(policy());
-        plan.observe(true, 0, t0);
-        assert_eq!(plan.finished(Outcome::Refused, t0, 1.0), secs(300));
+        plan.observe(ON, 0, t0);
+        assert_eq!(plan.finished(Outcome::Refused, t0, 1.0), Some(secs(300)));
+    }
+
+    #[test]
+    fn a_revoked_laptop_is_never_retried_until_it_is_enrolled_again_as_another_device() {
+        let t0 = Instant::now();
+        let mut plan = Planner::new(policy());
+        plan.observe(ON, 0, t0);
+        assert!(plan.due(t0));
+        assert_eq!(plan.finished(Outcome::Revoked, t0, 1.0), None);
+        assert!(plan.revoked());
+        assert_eq!(plan.next(), None);
+        // Neither time, nor local changes, nor "sync now" plan a round.
+        for s in 1..=3600 {
+            plan.observe(ON, i64::from(s as u32 / 60), t0 + secs(s));
+            if s % 600 == 0 {
+                plan.sync_now(t0 + secs(s));
+            }
+            assert!(
+                !plan.due(t0 + secs(s)),
+                "a round planned {s} s after revocation"
+            );
+        }
+        assert_eq!(plan.sleep_for(t0 + secs(3600)), secs(1), "it only looks");
+        // Enrolled again with a new code: a new device, a round at once, the slate clean.
+        let again = Some("0190f0f0-0000-7000-8000-00000000000b");
+        plan.observe(again, 60, t0 + secs(3601));
+        assert!(!plan.revoked());
+        assert_eq!(plan.failures(), 0);
+        assert!(plan.due(t0 + secs(3601)));
+        assert_eq!(
+            plan.finished(Outcome::Synced, t0 + secs(3601), 0.5),
+            Some(secs(120))
+        );
+        // Unenrolled meanwhile and enrolled as the revoked device again: it asks once more.
+        let mut plan = Planner::new(policy());
+        plan.observe(ON, 0, t0);
+        plan.finished(Outcome::Revoked, t0, 0.5);
+        plan.observe(None, 0, t0 + secs(1));
+        plan.observe(ON, 0, t0 + secs(2));
+        assert!(plan.due(t0 + secs(2)));
     }
 
     #[test]
@@ -576,7 +657,7 @@ mod tests {
         let t0 = Instant::now();
         let mut plan = Planner::new(policy());
         assert_eq!(plan.sleep_for(t0), secs(1));
-        plan.observe(true, 0, t0);
+        plan.observe(ON, 0, t0);
         assert_eq!(plan.sleep_for(t0), Duration::ZERO);
         plan.finished(Outcome::Synced, t0, 0.0);
         assert_eq!(plan.sleep_for(t0), secs(1));

@@ -49,6 +49,13 @@ pub enum SyncError {
         "服务器签发的签名证书无法使用：{0}。请联系管理员 (the signing certificate the server issued is unusable: ask the administrator)"
     )]
     Certificate(String),
+    /// The office revoked this laptop (`device_revoked`): said by the laptop itself, in the
+    /// user's language, because what matters here is what happens on *this* laptop (nothing is
+    /// lost) and what to do next; the server's own sentence is kept in `server_message`.
+    #[error(
+        "本机已被办公室停用（吊销），不能再同步。本机上的全部数据，包括还没有上传的更改，都保留在本机，没有丢失或删除。请联系办公室的管理员；如需继续同步，请向管理员索取新的注册码，重新注册本机（“同步”页的“重新注册本机”，或 fieldlog enroll）。(this laptop was cut off by the office and can no longer sync; everything on it, changes not yet sent included, stays on this laptop: nothing was lost or deleted. Contact the office administrator; to sync again, ask for a new enrollment code and enroll this laptop again.)"
+    )]
+    Revoked { server_message: String },
     #[error("{}", .body.message)]
     Refused { status: u16, body: ErrorBody },
     #[error(
@@ -67,6 +74,7 @@ impl SyncError {
                 ErrorCode::Network
             }
             SyncError::BadRoot(_) => ErrorCode::InvalidInput,
+            SyncError::Revoked { .. } => ErrorCode::DeviceRevoked,
             SyncError::Refused { body, .. } => body.code,
             SyncError::Busy => ErrorCode::Conflict,
             SyncError::Store(e) => e.code(),
@@ -100,6 +108,10 @@ impl SyncError {
             SyncError::Certificate(why) => format!(
                 "The signing certificate the server issued is unusable: {why}. Ask the administrator."
             ),
+            SyncError::Revoked { .. } => {
+                "This laptop was cut off by the office and can no longer sync. Everything on it, changes not yet sent included, stays on this laptop: nothing was lost or deleted. Contact the office administrator; to sync again, ask for a new enrollment code and enroll this laptop again (Sync → Enroll this laptop again, or fieldlog enroll)."
+                    .into()
+            }
             SyncError::Refused { body, .. } => body.message.clone(),
             SyncError::Busy => {
                 "Another sync round is running for this profile (the desktop app may be syncing in the background): try again shortly."
@@ -197,7 +209,8 @@ pub struct Client {
 /// the app, the CLI and this crate share.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// A non-2xx answer: the server's `{code, message}`, or a plain description if it sent none.
+/// A non-2xx answer: the server's `{code, message}`, or a plain description if it sent none. A
+/// revoked laptop's refusal becomes [`SyncError::Revoked`], which background sync stops on.
 fn refusal(status: reqwest::StatusCode, bytes: &[u8]) -> SyncError {
     let body = serde_json::from_slice::<ErrorBody>(bytes).unwrap_or_else(|_| {
         ErrorBody::new(
@@ -213,6 +226,11 @@ fn refusal(status: reqwest::StatusCode, bytes: &[u8]) -> SyncError {
             ),
         )
     });
+    if body.code == ErrorCode::DeviceRevoked {
+        return SyncError::Revoked {
+            server_message: body.message,
+        };
+    }
     SyncError::Refused {
         status: status.as_u16(),
         body,

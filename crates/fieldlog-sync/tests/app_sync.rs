@@ -1,7 +1,8 @@
 //! The app's side of sync against a real server on a loopback port: the background worker sends a
 //! local change up on its own (debounced), reports progress and the last good sync, retries an
-//! unreachable server without losing anything; and a real conflict between two laptops is
-//! settled on one of them and ends the same on both.
+//! unreachable server without losing anything; stops for good on a laptop the office revoked
+//! (until it is enrolled again); and a real conflict between two laptops is settled on one of
+//! them and ends the same on both.
 
 mod support;
 
@@ -316,7 +317,107 @@ fn a_round_waits_its_turn_while_another_holds_the_profile(backend: Backend) {
     assert_eq!(a.sync().pushed, pending as u64);
 }
 
+/// The office revokes a laptop while the app runs: the worker's next round is refused, the
+/// indicator says "revoked" with the laptop's own message, and from then on the worker sends
+/// nothing at all (counted at a proxy in front of the server), not on a timer, not for new local
+/// changes, not for "sync now", while everything on the laptop stays. Enrolled again with a new
+/// code, it syncs at once and the changes that waited go up.
+fn a_revoked_laptop_stops_syncing_until_it_is_enrolled_again(backend: Backend) {
+    use std::sync::atomic::Ordering;
+    let server = Server::start(backend);
+    let code = server.technician("甲", &[CONTRACT]);
+    let mut a = Laptop::enrolled("甲", &server.url(), &code);
+    a.set_up_contract(CONTRACT);
+    // Every request of the laptop's passes a counting proxy (no faults injected).
+    let proxy = support::proxy::FaultyProxy::start(server.running.addr, 17, 0);
+    let enrollment = a.store.enrollment().unwrap().unwrap();
+    a.store
+        .save_enrollment(&fieldlog_store::sync::Enrollment {
+            server_url: proxy.url(),
+            ..enrollment.clone()
+        })
+        .unwrap();
+    let (worker, events) = start(&a);
+    let mut seen = Vec::new();
+    wait_for(&events, &mut seen, |e| {
+        e.state == SyncState::Idle && e.last_good_sync_at.is_some() && e.pending_changes == 0
+    });
+
+    fieldlog_server::revocation::revoke_device(
+        &*server.storage,
+        &enrollment.device_id,
+        "办公室管理员",
+        "笔记本遗失",
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    // Work done after the revocation: the worker's debounced round is refused.
+    a.offline_work(CONTRACT, 60, true);
+    let revoked = wait_for(&events, &mut seen, |e| e.state == SyncState::Revoked);
+    let message = revoked.message.clone().unwrap();
+    assert!(
+        message.contains("停用") && message.contains("联系办公室") && message.contains("注册码"),
+        "{message}"
+    );
+    assert!(message.contains("没有丢失或删除"), "{message}");
+    assert_eq!(revoked.next_attempt_at, None, "no retry is planned");
+    let waiting = a.store.sync_status().unwrap().pending_changes;
+    assert!(waiting > 0);
+    assert_eq!(revoked.pending_changes, waiting, "the outbox stays");
+    assert!(
+        a.store
+            .sync_status()
+            .unwrap()
+            .last_error
+            .is_some_and(|e| e.contains("停用"))
+    );
+
+    // Silence: the brisk policy would retry every 0.4 s at most; a new local change and "sync
+    // now" change nothing either.
+    let requests = proxy.tally.requests.load(Ordering::SeqCst);
+    std::thread::sleep(Duration::from_secs(2));
+    a.offline_work(CONTRACT, 120, false);
+    assert_eq!(worker.sync_now().state, SyncState::Revoked);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        proxy.tally.requests.load(Ordering::SeqCst),
+        requests,
+        "a revoked laptop kept knocking"
+    );
+    let still = worker.activity();
+    assert_eq!(still.state, SyncState::Revoked);
+    assert_eq!(still.next_attempt_at, None);
+    let waiting = a.store.sync_status().unwrap().pending_changes;
+    assert!(still.pending_changes == waiting && waiting > revoked.pending_changes);
+
+    // The office gives a new code; the laptop enrolls again (a new device): the worker syncs at
+    // once, and everything that waited goes up.
+    let new_code = fieldlog_server::admin::enrollment_code(
+        &*server.storage,
+        &enrollment.technician_id,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    let before = server.count("SELECT count(*) FROM records WHERE entity = 'faults'");
+    fieldlog_sync::enroll(&mut a.store, &proxy.url(), &new_code, "甲的笔记本", quick()).unwrap();
+    assert_ne!(
+        a.store.enrollment().unwrap().unwrap().device_id,
+        enrollment.device_id
+    );
+    let back = wait_for(&events, &mut seen, |e| {
+        e.state == SyncState::Idle && e.pending_changes == 0 && e.last_good_sync_at.is_some()
+    });
+    assert_eq!(back.message, None);
+    assert_eq!(
+        server.count("SELECT count(*) FROM records WHERE entity = 'faults'"),
+        before + 2,
+        "both faults recorded after the revocation reached the server"
+    );
+    drop(worker);
+}
+
 support::on_each_backend!(
+    a_revoked_laptop_stops_syncing_until_it_is_enrolled_again,
     the_worker_sends_a_local_change_up_on_its_own_and_reports_the_last_good_sync,
     an_unreachable_server_is_reported_offline_and_retried_and_nothing_is_lost,
     a_real_conflict_is_settled_on_one_laptop_and_both_end_the_same,

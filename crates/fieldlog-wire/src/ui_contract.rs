@@ -31,6 +31,7 @@ pub fn typescript() -> String {
     types.visit::<v1::Site>();
     types.visit::<v1::Device>();
     types.visit::<v1::SparePart>();
+    types.visit::<v1::ContractCatalogue>();
     types.visit::<v1::FaultRow>();
     types.visit::<v1::FaultDetail>();
     types.visit::<v1::Arrival>();

@@ -133,6 +133,28 @@ pub struct StockReport {
     pub floor: FloorStatus,
 }
 
+/// One contract's catalogue as this laptop holds it (issue 17: the office sets it up, sync brings
+/// it): the contract with its current SLA policy, its sites with their devices, its spare parts.
+/// The app's "合同与点位" screen and `fieldlog contract <code>` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ContractCatalogue {
+    /// With the policy version new faults are opened under (`policy_version`, `policy`).
+    pub contract: Contract,
+    /// The service period is over (today, in Asia/Shanghai, is after `service_end`).
+    pub service_ended: bool,
+    /// By point code.
+    pub sites: Vec<CatalogueSite>,
+    /// Spare units first, then parts, each by code.
+    pub parts: Vec<SparePart>,
+}
+
+/// A site of a contract's catalogue with the devices at it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CatalogueSite {
+    pub site: Site,
+    pub devices: Vec<Device>,
+}
+
 /// A planned inspection as the Today screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct InspectionRow {
@@ -255,8 +277,11 @@ pub enum SyncState {
     Syncing,
     /// The server could not be reached; retried automatically at `next_attempt_at`.
     Offline,
-    /// The server refused (e.g. the device's token was revoked): `message` says what to do.
+    /// The server refused (e.g. a contract no longer assigned): `message` says what to do.
     Failed,
+    /// The office revoked this laptop: nothing syncs, and nothing is retried, until it is enrolled
+    /// again with a new code; everything on it is kept. `message` says so and what to do.
+    Revoked,
 }
 
 /// The step a running round is at.

@@ -191,6 +191,10 @@ export const zhCN = {
   Phrase: {
     "clock_suspect_arrivals": "时间存疑的到场",
     "held_after_signing": "签字后收到的记录（待核对，不属于已签字内容）",
+    "contracts_and_sites": "合同与点位",
+    "service_ended": "服务期已结束",
+    "main_equipment": "主要设备",
+    "other_equipment": "其他设备",
   },
 } as const;
 
@@ -384,6 +388,10 @@ export const en = {
   Phrase: {
     "clock_suspect_arrivals": "Arrivals with the time in doubt",
     "held_after_signing": "Received after signing (to review; not part of the signed report)",
+    "contracts_and_sites": "Contracts & sites",
+    "service_ended": "Service period ended",
+    "main_equipment": "Main equipment",
+    "other_equipment": "Other equipment",
   },
 } as const;
 

@@ -30,6 +30,11 @@ clock_suspect: boolean, recorded_at: string, };
  */
 export type CapturedSignature = { signer_name: string, role: SignerRole, strokes: Array<Stroke>, png_data_url: string, };
 
+/**
+ * A site of a contract's catalogue with the devices at it.
+ */
+export type CatalogueSite = { site: Site, devices: Array<Device>, };
+
 export type Clock = { kind: ClockKind, state: ClockState, started_at: string | null, deadline: string | null, stopped_at: string | null, 
 /**
  * Seconds left until the deadline while running; negative once overdue and still open.
@@ -130,6 +135,29 @@ client: string, service_start: string, service_end: string, spare_floor: SpareFl
  * The policy version new faults are opened under.
  */
 policy_version: number, policy: SlaPolicy, };
+
+/**
+ * One contract's catalogue as this laptop holds it (issue 17: the office sets it up, sync brings
+ * it): the contract with its current SLA policy, its sites with their devices, its spare parts.
+ * The app's "合同与点位" screen and `fieldlog contract <code>` show it.
+ */
+export type ContractCatalogue = { 
+/**
+ * With the policy version new faults are opened under (`policy_version`, `policy`).
+ */
+contract: Contract, 
+/**
+ * The service period is over (today, in Asia/Shanghai, is after `service_end`).
+ */
+service_ended: boolean, 
+/**
+ * By point code.
+ */
+sites: Array<CatalogueSite>, 
+/**
+ * Spare units first, then parts, each by code.
+ */
+parts: Array<SparePart>, };
 
 export type DailyReport = { id: string, technician_id: string, contract_id: string, work_date: string, status: ReportStatus, 
 /**
@@ -696,7 +724,7 @@ export type SyncPhase = "pushing" | "pulling";
  * What background sync is doing, as the app's sync indicator shows it (the `sync-activity`
  * event, and the `sync_activity` / `sync_now` commands).
  */
-export type SyncState = "not_enrolled" | "idle" | "syncing" | "offline" | "failed";
+export type SyncState = "not_enrolled" | "idle" | "syncing" | "offline" | "failed" | "revoked";
 
 export type Technician = { id: string, name: string, 
 /**
