@@ -367,7 +367,15 @@ fn sites_xlsx(path: &Path) {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let header = [
-        "点位编号", "点位名称", "点位类型", "地址", "纬度", "经度", "设备类型", "设备型号", "序列号",
+        "点位编号",
+        "点位名称",
+        "点位类型",
+        "地址",
+        "纬度",
+        "经度",
+        "设备类型",
+        "设备型号",
+        "序列号",
     ];
     for (col, name) in header.iter().enumerate() {
         sheet.write_string(0, col as u16, *name).unwrap();
@@ -384,7 +392,9 @@ fn sites_xlsx(path: &Path) {
             sheet.write_string(row, col as u16, text).unwrap();
         }
         sheet.write_number(row, 4, 30.0 + i as f64 / 100.0).unwrap();
-        sheet.write_number(row, 5, 114.0 + i as f64 / 100.0).unwrap();
+        sheet
+            .write_number(row, 5, 114.0 + i as f64 / 100.0)
+            .unwrap();
         sheet.write_string(row, 6, "摄像机").unwrap();
         sheet.write_string(row, 7, "测试球机 X1").unwrap();
         sheet.write_string(row, 8, format!("SN-XL-{i:03}")).unwrap();
@@ -507,7 +517,10 @@ fn people_walk(walk: &Walk) -> Laptop {
         .wait_text("[data-testid=enrollment-server]", "http://")
         .trim()
         .to_owned();
-    assert_eq!(server, walk.server.url, "the code names the server's address");
+    assert_eq!(
+        server, walk.server.url,
+        "the code names the server's address"
+    );
     let qr = s.find("[data-testid=enrollment-qr]");
     assert!(
         s.attribute(&qr, "src")
@@ -604,7 +617,13 @@ fn walk_on(db: &str, backend: &str) {
     );
     // Until the console creates contracts (catalogue API), the command line does.
     server.admin(
-        &["contract-add", "--code", CONTRACT, "--name", "测试县公安村级查询运维"],
+        &[
+            "contract-add",
+            "--code",
+            CONTRACT,
+            "--name",
+            "测试县公安村级查询运维",
+        ],
         "",
     );
     let driver = ChromeDriver::start();
