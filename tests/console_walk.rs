@@ -185,10 +185,10 @@ impl Walk {
             if now.as_str() == Some(page) {
                 return;
             }
-            assert!(
-                Instant::now() < deadline,
-                "expected the {page} page, the console shows {now}"
-            );
+            if Instant::now() >= deadline {
+                self.session.screenshot_into(&self.shots, "zz-failure");
+                panic!("expected the {page} page, the console shows {now}");
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -206,10 +206,10 @@ impl Walk {
             if text.contains(needle) {
                 return text;
             }
-            assert!(
-                Instant::now() < deadline,
-                "{css} never said {needle:?}; it says {text:?}"
-            );
+            if Instant::now() >= deadline {
+                self.session.screenshot_into(&self.shots, "zz-failure");
+                panic!("{css} never said {needle:?}; it says {text:?}");
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }

@@ -197,6 +197,8 @@ export interface ConsoleMessages {
     importTitle: string;
     importNote: string;
     importFile: string;
+    chooseFile: string;
+    noFile: string;
     importButton: string;
     uploading: (percent: number) => string;
     checking: string;
@@ -433,6 +435,8 @@ export const consoleZh: ConsoleMessages = {
     importTitle: "从 Excel 或 CSV 导入点位",
     importNote: "第一行为列名：点位编号、点位名称、点位类型、地址，可选 纬度、经度、设备类型、设备型号、序列号。有一行出错则整个文件都不导入。",
     importFile: "文件（.xlsx 或 .csv）",
+    chooseFile: "选择文件",
+    noFile: "未选择文件",
     importButton: "上传并导入",
     uploading: (p) => `正在上传… ${p}%`,
     checking: "正在检查并导入…",
@@ -670,6 +674,8 @@ export const consoleEn: ConsoleMessages = {
     importTitle: "Import sites from Excel or CSV",
     importNote: "The first row names the columns: site_code, site_name, site_kind, address, and optionally lat, lon, device_kind, device_model, serial (or their Chinese names). One bad row and nothing of the file is imported.",
     importFile: "File (.xlsx or .csv)",
+    chooseFile: "Choose a file",
+    noFile: "No file chosen",
     importButton: "Upload and import",
     uploading: (p) => `Uploading… ${p}%`,
     checking: "Checking and importing…",
