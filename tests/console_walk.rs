@@ -510,8 +510,8 @@ fn people_walk(walk: &Walk) -> Laptop {
     s.click_on(&format!(
         "tr[data-technician='{TECHNICIAN}'] [data-testid=issue-code]"
     ));
-    let code = walk.wait_text("[data-testid=enrollment-code]", "");
-    let code = code.trim().to_owned();
+    let code = s.find("[data-testid=enrollment-code]");
+    let code = s.text(&code).trim().to_owned();
     assert!(!code.is_empty(), "an enrollment code on the page");
     let server = walk
         .wait_text("[data-testid=enrollment-server]", "http://")
