@@ -10,7 +10,9 @@ use fieldlog_wire::ui_contract::{
 use std::path::PathBuf;
 
 fn up_to_date(file: &str, now: String) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(file);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(file);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::create_dir_all(path.parent().expect("a folder")).expect("create the folder");
         std::fs::write(&path, &now).expect("write the generated file");
