@@ -65,7 +65,7 @@ struct Browser {
 async fn sign_in(client: &reqwest::Client, url: &str) -> Browser {
     let answer = client
         .post(format!("{url}/office/v1/sign-in"))
-        .json(&json!({ "login": "admin", "password": "基准管理员的长密码" }))
+        .json(&json!({ "login": "admin", "password": "基准管理员的长密码-0001" }))
         .send()
         .await
         .unwrap()
@@ -227,6 +227,7 @@ async fn round(
 }
 
 fn main() {
+    fieldlog_sync::install_tls_provider();
     let dir = tempfile::tempdir().unwrap();
     let (storage, _database) = open_database(dir.path());
     let storage = Arc::new(storage);
@@ -239,7 +240,7 @@ fn main() {
             login: "admin".into(),
             name: "基准管理员".into(),
             role: Role::Administrator,
-            password: "基准管理员的长密码".into(),
+            password: "基准管理员的长密码-0001".into(),
         },
         "command line:bench",
         Utc::now(),
