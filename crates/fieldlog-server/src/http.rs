@@ -187,7 +187,7 @@ async fn pull<S: Storage>(
     // A pull reads beside the writer; it takes the writer only when the laptop's report changed
     // or is a minute old (crate::laptop_report), after its page is read.
     let now = Utc::now();
-    if crate::laptop_report::due_on_pull(&auth.report, &sent, now) {
+    if crate::laptop_report::due(&auth.report, &sent, now) {
         // A report not recorded does not cost the laptop its page: the next pull tries again.
         if let Err(e) = in_transaction(storage, move |tx| {
             crate::laptop_report::record(tx, &auth.device_id, &sent, now)

@@ -2,13 +2,13 @@
 //! version and how many changes its outbox holds, in two optional request headers
 //! ([`APP_VERSION_HEADER`], [`WAITING_HEADER`]), and when it was last seen.
 //!
-//! - A push records it every time: the push writes already, in the push writer's group, so it
-//!   costs one `UPDATE` of the device's row inside the same savepoint.
-//! - A pull only reads, and runs beside the writer. It records only when something changed: the
-//!   laptop's version or waiting count differs from what is stored, or the last record is
-//!   [`RECORD_EVERY`] old or more. So a laptop that pulls every few seconds with nothing new
-//!   takes the writer at most once a minute, and the count a round's push left behind (what
-//!   the laptop held before pushing) is corrected by that round's pull, which says 0.
+//! - Push and pull record it only when something changed: the laptop's version or waiting count
+//!   differs from what is stored, or the last record is [`RECORD_EVERY`] old or more ([`due`]).
+//!   A pull only reads, and runs beside the writer: so a laptop that pulls every few seconds
+//!   with nothing new takes the writer at most once a minute. A push writes already: its record
+//!   is one `UPDATE` inside its own savepoint, and a batch sent again at once (its answer was
+//!   lost) still changes nothing. The count a round's push left behind (what the laptop held
+//!   before pushing) is corrected by that round's pull, which says 0.
 //! - Old laptops send neither header and keep working: their version and count stay unknown
 //!   (NULL), their last sync is still recorded. A header that is not as described (too long,
 //!   not printable ASCII, not a count) is ignored, never refused: it is a report, not a request.
@@ -61,8 +61,8 @@ impl SentReport {
     }
 }
 
-/// Whether a pull at `now` must record `sent` over `stored`.
-pub fn due_on_pull(stored: &LaptopReport, sent: &SentReport, now: DateTime<Utc>) -> bool {
+/// Whether a push or pull at `now` must record `sent` over `stored`.
+pub fn due(stored: &LaptopReport, sent: &SentReport, now: DateTime<Utc>) -> bool {
     let stale = stored
         .last_seen_at
         .is_none_or(|seen| now - seen >= RECORD_EVERY || now < seen);
@@ -117,30 +117,30 @@ mod tests {
     }
 
     #[test]
-    fn a_pull_records_when_something_changed_or_a_minute_passed() {
+    fn a_report_is_recorded_when_something_changed_or_a_minute_passed() {
         let t0: DateTime<Utc> = "2026-12-07T08:00:00Z".parse().unwrap();
         let sent = SentReport {
             app_version: Some("0.1.0".into()),
             waiting_changes: Some(0),
         };
         let stored = sent.at(t0);
-        assert!(due_on_pull(&LaptopReport::default(), &sent, t0));
-        assert!(!due_on_pull(&stored, &sent, t0 + TimeDelta::seconds(59)));
-        assert!(due_on_pull(&stored, &sent, t0 + RECORD_EVERY));
+        assert!(due(&LaptopReport::default(), &sent, t0));
+        assert!(!due(&stored, &sent, t0 + TimeDelta::seconds(59)));
+        assert!(due(&stored, &sent, t0 + RECORD_EVERY));
         let waiting = SentReport {
             waiting_changes: Some(3),
             ..sent.clone()
         };
-        assert!(due_on_pull(&stored, &waiting, t0 + TimeDelta::seconds(1)));
+        assert!(due(&stored, &waiting, t0 + TimeDelta::seconds(1)));
         let upgraded = SentReport {
             app_version: Some("0.2.0".into()),
             ..sent.clone()
         };
-        assert!(due_on_pull(&stored, &upgraded, t0 + TimeDelta::seconds(1)));
+        assert!(due(&stored, &upgraded, t0 + TimeDelta::seconds(1)));
         // An old laptop (no headers) is recorded once a minute too.
         let old = SentReport::default();
         let stored_old = old.at(t0);
-        assert!(!due_on_pull(&stored_old, &old, t0 + TimeDelta::seconds(30)));
-        assert!(due_on_pull(&stored_old, &old, t0 + TimeDelta::seconds(61)));
+        assert!(!due(&stored_old, &old, t0 + TimeDelta::seconds(30)));
+        assert!(due(&stored_old, &old, t0 + TimeDelta::seconds(61)));
     }
 }

@@ -121,7 +121,9 @@ fn apply_pushes<S: Storage>(storage: &S, queue: &mpsc::Receiver<Job>) {
                     let auth = rules::authenticate(tx, token.as_deref())?;
                     let now = Utc::now();
                     let response = rules::push(tx, &auth, &request?, now)?;
-                    crate::laptop_report::record(tx, &auth.device_id, &sent, now)?;
+                    if crate::laptop_report::due(&auth.report, &sent, now) {
+                        crate::laptop_report::record(tx, &auth.device_id, &sent, now)?;
+                    }
                     Ok(response)
                 });
                 (reply, work)

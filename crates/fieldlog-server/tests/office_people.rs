@@ -8,7 +8,7 @@
 //!
 //! The harness (sign-in, raw HTTP, dump) follows `tests/office.rs`'s.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use fieldlog_server::office::{self, Options};
 use fieldlog_server::postgres::ThrowawayDatabase;
 use fieldlog_server::{Database, RunningServer, admin};
@@ -82,7 +82,8 @@ impl Office {
         let storage = Arc::new(Database::open(&location(&place)).unwrap());
         admin::add_contract(&*storage, HB, "测试县雪亮工程运维").unwrap();
         admin::add_contract(&*storage, XY, "另一县运维").unwrap();
-        let now = Arc::new(Mutex::new(Utc::now()));
+        // Whole seconds: PostgreSQL keeps microseconds, so a nanosecond would not come back.
+        let now = Arc::new(Mutex::new(Utc::now().trunc_subsecs(0)));
         let clock = now.clone();
         let options = Options {
             secure_cookies: false,
@@ -1035,6 +1036,32 @@ fn a_laptop_enrolled_from_the_console_is_listed_and_revoked_from_it(backend: Bac
             location: None,
         })
         .unwrap();
+
+    // Un-assigned from HB, the laptop's push for it is refused `not_assigned` (403) and nothing
+    // it holds is touched; assigned again, it may send it (it does not before the revocation).
+    let path = format!("/office/v1/technicians/{}/contracts/{HB}", li.id);
+    let removed = pm.send(&office, "DELETE", &path, &json!(null));
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    let before = laptop_dump(dir.path());
+    let refused = fieldlog_sync::sync_round(&mut store, &quick()).unwrap_err();
+    assert_eq!(
+        refused.code(),
+        fieldlog_wire::ErrorCode::Forbidden,
+        "{refused}"
+    );
+    assert!(refused.to_string().contains(HB), "{refused}");
+    assert!(
+        before == laptop_dump(dir.path()),
+        "a refused push changed the laptop's data"
+    );
+    let back = admin.send(
+        &office,
+        "POST",
+        &format!("/office/v1/technicians/{}/contracts", li.id),
+        &json!({ "contract": HB }),
+    );
+    assert_eq!(back.status, 200, "{}", back.body);
+
     let revoked = admin.send(
         &office,
         "POST",
