@@ -1,7 +1,7 @@
 // The office console's labels, zh-CN and en: a section (`m.console`) of the app's one label table
 // (../i18n.ts), so the console switches language with the same `locale` and shares the generated
 // labels (../generated/labels.ts) for every stable code the app also shows.
-import type { DeviceKind, OfficeErrorCode, Role, SiteKind } from "../generated/office";
+import type { DeviceKind, OfficeErrorCode, RemoteOnSite, Role, SiteKind } from "../generated/office";
 import { en as enLabels, zhCN as zhLabels } from "../generated/labels";
 
 export interface ConsoleMessages {
@@ -113,7 +113,7 @@ export interface ConsoleMessages {
     minutes: string;
     feedback: string;
     feedbackShort: string;
-    remoteFirst: (window: number, within: number) => string;
+    remoteFirst: (window: number, within: number, onSite: RemoteOnSite) => string;
     majorSpares: (withSpares: number, without: number) => string;
     fibre: (repair: number, external: number) => string;
     spareSubstitution: string;
@@ -350,7 +350,12 @@ export const consoleZh: ConsoleMessages = {
     minutes: "分钟",
     feedback: "修复后反馈时限（分钟，空为不要求）",
     feedbackShort: "修复后反馈时限",
-    remoteFirst: (w, within) => `先远程支持 ${w} 分钟，转现场后 ${within} 分钟内到场`,
+    remoteFirst: (w, within, onSite) =>
+      onSite === "table_limit"
+        ? `先远程支持 ${w} 分钟；到场时限仍按上表，不因远程支持顺延`
+        : onSite === "after_escalation"
+          ? `先远程支持 ${w} 分钟；转现场支持后 ${within} 分钟内到场，且不超过上表时限`
+          : `先远程支持 ${w} 分钟，之后 ${within} 分钟内到场（旧版规则）`,
     majorSpares: (a, b) => `重大故障：有备件 ${a} 分钟内恢复，无备件 ${b} 分钟内替换`,
     fibre: (a, b) => `光纤线路：${a} 分钟内修复，外力或自然灾害 ${b} 分钟`,
     spareSubstitution: "允许备品替代",
@@ -589,7 +594,12 @@ export const consoleEn: ConsoleMessages = {
     minutes: "min",
     feedback: "Feedback after the fix (minutes, empty: none)",
     feedbackShort: "Feedback after the fix",
-    remoteFirst: (w, within) => `Remote first for ${w} min, then on site within ${within} min of the escalation`,
+    remoteFirst: (w, within, onSite) =>
+      onSite === "table_limit"
+        ? `Remote first for ${w} min; the arrival limit stays as in the table, never extended`
+        : onSite === "after_escalation"
+          ? `Remote first for ${w} min; on site within ${within} min of the escalation, never past the table's limit`
+          : `Remote first for ${w} min, then on site within ${within} min (old rule)`,
     majorSpares: (a, b) => `Major faults: restored with spares within ${a} min, replaced without spares within ${b} min`,
     fibre: (a, b) => `Fibre lines: repaired within ${a} min, ${b} min after external damage`,
     spareSubstitution: "Spare substitution allowed",
