@@ -137,8 +137,10 @@ impl ChromeDriver {
         session.call(
             reqwest::Method::POST,
             "/goog/cdp/execute",
-            Some(json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": {
-                "width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": false } })),
+            Some(
+                json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                "width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": false } }),
+            ),
         );
         session
     }
@@ -205,11 +207,7 @@ impl Session {
 
     /// Opens `url` in the browser and waits for it to load.
     pub fn navigate(&self, url: &str) {
-        self.call(
-            reqwest::Method::POST,
-            "/url",
-            Some(json!({ "url": url })),
-        );
+        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })));
     }
 
     /// The browser's back button.
@@ -232,7 +230,13 @@ impl Session {
             .map(|cookies| {
                 cookies
                     .iter()
-                    .map(|c| format!("{}={}", c["name"].as_str().unwrap_or(""), c["value"].as_str().unwrap_or("")))
+                    .map(|c| {
+                        format!(
+                            "{}={}",
+                            c["name"].as_str().unwrap_or(""),
+                            c["value"].as_str().unwrap_or("")
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()

@@ -114,7 +114,13 @@ pub fn test_all() -> Result {
     )?;
     let console = tally.cargo_test(
         Command::new(&cargo)
-            .args(["test", "-p", "fieldlog-system-tests", "--test", "console_walk"])
+            .args([
+                "test",
+                "-p",
+                "fieldlog-system-tests",
+                "--test",
+                "console_walk",
+            ])
             .args(["--", "--ignored", "--test-threads=1"])
             .env(test_postgres::URL_VAR, &postgres.url),
         // Chromium's helper processes outlive chromedriver: the group is ended whole.

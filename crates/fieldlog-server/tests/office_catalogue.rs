@@ -82,7 +82,7 @@ fn xlsx(lines: &str) -> Vec<u8> {
 impl Client {
     /// A file uploaded as the console sends it: cookie, CSRF header, the bytes as the body.
     fn upload(&self, office: &Office, path: &str, bytes: &[u8]) -> Answer {
-        office.request(
+        office.request_bytes(
             "POST",
             path,
             &[
@@ -159,7 +159,7 @@ fn a_project_manager_sets_up_a_contract_and_its_catalogue(backend: Backend) {
     ));
     assert_eq!(edited.name, "中队大门");
     assert_eq!(edited.lat, Some(30.5));
-    assert_eq!(edited.devices, [device.clone()]);
+    assert_eq!(edited.devices, std::slice::from_ref(&device));
     let moved = pm.send(
         &office,
         "PUT",
@@ -603,7 +603,7 @@ XQ-104,坏纬度,监控杆,某镇,北纬,114,,,
     ];
     for (what, method, path, headers, body, status, code) in cases {
         let before = office.dump_tables(&TABLES);
-        let answer = office.request(method, &path, &headers, &body);
+        let answer = office.request_bytes(method, &path, &headers, &body);
         assert_eq!(
             (answer.status, answer.code()),
             (status, code.to_owned()),

@@ -5,21 +5,16 @@
 //! `FIELDLOG_BENCH_BACKEND=postgres` runs the server on a fresh database in the PostgreSQL cluster
 //! at `FIELDLOG_TEST_POSTGRES_URL` instead (`cargo xtask with-postgres --durable …` gives one).
 
+mod common;
+
 use chrono::Utc;
+use common::{open_database, percentile, scaled};
 use fieldlog_server::postgres::ThrowawayDatabase;
-use fieldlog_server::{Database, RunningServer, SqliteStorage, admin};
+use fieldlog_server::{Database, RunningServer, admin};
 use fieldlog_store::Store;
 use fieldlog_sync::SyncOptions;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-fn scaled(n: usize) -> usize {
-    let scale: f64 = std::env::var("FIELDLOG_BENCH_SCALE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.0);
-    ((n as f64) * scale).max(1.0) as usize
-}
+use std::time::Instant;
 
 fn options() -> SyncOptions {
     SyncOptions {
@@ -40,22 +35,6 @@ struct Bench {
     _database: Option<ThrowawayDatabase>,
     /// Codes of the contracts added to the server so far.
     contracts: std::sync::Mutex<Vec<String>>,
-}
-
-/// The server's database for a run: a SQLite file in `dir`, or a fresh PostgreSQL database.
-fn open_database(dir: &std::path::Path) -> (Database, Option<ThrowawayDatabase>) {
-    match std::env::var("FIELDLOG_BENCH_BACKEND").as_deref() {
-        Ok("postgres") => {
-            let database = ThrowawayDatabase::for_test();
-            let storage = database.open().unwrap();
-            (Database::Postgres(Box::new(storage)), Some(database))
-        }
-        Ok("sqlite") | Err(_) => {
-            let storage = SqliteStorage::open(dir.join("server.sqlite")).unwrap();
-            (Database::Sqlite(storage), None)
-        }
-        Ok(other) => panic!("FIELDLOG_BENCH_BACKEND={other}: use sqlite or postgres"),
-    }
 }
 
 impl Bench {
@@ -176,10 +155,6 @@ fn perf_control(command: &str) {
 fn runs(phase: &str) -> bool {
     std::env::var("FIELDLOG_BENCH_PHASES")
         .map_or(true, |list| list.split(',').any(|p| p.trim() == phase))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 fn main() {

@@ -1,7 +1,7 @@
 // The office console's labels, zh-CN and en: a section (`m.console`) of the app's one label table
 // (../i18n.ts), so the console switches language with the same `locale` and shares the generated
 // labels (../generated/labels.ts) for every stable code the app also shows.
-import type { DeviceKind, OfficeErrorCode, Role, SiteKind } from "../generated/office";
+import type { DeviceKind, OfficeErrorCode, RemoteOnSite, Role, SiteKind } from "../generated/office";
 import { en as enLabels, zhCN as zhLabels } from "../generated/labels";
 
 export interface ConsoleMessages {
@@ -113,7 +113,7 @@ export interface ConsoleMessages {
     minutes: string;
     feedback: string;
     feedbackShort: string;
-    remoteFirst: (window: number, within: number) => string;
+    remoteFirst: (window: number, within: number, onSite: RemoteOnSite) => string;
     majorSpares: (withSpares: number, without: number) => string;
     fibre: (repair: number, external: number) => string;
     spareSubstitution: string;
@@ -197,6 +197,8 @@ export interface ConsoleMessages {
     importTitle: string;
     importNote: string;
     importFile: string;
+    chooseFile: string;
+    noFile: string;
     importButton: string;
     uploading: (percent: number) => string;
     checking: string;
@@ -348,7 +350,12 @@ export const consoleZh: ConsoleMessages = {
     minutes: "分钟",
     feedback: "修复后反馈时限（分钟，空为不要求）",
     feedbackShort: "修复后反馈时限",
-    remoteFirst: (w, within) => `先远程支持 ${w} 分钟，转现场后 ${within} 分钟内到场`,
+    remoteFirst: (w, within, onSite) =>
+      onSite === "table_limit"
+        ? `先远程支持 ${w} 分钟；到场时限仍按上表，不因远程支持顺延`
+        : onSite === "after_escalation"
+          ? `先远程支持 ${w} 分钟；转现场支持后 ${within} 分钟内到场，且不超过上表时限`
+          : `先远程支持 ${w} 分钟，之后 ${within} 分钟内到场（旧版规则）`,
     majorSpares: (a, b) => `重大故障：有备件 ${a} 分钟内恢复，无备件 ${b} 分钟内替换`,
     fibre: (a, b) => `光纤线路：${a} 分钟内修复，外力或自然灾害 ${b} 分钟`,
     spareSubstitution: "允许备品替代",
@@ -433,6 +440,8 @@ export const consoleZh: ConsoleMessages = {
     importTitle: "从 Excel 或 CSV 导入点位",
     importNote: "第一行为列名：点位编号、点位名称、点位类型、地址，可选 纬度、经度、设备类型、设备型号、序列号。有一行出错则整个文件都不导入。",
     importFile: "文件（.xlsx 或 .csv）",
+    chooseFile: "选择文件",
+    noFile: "未选择文件",
     importButton: "上传并导入",
     uploading: (p) => `正在上传… ${p}%`,
     checking: "正在检查并导入…",
@@ -585,7 +594,12 @@ export const consoleEn: ConsoleMessages = {
     minutes: "min",
     feedback: "Feedback after the fix (minutes, empty: none)",
     feedbackShort: "Feedback after the fix",
-    remoteFirst: (w, within) => `Remote first for ${w} min, then on site within ${within} min of the escalation`,
+    remoteFirst: (w, within, onSite) =>
+      onSite === "table_limit"
+        ? `Remote first for ${w} min; the arrival limit stays as in the table, never extended`
+        : onSite === "after_escalation"
+          ? `Remote first for ${w} min; on site within ${within} min of the escalation, never past the table's limit`
+          : `Remote first for ${w} min, then on site within ${within} min (old rule)`,
     majorSpares: (a, b) => `Major faults: restored with spares within ${a} min, replaced without spares within ${b} min`,
     fibre: (a, b) => `Fibre lines: repaired within ${a} min, ${b} min after external damage`,
     spareSubstitution: "Spare substitution allowed",
@@ -670,6 +684,8 @@ export const consoleEn: ConsoleMessages = {
     importTitle: "Import sites from Excel or CSV",
     importNote: "The first row names the columns: site_code, site_name, site_kind, address, and optionally lat, lon, device_kind, device_model, serial (or their Chinese names). One bad row and nothing of the file is imported.",
     importFile: "File (.xlsx or .csv)",
+    chooseFile: "Choose a file",
+    noFile: "No file chosen",
     importButton: "Upload and import",
     uploading: (p) => `Uploading… ${p}%`,
     checking: "Checking and importing…",

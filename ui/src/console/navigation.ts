@@ -1,6 +1,7 @@
 // The console's pages as paths under /console/ (the server answers console.html for each), read
 // into a reactive route; links go through `go`, so the back button walks the pages.
 import { ref } from "vue";
+import type { Role } from "../generated/office";
 
 export const BASE = "/console/";
 
@@ -61,4 +62,20 @@ export function go(page: Page): void {
   const path = pathOf(page);
   if (window.location.pathname !== path) window.history.pushState(null, "", path);
   route.value = page;
+}
+
+export type Section = Exclude<Page["page"], "home" | "unknown" | "contract">;
+
+/** Which pages each role is offered; what it may do there the server decides. */
+export const SECTIONS: Record<Role, Section[]> = {
+  administrator: ["contracts", "catalogue", "technicians", "laptops", "accounts", "audit"],
+  project_manager: ["contracts", "catalogue", "technicians", "laptops"],
+  customer_manager: ["contracts"],
+};
+
+/** Whether `role` is offered `page` (a contract's page goes with the contracts). */
+export function offered(role: Role, page: Page): boolean {
+  if (page.page === "home") return true;
+  if (page.page === "unknown") return false;
+  return SECTIONS[role].includes(page.page === "contract" ? "contracts" : page.page);
 }

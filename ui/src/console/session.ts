@@ -2,6 +2,7 @@
 import { ref } from "vue";
 import type { Role, SessionAnswer, SignInRequest } from "../generated/office";
 import { ConsoleError, get, post, setCsrf, whenUnauthorized } from "./api";
+import { go, offered, route } from "./navigation";
 
 export const session = ref<SessionAnswer | null>(null);
 /** Whether the first `GET /me` has answered (until then the shell shows nothing). */
@@ -30,7 +31,11 @@ export async function loadSession(): Promise<void> {
 }
 
 export async function signIn(request: SignInRequest): Promise<void> {
-  adopt(await post<SessionAnswer>("/sign-in", request));
+  const answer = await post<SessionAnswer>("/sign-in", request);
+  // A page this role is not offered (left in the address by the last user, or reached with the
+  // back button) gives way to its first page.
+  if (!offered(answer.account.role, route.value)) go({ page: "home" });
+  adopt(answer);
   endedByServer.value = false;
 }
 

@@ -1059,40 +1059,6 @@ async fn contract_get<S: Storage>(
     .await?))
 }
 
-async fn policy_put<S: Storage>(
-    State(office): State<Office<S>>,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-    body: Body,
-) -> Result<Response> {
-    let sent = headers.clone();
-    let detail = writing(&office, &headers, move |tx, session, now| {
-        writable(tx, session, &code)?;
-        let edit: PolicyEdit = json_body(&sent, body)?;
-        edit_policy(tx, session, &code, &edit, &address, now)
-    })
-    .await?;
-    Ok(ok(detail))
-}
-
-async fn close_post<S: Storage>(
-    State(office): State<Office<S>>,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-    body: Body,
-) -> Result<Response> {
-    let sent = headers.clone();
-    let detail = writing(&office, &headers, move |tx, session, now| {
-        writable(tx, session, &code)?;
-        let request: CloseContract = json_body(&sent, body)?;
-        close(tx, session, &code, &request, &address, now)
-    })
-    .await?;
-    Ok(ok(detail))
-}
-
 async fn sites_get<S: Storage>(
     State(office): State<Office<S>>,
     headers: HeaderMap,
@@ -1107,74 +1073,6 @@ async fn sites_get<S: Storage>(
     Ok(ok(page))
 }
 
-async fn site_post<S: Storage>(
-    State(office): State<Office<S>>,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-    body: Body,
-) -> Result<Response> {
-    let sent = headers.clone();
-    let site = writing(&office, &headers, move |tx, session, now| {
-        writable(tx, session, &code)?;
-        let input: SiteInput = json_body(&sent, body)?;
-        save_site(tx, session, &code, None, &input, &address, now)
-    })
-    .await?;
-    Ok(created(site))
-}
-
-async fn site_put<S: Storage>(
-    State(office): State<Office<S>>,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    Path((code, id)): Path<(String, String)>,
-    body: Body,
-) -> Result<Response> {
-    let sent = headers.clone();
-    let site = writing(&office, &headers, move |tx, session, now| {
-        writable(tx, session, &code)?;
-        let input: SiteInput = json_body(&sent, body)?;
-        save_site(tx, session, &code, Some(&id), &input, &address, now)
-    })
-    .await?;
-    Ok(ok(site))
-}
-
-async fn device_post<S: Storage>(
-    State(office): State<Office<S>>,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-    body: Body,
-) -> Result<Response> {
-    let sent = headers.clone();
-    let device = writing(&office, &headers, move |tx, session, now| {
-        writable(tx, session, &code)?;
-        let input: DeviceInput = json_body(&sent, body)?;
-        save_device(tx, session, &code, None, &input, &address, now)
-    })
-    .await?;
-    Ok(created(device))
-}
-
-async fn device_put<S: Storage>(
-    State(office): State<Office<S>>,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    Path((code, id)): Path<(String, String)>,
-    body: Body,
-) -> Result<Response> {
-    let sent = headers.clone();
-    let device = writing(&office, &headers, move |tx, session, now| {
-        writable(tx, session, &code)?;
-        let input: DeviceInput = json_body(&sent, body)?;
-        save_device(tx, session, &code, Some(&id), &input, &address, now)
-    })
-    .await?;
-    Ok(ok(device))
-}
-
 async fn parts_get<S: Storage>(
     State(office): State<Office<S>>,
     headers: HeaderMap,
@@ -1186,38 +1084,154 @@ async fn parts_get<S: Storage>(
     .await?))
 }
 
-async fn part_post<S: Storage>(
-    State(office): State<Office<S>>,
-    ClientAddress(address): ClientAddress,
+/// A catalogue write of contract `code` with a JSON body: the session, its CSRF token and its
+/// right to write the contract are checked before the body is read; then `work` runs with the
+/// body in the same transaction, and its answer is sent with `status`.
+#[allow(clippy::too_many_arguments)]
+async fn write_json<S: Storage, B: DeserializeOwned, T: Serialize + Send + 'static>(
+    office: Office<S>,
+    address: String,
     headers: HeaderMap,
+    code: String,
+    body: Body,
+    status: StatusCode,
+    work: impl FnOnce(&mut dyn Tx, &Session, &str, &B, &str, DateTime<Utc>) -> Result<T>
+    + Send
+    + 'static,
+) -> Result<Response> {
+    let sent = headers.clone();
+    let value = writing(&office, &headers, move |tx, session, now| {
+        writable(tx, session, &code)?;
+        let input: B = json_body(&sent, body)?;
+        work(tx, session, &code, &input, &address, now)
+    })
+    .await?;
+    Ok((status, axum::Json(value)).into_response())
+}
+
+/// The parts of a catalogue write's request: the state, the client's address and the headers.
+type Parts<S> = (State<Office<S>>, ClientAddress, HeaderMap);
+
+async fn policy_put<S: Storage>(
+    (State(office), ClientAddress(address), headers): Parts<S>,
     Path(code): Path<String>,
     body: Body,
 ) -> Result<Response> {
-    let sent = headers.clone();
-    let part = writing(&office, &headers, move |tx, session, now| {
-        writable(tx, session, &code)?;
-        let input: PartInput = json_body(&sent, body)?;
-        save_part(tx, session, &code, None, &input, &address, now)
-    })
-    .await?;
-    Ok(created(part))
+    write_json(
+        office,
+        address,
+        headers,
+        code,
+        body,
+        StatusCode::OK,
+        edit_policy,
+    )
+    .await
 }
 
-async fn part_put<S: Storage>(
-    State(office): State<Office<S>>,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
+async fn close_post<S: Storage>(
+    (State(office), ClientAddress(address), headers): Parts<S>,
+    Path(code): Path<String>,
+    body: Body,
+) -> Result<Response> {
+    write_json(office, address, headers, code, body, StatusCode::OK, close).await
+}
+
+async fn site_post<S: Storage>(
+    (State(office), ClientAddress(address), headers): Parts<S>,
+    Path(code): Path<String>,
+    body: Body,
+) -> Result<Response> {
+    let work = |tx: &mut dyn Tx, s: &Session, code: &str, input: &SiteInput, address: &str, now| {
+        save_site(tx, s, code, None, input, address, now)
+    };
+    write_json(
+        office,
+        address,
+        headers,
+        code,
+        body,
+        StatusCode::CREATED,
+        work,
+    )
+    .await
+}
+
+async fn site_put<S: Storage>(
+    (State(office), ClientAddress(address), headers): Parts<S>,
     Path((code, id)): Path<(String, String)>,
     body: Body,
 ) -> Result<Response> {
-    let sent = headers.clone();
-    let part = writing(&office, &headers, move |tx, session, now| {
-        writable(tx, session, &code)?;
-        let input: PartInput = json_body(&sent, body)?;
-        save_part(tx, session, &code, Some(&id), &input, &address, now)
-    })
-    .await?;
-    Ok(ok(part))
+    let work =
+        move |tx: &mut dyn Tx, s: &Session, code: &str, input: &SiteInput, address: &str, now| {
+            save_site(tx, s, code, Some(&id), input, address, now)
+        };
+    write_json(office, address, headers, code, body, StatusCode::OK, work).await
+}
+
+async fn device_post<S: Storage>(
+    (State(office), ClientAddress(address), headers): Parts<S>,
+    Path(code): Path<String>,
+    body: Body,
+) -> Result<Response> {
+    let work =
+        |tx: &mut dyn Tx, s: &Session, code: &str, input: &DeviceInput, address: &str, now| {
+            save_device(tx, s, code, None, input, address, now)
+        };
+    write_json(
+        office,
+        address,
+        headers,
+        code,
+        body,
+        StatusCode::CREATED,
+        work,
+    )
+    .await
+}
+
+async fn device_put<S: Storage>(
+    (State(office), ClientAddress(address), headers): Parts<S>,
+    Path((code, id)): Path<(String, String)>,
+    body: Body,
+) -> Result<Response> {
+    let work =
+        move |tx: &mut dyn Tx, s: &Session, code: &str, input: &DeviceInput, address: &str, now| {
+            save_device(tx, s, code, Some(&id), input, address, now)
+        };
+    write_json(office, address, headers, code, body, StatusCode::OK, work).await
+}
+
+async fn part_post<S: Storage>(
+    (State(office), ClientAddress(address), headers): Parts<S>,
+    Path(code): Path<String>,
+    body: Body,
+) -> Result<Response> {
+    let work = |tx: &mut dyn Tx, s: &Session, code: &str, input: &PartInput, address: &str, now| {
+        save_part(tx, s, code, None, input, address, now)
+    };
+    write_json(
+        office,
+        address,
+        headers,
+        code,
+        body,
+        StatusCode::CREATED,
+        work,
+    )
+    .await
+}
+
+async fn part_put<S: Storage>(
+    (State(office), ClientAddress(address), headers): Parts<S>,
+    Path((code, id)): Path<(String, String)>,
+    body: Body,
+) -> Result<Response> {
+    let work =
+        move |tx: &mut dyn Tx, s: &Session, code: &str, input: &PartInput, address: &str, now| {
+            save_part(tx, s, code, Some(&id), input, address, now)
+        };
+    write_json(office, address, headers, code, body, StatusCode::OK, work).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -20,7 +20,6 @@ pub enum Backend {
 }
 
 /// `sqlite::name` and `postgres::name` for each `fn name(backend: Backend)`.
-
 macro_rules! on_each_backend {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -113,9 +112,27 @@ impl Office {
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
-        body: impl AsRef<[u8]>,
+        body: &str,
     ) -> Answer {
-        http(&self.running.addr.to_string(), method, path, headers, body)
+        self.request_bytes(method, path, headers, body.as_bytes())
+    }
+
+    /// [`Office::request`] with any bytes as the body (an uploaded file).
+    pub fn request_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Answer {
+        send(
+            None,
+            &self.running.addr.to_string(),
+            method,
+            path,
+            headers,
+            body,
+        )
     }
 
     /// Signs in; the session's cookie and CSRF token.
@@ -271,13 +288,7 @@ impl Answer {
 }
 
 /// One HTTP/1.1 request over a plain socket.
-pub fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: impl AsRef<[u8]>,
-) -> Answer {
+pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
     http_from(None, addr, method, path, headers, body)
 }
 
@@ -288,9 +299,19 @@ pub fn http_from(
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
-    body: impl AsRef<[u8]>,
+    body: &str,
 ) -> Answer {
-    let body = body.as_ref();
+    send(source, addr, method, path, headers, body.as_bytes())
+}
+
+fn send(
+    source: Option<std::net::IpAddr>,
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Answer {
     let mut stream = match source {
         None => std::net::TcpStream::connect(addr).unwrap(),
         Some(ip) => {
