@@ -34,8 +34,8 @@ fn main() {
         ));
     }
     out.push_str("];\n");
-    let target = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"))
-        .join("console_files.rs");
+    let target =
+        PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it")).join("console_files.rs");
     std::fs::write(&target, out).expect("write console_files.rs");
 }
 

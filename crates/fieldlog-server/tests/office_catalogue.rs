@@ -159,7 +159,7 @@ fn a_project_manager_sets_up_a_contract_and_its_catalogue(backend: Backend) {
     ));
     assert_eq!(edited.name, "中队大门");
     assert_eq!(edited.lat, Some(30.5));
-    assert_eq!(edited.devices, [device.clone()]);
+    assert_eq!(edited.devices, std::slice::from_ref(&device));
     let moved = pm.send(
         &office,
         "PUT",

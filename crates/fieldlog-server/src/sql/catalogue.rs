@@ -17,7 +17,7 @@ impl CatalogueStore for SqlTx<'_> {
     }
 
     fn closed(&mut self, code: &str) -> Result<Option<Closed>> {
-        Ok(row(
+        row(
             self.db,
             "SELECT closed_at, closed_by FROM contracts WHERE code = ?1 AND closed_at IS NOT NULL",
             params![code],
@@ -27,7 +27,7 @@ impl CatalogueStore for SqlTx<'_> {
                     by: r.text(1)?,
                 })
             },
-        )?)
+        )
     }
 
     fn close(&mut self, code: &str, at: DateTime<Utc>, by: &str) -> Result<()> {
