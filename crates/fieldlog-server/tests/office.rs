@@ -42,7 +42,7 @@ fn an_administrator_manages_accounts_and_grants_and_managers_see_only_theirs(bac
         "POST",
         "/office/v1/sign-in",
         &[("Content-Type", "application/json")],
-        &json!({ "login": "admin", "password": ADMIN_PASSWORD }).to_string(),
+        json!({ "login": "admin", "password": ADMIN_PASSWORD }).to_string(),
     );
     let cookie = answer.header("set-cookie").unwrap();
     for part in ["HttpOnly", "SameSite=Strict", "Path=/"] {
@@ -354,7 +354,7 @@ fn failed_sign_ins_are_slowed_down_and_audited(backend: Backend) {
             "POST",
             "/office/v1/sign-in",
             &[("Content-Type", "application/json")],
-            &json!({ "login": "admin", "password": password }).to_string(),
+            json!({ "login": "admin", "password": password }).to_string(),
         )
     };
     for _ in 0..office::FREE_FAILURES_PER_LOGIN {
@@ -432,7 +432,7 @@ fn a_guesser_elsewhere_does_not_lock_the_administrator_out(backend: Backend) {
             "POST",
             "/office/v1/sign-in",
             &[("Content-Type", "application/json")],
-            &json!({ "login": "admin", "password": password }).to_string(),
+            json!({ "login": "admin", "password": password }).to_string(),
         )
     };
     for _ in 0..office::FREE_FAILURES_PER_LOGIN {
@@ -459,7 +459,7 @@ fn failed_sign_ins_from_one_address_are_slowed_down_whatever_the_login(backend: 
             "POST",
             "/office/v1/sign-in",
             &[("Content-Type", "application/json")],
-            &json!({ "login": format!("guess{i}"), "password": "whatever it is" }).to_string(),
+            json!({ "login": format!("guess{i}"), "password": "whatever it is" }).to_string(),
         );
         assert_eq!(answer.status, 401);
     }
@@ -467,7 +467,7 @@ fn failed_sign_ins_from_one_address_are_slowed_down_whatever_the_login(backend: 
         "POST",
         "/office/v1/sign-in",
         &[("Content-Type", "application/json")],
-        &json!({ "login": "admin", "password": ADMIN_PASSWORD }).to_string(),
+        json!({ "login": "admin", "password": ADMIN_PASSWORD }).to_string(),
     );
     assert_eq!((answer.status, answer.code().as_str()), (429, "throttled"));
     office.advance(TimeDelta::seconds(1));
@@ -490,7 +490,7 @@ fn a_burst_of_parallel_guesses_is_counted_before_any_password_is_checked(backend
                         "POST",
                         "/office/v1/sign-in",
                         &[("Content-Type", "application/json")],
-                        &json!({ "login": "admin", "password": format!("guess number {i}") })
+                        json!({ "login": "admin", "password": format!("guess number {i}") })
                             .to_string(),
                     )
                     .status
@@ -566,7 +566,7 @@ fn a_disabled_account_loses_its_sessions_and_cannot_sign_in(backend: Backend) {
         "POST",
         "/office/v1/sign-in",
         &[("Content-Type", "application/json")],
-        &json!({ "login": "pm.li", "password": PM_PASSWORD }).to_string(),
+        json!({ "login": "pm.li", "password": PM_PASSWORD }).to_string(),
     );
     assert_eq!(
         (refused.status, refused.code().as_str()),

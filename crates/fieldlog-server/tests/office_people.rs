@@ -6,43 +6,20 @@
 //! sync, app version and waiting count, then revoked from the console: refused `device_revoked`,
 //! its data kept, its certificate on the CA's CRL.
 //!
-//! The harness (sign-in, raw HTTP, dump) follows `tests/office.rs`'s.
+//! The harness (server, sign-in, raw HTTP, dump, clock) is `tests/support`, shared with
+//! `tests/office.rs` and `tests/office_catalogue.rs`.
 
-use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
-use fieldlog_server::office::{self, Options};
-use fieldlog_server::postgres::ThrowawayDatabase;
-use fieldlog_server::{Database, RunningServer, admin};
+#[macro_use]
+mod support;
+
+use chrono::{SubsecRound, TimeDelta, Utc};
+use fieldlog_wire::office::v1::Role;
 use fieldlog_wire::office::v1::people::{
     EnrollmentCodeAnswer, EnrollmentLink, LaptopItem, RevokedLaptop, TechnicianItem,
 };
-use fieldlog_wire::office::v1::{AuditPage, NewAccount, Role, SessionAnswer};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-
-#[derive(Debug, Clone, Copy)]
-enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// `sqlite::name` and `postgres::name` for each `fn name(backend: Backend)`.
-macro_rules! on_each_backend {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                super::$name(super::Backend::Sqlite)
-            })+
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                super::$name(super::Backend::Postgres)
-            })+
-        }
-    };
-}
+use support::*;
 
 on_each_backend!(
     managers_add_and_assign_technicians_only_within_their_contracts,
@@ -53,213 +30,47 @@ on_each_backend!(
 
 const HB: &str = "HB-2026-01";
 const XY: &str = "XY-2026-09";
-const ADMIN_PASSWORD: &str = "管理员的长密码-0001";
-const PASSWORD: &str = "project-manager-pass";
 
-/// Where the data lives, removed at the end.
-enum Place {
-    Sqlite(tempfile::TempDir),
-    Postgres(Box<ThrowawayDatabase>),
-}
+/// Every table this API reads or writes.
+const TABLES: [&str; 10] = [
+    "contracts",
+    "technicians",
+    "assignments",
+    "enrollment_codes",
+    "devices",
+    "device_revocations",
+    "published_crls",
+    "issued_certificates",
+    "office_sessions",
+    "office_audit",
+];
 
-struct Office {
-    // Fields drop in order: the server stops before its storage closes.
-    running: RunningServer,
-    storage: Arc<Database>,
-    place: Place,
-    now: Arc<Mutex<DateTime<Utc>>>,
-}
-
-impl Office {
-    /// A server with two contracts, an administrator, a project manager granted HB (`pm`) and
-    /// a customer manager granted HB (`cm`). The office's clock starts at the real time (the
-    /// sync side reads the real clock, and enrollment codes expire against it).
-    fn start(backend: Backend) -> Office {
-        let place = match backend {
-            Backend::Sqlite => Place::Sqlite(tempfile::tempdir().unwrap()),
-            Backend::Postgres => Place::Postgres(Box::new(ThrowawayDatabase::for_test())),
-        };
-        let storage = Arc::new(Database::open(&location(&place)).unwrap());
-        admin::add_contract(&*storage, HB, "测试县雪亮工程运维").unwrap();
-        admin::add_contract(&*storage, XY, "另一县运维").unwrap();
-        // Whole seconds: PostgreSQL keeps microseconds, so a nanosecond would not come back.
-        let now = Arc::new(Mutex::new(Utc::now().trunc_subsecs(0)));
-        let clock = now.clone();
-        let options = Options {
-            secure_cookies: false,
-            clock: Arc::new(move || *clock.lock().unwrap()),
-        };
-        let running =
-            RunningServer::start_office(storage.clone(), "127.0.0.1:0".parse().unwrap(), options)
-                .unwrap();
-        let office = Office {
-            running,
-            storage,
-            place,
-            now,
-        };
-        office.account("admin", Role::Administrator, ADMIN_PASSWORD);
-        let pm = office.account("pm", Role::ProjectManager, PASSWORD);
-        let cm = office.account("cm", Role::CustomerManager, PASSWORD);
-        let admin = office.sign_in("admin", ADMIN_PASSWORD);
-        for id in [pm, cm] {
-            let granted = admin.send(
-                &office,
-                "PUT",
-                &format!("/office/v1/accounts/{id}/grants"),
-                &json!({ "contracts": [HB] }),
-            );
-            assert_eq!(granted.status, 200, "{}", granted.body);
-        }
-        office
-    }
-
-    fn account(&self, login: &str, role: Role, password: &str) -> String {
-        office::add_account_from_command_line(
-            &*self.storage,
-            &NewAccount {
-                login: login.into(),
-                name: format!("{login} 测试"),
-                role,
-                password: password.into(),
-            },
-            "command line:test",
-            self.clock(),
-        )
-        .unwrap()
-        .id
-    }
-
-    fn clock(&self) -> DateTime<Utc> {
-        *self.now.lock().unwrap()
-    }
-
-    fn set_clock(&self, at: DateTime<Utc>) {
-        *self.now.lock().unwrap() = at;
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.running.addr)
-    }
-
-    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
-        http(&self.running.addr.to_string(), method, path, headers, body)
-    }
-
-    fn sign_in(&self, login: &str, password: &str) -> Client {
-        let answer = self.request(
-            "POST",
-            "/office/v1/sign-in",
-            &[("Content-Type", "application/json")],
-            &json!({ "login": login, "password": password }).to_string(),
+/// A server with two contracts, an administrator, a project manager granted HB (`pm`) and a
+/// customer manager granted HB (`cm`). The office's clock starts at the real time (the sync
+/// side reads the real clock, and enrollment codes expire against it).
+fn with_managers(backend: Backend) -> Office {
+    let office = Office::start_at(backend, Utc::now().trunc_subsecs(0));
+    let pm = office.add_from_command_line("pm", Role::ProjectManager, PM_PASSWORD);
+    let cm = office.add_from_command_line("cm", Role::CustomerManager, PM_PASSWORD);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    for id in [pm, cm] {
+        let granted = admin.send(
+            &office,
+            "PUT",
+            &format!("/office/v1/accounts/{id}/grants"),
+            &json!({ "contracts": [HB] }),
         );
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let cookie = answer
-            .header("set-cookie")
-            .expect("a session cookie")
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
-        let session: SessionAnswer = serde_json::from_str(&answer.body).unwrap();
-        Client {
-            cookie,
-            csrf: session.csrf_token.clone(),
-            session,
-        }
+        assert_eq!(granted.status, 200, "{}", granted.body);
     }
-
-    /// Every row of the tables this API reads or writes, one line each, tables in order.
-    fn dump(&self) -> String {
-        const TABLES: [&str; 10] = [
-            "contracts",
-            "technicians",
-            "assignments",
-            "enrollment_codes",
-            "devices",
-            "device_revocations",
-            "published_crls",
-            "issued_certificates",
-            "office_sessions",
-            "office_audit",
-        ];
-        let mut out = String::new();
-        match &self.place {
-            Place::Sqlite(dir) => {
-                let conn = rusqlite::Connection::open(dir.path().join("server.sqlite")).unwrap();
-                for table in TABLES {
-                    out.push_str(&format!("== {table}\n"));
-                    let mut stmt = conn
-                        .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
-                        .unwrap();
-                    let columns = stmt.column_count();
-                    let mut rows = stmt.query([]).unwrap();
-                    while let Some(row) = rows.next().unwrap() {
-                        let values: Vec<String> = (0..columns)
-                            .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
-                            .collect();
-                        out.push_str(&values.join(" | "));
-                        out.push('\n');
-                    }
-                }
-            }
-            Place::Postgres(database) => {
-                let mut client = database.config.connect(::postgres::NoTls).unwrap();
-                for table in TABLES {
-                    out.push_str(&format!("== {table}\n"));
-                    for row in client
-                        .query(&format!("SELECT t::text FROM {table} t ORDER BY 1"), &[])
-                        .unwrap()
-                    {
-                        out.push_str(&row.get::<_, String>(0));
-                        out.push('\n');
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    fn audit(&self, client: &Client) -> AuditPage {
-        let answer = client.get(self, "/office/v1/audit?limit=500");
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        serde_json::from_str(&answer.body).unwrap()
-    }
+    office
 }
 
-fn location(place: &Place) -> String {
-    match place {
-        Place::Sqlite(dir) => dir.path().join("server.sqlite").display().to_string(),
-        Place::Postgres(database) => database.url(),
-    }
-}
-
-/// A signed-in browser: its cookie and the CSRF token it was given.
-struct Client {
-    cookie: String,
-    csrf: String,
-    session: SessionAnswer,
+/// Every row of [`TABLES`], one line each, tables in order.
+fn dump(office: &Office) -> String {
+    office.dump_tables(&TABLES)
 }
 
 impl Client {
-    fn get(&self, office: &Office, path: &str) -> Answer {
-        office.request("GET", path, &[("Cookie", &self.cookie)], "")
-    }
-
-    /// A state-changing request as the console sends it: cookie, CSRF header, JSON.
-    fn send(&self, office: &Office, method: &str, path: &str, body: &Value) -> Answer {
-        office.request(
-            method,
-            path,
-            &[
-                ("Cookie", &self.cookie),
-                ("X-Fieldlog-Csrf", &self.csrf),
-                ("Content-Type", "application/json"),
-            ],
-            &body.to_string(),
-        )
-    }
-
     fn technicians(&self, office: &Office) -> Vec<TechnicianItem> {
         let answer = self.get(office, "/office/v1/technicians");
         assert_eq!(answer.status, 200, "{}", answer.body);
@@ -284,6 +95,26 @@ impl Client {
         serde_json::from_str(&answer.body).unwrap()
     }
 
+    /// Assigns `technician` to `contract`; the answer, to check.
+    fn assign(&self, office: &Office, technician: &str, contract: &str) -> Answer {
+        self.send(
+            office,
+            "POST",
+            &format!("/office/v1/technicians/{technician}/contracts"),
+            &json!({ "contract": contract }),
+        )
+    }
+
+    /// Takes `technician` off `contract`; the answer, to check.
+    fn unassign(&self, office: &Office, technician: &str, contract: &str) -> Answer {
+        self.send(
+            office,
+            "DELETE",
+            &format!("/office/v1/technicians/{technician}/contracts/{contract}"),
+            &json!(null),
+        )
+    }
+
     fn enrollment_code(&self, office: &Office, technician: &str) -> EnrollmentCodeAnswer {
         let answer = self.send(
             office,
@@ -296,67 +127,11 @@ impl Client {
     }
 }
 
-struct Answer {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<String> {
-        self.head.lines().find_map(|line| {
-            let (key, value) = line.split_once(':')?;
-            key.eq_ignore_ascii_case(name)
-                .then(|| value.trim().to_owned())
-        })
-    }
-
-    fn code(&self) -> String {
-        let body: Value = serde_json::from_str(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON: {} {}", self.status, self.body));
-        body["code"].as_str().unwrap_or_default().to_owned()
-    }
-}
-
-/// One HTTP/1.1 request over a plain socket.
-fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    // The server may answer (and close) before reading a body it refuses.
-    let _ = stream.write_all(body.as_bytes());
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {raw:?}"));
-    Answer {
-        status,
-        head: head.to_owned(),
-        body: body.to_owned(),
-    }
-}
-
-fn actions(page: &AuditPage) -> Vec<String> {
-    page.entries.iter().map(|e| e.action.clone()).collect()
-}
-
 fn managers_add_and_assign_technicians_only_within_their_contracts(backend: Backend) {
-    let office = Office::start(backend);
+    let office = with_managers(backend);
     let admin = office.sign_in("admin", ADMIN_PASSWORD);
-    let pm = office.sign_in("pm", PASSWORD);
-    let cm = office.sign_in("cm", PASSWORD);
+    let pm = office.sign_in("pm", PM_PASSWORD);
+    let cm = office.sign_in("cm", PM_PASSWORD);
     assert_eq!(pm.session.contracts, [HB]);
 
     // The project manager adds a technician to her contract; the administrator one to the other.
@@ -374,47 +149,27 @@ fn managers_add_and_assign_technicians_only_within_their_contracts(backend: Back
     assert_eq!(names(cm.technicians(&office)), ["李工"]);
 
     // The administrator gives 李工 the other contract too: the managers still see only HB of his.
-    let assigned = admin.send(
-        &office,
-        "POST",
-        &format!("/office/v1/technicians/{}/contracts", li.id),
-        &json!({ "contract": XY }),
-    );
+    let assigned = admin.assign(&office, &li.id, XY);
     assert_eq!(assigned.status, 200, "{}", assigned.body);
     let all = admin.technicians(&office);
     assert_eq!(all[0].contracts, [HB, XY]);
     assert_eq!(pm.technicians(&office)[0].contracts, [HB]);
 
     // The project manager brings 王工 into HB? He is not hers to see: 404, as if unknown.
-    let not_hers = pm.send(
-        &office,
-        "POST",
-        &format!("/office/v1/technicians/{}/contracts", wang.id),
-        &json!({ "contract": HB }),
-    );
+    let not_hers = pm.assign(&office, &wang.id, HB);
     assert_eq!(
         (not_hers.status, not_hers.code()),
         (404, "not_found".into())
     );
     // The administrator does; from then on she sees him, with HB only.
-    let assigned = admin.send(
-        &office,
-        "POST",
-        &format!("/office/v1/technicians/{}/contracts", wang.id),
-        &json!({ "contract": HB }),
-    );
+    let assigned = admin.assign(&office, &wang.id, HB);
     assert_eq!(assigned.status, 200, "{}", assigned.body);
     let hers = pm.technicians(&office);
     assert_eq!(names(hers.clone()), ["李工", "王工"]);
     assert_eq!(hers[1].contracts, [HB]);
 
     // She un-assigns 王工 from HB: he leaves her list, keeps XY.
-    let removed = pm.send(
-        &office,
-        "DELETE",
-        &format!("/office/v1/technicians/{}/contracts/{HB}", wang.id),
-        &json!(null),
-    );
+    let removed = pm.unassign(&office, &wang.id, HB);
     assert_eq!(removed.status, 200, "{}", removed.body);
     let removed: TechnicianItem = serde_json::from_str(&removed.body).unwrap();
     assert!(removed.contracts.is_empty(), "she sees none of his now");
@@ -428,19 +183,9 @@ fn managers_add_and_assign_technicians_only_within_their_contracts(backend: Back
 
     // The administrator assigns 赵工 (no contract yet) to HB; un-assigning what is not assigned
     // is not found.
-    let assigned = admin.send(
-        &office,
-        "POST",
-        &format!("/office/v1/technicians/{}/contracts", zhao.id),
-        &json!({ "contract": HB }),
-    );
+    let assigned = admin.assign(&office, &zhao.id, HB);
     assert_eq!(assigned.status, 200, "{}", assigned.body);
-    let missing = admin.send(
-        &office,
-        "DELETE",
-        &format!("/office/v1/technicians/{}/contracts/{XY}", zhao.id),
-        &json!(null),
-    );
+    let missing = admin.unassign(&office, &zhao.id, XY);
     assert_eq!((missing.status, missing.code()), (404, "not_found".into()));
 
     // Laptops: the administrator and the project manager see them; a customer manager may not.
@@ -480,22 +225,11 @@ fn managers_add_and_assign_technicians_only_within_their_contracts(backend: Back
     assert_eq!(unassign.address, "127.0.0.1");
 }
 
-/// A request to refuse: what it is, method, path, headers, body, the status and code expected.
-type Refusal<'a> = (
-    &'a str,
-    &'a str,
-    String,
-    Vec<(&'a str, &'a str)>,
-    String,
-    u16,
-    &'a str,
-);
-
 fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
-    let office = Office::start(backend);
+    let office = with_managers(backend);
     let admin = office.sign_in("admin", ADMIN_PASSWORD);
-    let pm = office.sign_in("pm", PASSWORD);
-    let cm = office.sign_in("cm", PASSWORD);
+    let pm = office.sign_in("pm", PM_PASSWORD);
+    let cm = office.sign_in("cm", PM_PASSWORD);
     let li = pm.add_technician(&office, "李工", &[HB]);
     let wang = admin.add_technician(&office, "王工", &[XY]);
     // A laptop of each, enrolled (the sync API), so revoking has something to refuse.
@@ -505,7 +239,7 @@ fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
             "POST",
             "/v1/enroll",
             &[("Content-Type", "application/json")],
-            &json!({ "code": code.code, "device_name": "笔记本" }).to_string(),
+            json!({ "code": code.code, "device_name": "笔记本" }).to_string(),
         );
         assert_eq!(answer.status, 201, "{}", answer.body);
         serde_json::from_str::<Value>(&answer.body).unwrap()["device_id"]
@@ -845,7 +579,7 @@ fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
         ),
     ]);
 
-    let before = office.dump();
+    let before = dump(&office);
     for (what, method, path, headers, body, status, code) in &cases {
         let answer = office.request(method, path, headers, body);
         assert_eq!(
@@ -856,7 +590,7 @@ fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
         );
         assert_eq!(
             before,
-            office.dump(),
+            dump(&office),
             "{what}: {method} {path} wrote something"
         );
     }
@@ -868,7 +602,7 @@ fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
         &json!({ "reason": "笔记本遗失" }),
     );
     assert_eq!(revoked.status, 200, "{}", revoked.body);
-    let before = office.dump();
+    let before = dump(&office);
     let again = admin.send(
         &office,
         "POST",
@@ -876,7 +610,7 @@ fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
         &json!({ "reason": "再来一次" }),
     );
     assert_eq!((again.status, again.code()), (409, "conflict".into()));
-    assert_eq!(before, office.dump());
+    assert_eq!(before, dump(&office));
 }
 
 /// Every table of the laptop's profile but `sync_state`, where a round notes how it ended.
@@ -909,9 +643,9 @@ fn quick() -> fieldlog_sync::SyncOptions {
 }
 
 fn a_laptop_enrolled_from_the_console_is_listed_and_revoked_from_it(backend: Backend) {
-    let office = Office::start(backend);
+    let office = with_managers(backend);
     let admin = office.sign_in("admin", ADMIN_PASSWORD);
-    let pm = office.sign_in("pm", PASSWORD);
+    let pm = office.sign_in("pm", PM_PASSWORD);
     let li = pm.add_technician(&office, "李工", &[HB]);
 
     // The project manager issues a code: text, the server's address, a QR code of both.
@@ -1007,11 +741,11 @@ fn a_laptop_enrolled_from_the_console_is_listed_and_revoked_from_it(backend: Bac
     client.set_waiting(7);
     client.pull(0, 10).unwrap();
     assert_eq!(admin.laptops(&office)[0].waiting_changes, Some(7));
-    let before = office.dump();
+    let before = dump(&office);
     client.pull(0, 10).unwrap();
     assert_eq!(
         before,
-        office.dump(),
+        dump(&office),
         "an unchanged report within the minute is not written"
     );
     // An older laptop, without the headers, still pulls; its version is then unknown.
@@ -1039,8 +773,7 @@ fn a_laptop_enrolled_from_the_console_is_listed_and_revoked_from_it(backend: Bac
 
     // Un-assigned from HB, the laptop's push for it is refused `not_assigned` (403) and nothing
     // it holds is touched; assigned again, it may send it (it does not before the revocation).
-    let path = format!("/office/v1/technicians/{}/contracts/{HB}", li.id);
-    let removed = pm.send(&office, "DELETE", &path, &json!(null));
+    let removed = pm.unassign(&office, &li.id, HB);
     assert_eq!(removed.status, 200, "{}", removed.body);
     let before = laptop_dump(dir.path());
     let refused = fieldlog_sync::sync_round(&mut store, &quick()).unwrap_err();
@@ -1054,12 +787,7 @@ fn a_laptop_enrolled_from_the_console_is_listed_and_revoked_from_it(backend: Bac
         before == laptop_dump(dir.path()),
         "a refused push changed the laptop's data"
     );
-    let back = admin.send(
-        &office,
-        "POST",
-        &format!("/office/v1/technicians/{}/contracts", li.id),
-        &json!({ "contract": HB }),
-    );
+    let back = admin.assign(&office, &li.id, HB);
     assert_eq!(back.status, 200, "{}", back.body);
 
     let revoked = admin.send(
@@ -1145,7 +873,7 @@ fn a_laptop_enrolled_from_the_console_is_listed_and_revoked_from_it(backend: Bac
 }
 
 fn an_enrollment_code_expires_after_seven_days(backend: Backend) {
-    let office = Office::start(backend);
+    let office = with_managers(backend);
     let admin = office.sign_in("admin", ADMIN_PASSWORD);
     let li = admin.add_technician(&office, "李工", &[HB]);
     let enroll = |code: &str| {
@@ -1153,7 +881,7 @@ fn an_enrollment_code_expires_after_seven_days(backend: Backend) {
             "POST",
             "/v1/enroll",
             &[("Content-Type", "application/json")],
-            &json!({ "code": code, "device_name": "笔记本" }).to_string(),
+            json!({ "code": code, "device_name": "笔记本" }).to_string(),
         )
     };
     // Issued (by the office's clock) eight days ago: refused, like an unknown code.
@@ -1162,7 +890,7 @@ fn an_enrollment_code_expires_after_seven_days(backend: Backend) {
     let admin_then = office.sign_in("admin", ADMIN_PASSWORD);
     let old = admin_then.enrollment_code(&office, &li.id);
     office.set_clock(now);
-    let before = office.dump();
+    let before = dump(&office);
     let refused = enroll(&old.code);
     assert_eq!(
         (refused.status, refused.code()),
@@ -1171,7 +899,7 @@ fn an_enrollment_code_expires_after_seven_days(backend: Backend) {
         refused.body
     );
     assert!(refused.body.contains("过期"), "{}", refused.body);
-    assert_eq!(before, office.dump());
+    assert_eq!(before, dump(&office));
     // Six days ago: still good.
     office.set_clock(now - TimeDelta::days(6));
     let admin_then = office.sign_in("admin", ADMIN_PASSWORD);

@@ -56,7 +56,15 @@ pub struct Office {
 }
 
 impl Office {
+    /// A server with two contracts (HB-2026-01, XY-2026-09) and an administrator, its clock at
+    /// [`T0`].
     pub fn start(backend: Backend) -> Office {
+        Office::start_at(backend, T0.parse().unwrap())
+    }
+
+    /// [`Office::start`] with the clock at `now` (whole seconds: PostgreSQL keeps microseconds,
+    /// so a nanosecond would not come back).
+    pub fn start_at(backend: Backend, now: DateTime<Utc>) -> Office {
         let place = match backend {
             Backend::Sqlite => Place::Sqlite(tempfile::tempdir().unwrap()),
             Backend::Postgres => Place::Postgres(Box::new(ThrowawayDatabase::for_test())),
@@ -64,7 +72,7 @@ impl Office {
         let storage = Arc::new(Database::open(&location(&place)).unwrap());
         admin::add_contract(&*storage, "HB-2026-01", "测试县雪亮工程运维").unwrap();
         admin::add_contract(&*storage, "XY-2026-09", "另一县运维").unwrap();
-        let now = Arc::new(Mutex::new(T0.parse::<DateTime<Utc>>().unwrap()));
+        let now = Arc::new(Mutex::new(now));
         let clock = now.clone();
         let options = Options {
             secure_cookies: false,
@@ -107,6 +115,15 @@ impl Office {
         *self.now.lock().unwrap() += by;
     }
 
+    pub fn set_clock(&self, at: DateTime<Utc>) {
+        *self.now.lock().unwrap() = at;
+    }
+
+    /// The server's address as a laptop or a browser reaches it.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.running.addr)
+    }
+
     pub fn request(
         &self,
         method: &str,
@@ -141,7 +158,7 @@ impl Office {
             "POST",
             "/office/v1/sign-in",
             &[("Content-Type", "application/json")],
-            &json!({ "login": login, "password": password }).to_string(),
+            json!({ "login": login, "password": password }).to_string(),
         );
         assert_eq!(answer.status, 200, "{}", answer.body);
         let set_cookie = answer.header("set-cookie").expect("a session cookie");
@@ -260,7 +277,7 @@ impl Client {
                 ("X-Fieldlog-Csrf", &self.csrf),
                 ("Content-Type", "application/json"),
             ],
-            &body.to_string(),
+            body.to_string(),
         )
     }
 }
