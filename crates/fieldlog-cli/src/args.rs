@@ -110,12 +110,15 @@ pub enum Command {
     Audit(AuditCommand),
     /// 用一次性注册码把本机注册到同步服务器 (enroll this laptop with a sync server, using a one-time code)
     Enroll {
+        /// 办公室二维码中的注册文本，代替 --server 和 --code (the text of the office's QR code, fieldlog-enroll:1?server=…&code=…, in place of --server and --code)
+        #[arg(value_name = "LINK", conflicts_with_all = ["server", "code"])]
+        link: Option<String>,
         /// 服务器地址，如 http://192.0.2.10:8740 (server address)
-        #[arg(long)]
-        server: String,
+        #[arg(long, required_unless_present = "link")]
+        server: Option<String>,
         /// 管理员给的注册码 (the one-time code from the administrator)
-        #[arg(long)]
-        code: String,
+        #[arg(long, required_unless_present = "link")]
+        code: Option<String>,
         /// 本机名称，默认取技服姓名 (a name for this laptop; defaults to the technician's)
         #[arg(long)]
         device_name: Option<String>,

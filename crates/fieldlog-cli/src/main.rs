@@ -334,11 +334,33 @@ fn run(
         }
         Command::Report(command) => report(store, command, out, now)?,
         Command::Enroll {
+            link,
             server,
             code,
             device_name,
             ca_cert,
         } => {
+            let (server, code) = match (link, server, code) {
+                (Some(link), _, _) => {
+                    let link = fieldlog_wire::office::v1::people::EnrollmentLink::parse(&link)
+                        .ok_or_else(|| {
+                            CliError::usage(
+                                "注册文本应形如 fieldlog-enroll:1?server=…&code=…（办公室二维码中的文字）"
+                                    .to_owned(),
+                                "the enrollment text must look like fieldlog-enroll:1?server=…&code=… (the office's QR code)"
+                                    .to_owned(),
+                            )
+                        })?;
+                    (link.server_url, link.code)
+                }
+                (None, Some(server), Some(code)) => (server, code),
+                _ => {
+                    return Err(CliError::usage(
+                        "请给出 --server 和 --code，或办公室二维码中的注册文本".to_owned(),
+                        "give --server and --code, or the text of the office's QR code".to_owned(),
+                    ));
+                }
+            };
             let name = match device_name {
                 Some(name) => name,
                 None => profile(store)?.name,

@@ -56,18 +56,21 @@ fn demo_data_from_one_laptop_reaches_another_through_the_server() {
     assert_eq!(status(&a)["pending_changes"], 0);
     assert!(status(&a)["last_good_sync_at"].is_string());
 
+    // The second laptop enrolls with the text of the office console's QR code.
     let b = dir.path().join("b.sqlite");
     ok(&b, &["init", "--name", "测试乙"]);
-    ok(
-        &b,
-        &[
-            "enroll",
-            "--server",
-            &url,
-            "--code",
-            &code_for(&storage, "测试乙"),
-        ],
+    let not_a_link = fieldlog(&b, &["enroll", "fieldlog-enroll:2?server=x&code=y"]);
+    assert!(!not_a_link.status.success());
+    assert!(
+        String::from_utf8_lossy(&not_a_link.stderr).contains("fieldlog-enroll:1"),
+        "{}",
+        String::from_utf8_lossy(&not_a_link.stderr)
     );
+    let link = fieldlog_wire::office::v1::people::EnrollmentLink {
+        server_url: url.clone(),
+        code: code_for(&storage, "测试乙"),
+    };
+    ok(&b, &["enroll", &link.to_text()]);
     ok(&b, &["sync"]);
     for args in [
         &["--json", "contract"][..],

@@ -3,8 +3,9 @@
 
 use crate::error::{Result, ServerError};
 use crate::rules::{random_secret, sha256_hex};
-use crate::storage::{ConflictNote, IssuedCertificateRecord, Storage};
-use chrono::{DateTime, Utc};
+use crate::storage::{ConflictNote, IssuedCertificateRecord, Storage, Tx};
+use chrono::{DateTime, TimeDelta, Utc};
+use fieldlog_wire::office::v1::people::ENROLLMENT_CODE_DAYS;
 
 pub fn add_contract(storage: &impl Storage, code: &str, name: &str) -> Result<()> {
     let code = code.trim();
@@ -32,23 +33,57 @@ pub fn assign(storage: &impl Storage, technician_id: &str, contract_code: &str) 
     storage.transaction(|tx| tx.assign(technician_id, contract_code))
 }
 
+/// Ends an assignment (see `Tx::unassign` for what that means for the laptops).
+pub fn unassign(storage: &impl Storage, technician_id: &str, contract_code: &str) -> Result<()> {
+    storage.transaction(|tx| {
+        if tx.unassign(technician_id, contract_code)? {
+            Ok(())
+        } else {
+            Err(ServerError::NotFound(format!(
+                "技服 {technician_id} 的合同 {contract_code} (assignment)"
+            )))
+        }
+    })
+}
+
 /// A new one-time enrollment code for the technician (returned once, kept hashed).
 pub fn enrollment_code(
     storage: &impl Storage,
     technician_id: &str,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    let code = random_secret(10);
-    storage.transaction(|tx| {
+    let issued = storage.transaction(|tx| {
         if tx.contracts_of(technician_id)?.is_empty() {
             // Not an error for the data, but an enrollment that can read nothing is a mistake.
             eprintln!(
                 "提示：该技服尚未分配合同 (note: the technician has no contract assigned yet)"
             );
         }
-        tx.add_enrollment_code(&sha256_hex(code.as_bytes()), technician_id, now)
+        issue_enrollment_code(tx, technician_id, now)
     })?;
-    Ok(code)
+    Ok(issued.code)
+}
+
+/// An enrollment code as issued: the code itself (shown once) and when it stops being good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCode {
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The one way a code is made (the command line's and the office's): random, kept only as its
+/// hash, good for [`ENROLLMENT_CODE_DAYS`] days (`rules::enroll` refuses it after).
+pub fn issue_enrollment_code(
+    tx: &mut dyn Tx,
+    technician_id: &str,
+    now: DateTime<Utc>,
+) -> Result<IssuedCode> {
+    let code = random_secret(10);
+    tx.add_enrollment_code(&sha256_hex(code.as_bytes()), technician_id, now)?;
+    Ok(IssuedCode {
+        code,
+        expires_at: now + TimeDelta::days(ENROLLMENT_CODE_DAYS),
+    })
 }
 
 pub fn conflicts(storage: &impl Storage) -> Result<Vec<ConflictNote>> {

@@ -17,7 +17,7 @@ pub enum ServerError {
     )]
     DeviceRevoked { at: chrono::DateTime<chrono::Utc> },
     #[error(
-        "注册码无效或已被使用，请向管理员索取新的注册码 (enrollment code unknown or already used: ask for a new one)"
+        "注册码无效、已过期或已被使用，请向管理员索取新的注册码 (enrollment code unknown, expired or already used: ask for a new one)"
     )]
     BadEnrollmentCode,
     #[error(

@@ -153,7 +153,8 @@ async fn push(
         Ok(bytes) => json::<PushRequest>(&bytes),
         Err(e) => Err(e),
     };
-    let response = pushes.push(token, request).await?;
+    let sent = crate::laptop_report::SentReport::from_headers(&headers);
+    let response = pushes.push(token, request, sent).await?;
     Ok(axum::Json(response).into_response())
 }
 
@@ -175,12 +176,26 @@ async fn pull<S: Storage>(
     query: std::result::Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response> {
     let token = bearer(&headers);
-    let response = in_read(storage, move |tx| {
+    let sent = crate::laptop_report::SentReport::from_headers(&headers);
+    let (response, auth) = in_read(storage.clone(), move |tx| {
         let auth = rules::authenticate(tx, token.as_deref())?;
         let Query(query) = query.map_err(|e| ServerError::Malformed(e.body_text()))?;
-        rules::pull(tx, &auth, query.after, query.limit)
+        Ok((rules::pull(tx, &auth, query.after, query.limit)?, auth))
     })
     .await?;
+    // A pull reads beside the writer; it takes the writer only when the laptop's report changed
+    // or is a minute old (crate::laptop_report), after its page is read.
+    let now = Utc::now();
+    if crate::laptop_report::due(&auth.report, &sent, now) {
+        // A report not recorded does not cost the laptop its page: the next pull tries again.
+        if let Err(e) = in_transaction(storage, move |tx| {
+            crate::laptop_report::record(tx, &auth.device_id, &sent, now)
+        })
+        .await
+        {
+            eprintln!("laptop report not recorded: {e}");
+        }
+    }
     Ok(axum::Json(response).into_response())
 }
 

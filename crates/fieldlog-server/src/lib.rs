@@ -21,6 +21,7 @@ pub mod chain;
 pub mod database;
 pub mod error;
 pub mod http;
+pub mod laptop_report;
 pub mod office;
 pub mod postgres;
 pub mod push_queue;

@@ -77,7 +77,15 @@ enum Command {
         #[arg(long)]
         contract: String,
     },
-    /// A one-time enrollment code for a technician's laptop; printed once.
+    /// Stop a technician's laptops reading and writing a contract (what they hold stays, and so
+    /// does what the server holds).
+    Unassign {
+        #[arg(long)]
+        technician: String,
+        #[arg(long)]
+        contract: String,
+    },
+    /// A one-time enrollment code for a technician's laptop (good for 7 days); printed once.
     EnrollCode {
         #[arg(long)]
         technician: String,
@@ -263,6 +271,10 @@ fn run(cli: Cli) -> Result<(), String> {
             technician,
             contract,
         } => admin::assign(&storage, &technician, &contract).map_err(|e| e.to_string()),
+        Command::Unassign {
+            technician,
+            contract,
+        } => admin::unassign(&storage, &technician, &contract).map_err(|e| e.to_string()),
         Command::EnrollCode { technician } => {
             let code = admin::enrollment_code(&storage, &technician, chrono::Utc::now())
                 .map_err(|e| e.to_string())?;

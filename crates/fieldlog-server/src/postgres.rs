@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0006_evidence_chain",
     "0007_office_accounts",
     "0008_revocation",
+    "0009_laptop_reports",
     "0010_office_catalogue",
 );
 

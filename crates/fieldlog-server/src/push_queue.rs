@@ -9,6 +9,7 @@
 //! push is durable.
 
 use crate::error::{Result, ServerError};
+use crate::laptop_report::SentReport;
 use crate::rules;
 use crate::storage::{Storage, Work};
 use chrono::Utc;
@@ -25,6 +26,8 @@ pub const MAX_PUSHES_PER_GROUP: usize = 128;
 struct Job {
     token: Option<String>,
     request: Result<PushRequest>,
+    /// What the laptop said of itself (crate::laptop_report), recorded with the push.
+    sent: SentReport,
     reply: oneshot::Sender<Result<PushResponse>>,
 }
 
@@ -61,11 +64,13 @@ impl PushQueue {
         &self,
         token: Option<String>,
         request: Result<PushRequest>,
+        sent: SentReport,
     ) -> Result<PushResponse> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             token,
             request,
+            sent,
             reply,
         };
         let gone = || ServerError::Storage("the push writer has stopped".into());
@@ -108,12 +113,18 @@ fn apply_pushes<S: Storage>(storage: &S, queue: &mpsc::Receiver<Job>) {
                 let Job {
                     token,
                     request,
+                    sent,
                     reply,
                 } = job;
                 let work: Work<'_, PushResponse> = Box::new(move |tx| {
                     // Authentication first: an anonymous caller learns nothing about the body.
                     let auth = rules::authenticate(tx, token.as_deref())?;
-                    rules::push(tx, &auth, &request?, Utc::now())
+                    let now = Utc::now();
+                    let response = rules::push(tx, &auth, &request?, now)?;
+                    if crate::laptop_report::due(&auth.report, &sent, now) {
+                        crate::laptop_report::record(tx, &auth.device_id, &sent, now)?;
+                    }
+                    Ok(response)
                 });
                 (reply, work)
             })

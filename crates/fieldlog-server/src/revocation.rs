@@ -52,6 +52,8 @@ pub struct DeviceState {
     /// Serials of the signing certificates the CA issued to it.
     pub certificate_serials: Vec<String>,
     pub revocation: Option<Revocation>,
+    /// What it last said of itself when it synced (crate::laptop_report).
+    pub report: crate::storage::LaptopReport,
 }
 
 /// A CRL as the CA signed it.
@@ -98,52 +100,62 @@ pub fn revoke_device(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<RevokedDevice> {
+    storage.transaction(|tx| revoke_device_in(tx, device_id, by, reason, now))
+}
+
+/// [`revoke_device`] inside the caller's transaction (the office's, which writes its audit entry
+/// in the same one).
+pub fn revoke_device_in(
+    tx: &mut dyn Tx,
+    device_id: &str,
+    by: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<RevokedDevice> {
     let (by, reason) = (by.trim(), reason.trim());
     if by.is_empty() || reason.is_empty() {
         return Err(ServerError::Malformed(
             "请写明操作人和停用原因 (who revokes and why are both required)".into(),
         ));
     }
-    if reason.chars().count() > 500 {
+    if reason.chars().count() > 500 || reason.chars().any(char::is_control) {
         return Err(ServerError::Malformed(
-            "停用原因最多 500 字 (the reason is at most 500 characters)".into(),
+            "停用原因最多 500 字，且不含控制字符 (the reason is at most 500 characters, without control characters)".into(),
         ));
     }
-    storage.transaction(|tx| {
-        if let Some(earlier) = tx.revocation().device_revocation(device_id)? {
-            return Err(ServerError::conflict(
-                format!(
-                    "该笔记本已于 {} 被 {} 停用",
-                    earlier.revoked_at.format("%Y-%m-%d %H:%M UTC"),
-                    earlier.revoked_by
-                ),
-                "this laptop is already revoked",
-            ));
-        }
-        let revocation = Revocation {
-            revoked_at: now,
-            revoked_by: by.to_owned(),
-            reason: reason.to_owned(),
-        };
-        if !tx
-            .revocation()
-            .add_device_revocation(device_id, &revocation)?
-        {
-            return Err(ServerError::NotFound(format!(
-                "笔记本 {device_id} (device)"
-            )));
-        }
-        let crl = publish_crl(tx, now)?;
-        let device = tx
-            .revocation()
-            .devices()?
-            .into_iter()
-            .find(|d| d.device_id == device_id)
-            .ok_or_else(|| ServerError::Storage("revoked device vanished".into()))?;
-        Ok(RevokedDevice {
-            device,
-            crl_number: crl.number,
-        })
+    if let Some(earlier) = tx.revocation().device_revocation(device_id)? {
+        return Err(ServerError::conflict(
+            format!(
+                "该笔记本已于 {} 被 {} 停用",
+                earlier.revoked_at.format("%Y-%m-%d %H:%M UTC"),
+                earlier.revoked_by
+            ),
+            "this laptop is already revoked",
+        ));
+    }
+    let revocation = Revocation {
+        revoked_at: now,
+        revoked_by: by.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if !tx
+        .revocation()
+        .add_device_revocation(device_id, &revocation)?
+    {
+        return Err(ServerError::NotFound(format!(
+            "笔记本 {device_id} (device)"
+        )));
+    }
+    let crl = publish_crl(tx, now)?;
+    let device = tx
+        .revocation()
+        .devices()?
+        .into_iter()
+        .find(|d| d.device_id == device_id)
+        .ok_or_else(|| ServerError::Storage("revoked device vanished".into()))?;
+    Ok(RevokedDevice {
+        device,
+        crl_number: crl.number,
     })
 }
 
@@ -232,5 +244,10 @@ pub fn set_public_url(storage: &impl Storage, url: &str) -> Result<()> {
 
 /// The server's public address, if set.
 pub fn public_url(storage: &impl Storage) -> Result<Option<String>> {
-    storage.read(|tx| tx.revocation().setting(PUBLIC_URL))
+    storage.read(public_url_in)
+}
+
+/// [`public_url`] inside the caller's transaction.
+pub fn public_url_in(tx: &mut dyn Tx) -> Result<Option<String>> {
+    tx.revocation().setting(PUBLIC_URL)
 }

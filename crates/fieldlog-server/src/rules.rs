@@ -60,6 +60,7 @@ pub fn enroll(
         device_name,
         &sha256_hex(token.as_bytes()),
         now,
+        now - TimeDelta::days(fieldlog_wire::office::v1::people::ENROLLMENT_CODE_DAYS),
     )?
     else {
         return Err(ServerError::BadEnrollmentCode);

@@ -17,8 +17,8 @@
 use crate::chain::ChainStore;
 use crate::error::{Result, ServerError};
 use crate::storage::{
-    BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, StoredRecord, Tx, Work, row_json,
-    stored_row,
+    BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, LaptopReport, StoredRecord, Tx,
+    Work, row_json, stored_row,
 };
 use chrono::{DateTime, Utc};
 use fieldlog_wire::sync::chain_v1::{ChainHead, ChainLink};
@@ -375,6 +375,32 @@ fn chain_link(r: &dyn Columns) -> Result<ChainLink> {
     })
 }
 
+/// The columns [`laptop_report`] reads of `devices d`, in its order (no nullable integer or time
+/// reader exists, so NULLs come as flags and stand-ins).
+macro_rules! laptop_report_columns {
+    () => {
+        "d.last_seen_at IS NOT NULL, COALESCE(d.last_seen_at, d.enrolled_at), d.app_version,
+         d.waiting_changes IS NOT NULL, COALESCE(d.waiting_changes, 0)"
+    };
+}
+
+/// What a device last said of itself, from [`laptop_report_columns`] starting at column `at`.
+pub(crate) fn laptop_report(r: &dyn Columns, at: usize) -> Result<LaptopReport> {
+    Ok(LaptopReport {
+        last_seen_at: if r.bool(at)? {
+            Some(r.time(at + 1)?)
+        } else {
+            None
+        },
+        app_version: r.opt_text(at + 2)?,
+        waiting_changes: if r.bool(at + 3)? {
+            Some(r.int(at + 4)?)
+        } else {
+            None
+        },
+    })
+}
+
 fn json_error(e: serde_json::Error) -> ServerError {
     ServerError::Storage(e.to_string())
 }
@@ -436,6 +462,53 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn unassign(&mut self, technician_id: &str, contract_code: &str) -> Result<bool> {
+        let removed = self.db.execute(
+            "DELETE FROM assignments WHERE technician_id = ?1 AND contract_code = ?2",
+            params![technician_id, contract_code],
+        )?;
+        Ok(removed == 1)
+    }
+
+    fn technicians(&mut self) -> Result<Vec<(String, String)>> {
+        rows(
+            self.db,
+            // The office's own technician (migration 0010) is nobody's to list.
+            "SELECT id, name FROM technicians WHERE id <> 'office' ORDER BY id",
+            &[],
+            |r| Ok((r.text(0)?, r.text(1)?)),
+        )
+    }
+
+    fn assignments(&mut self) -> Result<Vec<(String, String)>> {
+        rows(
+            self.db,
+            "SELECT technician_id, contract_code FROM assignments
+             ORDER BY technician_id, contract_code",
+            &[],
+            |r| Ok((r.text(0)?, r.text(1)?)),
+        )
+    }
+
+    fn record_laptop_report(&mut self, device_id: &str, report: &LaptopReport) -> Result<()> {
+        let seen = report
+            .last_seen_at
+            .ok_or_else(|| ServerError::Storage("a laptop report needs its time".into()))?;
+        // No NULL integer parameter exists: -1 stands for "not said" (a count is never below 0).
+        self.db.execute(
+            "UPDATE devices SET last_seen_at = ?2, app_version = ?3,
+                                waiting_changes = NULLIF(?4, CAST(-1 AS BIGINT))
+             WHERE id = ?1",
+            params![
+                device_id,
+                seen,
+                report.app_version.as_deref(),
+                report.waiting_changes.unwrap_or(-1)
+            ],
+        )?;
+        Ok(())
+    }
+
     fn add_enrollment_code(
         &mut self,
         code_hash: &str,
@@ -456,17 +529,23 @@ impl Tx for SqlTx<'_> {
         device_name: &str,
         token_hash: &str,
         now: DateTime<Utc>,
+        issued_after: DateTime<Utc>,
     ) -> Result<Option<(String, String)>> {
-        let Some((technician_id, name)) = row(
+        let Some((technician_id, name, issued_at)) = row(
             self.db,
-            "SELECT t.id, t.name FROM enrollment_codes c JOIN technicians t ON t.id = c.technician_id
+            "SELECT t.id, t.name, c.created_at
+             FROM enrollment_codes c JOIN technicians t ON t.id = c.technician_id
              WHERE c.code_hash = ?1 AND c.used_at IS NULL AND t.id <> 'office'",
             params![code_hash],
-            |r| Ok((r.text(0)?, r.text(1)?)),
+            |r| Ok((r.text(0)?, r.text(1)?, r.time(2)?)),
         )?
         else {
             return Ok(None);
         };
+        // Compared here, not in SQL: SQLite keeps times as text.
+        if issued_at < issued_after {
+            return Ok(None);
+        }
         self.db.execute(
             "UPDATE enrollment_codes SET used_at = ?2 WHERE code_hash = ?1",
             params![code_hash, now],
@@ -480,14 +559,25 @@ impl Tx for SqlTx<'_> {
 
     fn device_by_token_hash(&mut self, token_hash: &str) -> Result<Option<DeviceAuth>> {
         // The revocation comes in the same query (every request asks): no round trip more.
-        let Some((device_id, technician_id, revoked, revoked_at)) = row(
+        let Some((device_id, technician_id, revoked, revoked_at, report)) = row(
             self.db,
-            "SELECT d.id, d.technician_id, r.device_id IS NOT NULL,
-                    COALESCE(r.revoked_at, d.enrolled_at)
-             FROM devices d LEFT JOIN device_revocations r ON r.device_id = d.id
-             WHERE d.token_hash = ?1",
+            concat!(
+                "SELECT d.id, d.technician_id, r.device_id IS NOT NULL,
+                        COALESCE(r.revoked_at, d.enrolled_at), ",
+                laptop_report_columns!(),
+                " FROM devices d LEFT JOIN device_revocations r ON r.device_id = d.id
+                 WHERE d.token_hash = ?1"
+            ),
             params![token_hash],
-            |r| Ok((r.text(0)?, r.text(1)?, r.bool(2)?, r.time(3)?)),
+            |r| {
+                Ok((
+                    r.text(0)?,
+                    r.text(1)?,
+                    r.bool(2)?,
+                    r.time(3)?,
+                    laptop_report(r, 4)?,
+                ))
+            },
         )?
         else {
             return Ok(None);
@@ -502,6 +592,7 @@ impl Tx for SqlTx<'_> {
             technician_id,
             contracts,
             revoked_at,
+            report,
         }))
     }
 

@@ -1,20 +1,24 @@
 //! [`RevocationStore`] written once over a backend's executor (tables of migration 0008).
 
-use super::{SqlTx, one, row, rows};
+use super::{SqlTx, laptop_report, one, row, rows};
 use crate::error::Result;
 use crate::revocation::{DeviceState, PublishedCrl, Revocation, RevocationStore};
 use chrono::{DateTime, Utc};
 
 impl RevocationStore for SqlTx<'_> {
     fn devices(&mut self) -> Result<Vec<DeviceState>> {
+        // Two queries whatever the number of devices: the devices, then every serial.
         let mut devices = rows(
             self.db,
-            "SELECT d.id, d.name, d.technician_id, t.name, d.enrolled_at,
-                    r.revoked_at, r.revoked_by, r.reason
-             FROM devices d JOIN technicians t ON t.id = d.technician_id
-             LEFT JOIN device_revocations r ON r.device_id = d.id
-             WHERE d.id <> 'office'
-             ORDER BY d.enrolled_at, d.id",
+            concat!(
+                "SELECT d.id, d.name, d.technician_id, t.name, d.enrolled_at,
+                        r.revoked_at, r.revoked_by, r.reason, ",
+                laptop_report_columns!(),
+                " FROM devices d JOIN technicians t ON t.id = d.technician_id
+                 LEFT JOIN device_revocations r ON r.device_id = d.id
+                 WHERE d.id <> 'office'
+                 ORDER BY d.enrolled_at, d.id"
+            ),
             &[],
             |r| {
                 let revocation = match r.opt_text(6)? {
@@ -33,6 +37,7 @@ impl RevocationStore for SqlTx<'_> {
                     enrolled_at: r.time(4)?,
                     certificate_serials: Vec::new(),
                     revocation,
+                    report: laptop_report(r, 8)?,
                 })
             },
         )?;
@@ -42,9 +47,14 @@ impl RevocationStore for SqlTx<'_> {
             &[],
             |r| Ok((r.text(0)?, r.text(1)?)),
         )?;
+        let index: std::collections::HashMap<String, usize> = devices
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.device_id.clone(), i))
+            .collect();
         for (device_id, serial) in serials {
-            if let Some(device) = devices.iter_mut().find(|d| d.device_id == device_id) {
-                device.certificate_serials.push(serial);
+            if let Some(&i) = index.get(&device_id) {
+                devices[i].certificate_serials.push(serial);
             }
         }
         Ok(devices)

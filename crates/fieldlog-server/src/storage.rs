@@ -16,6 +16,19 @@ pub struct DeviceAuth {
     pub contracts: Vec<String>,
     /// When the office revoked the device (crate::revocation): then its token is refused.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// What the device last said of itself (crate::laptop_report), read in the same query.
+    pub report: LaptopReport,
+}
+
+/// What a laptop last said of itself when it synced (crate::laptop_report, migration 0009).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LaptopReport {
+    /// When it last pushed or pulled (None before its first sync).
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// Its app version (None: never said).
+    pub app_version: Option<String>,
+    /// Changes its outbox held (None: never said).
+    pub waiting_changes: Option<i64>,
 }
 
 /// The current version of a record.
@@ -123,6 +136,16 @@ pub trait Tx {
     fn add_contract(&mut self, code: &str, name: &str) -> Result<()>;
     fn add_technician(&mut self, id: &str, name: &str) -> Result<()>;
     fn assign(&mut self, technician_id: &str, contract_code: &str) -> Result<()>;
+    /// Ends an assignment; false when there was none (nothing written). The technician's
+    /// laptops stop pulling the contract and their pushes for it are refused; nothing stored
+    /// is removed.
+    fn unassign(&mut self, technician_id: &str, contract_code: &str) -> Result<bool>;
+    /// Every technician (id, name), by id (UUIDv7: the order they were added in).
+    fn technicians(&mut self) -> Result<Vec<(String, String)>>;
+    /// Every assignment (technician id, contract code), by technician then contract.
+    fn assignments(&mut self) -> Result<Vec<(String, String)>>;
+    /// Records what a device said of itself as it synced at `report.last_seen_at`.
+    fn record_laptop_report(&mut self, device_id: &str, report: &LaptopReport) -> Result<()>;
     fn add_enrollment_code(
         &mut self,
         code_hash: &str,
@@ -131,6 +154,7 @@ pub trait Tx {
     ) -> Result<()>;
     /// Uses up an enrollment code: the device is created with its token hash. Returns the
     /// technician (id, name), or None when the code is unknown or used.
+    /// Codes issued before `issued_after` count as expired (unknown).
     fn redeem_enrollment_code(
         &mut self,
         code_hash: &str,
@@ -138,6 +162,7 @@ pub trait Tx {
         device_name: &str,
         token_hash: &str,
         now: DateTime<Utc>,
+        issued_after: DateTime<Utc>,
     ) -> Result<Option<(String, String)>>;
     fn device_by_token_hash(&mut self, token_hash: &str) -> Result<Option<DeviceAuth>>;
     fn contracts_of(&mut self, technician_id: &str) -> Result<Vec<String>>;

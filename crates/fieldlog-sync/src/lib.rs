@@ -15,8 +15,8 @@ use fieldlog_store::sync::{Enrollment, IssuedSigningCertificate};
 use fieldlog_store::{Store, StoreError};
 use fieldlog_wire::sync::chain_v1::{ChainHead, ChainLink, ChainPage, ChainPush, MAX_LINKS};
 use fieldlog_wire::sync::v1::{
-    AttachmentStatus, EnrollRequest, EnrollResponse, IssuedCertificate, MAX_CHUNK_BYTES,
-    PullResponse, PushRequest, PushResponse,
+    APP_VERSION_HEADER, AttachmentStatus, EnrollRequest, EnrollResponse, IssuedCertificate,
+    MAX_CHUNK_BYTES, PullResponse, PushRequest, PushResponse, WAITING_HEADER,
 };
 use fieldlog_wire::{ErrorBody, ErrorCode, Lang, ToErrorBody};
 use serde::{Deserialize, Serialize};
@@ -188,7 +188,14 @@ pub struct Client {
     options: SyncOptions,
     /// The server's clock minus ours (seconds), from the `Date` of its last answer.
     clock_offset: Mutex<Option<i64>>,
+    /// Changes the outbox holds, as last counted: sent with every request (`WAITING_HEADER`)
+    /// for the office's laptops list. None until a round counts it.
+    waiting: Mutex<Option<i64>>,
 }
+
+/// The app version every request names (`APP_VERSION_HEADER`): the workspace's version, which
+/// the app, the CLI and this crate share.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// A non-2xx answer: the server's `{code, message}`, or a plain description if it sent none.
 fn refusal(status: reqwest::StatusCode, bytes: &[u8]) -> SyncError {
@@ -282,6 +289,7 @@ impl Client {
             token,
             options,
             clock_offset: Mutex::new(None),
+            waiting: Mutex::new(None),
         })
     }
 
@@ -302,10 +310,23 @@ impl Client {
         }
     }
 
+    /// Tells the server, from the next request on, how many changes the outbox holds.
+    pub fn set_waiting(&self, count: i64) {
+        if let Ok(mut waiting) = self.waiting.lock() {
+            *waiting = Some(count.max(0));
+        }
+    }
+
     fn authorised(
         &self,
         request: reqwest::blocking::RequestBuilder,
     ) -> reqwest::blocking::RequestBuilder {
+        // What the laptop says of itself, for the office (the server ignores what it cannot
+        // read, and older servers ignore both).
+        let mut request = request.header(APP_VERSION_HEADER, APP_VERSION);
+        if let Some(waiting) = self.waiting.lock().ok().and_then(|w| *w) {
+            request = request.header(WAITING_HEADER, waiting.to_string());
+        }
         match &self.token {
             Some(token) => request.bearer_auth(token),
             None => request,
@@ -803,8 +824,12 @@ fn round(
     let client = enrolled_client(store, options)?;
     let mut report = RoundReport::default();
     progress(SyncPhase::Pushing, &report);
+    // Counted before the push and again before the pull: the pull tells the office what the
+    // push left waiting (0 after a good push, unless the technician wrote meanwhile).
+    client.set_waiting(store.sync_status()?.pending_changes);
     push_outbox(store, &client, options, &mut report, progress)?;
     send_chain(store, &client)?;
+    client.set_waiting(store.sync_status()?.pending_changes);
     progress(SyncPhase::Pulling, &report);
     pull_feed(store, &client, options, &mut report, progress)?;
     // The laptop's clock against the server's, from the last answer: the app asks the

@@ -116,22 +116,26 @@ fn a_retried_batch_is_applied_once(backend: Backend) {
         server.dump(),
         "a resent batch changed the server"
     );
+    let high_seq = server.count("SELECT high_seq FROM devices");
     laptops[0].sync();
     assert_eq!(laptops[0].store.sync_status().unwrap().pending_changes, 0);
     // The round also sends the evidence chain's links (issue 14), which the batch above did not
-    // carry: everything but that table is as the first push left it.
+    // carry, and the laptop's report (issue 17: last seen, app version, changes waiting, on its
+    // `devices` row): everything but those is as the first push left it, and the device's
+    // stored sequence too.
     let without_chain = |dump: String| -> String {
         let mut keep = true;
         dump.lines()
             .filter(|line| {
                 if line.starts_with("== ") {
-                    keep = *line != "== evidence_chains";
+                    keep = *line != "== evidence_chains" && *line != "== devices";
                 }
                 keep
             })
             .collect::<Vec<_>>()
             .join("\n")
     };
+    assert_eq!(server.count("SELECT high_seq FROM devices"), high_seq);
     assert_eq!(
         without_chain(after_first),
         without_chain(server.dump()),

@@ -95,6 +95,13 @@ pub fn office_typescript() -> String {
     types.visit::<office::catalogue::PartItem>();
     types.visit::<office::catalogue::PartInput>();
     // Technicians, enrollment codes and laptops (`office::v1::people`).
+    types.visit::<office::people::TechnicianItem>();
+    types.visit::<office::people::NewTechnician>();
+    types.visit::<office::people::AssignContract>();
+    types.visit::<office::people::EnrollmentCodeAnswer>();
+    types.visit::<office::people::LaptopItem>();
+    types.visit::<office::people::RevokeLaptop>();
+    types.visit::<office::people::RevokedLaptop>();
     let mut text = types.file();
     text.push_str(&presets());
     text

@@ -8,6 +8,11 @@
 export type Account = { id: string, login: string, name: string, role: Role, disabled: boolean, created_at: string, };
 
 /**
+ * `POST /office/v1/technicians/{id}/contracts`: assign one contract.
+ */
+export type AssignContract = { contract: string, };
+
+/**
  * One entry of the office audit log: who, when, what, from where. Append-only.
  */
 export type AuditEntry = { seq: number, at: string, 
@@ -21,7 +26,9 @@ actor_id: string | null,
 actor_login: string, 
 /**
  * A stable name: `sign_in`, `sign_in_failed`, `sign_in_throttled`, `sign_out`,
- * `account_add`, `account_disable`, `grants_set`.
+ * `account_add`, `account_disable`, `grants_set`; technicians and laptops ([`people`]):
+ * `technician_add`, `technician_assign`, `technician_unassign`, `enrollment_code_issue`,
+ * `laptop_revoke`.
  */
 action: string, 
 /**
@@ -92,6 +99,25 @@ export type DeviceItem = { id: string, site_id: string, kind: DeviceKind, model:
 export type DeviceKind = "camera" | "switch" | "server" | "fibre_line" | "power_unit" | "terminal";
 
 /**
+ * `POST /office/v1/technicians/{id}/enrollment-codes`: a one-time code, shown once (the server
+ * keeps only its hash), with the address the laptop must use and a QR code of both.
+ */
+export type EnrollmentCodeAnswer = { technician_id: string, technician_name: string, code: string, 
+/**
+ * The server's address for laptops: its public address (`serve --public-url`), else the
+ * address the console was reached at.
+ */
+server_url: string, expires_at: string, 
+/**
+ * The text the QR code holds ([`EnrollmentLink`]).
+ */
+qr_text: string, 
+/**
+ * The QR code as an SVG document (dark modules on white, with its quiet zone).
+ */
+qr_svg: string, };
+
+/**
  * Fibre line faults (光纤线路障碍). Counted from the report.
  */
 export type FibreRepair = { repair_min: number, 
@@ -110,6 +136,37 @@ export type Grants = { contracts: Array<string>, };
  * What an import wrote (as `fieldlog import sites` reports it).
  */
 export type ImportAnswer = { rows: number, sites_added: number, sites_reused: number, devices_added: number, devices_skipped: number, };
+
+/**
+ * A laptop as the office lists it.
+ */
+export type LaptopItem = { id: string, name: string, technician_id: string, technician_name: string, enrolled_at: string, 
+/**
+ * When the laptop last pushed or pulled (recorded at most about once a minute while nothing
+ * else changes); None before its first sync.
+ */
+last_sync_at: string | null, 
+/**
+ * Changes waiting in its outbox, as it last said (None: never said; older apps do not).
+ */
+waiting_changes: number | null, 
+/**
+ * Its app version, as it last said (None: never said).
+ */
+app_version: string | null, 
+/**
+ * Serials (lowercase hex) of the signing certificates the CA issued to it.
+ */
+certificate_serials: Array<string>, revocation: LaptopRevocation | null, };
+
+/**
+ * Who revoked a laptop, when and why.
+ */
+export type LaptopRevocation = { revoked_at: string, 
+/**
+ * The office login (or the command line's user) that revoked it.
+ */
+revoked_by: string, reason: string, };
 
 /**
  * The three clocks of one level, in minutes. Response and arrival run from the report; resolution
@@ -133,6 +190,12 @@ export type NewAccount = { login: string, name: string, role: Role, password: st
  * console prefills `policy` and `spare_floor` from a [`PresetItem`] (or leaves them to type).
  */
 export type NewContract = { code: string, name: string, client: string, service_start: string, service_end: string, spare_floor: SpareFloor, policy: SlaPolicy, };
+
+/**
+ * `POST /office/v1/technicians`: a new technician and the contracts to assign at once (a
+ * project manager must name at least one of its granted contracts, or it could not see them).
+ */
+export type NewTechnician = { name: string, contracts: Array<string>, };
 
 /**
  * `{code, message}` (Chinese first), with `retry_after` (seconds) when throttled.
@@ -210,6 +273,17 @@ on_site: RemoteOnSite, };
  * What remote first does to the on-site (arrival) clock.
  */
 export type RemoteOnSite = "legacy_extends" | "table_limit" | "after_escalation";
+
+/**
+ * `POST /office/v1/laptops/{id}/revoke` (administrator): why, for whoever reads it later.
+ */
+export type RevokeLaptop = { reason: string, };
+
+/**
+ * The answer to a revocation: the laptop as it now stands, and the number of the CRL published
+ * with it (listing its certificates).
+ */
+export type RevokedLaptop = { laptop: LaptopItem, crl_number: number, };
 
 /**
  * What an office account may do.
@@ -293,6 +367,24 @@ parts: number, };
  * A whole spare device (备品) or a spare part (备件): the contract's floor differs for each.
  */
 export type SpareKind = "unit" | "part";
+
+/**
+ * A technician as the office lists them.
+ */
+export type TechnicianItem = { id: string, name: string, 
+/**
+ * Contract codes assigned (a manager sees only its granted ones), in order.
+ */
+contracts: Array<string>, 
+/**
+ * Laptops enrolled for the technician, revoked ones too.
+ */
+laptops: Array<TechnicianLaptop>, };
+
+/**
+ * One of a technician's laptops, briefly (the laptops list has the rest).
+ */
+export type TechnicianLaptop = { id: string, name: string, revoked: boolean, };
 
 /**
  * The contract presets' codes (`fieldlog_domain::sla::Preset`), as `adopt_preset` takes them.

@@ -207,6 +207,7 @@ fn write_as_office(
         technician_id: OFFICE_TECHNICIAN.to_owned(),
         contracts: vec![code.to_owned()],
         revoked_at: None,
+        report: Default::default(),
     };
     let mut seq = tx.device_high_seq(OFFICE_DEVICE)?;
     let mut writes = writes.into_iter().peekable();

@@ -22,6 +22,7 @@
 pub mod catalogue;
 pub mod http;
 pub mod password;
+pub mod people;
 
 use crate::error::ServerError;
 use crate::rules::{random_secret, sha256_hex};

@@ -22,6 +22,15 @@ pub const MAX_PAGE_RECORDS: u32 = 5000;
 pub const MAX_CHUNK_BYTES: usize = 1024 * 1024;
 /// A device clock further than this from the server's, when it pushes, flags what it sent.
 pub const CLOCK_TOLERANCE_SECS: i64 = 300;
+/// Request header on push and pull: the laptop's app version (at most [`MAX_APP_VERSION_CHARS`]
+/// printable ASCII characters), shown in the office's laptops list. Optional: older apps send
+/// none, and a value that is not as described is ignored, never refused.
+pub const APP_VERSION_HEADER: &str = "x-fieldlog-app-version";
+/// Request header on push and pull: how many changes the laptop's outbox holds as it sends the
+/// request (a decimal count), shown in the office's laptops list. Optional, like the version.
+pub const WAITING_HEADER: &str = "x-fieldlog-waiting";
+/// The longest app version the server keeps.
+pub const MAX_APP_VERSION_CHARS: usize = 64;
 
 /// How a kind of record behaves when two versions meet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

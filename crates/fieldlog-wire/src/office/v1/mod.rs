@@ -141,7 +141,9 @@ pub struct AuditEntry {
     /// The login that acted or was tried; `(command line)` for `fieldlog-server` subcommands.
     pub actor_login: String,
     /// A stable name: `sign_in`, `sign_in_failed`, `sign_in_throttled`, `sign_out`,
-    /// `account_add`, `account_disable`, `grants_set`.
+    /// `account_add`, `account_disable`, `grants_set`; technicians and laptops ([`people`]):
+    /// `technician_add`, `technician_assign`, `technician_unassign`, `enrollment_code_issue`,
+    /// `laptop_revoke`.
     pub action: String,
     /// What the action was about, as JSON text.
     pub detail: String,

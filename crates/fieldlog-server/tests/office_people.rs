@@ -1,0 +1,1182 @@
+//! The office's technicians, enrollment codes and laptops (`/office/v1/technicians…`,
+//! `/office/v1/laptops…`, issue 17) on a real server on a loopback port, over a temp SQLite file
+//! and a throwaway PostgreSQL database: roles and grants (a manager acts only within its granted
+//! contracts), every refusal written nothing (the tables dumped before and after), and a real
+//! laptop (the sync client and store) enrolled with a console-issued code, listed with its last
+//! sync, app version and waiting count, then revoked from the console: refused `device_revoked`,
+//! its data kept, its certificate on the CA's CRL.
+//!
+//! The harness (sign-in, raw HTTP, dump) follows `tests/office.rs`'s.
+
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+use fieldlog_server::office::{self, Options};
+use fieldlog_server::postgres::ThrowawayDatabase;
+use fieldlog_server::{Database, RunningServer, admin};
+use fieldlog_wire::office::v1::people::{
+    EnrollmentCodeAnswer, EnrollmentLink, LaptopItem, RevokedLaptop, TechnicianItem,
+};
+use fieldlog_wire::office::v1::{AuditPage, NewAccount, Role, SessionAnswer};
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// `sqlite::name` and `postgres::name` for each `fn name(backend: Backend)`.
+macro_rules! on_each_backend {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(super::Backend::Sqlite)
+            })+
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                super::$name(super::Backend::Postgres)
+            })+
+        }
+    };
+}
+
+on_each_backend!(
+    managers_add_and_assign_technicians_only_within_their_contracts,
+    refused_requests_answer_4xx_and_write_nothing,
+    a_laptop_enrolled_from_the_console_is_listed_and_revoked_from_it,
+    an_enrollment_code_expires_after_seven_days,
+);
+
+const HB: &str = "HB-2026-01";
+const XY: &str = "XY-2026-09";
+const ADMIN_PASSWORD: &str = "管理员的长密码-0001";
+const PASSWORD: &str = "project-manager-pass";
+
+/// Where the data lives, removed at the end.
+enum Place {
+    Sqlite(tempfile::TempDir),
+    Postgres(Box<ThrowawayDatabase>),
+}
+
+struct Office {
+    // Fields drop in order: the server stops before its storage closes.
+    running: RunningServer,
+    storage: Arc<Database>,
+    place: Place,
+    now: Arc<Mutex<DateTime<Utc>>>,
+}
+
+impl Office {
+    /// A server with two contracts, an administrator, a project manager granted HB (`pm`) and
+    /// a customer manager granted HB (`cm`). The office's clock starts at the real time (the
+    /// sync side reads the real clock, and enrollment codes expire against it).
+    fn start(backend: Backend) -> Office {
+        let place = match backend {
+            Backend::Sqlite => Place::Sqlite(tempfile::tempdir().unwrap()),
+            Backend::Postgres => Place::Postgres(Box::new(ThrowawayDatabase::for_test())),
+        };
+        let storage = Arc::new(Database::open(&location(&place)).unwrap());
+        admin::add_contract(&*storage, HB, "测试县雪亮工程运维").unwrap();
+        admin::add_contract(&*storage, XY, "另一县运维").unwrap();
+        // Whole seconds: PostgreSQL keeps microseconds, so a nanosecond would not come back.
+        let now = Arc::new(Mutex::new(Utc::now().trunc_subsecs(0)));
+        let clock = now.clone();
+        let options = Options {
+            secure_cookies: false,
+            clock: Arc::new(move || *clock.lock().unwrap()),
+        };
+        let running =
+            RunningServer::start_office(storage.clone(), "127.0.0.1:0".parse().unwrap(), options)
+                .unwrap();
+        let office = Office {
+            running,
+            storage,
+            place,
+            now,
+        };
+        office.account("admin", Role::Administrator, ADMIN_PASSWORD);
+        let pm = office.account("pm", Role::ProjectManager, PASSWORD);
+        let cm = office.account("cm", Role::CustomerManager, PASSWORD);
+        let admin = office.sign_in("admin", ADMIN_PASSWORD);
+        for id in [pm, cm] {
+            let granted = admin.send(
+                &office,
+                "PUT",
+                &format!("/office/v1/accounts/{id}/grants"),
+                &json!({ "contracts": [HB] }),
+            );
+            assert_eq!(granted.status, 200, "{}", granted.body);
+        }
+        office
+    }
+
+    fn account(&self, login: &str, role: Role, password: &str) -> String {
+        office::add_account_from_command_line(
+            &*self.storage,
+            &NewAccount {
+                login: login.into(),
+                name: format!("{login} 测试"),
+                role,
+                password: password.into(),
+            },
+            "command line:test",
+            self.clock(),
+        )
+        .unwrap()
+        .id
+    }
+
+    fn clock(&self) -> DateTime<Utc> {
+        *self.now.lock().unwrap()
+    }
+
+    fn set_clock(&self, at: DateTime<Utc>) {
+        *self.now.lock().unwrap() = at;
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.running.addr)
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+        http(&self.running.addr.to_string(), method, path, headers, body)
+    }
+
+    fn sign_in(&self, login: &str, password: &str) -> Client {
+        let answer = self.request(
+            "POST",
+            "/office/v1/sign-in",
+            &[("Content-Type", "application/json")],
+            &json!({ "login": login, "password": password }).to_string(),
+        );
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let cookie = answer
+            .header("set-cookie")
+            .expect("a session cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let session: SessionAnswer = serde_json::from_str(&answer.body).unwrap();
+        Client {
+            cookie,
+            csrf: session.csrf_token.clone(),
+            session,
+        }
+    }
+
+    /// Every row of the tables this API reads or writes, one line each, tables in order.
+    fn dump(&self) -> String {
+        const TABLES: [&str; 10] = [
+            "contracts",
+            "technicians",
+            "assignments",
+            "enrollment_codes",
+            "devices",
+            "device_revocations",
+            "published_crls",
+            "issued_certificates",
+            "office_sessions",
+            "office_audit",
+        ];
+        let mut out = String::new();
+        match &self.place {
+            Place::Sqlite(dir) => {
+                let conn = rusqlite::Connection::open(dir.path().join("server.sqlite")).unwrap();
+                for table in TABLES {
+                    out.push_str(&format!("== {table}\n"));
+                    let mut stmt = conn
+                        .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+                        .unwrap();
+                    let columns = stmt.column_count();
+                    let mut rows = stmt.query([]).unwrap();
+                    while let Some(row) = rows.next().unwrap() {
+                        let values: Vec<String> = (0..columns)
+                            .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                            .collect();
+                        out.push_str(&values.join(" | "));
+                        out.push('\n');
+                    }
+                }
+            }
+            Place::Postgres(database) => {
+                let mut client = database.config.connect(::postgres::NoTls).unwrap();
+                for table in TABLES {
+                    out.push_str(&format!("== {table}\n"));
+                    for row in client
+                        .query(&format!("SELECT t::text FROM {table} t ORDER BY 1"), &[])
+                        .unwrap()
+                    {
+                        out.push_str(&row.get::<_, String>(0));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn audit(&self, client: &Client) -> AuditPage {
+        let answer = client.get(self, "/office/v1/audit?limit=500");
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        serde_json::from_str(&answer.body).unwrap()
+    }
+}
+
+fn location(place: &Place) -> String {
+    match place {
+        Place::Sqlite(dir) => dir.path().join("server.sqlite").display().to_string(),
+        Place::Postgres(database) => database.url(),
+    }
+}
+
+/// A signed-in browser: its cookie and the CSRF token it was given.
+struct Client {
+    cookie: String,
+    csrf: String,
+    session: SessionAnswer,
+}
+
+impl Client {
+    fn get(&self, office: &Office, path: &str) -> Answer {
+        office.request("GET", path, &[("Cookie", &self.cookie)], "")
+    }
+
+    /// A state-changing request as the console sends it: cookie, CSRF header, JSON.
+    fn send(&self, office: &Office, method: &str, path: &str, body: &Value) -> Answer {
+        office.request(
+            method,
+            path,
+            &[
+                ("Cookie", &self.cookie),
+                ("X-Fieldlog-Csrf", &self.csrf),
+                ("Content-Type", "application/json"),
+            ],
+            &body.to_string(),
+        )
+    }
+
+    fn technicians(&self, office: &Office) -> Vec<TechnicianItem> {
+        let answer = self.get(office, "/office/v1/technicians");
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        serde_json::from_str(&answer.body).unwrap()
+    }
+
+    fn laptops(&self, office: &Office) -> Vec<LaptopItem> {
+        let answer = self.get(office, "/office/v1/laptops");
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        serde_json::from_str(&answer.body).unwrap()
+    }
+
+    /// Adds a technician with `contracts`; the new one.
+    fn add_technician(&self, office: &Office, name: &str, contracts: &[&str]) -> TechnicianItem {
+        let answer = self.send(
+            office,
+            "POST",
+            "/office/v1/technicians",
+            &json!({ "name": name, "contracts": contracts }),
+        );
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        serde_json::from_str(&answer.body).unwrap()
+    }
+
+    fn enrollment_code(&self, office: &Office, technician: &str) -> EnrollmentCodeAnswer {
+        let answer = self.send(
+            office,
+            "POST",
+            &format!("/office/v1/technicians/{technician}/enrollment-codes"),
+            &json!({}),
+        );
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        serde_json::from_str(&answer.body).unwrap()
+    }
+}
+
+struct Answer {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        })
+    }
+
+    fn code(&self) -> String {
+        let body: Value = serde_json::from_str(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON: {} {}", self.status, self.body));
+        body["code"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+/// One HTTP/1.1 request over a plain socket.
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    // The server may answer (and close) before reading a body it refuses.
+    let _ = stream.write_all(body.as_bytes());
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {raw:?}"));
+    Answer {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    }
+}
+
+fn actions(page: &AuditPage) -> Vec<String> {
+    page.entries.iter().map(|e| e.action.clone()).collect()
+}
+
+fn managers_add_and_assign_technicians_only_within_their_contracts(backend: Backend) {
+    let office = Office::start(backend);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    let pm = office.sign_in("pm", PASSWORD);
+    let cm = office.sign_in("cm", PASSWORD);
+    assert_eq!(pm.session.contracts, [HB]);
+
+    // The project manager adds a technician to her contract; the administrator one to the other.
+    let li = pm.add_technician(&office, "李工", &[HB]);
+    assert_eq!(li.contracts, [HB]);
+    assert!(li.laptops.is_empty());
+    let wang = admin.add_technician(&office, "王工", &[XY]);
+    let zhao = admin.add_technician(&office, "赵工", &[]);
+
+    // Each sees what is theirs: the administrator every technician, the managers those of HB.
+    let names =
+        |list: Vec<TechnicianItem>| -> Vec<String> { list.into_iter().map(|t| t.name).collect() };
+    assert_eq!(names(admin.technicians(&office)), ["李工", "王工", "赵工"]);
+    assert_eq!(names(pm.technicians(&office)), ["李工"]);
+    assert_eq!(names(cm.technicians(&office)), ["李工"]);
+
+    // The administrator gives 李工 the other contract too: the managers still see only HB of his.
+    let assigned = admin.send(
+        &office,
+        "POST",
+        &format!("/office/v1/technicians/{}/contracts", li.id),
+        &json!({ "contract": XY }),
+    );
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
+    let all = admin.technicians(&office);
+    assert_eq!(all[0].contracts, [HB, XY]);
+    assert_eq!(pm.technicians(&office)[0].contracts, [HB]);
+
+    // The project manager brings 王工 into HB? He is not hers to see: 404, as if unknown.
+    let not_hers = pm.send(
+        &office,
+        "POST",
+        &format!("/office/v1/technicians/{}/contracts", wang.id),
+        &json!({ "contract": HB }),
+    );
+    assert_eq!(
+        (not_hers.status, not_hers.code()),
+        (404, "not_found".into())
+    );
+    // The administrator does; from then on she sees him, with HB only.
+    let assigned = admin.send(
+        &office,
+        "POST",
+        &format!("/office/v1/technicians/{}/contracts", wang.id),
+        &json!({ "contract": HB }),
+    );
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
+    let hers = pm.technicians(&office);
+    assert_eq!(names(hers.clone()), ["李工", "王工"]);
+    assert_eq!(hers[1].contracts, [HB]);
+
+    // She un-assigns 王工 from HB: he leaves her list, keeps XY.
+    let removed = pm.send(
+        &office,
+        "DELETE",
+        &format!("/office/v1/technicians/{}/contracts/{HB}", wang.id),
+        &json!(null),
+    );
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    let removed: TechnicianItem = serde_json::from_str(&removed.body).unwrap();
+    assert!(removed.contracts.is_empty(), "she sees none of his now");
+    assert_eq!(names(pm.technicians(&office)), ["李工"]);
+    let wang_now = admin
+        .technicians(&office)
+        .into_iter()
+        .find(|t| t.id == wang.id)
+        .unwrap();
+    assert_eq!(wang_now.contracts, [XY]);
+
+    // The administrator assigns 赵工 (no contract yet) to HB; un-assigning what is not assigned
+    // is not found.
+    let assigned = admin.send(
+        &office,
+        "POST",
+        &format!("/office/v1/technicians/{}/contracts", zhao.id),
+        &json!({ "contract": HB }),
+    );
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
+    let missing = admin.send(
+        &office,
+        "DELETE",
+        &format!("/office/v1/technicians/{}/contracts/{XY}", zhao.id),
+        &json!(null),
+    );
+    assert_eq!((missing.status, missing.code()), (404, "not_found".into()));
+
+    // Laptops: the administrator and the project manager see them; a customer manager may not.
+    assert!(admin.laptops(&office).is_empty());
+    assert!(pm.laptops(&office).is_empty());
+    let denied = cm.get(&office, "/office/v1/laptops");
+    assert_eq!((denied.status, denied.code()), (403, "forbidden".into()));
+
+    // Every change is in the audit log, by whom.
+    let log = office.audit(&admin);
+    let people: Vec<(String, String)> = log
+        .entries
+        .iter()
+        .filter(|e| e.action.starts_with("technician_"))
+        .map(|e| (e.action.clone(), e.actor_login.clone()))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("technician_add", "pm"),
+        ("technician_add", "admin"),
+        ("technician_add", "admin"),
+        ("technician_assign", "admin"),
+        ("technician_assign", "admin"),
+        ("technician_unassign", "pm"),
+        ("technician_assign", "admin"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    assert_eq!(people, expected, "{:?}", actions(&log));
+    let unassign = log
+        .entries
+        .iter()
+        .find(|e| e.action == "technician_unassign")
+        .unwrap();
+    let detail: Value = serde_json::from_str(&unassign.detail).unwrap();
+    assert_eq!(detail, json!({ "technician_id": wang.id, "contract": HB }));
+    assert_eq!(unassign.address, "127.0.0.1");
+}
+
+/// A request to refuse: what it is, method, path, headers, body, the status and code expected.
+type Refusal<'a> = (
+    &'a str,
+    &'a str,
+    String,
+    Vec<(&'a str, &'a str)>,
+    String,
+    u16,
+    &'a str,
+);
+
+fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
+    let office = Office::start(backend);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    let pm = office.sign_in("pm", PASSWORD);
+    let cm = office.sign_in("cm", PASSWORD);
+    let li = pm.add_technician(&office, "李工", &[HB]);
+    let wang = admin.add_technician(&office, "王工", &[XY]);
+    // A laptop of each, enrolled (the sync API), so revoking has something to refuse.
+    let enroll = |technician: &str| -> String {
+        let code = admin.enrollment_code(&office, technician);
+        let answer = office.request(
+            "POST",
+            "/v1/enroll",
+            &[("Content-Type", "application/json")],
+            &json!({ "code": code.code, "device_name": "笔记本" }).to_string(),
+        );
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        serde_json::from_str::<Value>(&answer.body).unwrap()["device_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let li_laptop = enroll(&li.id);
+    let _wang_laptop = enroll(&wang.id);
+
+    let json_type = ("Content-Type", "application/json");
+    let as_admin = vec![
+        ("Cookie", admin.cookie.as_str()),
+        ("X-Fieldlog-Csrf", admin.csrf.as_str()),
+        json_type,
+    ];
+    let as_pm = vec![
+        ("Cookie", pm.cookie.as_str()),
+        ("X-Fieldlog-Csrf", pm.csrf.as_str()),
+        json_type,
+    ];
+    let as_cm = vec![
+        ("Cookie", cm.cookie.as_str()),
+        ("X-Fieldlog-Csrf", cm.csrf.as_str()),
+        json_type,
+    ];
+    let forged = vec![
+        ("Cookie", admin.cookie.as_str()),
+        (
+            "X-Fieldlog-Csrf",
+            "0000000000000000000000000000000000000000000000000000000000000000",
+        ),
+        json_type,
+    ];
+    let no_csrf = vec![("Cookie", admin.cookie.as_str()), json_type];
+    let other_csrf = vec![
+        ("Cookie", admin.cookie.as_str()),
+        ("X-Fieldlog-Csrf", pm.csrf.as_str()),
+        json_type,
+    ];
+    let anonymous = vec![json_type];
+    let huge = format!(
+        r#"{{"name": "{}", "contracts": ["{HB}"]}}"#,
+        "长".repeat(40_000)
+    );
+    let huge_reason = format!(r#"{{"reason": "{}"}}"#, "长".repeat(40_000));
+    let add = "/office/v1/technicians".to_owned();
+    let new_technician = json!({ "name": "新人", "contracts": [HB] }).to_string();
+    let assign_li = format!("/office/v1/technicians/{}/contracts", li.id);
+    let assign_wang = format!("/office/v1/technicians/{}/contracts", wang.id);
+    let unassign_li = format!("/office/v1/technicians/{}/contracts/{HB}", li.id);
+    let unassign_wang = format!("/office/v1/technicians/{}/contracts/{XY}", wang.id);
+    let code_li = format!("/office/v1/technicians/{}/enrollment-codes", li.id);
+    let code_wang = format!("/office/v1/technicians/{}/enrollment-codes", wang.id);
+    let revoke_li = format!("/office/v1/laptops/{li_laptop}/revoke");
+    let reason = json!({ "reason": "笔记本遗失" }).to_string();
+    let hb = json!({ "contract": HB }).to_string();
+    let xy = json!({ "contract": XY }).to_string();
+
+    let mut cases: Vec<Refusal<'_>> = Vec::new();
+    // Every changing endpoint: no session, a forged, a missing and another session's CSRF
+    // token.
+    for (method, path, body) in [
+        ("POST", add.clone(), new_technician.clone()),
+        ("POST", assign_li.clone(), xy.clone()),
+        ("DELETE", unassign_li.clone(), String::new()),
+        ("POST", code_li.clone(), String::new()),
+        ("POST", revoke_li.clone(), reason.clone()),
+    ] {
+        for (what, headers, status, code) in [
+            ("no session", anonymous.clone(), 401, "unauthorized"),
+            ("a forged CSRF token", forged.clone(), 403, "csrf"),
+            ("no CSRF token", no_csrf.clone(), 403, "csrf"),
+            (
+                "another session's CSRF token",
+                other_csrf.clone(),
+                403,
+                "csrf",
+            ),
+        ] {
+            cases.push((
+                what,
+                method,
+                path.clone(),
+                headers,
+                body.clone(),
+                status,
+                code,
+            ));
+        }
+    }
+    // The reading endpoints without a session.
+    for path in ["/office/v1/technicians", "/office/v1/laptops"] {
+        cases.push((
+            "no session",
+            "GET",
+            path.into(),
+            vec![],
+            String::new(),
+            401,
+            "unauthorized",
+        ));
+    }
+    cases.extend([
+        // Wrong role.
+        (
+            "a customer manager adding",
+            "POST",
+            add.clone(),
+            as_cm.clone(),
+            new_technician.clone(),
+            403,
+            "forbidden",
+        ),
+        (
+            "a customer manager assigning",
+            "POST",
+            assign_li.clone(),
+            as_cm.clone(),
+            hb.clone(),
+            403,
+            "forbidden",
+        ),
+        (
+            "a customer manager un-assigning",
+            "DELETE",
+            unassign_li.clone(),
+            as_cm.clone(),
+            String::new(),
+            403,
+            "forbidden",
+        ),
+        (
+            "a customer manager issuing a code",
+            "POST",
+            code_li.clone(),
+            as_cm.clone(),
+            String::new(),
+            403,
+            "forbidden",
+        ),
+        (
+            "a customer manager listing laptops",
+            "GET",
+            "/office/v1/laptops".into(),
+            as_cm.clone(),
+            String::new(),
+            403,
+            "forbidden",
+        ),
+        (
+            "a project manager revoking",
+            "POST",
+            revoke_li.clone(),
+            as_pm.clone(),
+            reason.clone(),
+            403,
+            "forbidden",
+        ),
+        // Another contract, another contract's technician.
+        (
+            "a project manager adding to another contract",
+            "POST",
+            add.clone(),
+            as_pm.clone(),
+            json!({ "name": "新人", "contracts": [XY] }).to_string(),
+            403,
+            "forbidden",
+        ),
+        (
+            "a project manager adding to no contract",
+            "POST",
+            add.clone(),
+            as_pm.clone(),
+            json!({ "name": "新人" }).to_string(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "a project manager assigning another contract",
+            "POST",
+            assign_li.clone(),
+            as_pm.clone(),
+            xy.clone(),
+            403,
+            "forbidden",
+        ),
+        (
+            "a project manager assigning another contract's technician",
+            "POST",
+            assign_wang.clone(),
+            as_pm.clone(),
+            hb.clone(),
+            404,
+            "not_found",
+        ),
+        (
+            "a project manager un-assigning another contract",
+            "DELETE",
+            unassign_wang.clone(),
+            as_pm.clone(),
+            String::new(),
+            404,
+            "not_found",
+        ),
+        (
+            "a project manager's code for another contract's technician",
+            "POST",
+            code_wang.clone(),
+            as_pm.clone(),
+            String::new(),
+            404,
+            "not_found",
+        ),
+        // Unknown ids.
+        (
+            "an unknown contract",
+            "POST",
+            assign_li.clone(),
+            as_admin.clone(),
+            json!({ "contract": "NO-SUCH" }).to_string(),
+            404,
+            "not_found",
+        ),
+        (
+            "an unknown technician",
+            "POST",
+            "/office/v1/technicians/0190f0f0-0000-7000-8000-000000000000/enrollment-codes".into(),
+            as_admin.clone(),
+            String::new(),
+            404,
+            "not_found",
+        ),
+        (
+            "an unknown laptop",
+            "POST",
+            "/office/v1/laptops/0190f0f0-0000-7000-8000-000000000000/revoke".into(),
+            as_admin.clone(),
+            reason.clone(),
+            404,
+            "not_found",
+        ),
+        // Bad bodies.
+        (
+            "a malformed body",
+            "POST",
+            add.clone(),
+            as_admin.clone(),
+            r#"{"name": "#.into(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "an unknown field",
+            "POST",
+            add.clone(),
+            as_admin.clone(),
+            json!({ "name": "新人", "contracts": [HB], "id": "x" }).to_string(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "an empty name",
+            "POST",
+            add.clone(),
+            as_admin.clone(),
+            json!({ "name": "  " }).to_string(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "a huge body",
+            "POST",
+            add.clone(),
+            as_admin.clone(),
+            huge.clone(),
+            413,
+            "too_large",
+        ),
+        (
+            "a huge reason",
+            "POST",
+            revoke_li.clone(),
+            as_admin.clone(),
+            huge_reason.clone(),
+            413,
+            "too_large",
+        ),
+        (
+            "an empty reason",
+            "POST",
+            revoke_li.clone(),
+            as_admin.clone(),
+            json!({ "reason": " " }).to_string(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "no reason",
+            "POST",
+            revoke_li.clone(),
+            as_admin.clone(),
+            "{}".into(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "a malformed assignment",
+            "POST",
+            assign_li.clone(),
+            as_admin.clone(),
+            "[]".into(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "fields sent with a code request",
+            "POST",
+            code_li.clone(),
+            as_admin.clone(),
+            json!({ "technician_id": wang.id }).to_string(),
+            422,
+            "invalid_input",
+        ),
+        (
+            "a form, not JSON",
+            "POST",
+            add.clone(),
+            vec![
+                ("Cookie", admin.cookie.as_str()),
+                ("X-Fieldlog-Csrf", admin.csrf.as_str()),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            "name=x".into(),
+            422,
+            "invalid_input",
+        ),
+    ]);
+
+    let before = office.dump();
+    for (what, method, path, headers, body, status, code) in &cases {
+        let answer = office.request(method, path, headers, body);
+        assert_eq!(
+            (answer.status, answer.code().as_str()),
+            (*status, *code),
+            "{what}: {method} {path}: {}",
+            answer.body
+        );
+        assert_eq!(
+            before,
+            office.dump(),
+            "{what}: {method} {path} wrote something"
+        );
+    }
+    // The laptop revoked once; twice is a conflict that changes nothing.
+    let revoked = admin.send(
+        &office,
+        "POST",
+        &revoke_li,
+        &json!({ "reason": "笔记本遗失" }),
+    );
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    let before = office.dump();
+    let again = admin.send(
+        &office,
+        "POST",
+        &revoke_li,
+        &json!({ "reason": "再来一次" }),
+    );
+    assert_eq!((again.status, again.code()), (409, "conflict".into()));
+    assert_eq!(before, office.dump());
+}
+
+/// Every table of the laptop's profile but `sync_state`, where a round notes how it ended.
+fn laptop_dump(dir: &std::path::Path) -> String {
+    let conn = rusqlite::Connection::open(dir.join("profile.sqlite")).unwrap();
+    let dump = fieldlog_store::migrations::data_dump(&conn).unwrap();
+    let mut kept = String::new();
+    let mut in_sync_state = false;
+    for line in dump.lines() {
+        if line.starts_with("== ") {
+            in_sync_state = line == "== sync_state";
+        }
+        if !in_sync_state {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    assert!(kept.contains("== sync_outbox"), "the dump names its tables");
+    kept
+}
+
+fn quick() -> fieldlog_sync::SyncOptions {
+    fieldlog_sync::SyncOptions {
+        attempts: 2,
+        backoff: std::time::Duration::from_millis(5),
+        max_backoff: std::time::Duration::from_millis(20),
+        timeout: std::time::Duration::from_secs(10),
+        ..fieldlog_sync::SyncOptions::default()
+    }
+}
+
+fn a_laptop_enrolled_from_the_console_is_listed_and_revoked_from_it(backend: Backend) {
+    let office = Office::start(backend);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    let pm = office.sign_in("pm", PASSWORD);
+    let li = pm.add_technician(&office, "李工", &[HB]);
+
+    // The project manager issues a code: text, the server's address, a QR code of both.
+    let code = pm.enrollment_code(&office, &li.id);
+    assert_eq!(code.technician_name, "李工");
+    assert_eq!(
+        code.server_url,
+        office.url(),
+        "the address the console was reached at"
+    );
+    assert_eq!(code.expires_at, office.clock() + TimeDelta::days(7));
+    let link = EnrollmentLink::parse(&code.qr_text).expect("the QR text is an enrollment link");
+    assert_eq!(
+        (link.server_url.as_str(), link.code.as_str()),
+        (code.server_url.as_str(), code.code.as_str())
+    );
+    assert!(code.qr_svg.starts_with("<?xml") && code.qr_svg.contains("<svg"));
+    let log = office.audit(&admin);
+    let issued = log.entries.last().unwrap();
+    assert_eq!(issued.action, "enrollment_code_issue");
+    assert!(
+        !issued.detail.contains(&code.code),
+        "the code itself is never logged"
+    );
+
+    // A real laptop enrolls with what the QR code says, sets up the contract and syncs.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fieldlog_store::Store::open(dir.path().join("profile.sqlite")).unwrap();
+    store.init_profile("李工", None, Utc::now()).unwrap();
+    fieldlog_sync::enroll(
+        &mut store,
+        &link.server_url,
+        &link.code,
+        "李工的笔记本",
+        quick(),
+    )
+    .unwrap();
+    let device_id = store.enrollment().unwrap().unwrap().device_id;
+    let listed = admin.laptops(&office);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, device_id);
+    assert_eq!(listed[0].name, "李工的笔记本");
+    assert_eq!(listed[0].technician_name, "李工");
+    assert_eq!(listed[0].last_sync_at, None, "not synced yet");
+    assert_eq!(
+        listed[0].certificate_serials.len(),
+        1,
+        "its signing certificate"
+    );
+    store
+        .add_contract(
+            HB,
+            "测试县雪亮工程运维",
+            "测试县公安局",
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+            fieldlog_domain::contract::SpareFloor::default(),
+            &fieldlog_domain::sla::Preset::CountyPoliceVillageQuery.policy(),
+            Utc::now(),
+        )
+        .unwrap();
+    let waiting = store.sync_status().unwrap().pending_changes;
+    assert!(waiting > 0);
+    let before_round = Utc::now();
+    let round = fieldlog_sync::sync_round(&mut store, &quick()).unwrap();
+    assert_eq!(round.pushed, waiting as u64);
+
+    // Listed with its last sync, its app version and nothing waiting (the round's pull said 0).
+    let listed = pm.laptops(&office);
+    assert_eq!(
+        listed.len(),
+        1,
+        "the project manager sees her technician's laptop"
+    );
+    let laptop = &listed[0];
+    let last = laptop.last_sync_at.expect("a last sync");
+    assert!(last >= before_round - TimeDelta::seconds(1), "{last}");
+    assert_eq!(
+        laptop.app_version.as_deref(),
+        Some(fieldlog_sync::APP_VERSION)
+    );
+    assert_eq!(laptop.waiting_changes, Some(0));
+    assert_eq!(
+        pm.technicians(&office)[0].laptops[0].id,
+        device_id,
+        "the technician lists the laptop"
+    );
+
+    // A pull that says something new is recorded at once; the same again within the minute
+    // does not take the writer (nothing written).
+    let token = store.enrollment().unwrap().unwrap().token;
+    let client = fieldlog_sync::Client::new(&office.url(), Some(token.clone()), quick()).unwrap();
+    client.set_waiting(7);
+    client.pull(0, 10).unwrap();
+    assert_eq!(admin.laptops(&office)[0].waiting_changes, Some(7));
+    let before = office.dump();
+    client.pull(0, 10).unwrap();
+    assert_eq!(
+        before,
+        office.dump(),
+        "an unchanged report within the minute is not written"
+    );
+    // An older laptop, without the headers, still pulls; its version is then unknown.
+    let old = office.request(
+        "GET",
+        "/v1/pull?after=0",
+        &[("Authorization", &format!("Bearer {token}"))],
+        "",
+    );
+    assert_eq!(old.status, 200, "{}", old.body);
+    assert_eq!(admin.laptops(&office)[0].app_version, None);
+
+    // Work waiting on the laptop when the administrator revokes it from the console.
+    let contract = store.resolve_contract(HB).unwrap();
+    store
+        .add_site(fieldlog_store::NewSite {
+            contract_id: contract.id,
+            code: "CS-001".into(),
+            name: "测试村村口".into(),
+            kind: fieldlog_domain::site::SiteKind::CameraPole,
+            address: "测试县测试村".into(),
+            location: None,
+        })
+        .unwrap();
+
+    // Un-assigned from HB, the laptop's push for it is refused `not_assigned` (403) and nothing
+    // it holds is touched; assigned again, it may send it (it does not before the revocation).
+    let path = format!("/office/v1/technicians/{}/contracts/{HB}", li.id);
+    let removed = pm.send(&office, "DELETE", &path, &json!(null));
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    let before = laptop_dump(dir.path());
+    let refused = fieldlog_sync::sync_round(&mut store, &quick()).unwrap_err();
+    assert_eq!(
+        refused.code(),
+        fieldlog_wire::ErrorCode::Forbidden,
+        "{refused}"
+    );
+    assert!(refused.to_string().contains(HB), "{refused}");
+    assert!(
+        before == laptop_dump(dir.path()),
+        "a refused push changed the laptop's data"
+    );
+    let back = admin.send(
+        &office,
+        "POST",
+        &format!("/office/v1/technicians/{}/contracts", li.id),
+        &json!({ "contract": HB }),
+    );
+    assert_eq!(back.status, 200, "{}", back.body);
+
+    let revoked = admin.send(
+        &office,
+        "POST",
+        &format!("/office/v1/laptops/{device_id}/revoke"),
+        &json!({ "reason": "笔记本遗失" }),
+    );
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    let revoked: RevokedLaptop = serde_json::from_str(&revoked.body).unwrap();
+    let record = revoked.laptop.revocation.clone().unwrap();
+    assert_eq!(record.revoked_by, "admin", "the office login revoked it");
+    assert_eq!(record.reason, "笔记本遗失");
+    assert_eq!(record.revoked_at, office.clock());
+    let log = office.audit(&admin);
+    let entry = log.entries.last().unwrap();
+    assert_eq!(entry.action, "laptop_revoke");
+    let detail: Value = serde_json::from_str(&entry.detail).unwrap();
+    assert_eq!(detail["device_id"], device_id.as_str());
+    assert_eq!(detail["crl_number"], revoked.crl_number);
+    assert!(admin.technicians(&office)[0].laptops[0].revoked);
+
+    // Its next round is refused `device_revoked`, and nothing on it changes.
+    let before = laptop_dump(dir.path());
+    let refused = fieldlog_sync::sync_round(&mut store, &quick()).unwrap_err();
+    assert_eq!(
+        refused.code(),
+        fieldlog_wire::ErrorCode::DeviceRevoked,
+        "{refused}"
+    );
+    assert!(
+        before == laptop_dump(dir.path()),
+        "the refused round changed the laptop's data"
+    );
+    assert!(
+        store.sync_status().unwrap().pending_changes > 0,
+        "its work still waits"
+    );
+    for (method, path) in [("POST", "/v1/push"), ("GET", "/v1/pull?after=0")] {
+        let answer = office.request(
+            method,
+            path,
+            &[
+                ("Authorization", &format!("Bearer {token}")),
+                ("Content-Type", "application/json"),
+            ],
+            if method == "POST" {
+                r#"{"sent_at":"2026-12-07T00:00:00Z","changes":[]}"#
+            } else {
+                ""
+            },
+        );
+        assert_eq!(
+            (answer.status, answer.code()),
+            (403, "device_revoked".into()),
+            "{path}"
+        );
+    }
+
+    // The CA's CRL lists its certificate (read as bytes: it is DER).
+    let raw = {
+        let mut stream = std::net::TcpStream::connect(office.running.addr).unwrap();
+        write!(
+            stream,
+            "GET /ca/crl.der HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            office.running.addr
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        raw
+    };
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let parsed = fieldlog_certs::crl_from_bytes(&raw[split + 4..]).unwrap();
+    assert_eq!(
+        fieldlog_certs::crl_serials(&parsed),
+        revoked.laptop.certificate_serials
+    );
+    assert_eq!(
+        fieldlog_certs::crl_number(&parsed),
+        Some(u64::try_from(revoked.crl_number).unwrap())
+    );
+}
+
+fn an_enrollment_code_expires_after_seven_days(backend: Backend) {
+    let office = Office::start(backend);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    let li = admin.add_technician(&office, "李工", &[HB]);
+    let enroll = |code: &str| {
+        office.request(
+            "POST",
+            "/v1/enroll",
+            &[("Content-Type", "application/json")],
+            &json!({ "code": code, "device_name": "笔记本" }).to_string(),
+        )
+    };
+    // Issued (by the office's clock) eight days ago: refused, like an unknown code.
+    let now = office.clock();
+    office.set_clock(now - TimeDelta::days(8));
+    let admin_then = office.sign_in("admin", ADMIN_PASSWORD);
+    let old = admin_then.enrollment_code(&office, &li.id);
+    office.set_clock(now);
+    let before = office.dump();
+    let refused = enroll(&old.code);
+    assert_eq!(
+        (refused.status, refused.code()),
+        (401, "unauthorized".into()),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("过期"), "{}", refused.body);
+    assert_eq!(before, office.dump());
+    // Six days ago: still good.
+    office.set_clock(now - TimeDelta::days(6));
+    let admin_then = office.sign_in("admin", ADMIN_PASSWORD);
+    let recent = admin_then.enrollment_code(&office, &li.id);
+    office.set_clock(now);
+    assert_eq!(enroll(&recent.code).status, 201);
+    drop(admin);
+}
