@@ -473,7 +473,7 @@ impl Tx for SqlTx<'_> {
     fn technicians(&mut self) -> Result<Vec<(String, String)>> {
         rows(
             self.db,
-            // The office's own technician (h1's migration 0010) is not one of the branch's people.
+            // The office's own technician (migration 0010) is nobody's to list.
             "SELECT id, name FROM technicians WHERE id <> 'office' ORDER BY id",
             &[],
             |r| Ok((r.text(0)?, r.text(1)?)),

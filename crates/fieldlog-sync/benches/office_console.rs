@@ -10,8 +10,8 @@
 //! (`FIELDLOG_BENCH_SECONDS`, default 20), every laptop syncs about once a second (a push of 5
 //! stock movements, then a page of the feed, as a round does) from a load generator (one thread,
 //! async reqwest), while 4 office browsers each ask, one after another, for the console's pages:
-//! the contracts list, the largest contract's detail, a page of its sites with a search, and its
-//! parts. Each request is timed from sending to the last byte of its answer.
+//! the contracts list, the largest contract's detail, a page of its sites with a search, its
+//! parts, and the laptops list. Each request is timed from sending to the last byte of its answer.
 
 mod common;
 
@@ -29,9 +29,8 @@ const CONTRACTS: usize = 20;
 const LAPTOPS_PER_CONTRACT: usize = 10;
 const BROWSERS: usize = 4;
 
-/// The console pages a browser asks for, in turn, with `{code}` the largest contract. (The
-/// laptops page joins this list once the people API is on the branch: one more path.)
-const PAGES: [(&str, &str); 4] = [
+/// The console pages a browser asks for, in turn, with `{code}` the largest contract.
+const PAGES: [(&str, &str); 5] = [
     ("contracts list", "/office/v1/catalogue/contracts"),
     ("contract detail", "/office/v1/catalogue/contracts/{code}"),
     (
@@ -39,6 +38,7 @@ const PAGES: [(&str, &str); 4] = [
         "/office/v1/catalogue/contracts/{code}/sites?q=XQ-00&offset=50&limit=50",
     ),
     ("parts list", "/office/v1/catalogue/contracts/{code}/parts"),
+    ("laptops list", "/office/v1/laptops"),
 ];
 
 fn code(k: usize) -> String {
