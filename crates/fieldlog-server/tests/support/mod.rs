@@ -129,9 +129,9 @@ impl Office {
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
-        body: &str,
+        body: impl AsRef<str>,
     ) -> Answer {
-        self.request_bytes(method, path, headers, body.as_bytes())
+        self.request_bytes(method, path, headers, body.as_ref().as_bytes())
     }
 
     /// [`Office::request`] with any bytes as the body (an uploaded file).
@@ -305,7 +305,13 @@ impl Answer {
 }
 
 /// One HTTP/1.1 request over a plain socket.
-pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+pub fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: impl AsRef<str>,
+) -> Answer {
     http_from(None, addr, method, path, headers, body)
 }
 
@@ -316,8 +322,9 @@ pub fn http_from(
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
-    body: &str,
+    body: impl AsRef<str>,
 ) -> Answer {
+    let body = body.as_ref();
     send(source, addr, method, path, headers, body.as_bytes())
 }
 
