@@ -116,7 +116,7 @@ fn a_retried_batch_is_applied_once(backend: Backend) {
         server.dump(),
         "a resent batch changed the server"
     );
-    let high_seq = server.count("SELECT high_seq FROM devices");
+    let high_seq = server.count("SELECT high_seq FROM devices WHERE id <> 'office'");
     laptops[0].sync();
     assert_eq!(laptops[0].store.sync_status().unwrap().pending_changes, 0);
     // The round also sends the evidence chain's links (issue 14), which the batch above did not
@@ -135,7 +135,10 @@ fn a_retried_batch_is_applied_once(backend: Backend) {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    assert_eq!(server.count("SELECT high_seq FROM devices"), high_seq);
+    assert_eq!(
+        server.count("SELECT high_seq FROM devices WHERE id <> 'office'"),
+        high_seq
+    );
     assert_eq!(
         without_chain(after_first),
         without_chain(server.dump()),
