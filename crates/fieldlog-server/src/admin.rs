@@ -78,6 +78,13 @@ pub fn issue_enrollment_code(
     technician_id: &str,
     now: DateTime<Utc>,
 ) -> Result<IssuedCode> {
+    // The office's own technician (migration 0010) writes the console's changes; no laptop is
+    // ever its.
+    if technician_id == crate::office::catalogue::OFFICE_TECHNICIAN {
+        return Err(ServerError::NotFound(format!(
+            "技服 {technician_id}：办公室账号不能登记笔记本 (technician: the office's own cannot enroll a laptop)"
+        )));
+    }
     let code = random_secret(10);
     tx.add_enrollment_code(&sha256_hex(code.as_bytes()), technician_id, now)?;
     Ok(IssuedCode {

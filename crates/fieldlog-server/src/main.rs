@@ -257,6 +257,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 revoked.crl_number,
                 revoked.device.certificate_serials.len()
             );
+            if revoked.cancelled_codes > 0 {
+                println!(
+                    "该技服未使用的 {} 个登记码已作废 (the technician's {} unused enrollment codes were cancelled)",
+                    revoked.cancelled_codes, revoked.cancelled_codes
+                );
+            }
             Ok(())
         }
         Command::ContractAdd { code, name } => {

@@ -87,6 +87,8 @@ pub struct RevokedDevice {
     pub device: DeviceState,
     /// The CRL published with the revocation, listing the device's certificates.
     pub crl_number: i64,
+    /// How many unused enrollment codes of the device's technician were cancelled with it.
+    pub cancelled_codes: u32,
 }
 
 /// Revokes `device_id`: from `now` on its token is refused, and a new CRL lists its signing
@@ -153,9 +155,13 @@ pub fn revoke_device_in(
         .into_iter()
         .find(|d| d.device_id == device_id)
         .ok_or_else(|| ServerError::Storage("revoked device vanished".into()))?;
+    // A lost laptop's owner may have a code lying beside it: it would enroll a new laptop with
+    // the same contracts, so the revocation ends those too (a new one is issued when needed).
+    let cancelled_codes = tx.cancel_enrollment_codes(&device.technician_id, now)?;
     Ok(RevokedDevice {
         device,
         crl_number: crl.number,
+        cancelled_codes,
     })
 }
 

@@ -16,6 +16,7 @@
 
 use crate::chain::ChainStore;
 use crate::error::{Result, ServerError};
+use crate::office::catalogue::OFFICE_TECHNICIAN;
 use crate::storage::{
     BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, LaptopReport, StoredRecord, Tx,
     Work, row_json, stored_row,
@@ -445,9 +446,9 @@ impl Tx for SqlTx<'_> {
         let known = one(
             self.db,
             // The office's own technician (migration 0010) is nobody's to assign.
-            "SELECT EXISTS (SELECT 1 FROM technicians WHERE id = ?1 AND id <> 'office')
+            "SELECT EXISTS (SELECT 1 FROM technicians WHERE id = ?1 AND id <> ?3)
                 AND EXISTS (SELECT 1 FROM contracts WHERE code = ?2)",
-            params![technician_id, contract_code],
+            params![technician_id, contract_code, OFFICE_TECHNICIAN],
             |r| r.bool(0),
         )?;
         if !known {
@@ -474,8 +475,8 @@ impl Tx for SqlTx<'_> {
         rows(
             self.db,
             // The office's own technician (migration 0010) is nobody's to list.
-            "SELECT id, name FROM technicians WHERE id <> 'office' ORDER BY id",
-            &[],
+            "SELECT id, name FROM technicians WHERE id <> ?1 ORDER BY id",
+            params![OFFICE_TECHNICIAN],
             |r| Ok((r.text(0)?, r.text(1)?)),
         )
     }
@@ -522,6 +523,15 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn cancel_enrollment_codes(&mut self, technician_id: &str, now: DateTime<Utc>) -> Result<u32> {
+        // Marked used, not deleted: the table keeps when each code stopped being good.
+        let cancelled = self.db.execute(
+            "UPDATE enrollment_codes SET used_at = ?2 WHERE technician_id = ?1 AND used_at IS NULL",
+            params![technician_id, now],
+        )?;
+        Ok(u32::try_from(cancelled).unwrap_or(u32::MAX))
+    }
+
     fn redeem_enrollment_code(
         &mut self,
         code_hash: &str,
@@ -535,8 +545,8 @@ impl Tx for SqlTx<'_> {
             self.db,
             "SELECT t.id, t.name, c.created_at
              FROM enrollment_codes c JOIN technicians t ON t.id = c.technician_id
-             WHERE c.code_hash = ?1 AND c.used_at IS NULL AND t.id <> 'office'",
-            params![code_hash],
+             WHERE c.code_hash = ?1 AND c.used_at IS NULL AND t.id <> ?2",
+            params![code_hash, OFFICE_TECHNICIAN],
             |r| Ok((r.text(0)?, r.text(1)?, r.time(2)?)),
         )?
         else {

@@ -2,6 +2,7 @@
 
 use super::{SqlTx, laptop_report, one, row, rows};
 use crate::error::Result;
+use crate::office::catalogue::OFFICE_DEVICE;
 use crate::revocation::{DeviceState, PublishedCrl, Revocation, RevocationStore};
 use chrono::{DateTime, Utc};
 
@@ -16,10 +17,10 @@ impl RevocationStore for SqlTx<'_> {
                 laptop_report_columns!(),
                 " FROM devices d JOIN technicians t ON t.id = d.technician_id
                  LEFT JOIN device_revocations r ON r.device_id = d.id
-                 WHERE d.id <> 'office'
+                 WHERE d.id <> ?1
                  ORDER BY d.enrolled_at, d.id"
             ),
-            &[],
+            params![OFFICE_DEVICE],
             |r| {
                 let revocation = match r.opt_text(6)? {
                     Some(revoked_by) => Some(Revocation {
@@ -78,8 +79,8 @@ impl RevocationStore for SqlTx<'_> {
     fn add_device_revocation(&mut self, device_id: &str, revocation: &Revocation) -> Result<bool> {
         let known = one(
             self.db,
-            "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1 AND id <> 'office')",
-            params![device_id],
+            "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1 AND id <> ?2)",
+            params![device_id, OFFICE_DEVICE],
             |r| r.bool(0),
         )?;
         if !known {

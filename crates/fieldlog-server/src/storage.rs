@@ -152,6 +152,9 @@ pub trait Tx {
         technician_id: &str,
         now: DateTime<Utc>,
     ) -> Result<()>;
+    /// Marks every unused enrollment code of the technician used at `now` (cancelled: none of
+    /// them enrolls a laptop any more); how many.
+    fn cancel_enrollment_codes(&mut self, technician_id: &str, now: DateTime<Utc>) -> Result<u32>;
     /// Uses up an enrollment code: the device is created with its token hash. Returns the
     /// technician (id, name), or None when the code is unknown or used.
     /// Codes issued before `issued_after` count as expired (unknown).

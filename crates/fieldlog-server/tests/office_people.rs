@@ -26,6 +26,10 @@ on_each_backend!(
     refused_requests_answer_4xx_and_write_nothing,
     a_laptop_enrolled_from_the_console_is_listed_and_revoked_from_it,
     an_enrollment_code_expires_after_seven_days,
+    a_manager_issues_codes_only_for_technicians_wholly_within_her_contracts,
+    revoking_a_laptop_cancels_the_technicians_unused_codes,
+    a_closed_contract_takes_no_technician,
+    the_office_technician_gets_no_enrollment_code,
 );
 
 const HB: &str = "HB-2026-01";
@@ -406,8 +410,8 @@ fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
             add.clone(),
             as_pm.clone(),
             json!({ "name": "新人", "contracts": [XY] }).to_string(),
-            403,
-            "forbidden",
+            404,
+            "not_found",
         ),
         (
             "a project manager adding to no contract",
@@ -424,8 +428,8 @@ fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
             assign_li.clone(),
             as_pm.clone(),
             xy.clone(),
-            403,
-            "forbidden",
+            404,
+            "not_found",
         ),
         (
             "a project manager assigning another contract's technician",
@@ -907,4 +911,218 @@ fn an_enrollment_code_expires_after_seven_days(backend: Backend) {
     office.set_clock(now);
     assert_eq!(enroll(&recent.code).status, 201);
     drop(admin);
+}
+
+/// Enrolls a laptop with `code` over the sync API; the answer.
+fn enroll_with(office: &Office, code: &str) -> Answer {
+    office.request(
+        "POST",
+        "/v1/enroll",
+        &[("Content-Type", "application/json")],
+        json!({ "code": code, "device_name": "笔记本" }).to_string(),
+    )
+}
+
+/// A laptop enrolls with every contract of its technician: a project manager who could issue
+/// a code for a technician who also holds another contract would get, on her own laptop, that
+/// contract too. She is refused, and so is an un-granted contract however she names it.
+fn a_manager_issues_codes_only_for_technicians_wholly_within_her_contracts(backend: Backend) {
+    let office = with_managers(backend);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    let pm = office.sign_in("pm", PM_PASSWORD);
+    let li = pm.add_technician(&office, "李工", &[HB]);
+    // Hers alone: she may.
+    let early = pm.enrollment_code(&office, &li.id);
+    // The administrator gives 李工 the other contract too: the code she holds, which would now
+    // enroll with XY, is cancelled with it.
+    let assigned = admin.assign(&office, &li.id, XY);
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
+    let refused = enroll_with(&office, &early.code);
+    assert_eq!(
+        (refused.status, refused.code()),
+        (401, "unauthorized".into()),
+        "{}",
+        refused.body
+    );
+    let log = office.audit(&admin);
+    let entry = log
+        .entries
+        .iter()
+        .rfind(|e| e.action == "technician_assign")
+        .unwrap();
+    let detail: Value = serde_json::from_str(&entry.detail).unwrap();
+    assert_eq!(detail["cancelled_codes"], 1, "{detail}");
+    let before = dump(&office);
+    let refused = pm.send(
+        &office,
+        "POST",
+        &format!("/office/v1/technicians/{}/enrollment-codes", li.id),
+        &json!({}),
+    );
+    assert_eq!(
+        (refused.status, refused.code()),
+        (403, "forbidden".into()),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains(XY) && refused.body.contains("管理员"),
+        "says which contract and whom to ask: {}",
+        refused.body
+    );
+    assert_eq!(before, dump(&office), "a refused code wrote something");
+    // The administrator still may.
+    admin.enrollment_code(&office, &li.id);
+    // An existing contract not hers and an unknown one answer alike: 404, nothing written.
+    let before = dump(&office);
+    for contract in [XY, "NO-SUCH"] {
+        for answer in [
+            pm.assign(&office, &li.id, contract),
+            pm.unassign(&office, &li.id, contract),
+            pm.send(
+                &office,
+                "POST",
+                "/office/v1/technicians",
+                &json!({ "name": "新人", "contracts": [HB, contract] }),
+            ),
+        ] {
+            assert_eq!(
+                (answer.status, answer.code()),
+                (404, "not_found".into()),
+                "{contract}: {}",
+                answer.body
+            );
+        }
+    }
+    assert_eq!(before, dump(&office));
+}
+
+/// A lost laptop revoked: the codes its technician was issued and has not used stop working
+/// too, and the answer and the audit entry say how many; the console can also cancel them alone.
+fn revoking_a_laptop_cancels_the_technicians_unused_codes(backend: Backend) {
+    let office = with_managers(backend);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    let pm = office.sign_in("pm", PM_PASSWORD);
+    let li = pm.add_technician(&office, "李工", &[HB]);
+    let first = admin.enrollment_code(&office, &li.id);
+    let enrolled = enroll_with(&office, &first.code);
+    assert_eq!(enrolled.status, 201, "{}", enrolled.body);
+    let laptop = serde_json::from_str::<Value>(&enrolled.body).unwrap()["device_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let spare = pm.enrollment_code(&office, &li.id);
+    let another = pm.enrollment_code(&office, &li.id);
+    let revoked = admin.send(
+        &office,
+        "POST",
+        &format!("/office/v1/laptops/{laptop}/revoke"),
+        &json!({ "reason": "笔记本遗失" }),
+    );
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    let revoked: Value = serde_json::from_str(&revoked.body).unwrap();
+    assert_eq!(revoked["cancelled_codes"], 2, "{revoked}");
+    let log = office.audit(&admin);
+    let entry = log
+        .entries
+        .iter()
+        .find(|e| e.action == "laptop_revoke")
+        .unwrap();
+    let detail: Value = serde_json::from_str(&entry.detail).unwrap();
+    assert_eq!(detail["cancelled_codes"], 2);
+    for code in [&spare.code, &another.code] {
+        let refused = enroll_with(&office, code);
+        assert_eq!(
+            (refused.status, refused.code()),
+            (401, "unauthorized".into()),
+            "{}",
+            refused.body
+        );
+    }
+
+    // Cancelling alone: the project manager for her technician, not a customer manager, not
+    // another contract's technician; nothing written by a refusal.
+    let cm = office.sign_in("cm", PM_PASSWORD);
+    let wang = admin.add_technician(&office, "王工", &[XY]);
+    let fresh = pm.enrollment_code(&office, &li.id);
+    admin.enrollment_code(&office, &wang.id);
+    let cancel = |client: &Client, technician: &str| {
+        client.send(
+            &office,
+            "DELETE",
+            &format!("/office/v1/technicians/{technician}/enrollment-codes"),
+            &json!(null),
+        )
+    };
+    let before = dump(&office);
+    let denied = cancel(&cm, &li.id);
+    assert_eq!((denied.status, denied.code()), (403, "forbidden".into()));
+    let not_hers = cancel(&pm, &wang.id);
+    assert_eq!(
+        (not_hers.status, not_hers.code()),
+        (404, "not_found".into())
+    );
+    let anonymous = office.request(
+        "DELETE",
+        &format!("/office/v1/technicians/{}/enrollment-codes", li.id),
+        &[],
+        "",
+    );
+    assert_eq!(anonymous.status, 401);
+    assert_eq!(before, dump(&office));
+    let cancelled = cancel(&pm, &li.id);
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    let cancelled: Value = serde_json::from_str(&cancelled.body).unwrap();
+    assert_eq!(cancelled["cancelled"], 1);
+    assert_eq!(enroll_with(&office, &fresh.code).status, 401);
+    let log = office.audit(&admin);
+    assert!(actions(&log).contains(&"enrollment_code_cancel".to_owned()));
+    // 王工's code is untouched.
+    assert_eq!(
+        serde_json::from_str::<Value>(&cancel(&admin, &wang.id).body).unwrap()["cancelled"],
+        1
+    );
+}
+
+/// Only the console hid a closed contract: the server refuses it too, 409, writing nothing.
+fn a_closed_contract_takes_no_technician(backend: Backend) {
+    let office = with_managers(backend);
+    let admin = office.sign_in("admin", ADMIN_PASSWORD);
+    let li = admin.add_technician(&office, "李工", &[HB]);
+    office
+        .raw_sql(&format!(
+            "UPDATE contracts SET closed_at = (SELECT created_at FROM office_sessions LIMIT 1), \
+             closed_by = 'admin' WHERE code = '{XY}'"
+        ))
+        .unwrap();
+    let before = dump(&office);
+    for answer in [
+        admin.assign(&office, &li.id, XY),
+        admin.send(
+            &office,
+            "POST",
+            "/office/v1/technicians",
+            &json!({ "name": "新人", "contracts": [XY] }),
+        ),
+    ] {
+        assert_eq!(
+            (answer.status, answer.code()),
+            (409, "conflict".into()),
+            "{}",
+            answer.body
+        );
+        assert!(answer.body.contains("关闭"), "{}", answer.body);
+    }
+    assert_eq!(before, dump(&office));
+}
+
+/// The office's own technician (migration 0010) is no one's to enroll, even from the command
+/// line.
+fn the_office_technician_gets_no_enrollment_code(backend: Backend) {
+    let office = with_managers(backend);
+    let before = dump(&office);
+    let refused =
+        fieldlog_server::admin::enrollment_code(&*office.storage, "office", office.clock());
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(before, dump(&office));
 }

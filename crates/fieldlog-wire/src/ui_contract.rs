@@ -103,6 +103,7 @@ pub fn office_typescript() -> String {
     types.visit::<office::people::LaptopItem>();
     types.visit::<office::people::RevokeLaptop>();
     types.visit::<office::people::RevokedLaptop>();
+    types.visit::<office::people::CancelledCodes>();
     let mut text = types.file();
     text.push_str(&presets());
     text

@@ -50,6 +50,12 @@ export type AuditPage = { entries: Array<AuditEntry>,
 next_after: number | null, };
 
 /**
+ * The answer to `DELETE /office/v1/technicians/{id}/enrollment-codes`: how many of the
+ * technician's unused codes no longer enroll a laptop.
+ */
+export type CancelledCodes = { technician_id: string, cancelled: number, };
+
+/**
  * `POST …/close`: the contract ends on `on` (its service period's last day becomes `on`).
  */
 export type CloseContract = { on: string, };
@@ -280,10 +286,11 @@ export type RemoteOnSite = "legacy_extends" | "table_limit" | "after_escalation"
 export type RevokeLaptop = { reason: string, };
 
 /**
- * The answer to a revocation: the laptop as it now stands, and the number of the CRL published
- * with it (listing its certificates).
+ * The answer to a revocation: the laptop as it now stands, the number of the CRL published
+ * with it (listing its certificates), and how many of its technician's unused enrollment codes
+ * were cancelled with it (a lost laptop's owner may have a code lying beside it).
  */
-export type RevokedLaptop = { laptop: LaptopItem, crl_number: number, };
+export type RevokedLaptop = { laptop: LaptopItem, crl_number: number, cancelled_codes: number, };
 
 /**
  * What an office account may do.

@@ -88,6 +88,9 @@ pub enum OfficeError {
     Csrf,
     #[error("当前账号无权执行此操作 (this account's role may not do this)")]
     Forbidden,
+    /// Forbidden, saying why and what to do (the account's role alone would allow it).
+    #[error("{0}")]
+    ForbiddenBecause(String),
     #[error("{0}")]
     Invalid(String),
     #[error("找不到{0} (not found: {0})")]
@@ -108,7 +111,7 @@ impl OfficeError {
             OfficeError::BadCredentials => OfficeErrorCode::BadCredentials,
             OfficeError::Throttled { .. } => OfficeErrorCode::Throttled,
             OfficeError::Csrf => OfficeErrorCode::Csrf,
-            OfficeError::Forbidden => OfficeErrorCode::Forbidden,
+            OfficeError::Forbidden | OfficeError::ForbiddenBecause(_) => OfficeErrorCode::Forbidden,
             OfficeError::Invalid(_) => OfficeErrorCode::InvalidInput,
             OfficeError::NotFound(_) => OfficeErrorCode::NotFound,
             OfficeError::Conflict(_) => OfficeErrorCode::Conflict,
@@ -136,7 +139,9 @@ impl OfficeError {
         match self {
             OfficeError::Unauthorized | OfficeError::BadCredentials => StatusCode::UNAUTHORIZED,
             OfficeError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            OfficeError::Csrf | OfficeError::Forbidden => StatusCode::FORBIDDEN,
+            OfficeError::Csrf | OfficeError::Forbidden | OfficeError::ForbiddenBecause(_) => {
+                StatusCode::FORBIDDEN
+            }
             OfficeError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             OfficeError::NotFound(_) => StatusCode::NOT_FOUND,
             OfficeError::Conflict(_) => StatusCode::CONFLICT,

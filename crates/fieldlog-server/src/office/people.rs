@@ -5,14 +5,20 @@
 //! Who may do what (decided by the lead):
 //! - an administrator everything, and alone revokes a laptop;
 //! - a project manager adds technicians, assigns and un-assigns them to its *granted* contracts
-//!   only, issues enrollment codes for technicians of those contracts and sees their laptops;
+//!   only, sees their laptops, cancels their unused enrollment codes, and issues enrollment codes
+//!   only for technicians *every* contract of whom is granted to it: a laptop enrolls with all
+//!   its technician's contracts, so a code for a technician who also holds another contract would
+//!   give her laptop that contract (refused 403, "ask an administrator");
 //! - a customer manager reads the technicians of its contracts (dispatch comes in part 2).
 //!
 //! A manager sees a technician only while the technician holds one of its granted contracts,
 //! and only those contracts of the technician's; any other technician is answered 404 as if
-//! unknown, and another contract 403. Every change runs in one transaction with its audit entry
-//! (`technician_add`, `technician_assign`, `technician_unassign`, `enrollment_code_issue`,
-//! `laptop_revoke`); a refusal writes nothing.
+//! unknown, and so is a contract not granted (existing or not: no probing). A closed contract
+//! takes no technician (409). Revoking a laptop, or assigning a technician a new contract, also
+//! cancels the technician's unused enrollment codes (a code enrolls with the contracts held when
+//! it is used, so one issued by a manager must not outlive a contract added that is not hers). Every change runs in one transaction with its audit entry (`technician_add`,
+//! `technician_assign`, `technician_unassign`, `enrollment_code_issue`,
+//! `enrollment_code_cancel`, `laptop_revoke`); a refusal writes nothing.
 //!
 //! Un-assigning a contract removes the assignment only: from their next round the technician's
 //! laptops no longer pull it and their pushes for it are refused `not_assigned` (as for any
@@ -33,8 +39,8 @@ use axum::routing::{delete, get, post};
 use chrono::{DateTime, Utc};
 use fieldlog_wire::office::v1::Role;
 use fieldlog_wire::office::v1::people::{
-    AssignContract, EnrollmentCodeAnswer, EnrollmentLink, LaptopItem, LaptopRevocation,
-    NewTechnician, RevokeLaptop, RevokedLaptop, TechnicianItem, TechnicianLaptop,
+    AssignContract, CancelledCodes, EnrollmentCodeAnswer, EnrollmentLink, LaptopItem,
+    LaptopRevocation, NewTechnician, RevokeLaptop, RevokedLaptop, TechnicianItem, TechnicianLaptop,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -56,7 +62,7 @@ pub(super) fn routes<S: Storage>() -> Router<Office<S>> {
         )
         .route(
             "/office/v1/technicians/{id}/enrollment-codes",
-            post(enrollment_code::<S>),
+            post(enrollment_code::<S>).delete(cancel_codes::<S>),
         )
         .route("/office/v1/laptops", get(laptops::<S>))
         .route("/office/v1/laptops/{id}/revoke", post(revoke::<S>))
@@ -128,18 +134,57 @@ fn technician_for(tx: &mut dyn Tx, session: &Session, id: &str) -> Result<Techni
         .ok_or_else(|| OfficeError::NotFound(format!("技服 {id} (technician)")))
 }
 
-/// Refuses a contract the session may not assign (a manager: not granted, 403; anyone: unknown,
-/// 404).
+/// Refuses a contract the session may not name: not granted to a manager, or unknown. Both are
+/// answered 404 alike (as the catalogue does), so a manager cannot probe which codes exist.
 fn check_contract(tx: &mut dyn Tx, session: &Session, code: &str) -> Result<()> {
+    let not_found = || OfficeError::NotFound(format!("合同 {code} (contract)"));
     if let Some(granted) = granted(tx, session)?
         && !granted.iter().any(|g| g == code)
     {
-        return Err(OfficeError::Forbidden);
+        return Err(not_found());
     }
     if !tx.office().all_contracts()?.iter().any(|c| c.code == code) {
-        return Err(OfficeError::NotFound(format!("合同 {code} (contract)")));
+        return Err(not_found());
     }
     Ok(())
+}
+
+/// [`check_contract`], and refuses a closed contract (migration 0010): no one is assigned to
+/// it any more (409). Un-assigning from a closed contract stays allowed.
+fn check_open_contract(tx: &mut dyn Tx, session: &Session, code: &str) -> Result<()> {
+    check_contract(tx, session, code)?;
+    if let Some(closed) = tx.catalogue().closed(code)? {
+        return Err(OfficeError::Conflict(format!(
+            "合同 {code} 已于 {} 关闭，不能再分配技服 (contract {code} was closed on {}: \
+             no technician can be assigned to it)",
+            closed.at.format("%Y-%m-%d"),
+            closed.at.format("%Y-%m-%d"),
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a manager an action that gives a laptop of the technician access (an enrollment
+/// code): a laptop enrolls with *every* contract of its technician, so every one of them must
+/// be granted to the manager, or her laptop would reach a contract that is not hers.
+fn check_every_contract_granted(tx: &mut dyn Tx, session: &Session, id: &str) -> Result<()> {
+    let Some(granted) = granted(tx, session)? else {
+        return Ok(());
+    };
+    let others: Vec<String> = tx
+        .contracts_of(id)?
+        .into_iter()
+        .filter(|c| !granted.contains(c))
+        .collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    let others = others.join(", ");
+    Err(OfficeError::ForbiddenBecause(format!(
+        "该技服还分配了您未获授权的合同 {others}，其笔记本会同步这些合同：请联系管理员签发登记码 \
+         (the technician also holds contract {others}, not granted to you, which the laptop would \
+         sync: ask an administrator to issue the enrollment code)"
+    )))
 }
 
 async fn technicians<S: Storage>(
@@ -192,7 +237,7 @@ fn add_technician(
         ));
     }
     for code in &codes {
-        check_contract(tx, session, code)?;
+        check_open_contract(tx, session, code)?;
     }
     let id = uuid::Uuid::now_v7().to_string();
     tx.add_technician(&id, name)?;
@@ -223,15 +268,26 @@ async fn assign<S: Storage>(
         require_one_of(session, &[Role::Administrator, Role::ProjectManager])?;
         let AssignContract { contract } = json_body(&sent, bytes)?;
         technician_for(tx, session, &id)?;
-        check_contract(tx, session, &contract)?;
+        check_open_contract(tx, session, &contract)?;
+        let new = !tx.contracts_of(&id)?.contains(&contract);
         tx.assign(&id, &contract)?;
+        // An unused code enrolls with every contract held at redemption: one a project manager
+        // issued before this contract (perhaps not hers) was added would reach it. So a new
+        // contract ends the technician's unused codes; a fresh one is issued by whoever may.
+        let cancelled_codes = if new {
+            tx.cancel_enrollment_codes(&id, now)?
+        } else {
+            0
+        };
         audit(
             tx,
             now,
             Some(&session.account),
             "",
             "technician_assign",
-            serde_json::json!({ "technician_id": id, "contract": contract }),
+            serde_json::json!({
+                "technician_id": id, "contract": contract, "cancelled_codes": cancelled_codes,
+            }),
             &address,
         )?;
         technician_for(tx, session, &id)
@@ -331,6 +387,7 @@ async fn enrollment_code<S: Storage>(
             let NoFields {} = json_body(&sent, bytes)?;
         }
         let technician = technician_for(tx, session, &id)?;
+        check_every_contract_granted(tx, session, &technician.id)?;
         let server_url = match crate::revocation::public_url_in(tx)? {
             Some(url) => url,
             None => served_at.ok_or_else(|| {
@@ -376,6 +433,37 @@ async fn enrollment_code<S: Storage>(
         qr_svg,
     };
     Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
+}
+
+/// Cancels the technician's unused enrollment codes (a code handed out by mistake, or lost):
+/// an administrator any technician's, a project manager those of the technicians she sees.
+/// Taking access away needs no grant of the technician's other contracts.
+async fn cancel_codes<S: Storage>(
+    State(office): State<Office<S>>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let cancelled = writing(&office, &headers, move |tx, session, now| {
+        require_one_of(session, &[Role::Administrator, Role::ProjectManager])?;
+        let technician = technician_for(tx, session, &id)?;
+        let cancelled = tx.cancel_enrollment_codes(&technician.id, now)?;
+        audit(
+            tx,
+            now,
+            Some(&session.account),
+            "",
+            "enrollment_code_cancel",
+            serde_json::json!({ "technician_id": technician.id, "cancelled": cancelled }),
+            &address,
+        )?;
+        Ok(CancelledCodes {
+            technician_id: technician.id,
+            cancelled,
+        })
+    })
+    .await?;
+    Ok(axum::Json(cancelled).into_response())
 }
 
 /// `text` as a QR code in SVG (error correction M: a phone reads it off a screen or a print).
@@ -472,12 +560,14 @@ async fn revoke<S: Storage>(
                 "reason": reason.trim(),
                 "certificate_serials": revoked.device.certificate_serials,
                 "crl_number": revoked.crl_number,
+                "cancelled_codes": revoked.cancelled_codes,
             }),
             &address,
         )?;
         Ok(RevokedLaptop {
             laptop: laptop_item(revoked.device),
             crl_number: revoked.crl_number,
+            cancelled_codes: revoked.cancelled_codes,
         })
     })
     .await?;

@@ -7,7 +7,8 @@
 //! | `POST /office/v1/technicians` | administrator, project manager; CSRF | [`NewTechnician`] → 201 [`TechnicianItem`] |
 //! | `POST /office/v1/technicians/{id}/contracts` | administrator, project manager (granted contract); CSRF | [`AssignContract`] → [`TechnicianItem`] |
 //! | `DELETE /office/v1/technicians/{id}/contracts/{code}` | administrator, project manager (granted contract); CSRF | → [`TechnicianItem`] |
-//! | `POST /office/v1/technicians/{id}/enrollment-codes` | administrator, project manager; CSRF | empty or `{}` → 201 [`EnrollmentCodeAnswer`] |
+//! | `POST /office/v1/technicians/{id}/enrollment-codes` | administrator, project manager (every contract of the technician granted); CSRF | empty or `{}` → 201 [`EnrollmentCodeAnswer`] |
+//! | `DELETE /office/v1/technicians/{id}/enrollment-codes` | administrator, project manager (its technicians); CSRF | → [`CancelledCodes`] |
 //! | `GET /office/v1/laptops` | administrator, project manager (laptops of its technicians) | → [`LaptopItem`]s |
 //! | `POST /office/v1/laptops/{id}/revoke` | administrator; CSRF | [`RevokeLaptop`] → [`RevokedLaptop`] |
 //!
@@ -120,12 +121,22 @@ pub struct RevokeLaptop {
     pub reason: String,
 }
 
-/// The answer to a revocation: the laptop as it now stands, and the number of the CRL published
-/// with it (listing its certificates).
+/// The answer to a revocation: the laptop as it now stands, the number of the CRL published
+/// with it (listing its certificates), and how many of its technician's unused enrollment codes
+/// were cancelled with it (a lost laptop's owner may have a code lying beside it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RevokedLaptop {
     pub laptop: LaptopItem,
     pub crl_number: i64,
+    pub cancelled_codes: u32,
+}
+
+/// The answer to `DELETE /office/v1/technicians/{id}/enrollment-codes`: how many of the
+/// technician's unused codes no longer enroll a laptop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct CancelledCodes {
+    pub technician_id: String,
+    pub cancelled: u32,
 }
 
 /// The enrollment text a QR code holds: `fieldlog-enroll:1?server=URL&code=CODE`.
