@@ -146,6 +146,9 @@ export interface ConsoleMessages {
     expires: string;
     codeNote: string;
     revoked: string;
+    cancelCodes: string;
+    confirmCancelCodes: (name: string) => string;
+    cancelledCodes: (name: string, n: number) => string;
   };
   laptops: {
     title: string;
@@ -164,7 +167,7 @@ export interface ConsoleMessages {
     reason: string;
     reasonHint: string;
     confirmRevoke: (name: string, technician: string) => string;
-    revokedNote: (name: string, crl: number) => string;
+    revokedNote: (name: string, crl: number, cancelled: number) => string;
     empty: string;
   };
   catalogue: {
@@ -388,6 +391,9 @@ export const consoleZh: ConsoleMessages = {
     expires: "有效期至",
     codeNote: "注册码只显示这一次，只能使用一次。在笔记本上扫码，或在“同步”页输入服务器地址和注册码。",
     revoked: "已停用",
+    cancelCodes: "作废未用注册码",
+    confirmCancelCodes: (name) => `作废 ${name} 所有尚未使用的注册码？已注册的笔记本不受影响。`,
+    cancelledCodes: (name, n) => `已作废 ${name} 未使用的注册码 ${n} 个`,
   },
   laptops: {
     title: "笔记本",
@@ -407,7 +413,8 @@ export const consoleZh: ConsoleMessages = {
     reasonHint: "如：笔记本丢失、技术员离职",
     confirmRevoke: (name, technician) =>
       `确定停用 ${technician} 的笔记本“${name}”？它将立即不能同步，签名证书也会被吊销；笔记本上的数据不会丢失。`,
-    revokedNote: (name, crl) => `已停用“${name}”，证书吊销列表已更新（第 ${crl} 号）`,
+    revokedNote: (name, crl, cancelled) =>
+      `已停用“${name}”，证书吊销列表已更新（第 ${crl} 号）` + (cancelled > 0 ? `；该技术员未使用的注册码 ${cancelled} 个已作废` : ""),
     empty: "还没有注册的笔记本",
   },
   catalogue: {
@@ -632,6 +639,9 @@ export const consoleEn: ConsoleMessages = {
     expires: "Good until",
     codeNote: "Shown only this once, and good for one laptop. Scan it on the laptop, or type the server address and the code on its Sync page.",
     revoked: "revoked",
+    cancelCodes: "Cancel unused codes",
+    confirmCancelCodes: (name) => `Cancel every unused enrollment code of ${name}? Laptops already enrolled are not affected.`,
+    cancelledCodes: (name, n) => `${n} unused enrollment code(s) of ${name} cancelled`,
   },
   laptops: {
     title: "Laptops",
@@ -651,7 +661,9 @@ export const consoleEn: ConsoleMessages = {
     reasonHint: "e.g. laptop lost, technician left",
     confirmRevoke: (name, technician) =>
       `Revoke ${technician}'s laptop '${name}'? It can no longer sync from now on and its signing certificate is revoked; nothing on the laptop is lost.`,
-    revokedNote: (name, crl) => `'${name}' revoked; the certificate revocation list is updated (number ${crl})`,
+    revokedNote: (name, crl, cancelled) =>
+      `'${name}' revoked; the certificate revocation list is updated (number ${crl})` +
+      (cancelled > 0 ? `; the technician's ${cancelled} unused enrollment code(s) cancelled` : ""),
     empty: "No laptops enrolled yet",
   },
   catalogue: {
