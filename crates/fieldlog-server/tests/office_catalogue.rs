@@ -12,8 +12,8 @@ mod support;
 use fieldlog_domain::sla::Preset;
 use fieldlog_wire::office::v1::Role;
 use fieldlog_wire::office::v1::catalogue::{
-    ContractDetail, ContractSummary, DeviceItem, ImportAnswer, PartItem, PresetItem, SiteItem,
-    SitePage,
+    ContractDetail, ContractSummary, DeviceItem, ImportAnswer, ImportProblem, PartItem, PresetItem,
+    SiteItem, SitePage,
 };
 use serde_json::{Value, json};
 use support::*;
@@ -642,6 +642,14 @@ XQ-104,坏纬度,监控杆,某镇,北纬,114,,,
                 assert!(message.contains(row), "{message}");
             }
             assert!(!message.contains("第 2 行"), "{message}");
+            // The same rows, one by one, for the console to list.
+            let rows: Vec<ImportProblem> = serde_json::from_value(
+                serde_json::from_str::<Value>(&answer.body).unwrap()["rows"].clone(),
+            )
+            .unwrap();
+            let numbers: Vec<u32> = rows.iter().map(|p| p.row).collect();
+            assert_eq!(numbers, [3, 4, 5], "{}", answer.body);
+            assert!(rows[0].problem.contains("灯塔"), "{}", answer.body);
         }
     }
 }

@@ -41,8 +41,8 @@ use fieldlog_sheets::{SiteFileFormat, SiteImportRow};
 use fieldlog_wire::office::v1::Role;
 use fieldlog_wire::office::v1::catalogue::{
     CloseContract, ContractDetail, ContractSummary, DeviceInput, DeviceItem, ImportAnswer,
-    MAX_IMPORT_BYTES, MAX_SITES_PAGE, NewContract, PartInput, PartItem, PolicyEdit, PolicyVersion,
-    PresetItem, SiteInput, SiteItem, SitePage,
+    ImportProblem, MAX_IMPORT_BYTES, MAX_IMPORT_PROBLEMS, MAX_SITES_PAGE, NewContract, PartInput,
+    PartItem, PolicyEdit, PolicyVersion, PresetItem, SiteInput, SiteItem, SitePage,
 };
 use fieldlog_wire::sync::v1::{AckStatus, Change, ChangeOp, MAX_BATCH_CHANGES, PushRequest, Row};
 use serde::de::DeserializeOwned;
@@ -933,8 +933,23 @@ pub fn import(
         })
         .collect();
     let codes: HashSet<String> = site_ids.keys().cloned().collect();
-    let plan = fieldlog_sheets::plan(rows, &codes, present)
-        .map_err(|refusal| OfficeError::Invalid(format!("{refusal} ({})", refusal.message_en())))?;
+    let plan = fieldlog_sheets::plan(rows, &codes, present).map_err(|refusal| {
+        let message = format!("{refusal} ({})", refusal.message_en());
+        match refusal {
+            fieldlog_sheets::ImportRefusal::BadRows(problems) => OfficeError::BadRows {
+                message,
+                rows: problems
+                    .into_iter()
+                    .take(MAX_IMPORT_PROBLEMS)
+                    .map(|(row, problem)| ImportProblem {
+                        row: u32::try_from(row).unwrap_or(u32::MAX),
+                        problem,
+                    })
+                    .collect(),
+            },
+            fieldlog_sheets::ImportRefusal::Empty => OfficeError::Invalid(message),
+        }
+    })?;
     let mut writes = Vec::with_capacity(plan.sites.len() + plan.devices.len());
     for site in &plan.sites {
         let row = SiteRow {
