@@ -12,8 +12,8 @@ mod support;
 use fieldlog_domain::sla::Preset;
 use fieldlog_wire::office::v1::Role;
 use fieldlog_wire::office::v1::catalogue::{
-    ContractDetail, ContractSummary, DeviceItem, ImportAnswer, PartItem, PresetItem, SiteItem,
-    SitePage,
+    ContractDetail, ContractSummary, DeviceItem, ImportAnswer, ImportProblem, PartItem, PresetItem,
+    SiteItem, SitePage,
 };
 use serde_json::{Value, json};
 use support::*;
@@ -22,6 +22,9 @@ on_each_backend!(
     a_project_manager_sets_up_a_contract_and_its_catalogue,
     refused_catalogue_requests_answer_4xx_and_write_nothing,
     a_closed_contract_refuses_catalogue_writes,
+    an_import_is_refused_before_its_body_arrives,
+    an_xlsx_with_a_cell_at_the_far_corner_is_refused_and_the_server_lives,
+    an_import_over_the_office_body_limit_succeeds,
 );
 
 const PM_LOGIN: &str = "pm.li";
@@ -319,6 +322,17 @@ fn a_closed_contract_refuses_catalogue_writes(backend: Backend) {
         &json!({ "on": "2025-06-30" }),
     );
     assert_eq!((early.status, early.code()), (422, "invalid_input".into()));
+    // A date after the period's end would lengthen the contract and then lock it.
+    let before_late = office.dump_tables(&TABLES);
+    let late = pm.send(
+        &office,
+        "POST",
+        &format!("{contract}/close"),
+        &json!({ "on": "2028-01-01" }),
+    );
+    assert_eq!((late.status, late.code()), (422, "invalid_input".into()));
+    assert!(late.body.contains("晚于服务结束日期"), "{}", late.body);
+    assert_eq!(office.dump_tables(&TABLES), before_late);
     let closed: ContractDetail = parse(&pm.send(
         &office,
         "POST",
@@ -628,6 +642,132 @@ XQ-104,坏纬度,监控杆,某镇,北纬,114,,,
                 assert!(message.contains(row), "{message}");
             }
             assert!(!message.contains("第 2 行"), "{message}");
+            // The same rows, one by one, for the console to list.
+            let rows: Vec<ImportProblem> = serde_json::from_value(
+                serde_json::from_str::<Value>(&answer.body).unwrap()["rows"].clone(),
+            )
+            .unwrap();
+            let numbers: Vec<u32> = rows.iter().map(|p| p.row).collect();
+            assert_eq!(numbers, [3, 4, 5], "{}", answer.body);
+            assert!(rows[0].problem.contains("灯塔"), "{}", answer.body);
         }
     }
+}
+
+/// Sends only the head of an import declaring an 8 MiB body and a few bytes of it, and waits at
+/// most 10 s for the answer's status line: a server that reads the body before checking the
+/// session would wait for the rest.
+fn status_before_body(office: &Office, path: &str, headers: &[(&str, &str)]) -> u16 {
+    use std::io::{Read, Write};
+    let addr = office.url().trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        8 * 1024 * 1024
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n点位编号,点位名称");
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !raw.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(e) => panic!("no answer before the body arrived ({e}) on {path}"),
+        }
+    }
+    let raw = String::from_utf8_lossy(&raw);
+    raw.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {raw:?}"))
+}
+
+fn an_import_is_refused_before_its_body_arrives(backend: Backend) {
+    let (office, pm, cm) = with_contract(backend);
+    let import = format!("{CONTRACTS}/{CODE}/import?format=csv");
+    let before = office.dump_tables(&TABLES);
+    assert_eq!(status_before_body(&office, &import, &[]), 401);
+    assert_eq!(
+        status_before_body(&office, &import, &[("Cookie", &pm.cookie)]),
+        403
+    );
+    let cm_headers = [
+        ("Cookie", cm.cookie.as_str()),
+        ("X-Fieldlog-Csrf", &cm.csrf),
+    ];
+    assert_eq!(status_before_body(&office, &import, &cm_headers), 403);
+    assert_eq!(office.dump_tables(&TABLES), before);
+}
+
+fn an_xlsx_with_a_cell_at_the_far_corner_is_refused_and_the_server_lives(backend: Backend) {
+    let (office, pm, _) = with_contract(backend);
+    let contract = format!("{CONTRACTS}/{CODE}");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["点位编号", "点位名称", "点位类型", "地址"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    // XFD1048576: a dense read of A1:XFD1048576 asks for 1.7e10 cells.
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    let bomb = book.save_to_buffer().unwrap();
+    let before = office.dump_tables(&TABLES);
+    let refused = pm.upload(&office, &format!("{contract}/import?format=xlsx"), &bomb);
+    assert_eq!(
+        (refused.status, refused.code()),
+        (422, "invalid_input".into()),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("20000"), "{}", refused.body);
+    assert_eq!(office.dump_tables(&TABLES), before);
+    // The same cap for CSV.
+    let mut csv = String::from("点位编号,点位名称,点位类型,地址\n");
+    for i in 0..=20_000 {
+        csv.push_str(&format!("Z-{i},某点,机房,某处\n"));
+    }
+    let refused = pm.upload(
+        &office,
+        &format!("{contract}/import?format=csv"),
+        csv.as_bytes(),
+    );
+    assert_eq!(
+        (refused.status, refused.code()),
+        (422, "invalid_input".into())
+    );
+    assert!(refused.body.contains("20000"), "{}", refused.body);
+    assert_eq!(office.dump_tables(&TABLES), before);
+    // Still serving.
+    let detail: ContractDetail = parse(&pm.get(&office, &contract));
+    assert_eq!(detail.contract.code, CODE);
+}
+
+/// The office's routes take at most 64 KiB; the import route its own 8 MiB.
+fn an_import_over_the_office_body_limit_succeeds(backend: Backend) {
+    let (office, pm, _) = with_contract(backend);
+    let mut csv = String::from("点位编号,点位名称,点位类型,地址\n");
+    let street = "城关镇某某路某某号院内东侧".repeat(14);
+    let mut rows = 0;
+    while csv.len() < 1024 * 1024 {
+        rows += 1;
+        csv.push_str(&format!("BIG-{rows:05},第 {rows} 号点位,监控杆,{street}\n"));
+    }
+    assert!(rows > 1000, "{rows}");
+    let answer = pm.upload(
+        &office,
+        &format!("{CONTRACTS}/{CODE}/import?format=csv"),
+        csv.as_bytes(),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let answer: ImportAnswer = parse(&answer);
+    assert_eq!((answer.rows, answer.sites_added), (rows, rows));
 }

@@ -10,8 +10,18 @@ pub mod plan;
 pub use plan::{ImportPlan, ImportRefusal, ImportReport, PlannedDevice, PlannedSite, plan};
 
 use calamine::{Data, Reader, Xlsx};
+use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::Path;
+
+/// A file holds at most this many rows under its header: a client's list is a few thousand
+/// sites, and a cap keeps a crafted file (a cell at the sheet's far corner, a CSV of millions of
+/// lines) from taking the server's memory.
+pub const MAX_ROWS: usize = 20_000;
+
+/// Cells right of this many columns are not read: the list has 9 columns, and a row of 16,384
+/// (XFD) cells times 20,000 rows would again be gigabytes.
+pub const MAX_COLUMNS: usize = 64;
 
 /// The UTF-8 byte order mark Excel writes before a CSV UTF-8 file.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -67,6 +77,10 @@ pub enum SiteFileError {
         "缺少列“{0}”。第一行须为列名：点位编号、点位名称、点位类型、地址，可选 纬度、经度、设备类型、设备型号、序列号 (missing column)"
     )]
     MissingColumn(&'static str),
+    #[error(
+        "文件超过 {max} 行（不含列名行），请拆分为多个文件分别导入 (the file has more than {max} rows; split it)"
+    )]
+    TooManyRows { max: usize },
     #[error("无法从文件名判断格式，请使用 .csv 或 .xlsx 文件 (use a .csv or .xlsx file)")]
     UnknownFormat,
 }
@@ -90,6 +104,9 @@ impl SiteFileError {
                     "Missing column '{alias}'. The first row names the columns: site_code, site_name, site_kind, address, and optionally lat, lon, device_kind, device_model, serial."
                 )
             }
+            SiteFileError::TooManyRows { max } => format!(
+                "The file has more than {max} rows under its header: split it into several files."
+            ),
             SiteFileError::UnknownFormat => "Use a .csv or .xlsx file.".into(),
         }
     }
@@ -161,6 +178,9 @@ pub fn read_csv(bytes: &[u8], name: &str) -> Result<Vec<SiteImportRow>, SiteFile
             row: i + 1,
             reason: e.to_string(),
         })?;
+        if i > MAX_ROWS {
+            return Err(SiteFileError::TooManyRows { max: MAX_ROWS });
+        }
         all.push((i + 1, record.iter().map(str::to_owned).collect::<Vec<_>>()));
     }
     let Some((_, header)) = all.first().cloned() else {
@@ -169,27 +189,50 @@ pub fn read_csv(bytes: &[u8], name: &str) -> Result<Vec<SiteImportRow>, SiteFile
     to_rows(&header, all.into_iter().skip(1).collect())
 }
 
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: Data) -> String {
     match cell {
         Data::Empty => String::new(),
         other => other.to_string(),
     }
 }
 
+/// The first sheet, read cell by cell: calamine's `worksheet_range` allocates the sheet's whole
+/// extent, so one cell at XFD1048576 would ask for 1.7e10 cells and abort the process. Cells are
+/// kept sparsely; a cell below the row cap refuses the file, right of [`MAX_COLUMNS`] is skipped.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<SiteImportRow>, SiteFileError> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| SiteFileError::Xlsx(e.to_string()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| SiteFileError::Xlsx("没有工作表 (no sheet)".into()))?
+    let first = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| SiteFileError::Xlsx("没有工作表 (no sheet)".into()))?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
         .map_err(|e| SiteFileError::Xlsx(e.to_string()))?;
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let mut rows = range.rows().enumerate().map(|(i, cells)| {
-        (
-            first_row + i + 1,
-            cells.iter().map(cell_text).collect::<Vec<_>>(),
-        )
-    });
+    let mut by_row: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| SiteFileError::Xlsx(e.to_string()))?
+    {
+        let (row, column) = cell.get_position();
+        let (row, column) = (row as usize + 1, column as usize);
+        // The header may not be on row 1, so the cap counts from the first row read.
+        let header_row = by_row.keys().next().copied().unwrap_or(row);
+        if row > header_row + MAX_ROWS || row < header_row && header_row - row > MAX_ROWS {
+            return Err(SiteFileError::TooManyRows { max: MAX_ROWS });
+        }
+        if column >= MAX_COLUMNS {
+            continue;
+        }
+        let text = cell_text(Data::from(cell.get_value().clone()));
+        let line = by_row.entry(row).or_default();
+        if line.len() <= column {
+            line.resize(column + 1, String::new());
+        }
+        line[column] = text;
+    }
+    let mut rows = by_row.into_iter();
     let Some((_, header)) = rows.next() else {
         return Err(SiteFileError::MissingColumn(COLUMNS[0].0));
     };
@@ -221,4 +264,70 @@ pub fn read_site_file(path: &Path) -> Result<Vec<SiteImportRow>, SiteFileError> 
         .and_then(SiteFileFormat::from_extension)
         .ok_or(SiteFileError::UnknownFormat)?;
     read_site_bytes(&bytes, format, &name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header and one cell at the sheet's far corner (XFD1048576): a few kilobytes that a
+    /// dense read turns into 1.7e10 cells.
+    #[test]
+    fn an_xlsx_with_a_cell_at_the_far_corner_is_refused_without_reading_its_extent() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, name) in ["点位编号", "点位名称", "点位类型", "地址"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(0, c as u16, *name).unwrap();
+        }
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert!(bytes.len() < 16 * 1024);
+        let refused = read_xlsx(&bytes).unwrap_err();
+        assert!(matches!(
+            refused,
+            SiteFileError::TooManyRows { max: MAX_ROWS }
+        ));
+        assert!(refused.to_string().contains("20000"), "{refused}");
+    }
+
+    #[test]
+    fn an_xlsx_with_far_right_cells_reads_its_columns() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let lines = [
+            ["点位编号", "点位名称", "点位类型", "地址"],
+            ["XQ-1", "某点", "机房", "某处"],
+        ];
+        for (r, line) in lines.iter().enumerate() {
+            for (c, text) in line.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *text).unwrap();
+            }
+            sheet.write_string(r as u32, 16_383, "备注").unwrap();
+        }
+        let rows = read_xlsx(&book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].row, rows[0].site_code.as_str()), (2, "XQ-1"));
+    }
+
+    #[test]
+    fn a_csv_over_the_row_cap_is_refused_and_one_at_the_cap_is_read() {
+        let header = "点位编号,点位名称,点位类型,地址\n";
+        let line = |i: usize| format!("XQ-{i},某点,机房,某处\n");
+        let at_cap: String = std::iter::once(header.to_owned())
+            .chain((0..MAX_ROWS).map(line))
+            .collect();
+        assert_eq!(
+            read_csv(at_cap.as_bytes(), "a.csv").unwrap().len(),
+            MAX_ROWS
+        );
+        let over = format!("{at_cap}{}", line(MAX_ROWS));
+        let refused = read_csv(over.as_bytes(), "a.csv").unwrap_err();
+        assert!(matches!(
+            refused,
+            SiteFileError::TooManyRows { max: MAX_ROWS }
+        ));
+    }
 }

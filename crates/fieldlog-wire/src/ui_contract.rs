@@ -93,6 +93,7 @@ pub fn office_typescript() -> String {
     types.visit::<office::catalogue::SiteInput>();
     types.visit::<office::catalogue::DeviceInput>();
     types.visit::<office::catalogue::ImportAnswer>();
+    types.visit::<office::catalogue::ImportProblem>();
     types.visit::<office::catalogue::PartItem>();
     types.visit::<office::catalogue::PartInput>();
     // Technicians, enrollment codes and laptops (`office::v1::people`).

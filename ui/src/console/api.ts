@@ -2,7 +2,7 @@
 // Every change carries the session's CSRF token; every refusal arrives as `{code, message}`
 // (OfficeErrorBody, message Chinese first) and is thrown as a ConsoleError with that message;
 // a 401 ends the session here too, so the shell shows the sign-in page. No rule is decided here.
-import type { OfficeErrorBody, OfficeErrorCode } from "../generated/office";
+import type { ImportProblem, OfficeErrorBody, OfficeErrorCode } from "../generated/office";
 import { m } from "../i18n";
 
 export const PREFIX = "/office/v1";
@@ -13,6 +13,8 @@ export class ConsoleError extends Error {
     readonly status: number,
     readonly code: OfficeErrorCode | "network",
     message: string,
+    /** A refused import's bad rows (the body's `rows`), empty for any other refusal. */
+    readonly rows: ImportProblem[] = [],
   ) {
     super(message);
   }
@@ -41,7 +43,7 @@ function refusal(status: number, text: string): ConsoleError {
   const code = body.code ?? (status === 401 ? "unauthorized" : "internal");
   const message = body.message ?? `${m.value.console.errorCode[code]} (HTTP ${status})`;
   if (status === 401 && code === "unauthorized") onUnauthorized();
-  return new ConsoleError(status, code, message);
+  return new ConsoleError(status, code, message, body.rows ?? []);
 }
 
 /** One request; JSON in and out. `undefined` for 204. */

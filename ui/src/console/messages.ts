@@ -207,6 +207,7 @@ export interface ConsoleMessages {
     checking: string;
     imported: (rows: number, sites: number, reused: number, devices: number, skipped: number) => string;
     importRefused: string;
+    badRow: (row: number, problem: string) => string;
     partCode: string;
     partName: string;
     partKind: string;
@@ -455,6 +456,7 @@ export const consoleZh: ConsoleMessages = {
     imported: (rows, sites, reused, devices, skipped) =>
       `已导入 ${rows} 行：新增点位 ${sites} 个（沿用 ${reused} 个），新增设备 ${devices} 台（跳过 ${skipped} 台）`,
     importRefused: "文件未导入，请修改以下问题后重新上传：",
+    badRow: (row, problem) => `第 ${row} 行：${problem}`,
     partCode: "物料编码",
     partName: "名称",
     partKind: "类别",
@@ -704,6 +706,7 @@ export const consoleEn: ConsoleMessages = {
     imported: (rows, sites, reused, devices, skipped) =>
       `Imported ${rows} rows: ${sites} new sites (${reused} reused), ${devices} new devices (${skipped} skipped)`,
     importRefused: "Nothing was imported. Fix these and upload again:",
+    badRow: (row, problem) => `Row ${row}: ${problem}`,
     partCode: "Material code",
     partName: "Name",
     partKind: "Kind",

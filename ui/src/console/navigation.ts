@@ -18,7 +18,15 @@ export type Page =
 
 export function parsePath(pathname: string): Page {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname.replace(/^\/+/, "");
-  const [head, second] = rest.split("/", 2).map((part) => decodeURIComponent(part ?? ""));
+  let head: string;
+  let second: string;
+  try {
+    [head, second] = rest.split("/", 2).map((part) => decodeURIComponent(part ?? ""));
+  } catch {
+    // A malformed escape (`/console/contracts/%E0`) throws URIError; at module load that would
+    // blank the whole console, so it is a page we do not know.
+    return { page: "unknown", path: rest };
+  }
   switch (head) {
     case "":
     case "console":

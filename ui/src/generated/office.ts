@@ -144,6 +144,12 @@ export type Grants = { contracts: Array<string>, };
 export type ImportAnswer = { rows: number, sites_added: number, sites_reused: number, devices_added: number, devices_skipped: number, };
 
 /**
+ * One bad row of a refused import (in the error body's `rows`): its number as the spreadsheet
+ * shows it (the header is row 1) and what to fix, in Chinese.
+ */
+export type ImportProblem = { row: number, problem: string, };
+
+/**
  * A laptop as the office lists it.
  */
 export type LaptopItem = { id: string, name: string, technician_id: string, technician_name: string, enrolled_at: string, 
@@ -204,9 +210,15 @@ export type NewContract = { code: string, name: string, client: string, service_
 export type NewTechnician = { name: string, contracts: Array<string>, };
 
 /**
- * `{code, message}` (Chinese first), with `retry_after` (seconds) when throttled.
+ * `{code, message}` (Chinese first), with `retry_after` (seconds) when throttled and `rows`
+ * when an import is refused for its rows.
  */
-export type OfficeErrorBody = { code: OfficeErrorCode, message: string, retry_after?: number, };
+export type OfficeErrorBody = { code: OfficeErrorCode, message: string, retry_after?: number, 
+/**
+ * A refused import's bad rows, in file order (at most
+ * [`catalogue::MAX_IMPORT_PROBLEMS`]); `message` stays the readable sentence.
+ */
+rows?: Array<ImportProblem>, };
 
 /**
  * The office API's error codes: stable, as [`crate::ErrorCode`] is for the app.

@@ -41,8 +41,8 @@ use fieldlog_sheets::{SiteFileFormat, SiteImportRow};
 use fieldlog_wire::office::v1::Role;
 use fieldlog_wire::office::v1::catalogue::{
     CloseContract, ContractDetail, ContractSummary, DeviceInput, DeviceItem, ImportAnswer,
-    MAX_IMPORT_BYTES, MAX_SITES_PAGE, NewContract, PartInput, PartItem, PolicyEdit, PolicyVersion,
-    PresetItem, SiteInput, SiteItem, SitePage,
+    ImportProblem, MAX_IMPORT_BYTES, MAX_IMPORT_PROBLEMS, MAX_SITES_PAGE, NewContract, PartInput,
+    PartItem, PolicyEdit, PolicyVersion, PresetItem, SiteInput, SiteItem, SitePage,
 };
 use fieldlog_wire::sync::v1::{AckStatus, Change, ChangeOp, MAX_BATCH_CHANGES, PushRequest, Row};
 use serde::de::DeserializeOwned;
@@ -671,6 +671,14 @@ pub fn close(
             request.on, contract.service_start
         )));
     }
+    // Closing ends the period early or on its last day; a later date would lengthen it and then
+    // lock the catalogue, which is an extension, not a closing.
+    if request.on > contract.service_end {
+        return Err(OfficeError::Invalid(format!(
+            "关闭日期 {} 晚于服务结束日期 {}；关闭只能提前或按期结束合同，延期请修改合同 (the closing date is after the service period ends: closing cannot extend a contract)",
+            request.on, contract.service_end
+        )));
+    }
     if request.on != contract.service_end {
         let mut fields = Row::new();
         fields.insert("service_end".into(), request.on.to_string().into());
@@ -925,8 +933,23 @@ pub fn import(
         })
         .collect();
     let codes: HashSet<String> = site_ids.keys().cloned().collect();
-    let plan = fieldlog_sheets::plan(rows, &codes, present)
-        .map_err(|refusal| OfficeError::Invalid(format!("{refusal} ({})", refusal.message_en())))?;
+    let plan = fieldlog_sheets::plan(rows, &codes, present).map_err(|refusal| {
+        let message = format!("{refusal} ({})", refusal.message_en());
+        match refusal {
+            fieldlog_sheets::ImportRefusal::BadRows(problems) => OfficeError::BadRows {
+                message,
+                rows: problems
+                    .into_iter()
+                    .take(MAX_IMPORT_PROBLEMS)
+                    .map(|(row, problem)| ImportProblem {
+                        row: u32::try_from(row).unwrap_or(u32::MAX),
+                        problem,
+                    })
+                    .collect(),
+            },
+            fieldlog_sheets::ImportRefusal::Empty => OfficeError::Invalid(message),
+        }
+    })?;
     let mut writes = Vec::with_capacity(plan.sites.len() + plan.devices.len());
     for site in &plan.sites {
         let row = SiteRow {
@@ -1084,9 +1107,10 @@ async fn parts_get<S: Storage>(
     .await?))
 }
 
-/// A catalogue write of contract `code` with a JSON body: the session, its CSRF token and its
-/// right to write the contract are checked before the body is read; then `work` runs with the
-/// body in the same transaction, and its answer is sent with `status`.
+/// A catalogue write of contract `code` with a JSON body: the body (at most the office's 64 KiB)
+/// has been buffered by the extractor; the session, its CSRF token and its right to write the
+/// contract are checked before it is parsed; then `work` runs with the body in the same
+/// transaction, and its answer is sent with `status`.
 #[allow(clippy::too_many_arguments)]
 async fn write_json<S: Storage, B: DeserializeOwned, T: Serialize + Send + 'static>(
     office: Office<S>,
@@ -1239,36 +1263,47 @@ struct ImportQuery {
     format: String,
 }
 
-/// The file is read outside any transaction (an 8 MiB XLSX takes a while), after the session,
-/// its CSRF token and its right to write the contract are checked; then checked again, planned
-/// and written in one transaction.
+/// The session, its CSRF token and its right to write the contract are checked BEFORE the body
+/// is read (the request is taken whole, its body unread): an anonymous client cannot make the
+/// server hold 8 MiB. The file is then read outside any transaction (an 8 MiB XLSX takes a
+/// while), and checked again, planned and written in one transaction.
 async fn import_post<S: Storage>(
     State(office): State<Office<S>>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Path(code): Path<String>,
     query: std::result::Result<Query<ImportQuery>, QueryRejection>,
-    body: Body,
+    request: axum::extract::Request,
 ) -> Result<Response> {
     let now = (office.options.clock)();
     let (token, csrf) = (session_token(&headers), csrf(&headers));
     let storage = office.storage.clone();
-    let answer = blocking(move || {
+    let checked = code.clone();
+    let (check_token, check_csrf) = (token.clone(), csrf.clone());
+    blocking(move || {
         super::in_read(&*storage, |tx| {
-            let session = super::authenticate(tx, token.as_deref(), now, false)?;
-            session.check_csrf(csrf.as_deref())?;
-            writable(tx, &session, &code).map(|_| ())
-        })?;
-        let Query(query) = query.map_err(|e| ServerError::Malformed(e.body_text()))?;
-        let format = SiteFileFormat::from_extension(&query.format).ok_or_else(|| {
-            OfficeError::Invalid("format 须为 csv 或 xlsx (format must be csv or xlsx)".into())
-        })?;
-        let bytes = body.map_err(|rejection| match rejection.status() {
+            let session = super::authenticate(tx, check_token.as_deref(), now, false)?;
+            session.check_csrf(check_csrf.as_deref())?;
+            writable(tx, &session, &checked).map(|_| ())
+        })
+    })
+    .await?;
+    let Query(query) = query.map_err(|e| ServerError::Malformed(e.body_text()))?;
+    let format = SiteFileFormat::from_extension(&query.format).ok_or_else(|| {
+        OfficeError::Invalid("format 须为 csv 或 xlsx (format must be csv or xlsx)".into())
+    })?;
+    // The route's `DefaultBodyLimit` travels in the request's extensions, so this read stops
+    // at MAX_IMPORT_BYTES.
+    let bytes = <Bytes as axum::extract::FromRequest<()>>::from_request(request, &())
+        .await
+        .map_err(|rejection| match rejection.status() {
             StatusCode::PAYLOAD_TOO_LARGE => ServerError::TooLarge {
                 limit: MAX_IMPORT_BYTES,
             },
             _ => ServerError::Malformed(rejection.body_text()),
         })?;
+    let storage = office.storage.clone();
+    let answer = blocking(move || {
         let rows = fieldlog_sheets::read_site_bytes(&bytes, format, "上传的文件")
             .map_err(|e| OfficeError::Invalid(format!("{e} ({})", e.message_en())))?;
         super::in_transaction(&*storage, |tx| {

@@ -93,6 +93,12 @@ pub enum OfficeError {
     ForbiddenBecause(String),
     #[error("{0}")]
     Invalid(String),
+    /// An import refused for its rows: the sentence, and the rows one by one for the console.
+    #[error("{message}")]
+    BadRows {
+        message: String,
+        rows: Vec<fieldlog_wire::office::v1::catalogue::ImportProblem>,
+    },
     #[error("找不到{0} (not found: {0})")]
     NotFound(String),
     #[error("{0}")]
@@ -112,7 +118,7 @@ impl OfficeError {
             OfficeError::Throttled { .. } => OfficeErrorCode::Throttled,
             OfficeError::Csrf => OfficeErrorCode::Csrf,
             OfficeError::Forbidden | OfficeError::ForbiddenBecause(_) => OfficeErrorCode::Forbidden,
-            OfficeError::Invalid(_) => OfficeErrorCode::InvalidInput,
+            OfficeError::Invalid(_) | OfficeError::BadRows { .. } => OfficeErrorCode::InvalidInput,
             OfficeError::NotFound(_) => OfficeErrorCode::NotFound,
             OfficeError::Conflict(_) => OfficeErrorCode::Conflict,
             OfficeError::Server(e) => match e.code() {
@@ -131,6 +137,10 @@ impl OfficeError {
                 OfficeError::Throttled { retry_after } => Some(*retry_after),
                 _ => None,
             },
+            rows: match self {
+                OfficeError::BadRows { rows, .. } => Some(rows.clone()),
+                _ => None,
+            },
         }
     }
 
@@ -142,7 +152,9 @@ impl OfficeError {
             OfficeError::Csrf | OfficeError::Forbidden | OfficeError::ForbiddenBecause(_) => {
                 StatusCode::FORBIDDEN
             }
-            OfficeError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            OfficeError::Invalid(_) | OfficeError::BadRows { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             OfficeError::NotFound(_) => StatusCode::NOT_FOUND,
             OfficeError::Conflict(_) => StatusCode::CONFLICT,
             OfficeError::Server(e) => e.status(),

@@ -174,6 +174,18 @@ pub struct DeviceInput {
     pub serial: Option<String>,
 }
 
+/// A refused import lists at most this many bad rows in its error's `rows` (the message says how
+/// many there are in all).
+pub const MAX_IMPORT_PROBLEMS: usize = 500;
+
+/// One bad row of a refused import (in the error body's `rows`): its number as the spreadsheet
+/// shows it (the header is row 1) and what to fix, in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ImportProblem {
+    pub row: u32,
+    pub problem: String,
+}
+
 /// What an import wrote (as `fieldlog import sites` reports it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ImportAnswer {

@@ -181,7 +181,8 @@ pub enum OfficeErrorCode {
     Internal,
 }
 
-/// `{code, message}` (Chinese first), with `retry_after` (seconds) when throttled.
+/// `{code, message}` (Chinese first), with `retry_after` (seconds) when throttled and `rows`
+/// when an import is refused for its rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OfficeErrorBody {
     pub code: OfficeErrorCode,
@@ -189,6 +190,11 @@ pub struct OfficeErrorBody {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     #[ts(optional)]
     pub retry_after: Option<u64>,
+    /// A refused import's bad rows, in file order (at most
+    /// [`catalogue::MAX_IMPORT_PROBLEMS`]); `message` stays the readable sentence.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[ts(optional)]
+    pub rows: Option<Vec<catalogue::ImportProblem>>,
 }
 
 #[cfg(test)]
