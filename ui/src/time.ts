@@ -71,3 +71,18 @@ export function shanghaiMonth(now: Date = new Date()): string {
   for (const p of monthFormat.formatToParts(now)) part[p.type] = p.value;
   return `${part.year}-${part.month}`;
 }
+
+const dayFormat = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+/** Today in Asia/Shanghai as "2026-11-22" (a date field's default: the UTC day is still yesterday
+ *  before 08:00 there). Assembled from its parts, as `shanghaiMonth` is. */
+export function shanghaiDay(now: Date = new Date()): string {
+  const part: Record<string, string> = {};
+  for (const p of dayFormat.formatToParts(now)) part[p.type] = p.value;
+  return `${part.year}-${part.month}-${part.day}`;
+}
