@@ -620,18 +620,7 @@ fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
 /// Every table of the laptop's profile but `sync_state`, where a round notes how it ended.
 fn laptop_dump(dir: &std::path::Path) -> String {
     let conn = rusqlite::Connection::open(dir.join("profile.sqlite")).unwrap();
-    let dump = fieldlog_store::migrations::data_dump(&conn).unwrap();
-    let mut kept = String::new();
-    let mut in_sync_state = false;
-    for line in dump.lines() {
-        if line.starts_with("== ") {
-            in_sync_state = line == "== sync_state";
-        }
-        if !in_sync_state {
-            kept.push_str(line);
-            kept.push('\n');
-        }
-    }
+    let kept = fieldlog_store::migrations::data_dump_except(&conn, &["sync_state"]).unwrap();
     assert!(kept.contains("== sync_outbox"), "the dump names its tables");
     kept
 }

@@ -58,18 +58,7 @@ fn http(
 /// sync status the app shows).
 fn laptop_dump(laptop: &Laptop) -> String {
     let conn = rusqlite::Connection::open(laptop.dir.path().join("profile.sqlite")).unwrap();
-    let dump = fieldlog_store::migrations::data_dump(&conn).unwrap();
-    let mut kept = String::new();
-    let mut in_sync_state = false;
-    for line in dump.lines() {
-        if line.starts_with("== ") {
-            in_sync_state = line == "== sync_state";
-        }
-        if !in_sync_state {
-            kept.push_str(line);
-            kept.push('\n');
-        }
-    }
+    let kept = fieldlog_store::migrations::data_dump_except(&conn, &["sync_state"]).unwrap();
     assert!(kept.contains("== sync_outbox"), "the dump names its tables");
     kept
 }
