@@ -70,4 +70,5 @@ id_type! {
     PartId;
     /// One stock movement in the ledger.
     MovementId;
+    AssignmentId;
 }

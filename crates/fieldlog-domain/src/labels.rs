@@ -192,6 +192,7 @@ pub const SYNC_ENTITIES: &[Label] = &[
     Label::new("faults", "故障", "Fault"),
     Label::new("fault_events", "故障记录", "Fault event"),
     Label::new("arrivals", "到场记录", "Arrival"),
+    Label::new("fault_assignments", "派单记录", "Assignment"),
     Label::new("signatures", "签字", "Signature"),
     Label::new("report_entries", "日报条目", "Report entry"),
     Label::new("stock_movements", "库存变动", "Stock movement"),
@@ -260,7 +261,7 @@ pub mod phrase {
 /// Every table by the name the generated TypeScript file gives it.
 pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
     let unresolved_groups = [UnresolvedReason::LABELS, &[UNRESOLVED_PENDING]].concat();
-    let tables: [(&'static str, &[Label]); 25] = [
+    let tables: [(&'static str, &[Label]); 26] = [
         ("FaultLevel", FaultLevel::LABELS),
         ("FaultStatus", FAULT_STATUSES),
         ("ClockKind", ClockKind::LABELS),
@@ -271,6 +272,7 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         ("FaultCause", FaultCause::LABELS),
         ("ForceMajeureState", ForceMajeureState::LABELS),
         ("ReportChannel", ReportChannel::LABELS),
+        ("AssignmentKind", crate::dispatch::AssignmentKind::LABELS),
         ("SpareKind", SpareKind::LABELS),
         ("MovementKind", MovementKind::LABELS),
         ("ReportStatus", ReportStatus::LABELS),

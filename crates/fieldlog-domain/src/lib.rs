@@ -15,6 +15,7 @@ pub mod catalogue;
 pub mod clocks;
 pub mod completion;
 pub mod contract;
+pub mod dispatch;
 pub mod fault;
 pub mod ids;
 pub mod inspection;

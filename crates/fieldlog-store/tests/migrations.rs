@@ -60,6 +60,12 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
         9,
         "INSERT INTO fault_events VALUES ('ev9', 'f1', 'acknowledged', '2025-02-01 01:05:00+00:00', '{\"kind\":\"acknowledged\",\"by\":\"旧经理\"}', '2025-02-01 01:05:00+00:00');",
     ),
+    (
+        // Dispatch (issue 18): a fault with its caller, and an assignment of it.
+        10,
+        "INSERT INTO faults VALUES ('f10', 'c1', 's1', NULL, 'C', '2025-02-03 01:00:00+00:00', 'phone', '来电', '客户经理', 1, '2025-02-03 01:01:00+00:00', '来电人', '13800000000');
+         INSERT INTO fault_assignments VALUES ('as10', 'f10', 'assign', 't1', '旧技服', '[]', '', '客户经理', '2025-02-03 01:02:00+00:00', '2025-02-03 01:02:00+00:00');",
+    ),
 ];
 
 fn fresh_schema() -> String {

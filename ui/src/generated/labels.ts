@@ -78,6 +78,10 @@ export const zhCN = {
     "inspection": "巡检发现",
     "on_site": "现场报修",
   },
+  AssignmentKind: {
+    "assign": "派单",
+    "take": "接单",
+  },
   SpareKind: {
     "unit": "备品",
     "part": "备件",
@@ -161,6 +165,7 @@ export const zhCN = {
     "faults": "故障",
     "fault_events": "故障记录",
     "arrivals": "到场记录",
+    "fault_assignments": "派单记录",
     "signatures": "签字",
     "report_entries": "日报条目",
     "stock_movements": "库存变动",
@@ -275,6 +280,10 @@ export const en = {
     "inspection": "Found on inspection",
     "on_site": "Reported on site",
   },
+  AssignmentKind: {
+    "assign": "Assigned",
+    "take": "Taken",
+  },
   SpareKind: {
     "unit": "Spare unit",
     "part": "Spare part",
@@ -358,6 +367,7 @@ export const en = {
     "faults": "Fault",
     "fault_events": "Fault event",
     "arrivals": "Arrival",
+    "fault_assignments": "Assignment",
     "signatures": "Signature",
     "report_entries": "Report entry",
     "stock_movements": "Stock movement",

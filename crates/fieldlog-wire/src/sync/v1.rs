@@ -143,6 +143,14 @@ pub const ENTITIES: &[Entity] = &[
         refs: &[("fault_id", "faults")],
         ..entity("arrivals", &["id"], Immutable, Parent("sites", "site_id"))
     },
+    // Who holds a fault (issue 18): the office's assignments and the technicians' takes, each
+    // naming the ones its writer saw as current (`fieldlog_domain::dispatch`).
+    entity(
+        "fault_assignments",
+        &["id"],
+        Immutable,
+        Parent("faults", "fault_id"),
+    ),
     Entity {
         final_when: Some(("done_at", None)),
         refs: &[("site_id", "sites"), ("done_arrival_id", "arrivals")],
