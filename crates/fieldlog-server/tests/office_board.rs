@@ -29,6 +29,7 @@ on_each_backend!(
     the_board_shows_synced_faults_with_the_laptops_clocks,
     a_manager_sees_only_its_contracts_and_filters_narrow_the_board,
     two_offline_takes_show_both_claimants,
+    a_resolved_fault_waits_for_feedback_until_the_customer_is_told,
     refused_board_requests_answer_4xx_and_write_nothing,
 );
 
@@ -97,6 +98,22 @@ struct Laptop {
 
 impl Laptop {
     fn enroll(office: &Office, admin: &Client, technician: &TechnicianItem) -> Laptop {
+        Laptop::enroll_for(
+            office,
+            admin,
+            technician,
+            HB,
+            Preset::CountyPoliceVillageQuery,
+        )
+    }
+
+    fn enroll_for(
+        office: &Office,
+        admin: &Client,
+        technician: &TechnicianItem,
+        code_of_contract: &str,
+        preset: Preset,
+    ) -> Laptop {
         let code = admin.enrollment_code(office, &technician.id);
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path().join("profile.sqlite")).unwrap();
@@ -105,13 +122,13 @@ impl Laptop {
         fieldlog_sync::enroll(&mut store, &office.url(), &code.code, "笔记本", quick()).unwrap();
         let contract = store
             .add_contract(
-                HB,
+                code_of_contract,
                 "测试县雪亮工程运维",
                 "测试县公安局",
                 chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
                 chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
                 fieldlog_domain::contract::SpareFloor::default(),
-                &Preset::CountyPoliceVillageQuery.policy(),
+                &preset.policy(),
                 now,
             )
             .unwrap()
@@ -584,5 +601,57 @@ fn refused_board_requests_answer_4xx_and_write_nothing(backend: Backend) {
         office.dump_tables(&TABLES),
         before,
         "a refused read wrote nothing"
+    );
+}
+
+/// The e-government contract promises the customer is told within a day of the fix (反馈): a
+/// resolved fault stays on the board, waiting for feedback, until it is.
+fn a_resolved_fault_waits_for_feedback_until_the_customer_is_told(backend: Backend) {
+    let (office, admin, _li, _hb) = with_laptop(backend);
+    let wang = admin.add_technician(&office, "王工", &[XY]);
+    let mut laptop = Laptop::enroll_for(&office, &admin, &wang, XY, Preset::CityEgovExtranet);
+    let base = Utc::now().trunc_subsecs(0) - TimeDelta::hours(3);
+    let minutes = |m: i64| base + TimeDelta::minutes(m);
+    let fault = laptop.report(FaultLevel::A, base, "外网专线中断");
+    laptop.event(
+        fault,
+        FaultEventKind::Acknowledged {
+            by: "王工".into()
+        },
+        minutes(5),
+    );
+    laptop.check_in(fault, minutes(30));
+    laptop.event(
+        fault,
+        FaultEventKind::Resolved {
+            note: "更换光模块".into(),
+        },
+        minutes(60),
+    );
+    laptop.sync();
+    office.set_clock(minutes(120));
+    let board = admin.board(&office, "");
+    let waiting = row(&board, fault);
+    assert!(waiting.waiting_feedback);
+    assert_eq!(waiting.state, BoardState::WaitingFeedback);
+    assert_eq!(waiting.urgent, Some(ClockKind::Feedback));
+    assert_eq!(waiting.seconds_left, Some((24 * 60 - 60) * 60));
+    assert_eq!(
+        ids(&admin.board(&office, "?state=waiting_feedback")),
+        vec![fault]
+    );
+    assert!(admin.board(&office, "?state=ok").rows.is_empty());
+
+    laptop.event(
+        fault,
+        FaultEventKind::CustomerInformed {
+            how: "电话告知".into(),
+        },
+        minutes(100),
+    );
+    laptop.sync();
+    assert!(
+        admin.board(&office, "").rows.is_empty(),
+        "told: off the board"
     );
 }
