@@ -21,7 +21,7 @@ use fieldlog_domain::sla::{FaultLevel, Preset};
 use fieldlog_store::{NewDevice, NewSite, Store, desk};
 use fieldlog_wire::office::v1::Role;
 use fieldlog_wire::office::v1::board::{Board, BoardRow, BoardState};
-use fieldlog_wire::office::v1::people::{EnrollmentCodeAnswer, TechnicianItem};
+use fieldlog_wire::office::v1::people::TechnicianItem;
 use serde_json::{Value, json};
 use support::*;
 
@@ -46,42 +46,10 @@ const TABLES: [&str; 6] = [
     "assignments",
 ];
 
-fn quick() -> fieldlog_sync::SyncOptions {
-    fieldlog_sync::SyncOptions {
-        attempts: 2,
-        backoff: std::time::Duration::from_millis(5),
-        max_backoff: std::time::Duration::from_millis(20),
-        timeout: std::time::Duration::from_secs(10),
-        ..fieldlog_sync::SyncOptions::default()
-    }
-}
-
 impl Client {
     fn board(&self, office: &Office, query: &str) -> Board {
         let answer = self.get(office, &format!("/office/v1/board{query}"));
         assert_eq!(answer.status, 200, "{}", answer.body);
-        serde_json::from_str(&answer.body).unwrap()
-    }
-
-    fn add_technician(&self, office: &Office, name: &str, contracts: &[&str]) -> TechnicianItem {
-        let answer = self.send(
-            office,
-            "POST",
-            "/office/v1/technicians",
-            &json!({ "name": name, "contracts": contracts }),
-        );
-        assert_eq!(answer.status, 201, "{}", answer.body);
-        serde_json::from_str(&answer.body).unwrap()
-    }
-
-    fn enrollment_code(&self, office: &Office, technician: &str) -> EnrollmentCodeAnswer {
-        let answer = self.send(
-            office,
-            "POST",
-            &format!("/office/v1/technicians/{technician}/enrollment-codes"),
-            &json!({}),
-        );
-        assert_eq!(answer.status, 201, "{}", answer.body);
         serde_json::from_str(&answer.body).unwrap()
     }
 }

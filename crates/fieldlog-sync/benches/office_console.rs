@@ -236,12 +236,12 @@ impl Laptop {
                 &mut self.seq,
             );
             let mut events = vec![json!({ "kind": "acknowledged", "by": "基准技服" })];
-            if k % 3 == 0 {
+            if k.is_multiple_of(3) {
                 events.push(
                     json!({ "kind": "remote_attempt", "fixed": false, "note": "远程未恢复" }),
                 );
             }
-            if k % 5 == 0 {
+            if k.is_multiple_of(5) {
                 events.push(
                     json!({ "kind": "escalated_on_site", "by": "基准技服", "reason": "需到场" }),
                 );
