@@ -15,7 +15,7 @@ mod support;
 use chrono::{SubsecRound, TimeDelta, Utc};
 use fieldlog_wire::office::v1::Role;
 use fieldlog_wire::office::v1::people::{
-    EnrollmentCodeAnswer, EnrollmentLink, LaptopItem, RevokedLaptop, TechnicianItem,
+    EnrollmentLink, LaptopItem, RevokedLaptop, TechnicianItem,
 };
 use serde_json::{Value, json};
 use std::io::{Read, Write};
@@ -87,18 +87,6 @@ impl Client {
         serde_json::from_str(&answer.body).unwrap()
     }
 
-    /// Adds a technician with `contracts`; the new one.
-    fn add_technician(&self, office: &Office, name: &str, contracts: &[&str]) -> TechnicianItem {
-        let answer = self.send(
-            office,
-            "POST",
-            "/office/v1/technicians",
-            &json!({ "name": name, "contracts": contracts }),
-        );
-        assert_eq!(answer.status, 201, "{}", answer.body);
-        serde_json::from_str(&answer.body).unwrap()
-    }
-
     /// Assigns `technician` to `contract`; the answer, to check.
     fn assign(&self, office: &Office, technician: &str, contract: &str) -> Answer {
         self.send(
@@ -117,17 +105,6 @@ impl Client {
             &format!("/office/v1/technicians/{technician}/contracts/{contract}"),
             &json!(null),
         )
-    }
-
-    fn enrollment_code(&self, office: &Office, technician: &str) -> EnrollmentCodeAnswer {
-        let answer = self.send(
-            office,
-            "POST",
-            &format!("/office/v1/technicians/{technician}/enrollment-codes"),
-            &json!({}),
-        );
-        assert_eq!(answer.status, 201, "{}", answer.body);
-        serde_json::from_str(&answer.body).unwrap()
     }
 }
 
@@ -623,16 +600,6 @@ fn laptop_dump(dir: &std::path::Path) -> String {
     let kept = fieldlog_store::migrations::data_dump_except(&conn, &["sync_state"]).unwrap();
     assert!(kept.contains("== sync_outbox"), "the dump names its tables");
     kept
-}
-
-fn quick() -> fieldlog_sync::SyncOptions {
-    fieldlog_sync::SyncOptions {
-        attempts: 2,
-        backoff: std::time::Duration::from_millis(5),
-        max_backoff: std::time::Duration::from_millis(20),
-        timeout: std::time::Duration::from_secs(10),
-        ..fieldlog_sync::SyncOptions::default()
-    }
 }
 
 fn a_laptop_enrolled_from_the_console_is_listed_and_revoked_from_it(backend: Backend) {

@@ -6,6 +6,7 @@ import type { Role } from "../generated/office";
 export const BASE = "/console/";
 
 export type Page =
+  | { page: "board" }
   | { page: "contracts" }
   | { page: "contract"; code: string }
   | { page: "catalogue"; contract?: string }
@@ -35,6 +36,7 @@ export function parsePath(pathname: string): Page {
       return second ? { page: "contract", code: second } : { page: "contracts" };
     case "catalogue":
       return second ? { page: "catalogue", contract: second } : { page: "catalogue" };
+    case "board":
     case "technicians":
     case "laptops":
     case "accounts":
@@ -76,9 +78,9 @@ export type Section = Exclude<Page["page"], "home" | "unknown" | "contract">;
 
 /** Which pages each role is offered; what it may do there the server decides. */
 export const SECTIONS: Record<Role, Section[]> = {
-  administrator: ["contracts", "catalogue", "technicians", "laptops", "accounts", "audit"],
-  project_manager: ["contracts", "catalogue", "technicians", "laptops"],
-  customer_manager: ["contracts"],
+  administrator: ["board", "contracts", "catalogue", "technicians", "laptops", "accounts", "audit"],
+  project_manager: ["board", "contracts", "catalogue", "technicians", "laptops"],
+  customer_manager: ["board", "contracts"],
 };
 
 /** Whether `role` is offered `page` (a contract's page goes with the contracts). */

@@ -390,3 +390,49 @@ pub type Refusal<'a, B = String> = (
 pub fn actions(page: &AuditPage) -> Vec<String> {
     page.entries.iter().map(|e| e.action.clone()).collect()
 }
+
+/// Sync options for a test's laptop: few, short retries.
+pub fn quick() -> fieldlog_sync::SyncOptions {
+    fieldlog_sync::SyncOptions {
+        attempts: 2,
+        backoff: std::time::Duration::from_millis(5),
+        max_backoff: std::time::Duration::from_millis(20),
+        timeout: std::time::Duration::from_secs(10),
+        ..fieldlog_sync::SyncOptions::default()
+    }
+}
+
+impl Client {
+    /// Adds a technician with `contracts`; the new one.
+    pub fn add_technician(
+        &self,
+        office: &Office,
+        name: &str,
+        contracts: &[&str],
+    ) -> fieldlog_wire::office::v1::people::TechnicianItem {
+        let answer = self.send(
+            office,
+            "POST",
+            "/office/v1/technicians",
+            &json!({ "name": name, "contracts": contracts }),
+        );
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        serde_json::from_str(&answer.body).unwrap()
+    }
+
+    /// A new enrollment code for `technician`.
+    pub fn enrollment_code(
+        &self,
+        office: &Office,
+        technician: &str,
+    ) -> fieldlog_wire::office::v1::people::EnrollmentCodeAnswer {
+        let answer = self.send(
+            office,
+            "POST",
+            &format!("/office/v1/technicians/{technician}/enrollment-codes"),
+            &json!({}),
+        );
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        serde_json::from_str(&answer.body).unwrap()
+    }
+}
