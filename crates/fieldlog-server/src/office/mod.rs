@@ -23,6 +23,7 @@ pub mod catalogue;
 pub mod http;
 pub mod password;
 pub mod people;
+pub mod write;
 
 use crate::error::ServerError;
 use crate::rules::{random_secret, sha256_hex};
