@@ -1,7 +1,7 @@
 // The office console's labels, zh-CN and en: a section (`m.console`) of the app's one label table
 // (../i18n.ts), so the console switches language with the same `locale` and shares the generated
 // labels (../generated/labels.ts) for every stable code the app also shows.
-import type { DeviceKind, OfficeErrorCode, RemoteOnSite, Role, SiteKind } from "../generated/office";
+import type { BoardState, DeviceKind, OfficeErrorCode, RemoteOnSite, Role, SiteKind } from "../generated/office";
 import { en as enLabels, zhCN as zhLabels } from "../generated/labels";
 
 export interface ConsoleMessages {
@@ -20,6 +20,7 @@ export interface ConsoleMessages {
   role: Record<Role, string>;
   errorCode: Record<OfficeErrorCode, string>;
   nav: {
+    board: string;
     contracts: string;
     catalogue: string;
     technicians: string;
@@ -228,6 +229,31 @@ export interface ConsoleMessages {
     confirmCancelCodes: (name: string) => string;
     cancelledCodes: (name: string, n: number) => string;
   };
+  board: {
+    title: string;
+    contract: string;
+    level: string;
+    technician: string;
+    state: string;
+    all: string;
+    states: Record<BoardState, string>;
+    updated: (time: string) => string;
+    synced: string;
+    empty: string;
+    timeLeft: string;
+    fault: string;
+    holder: string;
+    clocks: string;
+    reported: string;
+    unassigned: string;
+    disputed: (names: string) => string;
+    noClock: string;
+    overdue: (time: string) => string;
+    heardTitle: string;
+    lastHeard: string;
+    never: string;
+    noTechnicians: string;
+  };
   laptops: {
     title: string;
     name: string;
@@ -327,6 +353,7 @@ export const consoleZh: ConsoleMessages = {
     internal: "服务器内部错误",
   },
   nav: {
+    board: "看板",
     contracts: "合同",
     catalogue: "站点与备件",
     technicians: "技术员",
@@ -554,6 +581,31 @@ export const consoleZh: ConsoleMessages = {
     confirmCancelCodes: (name) => `作废 ${name} 所有尚未使用的注册码？已注册的笔记本不受影响。`,
     cancelledCodes: (name, n) => `已作废 ${name} 未使用的注册码 ${n} 个`,
   },
+  board: {
+    title: "看板",
+    contract: "合同",
+    level: "故障级别",
+    technician: "技术员",
+    state: "状态",
+    all: "全部",
+    states: { ok: "正常", near: "临近超时", breached: "已超时", waiting_feedback: "待反馈" },
+    updated: (time) => `更新于 ${time}`,
+    synced: "看板显示的是已同步到服务器的记录；每 5 秒自动刷新。",
+    empty: "没有未完成的故障",
+    timeLeft: "剩余时间",
+    fault: "故障",
+    holder: "处理人",
+    clocks: "时限",
+    reported: "报修时间",
+    unassigned: "未派单",
+    disputed: (names) => `有争议：${names}`,
+    noClock: "无计时",
+    overdue: (time) => `已超时 ${time}`,
+    heardTitle: "技术员笔记本最近同步",
+    lastHeard: "最近同步",
+    never: "从未同步",
+    noTechnicians: "没有技术员",
+  },
   laptops: {
     title: "笔记本",
     name: "名称",
@@ -656,6 +708,7 @@ export const consoleEn: ConsoleMessages = {
     internal: "Server error",
   },
   nav: {
+    board: "Board",
     contracts: "Contracts",
     catalogue: "Sites & parts",
     technicians: "Technicians",
@@ -882,6 +935,31 @@ export const consoleEn: ConsoleMessages = {
     cancelCodes: "Cancel unused codes",
     confirmCancelCodes: (name) => `Cancel every unused enrollment code of ${name}? Laptops already enrolled are not affected.`,
     cancelledCodes: (name, n) => `${n} unused enrollment code(s) of ${name} cancelled`,
+  },
+  board: {
+    title: "Board",
+    contract: "Contract",
+    level: "Level",
+    technician: "Technician",
+    state: "State",
+    all: "All",
+    states: { ok: "On time", near: "Near breach", breached: "Breached", waiting_feedback: "Awaiting feedback" },
+    updated: (time) => `Updated ${time}`,
+    synced: "The board shows what has synced to the server; it refreshes every 5 seconds.",
+    empty: "No open faults",
+    timeLeft: "Time left",
+    fault: "Fault",
+    holder: "Held by",
+    clocks: "Clocks",
+    reported: "Reported",
+    unassigned: "Unassigned",
+    disputed: (names) => `Disputed: ${names}`,
+    noClock: "No clock running",
+    overdue: (time) => `Overdue ${time}`,
+    heardTitle: "Technicians' laptops, last sync",
+    lastHeard: "Last sync",
+    never: "Never synced",
+    noTechnicians: "No technicians",
   },
   laptops: {
     title: "Laptops",
