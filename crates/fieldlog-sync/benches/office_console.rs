@@ -192,12 +192,7 @@ fn contract_rows(storage: &fieldlog_server::Database, code: &str) -> ContractRow
             let devices = tx.records_in_scope("devices", code)?;
             let mut places: Vec<(String, String)> = devices
                 .iter()
-                .map(|d| {
-                    (
-                        d.row["site_id"].as_str().unwrap().to_owned(),
-                        d.id.clone(),
-                    )
-                })
+                .map(|d| (d.row["site_id"].as_str().unwrap().to_owned(), d.id.clone()))
                 .collect();
             places.truncate(100);
             Ok(ContractRows {
@@ -242,10 +237,14 @@ impl Laptop {
             );
             let mut events = vec![json!({ "kind": "acknowledged", "by": "基准技服" })];
             if k % 3 == 0 {
-                events.push(json!({ "kind": "remote_attempt", "fixed": false, "note": "远程未恢复" }));
+                events.push(
+                    json!({ "kind": "remote_attempt", "fixed": false, "note": "远程未恢复" }),
+                );
             }
             if k % 5 == 0 {
-                events.push(json!({ "kind": "escalated_on_site", "by": "基准技服", "reason": "需到场" }));
+                events.push(
+                    json!({ "kind": "escalated_on_site", "by": "基准技服", "reason": "需到场" }),
+                );
             }
             for (e, payload) in events.into_iter().enumerate() {
                 let at = reported + chrono::TimeDelta::seconds(30 * (e as i64 + 1));

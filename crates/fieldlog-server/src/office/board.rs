@@ -29,8 +29,8 @@ use fieldlog_domain::fault;
 use fieldlog_domain::ids::{ContractId, TechnicianId};
 use fieldlog_domain::site::device_label;
 use fieldlog_wire::office::v1::board::{
-    Board, BoardClock, BoardContract, BoardLaptop, BoardQuery, BoardRow, BoardState, BoardTechnician,
-    NEAR_SHARE, REFRESH_SECONDS,
+    Board, BoardClock, BoardContract, BoardLaptop, BoardQuery, BoardRow, BoardState,
+    BoardTechnician, NEAR_SHARE, REFRESH_SECONDS,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
