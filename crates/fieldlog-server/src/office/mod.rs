@@ -22,10 +22,12 @@
 pub mod board;
 pub mod catalogue;
 pub mod facts;
+pub mod faults;
 pub mod http;
 pub mod password;
 pub mod people;
 pub mod read_model;
+pub mod write;
 
 use crate::error::ServerError;
 use crate::rules::{random_secret, sha256_hex};
@@ -111,6 +113,11 @@ pub enum OfficeError {
 }
 
 pub type Result<T, E = OfficeError> = std::result::Result<T, E>;
+
+/// A domain check's refusal as the office answers it (422, Chinese first).
+pub(crate) fn invalid(e: fieldlog_domain::InvalidInput) -> OfficeError {
+    OfficeError::Invalid(format!("{} ({})", e.message_zh, e.message_en))
+}
 
 impl OfficeError {
     pub fn body(&self) -> OfficeErrorBody {
