@@ -1,0 +1,346 @@
+//! Issue 18's office day in a real browser, on the real `fieldlog-server` and `fieldlog`
+//! binaries, over SQLite and PostgreSQL: a customer manager takes a call for an A fault in the
+//! console and assigns it to the technician whose laptop is enrolled; the laptop (the real CLI)
+//! syncs, sees the fault as its own, checks in and resolves it; the board shows arrival and
+//! resolution met, and a second fault, called in hours ago, breached; the month page shows the
+//! figures the laptop's `fieldlog summary --json` shows; the XLSX opens in LibreOffice and the
+//! PDF validates in pyHanko trusting only the server's root. Every new page is screenshotted into
+//! `target/console-screenshots/<backend>/dispatch/`.
+//!
+//! `#[ignore]`d like `console_walk.rs`: it needs chromium and chromium-driver, the console built,
+//! the server and CLI binaries built, LibreOffice and pyHanko (`cargo xtask setup test`).
+
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use fieldlog_system_tests::console::steps::{
+    ADMIN_LOGIN, ADMIN_PASSWORD, POLICE, SECOND_TECHNICIAN, TECHNICIAN, accounts_walk,
+    catalogue_walk, people_walk,
+};
+use fieldlog_system_tests::console::{Laptop, Walk, api_get, screenshots};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+const CUSTOMER_MANAGER_LOGIN: &str = "sun.cm";
+const CUSTOMER_MANAGER_NAME: &str = "孙丽华";
+const CUSTOMER_MANAGER_PASSWORD: &str = "客户经理的密码-2026";
+
+/// A call taken in the console.
+struct Call<'a> {
+    site: &'a str,
+    level: &'a str,
+    /// When the client called (the form's call time; clocks start here).
+    called_at: DateTime<Utc>,
+    caller: &'a str,
+    phone: &'a str,
+    description: &'a str,
+    /// The technician it is dispatched to in the same form, if any.
+    assign_to: Option<&'a str>,
+}
+
+/// Beijing time, as the office reads and types it.
+fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap()
+}
+
+/// The administrator adds a customer manager (the first receiver of calls) and grants her the
+/// police contract.
+fn customer_manager_walk(walk: &Walk) {
+    let s = &walk.session;
+    walk.sign_out();
+    walk.sign_in(ADMIN_LOGIN, ADMIN_PASSWORD);
+    walk.nav("accounts");
+    s.type_into("input[name=new-login]", CUSTOMER_MANAGER_LOGIN);
+    s.type_into("input[name=new-name]", CUSTOMER_MANAGER_NAME);
+    s.select("select[name=new-role]", "customer_manager");
+    s.type_into("input[name=new-password]", CUSTOMER_MANAGER_PASSWORD);
+    s.click_on("[data-testid=add-account-submit]");
+    walk.wait_text("[data-testid=accounts]", CUSTOMER_MANAGER_LOGIN);
+    s.find("[data-testid=grants-panel]");
+    s.click_on(&format!("input[data-contract='{POLICE}']"));
+    s.click_on("[data-testid=save-grants]");
+    walk.wait_text("[data-testid=notice]", "可见合同已保存");
+    walk.sign_out();
+}
+
+/// Takes `call` on the call page (报修登记) and waits for the fault's page; returns the fault's id.
+fn take_call(walk: &Walk, call: &Call, shot: &str) -> String {
+    let s = &walk.session;
+    walk.open("/console/faults/new");
+    walk.wait_for("[data-testid=call-submit]", Duration::from_secs(15));
+    s.select("[data-testid=call-contract]", POLICE);
+    s.type_into("[data-testid=call-site-search]", call.site);
+    s.click_on(&format!(
+        "[data-testid=call-site-option][data-site='{}']",
+        call.site
+    ));
+    s.select("[data-testid=call-level]", call.level);
+    let local = call.called_at.with_timezone(&china());
+    walk.set_value(
+        "[data-testid=call-time]",
+        &local.format("%Y-%m-%dT%H:%M").to_string(),
+    );
+    s.type_into("[data-testid=call-caller]", call.caller);
+    s.type_into("[data-testid=call-phone]", call.phone);
+    s.type_into("[data-testid=call-description]", call.description);
+    if let Some(technician) = call.assign_to {
+        let option = s.execute(
+            "const select = document.querySelector('[data-testid=call-assign]'); \
+             const option = [...select.options].find(o => o.textContent.includes(arguments[0])); \
+             return option ? option.value : null;",
+            json!([technician]),
+        );
+        let value = option
+            .as_str()
+            .unwrap_or_else(|| panic!("{technician} is not offered to assign to"));
+        s.select("[data-testid=call-assign]", value);
+    }
+    walk.shot(&format!("{shot}-call"));
+    s.click_on("[data-testid=call-submit]");
+    walk.wait_for("[data-testid=fault-page]", Duration::from_secs(15));
+    if let Some(technician) = call.assign_to {
+        walk.wait_text("[data-testid=fault-holder]", technician);
+    }
+    walk.shot(&format!("{shot}-fault"));
+    let url = s.url();
+    url.rsplit('/').next().unwrap().to_owned()
+}
+
+/// The technician's laptop syncs and finds the fault first, as its own; checks in on site and
+/// resolves it (times now, as the CLI defaults them), and syncs again.
+fn laptop_works_the_fault(laptop: &Laptop, fault: &str, site: &str) {
+    laptop.ok(&["sync"]);
+    let faults = laptop.json(&["fault", "list"]);
+    let rows = faults.as_array().expect("a list of faults");
+    let first = rows.first().expect("the laptop lists a fault");
+    assert_eq!(
+        first["id"].as_str(),
+        Some(fault),
+        "the assigned fault is listed first: {faults}"
+    );
+    assert!(
+        first.to_string().contains(TECHNICIAN),
+        "the fault is the technician's own: {first}"
+    );
+    laptop.ok(&["fault", "event", fault, "ack"]);
+    laptop.ok(&["arrive", "--fault", fault, "--site", site, "--confirm-site"]);
+    laptop.ok(&[
+        "fault",
+        "event",
+        fault,
+        "resolve",
+        "--note",
+        "更换测试球机电源后恢复",
+    ]);
+    laptop.ok(&["sync"]);
+}
+
+/// The board (as the project manager): the first fault's arrival and resolution met, the second
+/// fault breached.
+fn board_walk(walk: &Walk, first: &str, second: &str) {
+    walk.open("/console/board");
+    walk.wait_for("[data-testid=board-page]", Duration::from_secs(15));
+    walk.wait_for(
+        &format!("[data-testid=board-row][data-fault-id='{second}'][data-state=breached]"),
+        Duration::from_secs(30),
+    );
+    let row = walk.wait_for(
+        &format!("[data-testid=board-row][data-fault-id='{first}']"),
+        Duration::from_secs(30),
+    );
+    let state = walk.session.attribute(&row, "data-state");
+    assert_ne!(
+        state.as_deref(),
+        Some("breached"),
+        "the first fault was worked in time"
+    );
+    walk.shot("30-board");
+}
+
+/// The month page's figures are the laptop's `fieldlog summary --json`; the XLSX opens in
+/// LibreOffice; the PDF validates in pyHanko trusting only the server's root.
+fn month_walk(walk: &Walk, laptop: &Laptop, files: &Path) {
+    let month = (Utc::now().with_timezone(&china()))
+        .format("%Y-%m")
+        .to_string();
+    walk.open("/console/month");
+    walk.wait_for("[data-testid=month-page]", Duration::from_secs(15));
+    walk.session.select("[data-testid=month-contract]", POLICE);
+    walk.wait_for("[data-testid=month-figure]", Duration::from_secs(15));
+    walk.shot("40-month");
+
+    let cookie = walk.session_cookie();
+    let path = format!("/office/v1/summary?contract={POLICE}&month={month}");
+    let response = api_get(&walk.server.url, &path, &cookie);
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    let office: Value = response.json().unwrap();
+    let laptop_view = laptop.json(&["summary", "--contract", POLICE, "--month", &month]);
+    assert_eq!(
+        office["summary"], laptop_view["summary"],
+        "the console's month is the laptop's"
+    );
+
+    let xlsx = download(
+        walk,
+        &format!("/office/v1/summary.xlsx?contract={POLICE}&month={month}"),
+        &cookie,
+        files,
+        "summary.xlsx",
+    );
+    let csv = libreoffice_csv(&xlsx, files);
+    assert!(csv.contains(POLICE) || csv.contains("测试县"), "{csv}");
+
+    let pdf = download(
+        walk,
+        &format!("/office/v1/summary.pdf?contract={POLICE}&month={month}"),
+        &cookie,
+        files,
+        "summary.pdf",
+    );
+    let root = files.join("server-root.pem");
+    walk.server
+        .admin(&["ca-cert", "--out", root.to_str().unwrap()], "");
+    let (valid, said) = pyhanko(&pdf, &root);
+    assert!(valid, "pyHanko: {said}");
+}
+
+/// A GET of the office API with the browser's session, saved as `files/name`.
+fn download(walk: &Walk, path: &str, cookie: &str, files: &Path, name: &str) -> PathBuf {
+    let response = api_get(&walk.server.url, path, cookie);
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    let file = files.join(name);
+    std::fs::write(&file, response.bytes().unwrap()).unwrap();
+    file
+}
+
+/// The first sheet of an XLSX as CSV, converted by LibreOffice headless (proves it opens).
+fn libreoffice_csv(xlsx: &Path, out_dir: &Path) -> String {
+    let profile = out_dir.join("lo-profile");
+    let soffice = std::env::var("SOFFICE").unwrap_or_else(|_| "soffice".into());
+    let out = Command::new(&soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+        ])
+        .arg("--outdir")
+        .arg(out_dir)
+        .arg(xlsx)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{soffice}: {e}; `cargo xtask setup test` installs LibreOffice")
+        });
+    let csv = out_dir.join(xlsx.with_extension("csv").file_name().unwrap());
+    assert!(
+        out.status.success() && csv.exists(),
+        "LibreOffice could not open the XLSX: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(csv).unwrap()
+}
+
+/// pyHanko's verdict on `pdf` trusting only `root` (`PYHANKO`, else the workspace's .venv).
+fn pyhanko(pdf: &Path, root: &Path) -> (bool, String) {
+    let bin = std::env::var_os("PYHANKO")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::current_dir()
+                .unwrap()
+                .join("../.venv/bin/pyhanko")
+        });
+    let out = Command::new(&bin)
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--no-revocation-check",
+            "--trust",
+        ])
+        .arg(root)
+        .arg(pdf)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; `cargo xtask setup test` installs pyHanko",
+                bin.display()
+            )
+        });
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.success() && text.contains("The signature is judged VALID."),
+        text,
+    )
+}
+
+fn walk_on(db: &str, backend: &str) {
+    let walk = Walk::start(db, screenshots(&format!("{backend}/dispatch")));
+    let files = tempfile::tempdir().unwrap();
+    accounts_walk(&walk);
+    catalogue_walk(&walk, files.path());
+    let laptop = people_walk(&walk);
+    customer_manager_walk(&walk);
+
+    walk.sign_in(CUSTOMER_MANAGER_LOGIN, CUSTOMER_MANAGER_PASSWORD);
+    let now = Utc::now();
+    let first = take_call(
+        &walk,
+        &Call {
+            site: "XL-003",
+            level: "A",
+            called_at: now - TimeDelta::minutes(2),
+            caller: "测试村村委会王干事",
+            phone: "13800001234",
+            description: "3号杆摄像机无图像",
+            assign_to: Some(TECHNICIAN),
+        },
+        "10",
+    );
+    let second = take_call(
+        &walk,
+        &Call {
+            site: "XL-012",
+            level: "A",
+            called_at: now - TimeDelta::hours(3),
+            caller: "测试县公安局值班室",
+            phone: "13800005678",
+            description: "12号杆摄像机离线",
+            assign_to: Some(SECOND_TECHNICIAN),
+        },
+        "20",
+    );
+    laptop_works_the_fault(&laptop, &first, "XL-003");
+    board_walk(&walk, &first, &second);
+    month_walk(&walk, &laptop, files.path());
+}
+
+#[test]
+#[ignore = "needs chromium, chromium-driver, the built console, LibreOffice and pyHanko: cargo xtask test runs it"]
+fn the_dispatch_walk_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.sqlite");
+    walk_on(db.to_str().unwrap(), "sqlite");
+}
+
+#[test]
+#[ignore = "needs chromium, chromium-driver, the built console, LibreOffice and pyHanko: cargo xtask test runs it"]
+fn the_dispatch_walk_on_postgres() {
+    if std::env::var_os(fieldlog_server::postgres::TEST_CLUSTER_VAR).is_none() {
+        eprintln!(
+            "{} is not set: the PostgreSQL walk is skipped (cargo xtask test sets it)",
+            fieldlog_server::postgres::TEST_CLUSTER_VAR
+        );
+        return;
+    }
+    let database = fieldlog_server::postgres::ThrowawayDatabase::for_test();
+    walk_on(&database.url(), "postgres");
+}
