@@ -40,7 +40,8 @@ fn chosen_faults(
     let mut stmt = conn.prepare(&format!(
         "WITH {CHOSEN}
          SELECT f.id, f.contract_id, f.site_id, f.device_id, f.level, f.reported_at, f.channel,
-                f.description, f.first_receiver, f.policy_version, f.recorded_at, d.kind, s.kind
+                f.description, f.first_receiver, f.policy_version, f.recorded_at, f.caller,
+                f.caller_phone, d.kind, s.kind
          FROM faults f JOIN chosen c ON c.id = f.id LEFT JOIN devices d ON d.id = f.device_id
          LEFT JOIN sites s ON s.id = f.site_id
          ORDER BY f.reported_at, f.id"

@@ -179,6 +179,8 @@ fn shared_records_run(backend: Backend, seed: u64) {
                 channel: ReportChannel::Phone,
                 description: "摄像机无图像（共同处理）".into(),
                 first_receiver: "测试经理".into(),
+                caller: None,
+                caller_phone: None,
             },
             start,
         )

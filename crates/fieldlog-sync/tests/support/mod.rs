@@ -379,6 +379,8 @@ impl Laptop {
                     channel: ReportChannel::Phone,
                     description: format!("{}报：摄像机无图像（{minutes}）", self.name),
                     first_receiver: "测试经理".into(),
+                    caller: None,
+                    caller_phone: None,
                 },
                 now,
             )
