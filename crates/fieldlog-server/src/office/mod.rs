@@ -20,9 +20,11 @@
 //! once (`crate::sql`) implements; `http` is the `/office/v1` router.
 
 pub mod catalogue;
+pub mod facts;
 pub mod http;
 pub mod password;
 pub mod people;
+pub mod read_model;
 
 use crate::error::ServerError;
 use crate::rules::{random_secret, sha256_hex};
