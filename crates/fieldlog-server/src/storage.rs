@@ -86,6 +86,20 @@ pub fn stored_row(text: String) -> Result<StoredRow> {
         .map_err(|e| crate::error::ServerError::Storage(format!("stored row is not JSON: {e}")))
 }
 
+/// One version in the feed, as the office's read model reads it: the row's JSON text as stored,
+/// decoded by its reader (`office::facts`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedVersion {
+    pub seq: i64,
+    pub entity: String,
+    pub id: String,
+    pub row: String,
+    /// The contract code (None for a technician profile).
+    pub scope: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub clock_suspect: bool,
+}
+
 /// How much of an attachment has arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlobState {
@@ -224,6 +238,10 @@ pub trait Tx {
         limit: u32,
         device_id: &str,
     ) -> Result<Vec<FeedRecord<StoredRow>>>;
+    /// Every feed version after `after`, of every contract and profile, oldest first, at most
+    /// `limit`: what the office's read model (`office::read_model`) catches up from. The feed is
+    /// in commit order (one writer at a time), so nothing below the last value read appears later.
+    fn feed_after(&mut self, after: i64, limit: u32) -> Result<Vec<FeedVersion>>;
     /// Records waiting for the attachment `sha256`.
     fn waiting_for(&mut self, sha256: &str) -> Result<Vec<StoredRecord>>;
 

@@ -11,6 +11,7 @@ export type Page =
   | { page: "catalogue"; contract?: string }
   | { page: "technicians" }
   | { page: "laptops" }
+  | { page: "month" }
   | { page: "accounts" }
   | { page: "audit" }
   | { page: "home" }
@@ -37,6 +38,7 @@ export function parsePath(pathname: string): Page {
       return second ? { page: "catalogue", contract: second } : { page: "catalogue" };
     case "technicians":
     case "laptops":
+    case "month":
     case "accounts":
     case "audit":
       return { page: head };
@@ -76,9 +78,9 @@ export type Section = Exclude<Page["page"], "home" | "unknown" | "contract">;
 
 /** Which pages each role is offered; what it may do there the server decides. */
 export const SECTIONS: Record<Role, Section[]> = {
-  administrator: ["contracts", "catalogue", "technicians", "laptops", "accounts", "audit"],
-  project_manager: ["contracts", "catalogue", "technicians", "laptops"],
-  customer_manager: ["contracts"],
+  administrator: ["contracts", "catalogue", "technicians", "laptops", "month", "accounts", "audit"],
+  project_manager: ["contracts", "catalogue", "technicians", "laptops", "month"],
+  customer_manager: ["contracts", "month"],
 };
 
 /** Whether `role` is offered `page` (a contract's page goes with the contracts). */
