@@ -16,7 +16,7 @@
 
 use crate::chain::ChainStore;
 use crate::error::{Result, ServerError};
-use crate::office::catalogue::OFFICE_TECHNICIAN;
+use crate::office::write::OFFICE_TECHNICIAN;
 use crate::storage::{
     BlobState, ConflictNote, DeviceAuth, FeedVersion, IssuedCertificateRecord, LaptopReport,
     StoredRecord, Tx, Work, row_json, stored_row,

@@ -26,6 +26,7 @@ pub mod month;
 pub mod password;
 pub mod people;
 pub mod read_model;
+pub mod write;
 
 use crate::error::ServerError;
 use crate::rules::{random_secret, sha256_hex};
