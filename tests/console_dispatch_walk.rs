@@ -106,21 +106,26 @@ fn take_call(walk: &Walk, call: &Call, shot: &str) -> String {
     url.rsplit('/').next().unwrap().to_owned()
 }
 
-/// The technician's laptop syncs and finds the fault first, as its own; checks in on site and
-/// resolves it (times now, as the CLI defaults them), and syncs again.
-fn laptop_works_the_fault(laptop: &Laptop, fault: &str, site: &str) {
+/// The technician's laptop syncs and finds the fault marked as its own (and the other fault as
+/// the other technician's); checks in on site and resolves it (times now, as the CLI defaults
+/// them), and syncs again.
+fn laptop_works_the_fault(laptop: &Laptop, fault: &str, other: &str, site: &str) {
     laptop.ok(&["sync"]);
     let faults = laptop.json(&["fault", "list"]);
-    let rows = faults.as_array().expect("a list of faults");
-    let first = rows.first().expect("the laptop lists a fault");
+    let holder = |id: &str| {
+        faults
+            .as_array()
+            .expect("a list of faults")
+            .iter()
+            .find(|row| row["id"].as_str() == Some(id))
+            .unwrap_or_else(|| panic!("the laptop lists fault {id}: {faults}"))["holder"]
+            .clone()
+    };
+    assert_eq!(holder(fault), json!({ "state": "mine" }), "{faults}");
     assert_eq!(
-        first["id"].as_str(),
-        Some(fault),
-        "the assigned fault is listed first: {faults}"
-    );
-    assert!(
-        first.to_string().contains(TECHNICIAN),
-        "the fault is the technician's own: {first}"
+        holder(other),
+        json!({ "state": "other", "name": SECOND_TECHNICIAN }),
+        "{faults}"
     );
     laptop.ok(&["fault", "event", fault, "ack"]);
     laptop.ok(&["arrive", "--fault", fault, "--site", site, "--confirm-site"]);
@@ -318,7 +323,7 @@ fn walk_on(db: &str, backend: &str) {
         },
         "20",
     );
-    laptop_works_the_fault(&laptop, &first, "XL-003");
+    laptop_works_the_fault(&laptop, &first, &second, "XL-003");
     board_walk(&walk, &first, &second);
     month_walk(&walk, &laptop, files.path());
 }
