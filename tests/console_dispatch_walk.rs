@@ -140,26 +140,62 @@ fn laptop_works_the_fault(laptop: &Laptop, fault: &str, other: &str, site: &str)
     laptop.ok(&["sync"]);
 }
 
-/// The board (as the project manager): the first fault's arrival and resolution met, the second
-/// fault breached.
-fn board_walk(walk: &Walk, first: &str, second: &str) {
+/// The board, opened before the laptop works the first fault: both faults listed, the second
+/// already breached. Then, without reloading, it shows what the laptop synced.
+fn board_before(walk: &Walk, first: &str, second: &str) {
     walk.open("/console/board");
     walk.wait_for("[data-testid=board-page]", Duration::from_secs(15));
     walk.wait_for(
         &format!("[data-testid=board-row][data-fault-id='{second}'][data-state=breached]"),
-        Duration::from_secs(30),
+        Duration::from_secs(15),
     );
-    let row = walk.wait_for(
-        &format!("[data-testid=board-row][data-fault-id='{first}']"),
-        Duration::from_secs(30),
-    );
-    let state = walk.session.attribute(&row, "data-state");
-    assert_ne!(
-        state.as_deref(),
-        Some("breached"),
-        "the first fault was worked in time"
+    walk.wait_for(
+        &format!("[data-testid=board-row][data-fault-id='{first}'][data-state=ok]"),
+        Duration::from_secs(15),
     );
     walk.shot("40-board");
+}
+
+/// The board after the laptop's sync, refreshed by itself: the first fault's arrival and
+/// resolution met (it stays listed, waiting for the customer to be told), the second fault
+/// breached; the page shows what the board API says, and when the laptop was last heard from.
+fn board_after(walk: &Walk, first: &str, second: &str) {
+    let row = walk.wait_for(
+        &format!("[data-testid=board-row][data-fault-id='{first}'][data-state=waiting_feedback]"),
+        Duration::from_secs(20),
+    );
+    walk.wait_text("[data-testid=board-heard]", TECHNICIAN);
+    walk.shot("41-board-after-sync");
+
+    let board: Value = api_get(&walk.server.url, "/office/v1/board", &walk.session_cookie())
+        .json()
+        .unwrap();
+    let rows = board["rows"].as_array().expect("the board's rows");
+    let row_of = |id: &str| {
+        rows.iter()
+            .find(|row| row["fault_id"].as_str() == Some(id))
+            .unwrap_or_else(|| panic!("fault {id} on the board: {board}"))
+    };
+    let clock = |row: &Value, kind: &str| {
+        row["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == kind)
+            .map(|c| c["state"].clone())
+            .unwrap_or_else(|| panic!("no {kind} clock: {row}"))
+    };
+    let worked = row_of(first);
+    assert_eq!(clock(worked, "arrival"), "met", "{worked}");
+    assert_eq!(clock(worked, "resolution"), "met", "{worked}");
+    assert_eq!(
+        walk.session.attribute(&row, "data-state").as_deref(),
+        worked["state"].as_str(),
+        "the page shows the board's state"
+    );
+    let left = row_of(second);
+    assert_eq!(left["state"], "breached", "{left}");
+    assert_eq!(clock(left, "arrival"), "breached", "{left}");
 }
 
 /// The month page's figures are the laptop's `fieldlog summary --json`; the XLSX opens in
@@ -349,8 +385,9 @@ fn walk_on(db: &str, backend: &str) {
         },
         "33",
     );
+    board_before(&walk, &first, &second);
     laptop_works_the_fault(&laptop, &first, &second, "XL-003");
-    board_walk(&walk, &first, &second);
+    board_after(&walk, &first, &second);
     month_walk(&walk, &laptop, files.path());
 }
 
