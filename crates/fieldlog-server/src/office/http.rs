@@ -78,6 +78,7 @@ pub fn routes<S: Storage>(storage: Arc<S>, options: Options) -> Router {
         .merge(super::people::routes::<S>())
         .merge(super::month::routes::<S>())
         .merge(super::board::routes::<S>())
+        .merge(super::faults::routes::<S>())
         // Refused while it streams in: a stranger's sign-in body is never buffered past this.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(not_stored))

@@ -22,6 +22,7 @@
 pub mod board;
 pub mod catalogue;
 pub mod facts;
+pub mod faults;
 pub mod http;
 pub mod month;
 pub mod password;

@@ -26,6 +26,7 @@
 
 pub mod board;
 pub mod catalogue;
+pub mod faults;
 pub mod people;
 
 use chrono::{DateTime, Utc};
