@@ -40,7 +40,8 @@ pub fn accounts_walk(walk: &Walk) {
     walk.shot("02-sign-in-refused");
 
     walk.sign_in(ADMIN_LOGIN, ADMIN_PASSWORD);
-    walk.on_page("contracts");
+    // The board is the home page of every role (issue 18).
+    walk.on_page("board");
 
     walk.nav("accounts");
     walk.wait_text("[data-testid=accounts]", ADMIN_LOGIN);
@@ -88,7 +89,7 @@ pub fn accounts_walk(walk: &Walk) {
     );
 
     walk.sign_in(MANAGER_LOGIN, MANAGER_PASSWORD);
-    walk.on_page("contracts");
+    walk.on_page("board");
     assert!(s.find_all("[data-testid=nav-accounts]").is_empty());
     // An administrator's page typed into the address bar is not shown to her.
     walk.open("/console/accounts");

@@ -1,7 +1,7 @@
 // The office console's labels, zh-CN and en: a section (`m.console`) of the app's one label table
 // (../i18n.ts), so the console switches language with the same `locale` and shares the generated
 // labels (../generated/labels.ts) for every stable code the app also shows.
-import type { DeviceKind, OfficeErrorCode, RemoteOnSite, Role, SiteKind } from "../generated/office";
+import type { BoardState, DeviceKind, OfficeErrorCode, RemoteOnSite, Role, SiteKind } from "../generated/office";
 import { en as enLabels, zhCN as zhLabels } from "../generated/labels";
 
 export interface ConsoleMessages {
@@ -20,6 +20,7 @@ export interface ConsoleMessages {
   role: Record<Role, string>;
   errorCode: Record<OfficeErrorCode, string>;
   nav: {
+    board: string;
     contracts: string;
     catalogue: string;
     technicians: string;
@@ -235,6 +236,31 @@ export interface ConsoleMessages {
     download: { xlsx: string; csv: string; pdf: string };
     pdfNote: string;
   };
+  board: {
+    title: string;
+    contract: string;
+    level: string;
+    technician: string;
+    state: string;
+    all: string;
+    states: Record<BoardState, string>;
+    updated: (time: string) => string;
+    synced: string;
+    empty: string;
+    timeLeft: string;
+    fault: string;
+    holder: string;
+    clocks: string;
+    reported: string;
+    unassigned: string;
+    disputed: (names: string) => string;
+    noClock: string;
+    overdue: (time: string) => string;
+    heardTitle: string;
+    lastHeard: string;
+    never: string;
+    noTechnicians: string;
+  };
   laptops: {
     title: string;
     name: string;
@@ -335,6 +361,7 @@ export const consoleZh: ConsoleMessages = {
     unavailable: "服务器缺少所需组件",
   },
   nav: {
+    board: "看板",
     contracts: "合同",
     catalogue: "站点与备件",
     technicians: "技术员",
@@ -566,6 +593,31 @@ export const consoleZh: ConsoleMessages = {
     download: { xlsx: "下载 Excel（XLSX）", csv: "下载 CSV", pdf: "下载签章 PDF" },
     pdfNote: "PDF 由本分公司证书（服务器根证书签发）签章并加盖服务器时间戳。",
   },
+  board: {
+    title: "看板",
+    contract: "合同",
+    level: "故障级别",
+    technician: "技术员",
+    state: "状态",
+    all: "全部",
+    states: { ok: "正常", near: "临近超时", breached: "已超时", waiting_feedback: "待反馈" },
+    updated: (time) => `更新于 ${time}`,
+    synced: "看板显示的是已同步到服务器的记录；每 5 秒自动刷新。",
+    empty: "没有未完成的故障",
+    timeLeft: "剩余时间",
+    fault: "故障",
+    holder: "处理人",
+    clocks: "时限",
+    reported: "报修时间",
+    unassigned: "未派单",
+    disputed: (names) => `有争议：${names}`,
+    noClock: "无计时",
+    overdue: (time) => `已超时 ${time}`,
+    heardTitle: "技术员笔记本最近同步",
+    lastHeard: "最近同步",
+    never: "从未同步",
+    noTechnicians: "没有技术员",
+  },
   laptops: {
     title: "笔记本",
     name: "名称",
@@ -669,6 +721,7 @@ export const consoleEn: ConsoleMessages = {
     unavailable: "The server lacks a component it needs",
   },
   nav: {
+    board: "Board",
     contracts: "Contracts",
     catalogue: "Sites & parts",
     technicians: "Technicians",
@@ -899,6 +952,31 @@ export const consoleEn: ConsoleMessages = {
     month: "Month",
     download: { xlsx: "Download Excel (XLSX)", csv: "Download CSV", pdf: "Download signed PDF" },
     pdfNote: "The PDF is signed with this branch's certificate (issued by the server's root) and time-stamped by the server.",
+  },
+  board: {
+    title: "Board",
+    contract: "Contract",
+    level: "Level",
+    technician: "Technician",
+    state: "State",
+    all: "All",
+    states: { ok: "On time", near: "Near breach", breached: "Breached", waiting_feedback: "Awaiting feedback" },
+    updated: (time) => `Updated ${time}`,
+    synced: "The board shows what has synced to the server; it refreshes every 5 seconds.",
+    empty: "No open faults",
+    timeLeft: "Time left",
+    fault: "Fault",
+    holder: "Held by",
+    clocks: "Clocks",
+    reported: "Reported",
+    unassigned: "Unassigned",
+    disputed: (names) => `Disputed: ${names}`,
+    noClock: "No clock running",
+    overdue: (time) => `Overdue ${time}`,
+    heardTitle: "Technicians' laptops, last sync",
+    lastHeard: "Last sync",
+    never: "Never synced",
+    noTechnicians: "No technicians",
   },
   laptops: {
     title: "Laptops",

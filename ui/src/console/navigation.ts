@@ -6,6 +6,7 @@ import type { Role } from "../generated/office";
 export const BASE = "/console/";
 
 export type Page =
+  | { page: "board" }
   | { page: "contracts" }
   | { page: "contract"; code: string }
   | { page: "catalogue"; contract?: string }
@@ -42,6 +43,7 @@ export function parsePath(pathname: string): Page {
       // "/console/faults/new" takes a call; "/console/faults/<id>" is one fault.
       if (second === "new") return { page: "call" };
       return second ? { page: "fault", id: second } : { page: "unknown", path: rest };
+    case "board":
     case "technicians":
     case "laptops":
     case "month":
@@ -88,9 +90,9 @@ export type Section = Exclude<Page["page"], "home" | "unknown" | "contract" | "f
 
 /** Which pages each role is offered; what it may do there the server decides. */
 export const SECTIONS: Record<Role, Section[]> = {
-  administrator: ["contracts", "call", "catalogue", "technicians", "laptops", "month", "accounts", "audit"],
-  project_manager: ["contracts", "call", "catalogue", "technicians", "laptops", "month"],
-  customer_manager: ["contracts", "call", "month"],
+  administrator: ["board", "contracts", "call", "catalogue", "technicians", "laptops", "month", "accounts", "audit"],
+  project_manager: ["board", "contracts", "call", "catalogue", "technicians", "laptops", "month"],
+  customer_manager: ["board", "contracts", "call", "month"],
 };
 
 /** The section a page belongs to: a contract's page goes with the contracts, a fault's with
