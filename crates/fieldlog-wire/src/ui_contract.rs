@@ -105,6 +105,9 @@ pub fn office_typescript() -> String {
     types.visit::<office::people::RevokeLaptop>();
     types.visit::<office::people::RevokedLaptop>();
     types.visit::<office::people::CancelledCodes>();
+    // The board (`office::v1::board`).
+    types.visit::<office::board::BoardQuery>();
+    types.visit::<office::board::Board>();
     let mut text = types.file();
     text.push_str(&presets());
     text

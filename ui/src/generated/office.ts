@@ -13,6 +13,36 @@ export type Account = { id: string, login: string, name: string, role: Role, dis
 export type AssignContract = { contract: string, };
 
 /**
+ * One assignment record (`fault_assignments`).
+ */
+export type Assignment = { id: string, fault_id: string, kind: AssignmentKind, technician_id: string, technician_name: string, 
+/**
+ * The records its writer saw as current (none: the fault was unassigned to them).
+ */
+supersedes: Array<string>, 
+/**
+ * Why (a reassignment carries one).
+ */
+reason: string, 
+/**
+ * Who made it: the office account's name, or the technician's.
+ */
+assigned_by: string, 
+/**
+ * When it was made, as its writer stated it.
+ */
+at: string, 
+/**
+ * When it was saved.
+ */
+recorded_at: string, };
+
+/**
+ * Who made an assignment record.
+ */
+export type AssignmentKind = "assign" | "take";
+
+/**
  * One entry of the office audit log: who, when, what, from where. Append-only.
  */
 export type AuditEntry = { seq: number, at: string, 
@@ -50,10 +80,103 @@ export type AuditPage = { entries: Array<AuditEntry>,
 next_after: number | null, };
 
 /**
+ * `GET /office/v1/board`.
+ */
+export type Board = { 
+/**
+ * The server's time the clocks were computed at.
+ */
+computed_at: string, refresh_seconds: number, 
+/**
+ * Sorted by time left, least first (overdue first); faults with no running clock last.
+ */
+rows: Array<BoardRow>, technicians: Array<BoardTechnician>, contracts: Array<BoardContract>, };
+
+/**
+ * A contract the account sees (the contract filter's choices).
+ */
+export type BoardContract = { code: string, name: string, };
+
+/**
+ * A laptop of a technician, when the server last heard from it.
+ */
+export type BoardLaptop = { id: string, name: string, last_seen_at: string | null, revoked: boolean, };
+
+/**
+ * `GET /office/v1/board` query.
+ */
+export type BoardQuery = { contract: string | null, level: FaultLevel | null, technician: string | null, state: BoardState | null, };
+
+/**
+ * One fault on the board.
+ */
+export type BoardRow = { fault_id: string, contract_code: string, contract_name: string, site_code: string, site_name: string, 
+/**
+ * The device's label (kind and model), when the fault names one.
+ */
+device: string | null, level: FaultLevel, reported_at: string, description: string, first_receiver: string, caller: string | null, status: FaultStatus, 
+/**
+ * Who holds it (a disputed fault lists every claimant).
+ */
+holder: Holder, 
+/**
+ * Every clock as the domain judges it at [`Board::computed_at`].
+ */
+clocks: Array<Clock>, 
+/**
+ * The running clock with the least time left (None: none runs).
+ */
+urgent: ClockKind | null, 
+/**
+ * Its seconds left (negative: overdue).
+ */
+seconds_left: number | null, 
+/**
+ * Its whole limit, in seconds (deadline − start).
+ */
+limit_seconds: number | null, state: BoardState, 
+/**
+ * Resolved and the customer not yet told.
+ */
+waiting_feedback: boolean, };
+
+/**
+ * How a fault stands on the board.
+ */
+export type BoardState = "ok" | "near" | "breached" | "waiting_feedback";
+
+/**
+ * A technician of the contracts shown, and when their laptops last synced.
+ */
+export type BoardTechnician = { id: string, name: string, 
+/**
+ * The latest sync of any of their laptops (None: never synced).
+ */
+last_heard_at: string | null, laptops: Array<BoardLaptop>, };
+
+/**
  * The answer to `DELETE /office/v1/technicians/{id}/enrollment-codes`: how many of the
  * technician's unused codes no longer enroll a laptop.
  */
 export type CancelledCodes = { technician_id: string, cancelled: number, };
+
+export type Clock = { kind: ClockKind, state: ClockState, started_at: string | null, deadline: string | null, stopped_at: string | null, 
+/**
+ * Seconds left until the deadline while running; negative once overdue and still open.
+ */
+remaining_seconds: number | null, 
+/**
+ * Which promise this clock measures, in words (e.g. "B级 到场 2 小时").
+ */
+rule: string, 
+/**
+ * The same in English (e.g. "Level B: on site within 2 hours"), for the English screens.
+ */
+rule_en: string, };
+
+export type ClockKind = "response" | "arrival" | "resolution" | "feedback" | "major_restoration";
+
+export type ClockState = "not_started" | "running" | "met" | "breached" | "exempt";
 
 /**
  * `POST …/close`: the contract ends on `on` (its service period's last day becomes `on`).
@@ -124,6 +247,16 @@ qr_text: string,
 qr_svg: string, };
 
 /**
+ * Fault level (故障级别). Both contracts use the same three.
+ */
+export type FaultLevel = "A" | "B" | "C";
+
+/**
+ * Where a fault stands, derived from its events.
+ */
+export type FaultStatus = "reported" | "acknowledged" | "on_site" | "resolved" | "unresolved";
+
+/**
  * Fibre line faults (光纤线路障碍). Counted from the report.
  */
 export type FibreRepair = { repair_min: number, 
@@ -137,6 +270,11 @@ external_cause_min: number, };
  * customer manager sees; a `PUT` replaces the whole list.
  */
 export type Grants = { contracts: Array<string>, };
+
+/**
+ * Who holds a fault now.
+ */
+export type Holder = { "state": "unassigned" } | { "state": "assigned", current: Assignment, } | { "state": "disputed", claims: Array<Assignment>, };
 
 /**
  * What an import wrote (as `fieldlog import sites` reports it).

@@ -19,6 +19,7 @@
 //! Storage is this module's own tables, reached through [`OfficeStore`], which the storage written
 //! once (`crate::sql`) implements; `http` is the `/office/v1` router.
 
+pub mod board;
 pub mod catalogue;
 pub mod facts;
 pub mod http;

@@ -26,6 +26,7 @@ use fieldlog_domain::ids::{
 };
 use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_domain::stock::{SparePart, StockMovement};
+use fieldlog_domain::summary::{ArrivalTime, FaultWork, SummaryInput};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -171,8 +172,7 @@ impl Model {
     /// Who worked on each fault: checked in for it, or wrote a report entry about it that is part
     /// of their report (an entry held apart from a signed report is nobody's work), as the
     /// laptop's summary counts it (`fieldlog_store::summary`).
-    pub fn work(&self) -> Vec<fieldlog_domain::summary::FaultWork> {
-        use fieldlog_domain::summary::FaultWork;
+    pub fn work(&self) -> Vec<FaultWork> {
         let mut work: Vec<FaultWork> = self
             .arrivals
             .values()
@@ -195,6 +195,104 @@ impl Model {
         work.sort_by_key(|w| (w.fault_id, w.technician_id));
         work.dedup();
         work
+    }
+}
+
+/// Everything the monthly summary of one contract is computed from, borrowed from the model:
+/// [`ContractFacts::input`] is the domain's `SummaryInput`, as `fieldlog_store::summary` gathers
+/// it on a laptop (all the contract's faults: `summarise` picks the range's own).
+#[derive(Debug)]
+pub struct ContractFacts<'a> {
+    pub contract: &'a ContractFact,
+    pub faults: Vec<FaultFacts<'a>>,
+    pub work: Vec<FaultWork>,
+    /// Names by id, from the laptops' profiles (the caller may add the server's own names).
+    pub technicians: Vec<(TechnicianId, String)>,
+    pub parts: Vec<SparePart>,
+    pub movements: Vec<StockMovement>,
+    pub arrivals: Vec<ArrivalTime>,
+}
+
+impl ContractFacts<'_> {
+    pub fn input(&self) -> SummaryInput<'_> {
+        SummaryInput {
+            contract_id: self.contract.id,
+            faults: &self.faults,
+            work: &self.work,
+            technicians: &self.technicians,
+            parts: &self.parts,
+            movements: &self.movements,
+            floor: self.contract.spare_floor(),
+            arrivals: &self.arrivals,
+        }
+    }
+}
+
+impl Model {
+    /// The summary's facts of the contract `id` (None: the model has no such contract).
+    pub fn contract_facts(&self, id: ContractId) -> Option<ContractFacts<'_>> {
+        let contract = self.contracts.get(&id)?;
+        let mut faults: Vec<FaultFacts<'_>> = self
+            .faults
+            .values()
+            .filter(|r| r.fact.as_ref().is_some_and(|f| f.fault.contract_id == id))
+            .filter_map(|r| self.fault_facts(r))
+            .collect();
+        faults.sort_by_key(|f| (f.fault.reported_at, f.fault.id));
+        let ids: std::collections::HashSet<FaultId> = faults.iter().map(|f| f.fault.id).collect();
+        let work = self
+            .work()
+            .into_iter()
+            .filter(|w| ids.contains(&w.fault_id))
+            .collect();
+        let mut technicians: Vec<(TechnicianId, String)> = self
+            .technicians
+            .iter()
+            .map(|(id, name)| (*id, name.clone()))
+            .collect();
+        technicians.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
+        let mut parts: Vec<SparePart> = self
+            .parts
+            .values()
+            .filter(|p| p.contract_id == id)
+            .cloned()
+            .collect();
+        parts.sort_by(|a, b| a.code.cmp(&b.code));
+        let part_ids: std::collections::HashSet<PartId> = parts.iter().map(|p| p.id).collect();
+        let mut movements: Vec<StockMovement> = self
+            .movements
+            .values()
+            .filter(|m| part_ids.contains(&m.part_id))
+            .cloned()
+            .collect();
+        movements.sort_by_key(|m| (m.at, m.id));
+        let mut arrivals: Vec<ArrivalTime> = self
+            .arrivals
+            .values()
+            .filter_map(|a| {
+                let site = self.sites.get(&a.site_id)?;
+                (site.contract_id == id).then(|| ArrivalTime {
+                    arrival_id: a.id,
+                    fault_id: a.fault_id,
+                    site_id: a.site_id,
+                    site: format!("{} {}", site.code, site.name),
+                    technician_id: a.technician_id,
+                    arrived_at: a.arrived_at,
+                    device_suspect: a.device_suspect,
+                    received: Some((a.received_at, a.server_suspect)),
+                })
+            })
+            .collect();
+        arrivals.sort_by_key(|a| (a.arrived_at, a.arrival_id));
+        Some(ContractFacts {
+            contract,
+            faults,
+            work,
+            technicians,
+            parts,
+            movements,
+            arrivals,
+        })
     }
 }
 
