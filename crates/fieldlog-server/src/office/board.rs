@@ -90,9 +90,10 @@ pub fn compute(
             if !technicians.iter().any(|t| t.id == id) {
                 return Err(OfficeError::NotFound(format!("技服人员 {id}")));
             }
-            Some(id.parse::<TechnicianId>().map_err(|_| {
-                OfficeError::NotFound(format!("技服人员 {id}"))
-            })?)
+            Some(
+                id.parse::<TechnicianId>()
+                    .map_err(|_| OfficeError::NotFound(format!("技服人员 {id}")))?,
+            )
         }
         None => None,
     };
@@ -119,7 +120,14 @@ pub fn compute(
         })
         .collect();
     // Least time left first (overdue first); faults with no running clock after, oldest first.
-    rows.sort_by_key(|r| (r.seconds_left.is_none(), r.seconds_left, r.reported_at, r.fault_id));
+    rows.sort_by_key(|r| {
+        (
+            r.seconds_left.is_none(),
+            r.seconds_left,
+            r.reported_at,
+            r.fault_id,
+        )
+    });
     contracts.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(Board {
         computed_at: now,
