@@ -464,6 +464,8 @@ pub fn take_call(
         channel,
         description: call.description.clone(),
         first_receiver: session.account.name.clone(),
+        caller: Some(caller.clone()),
+        caller_phone: Some(caller_phone.clone()),
     }
     .validate(now)
     .map_err(invalid)?;
@@ -479,6 +481,8 @@ pub fn take_call(
         first_receiver: new.first_receiver,
         policy_version: contract.policy_version,
         recorded_at: now,
+        caller: new.caller,
+        caller_phone: new.caller_phone,
     };
     let mut row = to_row(&fault);
     // The laptop's text for times and codes (as its outbox trigger writes them).
