@@ -262,12 +262,25 @@ fn month_walk(walk: &Walk, laptop: &Laptop, files: &Path) {
     assert!(valid, "pyHanko: {said}");
 }
 
-/// A summary (`SummaryView` JSON) without the instant it was judged at: the console's and the
-/// laptop's are asked for a few seconds apart, and everything else must be the same.
+/// A summary (`SummaryView` JSON) without the instant it was judged at (`as_of`, and the `at` of
+/// every `compliance`, the contract's and each technician's): the console's and the laptop's are
+/// asked for a few milliseconds apart, and everything else must be the same.
 fn judged_figures(view: &Value) -> Value {
+    fn drop_instants(value: &mut Value) {
+        match value {
+            Value::Object(fields) => {
+                fields.remove("as_of");
+                if let Some(Value::Object(compliance)) = fields.get_mut("compliance") {
+                    compliance.remove("at");
+                }
+                fields.values_mut().for_each(drop_instants);
+            }
+            Value::Array(items) => items.iter_mut().for_each(drop_instants),
+            _ => {}
+        }
+    }
     let mut summary = view["summary"].clone();
-    summary["as_of"].take();
-    summary["figures"]["compliance"]["at"].take();
+    drop_instants(&mut summary);
     summary
 }
 
@@ -384,6 +397,15 @@ fn walk_on(db: &str, backend: &str) {
             assign_to: Some(SECOND_TECHNICIAN),
         },
         "33",
+    );
+    // Its page already shows its clocks breached: they started at the call, not at the typing.
+    walk.wait_for(
+        "[data-testid=fault-clock][data-kind=response][data-state=breached]",
+        Duration::from_secs(5),
+    );
+    walk.wait_for(
+        "[data-testid=fault-clock][data-kind=arrival][data-state=breached]",
+        Duration::from_secs(5),
     );
     board_before(&walk, &first, &second);
     laptop_works_the_fault(&laptop, &first, &second, "XL-003");
