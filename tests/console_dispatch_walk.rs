@@ -102,6 +102,12 @@ fn take_call(walk: &Walk, call: &Call, shot: &str) -> String {
         walk.wait_text("[data-testid=fault-holder]", technician);
     }
     walk.shot(&format!("{shot}b-fault"));
+    // Below the clocks: who holds it, and the dispatch form.
+    s.execute(
+        "document.querySelector('[data-testid=fault-holder]').scrollIntoView();",
+        json!([]),
+    );
+    walk.shot(&format!("{shot}c-fault-holder"));
     let url = s.url();
     url.rsplit('/').next().unwrap().to_owned()
 }
