@@ -228,39 +228,28 @@ fn month_walk(walk: &Walk, laptop: &Laptop, files: &Path) {
         "the console's month is the laptop's"
     );
     // What the page shows is that JSON's number.
-    for (figure, count) in [
-        (
-            "reported",
-            &office["summary"]["figures"]["reported"]["count"],
-        ),
-        (
-            "repaired",
-            &office["summary"]["figures"]["repaired"]["count"],
-        ),
-    ] {
-        walk.wait_text(
-            &format!("[data-testid=month-figure][data-figure={figure}]"),
-            &count.to_string(),
-        );
+    for figure in ["reported", "repaired", "unresolved"] {
+        let count = office["summary"]["figures"][figure]["count"].to_string();
+        let css = format!("[data-testid=month-figure][data-figure={figure}]");
+        assert_eq!(walk.wait_text(&css, &count).trim(), count, "{figure}");
     }
 
-    let xlsx = download(
-        walk,
-        &format!("/office/v1/summary.xlsx?contract={POLICE}&month={month}"),
-        &cookie,
-        files,
-        "summary.xlsx",
-    );
+    // The files behind the page's own download links, fetched with the browser's session.
+    let xlsx = download(walk, "month-xlsx", &cookie, files, "summary.xlsx");
     let csv = libreoffice_csv(&xlsx, files);
-    assert!(csv.contains(POLICE) || csv.contains("测试县"), "{csv}");
-
-    let pdf = download(
-        walk,
-        &format!("/office/v1/summary.pdf?contract={POLICE}&month={month}"),
-        &cookie,
-        files,
-        "summary.pdf",
+    let reported = office["summary"]["figures"]["reported"]["count"].to_string();
+    assert!(
+        csv.lines()
+            .any(|row| row.starts_with(&format!("\"维护概况\",\"报修设备数量\",{reported},"))),
+        "LibreOffice reads the month's {reported} reported faults from the XLSX: {csv}"
     );
+    let csv = download(walk, "month-csv", &cookie, files, "summary.csv");
+    let csv = std::fs::read(csv).unwrap();
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBF"),
+        "the CSV starts with a UTF-8 BOM"
+    );
+    let pdf = download(walk, "month-pdf", &cookie, files, "summary.pdf");
     let root = files.join("server-root.pem");
     walk.server
         .admin(&["ca-cert", "--out", root.to_str().unwrap()], "");
@@ -290,9 +279,19 @@ fn judged_figures(view: &Value) -> Value {
     summary
 }
 
-/// A GET of the office API with the browser's session, saved as `files/name`.
-fn download(walk: &Walk, path: &str, cookie: &str, files: &Path, name: &str) -> PathBuf {
-    let response = api_get(&walk.server.url, path, cookie);
+/// The file behind the page's download link `testid`, fetched with the browser's session cookie
+/// and saved as `files/name`.
+fn download(walk: &Walk, testid: &str, cookie: &str, files: &Path, name: &str) -> PathBuf {
+    let link = walk.session.find(&format!("[data-testid={testid}]"));
+    let href = walk
+        .session
+        .attribute(&link, "href")
+        .expect("a download link");
+    let path = href
+        .strip_prefix(&walk.server.url)
+        .unwrap_or(&href)
+        .to_owned();
+    let response = api_get(&walk.server.url, &path, cookie);
     assert_eq!(response.status().as_u16(), 200, "{path}");
     let file = files.join(name);
     std::fs::write(&file, response.bytes().unwrap()).unwrap();
