@@ -12,10 +12,10 @@
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use fieldlog_system_tests::console::steps::{
-    ADMIN_LOGIN, ADMIN_PASSWORD, POLICE, SECOND_TECHNICIAN, TECHNICIAN, accounts_walk,
+    ADMIN_LOGIN, ADMIN_PASSWORD, POLICE, SECOND_TECHNICIAN, TECHNICIAN, accounts_walk, add_manager,
     catalogue_walk, people_walk,
 };
-use fieldlog_system_tests::console::{Laptop, Walk, api_get, screenshots};
+use fieldlog_system_tests::console::{Laptop, Walk, api_get, on_postgres, on_sqlite, screenshots};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,20 +46,16 @@ fn china() -> FixedOffset {
 /// The administrator adds a customer manager (the first receiver of calls) and grants her the
 /// police contract.
 fn customer_manager_walk(walk: &Walk) {
-    let s = &walk.session;
     walk.sign_out();
     walk.sign_in(ADMIN_LOGIN, ADMIN_PASSWORD);
-    walk.nav("accounts");
-    s.type_into("input[name=new-login]", CUSTOMER_MANAGER_LOGIN);
-    s.type_into("input[name=new-name]", CUSTOMER_MANAGER_NAME);
-    s.select("select[name=new-role]", "customer_manager");
-    s.type_into("input[name=new-password]", CUSTOMER_MANAGER_PASSWORD);
-    s.click_on("[data-testid=add-account-submit]");
-    walk.wait_text("[data-testid=accounts]", CUSTOMER_MANAGER_LOGIN);
-    s.find("[data-testid=grants-panel]");
-    s.click_on(&format!("input[data-contract='{POLICE}']"));
-    s.click_on("[data-testid=save-grants]");
-    walk.wait_text("[data-testid=notice]", "可见合同已保存");
+    add_manager(
+        walk,
+        CUSTOMER_MANAGER_LOGIN,
+        CUSTOMER_MANAGER_NAME,
+        "customer_manager",
+        CUSTOMER_MANAGER_PASSWORD,
+        POLICE,
+    );
     walk.sign_out();
 }
 
@@ -421,21 +417,11 @@ fn walk_on(db: &str, backend: &str) {
 #[test]
 #[ignore = "needs chromium, chromium-driver, the built console, LibreOffice and pyHanko: cargo xtask test runs it"]
 fn the_dispatch_walk_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("server.sqlite");
-    walk_on(db.to_str().unwrap(), "sqlite");
+    on_sqlite(walk_on);
 }
 
 #[test]
 #[ignore = "needs chromium, chromium-driver, the built console, LibreOffice and pyHanko: cargo xtask test runs it"]
 fn the_dispatch_walk_on_postgres() {
-    if std::env::var_os(fieldlog_server::postgres::TEST_CLUSTER_VAR).is_none() {
-        eprintln!(
-            "{} is not set: the PostgreSQL walk is skipped (cargo xtask test sets it)",
-            fieldlog_server::postgres::TEST_CLUSTER_VAR
-        );
-        return;
-    }
-    let database = fieldlog_server::postgres::ThrowawayDatabase::for_test();
-    walk_on(&database.url(), "postgres");
+    on_postgres(walk_on);
 }

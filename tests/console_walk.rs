@@ -10,7 +10,7 @@
 use fieldlog_system_tests::console::steps::{
     ADMIN_LOGIN, ADMIN_PASSWORD, LAPTOP, POLICE, accounts_walk, catalogue_walk, people_walk,
 };
-use fieldlog_system_tests::console::{Laptop, Walk, screenshots};
+use fieldlog_system_tests::console::{Laptop, Walk, on_postgres, on_sqlite, screenshots};
 
 /// The administrator revokes the laptop; its next sync is refused with the revoked message and
 /// nothing on it is lost.
@@ -64,21 +64,11 @@ fn walk_on(db: &str, backend: &str) {
 #[test]
 #[ignore = "needs chromium, chromium-driver and the built console: cargo xtask test runs it"]
 fn the_office_walk_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("server.sqlite");
-    walk_on(db.to_str().unwrap(), "sqlite");
+    on_sqlite(walk_on);
 }
 
 #[test]
 #[ignore = "needs chromium, chromium-driver and the built console: cargo xtask test runs it"]
 fn the_office_walk_on_postgres() {
-    if std::env::var_os(fieldlog_server::postgres::TEST_CLUSTER_VAR).is_none() {
-        eprintln!(
-            "{} is not set: the PostgreSQL walk is skipped (cargo xtask test sets it)",
-            fieldlog_server::postgres::TEST_CLUSTER_VAR
-        );
-        return;
-    }
-    let database = fieldlog_server::postgres::ThrowawayDatabase::for_test();
-    walk_on(&database.url(), "postgres");
+    on_postgres(walk_on);
 }

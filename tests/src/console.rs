@@ -366,3 +366,24 @@ pub fn api_get(url: &str, path: &str, cookie: &str) -> reqwest::blocking::Respon
 pub fn api_status(url: &str, path: &str, cookie: &str) -> u16 {
     api_get(url, path, cookie).status().as_u16()
 }
+
+/// Runs `walk(database, backend)` over a fresh SQLite file.
+pub fn on_sqlite(walk: fn(&str, &str)) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.sqlite");
+    walk(db.to_str().unwrap(), "sqlite");
+}
+
+/// Runs `walk(database, backend)` over a throwaway PostgreSQL database of the test cluster
+/// (`cargo xtask test` and `cargo xtask with-postgres` start one); skipped, and said so, without.
+pub fn on_postgres(walk: fn(&str, &str)) {
+    if std::env::var_os(fieldlog_server::postgres::TEST_CLUSTER_VAR).is_none() {
+        eprintln!(
+            "{} is not set: the PostgreSQL walk is skipped (cargo xtask test sets it)",
+            fieldlog_server::postgres::TEST_CLUSTER_VAR
+        );
+        return;
+    }
+    let database = fieldlog_server::postgres::ThrowawayDatabase::for_test();
+    walk(&database.url(), "postgres");
+}

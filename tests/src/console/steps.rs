@@ -43,19 +43,14 @@ pub fn accounts_walk(walk: &Walk) {
     // The board is the home page of every role (issue 18).
     walk.on_page("board");
 
-    walk.nav("accounts");
-    walk.wait_text("[data-testid=accounts]", ADMIN_LOGIN);
-    s.type_into("input[name=new-login]", MANAGER_LOGIN);
-    s.type_into("input[name=new-name]", MANAGER_NAME);
-    s.select("select[name=new-role]", "project_manager");
-    s.type_into("input[name=new-password]", MANAGER_PASSWORD);
-    s.click_on("[data-testid=add-account-submit]");
-    walk.wait_text("[data-testid=accounts]", MANAGER_LOGIN);
-    // Adding a manager opens her grants: tick the contract and save.
-    s.find("[data-testid=grants-panel]");
-    s.click_on(&format!("input[data-contract='{CONTRACT}']"));
-    s.click_on("[data-testid=save-grants]");
-    walk.wait_text("[data-testid=notice]", "可见合同已保存");
+    add_manager(
+        walk,
+        MANAGER_LOGIN,
+        MANAGER_NAME,
+        "project_manager",
+        MANAGER_PASSWORD,
+        CONTRACT,
+    );
     walk.shot("04-accounts-grants");
 
     walk.nav("audit");
@@ -95,6 +90,32 @@ pub fn accounts_walk(walk: &Walk) {
     walk.open("/console/accounts");
     walk.on_page("unknown");
     walk.shot("08-not-for-manager");
+}
+
+/// The administrator, on the accounts page, adds a manager (`role` as the server names it) and
+/// grants her `contract` in the grants panel that opens for her.
+pub fn add_manager(
+    walk: &Walk,
+    login: &str,
+    name: &str,
+    role: &str,
+    password: &str,
+    contract: &str,
+) {
+    let s = &walk.session;
+    walk.nav("accounts");
+    walk.wait_text("[data-testid=accounts]", ADMIN_LOGIN);
+    s.type_into("input[name=new-login]", login);
+    s.type_into("input[name=new-name]", name);
+    s.select("select[name=new-role]", role);
+    s.type_into("input[name=new-password]", password);
+    s.click_on("[data-testid=add-account-submit]");
+    walk.wait_text("[data-testid=accounts]", login);
+    // Adding a manager opens her grants: tick the contract and save.
+    s.find("[data-testid=grants-panel]");
+    s.click_on(&format!("input[data-contract='{contract}']"));
+    s.click_on("[data-testid=save-grants]");
+    walk.wait_text("[data-testid=notice]", "可见合同已保存");
 }
 
 /// 30 camera poles, one camera each, as an XLSX the way a client's clerk sends them.
