@@ -6,6 +6,7 @@
 use super::{Laptop, Walk, api_status};
 use serde_json::json;
 use std::path::Path;
+use std::time::Duration;
 
 pub const ADMIN_LOGIN: &str = "zhao.admin";
 pub const ADMIN_PASSWORD: &str = "测试管理员密码-2026-hb";
@@ -249,6 +250,8 @@ pub fn people_walk(walk: &Walk) -> Laptop {
     for name in [TECHNICIAN, SECOND_TECHNICIAN] {
         s.type_into("input[name=technician-name]", name);
         let tick = format!("[data-testid=add-technician] input[data-contract='{POLICE}']");
+        // The contracts' boxes come with the page's second request: wait for them.
+        walk.wait_for(&tick, Duration::from_secs(15));
         let ticked = s.execute(
             "return document.querySelector(arguments[0]).checked;",
             json!([tick]),
