@@ -168,6 +168,12 @@ fn board_after(walk: &Walk, first: &str, second: &str) {
     );
     walk.wait_text("[data-testid=board-heard]", TECHNICIAN);
     walk.shot("41-board-after-sync");
+    // The board in English, then back.
+    walk.session.click_on("[data-testid=language]");
+    walk.wait_text("h1", "Board");
+    walk.shot("42-board-english");
+    walk.session.click_on("[data-testid=language]");
+    walk.wait_text("h1", "看板");
 
     let board: Value = api_get(&walk.server.url, "/office/v1/board", &walk.session_cookie())
         .json()
