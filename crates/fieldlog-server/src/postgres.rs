@@ -483,6 +483,21 @@ mod tests {
         drop(storage);
     }
 
+    /// A database from before migration 0011: a fault's events, assignment records and
+    /// arrivals learn their fault as their parent. The same rows as SQLite's test.
+    #[test]
+    fn a_faults_children_kept_before_0011_are_found_by_their_fault() {
+        let database = ThrowawayDatabase::for_test();
+        let mut client = database.config.connect(NoTls).unwrap();
+        {
+            let mut migrating = Migrating(client.transaction().unwrap());
+            let rows = [(10, crate::upgrade_check::FAULT_CHILDREN_BEFORE_0011)];
+            fieldlog_migrate::build_old(&mut migrating, MIGRATIONS, &rows, 10).unwrap();
+            migrating.0.commit().unwrap();
+        }
+        crate::upgrade_check::assert_fault_children_found(&database.open().unwrap());
+    }
+
     /// A database from before issue 13's checks (migrations 1-4, as the previous release left
     /// it): rows already accepted that point into another contract are flagged for review once,
     /// and a report's entries learn their report (migration 5). The same rows as SQLite's test.

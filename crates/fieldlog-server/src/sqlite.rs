@@ -543,6 +543,19 @@ mod tests {
         assert_eq!(sender, None);
     }
 
+    /// A file from before migration 0011: a fault's events, assignment records and arrivals
+    /// learn their fault as their parent.
+    #[test]
+    fn a_faults_children_kept_before_0011_are_found_by_their_fault() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("before-0011.sqlite");
+        let mut conn = Connection::open(&path).unwrap();
+        let rows = [(10, crate::upgrade_check::FAULT_CHILDREN_BEFORE_0011)];
+        fieldlog_migrate::build_old(&mut conn, MIGRATIONS, &rows, 10).unwrap();
+        drop(conn);
+        crate::upgrade_check::assert_fault_children_found(&SqliteStorage::open(&path).unwrap());
+    }
+
     /// A file from before issue 13's checks: rows already accepted that point into another
     /// contract are flagged for review once, and a report's entries learn their report.
     #[test]

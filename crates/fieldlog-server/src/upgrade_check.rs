@@ -97,3 +97,39 @@ pub(crate) fn rows_at_version(blob: impl Fn(&str) -> String) -> Vec<(i64, String
 pub(crate) fn borrowed(rows: &[(i64, String)]) -> Vec<(i64, &str)> {
     rows.iter().map(|(v, sql)| (*v, sql.as_str())).collect()
 }
+
+/// A fault's children as a server before migration 0011 kept them, their `parent` empty: an
+/// event, an assignment record, an arrival at the fault, and an arrival for no fault.
+pub(crate) const FAULT_CHILDREN_BEFORE_0011: &str = r#"INSERT INTO records VALUES
+     ('fault_events', 'e1', 1, '{"id":"e1","fault_id":"f1"}', 'HB-01', 't1', '2026-12-01 08:00:00+00:00', false, NULL, NULL),
+     ('fault_assignments', 'a1', 1, '{"id":"a1","fault_id":"f1"}', 'HB-01', 't1', '2026-12-01 08:00:00+00:00', false, NULL, NULL),
+     ('arrivals', 'v1', 1, '{"id":"v1","site_id":"s1","fault_id":"f1"}', 'HB-01', 't1', '2026-12-01 08:00:00+00:00', false, NULL, NULL),
+     ('arrivals', 'v2', 1, '{"id":"v2","site_id":"s1","fault_id":null}', 'HB-01', 't1', '2026-12-01 08:00:00+00:00', false, NULL, NULL);"#;
+
+/// After the upgrade, the fault's children are found by their parent (`Tx::children`); the
+/// arrival for no fault has none.
+pub(crate) fn assert_fault_children_found<S: Storage>(storage: &S) {
+    storage
+        .transaction(|tx| {
+            for (entity, id) in [
+                ("fault_events", "e1"),
+                ("fault_assignments", "a1"),
+                ("arrivals", "v1"),
+            ] {
+                let found: Vec<String> = tx
+                    .children(entity, "f1")?
+                    .into_iter()
+                    .map(|r| r.id)
+                    .collect();
+                assert_eq!(found, [id], "{entity}");
+                assert_eq!(
+                    tx.record(entity, id)?.and_then(|r| r.parent()).as_deref(),
+                    Some("f1"),
+                    "a new version keeps the same parent"
+                );
+            }
+            assert!(tx.children("arrivals", "null")?.is_empty());
+            Ok(())
+        })
+        .unwrap();
+}

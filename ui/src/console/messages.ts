@@ -427,6 +427,9 @@ export const consoleZh: ConsoleMessages = {
       account_add: "添加账号",
       account_disable: "停用账号",
       grants_set: "设置可见合同",
+      fault_take_call: "报修登记",
+      fault_assign: "派单",
+      fault_force_majeure_answer: "登记不可抗拒因素用户意见",
     },
   },
   faults: {
@@ -787,6 +790,9 @@ export const consoleEn: ConsoleMessages = {
       account_add: "Account added",
       account_disable: "Account disabled",
       grants_set: "Contracts seen set",
+      fault_take_call: "Call taken",
+      fault_assign: "Fault dispatched",
+      fault_force_majeure_answer: "Force-majeure answer recorded",
     },
   },
   faults: {
