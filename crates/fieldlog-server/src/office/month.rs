@@ -301,10 +301,12 @@ pub fn branch_signed_pdf(
 /// The branch's certificate is reissued (with a new key) when less than this is left of it.
 const RENEW_DAYS: i64 = 30;
 
+/// A branch identity and the end of its certificate's validity.
+type HeldIdentity = (SigningIdentity, DateTime<Utc>);
+
 /// One branch identity per server CA (tests run several servers in one process), by the CA's
 /// certificate.
-static BRANCH_IDENTITIES: Mutex<Option<HashMap<Vec<u8>, (SigningIdentity, DateTime<Utc>)>>> =
-    Mutex::new(None);
+static BRANCH_IDENTITIES: Mutex<Option<HashMap<Vec<u8>, HeldIdentity>>> = Mutex::new(None);
 
 /// The branch's signing identity: a P-256 key this process holds and a document-signing
 /// certificate for it issued by the server's CA (chain embedded), made on first use and kept.
