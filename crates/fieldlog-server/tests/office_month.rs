@@ -600,6 +600,8 @@ fn refused_summary_requests_write_nothing(backend: Backend) {
             format!("contract={HB}&month=11"),
             format!("contract={HB}"),
             format!("contract={HB}&month={MONTH}&technician=x"),
+            format!("contract={HB}&month={MONTH}&year=2026"),
+            format!("contract={HB}&year=26"),
         ] {
             let answer = admin.get(&office, &format!("{path}?{query}"));
             assert_eq!(answer.status, 422, "{path}?{query}: {}", answer.body);

@@ -1,7 +1,8 @@
 //! `/office/v1/summary…` (issue 18, "close the month"): a contract's monthly summary over
 //! everything the server holds, and its files.
 //!
-//! - `GET /office/v1/summary?contract=<code>&month=YYYY-MM` → `fieldlog_wire::v1::SummaryView`,
+//! - `GET /office/v1/summary?contract=<code>&month=YYYY-MM` (or `&year=YYYY`, a whole year) →
+//!   `fieldlog_wire::v1::SummaryView`,
 //!   computed by the laptop's own pure `fieldlog_domain::summary::summarise` over the office's
 //!   read model (`office::read_model`, the decoded feed), with the facts chosen as the laptop's
 //!   store chooses them (`fieldlog_store::summary`), so a laptop that has synced everything and
@@ -51,12 +52,50 @@ pub(super) fn routes<S: Storage>() -> Router<Office<S>> {
         .route("/office/v1/summary.pdf", get(summary_pdf::<S>))
 }
 
-/// `?contract=<code>&month=YYYY-MM`.
+/// `?contract=<code>&month=YYYY-MM`, or `&year=YYYY` for a whole year (the same definitions
+/// over a longer range: `summary::summarise` takes any range of days).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MonthQuery {
     pub contract: String,
-    pub month: String,
+    #[serde(default)]
+    pub month: Option<String>,
+    #[serde(default)]
+    pub year: Option<String>,
+}
+
+impl MonthQuery {
+    /// The local dates `[from, to)` asked for: a month or a year, exactly one.
+    pub fn range(&self) -> Result<(NaiveDate, NaiveDate)> {
+        match (&self.month, &self.year) {
+            (Some(month), None) => month_range(month),
+            (None, Some(year)) => year_range(year),
+            _ => Err(OfficeError::Invalid(
+                "请给出月份 month=2026-11 或年份 year=2026 之一 (give month=YYYY-MM or year=YYYY, one of them)".into(),
+            )),
+        }
+    }
+
+    /// The period as the file name says it (`2026-11`, `2026`).
+    fn period(&self) -> &str {
+        self.month.as_deref().or(self.year.as_deref()).unwrap_or("")
+    }
+}
+
+/// A whole year's local dates `[1 January, next 1 January)`.
+pub fn year_range(year: &str) -> Result<(NaiveDate, NaiveDate)> {
+    let wrong = || {
+        OfficeError::Invalid(format!(
+            "无法识别的年份“{year}”，请写成 2026 (year not understood: use YYYY)"
+        ))
+    };
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(wrong());
+    }
+    let y: i32 = year.parse().map_err(|_| wrong())?;
+    let from = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(wrong)?;
+    let to = NaiveDate::from_ymd_opt(y + 1, 1, 1).ok_or_else(wrong)?;
+    Ok((from, to))
 }
 
 /// The month's local dates `[from, to)`, or a refusal saying how to write it.
@@ -153,7 +192,7 @@ fn view_for(
     now: DateTime<Utc>,
 ) -> Result<SummaryView> {
     check_visible(tx, session, &query.contract)?;
-    let (from, to) = month_range(&query.month)?;
+    let (from, to) = query.range()?;
     let model = read_model.current(tx)?;
     summary_view(&model, &query.contract, from, to, now)
 }
@@ -247,7 +286,7 @@ async fn summary_pdf<S: Storage>(
                 Some(&session.account),
                 "",
                 "summary_pdf",
-                serde_json::json!({"contract": query.contract, "month": query.month}),
+                serde_json::json!({"contract": query.contract, "period": query.period()}),
                 &address,
             )?;
             Ok((view, session.account.name.clone()))
@@ -301,10 +340,12 @@ pub fn branch_signed_pdf(
 /// The branch's certificate is reissued (with a new key) when less than this is left of it.
 const RENEW_DAYS: i64 = 30;
 
+/// A branch identity and the end of its certificate's validity.
+type HeldIdentity = (SigningIdentity, DateTime<Utc>);
+
 /// One branch identity per server CA (tests run several servers in one process), by the CA's
 /// certificate.
-static BRANCH_IDENTITIES: Mutex<Option<HashMap<Vec<u8>, (SigningIdentity, DateTime<Utc>)>>> =
-    Mutex::new(None);
+static BRANCH_IDENTITIES: Mutex<Option<HashMap<Vec<u8>, HeldIdentity>>> = Mutex::new(None);
 
 /// The branch's signing identity: a P-256 key this process holds and a document-signing
 /// certificate for it issued by the server's CA (chain embedded), made on first use and kept.
@@ -358,9 +399,10 @@ pub fn branch_identity(storage: &impl Storage, now: DateTime<Utc>) -> Result<Sig
 fn file_name(query: &MonthQuery, extension: &str) -> (String, String) {
     let unicode = format!(
         "每月维护报告汇总-{}-{}.{extension}",
-        query.contract, query.month
+        query.contract,
+        query.period()
     );
-    let ascii: String = format!("summary-{}-{}.{extension}", query.contract, query.month)
+    let ascii: String = format!("summary-{}-{}.{extension}", query.contract, query.period())
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
@@ -410,7 +452,8 @@ mod tests {
         let name = file_name(
             &MonthQuery {
                 contract: "HT-2026\"x".into(),
-                month: "2026-11".into(),
+                month: Some("2026-11".into()),
+                year: None,
             },
             "xlsx",
         );
@@ -434,6 +477,19 @@ mod tests {
         for bad in ["2026-13", "2026-1", "november", "2026-11-01", ""] {
             assert!(
                 matches!(month_range(bad), Err(OfficeError::Invalid(_))),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            year_range("2026").unwrap(),
+            (
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+            )
+        );
+        for bad in ["26", "+202", "2026-11", ""] {
+            assert!(
+                matches!(year_range(bad), Err(OfficeError::Invalid(_))),
                 "{bad}"
             );
         }
