@@ -86,3 +86,17 @@ export function shanghaiDay(now: Date = new Date()): string {
   for (const p of dayFormat.formatToParts(now)) part[p.type] = p.value;
   return `${part.year}-${part.month}-${part.day}`;
 }
+
+/** An instant as a `datetime-local` field's value in Asia/Shanghai ("2026-11-22T13:05"), whatever
+ *  the browser's own zone. */
+export function shanghaiInput(instant: Date = new Date()): string {
+  return assemble(minuteFormat, instant).replace(" ", "T");
+}
+
+/** A `datetime-local` value read as Asia/Shanghai time (UTC+8, no daylight saving) as an RFC 3339
+ *  instant; null when it is not a time. */
+export function fromShanghaiInput(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
+  const date = new Date(`${value.length === 16 ? `${value}:00` : value}+08:00`);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}

@@ -137,6 +137,45 @@ impl NewFault {
     }
 }
 
+/// How long after a call the office may still register it (报修登记): a call older than this
+/// is a typo in the date, or a fault that should have been taken long ago and is written up
+/// with the caller, not back-dated into the clocks silently.
+pub const MAX_CALL_AGE: TimeDelta = TimeDelta::days(7);
+
+/// Longest phone number accepted (international with spaces fits).
+pub const MAX_PHONE_CHARS: usize = 20;
+
+/// Who called and from which number, as the office takes a call (both required: the first
+/// receiver calls back). The number holds digits, `+`, `-` and spaces, at least one digit.
+/// Returns both trimmed.
+pub fn check_caller(caller: &str, phone: &str) -> Result<(String, String), InvalidInput> {
+    let caller = validate::required_text("caller", "报修人", caller, 50)?;
+    let phone = validate::required_text("caller_phone", "联系电话", phone, MAX_PHONE_CHARS)?;
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ');
+    if !phone.chars().all(allowed) || !phone.chars().any(|c| c.is_ascii_digit()) {
+        return Err(InvalidInput::new(
+            "caller_phone",
+            "“联系电话”只能包含数字、+、- 和空格",
+            "caller_phone may hold only digits, +, - and spaces",
+        ));
+    }
+    Ok((caller, phone))
+}
+
+/// The time of a call the office registers: not in the future (beyond [`FUTURE_TOLERANCE`]) and
+/// at most [`MAX_CALL_AGE`] old.
+pub fn check_call_time(reported_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), InvalidInput> {
+    not_in_future("reported_at", "报修时间", reported_at, now)?;
+    if reported_at < now - MAX_CALL_AGE {
+        return Err(InvalidInput::new(
+            "reported_at",
+            "“报修时间”早于 7 天前，请检查日期",
+            "reported_at is more than 7 days ago; check the date",
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses an instant later than `now` plus [`FUTURE_TOLERANCE`].
 pub fn not_in_future(
     field: &'static str,
@@ -440,4 +479,52 @@ pub fn force_majeure_claim(events: &[FaultEvent], at: DateTime<Utc>) -> Option<F
         }
     }
     claim
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (number, accepted)
+    #[test]
+    fn a_caller_number_is_digits_plus_dashes_and_spaces() {
+        let cases = [
+            ("13800001234", true),
+            ("+86 138-0000-1234", true),
+            ("  010 1234 5678 ", true),
+            ("", false),
+            ("- -", false),
+            ("138O0001234", false),
+            ("138000012345678901234", false),
+            ("12345678901234567890", true),
+        ];
+        for (number, accepted) in cases {
+            assert_eq!(
+                check_caller("报修人甲", number).is_ok(),
+                accepted,
+                "{number:?}"
+            );
+        }
+        assert!(check_caller(" ", "13800001234").is_err());
+    }
+
+    #[test]
+    fn a_call_is_at_most_seven_days_old_and_not_ahead() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let cases = [
+            (TimeDelta::zero(), true),
+            (-TimeDelta::minutes(20), true),
+            (-MAX_CALL_AGE, true),
+            (-MAX_CALL_AGE - TimeDelta::seconds(1), false),
+            (FUTURE_TOLERANCE, true),
+            (FUTURE_TOLERANCE + TimeDelta::seconds(1), false),
+        ];
+        for (offset, accepted) in cases {
+            assert_eq!(
+                check_call_time(now + offset, now).is_ok(),
+                accepted,
+                "{offset}"
+            );
+        }
+    }
 }

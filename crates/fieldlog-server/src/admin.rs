@@ -80,7 +80,7 @@ pub fn issue_enrollment_code(
 ) -> Result<IssuedCode> {
     // The office's own technician (migration 0010) writes the console's changes; no laptop is
     // ever its.
-    if technician_id == crate::office::catalogue::OFFICE_TECHNICIAN {
+    if technician_id == crate::office::write::OFFICE_TECHNICIAN {
         return Err(ServerError::NotFound(format!(
             "技服 {technician_id}：办公室账号不能登记笔记本 (technician: the office's own cannot enroll a laptop)"
         )));

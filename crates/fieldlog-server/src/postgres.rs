@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0008_revocation",
     "0009_laptop_reports",
     "0010_office_catalogue",
+    "0011_fault_children",
 );
 
 /// The advisory lock every writing transaction holds: "fieldlog" in ASCII, a key no other

@@ -16,10 +16,10 @@
 
 use crate::chain::ChainStore;
 use crate::error::{Result, ServerError};
-use crate::office::catalogue::OFFICE_TECHNICIAN;
+use crate::office::write::OFFICE_TECHNICIAN;
 use crate::storage::{
-    BlobState, ConflictNote, DeviceAuth, IssuedCertificateRecord, LaptopReport, StoredRecord, Tx,
-    Work, row_json, stored_row,
+    BlobState, ConflictNote, DeviceAuth, FeedVersion, IssuedCertificateRecord, LaptopReport,
+    StoredRecord, Tx, Work, row_json, stored_row,
 };
 use chrono::{DateTime, Utc};
 use fieldlog_wire::sync::chain_v1::{ChainHead, ChainLink};
@@ -827,6 +827,27 @@ impl Tx for SqlTx<'_> {
              ORDER BY seq LIMIT ?3",
             params![after, technician_id, i64::from(limit), device_id],
             feed_record,
+        )
+    }
+
+    fn feed_after(&mut self, after: i64, limit: u32) -> Result<Vec<FeedVersion>> {
+        self.flush()?;
+        rows(
+            self.db,
+            "SELECT seq, entity, id, row, scope, received_at, clock_suspect FROM feed
+             WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            params![after, i64::from(limit)],
+            |r| {
+                Ok(FeedVersion {
+                    seq: r.int(0)?,
+                    entity: r.text(1)?,
+                    id: r.text(2)?,
+                    row: r.text(3)?,
+                    scope: r.opt_text(4)?,
+                    received_at: r.time(5)?,
+                    clock_suspect: r.bool(6)?,
+                })
+            },
         )
     }
 

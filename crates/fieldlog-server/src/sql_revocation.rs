@@ -2,7 +2,7 @@
 
 use super::{SqlTx, laptop_report, one, row, rows};
 use crate::error::Result;
-use crate::office::catalogue::OFFICE_DEVICE;
+use crate::office::write::OFFICE_DEVICE;
 use crate::revocation::{DeviceState, PublishedCrl, Revocation, RevocationStore};
 use chrono::{DateTime, Utc};
 

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0008_revocation",
     "0009_laptop_reports",
     "0010_office_catalogue",
+    "0011_fault_children",
 );
 
 /// The migration that brought issue 13's reference checks: rows kept before it are looked over

@@ -59,15 +59,22 @@ impl StoredRecord {
             .map(str::to_owned)
     }
 
-    /// The daily report a report's entry or signature belongs to: kept beside the row, so a
-    /// report's children are found without reading rows (`Tx::children`). Other kinds keep
-    /// none, so storing them costs no index entry.
+    /// The record a child belongs to, kept beside the row so a parent's children are found
+    /// without reading rows (`Tx::children`): a daily report's entries and signatures, and a
+    /// fault's events, assignment records and arrivals (issue 18: the office reads a fault
+    /// whole; an arrival's scope is its site, but it is read with its fault). Other kinds keep
+    /// none, so storing them costs no index entry. Migrations 0005 and 0011 backfill it.
     pub fn parent(&self) -> Option<String> {
         let entity = fieldlog_wire::sync::v1::entity_named(&self.entity)?;
         match entity.scope {
-            Scope::Parent("daily_reports", _) | Scope::SignatureSubject => {
+            Scope::Parent("daily_reports" | "faults", _) | Scope::SignatureSubject => {
                 entity.parent_id(&self.row)
             }
+            _ if entity.name == "arrivals" => self
+                .row
+                .get("fault_id")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
             _ => None,
         }
     }
@@ -84,6 +91,20 @@ pub fn row_json(row: &Row) -> String {
 pub fn stored_row(text: String) -> Result<StoredRow> {
     serde_json::value::RawValue::from_string(text)
         .map_err(|e| crate::error::ServerError::Storage(format!("stored row is not JSON: {e}")))
+}
+
+/// One version in the feed, as the office's read model reads it: the row's JSON text as stored,
+/// decoded by its reader (`office::facts`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedVersion {
+    pub seq: i64,
+    pub entity: String,
+    pub id: String,
+    pub row: String,
+    /// The contract code (None for a technician profile).
+    pub scope: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub clock_suspect: bool,
 }
 
 /// How much of an attachment has arrived.
@@ -183,8 +204,8 @@ pub trait Tx {
     /// when it belongs to no contract. The parent lookup of every pushed change: it reads one
     /// column instead of parsing the parent's whole row.
     fn record_scope(&mut self, entity: &str, id: &str) -> Result<Option<Option<String>>>;
-    /// The current records of kind `entity` (report entries, signatures) that belong to the
-    /// daily report `parent_id`, in id order.
+    /// The current records of kind `entity` that belong to `parent_id` (a daily report's
+    /// entries and signatures; a fault's events, assignment records and arrivals), in id order.
     fn children(&mut self, entity: &str, parent_id: &str) -> Result<Vec<StoredRecord>>;
     /// Every current record of kind `entity`, in id order (a one-off look over old data).
     fn records_of(&mut self, entity: &str) -> Result<Vec<StoredRecord>>;
@@ -224,6 +245,10 @@ pub trait Tx {
         limit: u32,
         device_id: &str,
     ) -> Result<Vec<FeedRecord<StoredRow>>>;
+    /// Every feed version after `after`, of every contract and profile, oldest first, at most
+    /// `limit`: what the office's read model (`office::read_model`) catches up from. The feed is
+    /// in commit order (one writer at a time), so nothing below the last value read appears later.
+    fn feed_after(&mut self, after: i64, limit: u32) -> Result<Vec<FeedVersion>>;
     /// Records waiting for the attachment `sha256`.
     fn waiting_for(&mut self, sha256: &str) -> Result<Vec<StoredRecord>>;
 

@@ -105,6 +105,14 @@ pub fn office_typescript() -> String {
     types.visit::<office::people::RevokeLaptop>();
     types.visit::<office::people::RevokedLaptop>();
     types.visit::<office::people::CancelledCodes>();
+    // The board (`office::v1::board`).
+    types.visit::<office::board::BoardQuery>();
+    types.visit::<office::board::Board>();
+    // Taking a call, dispatching it, the force-majeure answer (`office::v1::faults`).
+    types.visit::<office::faults::TakeCall>();
+    types.visit::<office::faults::AssignRequest>();
+    types.visit::<office::faults::ForceMajeureAnswer>();
+    types.visit::<office::faults::FaultDetail>();
     let mut text = types.file();
     text.push_str(&presets());
     text

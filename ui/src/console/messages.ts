@@ -26,6 +26,7 @@ export interface ConsoleMessages {
     laptops: string;
     accounts: string;
     audit: string;
+    call: string;
   };
   signIn: {
     title: string;
@@ -72,6 +73,83 @@ export interface ConsoleMessages {
     next: string;
     page: (from: number, to: number) => string;
     actionName: Record<string, string>;
+  };
+  /** Taking a call (CallPage) and one fault (FaultPage). */
+  faults: {
+    callTitle: string;
+    callNote: string;
+    contract: string;
+    chooseContract: string;
+    siteSearch: string;
+    siteSearchHint: string;
+    noSiteMatch: string;
+    site: string;
+    device: string;
+    noDevice: string;
+    level: string;
+    callTime: string;
+    callTimeNote: string;
+    caller: string;
+    phone: string;
+    description: string;
+    assignTo: string;
+    noAssign: string;
+    submit: string;
+    taken: string;
+    faultTitle: (site: string) => string;
+    facts: string;
+    status: string;
+    channel: string;
+    reportedAt: string;
+    recordedAt: string;
+    firstReceiver: string;
+    policyVersion: (version: number) => string;
+    clocks: string;
+    clock: string;
+    state: string;
+    startedAt: string;
+    deadline: string;
+    stoppedAt: string;
+    left: (text: string) => string;
+    overdue: (text: string) => string;
+    asOf: (time: string) => string;
+    refresh: string;
+    timeline: string;
+    noEvents: string;
+    holder: string;
+    unassigned: string;
+    disputed: string;
+    disputedNote: string;
+    assignedTo: (name: string, by: string) => string;
+    assignments: string;
+    noAssignments: string;
+    reasonOf: (reason: string) => string;
+    dispatchTitle: string;
+    technician: string;
+    chooseTechnician: string;
+    reason: string;
+    reasonHint: string;
+    assign: string;
+    assigned: (name: string) => string;
+    fmTitle: string;
+    fmClaim: (cause: string, told: string, at: string) => string;
+    fmAnswered: (state: string, by: string, at: string) => string;
+    fmAccepted: string;
+    fmRefused: string;
+    fmBy: string;
+    fmNote: string;
+    fmSubmit: string;
+    fmSaved: string;
+    arrivals: string;
+    level_: Record<string, string>;
+    clockKind: Record<string, string>;
+    clockState: Record<string, string>;
+    eventKind: Record<string, string>;
+    faultStatus: Record<string, string>;
+    reportChannel: Record<string, string>;
+    fmState: Record<string, string>;
+    cause: Record<string, string>;
+    assignmentKind: Record<string, string>;
   };
   siteKind: Record<SiteKind, string>;
   deviceKind: Record<DeviceKind, string>;
@@ -255,6 +333,7 @@ export const consoleZh: ConsoleMessages = {
     laptops: "笔记本",
     accounts: "账号",
     audit: "审计日志",
+    call: "报修登记",
   },
   signIn: {
     title: "登录办公室控制台",
@@ -313,6 +392,82 @@ export const consoleZh: ConsoleMessages = {
       account_disable: "停用账号",
       grants_set: "设置可见合同",
     },
+  },
+  faults: {
+    callTitle: "报修登记",
+    callNote: "报修时间为用户来电的时间，各项时限从此刻起算；登记人即首问负责人。",
+    contract: "合同",
+    chooseContract: "请选择合同",
+    siteSearch: "点位（编号或名称）",
+    siteSearchHint: "输入点位编号或名称搜索",
+    noSiteMatch: "没有匹配的点位",
+    site: "点位",
+    device: "设备",
+    noDevice: "不指定设备",
+    level: "故障级别",
+    callTime: "报修时间（北京时间）",
+    callTimeNote: "默认为当前时间，可改为来电时间（7 天内）",
+    caller: "报修人",
+    phone: "联系电话",
+    description: "故障描述（用户所述）",
+    assignTo: "同时派单给",
+    noAssign: "暂不派单",
+    submit: "登记报修",
+    taken: "已登记报修",
+    faultTitle: (site) => `故障 · ${site}`,
+    facts: "报修信息",
+    status: "状态",
+    channel: "报修方式",
+    reportedAt: "报修时间",
+    recordedAt: "登记时间",
+    firstReceiver: "首问负责人",
+    policyVersion: (v) => `SLA 第 ${v} 版`,
+    clocks: "时限",
+    clock: "时限",
+    state: "状态",
+    startedAt: "起算",
+    deadline: "截止",
+    stoppedAt: "完成",
+    left: (t) => `剩余 ${t}`,
+    overdue: (t) => `已超时 ${t}`,
+    asOf: (t) => `截至 ${t}`,
+    refresh: "刷新",
+    timeline: "处理记录",
+    noEvents: "暂无处理记录",
+    holder: "当前负责技服",
+    unassigned: "未派单",
+    disputed: "派单冲突",
+    disputedNote: "多人同时接单，请重新派单以确定负责人：",
+    assignedTo: (name, by) => `${name}（${by}）`,
+    assignments: "派单记录",
+    noAssignments: "暂无派单记录",
+    reasonOf: (r) => `原因：${r}`,
+    dispatchTitle: "派单 / 改派",
+    technician: "技服",
+    chooseTechnician: "请选择技服",
+    reason: "改派原因",
+    reasonHint: "改派时必填",
+    assign: "派单",
+    assigned: (name) => `已派单给 ${name}`,
+    fmTitle: "不可抗拒因素 · 用户意见",
+    fmClaim: (cause, told, at) => `技服申报：${cause}，已于 ${at} 告知 ${told}`,
+    fmAnswered: (state, by, at) => `${state}（${by}，${at}）`,
+    fmAccepted: "用户认可",
+    fmRefused: "用户不认可",
+    fmBy: "用户确认人",
+    fmNote: "协商说明",
+    fmSubmit: "登记用户意见",
+    fmSaved: "已登记用户意见",
+    arrivals: "到场记录",
+    level_: zhLabels.FaultLevel,
+    clockKind: zhLabels.ClockKind,
+    clockState: zhLabels.ClockState,
+    eventKind: zhLabels.FaultEventKind,
+    faultStatus: zhLabels.FaultStatus,
+    reportChannel: zhLabels.ReportChannel,
+    fmState: zhLabels.ForceMajeureState,
+    cause: zhLabels.FaultCause,
+    assignmentKind: zhLabels.AssignmentKind,
   },
   siteKind: zhLabels.SiteKind,
   deviceKind: zhLabels.DeviceKind,
@@ -504,6 +659,7 @@ export const consoleEn: ConsoleMessages = {
     laptops: "Laptops",
     accounts: "Accounts",
     audit: "Audit log",
+    call: "Take a call",
   },
   signIn: {
     title: "Sign in to the office console",
@@ -562,6 +718,82 @@ export const consoleEn: ConsoleMessages = {
       account_disable: "Account disabled",
       grants_set: "Contracts seen set",
     },
+  },
+  faults: {
+    callTitle: "Take a call",
+    callNote: "The call time is when the client called: every clock starts there. Whoever takes the call is its first receiver.",
+    contract: "Contract",
+    chooseContract: "Choose a contract",
+    siteSearch: "Site (code or name)",
+    siteSearchHint: "Type a site code or name",
+    noSiteMatch: "No site matches",
+    site: "Site",
+    device: "Device",
+    noDevice: "No particular device",
+    level: "Level",
+    callTime: "Call time (Beijing time)",
+    callTimeNote: "Now by default; change it to when the client called (within 7 days)",
+    caller: "Caller",
+    phone: "Phone",
+    description: "What the caller said",
+    assignTo: "Dispatch to",
+    noAssign: "Not yet",
+    submit: "Record the call",
+    taken: "Call recorded",
+    faultTitle: (site) => `Fault · ${site}`,
+    facts: "The call",
+    status: "Status",
+    channel: "Channel",
+    reportedAt: "Called at",
+    recordedAt: "Recorded at",
+    firstReceiver: "First receiver",
+    policyVersion: (v) => `SLA version ${v}`,
+    clocks: "Clocks",
+    clock: "Clock",
+    state: "State",
+    startedAt: "Started",
+    deadline: "Deadline",
+    stoppedAt: "Done",
+    left: (t) => `${t} left`,
+    overdue: (t) => `${t} overdue`,
+    asOf: (t) => `as of ${t}`,
+    refresh: "Refresh",
+    timeline: "Timeline",
+    noEvents: "Nothing recorded yet",
+    holder: "Held by",
+    unassigned: "Not dispatched",
+    disputed: "Disputed",
+    disputedNote: "Taken by several technicians at once; dispatch it again to settle who holds it:",
+    assignedTo: (name, by) => `${name} (${by})`,
+    assignments: "Dispatch records",
+    noAssignments: "No dispatch yet",
+    reasonOf: (r) => `Reason: ${r}`,
+    dispatchTitle: "Dispatch / reassign",
+    technician: "Technician",
+    chooseTechnician: "Choose a technician",
+    reason: "Reason for reassigning",
+    reasonHint: "Required when reassigning",
+    assign: "Dispatch",
+    assigned: (name) => `Dispatched to ${name}`,
+    fmTitle: "Force majeure · the client's answer",
+    fmClaim: (cause, told, at) => `Claimed by the technician: ${cause}; ${told} told at ${at}`,
+    fmAnswered: (state, by, at) => `${state} (${by}, ${at})`,
+    fmAccepted: "Client accepts",
+    fmRefused: "Client refuses",
+    fmBy: "Answered by (client)",
+    fmNote: "Note",
+    fmSubmit: "Record the answer",
+    fmSaved: "Answer recorded",
+    arrivals: "Arrivals",
+    level_: enLabels.FaultLevel,
+    clockKind: enLabels.ClockKind,
+    clockState: enLabels.ClockState,
+    eventKind: enLabels.FaultEventKind,
+    faultStatus: enLabels.FaultStatus,
+    reportChannel: enLabels.ReportChannel,
+    fmState: enLabels.ForceMajeureState,
+    cause: enLabels.FaultCause,
+    assignmentKind: enLabels.AssignmentKind,
   },
   siteKind: enLabels.SiteKind,
   deviceKind: enLabels.DeviceKind,

@@ -13,6 +13,8 @@ export type Page =
   | { page: "laptops" }
   | { page: "accounts" }
   | { page: "audit" }
+  | { page: "call" }
+  | { page: "fault"; id: string }
   | { page: "home" }
   | { page: "unknown"; path: string };
 
@@ -35,6 +37,10 @@ export function parsePath(pathname: string): Page {
       return second ? { page: "contract", code: second } : { page: "contracts" };
     case "catalogue":
       return second ? { page: "catalogue", contract: second } : { page: "catalogue" };
+    case "faults":
+      // "/console/faults/new" takes a call; "/console/faults/<id>" is one fault.
+      if (second === "new") return { page: "call" };
+      return second ? { page: "fault", id: second } : { page: "unknown", path: rest };
     case "technicians":
     case "laptops":
     case "accounts":
@@ -59,6 +65,10 @@ export function pathOf(page: Page): string {
       return `${BASE}contracts/${encodeURIComponent(page.code)}`;
     case "catalogue":
       return page.contract ? `${BASE}catalogue/${encodeURIComponent(page.contract)}` : `${BASE}catalogue`;
+    case "call":
+      return `${BASE}faults/new`;
+    case "fault":
+      return `${BASE}faults/${encodeURIComponent(page.id)}`;
     case "unknown":
       return BASE + page.path;
     default:
@@ -72,18 +82,26 @@ export function go(page: Page): void {
   route.value = page;
 }
 
-export type Section = Exclude<Page["page"], "home" | "unknown" | "contract">;
+export type Section = Exclude<Page["page"], "home" | "unknown" | "contract" | "fault">;
 
 /** Which pages each role is offered; what it may do there the server decides. */
 export const SECTIONS: Record<Role, Section[]> = {
-  administrator: ["contracts", "catalogue", "technicians", "laptops", "accounts", "audit"],
-  project_manager: ["contracts", "catalogue", "technicians", "laptops"],
-  customer_manager: ["contracts"],
+  administrator: ["contracts", "call", "catalogue", "technicians", "laptops", "accounts", "audit"],
+  project_manager: ["contracts", "call", "catalogue", "technicians", "laptops"],
+  customer_manager: ["contracts", "call"],
 };
 
-/** Whether `role` is offered `page` (a contract's page goes with the contracts). */
+/** The section a page belongs to: a contract's page goes with the contracts, a fault's with
+ *  taking calls. */
+export function sectionOf(page: Exclude<Page, { page: "home" } | { page: "unknown" }>): Section {
+  if (page.page === "contract") return "contracts";
+  if (page.page === "fault") return "call";
+  return page.page;
+}
+
+/** Whether `role` is offered `page`. */
 export function offered(role: Role, page: Page): boolean {
   if (page.page === "home") return true;
   if (page.page === "unknown") return false;
-  return SECTIONS[role].includes(page.page === "contract" ? "contracts" : page.page);
+  return SECTIONS[role].includes(sectionOf(page));
 }

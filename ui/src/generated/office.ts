@@ -13,6 +13,42 @@ export type Account = { id: string, login: string, name: string, role: Role, dis
 export type AssignContract = { contract: string, };
 
 /**
+ * `POST /office/v1/faults/{id}/assignments`: assign (派单) or reassign (改派) the fault. A
+ * reassignment (someone holds it) needs a reason; a disputed fault is settled by it.
+ */
+export type AssignRequest = { technician_id: string, reason: string, };
+
+/**
+ * One assignment record (`fault_assignments`).
+ */
+export type Assignment = { id: string, fault_id: string, kind: AssignmentKind, technician_id: string, technician_name: string, 
+/**
+ * The records its writer saw as current (none: the fault was unassigned to them).
+ */
+supersedes: Array<string>, 
+/**
+ * Why (a reassignment carries one).
+ */
+reason: string, 
+/**
+ * Who made it: the office account's name, or the technician's.
+ */
+assigned_by: string, 
+/**
+ * When it was made, as its writer stated it.
+ */
+at: string, 
+/**
+ * When it was saved.
+ */
+recorded_at: string, };
+
+/**
+ * Who made an assignment record.
+ */
+export type AssignmentKind = "assign" | "take";
+
+/**
  * One entry of the office audit log: who, when, what, from where. Append-only.
  */
 export type AuditEntry = { seq: number, at: string, 
@@ -50,10 +86,103 @@ export type AuditPage = { entries: Array<AuditEntry>,
 next_after: number | null, };
 
 /**
+ * `GET /office/v1/board`.
+ */
+export type Board = { 
+/**
+ * The server's time the clocks were computed at.
+ */
+computed_at: string, refresh_seconds: number, 
+/**
+ * Sorted by time left, least first (overdue first); faults with no running clock last.
+ */
+rows: Array<BoardRow>, technicians: Array<BoardTechnician>, contracts: Array<BoardContract>, };
+
+/**
+ * A contract the account sees (the contract filter's choices).
+ */
+export type BoardContract = { code: string, name: string, };
+
+/**
+ * A laptop of a technician, when the server last heard from it.
+ */
+export type BoardLaptop = { id: string, name: string, last_seen_at: string | null, revoked: boolean, };
+
+/**
+ * `GET /office/v1/board` query.
+ */
+export type BoardQuery = { contract: string | null, level: FaultLevel | null, technician: string | null, state: BoardState | null, };
+
+/**
+ * One fault on the board.
+ */
+export type BoardRow = { fault_id: string, contract_code: string, contract_name: string, site_code: string, site_name: string, 
+/**
+ * The device's label (kind and model), when the fault names one.
+ */
+device: string | null, level: FaultLevel, reported_at: string, description: string, first_receiver: string, caller: string | null, status: FaultStatus, 
+/**
+ * Who holds it (a disputed fault lists every claimant).
+ */
+holder: Holder, 
+/**
+ * Every clock as the domain judges it at [`Board::computed_at`].
+ */
+clocks: Array<Clock>, 
+/**
+ * The running clock with the least time left (None: none runs).
+ */
+urgent: ClockKind | null, 
+/**
+ * Its seconds left (negative: overdue).
+ */
+seconds_left: number | null, 
+/**
+ * Its whole limit, in seconds (deadline − start).
+ */
+limit_seconds: number | null, state: BoardState, 
+/**
+ * Resolved and the customer not yet told.
+ */
+waiting_feedback: boolean, };
+
+/**
+ * How a fault stands on the board.
+ */
+export type BoardState = "ok" | "near" | "breached" | "waiting_feedback";
+
+/**
+ * A technician of the contracts shown, and when their laptops last synced.
+ */
+export type BoardTechnician = { id: string, name: string, 
+/**
+ * The latest sync of any of their laptops (None: never synced).
+ */
+last_heard_at: string | null, laptops: Array<BoardLaptop>, };
+
+/**
  * The answer to `DELETE /office/v1/technicians/{id}/enrollment-codes`: how many of the
  * technician's unused codes no longer enroll a laptop.
  */
 export type CancelledCodes = { technician_id: string, cancelled: number, };
+
+export type Clock = { kind: ClockKind, state: ClockState, started_at: string | null, deadline: string | null, stopped_at: string | null, 
+/**
+ * Seconds left until the deadline while running; negative once overdue and still open.
+ */
+remaining_seconds: number | null, 
+/**
+ * Which promise this clock measures, in words (e.g. "B级 到场 2 小时").
+ */
+rule: string, 
+/**
+ * The same in English (e.g. "Level B: on site within 2 hours"), for the English screens.
+ */
+rule_en: string, };
+
+export type ClockKind = "response" | "arrival" | "resolution" | "feedback" | "major_restoration";
+
+export type ClockState = "not_started" | "running" | "met" | "breached" | "exempt";
 
 /**
  * `POST …/close`: the contract ends on `on` (its service period's last day becomes `on`).
@@ -124,6 +253,95 @@ qr_text: string,
 qr_svg: string, };
 
 /**
+ * An arrival on site recorded for the fault (by a laptop).
+ */
+export type FaultArrival = { id: string, technician_id: string, arrived_at: string, recorded_at: string, };
+
+/**
+ * What caused a fault, as far as the contract cares (故障原因认定).
+ */
+export type FaultCause = "ordinary" | "external_force" | "natural_disaster" | "stolen" | "vandalised" | "vehicle_hit" | "weather";
+
+export type FaultClocks = { fault_id: string, at: string, 
+/**
+ * Counted apart as force majeure (under the current rule: the client accepted the claim).
+ */
+force_majeure: boolean, 
+/**
+ * Where a force-majeure claim stands, when one was made.
+ */
+force_majeure_claim: ForceMajeureState | null, clocks: Array<Clock>, };
+
+/**
+ * One fault, whole, as the server holds it now.
+ */
+export type FaultDetail = { id: string, contract: string, contract_name: string, site_id: string, site_code: string, site_name: string, site_kind: SiteKind | null, device_id: string | null, device_kind: DeviceKind | null, device_model: string | null, level: FaultLevel, channel: ReportChannel, 
+/**
+ * When the client called: the clocks start here.
+ */
+reported_at: string, 
+/**
+ * When it was recorded (typed in).
+ */
+recorded_at: string, 
+/**
+ * Absent on faults a laptop recorded without a caller.
+ */
+caller: string | null, caller_phone: string | null, description: string, 
+/**
+ * The first receiver (首问负责人): owner until it is closed.
+ */
+first_receiver: string, policy_version: number, status: FaultStatus, 
+/**
+ * Its events, in the order they happened.
+ */
+events: Array<FaultEvent>, arrivals: Array<FaultArrival>, 
+/**
+ * Its assignment records, oldest first.
+ */
+assignments: Array<Assignment>, 
+/**
+ * Who holds it now (`fieldlog_domain::dispatch::holder`); disputed claims are listed.
+ */
+holder: Holder, 
+/**
+ * The force-majeure claim and the client's answer, when a claim was made.
+ */
+force_majeure: ForceMajeureClaim | null, 
+/**
+ * Whether the client's answer to a pending claim may be recorded (the policy asks for it).
+ */
+force_majeure_answerable: boolean, 
+/**
+ * Its clocks as of `clocks.at` (`fieldlog_domain::clocks::clocks`, as on the laptop).
+ */
+clocks: FaultClocks, 
+/**
+ * Technicians of the contract it may be dispatched to.
+ */
+technicians: Array<TechnicianChoice>, };
+
+export type FaultEvent = { id: string, fault_id: string, 
+/**
+ * When it happened, as stated by the technician.
+ */
+at: string, 
+/**
+ * When this laptop saved it.
+ */
+recorded_at: string, } & ({ "kind": "acknowledged", by: string, } | { "kind": "remote_attempt", fixed: boolean, note: string, } | { "kind": "escalated", to: string, reason: string, } | { "kind": "on_site", arrival_id: string, } | { "kind": "escalated_on_site", by: string, reason: string, } | { "kind": "spare_substituted", part_id: string, serial: string | null, old_serial?: string | null, } | { "kind": "resolved", note: string, } | { "kind": "unresolved", reason: UnresolvedReason, note: string, } | { "kind": "customer_informed", how: string, } | { "kind": "cause_determined", cause: FaultCause, note: string, } | { "kind": "force_majeure_claimed", cause: FaultCause, told: string, note: string, } | { "kind": "force_majeure_agreement", accepted: boolean, by: string, note: string, });
+
+/**
+ * Fault level (故障级别). Both contracts use the same three.
+ */
+export type FaultLevel = "A" | "B" | "C";
+
+/**
+ * Where a fault stands, derived from its events.
+ */
+export type FaultStatus = "reported" | "acknowledged" | "on_site" | "resolved" | "unresolved";
+
+/**
  * Fibre line faults (光纤线路障碍). Counted from the report.
  */
 export type FibreRepair = { repair_min: number, 
@@ -133,10 +351,47 @@ export type FibreRepair = { repair_min: number,
 external_cause_min: number, };
 
 /**
+ * `POST /office/v1/faults/{id}/force-majeure-answer`: the client's answer to the technician's
+ * force-majeure claim (协商结果), as the customer manager heard it.
+ */
+export type ForceMajeureAnswer = { accepted: boolean, 
+/**
+ * The client's person who answered.
+ */
+by: string, note: string, 
+/**
+ * When they answered.
+ */
+at: string, };
+
+/**
+ * A force-majeure claim and the client's answer, as they stood at `at`.
+ */
+export type ForceMajeureClaim = { cause: FaultCause, 
+/**
+ * When the client was told, and whom.
+ */
+told_at: string, told: string, note: string, state: ForceMajeureState, 
+/**
+ * The agreement, once recorded: when, by whom, with what note.
+ */
+answered_at: string | null, answered_by: string | null, answer_note: string | null, };
+
+/**
+ * Where a force-majeure claim stands (不可抗拒因素认定).
+ */
+export type ForceMajeureState = "pending" | "accepted" | "refused";
+
+/**
  * `GET`/`PUT /office/v1/accounts/{id}/grants` (administrator): the contracts a project or
  * customer manager sees; a `PUT` replaces the whole list.
  */
 export type Grants = { contracts: Array<string>, };
+
+/**
+ * Who holds a fault now.
+ */
+export type Holder = { "state": "unassigned" } | { "state": "assigned", current: Assignment, } | { "state": "disputed", claims: Array<Assignment>, };
 
 /**
  * What an import wrote (as `fieldlog import sites` reports it).
@@ -293,6 +548,11 @@ on_site: RemoteOnSite, };
 export type RemoteOnSite = "legacy_extends" | "table_limit" | "after_escalation";
 
 /**
+ * How the fault reached us.
+ */
+export type ReportChannel = "phone" | "wechat" | "monitoring" | "inspection" | "on_site";
+
+/**
  * `POST /office/v1/laptops/{id}/revoke` (administrator): why, for whoever reads it later.
  */
 export type RevokeLaptop = { reason: string, };
@@ -388,6 +648,43 @@ parts: number, };
 export type SpareKind = "unit" | "part";
 
 /**
+ * `POST /office/v1/faults`: a call taken (报修登记). The signed-in account is its first
+ * receiver (首问负责人); with `assign_to`, the call and its first assignment are one action.
+ */
+export type TakeCall = { 
+/**
+ * The contract's code.
+ */
+contract: string, site_id: string, device_id: string | null, level: FaultLevel, 
+/**
+ * When the client called: at most 7 days ago, not ahead of the server's clock by more than
+ * a few minutes.
+ */
+reported_at: string, 
+/**
+ * Who called, and on which number (digits, `+`, `-`, spaces; at most 20 characters).
+ */
+caller: string, caller_phone: string, 
+/**
+ * What the caller said.
+ */
+description: string, 
+/**
+ * How the call came (the hotline is a phone call). Absent: phone. The office takes calls,
+ * messages and alerts; faults found on inspection or on site are the laptop's to record.
+ */
+channel: ReportChannel | null, 
+/**
+ * A technician (server id) of the contract to dispatch it to at once.
+ */
+assign_to: string | null, };
+
+/**
+ * A technician the fault may be dispatched to (assigned to its contract).
+ */
+export type TechnicianChoice = { id: string, name: string, };
+
+/**
  * A technician as the office lists them.
  */
 export type TechnicianItem = { id: string, name: string, 
@@ -404,6 +701,11 @@ laptops: Array<TechnicianLaptop>, };
  * One of a technician's laptops, briefly (the laptops list has the rest).
  */
 export type TechnicianLaptop = { id: string, name: string, revoked: boolean, };
+
+/**
+ * Why a fault is (still) not resolved. The monthly summary groups unresolved devices by it.
+ */
+export type UnresolvedReason = "power" | "transmission" | "device" | "force_majeure" | "other";
 
 /**
  * The contract presets' codes (`fieldlog_domain::sla::Preset`), as `adopt_preset` takes them.

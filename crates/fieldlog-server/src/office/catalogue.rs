@@ -2,9 +2,9 @@
 //! and devices (one by one or imported from CSV/XLSX) and spare parts. Wire types and the route
 //! table: `fieldlog_wire::office::v1::catalogue`.
 //!
-//! **Written as a laptop's push is.** The office is a device of the server's own ([`OFFICE_DEVICE`],
-//! migration 0010, a token hash no token has): every write becomes that device's next numbered
-//! changes, applied by [`rules::push`] in the action's one transaction, beside its audit entry. So
+//! **Written as a laptop's push is** (`super::write`). The office is a device of the server's own
+//! ([`super::write::OFFICE_DEVICE`], migration 0010, a token hash no token has): every write becomes that device's next numbered
+//! changes, applied by [`crate::rules::push`] in the action's one transaction, beside its audit entry. So
 //! the rows are exactly the laptop's table rows, their contract is worked out and checked as for
 //! any push, contract codes stay unique, each version reaches the feed under the next cursor value
 //! and every assigned laptop pulls it unchanged. An edit sends the server's current row as its
@@ -19,10 +19,10 @@
 use super::http::{
     ClientAddress, Office, blocking, changing, csrf, json_body, reading, session_token, writing,
 };
+use super::write::{Write, new_id, time_text, to_row, write_as_office};
 use super::{OfficeError, Result, Session, audit};
 use crate::error::ServerError;
-use crate::rules;
-use crate::storage::{DeviceAuth, Storage, StoredRecord, Tx};
+use crate::storage::{Storage, StoredRecord, Tx};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -44,14 +44,10 @@ use fieldlog_wire::office::v1::catalogue::{
     ImportProblem, MAX_IMPORT_BYTES, MAX_IMPORT_PROBLEMS, MAX_SITES_PAGE, NewContract, PartInput,
     PartItem, PolicyEdit, PolicyVersion, PresetItem, SiteInput, SiteItem, SitePage,
 };
-use fieldlog_wire::sync::v1::{AckStatus, Change, ChangeOp, MAX_BATCH_CHANGES, PushRequest, Row};
+use fieldlog_wire::sync::v1::Row;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-
-/// The office's own device and technician (migration 0010): never enrolled, never assigned.
-pub const OFFICE_DEVICE: &str = "office";
-pub const OFFICE_TECHNICIAN: &str = "office";
 
 /// When and by whom the office closed a contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,13 +128,6 @@ fn one() -> i64 {
     1
 }
 
-fn to_row(value: &impl Serialize) -> Row {
-    match serde_json::to_value(value).expect("a row serialises") {
-        serde_json::Value::Object(row) => row,
-        _ => unreachable!("rows are structs"),
-    }
-}
-
 fn from_row<T: DeserializeOwned>(record: &StoredRecord) -> Result<T> {
     serde_json::from_value(serde_json::Value::Object(record.row.clone())).map_err(|e| {
         ServerError::Storage(format!(
@@ -149,106 +138,8 @@ fn from_row<T: DeserializeOwned>(record: &StoredRecord) -> Result<T> {
     })
 }
 
-/// The laptop's time text (as rusqlite writes a UTC time).
-fn time_text(at: DateTime<Utc>) -> String {
-    at.format("%F %T%.f%:z").to_string()
-}
-
-fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
 fn invalid(e: InvalidInput) -> OfficeError {
     OfficeError::Invalid(format!("{} ({})", e.message_zh, e.message_en))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The office device's writes.
-
-/// One change the office makes: a new row, or a row's new version over `base` (the server's).
-struct Write {
-    entity: &'static str,
-    row: Row,
-    base: Option<Row>,
-}
-
-impl Write {
-    fn insert(entity: &'static str, row: Row) -> Write {
-        Write {
-            entity,
-            row,
-            base: None,
-        }
-    }
-
-    /// The current record with `fields` replaced (columns the office does not know stay).
-    fn update(entity: &'static str, current: &StoredRecord, fields: Row) -> Write {
-        let mut row = current.row.clone();
-        row.extend(fields);
-        Write {
-            entity,
-            row,
-            base: Some(current.row.clone()),
-        }
-    }
-}
-
-/// Applies `writes` as the office device's next changes, through the sync rules, in batches of
-/// at most [`MAX_BATCH_CHANGES`], all in the caller's transaction; the contract `code` is the
-/// only one they may touch.
-fn write_as_office(
-    tx: &mut dyn Tx,
-    code: &str,
-    writes: Vec<Write>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let auth = DeviceAuth {
-        device_id: OFFICE_DEVICE.to_owned(),
-        technician_id: OFFICE_TECHNICIAN.to_owned(),
-        contracts: vec![code.to_owned()],
-        revoked_at: None,
-        // The office device says nothing of itself (no app version, no outbox).
-        report: Default::default(),
-    };
-    let mut seq = tx.device_high_seq(OFFICE_DEVICE)?;
-    let mut writes = writes.into_iter().peekable();
-    while writes.peek().is_some() {
-        let changes: Vec<Change> = writes
-            .by_ref()
-            .take(MAX_BATCH_CHANGES)
-            .map(|w| {
-                seq += 1;
-                Change {
-                    seq,
-                    entity: w.entity.to_owned(),
-                    op: if w.base.is_some() {
-                        ChangeOp::Update
-                    } else {
-                        ChangeOp::Insert
-                    },
-                    row: w.row,
-                    base: w.base,
-                    at: now,
-                }
-            })
-            .collect();
-        let request = PushRequest {
-            sent_at: now,
-            changes,
-        };
-        let response = rules::push(tx, &auth, &request, now)?;
-        if let Some(ack) = response
-            .acks
-            .iter()
-            .find(|a| a.status == AckStatus::Conflict)
-        {
-            return Err(OfficeError::Conflict(format!(
-                "{} {} 已有另一个版本，未保存；请刷新后重试 ({} {} has another version: reload and try again)",
-                ack.entity, ack.id, ack.entity, ack.id
-            )));
-        }
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

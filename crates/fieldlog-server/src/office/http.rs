@@ -73,6 +73,8 @@ pub fn routes<S: Storage>(storage: Arc<S>, options: Options) -> Router {
         .route("/office/v1/audit", get(audit::<S>))
         .merge(super::catalogue::routes::<S>())
         .merge(super::people::routes::<S>())
+        .merge(super::board::routes::<S>())
+        .merge(super::faults::routes::<S>())
         // Refused while it streams in: a stranger's sign-in body is never buffered past this.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(not_stored))

@@ -19,10 +19,15 @@
 //! Storage is this module's own tables, reached through [`OfficeStore`], which the storage written
 //! once (`crate::sql`) implements; `http` is the `/office/v1` router.
 
+pub mod board;
 pub mod catalogue;
+pub mod facts;
+pub mod faults;
 pub mod http;
 pub mod password;
 pub mod people;
+pub mod read_model;
+pub mod write;
 
 use crate::error::ServerError;
 use crate::rules::{random_secret, sha256_hex};

@@ -24,7 +24,9 @@
 //! nothing: 401 `unauthorized` (no session) or `bad_credentials`, 403 `csrf` or `forbidden`,
 //! 422 `invalid_input`, 413 `too_large`, 404, 409, 429 `throttled` with `retry_after`.
 
+pub mod board;
 pub mod catalogue;
+pub mod faults;
 pub mod people;
 
 use chrono::{DateTime, Utc};
