@@ -657,7 +657,7 @@ fn own_profile(auth: &DeviceAuth, id: &str, current: Option<&StoredRecord>) -> R
 /// record can make another fault's records, or records nobody can see, look settled.
 fn check_assignment(tx: &mut dyn Tx, auth: &DeviceAuth, row: &Row) -> Result<()> {
     let text = |column: &str| row.get(column).and_then(Value::as_str).unwrap_or_default();
-    let office = auth.device_id == crate::office::catalogue::OFFICE_DEVICE;
+    let office = auth.device_id == crate::office::write::OFFICE_DEVICE;
     let refuse = |zh: String, en: String| Err(ServerError::NotYourDispatch { zh, en });
     match (office, text("kind")) {
         (true, "assign") | (false, "take") => {}

@@ -6,7 +6,7 @@ use super::{CONTRACT, Laptop, Server};
 use chrono::{DateTime, Utc};
 use fieldlog_domain::dispatch::Assignment;
 use fieldlog_domain::ids::FaultId;
-use fieldlog_server::office::catalogue::{OFFICE_DEVICE, OFFICE_TECHNICIAN};
+use fieldlog_server::office::write::{OFFICE_DEVICE, OFFICE_TECHNICIAN};
 use fieldlog_server::rules;
 use fieldlog_server::storage::{DeviceAuth, Storage};
 use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest, Row};
