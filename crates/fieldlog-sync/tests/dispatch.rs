@@ -10,23 +10,23 @@
 //!   records of the same fault; anything else is refused with nothing stored.
 //!
 //! The office's records are written here through the server's own path for office writes
-//! (`rules::push` as the office device, as `office::catalogue` does), not through the office API.
+//! (`support::office`), not through the office API.
 
 mod support;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use fieldlog_domain::arrival::NewArrival;
-use fieldlog_domain::dispatch::{self, Assignment, Holder};
+use fieldlog_domain::dispatch::{self, Holder};
 use fieldlog_domain::fault::FaultEventKind;
-use fieldlog_domain::ids::FaultId;
-use fieldlog_server::office::catalogue::{OFFICE_DEVICE, OFFICE_TECHNICIAN};
-use fieldlog_server::rules;
-use fieldlog_server::storage::{DeviceAuth, Storage};
+use fieldlog_server::storage::Storage;
 use fieldlog_store::desk;
 use fieldlog_wire::ErrorBody;
 use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest, Row};
 use fieldlog_wire::v1::FaultHolder;
-use serde_json::{Value, json};
+use serde_json::json;
+use support::office::{
+    holder_on, office_assign, office_call, row, server_assignments, server_technician, time_text,
+};
 use support::{Backend, CONTRACT, Laptop, Server, on_each_backend, settle};
 use uuid::Uuid;
 
@@ -36,11 +36,6 @@ on_each_backend!(
     a_reassignment_while_offline_loses_none_of_the_first_technicians_work,
     a_laptop_may_push_only_its_own_takes_of_records_of_the_same_fault,
 );
-
-/// The laptop's time text (as rusqlite writes a UTC time), as the office writes it.
-fn time_text(at: DateTime<Utc>) -> String {
-    at.format("%F %T%.f%:z").to_string()
-}
 
 /// Two technicians on the contract, each with an enrolled laptop; A set up the contract.
 fn two_laptops(server: &Server) -> (Laptop, Laptop) {
@@ -61,150 +56,6 @@ fn two_laptops(server: &Server) -> (Laptop, Laptop) {
     (a, b)
 }
 
-fn server_technician(laptop: &Laptop) -> String {
-    laptop.store.enrollment().unwrap().unwrap().technician_id
-}
-
-/// Writes `rows` as the office device's next changes, through the sync rules, in one
-/// transaction: what the office API does after its own checks.
-fn office_writes(server: &Server, rows: Vec<(&str, Row)>) {
-    let now = Utc::now();
-    let auth = DeviceAuth {
-        device_id: OFFICE_DEVICE.to_owned(),
-        technician_id: OFFICE_TECHNICIAN.to_owned(),
-        contracts: vec![CONTRACT.to_owned()],
-        revoked_at: None,
-        report: Default::default(),
-    };
-    server
-        .storage
-        .transaction(|tx| {
-            let mut seq = tx.device_high_seq(OFFICE_DEVICE)?;
-            let changes = rows
-                .into_iter()
-                .map(|(entity, row)| {
-                    seq += 1;
-                    Change {
-                        seq,
-                        entity: entity.to_owned(),
-                        op: ChangeOp::Insert,
-                        row,
-                        base: None,
-                        at: now,
-                    }
-                })
-                .collect();
-            rules::push(
-                tx,
-                &auth,
-                &PushRequest {
-                    sent_at: now,
-                    changes,
-                },
-                now,
-            )
-        })
-        .unwrap();
-}
-
-fn row(value: Value) -> Row {
-    value.as_object().unwrap().clone()
-}
-
-/// The office takes a call (报修登记) on the contract's first site: the fault's row.
-fn office_call(server: &Server, laptop: &Laptop, minutes_ago: i64) -> FaultId {
-    let (contract, site, _) = laptop.contract(CONTRACT);
-    let id = FaultId(Uuid::now_v7());
-    let policy_version = laptop.store.contract(contract).unwrap().policy_version;
-    let reported = Utc::now() - TimeDelta::minutes(minutes_ago);
-    office_writes(
-        server,
-        vec![(
-            "faults",
-            row(json!({
-                "id": id.to_string(),
-                "contract_id": contract.to_string(),
-                "site_id": site.to_string(),
-                "device_id": null,
-                "level": "A",
-                "reported_at": time_text(reported),
-                "channel": "phone",
-                "description": "村口摄像机无图像（来电）",
-                "first_receiver": "客户经理丙",
-                "policy_version": policy_version,
-                "recorded_at": time_text(Utc::now()),
-                "caller": "报修人丁",
-                "caller_phone": "13800004321",
-            })),
-        )],
-    );
-    id
-}
-
-/// The office assigns `fault` to `to` (the laptop's technician), superseding `supersedes`.
-fn office_assign(
-    server: &Server,
-    fault: FaultId,
-    to: &Laptop,
-    supersedes: &[String],
-    reason: &str,
-) -> String {
-    let id = Uuid::now_v7().to_string();
-    let now = time_text(Utc::now());
-    office_writes(
-        server,
-        vec![(
-            "fault_assignments",
-            row(json!({
-                "id": id,
-                "fault_id": fault.to_string(),
-                "kind": "assign",
-                "technician_id": server_technician(to),
-                "technician_name": to.name,
-                "supersedes": serde_json::to_string(supersedes).unwrap(),
-                "reason": reason,
-                "assigned_by": "调度员戊",
-                "at": now,
-                "recorded_at": now,
-            })),
-        )],
-    );
-    id
-}
-
-fn holder_on(laptop: &Laptop, fault: FaultId) -> FaultHolder {
-    desk::fault_rows(&laptop.store, false, Utc::now())
-        .unwrap()
-        .into_iter()
-        .find(|r| r.id == fault)
-        .unwrap_or_else(|| panic!("{} lacks fault {fault}", laptop.name))
-        .holder
-}
-
-/// The fault's assignment records as the server holds them.
-fn server_assignments(server: &Server, fault: FaultId) -> Vec<Assignment> {
-    let records = server
-        .storage
-        .read(|tx| tx.records_in_scope("fault_assignments", CONTRACT))
-        .unwrap();
-    records
-        .into_iter()
-        .map(|r| {
-            let mut row = r.row;
-            // The row is the laptop's SQLite row: `supersedes` is JSON text.
-            let supersedes: Value =
-                serde_json::from_str(row["supersedes"].as_str().unwrap()).unwrap();
-            row.insert("supersedes".into(), supersedes);
-            for column in ["at", "recorded_at"] {
-                let at: DateTime<Utc> = row[column].as_str().unwrap().parse().unwrap();
-                row.insert(column.into(), json!(at));
-            }
-            serde_json::from_value::<Assignment>(Value::Object(row)).unwrap()
-        })
-        .filter(|a| a.fault_id == fault)
-        .collect()
-}
-
 fn names(holder: &Holder) -> Vec<String> {
     holder
         .current()
@@ -218,7 +69,7 @@ fn an_office_assignment_reaches_the_assignee_as_theirs_and_the_others_as_someone
 ) {
     let server = Server::start(backend);
     let (mut a, mut b) = two_laptops(&server);
-    let fault = office_call(&server, &a, 5);
+    let fault = office_call(&server, &a, Utc::now() - TimeDelta::minutes(5));
     office_assign(&server, fault, &a, &[], "");
     a.sync();
     b.sync();
@@ -247,7 +98,7 @@ fn an_office_assignment_reaches_the_assignee_as_theirs_and_the_others_as_someone
 fn two_offline_takes_are_a_dispute_everywhere_until_the_office_assigns_again(backend: Backend) {
     let server = Server::start(backend);
     let (mut a, mut b) = two_laptops(&server);
-    let fault = office_call(&server, &a, 5);
+    let fault = office_call(&server, &a, Utc::now() - TimeDelta::minutes(5));
     a.sync();
     b.sync();
     assert_eq!(holder_on(&a, fault), FaultHolder::Unassigned);
@@ -307,7 +158,7 @@ fn two_offline_takes_are_a_dispute_everywhere_until_the_office_assigns_again(bac
 fn a_reassignment_while_offline_loses_none_of_the_first_technicians_work(backend: Backend) {
     let server = Server::start(backend);
     let (mut a, mut b) = two_laptops(&server);
-    let fault = office_call(&server, &a, 30);
+    let fault = office_call(&server, &a, Utc::now() - TimeDelta::minutes(30));
     let first = office_assign(&server, fault, &a, &[], "");
     a.sync();
     assert_eq!(holder_on(&a, fault), FaultHolder::Mine);
@@ -419,8 +270,8 @@ fn push_by_hand(server: &Server, laptop: &Laptop, entity: &str, row: Row) -> (u1
 fn a_laptop_may_push_only_its_own_takes_of_records_of_the_same_fault(backend: Backend) {
     let server = Server::start(backend);
     let (mut a, b) = two_laptops(&server);
-    let fault = office_call(&server, &a, 5);
-    let other_fault = office_call(&server, &a, 4);
+    let fault = office_call(&server, &a, Utc::now() - TimeDelta::minutes(5));
+    let other_fault = office_call(&server, &a, Utc::now() - TimeDelta::minutes(4));
     let elsewhere = office_assign(&server, other_fault, &b, &[], "");
     a.sync();
     let take = |technician: &str, name: &str, kind: &str, supersedes: &[String]| {

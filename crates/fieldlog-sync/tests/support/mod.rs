@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod office;
 pub mod proxy;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
