@@ -64,12 +64,20 @@ fn take_call(walk: &Walk, call: &Call, shot: &str) -> String {
     let s = &walk.session;
     walk.open("/console/faults/new");
     walk.wait_for("[data-testid=call-submit]", Duration::from_secs(15));
-    s.select("[data-testid=call-contract]", POLICE);
+    walk.choose("[data-testid=call-contract]", POLICE);
     s.type_into("[data-testid=call-site-search]", call.site);
     s.click_on(&format!(
         "[data-testid=call-site-option][data-site='{}']",
         call.site
     ));
+    // Picked: the option is marked (the submit button waits for a site).
+    walk.wait_for(
+        &format!(
+            "[data-testid=call-site-option][data-site='{}'].on",
+            call.site
+        ),
+        Duration::from_secs(5),
+    );
     s.select("[data-testid=call-level]", call.level);
     let local = call.called_at.with_timezone(&china());
     walk.set_value(
@@ -214,7 +222,7 @@ fn month_walk(walk: &Walk, laptop: &Laptop, files: &Path) {
         .to_string();
     walk.open("/console/month");
     walk.wait_for("[data-testid=month-page]", Duration::from_secs(15));
-    walk.session.select("[data-testid=month-contract]", POLICE);
+    walk.choose("[data-testid=month-contract]", POLICE);
     walk.wait_for("[data-testid=month-figure]", Duration::from_secs(15));
     walk.shot("50-month");
 

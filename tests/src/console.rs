@@ -220,6 +220,16 @@ impl Walk {
         assert_eq!(found, json!(true), "no {css} to set");
     }
 
+    /// Chooses `value` in a select whose options come with a request of the page: waits for the
+    /// option first.
+    pub fn choose(&self, css: &str, value: &str) {
+        self.wait_for(
+            &format!("{css} option[value='{value}']"),
+            Duration::from_secs(15),
+        );
+        self.session.select(css, value);
+    }
+
     /// Waits until the shell says which page it shows (`<html data-page>`).
     pub fn on_page(&self, page: &str) {
         let deadline = Instant::now() + Duration::from_secs(15);
