@@ -108,7 +108,7 @@ pub fn add_manager(
     walk.wait_text("[data-testid=accounts]", ADMIN_LOGIN);
     s.type_into("input[name=new-login]", login);
     s.type_into("input[name=new-name]", name);
-    s.select("select[name=new-role]", role);
+    walk.choose("select[name=new-role]", role);
     s.type_into("input[name=new-password]", password);
     s.click_on("[data-testid=add-account-submit]");
     walk.wait_text("[data-testid=accounts]", login);
@@ -167,7 +167,7 @@ pub fn catalogue_walk(walk: &Walk, files: &Path) {
     walk.nav("contracts");
     s.find("[data-testid=new-contract]");
     walk.shot("09-contracts-manager");
-    s.select("select[name=preset]", POLICE_PRESET);
+    walk.choose("select[name=preset]", POLICE_PRESET);
     s.type_into("input[name=code]", POLICE);
     s.type_into("input[name=name]", "测试县公安局村级视频查询运维（2027）");
     s.type_into("input[name=client]", "测试县公安局");
@@ -224,7 +224,7 @@ pub fn catalogue_walk(walk: &Walk, files: &Path) {
     s.click_on("[data-testid=save-site]");
     walk.wait_text("[data-testid=sites]", "已迁移");
     s.click_on("[data-testid=add-device]");
-    s.select("select[name=device-kind]", "power_unit");
+    walk.choose("select[name=device-kind]", "power_unit");
     s.type_into("input[name=device-model]", "测试电源 12V");
     s.click_on("[data-testid=save-device]");
     walk.wait_text("[data-testid=devices]", "测试电源 12V");
@@ -233,7 +233,7 @@ pub fn catalogue_walk(walk: &Walk, files: &Path) {
     s.click_on("[data-testid=tab-parts]");
     s.type_into("input[name=part-code]", "BJ-CAM-01");
     s.type_into("input[name=part-name]", "测试球机备品");
-    s.select("select[name=part-kind]", "unit");
+    walk.choose("select[name=part-kind]", "unit");
     s.type_into("input[name=part-model]", "测试球机 X1");
     s.click_on("input[name=part-main]");
     s.click_on("[data-testid=save-part]");
