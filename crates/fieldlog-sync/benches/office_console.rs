@@ -11,7 +11,15 @@
 //! stock movements, then a page of the feed, as a round does) from a load generator (one thread,
 //! async reqwest), while 4 office browsers each ask, one after another, for the console's pages:
 //! the contracts list, the largest contract's detail, a page of its sites with a search, its
-//! parts, and the laptops list. Each request is timed from sending to the last byte of its answer.
+//! parts, the laptops list and the board (issue 18). Each request is timed from sending to the last
+//! byte of its answer.
+//!
+//! The board's branch: before the window every laptop pushes 10 open faults of its contract (2,000
+//! in all, levels A/B/C in turn, reported over the last three hours) with their events (each
+//! acknowledged; every third also tried remotely without a fix, every fifth escalated on site),
+//! and one board is asked for (the server's read model takes the whole feed once, as a server
+//! does at its first board after a start). In the window the board's refreshes catch up only what
+//! the laptops pushed since.
 
 mod common;
 
@@ -30,7 +38,7 @@ const LAPTOPS_PER_CONTRACT: usize = 10;
 const BROWSERS: usize = 4;
 
 /// The console pages a browser asks for, in turn, with `{code}` the largest contract.
-const PAGES: [(&str, &str); 5] = [
+const PAGES: [(&str, &str); 6] = [
     ("contracts list", "/office/v1/catalogue/contracts"),
     ("contract detail", "/office/v1/catalogue/contracts/{code}"),
     (
@@ -39,7 +47,11 @@ const PAGES: [(&str, &str); 5] = [
     ),
     ("parts list", "/office/v1/catalogue/contracts/{code}/parts"),
     ("laptops list", "/office/v1/laptops"),
+    ("board, every contract", "/office/v1/board"),
 ];
+
+/// Open faults each laptop pushes before the window (2,000 over 200 laptops).
+const FAULTS_PER_LAPTOP: usize = 10;
 
 fn code(k: usize) -> String {
     format!("GA-{:02}", k + 1)
@@ -161,6 +173,95 @@ struct Laptop {
     part_id: String,
     seq: i64,
     cursor: i64,
+    /// Its contract's code.
+    contract: String,
+}
+
+/// What a laptop's faults name: its contract's synced id and (site, device) pairs.
+struct ContractRows {
+    id: String,
+    places: Vec<(String, String)>,
+}
+
+/// The contract's synced id and its first sites with their devices, as the server stores them.
+fn contract_rows(storage: &fieldlog_server::Database, code: &str) -> ContractRows {
+    use fieldlog_server::Storage;
+    storage
+        .read(|tx| {
+            let contract = tx.records_in_scope("contracts", code)?;
+            let devices = tx.records_in_scope("devices", code)?;
+            let mut places: Vec<(String, String)> = devices
+                .iter()
+                .map(|d| {
+                    (
+                        d.row["site_id"].as_str().unwrap().to_owned(),
+                        d.id.clone(),
+                    )
+                })
+                .collect();
+            places.truncate(100);
+            Ok(ContractRows {
+                id: contract[0].id.clone(),
+                places,
+            })
+        })
+        .unwrap()
+}
+
+impl Laptop {
+    /// Its open faults with their events, as the outbox sends them: `n` is the laptop's number.
+    fn faults(&mut self, n: usize, rows: &ContractRows) -> Vec<Change> {
+        let now = Utc::now();
+        let mut changes = Vec::new();
+        let mut change = |entity: &str, row: Value, seq: &mut i64| {
+            *seq += 1;
+            changes.push(Change {
+                seq: *seq,
+                entity: entity.into(),
+                op: ChangeOp::Insert,
+                row: row.as_object().unwrap().clone(),
+                base: None,
+                at: now,
+            });
+        };
+        for f in 0..FAULTS_PER_LAPTOP {
+            let k = n * FAULTS_PER_LAPTOP + f;
+            let (site, device) = &rows.places[k % rows.places.len()];
+            let reported = now - chrono::TimeDelta::minutes((k % 180) as i64 + 1);
+            let id = uuid::Uuid::now_v7().to_string();
+            let level = ["A", "B", "C"][k % 3];
+            change(
+                "faults",
+                json!({
+                    "id": id, "contract_id": rows.id, "site_id": site, "device_id": device,
+                    "level": level, "reported_at": reported, "channel": "phone",
+                    "description": format!("基准故障 {k}"), "first_receiver": "基准客户经理",
+                    "policy_version": 1, "recorded_at": now, "caller": null, "caller_phone": null,
+                }),
+                &mut self.seq,
+            );
+            let mut events = vec![json!({ "kind": "acknowledged", "by": "基准技服" })];
+            if k % 3 == 0 {
+                events.push(json!({ "kind": "remote_attempt", "fixed": false, "note": "远程未恢复" }));
+            }
+            if k % 5 == 0 {
+                events.push(json!({ "kind": "escalated_on_site", "by": "基准技服", "reason": "需到场" }));
+            }
+            for (e, payload) in events.into_iter().enumerate() {
+                let at = reported + chrono::TimeDelta::seconds(30 * (e as i64 + 1));
+                change(
+                    "fault_events",
+                    json!({
+                        "id": uuid::Uuid::now_v7().to_string(), "fault_id": id,
+                        "kind": payload["kind"], "at": at, "payload": payload.to_string(),
+                        "recorded_at": now,
+                    }),
+                    &mut self.seq,
+                );
+            }
+        }
+        changes
+    }
 }
 
 impl Laptop {
@@ -285,6 +386,7 @@ fn main() {
             part_id: parts[k].clone(),
             seq: 0,
             cursor: 0,
+            contract: code(k),
         });
     }
     // Rounds until the feed is drained, outside the window: each takes its contract's catalogue.
@@ -293,6 +395,65 @@ fn main() {
             while round(&client, &url, laptop).await.unwrap().1 {}
         }
     });
+
+    // The board's 2,000 open faults, pushed by the laptops; then one board (the model's first
+    // catch-up over the whole feed, outside the window).
+    let started = Instant::now();
+    let places: Vec<ContractRows> = (0..CONTRACTS)
+        .map(|k| contract_rows(&storage, &code(k)))
+        .collect();
+    runtime.block_on(async {
+        for (n, laptop) in laptops.iter_mut().enumerate() {
+            let k = (n / LAPTOPS_PER_CONTRACT) % CONTRACTS;
+            assert_eq!(laptop.contract, code(k));
+            let changes = laptop.faults(n, &places[k]);
+            let push: PushResponse = client
+                .post(format!("{url}/v1/push"))
+                .bearer_auth(&laptop.token)
+                .json(&PushRequest {
+                    sent_at: Utc::now(),
+                    changes,
+                })
+                .send()
+                .await
+                .unwrap()
+                .error_for_status()
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(push.stored_through, laptop.seq);
+        }
+        for laptop in &mut laptops {
+            while round(&client, &url, laptop).await.unwrap().1 {}
+        }
+    });
+    let first = Instant::now();
+    let board: Value = runtime.block_on(async {
+        client
+            .get(format!("{url}/office/v1/board"))
+            .header("Cookie", &browser.cookie)
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    println!(
+        "{} open faults pushed in {:.1} s; the first board ({} rows, {} bytes) took {:.0} ms",
+        laptops.len() * FAULTS_PER_LAPTOP,
+        (first - started).as_secs_f64(),
+        board["rows"].as_array().unwrap().len(),
+        board.to_string().len(),
+        first.elapsed().as_secs_f64() * 1000.0
+    );
+    assert_eq!(
+        board["rows"].as_array().unwrap().len(),
+        laptops.len() * FAULTS_PER_LAPTOP
+    );
 
     let window = Duration::from_secs(
         std::env::var("FIELDLOG_BENCH_SECONDS")

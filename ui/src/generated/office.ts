@@ -99,6 +99,16 @@ computed_at: string, refresh_seconds: number,
 rows: Array<BoardRow>, technicians: Array<BoardTechnician>, contracts: Array<BoardContract>, };
 
 /**
+ * A clock as the board shows it: the domain's `Clock` without its rule's words (2,000 rows of
+ * them every few seconds is the board's whole weight).
+ */
+export type BoardClock = { kind: ClockKind, state: ClockState, deadline: string | null, 
+/**
+ * Seconds left while it runs (negative: overdue and still running).
+ */
+remaining_seconds: number | null, };
+
+/**
  * A contract the account sees (the contract filter's choices).
  */
 export type BoardContract = { code: string, name: string, };
@@ -116,7 +126,7 @@ export type BoardQuery = { contract: string | null, level: FaultLevel | null, te
 /**
  * One fault on the board.
  */
-export type BoardRow = { fault_id: string, contract_code: string, contract_name: string, site_code: string, site_name: string, 
+export type BoardRow = { fault_id: string, contract_code: string, site_code: string, site_name: string, 
 /**
  * The device's label (kind and model), when the fault names one.
  */
@@ -126,9 +136,10 @@ device: string | null, level: FaultLevel, reported_at: string, description: stri
  */
 holder: Holder, 
 /**
- * Every clock as the domain judges it at [`Board::computed_at`].
+ * Every clock that has started, as the domain judges it at [`Board::computed_at`] (its rule
+ * in words is on the fault's own page).
  */
-clocks: Array<Clock>, 
+clocks: Array<BoardClock>, 
 /**
  * The running clock with the least time left (None: none runs).
  */
@@ -165,20 +176,6 @@ last_heard_at: string | null, laptops: Array<BoardLaptop>, };
  * technician's unused codes no longer enroll a laptop.
  */
 export type CancelledCodes = { technician_id: string, cancelled: number, };
-
-export type Clock = { kind: ClockKind, state: ClockState, started_at: string | null, deadline: string | null, stopped_at: string | null, 
-/**
- * Seconds left until the deadline while running; negative once overdue and still open.
- */
-remaining_seconds: number | null, 
-/**
- * Which promise this clock measures, in words (e.g. "B级 到场 2 小时").
- */
-rule: string, 
-/**
- * The same in English (e.g. "Level B: on site within 2 hours"), for the English screens.
- */
-rule_en: string, };
 
 export type ClockKind = "response" | "arrival" | "resolution" | "feedback" | "major_restoration";
 

@@ -25,11 +25,11 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use fieldlog_domain::clocks::{self, Clock, ClockKind, ClockState};
 use fieldlog_domain::dispatch;
-use fieldlog_domain::fault::{self, FaultEvent};
+use fieldlog_domain::fault;
 use fieldlog_domain::ids::{ContractId, TechnicianId};
 use fieldlog_domain::site::device_label;
 use fieldlog_wire::office::v1::board::{
-    Board, BoardContract, BoardLaptop, BoardQuery, BoardRow, BoardState, BoardTechnician,
+    Board, BoardClock, BoardContract, BoardLaptop, BoardQuery, BoardRow, BoardState, BoardTechnician,
     NEAR_SHARE, REFRESH_SECONDS,
 };
 use std::collections::{HashMap, HashSet};
@@ -98,12 +98,12 @@ pub fn compute(
         None => None,
     };
     let model = model.current(tx)?;
-    let shown: HashMap<ContractId, (String, String)> = contracts
+    let shown: HashMap<ContractId, String> = contracts
         .iter()
         .filter(|c| given(&query.contract).is_none_or(|code| code == c.code))
         .filter_map(|c| {
             let id = model.contract_by_code(&c.code)?.id;
-            Some((id, (c.code.clone(), c.name.clone())))
+            Some((id, c.code.clone()))
         })
         .collect();
     let mut rows: Vec<BoardRow> = model
@@ -149,21 +149,16 @@ pub fn compute(
 fn row(
     model: &Model,
     records: &FaultRecords,
-    shown: &HashMap<ContractId, (String, String)>,
+    shown: &HashMap<ContractId, String>,
     now: DateTime<Utc>,
 ) -> Option<BoardRow> {
     let fact = records.fact.as_ref()?;
-    let (contract_code, contract_name) = shown.get(&fact.fault.contract_id)?;
+    let contract_code = shown.get(&fact.fault.contract_id)?;
     let facts = model.fault_facts(records)?;
-    // `status` reads the events in the order they happened, as far as they have by now.
-    let mut happened: Vec<FaultEvent> = records
-        .events
-        .iter()
-        .filter(|e| e.at <= now)
-        .cloned()
-        .collect();
-    happened.sort_by_key(|e| (e.at, e.id));
-    let status = fault::status(&happened);
+    // `status` reads the events in the order they happened, as far as they have by now: the
+    // model keeps them in that order, so that is a prefix.
+    let happened = &records.events[..records.events.partition_point(|e| e.at <= now)];
+    let status = fault::status(happened);
     let judged = clocks::clocks(facts, now);
     let waiting_feedback = !status.is_open()
         && judged
@@ -200,7 +195,6 @@ fn row(
     Some(BoardRow {
         fault_id: fault.id,
         contract_code: contract_code.clone(),
-        contract_name: contract_name.clone(),
         site_code: site.map(|s| s.code.clone()).unwrap_or_default(),
         site_name: site.map(|s| s.name.clone()).unwrap_or_default(),
         device: fault
@@ -217,7 +211,17 @@ fn row(
         urgent: urgent.map(|c| c.kind),
         seconds_left,
         limit_seconds,
-        clocks: judged.clocks,
+        clocks: judged
+            .clocks
+            .into_iter()
+            .filter(|c| c.state != ClockState::NotStarted)
+            .map(|c| BoardClock {
+                kind: c.kind,
+                state: c.state,
+                deadline: c.deadline,
+                remaining_seconds: c.remaining_seconds,
+            })
+            .collect(),
         state,
         waiting_feedback,
     })

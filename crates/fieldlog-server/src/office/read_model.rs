@@ -28,7 +28,7 @@ use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_domain::stock::{SparePart, StockMovement};
 use fieldlog_domain::summary::{ArrivalTime, FaultWork, SummaryInput};
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 /// Feed versions read per query while catching up (a first read of a large server pages).
 const PAGE: u32 = 5_000;
@@ -39,6 +39,8 @@ pub struct FaultRecords {
     /// None while only its events or assignments have arrived (never, in feed order: parents
     /// come first; kept apart all the same rather than dropped).
     pub fact: Option<FaultFact>,
+    /// In the order they happened (`at`, then id: UUIDv7, the order they were recorded in), as
+    /// `fault::status` reads them; so the events up to an instant are a prefix.
     pub events: Vec<FaultEvent>,
     pub assignments: Vec<Assignment>,
 }
@@ -92,8 +94,11 @@ impl Model {
             }
             Fact::Event(e) => {
                 let events = &mut self.faults.entry(e.fault_id).or_default().events;
-                let id = e.id;
-                upsert(events, e, |old| old.id == id);
+                // Evidence is append-only: a repeat is the same event, kept once.
+                if let Err(at) = events.binary_search_by_key(&(e.at, e.id), |old| (old.at, old.id))
+                {
+                    events.insert(at, e);
+                }
             }
             Fact::Assignment(a) => {
                 let list = &mut self.faults.entry(a.fault_id).or_default().assignments;
@@ -119,30 +124,6 @@ impl Model {
                 self.entries.insert(e.id, e);
             }
             Fact::Other => {}
-        }
-    }
-
-    /// Applies every feed version after the cursor, in pages, as the transaction sees the feed.
-    /// A row its kind's reader refuses fails the read (as a damaged row fails a pull), naming it.
-    pub fn catch_up(&mut self, tx: &mut dyn Tx) -> Result<()> {
-        loop {
-            let page = tx.feed_after(self.cursor, PAGE)?;
-            let full = page.len() == PAGE as usize;
-            for version in page {
-                let receipt = Receipt {
-                    received_at: version.received_at,
-                    clock_suspect: version.clock_suspect,
-                };
-                let fact =
-                    super::facts::fact(&version.entity, &version.row, receipt).map_err(|e| {
-                        ServerError::Storage(format!("feed {} ({}): {e}", version.seq, version.id))
-                    })?;
-                self.apply(fact);
-                self.cursor = version.seq;
-            }
-            if !full {
-                return Ok(());
-            }
         }
     }
 
@@ -299,16 +280,55 @@ impl Model {
 /// A server process's model, shared by its office requests.
 #[derive(Debug, Default)]
 pub struct ReadModel {
-    model: Mutex<Model>,
+    model: RwLock<Model>,
+}
+
+/// A poisoned lock is still usable: a panic while applying left at worst a version applied
+/// twice over, which is the same version.
+fn unpoisoned<G>(lock: std::result::Result<G, PoisonError<G>>) -> G {
+    lock.unwrap_or_else(PoisonError::into_inner)
 }
 
 impl ReadModel {
-    /// The model caught up with what `tx` sees. Held while the caller reads it, so two
-    /// refreshes at once apply each version once.
-    pub fn current(&self, tx: &mut dyn Tx) -> Result<MutexGuard<'_, Model>> {
-        // A panic while applying left at worst a version applied twice over: still current.
-        let mut model = self.model.lock().unwrap_or_else(PoisonError::into_inner);
-        model.catch_up(tx)?;
-        Ok(model)
+    /// The model caught up with what `tx` sees: every feed version after its cursor, read and
+    /// decoded in pages outside the lock, then applied in cursor order under it (a version
+    /// another request applied meanwhile is skipped). Boards compute side by side under the
+    /// read lock; only applying a delta writes. A row its kind's reader refuses fails the read
+    /// (as a damaged row fails a pull), naming it.
+    pub fn current(&self, tx: &mut dyn Tx) -> Result<RwLockReadGuard<'_, Model>> {
+        loop {
+            let cursor = unpoisoned(self.model.read()).cursor;
+            let page = tx.feed_after(cursor, PAGE)?;
+            let full = page.len() == PAGE as usize;
+            if !page.is_empty() {
+                let facts = page
+                    .into_iter()
+                    .map(|version| {
+                        let receipt = Receipt {
+                            received_at: version.received_at,
+                            clock_suspect: version.clock_suspect,
+                        };
+                        super::facts::fact(&version.entity, &version.row, receipt)
+                            .map(|fact| (version.seq, fact))
+                            .map_err(|e| {
+                                ServerError::Storage(format!(
+                                    "feed {} ({}): {e}",
+                                    version.seq, version.id
+                                ))
+                            })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let mut model = unpoisoned(self.model.write());
+                for (seq, fact) in facts {
+                    if seq > model.cursor {
+                        model.apply(fact);
+                        model.cursor = seq;
+                    }
+                }
+            }
+            if !full {
+                return Ok(unpoisoned(self.model.read()));
+            }
+        }
     }
 }

@@ -19,7 +19,7 @@
 //! `technician` (a server technician id: faults they hold or claim), `state` ([`BoardState`]).
 
 use chrono::{DateTime, Utc};
-use fieldlog_domain::clocks::{Clock, ClockKind};
+use fieldlog_domain::clocks::{ClockKind, ClockState};
 use fieldlog_domain::dispatch::Holder;
 use fieldlog_domain::fault::FaultStatus;
 use fieldlog_domain::ids::FaultId;
@@ -65,7 +65,6 @@ pub struct BoardQuery {
 pub struct BoardRow {
     pub fault_id: FaultId,
     pub contract_code: String,
-    pub contract_name: String,
     pub site_code: String,
     pub site_name: String,
     /// The device's label (kind and model), when the fault names one.
@@ -78,8 +77,9 @@ pub struct BoardRow {
     pub status: FaultStatus,
     /// Who holds it (a disputed fault lists every claimant).
     pub holder: Holder,
-    /// Every clock as the domain judges it at [`Board::computed_at`].
-    pub clocks: Vec<Clock>,
+    /// Every clock that has started, as the domain judges it at [`Board::computed_at`] (its rule
+    /// in words is on the fault's own page).
+    pub clocks: Vec<BoardClock>,
     /// The running clock with the least time left (None: none runs).
     pub urgent: Option<ClockKind>,
     /// Its seconds left (negative: overdue).
@@ -89,6 +89,17 @@ pub struct BoardRow {
     pub state: BoardState,
     /// Resolved and the customer not yet told.
     pub waiting_feedback: bool,
+}
+
+/// A clock as the board shows it: the domain's `Clock` without its rule's words (2,000 rows of
+/// them every few seconds is the board's whole weight).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct BoardClock {
+    pub kind: ClockKind,
+    pub state: ClockState,
+    pub deadline: Option<DateTime<Utc>>,
+    /// Seconds left while it runs (negative: overdue and still running).
+    pub remaining_seconds: Option<i64>,
 }
 
 /// A laptop of a technician, when the server last heard from it.
