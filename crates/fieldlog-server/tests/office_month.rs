@@ -339,6 +339,26 @@ fn tool(name: &str, env_var: &str, install: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("{name} not found (set {env_var}, or install it: {install})"))
 }
 
+/// pyHanko's validation of `pdf` trusting only `root` (its exit status says valid or not).
+fn pyhanko(pdf: &Path, root: &Path) -> std::process::Output {
+    Command::new(tool(
+        "pyhanko",
+        "PYHANKO",
+        "cargo xtask setup test (pyhanko-cli in .venv)",
+    ))
+    .args([
+        "sign",
+        "validate",
+        "--pretty-print",
+        "--no-revocation-check",
+        "--trust",
+    ])
+    .arg(root)
+    .arg(pdf)
+    .output()
+    .unwrap()
+}
+
 fn output_text(out: &std::process::Output) -> String {
     format!(
         "{}{}",
@@ -475,22 +495,7 @@ fn the_console_summary_is_the_laptops_and_its_files_open_and_validate(backend: B
     std::fs::write(&root_path, &root).unwrap();
     let pdf_path = work.path().join("summary.pdf");
     std::fs::write(&pdf_path, &pdf).unwrap();
-    let out = Command::new(tool(
-        "pyhanko",
-        "PYHANKO",
-        "cargo xtask setup test (pyhanko-cli in .venv)",
-    ))
-    .args([
-        "sign",
-        "validate",
-        "--pretty-print",
-        "--no-revocation-check",
-        "--trust",
-    ])
-    .arg(&root_path)
-    .arg(&pdf_path)
-    .output()
-    .unwrap();
+    let out = pyhanko(&pdf_path, &root_path);
     let said = output_text(&out);
     assert!(out.status.success(), "pyHanko: {said}");
     assert!(
@@ -503,18 +508,7 @@ fn the_console_summary_is_the_laptops_and_its_files_open_and_validate(backend: B
     );
     let stranger = fieldlog_certs::Authority::generate("另一个根", None, now, 30).unwrap();
     std::fs::write(&root_path, stranger.certificate_pem()).unwrap();
-    let out = Command::new(tool("pyhanko", "PYHANKO", "cargo xtask setup test"))
-        .args([
-            "sign",
-            "validate",
-            "--pretty-print",
-            "--no-revocation-check",
-            "--trust",
-        ])
-        .arg(&root_path)
-        .arg(&pdf_path)
-        .output()
-        .unwrap();
+    let out = pyhanko(&pdf_path, &root_path);
     assert!(
         !out.status.success(),
         "a stranger's root must not vouch for it: {}",

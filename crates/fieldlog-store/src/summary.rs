@@ -262,16 +262,7 @@ impl Store {
     ) -> Result<SummaryView> {
         let contract = crate::catalog::contract(&self.conn, contract_id)?;
         let summary = self.summary(contract_id, from, to, now)?;
-        let named: std::collections::HashSet<FaultId> = summary
-            .figures
-            .reported
-            .fault_ids
-            .iter()
-            .chain(&summary.figures.carried_over_repaired.fault_ids)
-            .chain(&summary.figures.carried_over_open.fault_ids)
-            .chain(&summary.clock_suspect.faults.fault_ids)
-            .copied()
-            .collect();
+        let named = summary.named_faults();
         let faults = summary_faults(&self.conn, contract_id, bounds(from, to))?
             .into_iter()
             .filter(|f| named.contains(&f.id))

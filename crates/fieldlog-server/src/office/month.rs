@@ -34,13 +34,12 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
-use fieldlog_domain::ids::FaultId;
 use fieldlog_domain::summary;
 use fieldlog_domain::time::china;
 use fieldlog_pdf::{Font, SigningIdentity};
 use fieldlog_wire::v1::{SummaryFault, SummaryView};
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// The routes of this module, merged into `office::http::routes`.
@@ -141,16 +140,7 @@ pub fn summary_view(
         .contract_facts(contract.id)
         .ok_or_else(|| OfficeError::NotFound(format!("合同 {code} (contract)")))?;
     let summary = summary::summarise(facts.input(), from, to, now);
-    let named: HashSet<FaultId> = summary
-        .figures
-        .reported
-        .fault_ids
-        .iter()
-        .chain(&summary.figures.carried_over_repaired.fault_ids)
-        .chain(&summary.figures.carried_over_open.fault_ids)
-        .chain(&summary.clock_suspect.faults.fault_ids)
-        .copied()
-        .collect();
+    let named = summary.named_faults();
     // `facts.faults` is in the laptop's order (report time, then id).
     let faults = facts
         .faults
