@@ -9,8 +9,9 @@
 //! - The server's checks: a laptop pushes only takes, in its own technician's name, superseding
 //!   records of the same fault; anything else is refused with nothing stored.
 //!
-//! The office's records are written here through the server's own path for office writes
-//! (`support::office`), not through the office API.
+//! The first case goes through the office API (`POST /office/v1/faults` with `assign_to`); the
+//! others write the office's records through the server's own path for office writes
+//! (`support::office`), to hold exactly the records each case needs.
 
 mod support;
 
@@ -18,14 +19,18 @@ use chrono::{TimeDelta, Utc};
 use fieldlog_domain::arrival::NewArrival;
 use fieldlog_domain::dispatch::{self, Holder};
 use fieldlog_domain::fault::FaultEventKind;
+use fieldlog_domain::ids::FaultId;
+use fieldlog_server::office;
 use fieldlog_server::storage::Storage;
 use fieldlog_store::desk;
 use fieldlog_wire::ErrorBody;
+use fieldlog_wire::office::v1::{NewAccount, Role};
 use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest, Row};
 use fieldlog_wire::v1::FaultHolder;
 use serde_json::json;
 use support::office::{
-    holder_on, office_assign, office_call, row, server_assignments, server_technician, time_text,
+    Console, holder_on, office_assign, office_call, row, server_assignments, server_technician,
+    time_text,
 };
 use support::{Backend, CONTRACT, Laptop, Server, on_each_backend, settle};
 use uuid::Uuid;
@@ -69,8 +74,36 @@ fn an_office_assignment_reaches_the_assignee_as_theirs_and_the_others_as_someone
 ) {
     let server = Server::start(backend);
     let (mut a, mut b) = two_laptops(&server);
-    let fault = office_call(&server, &a, Utc::now() - TimeDelta::minutes(5));
-    office_assign(&server, fault, &a, &[], "");
+    // Through the office API: an administrator takes the call and dispatches it in one action.
+    office::add_account_from_command_line(
+        &*server.storage,
+        &NewAccount {
+            login: "admin.zhao".into(),
+            name: "赵管理员".into(),
+            role: Role::Administrator,
+            password: "administrator-pass".into(),
+        },
+        "command line:test",
+        Utc::now(),
+    )
+    .unwrap();
+    let console = Console::sign_in(&server, "admin.zhao", "administrator-pass");
+    let (_, site, _) = a.contract(CONTRACT);
+    let taken = console.json(
+        reqwest::Method::POST,
+        "/office/v1/faults",
+        json!({
+            "contract": CONTRACT,
+            "site_id": site.to_string(),
+            "level": "A",
+            "reported_at": Utc::now() - TimeDelta::minutes(5),
+            "caller": "报修人丁",
+            "caller_phone": "13800004321",
+            "description": "村口摄像机无图像（来电）",
+            "assign_to": server_technician(&a),
+        }),
+    );
+    let fault: FaultId = taken["id"].as_str().unwrap().parse().unwrap();
     a.sync();
     b.sync();
     assert_eq!(holder_on(&a, fault), FaultHolder::Mine);

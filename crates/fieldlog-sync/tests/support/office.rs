@@ -1,6 +1,7 @@
-//! The office's dispatch records in a sync test (issue 18): a call taken and an assignment, written
-//! through the server's own path for office writes (`rules::push` as the office device, as
-//! `office::catalogue` does after its checks), so laptops receive them by the ordinary pull.
+//! The office in a sync test: a signed-in console speaking the office API ([`Console`]), and
+//! dispatch records (issue 18) written through the server's own path for office writes
+//! (`rules::push` as the office device, as `office::write` does after the API's checks), where a
+//! test needs records the API would not make, so laptops receive them by the ordinary pull.
 
 use super::{CONTRACT, Laptop, Server};
 use chrono::{DateTime, Utc};
@@ -12,6 +13,67 @@ use fieldlog_server::storage::{DeviceAuth, Storage};
 use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest, Row};
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+/// A signed-in office browser: its session cookie and CSRF token.
+pub struct Console {
+    client: reqwest::blocking::Client,
+    base: String,
+    cookie: String,
+    csrf: String,
+}
+
+impl Console {
+    pub fn sign_in(server: &Server, login: &str, password: &str) -> Console {
+        fieldlog_sync::install_tls_provider();
+        let client = reqwest::blocking::Client::new();
+        let base = server.url();
+        let answer = client
+            .post(format!("{base}/office/v1/sign-in"))
+            .json(&json!({ "login": login, "password": password }))
+            .send()
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        let cookie = answer.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let session: Value = answer.json().unwrap();
+        Console {
+            client,
+            base,
+            cookie,
+            csrf: session["csrf_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: reqwest::blocking::Body,
+    ) -> Value {
+        let answer = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("Cookie", &self.cookie)
+            .header("X-Fieldlog-Csrf", &self.csrf)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .unwrap();
+        let status = answer.status();
+        let value: Value = answer.json().unwrap();
+        assert!(status.is_success(), "{path}: {status} {value}");
+        value
+    }
+
+    pub fn json(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        self.send(method, path, body.to_string().into())
+    }
+}
 
 /// The laptop's time text (as rusqlite writes a UTC time), as the office writes it.
 pub fn time_text(at: DateTime<Utc>) -> String {
