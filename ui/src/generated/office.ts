@@ -177,6 +177,20 @@ last_heard_at: string | null, laptops: Array<BoardLaptop>, };
  */
 export type CancelledCodes = { technician_id: string, cancelled: number, };
 
+export type Clock = { kind: ClockKind, state: ClockState, started_at: string | null, deadline: string | null, stopped_at: string | null, 
+/**
+ * Seconds left until the deadline while running; negative once overdue and still open.
+ */
+remaining_seconds: number | null, 
+/**
+ * Which promise this clock measures, in words (e.g. "B级 到场 2 小时").
+ */
+rule: string, 
+/**
+ * The same in English (e.g. "Level B: on site within 2 hours"), for the English screens.
+ */
+rule_en: string, };
+
 export type ClockKind = "response" | "arrival" | "resolution" | "feedback" | "major_restoration";
 
 export type ClockState = "not_started" | "running" | "met" | "breached" | "exempt";
