@@ -331,17 +331,7 @@ fn refused_requests_answer_4xx_and_write_nothing(backend: Backend) {
             "invalid_input",
         ),
     ];
-    for (what, method, path, headers, body, status, code) in cases {
-        let before = office.dump();
-        let answer = office.request(method, &path, &headers, &body);
-        assert_eq!(
-            (answer.status, answer.code().as_str()),
-            (status, code),
-            "{what}: {}",
-            answer.body
-        );
-        assert_eq!(office.dump(), before, "{what} wrote something");
-    }
+    refuse_each(&office, cases, Office::dump);
     // The sessions still work: nothing above ended them.
     assert_eq!(admin.get(&office, "/office/v1/me").status, 200);
     assert_eq!(manager.get(&office, "/office/v1/me").status, 200);

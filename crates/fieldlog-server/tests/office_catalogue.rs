@@ -65,11 +65,6 @@ fn police_contract(code: &str) -> Value {
     })
 }
 
-fn parse<T: serde::de::DeserializeOwned>(answer: &Answer) -> T {
-    serde_json::from_str(&answer.body)
-        .unwrap_or_else(|e| panic!("{e}: {} {}", answer.status, answer.body))
-}
-
 /// Comma-separated lines as the first sheet of an XLSX, every cell text.
 fn xlsx(lines: &str) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();

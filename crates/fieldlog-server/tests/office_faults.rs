@@ -51,11 +51,6 @@ fn dump(office: &Office) -> String {
     office.dump_tables(&TABLES)
 }
 
-fn parse<T: serde::de::DeserializeOwned>(answer: &Answer) -> T {
-    serde_json::from_str(&answer.body)
-        .unwrap_or_else(|e| panic!("{e}: {} {}", answer.status, answer.body))
-}
-
 fn contract(code: &str, preset: Preset) -> Value {
     json!({
         "code": code,
@@ -616,17 +611,7 @@ fn refused_fault_requests_answer_4xx_and_write_nothing(backend: Backend) {
         ("dispatched to another contract's technician", "POST", faults.clone(), cm.clone(), with(&|b| b["assign_to"] = json!(desk.zhao.id)), 422, "invalid_input"),
         ("an unknown fault", "POST", "/office/v1/faults/0193a000-0000-7000-8000-00000000ffff/assignments".into(), admin.clone(), good_assign.clone(), 404, "not_found"),
     ];
-    for (what, method, path, headers, body, status, code) in cases {
-        let before = dump(office);
-        let answer = office.request(method, &path, &headers, &body);
-        assert_eq!(
-            (answer.status, answer.code().as_str()),
-            (status, code),
-            "{what}: {}",
-            answer.body
-        );
-        assert_eq!(dump(office), before, "{what} wrote something");
-    }
+    refuse_each(office, cases, dump);
     // Reading another contract's fault is not found either; without a session, unauthorized.
     let read = desk
         .cm

@@ -20,7 +20,7 @@ use super::http::{
     ClientAddress, Office, blocking, changing, csrf, json_body, reading, session_token, writing,
 };
 use super::write::{Write, new_id, time_text, to_row, write_as_office};
-use super::{OfficeError, Result, Session, audit};
+use super::{OfficeError, Result, Session, audit, invalid};
 use crate::error::ServerError;
 use crate::storage::{Storage, StoredRecord, Tx};
 use axum::Router;
@@ -31,11 +31,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use chrono::{DateTime, NaiveDate, Utc};
+use fieldlog_domain::Lang;
 use fieldlog_domain::catalogue as check;
 use fieldlog_domain::site::{DeviceKind, SiteKind};
 use fieldlog_domain::sla::{Preset, SlaPolicy};
 use fieldlog_domain::stock::SpareKind;
-use fieldlog_domain::{InvalidInput, Lang};
 use fieldlog_sheets::plan::device_key;
 use fieldlog_sheets::{SiteFileFormat, SiteImportRow};
 use fieldlog_wire::office::v1::Role;
@@ -136,10 +136,6 @@ fn from_row<T: DeserializeOwned>(record: &StoredRecord) -> Result<T> {
         ))
         .into()
     })
-}
-
-fn invalid(e: InvalidInput) -> OfficeError {
-    OfficeError::Invalid(format!("{} ({})", e.message_zh, e.message_en))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@
 use super::facts::{self, Fact, Receipt};
 use super::http::{ClientAddress, Office, json_body, reading, writing};
 use super::write::{Write, time_text, to_row, write_as_office};
-use super::{OfficeError, Result, Session, audit};
+use super::{OfficeError, Result, Session, audit, invalid};
 use crate::error::ServerError;
 use crate::storage::{Storage, StoredRecord, Tx, row_json};
 use axum::Router;
@@ -26,7 +26,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use fieldlog_domain::InvalidInput;
 use fieldlog_domain::clocks::{self, FaultFacts};
 use fieldlog_domain::dispatch::{self, Assignment, AssignmentKind, DispatchRefusal};
 use fieldlog_domain::fault::{
@@ -72,10 +71,6 @@ fn not_a(record: &StoredRecord) -> OfficeError {
         record.entity, record.id
     ))
     .into()
-}
-
-fn invalid(e: InvalidInput) -> OfficeError {
-    OfficeError::Invalid(format!("{} ({})", e.message_zh, e.message_en))
 }
 
 /// An id sent by the console: not a UUID is as unknown as a UUID nobody has.
@@ -687,34 +682,16 @@ async fn take_call_post<S: Storage>(
     .await
 }
 
-async fn assign_post<S: Storage>(
-    State(office): State<Office<S>>,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Body,
-) -> Result<Response> {
-    let checked = id.clone();
-    write_json(
-        office,
-        address,
-        headers,
-        body,
-        StatusCode::OK,
-        move |tx, session| held(tx, session, &checked).map(|_| ()),
-        move |tx, session, request: &AssignRequest, address, now| {
-            assign(tx, session, &id, request, address, now)
-        },
-    )
-    .await
-}
+/// What a write on one fault does: the session's role is checked (`may`) and the fault must be
+/// one the session sees, before the body is parsed; then `work` with the fault's id.
+type FaultWork<B> = fn(&mut dyn Tx, &Session, &str, &B, &str, DateTime<Utc>) -> Result<FaultDetail>;
 
-async fn force_majeure_post<S: Storage>(
-    State(office): State<Office<S>>,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+async fn fault_write<S: Storage, B: DeserializeOwned + 'static>(
+    (State(office), ClientAddress(address), headers): (State<Office<S>>, ClientAddress, HeaderMap),
+    id: String,
     body: Body,
+    may: fn(&Session) -> Result<()>,
+    work: FaultWork<B>,
 ) -> Result<Response> {
     let checked = id.clone();
     write_json(
@@ -724,12 +701,36 @@ async fn force_majeure_post<S: Storage>(
         body,
         StatusCode::OK,
         move |tx, session| {
-            may_answer(session)?;
+            may(session)?;
             held(tx, session, &checked).map(|_| ())
         },
-        move |tx, session, answer: &ForceMajeureAnswer, address, now| {
-            answer_force_majeure(tx, session, &id, answer, address, now)
-        },
+        move |tx, session, input: &B, address, now| work(tx, session, &id, input, address, now),
     )
     .await
+}
+
+/// Every role dispatches (on the contracts it sees).
+fn anyone(_: &Session) -> Result<()> {
+    Ok(())
+}
+
+async fn assign_post<S: Storage>(
+    state: State<Office<S>>,
+    address: ClientAddress,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Response> {
+    fault_write((state, address, headers), id, body, anyone, assign).await
+}
+
+async fn force_majeure_post<S: Storage>(
+    state: State<Office<S>>,
+    address: ClientAddress,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Response> {
+    let work: FaultWork<ForceMajeureAnswer> = answer_force_majeure;
+    fault_write((state, address, headers), id, body, may_answer, work).await
 }

@@ -119,6 +119,11 @@ pub enum OfficeError {
 
 pub type Result<T, E = OfficeError> = std::result::Result<T, E>;
 
+/// A domain check's refusal as the office answers it (422, Chinese first).
+pub(crate) fn invalid(e: fieldlog_domain::InvalidInput) -> OfficeError {
+    OfficeError::Invalid(format!("{} ({})", e.message_zh, e.message_en))
+}
+
 impl OfficeError {
     pub fn body(&self) -> OfficeErrorBody {
         use fieldlog_wire::ErrorCode as Sync;

@@ -387,6 +387,28 @@ pub type Refusal<'a, B = String> = (
     &'a str,
 );
 
+/// Sends each refused request and checks its status and code, and that `dump` is the same
+/// before and after it: nothing was written.
+pub fn refuse_each(office: &Office, cases: Vec<Refusal>, dump: impl Fn(&Office) -> String) {
+    for (what, method, path, headers, body, status, code) in cases {
+        let before = dump(office);
+        let answer = office.request(method, &path, &headers, &body);
+        assert_eq!(
+            (answer.status, answer.code().as_str()),
+            (status, code),
+            "{what}: {}",
+            answer.body
+        );
+        assert_eq!(dump(office), before, "{what} wrote something");
+    }
+}
+
+/// An answer's JSON body as `T`, or a panic naming the status and the body.
+pub fn parse<T: serde::de::DeserializeOwned>(answer: &Answer) -> T {
+    serde_json::from_str(&answer.body)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", answer.status, answer.body))
+}
+
 pub fn actions(page: &AuditPage) -> Vec<String> {
     page.entries.iter().map(|e| e.action.clone()).collect()
 }
