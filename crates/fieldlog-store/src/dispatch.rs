@@ -14,20 +14,12 @@ use fieldlog_domain::dispatch::{self, Assignment, AssignmentKind, DispatchRefusa
 use fieldlog_domain::ids::{AssignmentId, FaultId, TechnicianId};
 use fieldlog_domain::validate::InvalidInput;
 use fieldlog_wire::v1::FaultHolder;
-use rusqlite::types::Type;
 use rusqlite::{Connection, Row};
 use std::collections::HashMap;
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, fault_id, kind, technician_id, technician_name, supersedes, reason,
      assigned_by, at, recorded_at FROM fault_assignments";
-
-/// A time column as rusqlite writes chrono or as RFC 3339 (the office's rows, pulled as sent).
-fn instant(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let text: String = row.get(idx)?;
-    text.parse()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
-}
 
 fn assignment_row(row: &Row<'_>) -> rusqlite::Result<Assignment> {
     Ok(Assignment {
@@ -39,8 +31,9 @@ fn assignment_row(row: &Row<'_>) -> rusqlite::Result<Assignment> {
         supersedes: json(row, 5)?,
         reason: row.get(6)?,
         assigned_by: row.get(7)?,
-        at: instant(row, 8)?,
-        recorded_at: instant(row, 9)?,
+        // Times as rusqlite writes chrono, or RFC 3339 (chrono's FromStr reads both).
+        at: parse(row, 8)?,
+        recorded_at: parse(row, 9)?,
     })
 }
 
