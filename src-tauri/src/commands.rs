@@ -128,6 +128,11 @@ pub fn record_fault_event(
 }
 
 #[tauri::command(async)]
+pub fn take_fault(state: State<'_, AppState>, fault_id: FaultId) -> Reply<FaultDetail> {
+    state.with(|store| desk::take_fault(store, fault_id, Utc::now()))
+}
+
+#[tauri::command(async)]
 pub fn substitute_spare(
     state: State<'_, AppState>,
     fault_id: FaultId,

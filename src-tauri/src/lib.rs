@@ -29,6 +29,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             open_faults,
             fault_detail,
             record_fault_event,
+            take_fault,
             substitute_spare,
             check_in,
             complete_inspection,

@@ -90,6 +90,8 @@ export const api = {
   /** `at` defaults to now. */
   recordFaultEvent: (faultId: Id, event: FaultEventKind, at: Instant | null = null) =>
     call<FaultDetail>("record_fault_event", { faultId, event, at }),
+  /** The take (接单): the profile's technician takes an unassigned fault, offline too. */
+  takeFault: (faultId: Id) => call<FaultDetail>("take_fault", { faultId }),
   substituteSpare: (faultId: Id, partId: Id, serial: string | null) =>
     call<FaultDetail>("substitute_spare", { faultId, partId, serial }),
   /** One-tap check-in: the time is the machine's; `location` when the OS offers one. */

@@ -151,6 +151,11 @@ export interface Messages {
     arrivals: string;
     noArrivals: string;
     actions: string;
+    holderUnassigned: string;
+    holderMine: string;
+    holderOther: (name: string) => string;
+    holderDisputed: (names: string[]) => string;
+    take: string;
   };
   action: {
     ack: string;
@@ -532,6 +537,11 @@ const zhCN: Messages = {
     arrivals: "到场签到",
     noArrivals: "还没有到场签到",
     actions: "处理",
+    holderUnassigned: "未派单",
+    holderMine: "我的",
+    holderOther: (name) => `已派给 ${name}`,
+    holderDisputed: (names) => `冲突：${names.join("、")}`,
+    take: "接单",
   },
   action: {
     ack: "响应",
@@ -928,6 +938,11 @@ const en: Messages = {
     arrivals: "Check-ins",
     noArrivals: "No check-in yet",
     actions: "Actions",
+    holderUnassigned: "Unassigned",
+    holderMine: "Mine",
+    holderOther: (name) => `Assigned to ${name}`,
+    holderDisputed: (names) => `Disputed: ${names.join(", ")}`,
+    take: "Take",
   },
   action: {
     ack: "Acknowledge",

@@ -107,7 +107,9 @@ pub fn test_all() -> Result {
         false,
     )?;
 
-    step("end-to-end: the office console in headless Chromium (SQLite and PostgreSQL)");
+    step(
+        "end-to-end: the office console in headless Chromium, part 1 and dispatch (SQLite and PostgreSQL)",
+    );
     run(
         &cargo,
         &["build", "-p", "fieldlog-server", "-p", "fieldlog-cli"],
@@ -120,8 +122,12 @@ pub fn test_all() -> Result {
                 "fieldlog-system-tests",
                 "--test",
                 "console_walk",
+                "--test",
+                "console_dispatch_walk",
             ])
             .args(["--", "--ignored", "--test-threads=1"])
+            // The dispatch walk validates the console's signed PDF with it.
+            .env("PYHANKO", workspace_root().join(".venv/bin/pyhanko"))
             .env(test_postgres::URL_VAR, &postgres.url),
         // Chromium's helper processes outlive chromedriver: the group is ended whole.
         true,

@@ -268,6 +268,8 @@ pub enum FaultCommand {
     },
     /// 故障详情 (one fault with its events and arrivals)
     Show { fault: String },
+    /// 接单：领取一个尚未派单的故障，离线也可 (take an unassigned fault, offline too)
+    Take { fault: String },
     /// 登记处理事件 (record what happened: ack, remote, escalate, on-site, spare, resolve, unresolve,
     /// inform, cause, force-majeure, agreement)
     Event(FaultEventArgs),
@@ -401,6 +403,12 @@ pub struct NewFaultArgs {
     /// 报修时间，如 "2026-11-02 08:05"（北京时间）(report time, local)
     #[arg(long)]
     pub reported_at: Option<LocalTime>,
+    /// 报修人 (who called it in)
+    #[arg(long)]
+    pub caller: Option<String>,
+    /// 报修电话 (the caller's number)
+    #[arg(long)]
+    pub caller_phone: Option<String>,
 }
 
 #[derive(Args, Debug)]

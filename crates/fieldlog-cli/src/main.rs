@@ -184,6 +184,8 @@ fn run(
                     channel: args.channel,
                     description: args.description,
                     first_receiver: args.first_receiver,
+                    caller: args.caller,
+                    caller_phone: args.caller_phone,
                 },
                 now,
             )?;
@@ -195,6 +197,10 @@ fn run(
         Command::Fault(FaultCommand::Show { fault }) => {
             let id = store.resolve_fault(&fault)?;
             out.fault_detail(&store.fault_detail(id, now)?);
+        }
+        Command::Fault(FaultCommand::Take { fault }) => {
+            let id = store.resolve_fault(&fault)?;
+            out.fault_detail(&desk::take_fault(store, id, now)?);
         }
         Command::Fault(FaultCommand::Event(args)) => {
             let id = store.resolve_fault(&args.fault)?;

@@ -299,10 +299,11 @@ impl Output {
             }
             for r in rows {
                 say!(
-                    "{}  {}  {}  {}  {} {}  {}",
+                    "{}  {}  {}  {}  {}  {} {}  {}",
                     short(r.id),
                     level_text(r.level, self.lang),
                     r.status.label(self.lang),
+                    holder_text(&r.holder, self.lang),
                     format_local(r.reported_at),
                     r.site_code,
                     r.site_name,
@@ -349,7 +350,30 @@ impl Output {
                 format_local(r.reported_at),
                 r.first_receiver
             );
+            if let Some(caller) = &detail.fault.caller {
+                let phone = detail.fault.caller_phone.as_deref().unwrap_or("");
+                say_in!(
+                    self.lang,
+                    "  报修人 {caller} {phone}",
+                    "  caller {caller} {phone}"
+                );
+            }
             say_in!(self.lang, "  描述 {}", "  description {}", r.description);
+            say_in!(
+                self.lang,
+                "  派单 {}",
+                "  held by {}",
+                holder_text(&r.holder, self.lang)
+            );
+            for a in &detail.assignments {
+                say!(
+                    "  · {}  {} {}  {}",
+                    format_local(a.at),
+                    a.kind.label(self.lang),
+                    a.technician_name,
+                    a.reason
+                );
+            }
             for e in &detail.events {
                 say!("  · {}  {}", format_local(e.at), e.kind.code());
             }
@@ -1044,6 +1068,23 @@ fn level_text(level: fieldlog_domain::sla::FaultLevel, lang: Lang) -> String {
     match lang {
         Lang::ZhCn => format!("{level}级"),
         Lang::En => format!("level {level}"),
+    }
+}
+
+/// Who holds a fault, as the lists show it (我的 / 已派给 X / 冲突: X, Y / 未派单).
+fn holder_text(holder: &fieldlog_wire::v1::FaultHolder, lang: Lang) -> String {
+    use fieldlog_wire::v1::FaultHolder;
+    match (holder, lang) {
+        (FaultHolder::Unassigned, Lang::ZhCn) => "未派单".into(),
+        (FaultHolder::Unassigned, Lang::En) => "unassigned".into(),
+        (FaultHolder::Mine, Lang::ZhCn) => "我的".into(),
+        (FaultHolder::Mine, Lang::En) => "mine".into(),
+        (FaultHolder::Other { name }, Lang::ZhCn) => format!("已派给 {name}"),
+        (FaultHolder::Other { name }, Lang::En) => format!("assigned to {name}"),
+        (FaultHolder::Disputed { names, .. }, Lang::ZhCn) => format!("冲突：{}", names.join("、")),
+        (FaultHolder::Disputed { names, .. }, Lang::En) => {
+            format!("disputed: {}", names.join(", "))
+        }
     }
 }
 

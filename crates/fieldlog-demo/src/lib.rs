@@ -509,6 +509,8 @@ fn new_fault(
         first_receiver: ["王海燕", "赵立群", "孙雅琴"]
             [reported_at.timestamp().rem_euclid(3) as usize]
             .into(),
+        caller: None,
+        caller_phone: None,
     }
 }
 

@@ -91,6 +91,12 @@ pub struct Fault {
     pub policy_version: u32,
     /// When this laptop saved it.
     pub recorded_at: DateTime<Utc>,
+    /// Who called it in and on which number (the office's call taking fills them; a fault
+    /// recorded before issue 18, or on a laptop without them, has none).
+    #[serde(default)]
+    pub caller: Option<String>,
+    #[serde(default)]
+    pub caller_phone: Option<String>,
 }
 
 /// A fault as entered, before it is saved.
@@ -104,6 +110,11 @@ pub struct NewFault {
     pub channel: ReportChannel,
     pub description: String,
     pub first_receiver: String,
+    /// Who called it in and on which number (optional).
+    #[serde(default)]
+    pub caller: Option<String>,
+    #[serde(default)]
+    pub caller_phone: Option<String>,
 }
 
 impl NewFault {
@@ -114,6 +125,14 @@ impl NewFault {
         self.first_receiver =
             validate::required_text("first_receiver", "首问负责人", &self.first_receiver, 50)?;
         not_in_future("reported_at", "报修时间", self.reported_at, now)?;
+        self.caller =
+            validate::optional_text("caller", "报修人", self.caller.as_deref().unwrap_or(""), 50)?;
+        self.caller_phone = validate::optional_text(
+            "caller_phone",
+            "报修电话",
+            self.caller_phone.as_deref().unwrap_or(""),
+            32,
+        )?;
         Ok(self)
     }
 }

@@ -289,6 +289,22 @@ pub struct Summary {
     pub clock_suspect: ClockSuspect,
 }
 
+impl Summary {
+    /// Every fault a figure names (reported, carried over, clock suspect): the faults a view of
+    /// the summary lists for drill-down, on the laptop and in the console alike.
+    pub fn named_faults(&self) -> BTreeSet<FaultId> {
+        self.figures
+            .reported
+            .fault_ids
+            .iter()
+            .chain(&self.figures.carried_over_repaired.fault_ids)
+            .chain(&self.figures.carried_over_open.fault_ids)
+            .chain(&self.clock_suspect.faults.fault_ids)
+            .copied()
+            .collect()
+    }
+}
+
 /// Why an arrival's time is in doubt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]

@@ -62,6 +62,8 @@ fn fault(level: FaultLevel, reported_at: DateTime<Utc>) -> Fault {
         first_receiver: "客户经理甲".into(),
         policy_version: 1,
         recorded_at: reported_at,
+        caller: None,
+        caller_phone: None,
     }
 }
 

@@ -31,6 +31,8 @@ fn fault(level: FaultLevel) -> Fault {
         first_receiver: "客户经理甲".into(),
         policy_version: 1,
         recorded_at: reported(),
+        caller: None,
+        caller_phone: None,
     }
 }
 

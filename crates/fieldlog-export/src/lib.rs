@@ -5,8 +5,9 @@
 
 pub mod files;
 pub mod site_file;
-pub mod spreadsheet;
-pub mod summary_table;
+// The summary's files, shared with the server's console (issue 18): re-exported so
+// `fieldlog_export::{spreadsheet, summary_table}` keep their names.
+pub use fieldlog_summary_files::{spreadsheet, summary_pdf_input, summary_table};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldlog_domain::Lang;
@@ -14,17 +15,14 @@ use fieldlog_domain::clocks::ClockState;
 use fieldlog_domain::ids::{ContractId, FaultId, ReportId};
 use fieldlog_domain::report::{PartLine, ReportEntry};
 use fieldlog_domain::signature::{Signature, SignerRole};
-use fieldlog_domain::summary::UnresolvedGroup;
-use fieldlog_domain::time::{china, format_local, local_date};
+use fieldlog_domain::time::{china, format_local};
 use fieldlog_pdf::{
-    ArrivalRow, ClockRow, CompletionFormPdf, DailyReportPdf, EntryRow, FaultInfo, ForceMajeureRow,
-    LevelCompliance, MonthlySummaryPdf, PartConsumed, Rate, SignatureBlock, SigningIdentity,
-    UnresolvedByReason,
+    ArrivalRow, ClockRow, CompletionFormPdf, DailyReportPdf, EntryRow, FaultInfo, SignatureBlock,
+    SigningIdentity,
 };
 use fieldlog_store::{Store, StoreError};
-use fieldlog_wire::v1::{SummaryFault, SummaryView};
+use fieldlog_wire::v1::SummaryView;
 use fieldlog_wire::{ErrorBody, ErrorCode, ToErrorBody};
-use std::collections::HashMap;
 
 pub use fieldlog_pdf::{
     Font, FontError, SignatureCheck, SignerTrust, TimeStampCheck, Trust, Verdict, Verification,
@@ -398,132 +396,6 @@ pub fn monthly_summary(
     let (from, to) = month_range(month)?;
     let view = store.summary_view(contract_id, from, to, now)?;
     summary_pdf(store, &view, font, now)
-}
-
-/// The PDF's plain input from a summary: names and labels only, no further store reads.
-pub fn summary_pdf_input(
-    view: &SummaryView,
-    prepared_by: String,
-    now: DateTime<Utc>,
-) -> MonthlySummaryPdf {
-    let s = &view.summary;
-    let f = &s.figures;
-    let by_reason = |group: UnresolvedGroup| {
-        f.unresolved_by_reason
-            .iter()
-            .find(|r| r.reason == group)
-            .map_or(0, |r| r.figure.count)
-    };
-    let faults: HashMap<FaultId, &SummaryFault> = view.faults.iter().map(|f| (f.id, f)).collect();
-    let rate = |tally: &fieldlog_domain::clocks::ClockTally| Rate {
-        met: tally.met,
-        judged: tally.met + tally.breached,
-    };
-    let floor = &s.stock.floor;
-    let below = |b: bool| if b { "，低于下限" } else { "" };
-    MonthlySummaryPdf {
-        contract_name: view.contract_name.clone(),
-        client: view.client.clone(),
-        month: view.period.clone(),
-        prepared_by,
-        generated_at: format_local(now),
-        devices_reported: f.reported.count,
-        devices_repaired: f.repaired.count,
-        unresolved: UnresolvedByReason {
-            power: by_reason(UnresolvedGroup::Power),
-            transmission: by_reason(UnresolvedGroup::Transmission),
-            device: by_reason(UnresolvedGroup::Device),
-            force_majeure: by_reason(UnresolvedGroup::ForceMajeure),
-            other: by_reason(UnresolvedGroup::Other),
-            pending: by_reason(UnresolvedGroup::Pending),
-        },
-        carried_over_repaired: f.carried_over_repaired.count,
-        carried_over_open: f.carried_over_open.count,
-        compliance: f
-            .compliance
-            .levels
-            .iter()
-            .map(|l| LevelCompliance {
-                level: format!("{}级", l.level),
-                faults: l.faults,
-                response: rate(&l.response),
-                arrival: rate(&l.arrival),
-                resolution: rate(&l.resolution),
-            })
-            .collect(),
-        force_majeure: s
-            .force_majeure_cases
-            .iter()
-            .map(|case| {
-                let fault = faults.get(&case.fault_id);
-                ForceMajeureRow {
-                    date: local_date(case.reported_at).to_string(),
-                    point: fault
-                        .map(|f| format!("{} {}", f.site_code, f.site_name))
-                        .unwrap_or_default(),
-                    device: fault
-                        .and_then(|f| f.device.clone())
-                        .unwrap_or_else(|| "—".into()),
-                    description: case.description.clone(),
-                    agreement: summary_table::agreement_text(case),
-                }
-            })
-            .collect(),
-        further_clocks: summary_table::further_clocks(&f.compliance)
-            .into_iter()
-            .map(|(level, kind, tally)| fieldlog_pdf::input::FurtherClock {
-                level: format!("{level}级"),
-                clock: kind.label_zh().to_owned(),
-                rate: rate(tally),
-            })
-            .collect(),
-        force_majeure_claims: summary_table::claims_text(&f.force_majeure_claims),
-        substitutions: s
-            .substitutions
-            .iter()
-            .map(|x| {
-                let fault = faults.get(&x.fault_id);
-                fieldlog_pdf::input::SubstitutionRow {
-                    date: local_date(x.at).to_string(),
-                    point: fault
-                        .map(|f| format!("{} {}", f.site_code, f.site_name))
-                        .unwrap_or_default(),
-                    part: summary_table::substitution_part(x),
-                    old_serial: x.old_serial.clone().unwrap_or_else(|| "—".into()),
-                    new_serial: x.new_serial.clone().unwrap_or_else(|| "—".into()),
-                }
-            })
-            .collect(),
-        parts_consumed: f
-            .parts_consumed
-            .iter()
-            .map(|p| PartConsumed {
-                name: format!("{} {}", p.code, p.name),
-                quantity: u32::try_from(p.quantity).unwrap_or(u32::MAX),
-            })
-            .collect(),
-        stock_at_close: Some(format!(
-            "期末库存：备品 {}（下限 {}{}），备件 {}（下限 {}{}）。",
-            floor.units,
-            floor.floor.units,
-            below(floor.units_below_floor),
-            floor.parts,
-            floor.floor.parts,
-            below(floor.parts_below_floor)
-        )),
-        clock_suspect: s
-            .clock_suspect
-            .arrivals
-            .iter()
-            .map(|a| fieldlog_pdf::input::ClockSuspectRow {
-                arrived_at: format_local(a.arrived_at),
-                point: a.site.clone(),
-                technician: a.technician.clone(),
-                reason: a.label.clone(),
-                received_at: a.received_at.map_or_else(|| "—".into(), format_local),
-            })
-            .collect(),
-    }
 }
 
 /// A summary as a signed PDF.

@@ -51,6 +51,8 @@ fn store_with_a_doubtful_arrival(dir: &std::path::Path) -> (Store, fieldlog_wire
                 channel: ReportChannel::Phone,
                 description: "摄像机无图像".into(),
                 first_receiver: "测试经理".into(),
+                caller: None,
+                caller_phone: None,
             },
             now,
         )

@@ -28,6 +28,9 @@ pub enum ServerError {
         "本机只能修改本人的资料，不能修改技服人员 {0} 的资料 (a device may change only its own technician's profile, not {0}'s)"
     )]
     NotYourProfile(String),
+    /// A laptop's assignment record the dispatch rules do not let it write (issue 18).
+    #[error("{zh} ({en})")]
+    NotYourDispatch { zh: String, en: String },
     #[error(
         "请求内容过大（上限 {limit} 字节），请分批发送 (request body larger than {limit} bytes: send smaller batches)"
     )]
@@ -56,7 +59,9 @@ impl ServerError {
             ServerError::MissingToken | ServerError::BadToken | ServerError::BadEnrollmentCode => {
                 ErrorCode::Unauthorized
             }
-            ServerError::NotAssigned(_) | ServerError::NotYourProfile(_) => ErrorCode::Forbidden,
+            ServerError::NotAssigned(_)
+            | ServerError::NotYourProfile(_)
+            | ServerError::NotYourDispatch { .. } => ErrorCode::Forbidden,
             ServerError::DeviceRevoked { .. } => ErrorCode::DeviceRevoked,
             ServerError::TooLarge { .. } => ErrorCode::TooLarge,
             ServerError::Malformed(_) => ErrorCode::InvalidInput,
@@ -74,6 +79,7 @@ impl ServerError {
             }
             ServerError::NotAssigned(_)
             | ServerError::NotYourProfile(_)
+            | ServerError::NotYourDispatch { .. }
             | ServerError::DeviceRevoked { .. } => StatusCode::FORBIDDEN,
             ServerError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Malformed(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -385,6 +385,9 @@ fn apply_change(
     if entity.scope == Scope::Technician {
         own_profile(auth, &id, current.as_ref())?;
     }
+    if entity.name == "fault_assignments" {
+        check_assignment(tx, auth, &change.row)?;
+    }
     check_references(tx, entity, &change.row, &scope, scopes)?;
     if let Scope::OwnCode(_) = entity.scope {
         check_unique_code(tx, entity, &id, &scope)?;
@@ -646,6 +649,74 @@ fn own_profile(auth: &DeviceAuth, id: &str, current: Option<&StoredRecord>) -> R
         }
         _ => Ok(()),
     }
+}
+
+/// Who may write which assignment record (issue 18, `fieldlog_domain::dispatch`): the office
+/// device assigns (派单, 改派); a laptop only takes (接单), in its own technician's name. Either
+/// supersedes only assignment records of the same fault that the server already holds, so no
+/// record can make another fault's records, or records nobody can see, look settled.
+fn check_assignment(tx: &mut dyn Tx, auth: &DeviceAuth, row: &Row) -> Result<()> {
+    let text = |column: &str| row.get(column).and_then(Value::as_str).unwrap_or_default();
+    let office = auth.device_id == crate::office::write::OFFICE_DEVICE;
+    let refuse = |zh: String, en: String| Err(ServerError::NotYourDispatch { zh, en });
+    match (office, text("kind")) {
+        (true, "assign") | (false, "take") => {}
+        (true, kind) => {
+            return refuse(
+                format!("办公室只能派单，不能写“{kind}”记录"),
+                format!("the office only assigns; it cannot write a '{kind}' record"),
+            );
+        }
+        (false, kind) => {
+            return refuse(
+                format!("本机只能接单，派单和改派由办公室完成（收到“{kind}”）"),
+                format!("a laptop may only take a fault; assigning is the office's (got '{kind}')"),
+            );
+        }
+    }
+    if !office && text("technician_id") != auth.technician_id {
+        return refuse(
+            "本机只能以本人名义接单".into(),
+            format!(
+                "a laptop takes faults only in its own technician's name, not {}'s",
+                text("technician_id")
+            ),
+        );
+    }
+    let fault = text("fault_id");
+    // The laptop's row holds the ids as JSON text; an array is read the same.
+    let supersedes: Vec<String> = match row.get("supersedes") {
+        Some(Value::String(json)) => serde_json::from_str(json).ok(),
+        Some(array @ Value::Array(_)) => serde_json::from_value(array.clone()).ok(),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        ServerError::Malformed(
+            "fault_assignments 的 supersedes 应为编号数组 (supersedes must be an array of ids)"
+                .into(),
+        )
+    })?;
+    for id in supersedes {
+        match tx.record("fault_assignments", &id)? {
+            Some(earlier) if earlier.row.get("fault_id").and_then(Value::as_str) == Some(fault) => {
+            }
+            Some(_) => {
+                return refuse(
+                    format!("派单记录只能取代同一故障的派单记录，{id} 属于另一个故障"),
+                    format!(
+                        "an assignment supersedes only records of its own fault; {id} is another fault's"
+                    ),
+                );
+            }
+            None => {
+                return Err(ServerError::conflict(
+                    format!("派单记录取代的 {id} 服务器上没有；请先同步它"),
+                    format!("the assignment supersedes {id}, unknown to the server"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn id_text(value: &Value) -> Option<String> {

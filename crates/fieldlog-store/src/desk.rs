@@ -23,8 +23,8 @@ use fieldlog_domain::technician::Technician;
 use fieldlog_domain::time::local_date;
 use fieldlog_domain::validate::InvalidInput;
 use fieldlog_wire::v1::{
-    CapturedSignature, CatalogueSite, CompletionForm, ContractCatalogue, FaultDetail, FaultRow,
-    InspectionRow, ReportDocument, StockReport, SummaryView, Today,
+    CapturedSignature, CatalogueSite, CompletionForm, ContractCatalogue, FaultDetail, FaultHolder,
+    FaultRow, InspectionRow, ReportDocument, StockReport, SummaryView, Today,
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -32,7 +32,12 @@ use uuid::Uuid;
 /// The profile's technician, or "no profile yet" (an invalid input on the field `profile`, which
 /// each front door words as its own way to make one: Settings in the app, `fieldlog init`).
 pub fn technician(store: &Store) -> Result<Technician> {
-    store.profile()?.ok_or_else(|| {
+    technician_of(&store.conn)
+}
+
+/// [`technician`] inside a transaction.
+pub(crate) fn technician_of(conn: &rusqlite::Connection) -> Result<Technician> {
+    crate::catalog::profile(conn)?.ok_or_else(|| {
         InvalidInput::new(
             "profile",
             "请先在“设置”中填写本机技服人员姓名",
@@ -71,10 +76,18 @@ pub fn today(store: &Store, now: DateTime<Utc>) -> Result<Today> {
         })?,
         None => Vec::new(),
     };
+    let mut open_faults = store.open_fault_rows(now)?;
+    // Mine first, then the ones anybody may take, then the others' (a stable sort: each group
+    // keeps the list's own order).
+    open_faults.sort_by_key(|row| match &row.holder {
+        FaultHolder::Mine | FaultHolder::Disputed { mine: true, .. } => 0,
+        FaultHolder::Unassigned => 1,
+        FaultHolder::Other { .. } | FaultHolder::Disputed { mine: false, .. } => 2,
+    });
     Ok(Today {
         now,
         local_date: day,
-        open_faults: store.open_fault_rows(now)?,
+        open_faults,
         inspections: store.due_inspections(day)?,
         reports,
         technician,
@@ -154,6 +167,13 @@ pub fn substitute_spare(
         at.unwrap_or(now),
         now,
     )?;
+    store.fault_detail(fault_id, now)
+}
+
+/// The take (接单): the profile's technician takes an unassigned fault, offline too; answered
+/// with the fault as it now stands.
+pub fn take_fault(store: &mut Store, fault_id: FaultId, now: DateTime<Utc>) -> Result<FaultDetail> {
+    store.take_fault(fault_id, now)?;
     store.fault_detail(fault_id, now)
 }
 

@@ -46,11 +46,14 @@ pub(crate) fn record_fault(
         first_receiver: input.first_receiver,
         policy_version: contract.policy_version,
         recorded_at: now,
+        caller: input.caller,
+        caller_phone: input.caller_phone,
     };
     conn.execute(
         "INSERT INTO faults (id, contract_id, site_id, device_id, level, reported_at, channel,
-                             description, first_receiver, policy_version, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                             description, first_receiver, policy_version, recorded_at,
+                             caller, caller_phone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         rusqlite::params![
             fault.id.to_string(),
             fault.contract_id.to_string(),
@@ -63,6 +66,8 @@ pub(crate) fn record_fault(
             fault.first_receiver,
             fault.policy_version,
             fault.recorded_at,
+            fault.caller,
+            fault.caller_phone,
         ],
     )?;
     Ok(fault)
@@ -114,7 +119,7 @@ pub(crate) fn record_event(
 
 pub(crate) const FAULT_COLUMNS: &str =
     "id, contract_id, site_id, device_id, level, reported_at, channel,
-     description, first_receiver, policy_version, recorded_at FROM faults";
+     description, first_receiver, policy_version, recorded_at, caller, caller_phone FROM faults";
 
 pub(crate) fn fault_row(row: &Row<'_>) -> rusqlite::Result<Fault> {
     Ok(Fault {
@@ -129,6 +134,8 @@ pub(crate) fn fault_row(row: &Row<'_>) -> rusqlite::Result<Fault> {
         first_receiver: row.get(8)?,
         policy_version: row.get(9)?,
         recorded_at: row.get(10)?,
+        caller: row.get(11)?,
+        caller_phone: row.get(12)?,
     })
 }
 
@@ -219,11 +226,18 @@ pub(crate) fn fault_rows(
             status: fault::FaultStatus::Reported,
             status_label: String::new(),
             clocks: Vec::new(),
+            holder: Default::default(),
         })
     })?;
+    let assignments = crate::dispatch::assignments_by_fault(conn)?;
+    let me = crate::dispatch::me(conn)?;
     let mut out = Vec::new();
     for row in rows {
         let mut row = row?;
+        if let Some(records) = assignments.get(&row.id) {
+            row.holder =
+                crate::dispatch::holder_view(&fieldlog_domain::dispatch::holder(records), me);
+        }
         let events = events_by_fault.get(&row.id).map_or(&[][..], Vec::as_slice);
         row.status = fault::status(events);
         row.status_label = row.status.label_zh().to_owned();
@@ -399,6 +413,7 @@ impl Store {
             row,
             events: events(&self.conn, id)?,
             arrivals: crate::arrivals::for_fault(&self.conn, id)?,
+            assignments: crate::dispatch::assignments(&self.conn, id)?,
             fault,
         })
     }
@@ -442,8 +457,8 @@ pub(crate) type FaultWhere = (Fault, Option<DeviceKind>, Option<SiteKind>);
 pub(crate) fn fault_where_row(row: &Row<'_>) -> rusqlite::Result<FaultWhere> {
     Ok((
         fault_row(row)?,
-        parse_opt::<DeviceKind>(row, 11)?,
-        parse_opt::<SiteKind>(row, 12)?,
+        parse_opt::<DeviceKind>(row, 13)?,
+        parse_opt::<SiteKind>(row, 14)?,
     ))
 }
 
@@ -455,7 +470,8 @@ fn all_faults(
 ) -> Result<Vec<FaultWhere>> {
     let mut stmt = conn.prepare(
         "SELECT f.id, f.contract_id, f.site_id, f.device_id, f.level, f.reported_at, f.channel,
-                f.description, f.first_receiver, f.policy_version, f.recorded_at, d.kind, s.kind
+                f.description, f.first_receiver, f.policy_version, f.recorded_at, f.caller,
+                f.caller_phone, d.kind, s.kind
          FROM faults f LEFT JOIN devices d ON d.id = f.device_id
          LEFT JOIN sites s ON s.id = f.site_id
          WHERE (?1 IS NULL OR f.contract_id = ?1)

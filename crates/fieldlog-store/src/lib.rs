@@ -16,6 +16,7 @@ mod catalog;
 pub mod chain;
 mod completion;
 pub mod desk;
+mod dispatch;
 mod error;
 mod faults;
 mod import;

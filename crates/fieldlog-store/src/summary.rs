@@ -40,7 +40,8 @@ fn chosen_faults(
     let mut stmt = conn.prepare(&format!(
         "WITH {CHOSEN}
          SELECT f.id, f.contract_id, f.site_id, f.device_id, f.level, f.reported_at, f.channel,
-                f.description, f.first_receiver, f.policy_version, f.recorded_at, d.kind, s.kind
+                f.description, f.first_receiver, f.policy_version, f.recorded_at, f.caller,
+                f.caller_phone, d.kind, s.kind
          FROM faults f JOIN chosen c ON c.id = f.id LEFT JOIN devices d ON d.id = f.device_id
          LEFT JOIN sites s ON s.id = f.site_id
          ORDER BY f.reported_at, f.id"
@@ -261,16 +262,7 @@ impl Store {
     ) -> Result<SummaryView> {
         let contract = crate::catalog::contract(&self.conn, contract_id)?;
         let summary = self.summary(contract_id, from, to, now)?;
-        let named: std::collections::HashSet<FaultId> = summary
-            .figures
-            .reported
-            .fault_ids
-            .iter()
-            .chain(&summary.figures.carried_over_repaired.fault_ids)
-            .chain(&summary.figures.carried_over_open.fault_ids)
-            .chain(&summary.clock_suspect.faults.fault_ids)
-            .copied()
-            .collect();
+        let named = summary.named_faults();
         let faults = summary_faults(&self.conn, contract_id, bounds(from, to))?
             .into_iter()
             .filter(|f| named.contains(&f.id))

@@ -22,6 +22,8 @@ fn new_fault(f: &support::Fixture) -> NewFault {
         channel: ReportChannel::Phone,
         description: "画面中断".into(),
         first_receiver: "测试客户经理".into(),
+        caller: None,
+        caller_phone: None,
     }
 }
 

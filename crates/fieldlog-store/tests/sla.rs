@@ -24,6 +24,8 @@ fn new_fault(f: &support::Fixture, level: FaultLevel, minutes_ago: i64) -> NewFa
         channel: ReportChannel::Phone,
         description: "画面中断".into(),
         first_receiver: "客户经理甲".into(),
+        caller: None,
+        caller_phone: None,
     }
 }
 

@@ -8,10 +8,11 @@ use chrono::TimeDelta;
 use fieldlog_domain::fault::{FaultEventKind, NewFault, ReportChannel};
 use fieldlog_domain::sla::FaultLevel;
 use fieldlog_store::sync::Enrollment;
+use fieldlog_wire::v1::FaultHolder;
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 use support::proxy::FaultyProxy;
-use support::{Backend, CONTRACT, Laptop, Server, quick};
+use support::{Backend, CONTRACT, Laptop, Server, office, quick};
 
 /// Runs rounds until one succeeds with nothing left to send (bounded: a run that cannot settle
 /// fails the test).
@@ -151,7 +152,10 @@ support::on_each_backend!(randomized_faults_lose_nothing_and_duplicate_nothing,)
 /// fault's events — then sync through the faulty proxy, with the server restarted in between.
 /// Afterwards every laptop holds exactly the server's records ([`support::assert_converged`]),
 /// every acknowledged write is there once, the stock ledger counts each use once, and the signed
-/// report reads intact everywhere. One seed, all or nothing.
+/// report reads intact everywhere. The office's writes are mixed in (issue 18): a call and an
+/// assignment before the offline work, a call while the laptops sync, and the settling of the
+/// dispute two offline takes of its first call make; every laptop ends with the same holders.
+/// One seed, all or nothing.
 fn shared_records_run(backend: Backend, seed: u64) {
     let mut server = Server::start(backend);
     let proxy = FaultyProxy::start(server.running.addr, seed, 45);
@@ -179,6 +183,8 @@ fn shared_records_run(backend: Backend, seed: u64) {
                 channel: ReportChannel::Phone,
                 description: "摄像机无图像（共同处理）".into(),
                 first_receiver: "测试经理".into(),
+                caller: None,
+                caller_phone: None,
             },
             start,
         )
@@ -192,6 +198,10 @@ fn shared_records_run(backend: Backend, seed: u64) {
     for laptop in laptops.iter_mut() {
         sync_until_settled(laptop);
     }
+    // The office's writes mixed in (issue 18): a call it takes, and the shared fault assigned to
+    // its reporter; every laptop pulls both.
+    let call = office::office_call(&server, &laptops[0], start + TimeDelta::minutes(5));
+    office::office_assign(&server, fault.id, &laptops[0], &[], "");
     for laptop in laptops.iter_mut() {
         sync_until_settled(laptop);
     }
@@ -225,6 +235,10 @@ fn shared_records_run(backend: Backend, seed: u64) {
             .connection()
             .execute(edit, [site.to_string()])
             .unwrap();
+        // Two of them take the office's call, neither seeing the other's take.
+        if i > 0 {
+            fieldlog_store::desk::take_fault(&mut laptop.store, call, at).unwrap();
+        }
     }
     if sign_first {
         support::sign(&mut laptops[0], report, 30);
@@ -239,8 +253,25 @@ fn shared_records_run(backend: Backend, seed: u64) {
         sync_until_settled(&mut laptops[i]);
         if n == 0 {
             server.restart();
+            // The office takes another call while the others are still to sync.
+            office::office_call(&server, &laptops[0], start + TimeDelta::minutes(20));
         }
     }
+    // The two takes are a dispute the office settles: the call is the third laptop's.
+    let claims = fieldlog_domain::dispatch::holder(&office::server_assignments(&server, call));
+    assert_eq!(claims.current().len(), 2, "seed {seed}: {claims:?}");
+    let claims: Vec<String> = claims
+        .supersede_all()
+        .iter()
+        .map(|id| id.to_string())
+        .collect();
+    office::office_assign(
+        &server,
+        call,
+        &laptops[2],
+        &claims,
+        "两人同时接单，由丙处理",
+    );
     if !sign_first {
         sync_until_settled(&mut laptops[0]);
         support::sign(&mut laptops[0], report, 30);
@@ -256,6 +287,9 @@ fn shared_records_run(backend: Backend, seed: u64) {
     let count = |entity: &str| records.iter().filter(|(e, _, _)| e == entity).count();
     assert_eq!(count("report_entries"), 3, "seed {seed}");
     assert_eq!(count("fault_events"), 3, "seed {seed}");
+    assert_eq!(count("faults"), 3, "seed {seed}");
+    // The shared fault's assignment, the two takes, the office's settling assignment.
+    assert_eq!(count("fault_assignments"), 4, "seed {seed}");
     assert_eq!(
         server.count(
             "SELECT count(*) FROM (SELECT 1 FROM feed GROUP BY entity, id, rev HAVING count(*) > 1) AS twice"
@@ -272,6 +306,28 @@ fn shared_records_run(backend: Backend, seed: u64) {
             Some(true),
             "seed {seed}: {}",
             laptop.name
+        );
+        // Who holds what is the same everywhere: the shared fault its reporter's, the call the
+        // third laptop's.
+        let (mine, theirs) = (FaultHolder::Mine, |name: &str| FaultHolder::Other {
+            name: name.into(),
+        });
+        let expected = |holder: &str| {
+            if holder == laptop.name {
+                mine.clone()
+            } else {
+                theirs(holder)
+            }
+        };
+        assert_eq!(
+            office::holder_on(laptop, fault.id),
+            expected("测试甲"),
+            "seed {seed}"
+        );
+        assert_eq!(
+            office::holder_on(laptop, call),
+            expected("测试丙"),
+            "seed {seed}"
         );
         // The site's two edits of different fields both hold; of the same field, one.
         let site_now = laptop.store.site(site).unwrap();

@@ -12,7 +12,8 @@ use fieldlog_domain::sla::Preset;
 use fieldlog_domain::stock::SpareKind;
 use fieldlog_server::office;
 use fieldlog_wire::office::v1::{NewAccount, Role};
-use serde_json::{Value, json};
+use serde_json::json;
+use support::office::Console;
 use support::{Backend, Laptop, Server, on_each_backend};
 
 on_each_backend!(the_office_catalogue_reaches_an_enrolled_laptop);
@@ -23,62 +24,6 @@ XQ-001,城关派出所门口,监控杆,城关镇,30.1,114.2,摄像机,QX-200,SN-
 XQ-001,城关派出所门口,监控杆,城关镇,30.1,114.2,交换机,S-8,
 XQ-002,河口村委会,监控杆,河口村,,,摄像机,QX-200,SN-2
 ";
-
-/// A signed-in office browser: its session cookie and CSRF token.
-struct Console {
-    client: reqwest::blocking::Client,
-    base: String,
-    cookie: String,
-    csrf: String,
-}
-
-impl Console {
-    fn sign_in(server: &Server, login: &str, password: &str) -> Console {
-        fieldlog_sync::install_tls_provider();
-        let client = reqwest::blocking::Client::new();
-        let base = server.url();
-        let answer = client
-            .post(format!("{base}/office/v1/sign-in"))
-            .json(&json!({ "login": login, "password": password }))
-            .send()
-            .unwrap();
-        assert_eq!(answer.status(), 200);
-        let cookie = answer.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
-        let session: Value = answer.json().unwrap();
-        Console {
-            client,
-            base,
-            cookie,
-            csrf: session["csrf_token"].as_str().unwrap().to_owned(),
-        }
-    }
-
-    fn send(&self, method: reqwest::Method, path: &str, body: reqwest::blocking::Body) -> Value {
-        let answer = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .header("Cookie", &self.cookie)
-            .header("X-Fieldlog-Csrf", &self.csrf)
-            .header("Content-Type", "application/json")
-            .body(body)
-            .send()
-            .unwrap();
-        let status = answer.status();
-        let value: Value = answer.json().unwrap();
-        assert!(status.is_success(), "{path}: {status} {value}");
-        value
-    }
-
-    fn json(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
-        self.send(method, path, body.to_string().into())
-    }
-}
 
 fn the_office_catalogue_reaches_an_enrolled_laptop(backend: Backend) {
     let server = Server::start(backend);

@@ -225,6 +225,8 @@ fn an_entry_the_signature_did_not_cover_is_kept_apart_everywhere(backend: Backen
                     channel: fieldlog_domain::fault::ReportChannel::Phone,
                     description: "签字后才补记的故障".into(),
                     first_receiver: "测试经理".into(),
+                    caller: None,
+                    caller_phone: None,
                 },
                 at,
             )

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use fieldlog_domain::contract::Contract;
+pub use fieldlog_domain::dispatch::{Assignment, AssignmentKind};
 pub use fieldlog_domain::fault::FaultEventKind;
 pub use fieldlog_domain::report::NewEntry;
 pub use fieldlog_domain::site::{Device, GeoPoint, Site};
@@ -56,6 +57,26 @@ pub struct FaultRow {
     pub status_label: String,
     /// The fault's SLA clocks as of the moment the list was read.
     pub clocks: Vec<Clock>,
+    /// Who holds it, as this laptop knows it (issue 18: the office's assignments, the takes).
+    #[serde(default)]
+    pub holder: FaultHolder,
+}
+
+/// Who holds a fault, seen from the profile's technician (the server's technician id once the
+/// laptop is enrolled), from its assignment records by `fieldlog_domain::dispatch::holder`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum FaultHolder {
+    /// Nobody: a technician may take it (接单).
+    #[default]
+    Unassigned,
+    /// This technician's (我的).
+    Mine,
+    /// Another technician's (已派给 X).
+    Other { name: String },
+    /// Several records made without seeing each other (冲突): every claimant's name, oldest
+    /// claim first, until the office assigns it again; `mine` when one of them is this technician.
+    Disputed { names: Vec<String>, mine: bool },
 }
 
 /// A fault with everything recorded about it.
@@ -65,6 +86,9 @@ pub struct FaultDetail {
     pub row: FaultRow,
     pub events: Vec<FaultEvent>,
     pub arrivals: Vec<Arrival>,
+    /// Its assignment records (派单, 改派, 接单), oldest first.
+    #[serde(default)]
+    pub assignments: Vec<Assignment>,
 }
 
 /// One row of a report list.

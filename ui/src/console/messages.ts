@@ -25,6 +25,7 @@ export interface ConsoleMessages {
     catalogue: string;
     technicians: string;
     laptops: string;
+    month: string;
     accounts: string;
     audit: string;
     call: string;
@@ -229,6 +230,12 @@ export interface ConsoleMessages {
     confirmCancelCodes: (name: string) => string;
     cancelledCodes: (name: string, n: number) => string;
   };
+  month: {
+    contract: string;
+    month: string;
+    download: { xlsx: string; csv: string; pdf: string };
+    pdfNote: string;
+  };
   board: {
     title: string;
     contract: string;
@@ -351,6 +358,7 @@ export const consoleZh: ConsoleMessages = {
     conflict: "与现有数据冲突",
     storage: "服务器存储出错",
     internal: "服务器内部错误",
+    unavailable: "服务器缺少所需组件",
   },
   nav: {
     board: "看板",
@@ -358,6 +366,7 @@ export const consoleZh: ConsoleMessages = {
     catalogue: "站点与备件",
     technicians: "技术员",
     laptops: "笔记本",
+    month: "月度汇总",
     accounts: "账号",
     audit: "审计日志",
     call: "报修登记",
@@ -581,6 +590,12 @@ export const consoleZh: ConsoleMessages = {
     confirmCancelCodes: (name) => `作废 ${name} 所有尚未使用的注册码？已注册的笔记本不受影响。`,
     cancelledCodes: (name, n) => `已作废 ${name} 未使用的注册码 ${n} 个`,
   },
+  month: {
+    contract: "合同",
+    month: "月份",
+    download: { xlsx: "下载 Excel（XLSX）", csv: "下载 CSV", pdf: "下载签章 PDF" },
+    pdfNote: "PDF 由本分公司证书（服务器根证书签发）签章并加盖服务器时间戳。",
+  },
   board: {
     title: "看板",
     contract: "合同",
@@ -706,6 +721,7 @@ export const consoleEn: ConsoleMessages = {
     conflict: "Conflicts with existing data",
     storage: "Server storage error",
     internal: "Server error",
+    unavailable: "The server lacks a component it needs",
   },
   nav: {
     board: "Board",
@@ -713,6 +729,7 @@ export const consoleEn: ConsoleMessages = {
     catalogue: "Sites & parts",
     technicians: "Technicians",
     laptops: "Laptops",
+    month: "Monthly summary",
     accounts: "Accounts",
     audit: "Audit log",
     call: "Take a call",
@@ -935,6 +952,12 @@ export const consoleEn: ConsoleMessages = {
     cancelCodes: "Cancel unused codes",
     confirmCancelCodes: (name) => `Cancel every unused enrollment code of ${name}? Laptops already enrolled are not affected.`,
     cancelledCodes: (name, n) => `${n} unused enrollment code(s) of ${name} cancelled`,
+  },
+  month: {
+    contract: "Contract",
+    month: "Month",
+    download: { xlsx: "Download Excel (XLSX)", csv: "Download CSV", pdf: "Download signed PDF" },
+    pdfNote: "The PDF is signed with this branch's certificate (issued by the server's root) and time-stamped by the server.",
   },
   board: {
     title: "Board",

@@ -12,6 +12,7 @@ export type Page =
   | { page: "catalogue"; contract?: string }
   | { page: "technicians" }
   | { page: "laptops" }
+  | { page: "month" }
   | { page: "accounts" }
   | { page: "audit" }
   | { page: "call" }
@@ -45,6 +46,7 @@ export function parsePath(pathname: string): Page {
     case "board":
     case "technicians":
     case "laptops":
+    case "month":
     case "accounts":
     case "audit":
       return { page: head };
@@ -88,9 +90,9 @@ export type Section = Exclude<Page["page"], "home" | "unknown" | "contract" | "f
 
 /** Which pages each role is offered; what it may do there the server decides. */
 export const SECTIONS: Record<Role, Section[]> = {
-  administrator: ["board", "call", "contracts", "catalogue", "technicians", "laptops", "accounts", "audit"],
-  project_manager: ["board", "call", "contracts", "catalogue", "technicians", "laptops"],
-  customer_manager: ["board", "call", "contracts"],
+  administrator: ["board", "call", "contracts", "catalogue", "technicians", "laptops", "month", "accounts", "audit"],
+  project_manager: ["board", "call", "contracts", "catalogue", "technicians", "laptops", "month"],
+  customer_manager: ["board", "call", "contracts", "month"],
 };
 
 /** The section a page belongs to: a contract's page goes with the contracts, a fault's with

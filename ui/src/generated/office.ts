@@ -489,7 +489,7 @@ rows?: Array<ImportProblem>, };
 /**
  * The office API's error codes: stable, as [`crate::ErrorCode`] is for the app.
  */
-export type OfficeErrorCode = "unauthorized" | "bad_credentials" | "throttled" | "csrf" | "forbidden" | "invalid_input" | "too_large" | "not_found" | "conflict" | "storage" | "internal";
+export type OfficeErrorCode = "unauthorized" | "bad_credentials" | "throttled" | "csrf" | "forbidden" | "invalid_input" | "too_large" | "not_found" | "conflict" | "storage" | "internal" | "unavailable";
 
 /**
  * `POST …/parts` and `PUT …/parts/{id}`.

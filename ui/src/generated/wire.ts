@@ -26,6 +26,36 @@ site_confirmed_by_hand: boolean,
 clock_suspect: boolean, recorded_at: string, };
 
 /**
+ * One assignment record (`fault_assignments`).
+ */
+export type Assignment = { id: string, fault_id: string, kind: AssignmentKind, technician_id: string, technician_name: string, 
+/**
+ * The records its writer saw as current (none: the fault was unassigned to them).
+ */
+supersedes: Array<string>, 
+/**
+ * Why (a reassignment carries one).
+ */
+reason: string, 
+/**
+ * Who made it: the office account's name, or the technician's.
+ */
+assigned_by: string, 
+/**
+ * When it was made, as its writer stated it.
+ */
+at: string, 
+/**
+ * When it was saved.
+ */
+recorded_at: string, };
+
+/**
+ * Who made an assignment record.
+ */
+export type AssignmentKind = "assign" | "take";
+
+/**
  * A signature as the signature pad captured it: strokes, and the PNG as a data URL.
  */
 export type CapturedSignature = { signer_name: string, role: SignerRole, strokes: Array<Stroke>, png_data_url: string, };
@@ -227,7 +257,12 @@ policy_version: number,
 /**
  * When this laptop saved it.
  */
-recorded_at: string, };
+recorded_at: string, 
+/**
+ * Who called it in and on which number (the office's call taking fills them; a fault
+ * recorded before issue 18, or on a laptop without them, has none).
+ */
+caller: string | null, caller_phone: string | null, };
 
 /**
  * What caused a fault, as far as the contract cares (故障原因认定).
@@ -237,7 +272,11 @@ export type FaultCause = "ordinary" | "external_force" | "natural_disaster" | "s
 /**
  * A fault with everything recorded about it.
  */
-export type FaultDetail = { fault: Fault, row: FaultRow, events: Array<FaultEvent>, arrivals: Array<Arrival>, };
+export type FaultDetail = { fault: Fault, row: FaultRow, events: Array<FaultEvent>, arrivals: Array<Arrival>, 
+/**
+ * Its assignment records (派单, 改派, 接单), oldest first.
+ */
+assignments: Array<Assignment>, };
 
 export type FaultEvent = { id: string, fault_id: string, 
 /**
@@ -253,6 +292,12 @@ recorded_at: string, } & ({ "kind": "acknowledged", by: string, } | { "kind": "r
  * What happened to a fault after it was reported.
  */
 export type FaultEventKind = { "kind": "acknowledged", by: string, } | { "kind": "remote_attempt", fixed: boolean, note: string, } | { "kind": "escalated", to: string, reason: string, } | { "kind": "on_site", arrival_id: string, } | { "kind": "escalated_on_site", by: string, reason: string, } | { "kind": "spare_substituted", part_id: string, serial: string | null, old_serial?: string | null, } | { "kind": "resolved", note: string, } | { "kind": "unresolved", reason: UnresolvedReason, note: string, } | { "kind": "customer_informed", how: string, } | { "kind": "cause_determined", cause: FaultCause, note: string, } | { "kind": "force_majeure_claimed", cause: FaultCause, told: string, note: string, } | { "kind": "force_majeure_agreement", accepted: boolean, by: string, note: string, };
+
+/**
+ * Who holds a fault, seen from the profile's technician (the server's technician id once the
+ * laptop is enrolled), from its assignment records by `fieldlog_domain::dispatch::holder`.
+ */
+export type FaultHolder = { "state": "unassigned" } | { "state": "mine" } | { "state": "other", name: string, } | { "state": "disputed", names: Array<string>, mine: boolean, };
 
 /**
  * Fault level (故障级别). Both contracts use the same three.
@@ -274,7 +319,11 @@ device_kind: DeviceKind | null, device_model: string | null, level: FaultLevel, 
 /**
  * The fault's SLA clocks as of the moment the list was read.
  */
-clocks: Array<Clock>, };
+clocks: Array<Clock>, 
+/**
+ * Who holds it, as this laptop knows it (issue 18: the office's assignments, the takes).
+ */
+holder: FaultHolder, };
 
 /**
  * Where a fault stands, derived from its events.

@@ -168,6 +168,7 @@ const CORE: &[&str] = &[
     "fieldlog-demo",
     "fieldlog-migrate",
     "fieldlog-sheets",
+    "fieldlog-summary-files",
 ];
 
 /// The workspace crates the sync server may link: the wire types, X.509, and through the wire
@@ -180,6 +181,10 @@ const SERVER_MAY_USE: &[&str] = &[
     "fieldlog-migrate",
     // The sites file's readers and row check, shared with the laptop's import (issue 17).
     "fieldlog-sheets",
+    // The monthly summary's signed PDF, XLSX and CSV (issue 18), named only in
+    // `office/month.rs` (checked by `server_pdf`).
+    "fieldlog-pdf",
+    "fieldlog-summary-files",
 ];
 
 /// The invariants, from ARCHITECTURE.md.
@@ -218,15 +223,15 @@ pub fn rules() -> Vec<Rule> {
             to: "tauri",
             why: "the server imports neither Tauri nor printpdf (invariant 2)",
         },
-        Rule::Never {
-            from: "fieldlog-server",
-            to: "printpdf",
-            why: "the server imports neither Tauri nor printpdf (invariant 2)",
-        },
         Rule::MembersOnly {
             from: "fieldlog-server",
             allowed: SERVER_MAY_USE,
-            why: "fieldlog-server depends on fieldlog-wire, fieldlog-certs, fieldlog-migrate and its own storage only, not even on fieldlog-store (invariant 2)",
+            why: "fieldlog-server depends on fieldlog-wire, fieldlog-certs, fieldlog-migrate, fieldlog-sheets, fieldlog-pdf, fieldlog-summary-files and its own storage only, not even on fieldlog-store (invariant 2)",
+        },
+        Rule::Never {
+            from: "fieldlog-sync",
+            to: "printpdf",
+            why: "the sync client never links printpdf: the sync path touches no PDF (invariant 2)",
         },
         Rule::Never {
             from: "fieldlog-store",
@@ -241,12 +246,17 @@ pub fn rules() -> Vec<Rule> {
         Rule::DependedOnOnlyBy {
             on: "printpdf",
             allowed: &["fieldlog-pdf"],
-            why: "printpdf is reached only through fieldlog-export, by way of fieldlog-pdf (invariant 2)",
+            why: "printpdf is reached only through fieldlog-pdf (invariant 2)",
         },
         Rule::DependedOnOnlyBy {
             on: "fieldlog-pdf",
-            allowed: &["fieldlog-export"],
-            why: "fieldlog-export is the only user of fieldlog-pdf (code map; invariant 2)",
+            allowed: &["fieldlog-export", "fieldlog-summary-files", "fieldlog-server"],
+            why: "fieldlog-pdf is used by fieldlog-export (the laptop), fieldlog-summary-files (its input types) and the server's office/month.rs only (code map; invariant 2)",
+        },
+        Rule::MembersOnly {
+            from: "fieldlog-summary-files",
+            allowed: &["fieldlog-domain", "fieldlog-wire", "fieldlog-pdf", "fieldlog-certs"],
+            why: "fieldlog-summary-files turns a SummaryView into files: the domain, the wire types and fieldlog-pdf's input types, no store (code map)",
         },
         Rule::MembersOnly {
             from: "fieldlog-pdf",
@@ -413,6 +423,12 @@ mod tests {
         "fieldlog-sheets -> calamine",
         "fieldlog-store -> fieldlog-sheets",
         "fieldlog-server -> fieldlog-sheets",
+        "fieldlog-summary-files -> fieldlog-pdf",
+        "fieldlog-summary-files -> fieldlog-wire",
+        "fieldlog-summary-files -> rust_xlsxwriter",
+        "fieldlog-export -> fieldlog-summary-files",
+        "fieldlog-server -> fieldlog-pdf",
+        "fieldlog-server -> fieldlog-summary-files",
         "fieldlog-cli -> fieldlog-export",
         "fieldlog-cli -> fieldlog-demo",
         "fieldlog-cli -dev-> fieldlog-server",
@@ -493,21 +509,18 @@ mod tests {
     }
 
     #[test]
-    fn the_server_linking_printpdf_the_store_the_pdf_crate_or_the_demo_fails() {
+    fn the_server_linking_the_store_printpdf_directly_or_the_demo_fails() {
         fails_with(
             "fieldlog-certs -> printpdf",
-            &["fieldlog-server → fieldlog-certs → printpdf"],
+            &["fieldlog-certs depends on printpdf (fieldlog-certs → printpdf)"],
         );
         fails_with(
             "fieldlog-server -> fieldlog-store",
             &["not even on fieldlog-store"],
         );
         fails_with(
-            "fieldlog-server -> fieldlog-pdf",
-            &[
-                "fieldlog-server depends on fieldlog-pdf",
-                "fieldlog-export is the only user",
-            ],
+            "fieldlog-server -> printpdf",
+            &["fieldlog-server depends directly on printpdf"],
         );
         fails_with(
             "fieldlog-server -> fieldlog-demo",
@@ -528,6 +541,21 @@ mod tests {
         fails_with(
             "fieldlog-pdf -> fieldlog-store",
             &["fieldlog-pdf depends on fieldlog-store"],
+        );
+    }
+
+    #[test]
+    fn the_sync_client_reaching_printpdf_or_the_summary_files_reaching_the_store_fails() {
+        fails_with(
+            "fieldlog-sync -> fieldlog-summary-files",
+            &["fieldlog-sync → fieldlog-summary-files → fieldlog-pdf → printpdf"],
+        );
+        fails_with(
+            "fieldlog-summary-files -> fieldlog-store",
+            &[
+                "fieldlog-summary-files depends on fieldlog-store",
+                "no store",
+            ],
         );
     }
 

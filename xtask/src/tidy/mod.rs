@@ -1,9 +1,10 @@
 //! `cargo xtask tidy`, also the first check of `cargo xtask test`: what the compiler and the tests
-//! do not see. Three parts, each in its module:
+//! do not see. Four parts, each in its module:
 //!
 //! - [`deps`]: the dependency invariants of ARCHITECTURE.md, on `cargo metadata`'s resolved graph;
 //! - [`generated`]: generated files up to date (a registry of checks);
-//! - [`macros`]: no `todo!`, `unimplemented!` or `dbg!` in our sources.
+//! - [`macros`]: no `todo!`, `unimplemented!` or `dbg!` in our sources;
+//! - [`server_pdf`]: only the server's `office/month.rs` names the PDF crates.
 //!
 //! Every part runs, then every problem is listed at once with where it is, so one run shows all
 //! there is to fix.
@@ -12,6 +13,7 @@ mod deps;
 mod generated;
 mod json;
 mod macros;
+mod server_pdf;
 
 use crate::shell::{Result, cargo, step, workspace_root};
 use std::process::Command;
@@ -25,6 +27,9 @@ pub fn tidy() -> Result {
 
     step("tidy: no todo!/unimplemented!/dbg! in our sources");
     problems.extend(macros::scan(&workspace_root(), macros::ROOTS)?);
+
+    step("tidy: only the server's office/month.rs names the PDF crates");
+    problems.extend(server_pdf::scan(&workspace_root())?);
 
     step("tidy: generated files up to date");
     if generated::CHECKS.is_empty() {

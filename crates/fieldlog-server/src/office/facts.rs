@@ -418,6 +418,8 @@ mod tests {
                 channel: ReportChannel::Phone,
                 description: "摄像头无画面".into(),
                 first_receiver: "客户经理甲".into(),
+                caller: None,
+                caller_phone: None,
             },
             now,
         )

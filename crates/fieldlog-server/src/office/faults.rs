@@ -459,6 +459,8 @@ pub fn take_call(
         channel,
         description: call.description.clone(),
         first_receiver: session.account.name.clone(),
+        caller: Some(caller.clone()),
+        caller_phone: Some(caller_phone),
     }
     .validate(now)
     .map_err(invalid)?;
@@ -474,13 +476,13 @@ pub fn take_call(
         first_receiver: new.first_receiver,
         policy_version: contract.policy_version,
         recorded_at: now,
+        caller: new.caller,
+        caller_phone: new.caller_phone,
     };
     let mut row = to_row(&fault);
     // The laptop's text for times and codes (as its outbox trigger writes them).
     row.insert("reported_at".into(), time_text(fault.reported_at).into());
     row.insert("recorded_at".into(), time_text(now).into());
-    row.insert("caller".into(), caller.clone().into());
-    row.insert("caller_phone".into(), caller_phone.into());
     let mut writes = vec![Write::insert("faults", row)];
     let mut assigned = None;
     if let Some(technician) = call.assign_to.as_deref().filter(|t| !t.trim().is_empty()) {

@@ -40,6 +40,8 @@ impl IntoResponse for OfficeError {
 pub(crate) struct Office<S> {
     pub(crate) storage: Arc<S>,
     pub(crate) options: Options,
+    /// The decoded feed the board and the monthly summary read, kept by this process.
+    pub(crate) read_model: Arc<super::read_model::ReadModel>,
 }
 
 impl<S> Clone for Office<S> {
@@ -47,6 +49,7 @@ impl<S> Clone for Office<S> {
         Office {
             storage: self.storage.clone(),
             options: self.options.clone(),
+            read_model: self.read_model.clone(),
         }
     }
 }
@@ -74,11 +77,16 @@ pub fn routes<S: Storage>(storage: Arc<S>, options: Options) -> Router {
         .merge(super::catalogue::routes::<S>())
         .merge(super::people::routes::<S>())
         .merge(super::board::routes::<S>())
+        .merge(super::month::routes::<S>())
         .merge(super::faults::routes::<S>())
         // Refused while it streams in: a stranger's sign-in body is never buffered past this.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(not_stored))
-        .with_state(Office { storage, options })
+        .with_state(Office {
+            storage,
+            options,
+            read_model: Arc::default(),
+        })
 }
 
 /// Office answers hold a session's CSRF token and office data: no cache keeps them.

@@ -24,6 +24,7 @@ pub mod catalogue;
 pub mod facts;
 pub mod faults;
 pub mod http;
+pub mod month;
 pub mod password;
 pub mod people;
 pub mod read_model;
@@ -108,6 +109,10 @@ pub enum OfficeError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The server lacks something an administrator installs (a CJK font for PDFs): the
+    /// sentence says what.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Server(#[from] ServerError),
 }
@@ -131,6 +136,7 @@ impl OfficeError {
             OfficeError::Invalid(_) | OfficeError::BadRows { .. } => OfficeErrorCode::InvalidInput,
             OfficeError::NotFound(_) => OfficeErrorCode::NotFound,
             OfficeError::Conflict(_) => OfficeErrorCode::Conflict,
+            OfficeError::Unavailable(_) => OfficeErrorCode::Unavailable,
             OfficeError::Server(e) => match e.code() {
                 Sync::TooLarge => OfficeErrorCode::TooLarge,
                 Sync::InvalidInput => OfficeErrorCode::InvalidInput,
@@ -167,6 +173,7 @@ impl OfficeError {
             }
             OfficeError::NotFound(_) => StatusCode::NOT_FOUND,
             OfficeError::Conflict(_) => StatusCode::CONFLICT,
+            OfficeError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             OfficeError::Server(e) => e.status(),
         }
     }

@@ -151,6 +151,8 @@ pub fn load(store: &mut Store) -> Loaded {
                     channel: ReportChannel::Phone,
                     description: format!("{} 画面中断", s(&f["key"])),
                     first_receiver: "客户经理甲".into(),
+                    caller: None,
+                    caller_phone: None,
                 },
                 now,
             )

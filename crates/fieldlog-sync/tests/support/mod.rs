@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod office;
 pub mod proxy;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
@@ -379,6 +380,8 @@ impl Laptop {
                     channel: ReportChannel::Phone,
                     description: format!("{}报：摄像机无图像（{minutes}）", self.name),
                     first_receiver: "测试经理".into(),
+                    caller: None,
+                    caller_phone: None,
                 },
                 now,
             )

@@ -181,6 +181,9 @@ pub enum OfficeErrorCode {
     Conflict,
     Storage,
     Internal,
+    /// The server lacks something an administrator installs (a CJK font for the monthly
+    /// summary's PDF): the message names it.
+    Unavailable,
 }
 
 /// `{code, message}` (Chinese first), with `retry_after` (seconds) when throttled and `rows`
