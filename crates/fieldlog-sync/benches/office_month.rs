@@ -304,13 +304,7 @@ fn main() {
     );
     println!("| the year's XLSX | 1 | {:.0} | | |", ms(xlsx));
     println!("answer: {bytes} bytes");
-    // The target is the console's refresh (warm); the first read after a restart is reported.
-    let worst = warm[warm.len() - 1];
-    if faults >= 50_000 {
-        assert!(
-            worst <= Duration::from_secs(1),
-            "the year's summary took {worst:?} (> 1 s)"
-        );
-    }
+    // The goal (≤ 1 s) is read off these lines (BENCHMARKS.md), not asserted: speed goals live
+    // in benchmarks, never in timed assertions (ARCHITECTURE.md).
     drop(running);
 }
