@@ -142,6 +142,8 @@ impl Laptop {
                 channel: ReportChannel::Phone,
                 description: what.into(),
                 first_receiver: "客户经理甲".into(),
+                caller: None,
+                caller_phone: None,
             },
             Utc::now(),
         )

@@ -119,6 +119,8 @@ fn laptop_with_november(office: &Office, admin: &Client) -> (tempfile::TempDir, 
                     channel: ReportChannel::Phone,
                     description: what.into(),
                     first_receiver: "测试经理".into(),
+                    caller: None,
+                    caller_phone: None,
                 },
                 reported_at,
             )

@@ -174,6 +174,8 @@ fn record_year(store: &mut Store, faults: usize) {
                         channel: ReportChannel::Phone,
                         description: format!("基准故障 {i}"),
                         first_receiver: "基准经理".into(),
+                        caller: None,
+                        caller_phone: None,
                     },
                     reported,
                 )?;
