@@ -127,12 +127,10 @@ impl NewFault {
         not_in_future("reported_at", "报修时间", self.reported_at, now)?;
         self.caller =
             validate::optional_text("caller", "报修人", self.caller.as_deref().unwrap_or(""), 50)?;
-        self.caller_phone = validate::optional_text(
-            "caller_phone",
-            "报修电话",
-            self.caller_phone.as_deref().unwrap_or(""),
-            32,
-        )?;
+        self.caller_phone = match self.caller_phone.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(phone) => Some(check_phone(phone)?),
+        };
         Ok(self)
     }
 }
@@ -150,6 +148,12 @@ pub const MAX_PHONE_CHARS: usize = 20;
 /// Returns both trimmed.
 pub fn check_caller(caller: &str, phone: &str) -> Result<(String, String), InvalidInput> {
     let caller = validate::required_text("caller", "报修人", caller, 50)?;
+    Ok((caller, check_phone(phone)?))
+}
+
+/// A caller's number, on the office's call form and the laptop's alike: digits, `+`, `-` and
+/// spaces, at least one digit, at most [`MAX_PHONE_CHARS`]. Returns it trimmed.
+pub fn check_phone(phone: &str) -> Result<String, InvalidInput> {
     let phone = validate::required_text("caller_phone", "联系电话", phone, MAX_PHONE_CHARS)?;
     let allowed = |c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ');
     if !phone.chars().all(allowed) || !phone.chars().any(|c| c.is_ascii_digit()) {
@@ -159,7 +163,7 @@ pub fn check_caller(caller: &str, phone: &str) -> Result<(String, String), Inval
             "caller_phone may hold only digits, +, - and spaces",
         ));
     }
-    Ok((caller, phone))
+    Ok(phone)
 }
 
 /// The time of a call the office registers: not in the future (beyond [`FUTURE_TOLERANCE`]) and

@@ -205,7 +205,7 @@ fn row(
         reported_at: fault.reported_at,
         description: fault.description.clone(),
         first_receiver: fault.first_receiver.clone(),
-        caller: fact.caller.clone(),
+        caller: fact.fault.caller.clone(),
         status,
         holder: dispatch::holder(&records.assignments),
         urgent: urgent.map(|c| c.kind),

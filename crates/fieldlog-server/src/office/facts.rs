@@ -117,12 +117,11 @@ pub struct DeviceFact {
     pub model: String,
 }
 
-/// A fault (`faults`) with who called it in (migration 0010: none on faults recorded before).
+/// A fault (`faults`), with who called it in (`Fault::caller`; migration 0010: none on faults
+/// recorded before).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FaultFact {
     pub fault: Fault,
-    pub caller: Option<String>,
-    pub caller_phone: Option<String>,
 }
 
 /// A check-in on site (`arrivals`), with the server's receipt of it (the summary's
@@ -194,16 +193,6 @@ struct PolicyRow {
 }
 
 #[derive(Deserialize)]
-struct FaultRow {
-    #[serde(flatten)]
-    fault: Fault,
-    #[serde(default)]
-    caller: Option<String>,
-    #[serde(default)]
-    caller_phone: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct EventRow {
     id: FaultEventId,
     fault_id: FaultId,
@@ -271,14 +260,9 @@ pub fn fact(entity: &str, text: &str, receipt: Receipt) -> Result<Fact, RowError
         }
         "sites" => Fact::Site(decode(entity, text)?),
         "devices" => Fact::Device(decode(entity, text)?),
-        "faults" => {
-            let row: FaultRow = decode(entity, text)?;
-            Fact::Fault(FaultFact {
-                fault: row.fault,
-                caller: row.caller,
-                caller_phone: row.caller_phone,
-            })
-        }
+        "faults" => Fact::Fault(FaultFact {
+            fault: decode(entity, text)?,
+        }),
         "fault_events" => {
             let row: EventRow = decode(entity, text)?;
             let kind: FaultEventKind = nested(entity, "payload", &row.payload)?;
@@ -470,7 +454,7 @@ mod tests {
             panic!("no fault")
         };
         assert_eq!(f.fault, fault.fault, "the fault as the laptop keeps it");
-        assert_eq!((f.caller, f.caller_phone), (None, None));
+        assert_eq!((f.fault.caller, f.fault.caller_phone), (None, None));
         let mut events: Vec<FaultEvent> = facts
             .iter()
             .filter_map(|f| match f {
