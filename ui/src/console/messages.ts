@@ -345,7 +345,7 @@ export const consoleZh: ConsoleMessages = {
   no: "否",
   saved: "已保存",
   networkError: "无法连接服务器，请检查网络后重试。",
-  role: { administrator: "管理员", project_manager: "项目经理", customer_manager: "客服经理" },
+  role: { administrator: "管理员", project_manager: "项目经理", customer_manager: "客户经理" },
   errorCode: {
     unauthorized: "请重新登录",
     bad_credentials: "账号或密码错误",
@@ -400,7 +400,7 @@ export const consoleZh: ConsoleMessages = {
     confirmDisable: (login) => `确定停用账号“${login}”？其登录会话将立即结束。`,
     grants: "可见合同",
     grantsFor: (name) => `${name} 可见的合同`,
-    grantsNote: "项目经理和客服经理只能看到这里勾选的合同。",
+    grantsNote: "项目经理和客户经理只能看到这里勾选的合同。",
     noContracts: "还没有合同",
     saveGrants: "保存可见合同",
     grantsSaved: "可见合同已保存",
