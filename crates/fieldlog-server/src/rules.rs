@@ -684,18 +684,28 @@ fn check_assignment(tx: &mut dyn Tx, auth: &DeviceAuth, row: &Row) -> Result<()>
         );
     }
     let fault = text("fault_id");
-    // The laptop's row holds the ids as JSON text; an array is read the same.
+    // The laptop's row holds the ids as JSON text (its column is TEXT); anything else is a row
+    // no laptop and no reader of the server's records could take.
     let supersedes: Vec<String> = match row.get("supersedes") {
         Some(Value::String(json)) => serde_json::from_str(json).ok(),
-        Some(array @ Value::Array(_)) => serde_json::from_value(array.clone()).ok(),
         _ => None,
     }
     .ok_or_else(|| {
         ServerError::Malformed(
-            "fault_assignments 的 supersedes 应为编号数组 (supersedes must be an array of ids)"
+            "fault_assignments 的 supersedes 应为编号数组的 JSON 文本 (supersedes must be a JSON array of ids, as text)"
                 .into(),
         )
     })?;
+    // A take is made on a fault the laptop saw unassigned (`dispatch::check`): it supersedes
+    // nothing. One that names the office's record would move the fault without a dispute anyone
+    // sees; only the office settles who holds a fault.
+    if !office && !supersedes.is_empty() {
+        return refuse(
+            "接单只能针对未派出的故障；已派出的故障请联系调度改派".into(),
+            "a take is only of an unassigned fault; ask the office to reassign one that is held"
+                .into(),
+        );
+    }
     for id in supersedes {
         match tx.record("fault_assignments", &id)? {
             Some(earlier) if earlier.row.get("fault_id").and_then(Value::as_str) == Some(fault) => {

@@ -306,8 +306,15 @@ fn a_laptop_may_push_only_its_own_takes_of_records_of_the_same_fault(backend: Ba
     let fault = office_call(&server, &a, Utc::now() - TimeDelta::minutes(5));
     let other_fault = office_call(&server, &a, Utc::now() - TimeDelta::minutes(4));
     let elsewhere = office_assign(&server, other_fault, &b, &[], "");
+    // A fault the office sent to B: a take must not quietly supersede that.
+    let held = office_call(&server, &a, Utc::now() - TimeDelta::minutes(3));
+    let held_by_b = office_assign(&server, held, &b, &[], "");
     a.sync();
-    let take = |technician: &str, name: &str, kind: &str, supersedes: &[String]| {
+    let take_of = |fault: &dyn std::fmt::Display,
+                   technician: &str,
+                   name: &str,
+                   kind: &str,
+                   supersedes: &[String]| {
         let now = time_text(Utc::now());
         row(json!({
             "id": Uuid::now_v7().to_string(),
@@ -322,7 +329,14 @@ fn a_laptop_may_push_only_its_own_takes_of_records_of_the_same_fault(backend: Ba
             "recorded_at": now,
         }))
     };
+    let take = |technician: &str, name: &str, kind: &str, supersedes: &[String]| {
+        take_of(&fault, technician, name, kind, supersedes)
+    };
     let mine = server_technician(&a);
+    // The ids as a JSON array instead of the laptop's JSON text: the server's read model (and a
+    // laptop's STRICT text column) could not read such a row.
+    let mut as_array = take(&mine, "技服甲", "take", &[]);
+    as_array.insert("supersedes".into(), json!([]));
     let theirs = server_technician(&b);
     let cases = [
         (
@@ -346,9 +360,15 @@ fn a_laptop_may_push_only_its_own_takes_of_records_of_the_same_fault(backend: Ba
             403,
         ),
         (
+            "a take superseding the office's assignment to another technician",
+            take_of(&held, &mine, "技服甲", "take", std::slice::from_ref(&held_by_b)),
+            403,
+        ),
+        ("supersedes as an array, not the laptop's text", as_array, 422),
+        (
             "superseding a record the server lacks",
             take(&mine, "技服甲", "take", &[Uuid::now_v7().to_string()]),
-            409,
+            403,
         ),
     ];
     for (what, row, expected) in cases {
