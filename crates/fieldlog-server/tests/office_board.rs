@@ -29,6 +29,7 @@ on_each_backend!(
     the_board_shows_synced_faults_with_the_laptops_clocks,
     a_manager_sees_only_its_contracts_and_filters_narrow_the_board,
     two_offline_takes_show_both_claimants,
+    a_row_no_reader_decodes_is_set_aside_and_the_board_goes_on,
     a_resolved_fault_waits_for_feedback_until_the_customer_is_told,
     refused_board_requests_answer_4xx_and_write_nothing,
 );
@@ -624,4 +625,39 @@ fn a_resolved_fault_waits_for_feedback_until_the_customer_is_told(backend: Backe
         admin.board(&office, "").rows.is_empty(),
         "told: off the board"
     );
+}
+
+/// A version the server stored but no reader of this build decodes (an event of a newer app, a
+/// damaged row) is set aside by the read model: the board of every contract goes on, and a fault
+/// synced after it still shows.
+fn a_row_no_reader_decodes_is_set_aside_and_the_board_goes_on(backend: Backend) {
+    let (office, admin, li, mut laptop) = with_laptop(backend);
+    let base = Utc::now().trunc_subsecs(0) - TimeDelta::hours(1);
+    let fault = laptop.report(FaultLevel::B, base, "光纤中断");
+    laptop.sync();
+    assert_eq!(ids(&admin.board(&office, "")), vec![fault]);
+    let token = enroll_raw(&office, &admin, &li.id);
+    let at = (base + TimeDelta::minutes(5)).to_rfc3339();
+    push(
+        &office,
+        &token,
+        1,
+        "fault_events",
+        json!({
+            "id": "0190f0f0-0000-7000-8000-0000000000e1",
+            "fault_id": fault.to_string(),
+            "kind": "from_a_newer_app",
+            "at": at,
+            "payload": "{\"kind\":\"from_a_newer_app\"}",
+            "recorded_at": at,
+        }),
+    );
+    assert_eq!(ids(&admin.board(&office, "")), vec![fault], "the board goes on");
+    let later = laptop.report(FaultLevel::A, base + TimeDelta::minutes(20), "机房断电");
+    laptop.sync();
+    let mut shown = ids(&admin.board(&office, ""));
+    shown.sort();
+    let mut expected = vec![fault, later];
+    expected.sort();
+    assert_eq!(shown, expected, "what synced after it still shows");
 }

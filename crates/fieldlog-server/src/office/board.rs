@@ -35,23 +35,21 @@ use fieldlog_wire::office::v1::board::{
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// The board's route, with the process's read model (made once per server: each server
-/// process keeps its own).
+/// The board's route. It reads the process's one read model (`Office::read_model`, shared
+/// with the month close: each server process keeps the feed decoded once).
 pub(crate) fn routes<S: Storage>() -> Router<Office<S>> {
-    Router::new()
-        .route("/office/v1/board", get(board::<S>))
-        .layer(Extension(Arc::new(ReadModel::default())))
+    Router::new().route("/office/v1/board", get(board::<S>))
 }
 
 async fn board<S: Storage>(
     State(office): State<Office<S>>,
-    Extension(model): Extension<Arc<ReadModel>>,
     headers: HeaderMap,
     query: std::result::Result<Query<BoardQuery>, QueryRejection>,
 ) -> Result<Response> {
     let now = (office.options.clock)();
     let token = session_token(&headers);
     let storage = office.storage.clone();
+    let model = office.read_model.clone();
     let board = blocking(move || {
         super::in_read(&*storage, |tx| {
             // Who asks first: an anonymous caller learns nothing of what it asked.

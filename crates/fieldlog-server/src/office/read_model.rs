@@ -28,7 +28,7 @@ use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_domain::stock::{SparePart, StockMovement};
 use fieldlog_domain::summary::{ArrivalTime, FaultWork, SummaryInput};
 use std::collections::HashMap;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
 
 /// Feed versions read per query while catching up (a first read of a large server pages).
 const PAGE: u32 = 5_000;
@@ -62,6 +62,17 @@ pub struct Model {
     pub movements: HashMap<MovementId, StockMovement>,
     pub reports: HashMap<ReportId, ReportFact>,
     pub entries: HashMap<EntryId, EntryFact>,
+    /// Versions no reader of this build could decode, kept aside by name (and logged).
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A feed version the read model could not decode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub seq: i64,
+    pub entity: String,
+    pub id: String,
+    pub error: String,
 }
 
 /// Keeps the version with the same id in place of the old one, or adds it.
@@ -281,6 +292,9 @@ impl Model {
 #[derive(Debug, Default)]
 pub struct ReadModel {
     model: RwLock<Model>,
+    /// Held while a request reads and decodes the feed: after a restart, the consoles polling
+    /// at once decode it once, not once each.
+    catching_up: Mutex<()>,
 }
 
 /// A poisoned lock is still usable: a panic while applying left at worst a version applied
@@ -291,37 +305,53 @@ fn unpoisoned<G>(lock: std::result::Result<G, PoisonError<G>>) -> G {
 
 impl ReadModel {
     /// The model caught up with what `tx` sees: every feed version after its cursor, read and
-    /// decoded in pages outside the lock, then applied in cursor order under it (a version
-    /// another request applied meanwhile is skipped). Boards compute side by side under the
-    /// read lock; only applying a delta writes. A row its kind's reader refuses fails the read
-    /// (as a damaged row fails a pull), naming it.
+    /// decoded in pages outside the model's lock (one request at a time), then applied in
+    /// cursor order under it. Boards compute side by side under the read lock; only applying a
+    /// delta writes.
+    ///
+    /// A version its kind's reader refuses (a row no laptop of this build writes) is set aside
+    /// in `Model::unreadable`, named, and the cursor moves past it: one bad row must not stop
+    /// the board and the month close of every contract for good.
     pub fn current(&self, tx: &mut dyn Tx) -> Result<RwLockReadGuard<'_, Model>> {
+        let _one_reader = unpoisoned(self.catching_up.lock());
         loop {
             let cursor = unpoisoned(self.model.read()).cursor;
             let page = tx.feed_after(cursor, PAGE)?;
             let full = page.len() == PAGE as usize;
             if !page.is_empty() {
-                let facts = page
+                let facts: Vec<(i64, std::result::Result<Fact, Unreadable>)> = page
                     .into_iter()
                     .map(|version| {
                         let receipt = Receipt {
                             received_at: version.received_at,
                             clock_suspect: version.clock_suspect,
                         };
-                        super::facts::fact(&version.entity, &version.row, receipt)
-                            .map(|fact| (version.seq, fact))
-                            .map_err(|e| {
-                                ServerError::Storage(format!(
-                                    "feed {} ({}): {e}",
-                                    version.seq, version.id
-                                ))
-                            })
+                        let fact = super::facts::fact(&version.entity, &version.row, receipt)
+                            .map_err(|e| Unreadable {
+                                seq: version.seq,
+                                entity: version.entity.clone(),
+                                id: version.id.clone(),
+                                error: e.to_string(),
+                            });
+                        (version.seq, fact)
                     })
-                    .collect::<Result<Vec<_>>>()?;
+                    .collect();
                 let mut model = unpoisoned(self.model.write());
                 for (seq, fact) in facts {
                     if seq > model.cursor {
-                        model.apply(fact);
+                        match fact {
+                            Ok(fact) => model.apply(fact),
+                            Err(unreadable) => {
+                                eprintln!(
+                                    "office read model: feed {} ({} {}) set aside: {}",
+                                    unreadable.seq,
+                                    unreadable.entity,
+                                    unreadable.id,
+                                    unreadable.error
+                                );
+                                model.unreadable.push(unreadable);
+                            }
+                        }
                         model.cursor = seq;
                     }
                 }
