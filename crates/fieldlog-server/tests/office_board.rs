@@ -652,7 +652,11 @@ fn a_row_no_reader_decodes_is_set_aside_and_the_board_goes_on(backend: Backend) 
             "recorded_at": at,
         }),
     );
-    assert_eq!(ids(&admin.board(&office, "")), vec![fault], "the board goes on");
+    assert_eq!(
+        ids(&admin.board(&office, "")),
+        vec![fault],
+        "the board goes on"
+    );
     let later = laptop.report(FaultLevel::A, base + TimeDelta::minutes(20), "机房断电");
     laptop.sync();
     let mut shown = ids(&admin.board(&office, ""));

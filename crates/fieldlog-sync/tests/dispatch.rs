@@ -361,10 +361,20 @@ fn a_laptop_may_push_only_its_own_takes_of_records_of_the_same_fault(backend: Ba
         ),
         (
             "a take superseding the office's assignment to another technician",
-            take_of(&held, &mine, "技服甲", "take", std::slice::from_ref(&held_by_b)),
+            take_of(
+                &held,
+                &mine,
+                "技服甲",
+                "take",
+                std::slice::from_ref(&held_by_b),
+            ),
             403,
         ),
-        ("supersedes as an array, not the laptop's text", as_array, 422),
+        (
+            "supersedes as an array, not the laptop's text",
+            as_array,
+            422,
+        ),
         (
             "superseding a record the server lacks",
             take(&mine, "技服甲", "take", &[Uuid::now_v7().to_string()]),

@@ -17,7 +17,7 @@ use super::{OfficeError, Result, Session};
 use crate::error::ServerError;
 use crate::storage::{Storage, Tx};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -33,7 +33,6 @@ use fieldlog_wire::office::v1::board::{
     BoardTechnician, NEAR_SHARE, REFRESH_SECONDS,
 };
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 /// The board's route. It reads the process's one read model (`Office::read_model`, shared
 /// with the month close: each server process keeps the feed decoded once).
@@ -178,10 +177,17 @@ fn row(
         .any(|c| c.state == ClockState::Breached)
     {
         BoardState::Breached
-    } else if seconds_left
-        .zip(limit_seconds)
-        .is_some_and(|(left, limit)| (left as f64) < NEAR_SHARE * limit as f64)
-    {
+    } else if judged.clocks.iter().filter(|c| running(c)).any(|c| {
+        // Any running clock under its share, not only the one with the least time left: a
+        // resolution clock at 50 of 240 min is near while the response clock has 20 of 30.
+        let limit = c
+            .deadline
+            .zip(c.started_at)
+            .map(|(d, s)| (d - s).num_seconds());
+        c.remaining_seconds
+            .zip(limit)
+            .is_some_and(|(left, limit)| (left as f64) < NEAR_SHARE * limit as f64)
+    }) {
         BoardState::Near
     } else if waiting_feedback {
         BoardState::WaitingFeedback

@@ -514,6 +514,16 @@ pub fn assign(
     now: DateTime<Utc>,
 ) -> Result<FaultDetail> {
     let held = held(tx, session, id)?;
+    // A fault already resolved (or closed as unresolved) has nobody left to send: a dispatch
+    // would put it back on a technician's Today for nothing. Work still owed (the customer's
+    // feedback) is the first receiver's, not a technician's.
+    if !fault::status(&held.events).is_open() {
+        return Err(OfficeError::Conflict(
+            "该故障已处理完毕，无需派单；如需再次处理请登记新的报修 (the fault is no longer open: \
+             nothing to dispatch; take a new call if it needs work again)"
+                .into(),
+        ));
+    }
     let (write, record) = assignment_write(
         tx,
         session,

@@ -252,8 +252,10 @@ async fn summary_csv<S: Storage>(
     Ok(attachment(bytes, "text/csv; charset=utf-8", &name))
 }
 
-/// `GET /office/v1/summary.pdf`: the summary signed by the branch. One transaction reads the
-/// summary and writes its audit entry; the font is looked for before anything is read.
+/// `GET /office/v1/summary.pdf`: the summary signed by the branch. The summary is read in a
+/// read-only transaction (a year's takes a second: the server's one writer, which every
+/// laptop's push waits for, must not be held meanwhile), then a short write records the audit
+/// entry before the PDF is made and handed out.
 async fn summary_pdf<S: Storage>(
     State(office): State<Office<S>>,
     ClientAddress(address): ClientAddress,
@@ -267,9 +269,12 @@ async fn summary_pdf<S: Storage>(
     let storage = office.storage.clone();
     let read_model = office.read_model.clone();
     let bytes = blocking(move || {
-        let (view, prepared_by) = super::in_transaction(&*storage, |tx| {
+        let view = super::in_read(&*storage, |tx| {
+            let session = super::authenticate(tx, token.as_deref(), now, false)?;
+            view_for(tx, &read_model, &session, &query, now)
+        })?;
+        let prepared_by = super::in_transaction(&*storage, |tx| {
             let session = super::authenticate(tx, token.as_deref(), now, true)?;
-            let view = view_for(tx, &read_model, &session, &query, now)?;
             audit(
                 tx,
                 now,
@@ -279,7 +284,7 @@ async fn summary_pdf<S: Storage>(
                 serde_json::json!({"contract": query.contract, "period": query.period()}),
                 &address,
             )?;
-            Ok((view, session.account.name.clone()))
+            Ok(session.account.name.clone())
         })?;
         let font = Font::locate().map_err(|e| OfficeError::Unavailable(e.to_string()))?;
         branch_signed_pdf(&*storage, &view, &font, prepared_by, now)
@@ -377,6 +382,18 @@ pub fn branch_identity(storage: &impl Storage, now: DateTime<Utc>) -> Result<Sig
         )
         .map_err(bad)?;
     let not_after = fieldlog_certs::not_after(&certificate);
+    // Kept with every certificate the CA issued, under the office device, so the office can see
+    // it and put it on the CRL like a laptop's.
+    storage.transaction(|tx| {
+        tx.add_issued_certificate(&crate::storage::IssuedCertificateRecord {
+            serial: fieldlog_certs::serial_hex(&certificate),
+            technician_id: super::write::OFFICE_TECHNICIAN.to_owned(),
+            device_id: super::write::OFFICE_DEVICE.to_owned(),
+            not_after,
+            issued_at: now,
+            certificate_pem: fieldlog_certs::certificate_pem(&certificate),
+        })
+    })?;
     let identity =
         SigningIdentity::from_pem(&key_pem, &fieldlog_certs::certificate_pem(&certificate))
             .and_then(|i| i.with_chain_pem(&ca.certificate_pem()))

@@ -15,7 +15,7 @@ use super::facts::{
     ArrivalFact, ContractFact, DeviceFact, EntryFact, Fact, FaultFact, Receipt, ReportFact,
     SiteFact,
 };
-use crate::error::{Result, ServerError};
+use crate::error::Result;
 use crate::storage::Tx;
 use fieldlog_domain::clocks::FaultFacts;
 use fieldlog_domain::dispatch::Assignment;
