@@ -25,6 +25,7 @@ use support::*;
 
 on_each_backend!(
     a_call_taken_and_dispatched_reaches_the_laptop,
+    a_call_sent_twice_is_one_fault,
     a_reassignment_needs_a_reason_and_a_technician_of_the_contract,
     the_client_answers_a_force_majeure_claim_made_on_the_laptop,
     refused_fault_requests_answer_4xx_and_write_nothing,
@@ -619,4 +620,34 @@ fn refused_fault_requests_answer_4xx_and_write_nothing(backend: Backend) {
     assert_eq!((read.status, read.code()), (404, "not_found".into()));
     let read = office.request("GET", &format!("/office/v1/faults/{}", fault.id), &[], "");
     assert_eq!((read.status, read.code()), (401, "unauthorized".into()));
+}
+
+/// The console names the fault it is taking (an id made when the form opens), so a call whose
+/// answer was lost and is sent again is the same fault, not a second one with its own clocks; the
+/// same id from another account, or for another contract, is refused.
+fn a_call_sent_twice_is_one_fault(backend: Backend) {
+    let desk = Desk::new(backend);
+    let office = &desk.office;
+    let mut body = desk.call(&desk.site, CODE, office.clock() - TimeDelta::minutes(5));
+    body["id"] = json!(uuid::Uuid::now_v7().to_string());
+    body["assign_to"] = json!(desk.li.id);
+    let first = desk.take(&desk.cm, &body);
+    assert_eq!(
+        first.id,
+        body["id"].as_str().unwrap(),
+        "the console's id is the fault's"
+    );
+    let before = dump(office);
+    let again = desk.cm.send(office, "POST", "/office/v1/faults", &body);
+    assert_eq!(again.status, 200, "{}", again.body);
+    let again: FaultDetail = parse(&again);
+    assert_eq!(again.id, first.id);
+    assert_eq!(dump(office), before, "sent twice: nothing more written");
+    let other = desk.admin.send(office, "POST", "/office/v1/faults", &body);
+    assert_eq!(other.status, 409, "{}", other.body);
+    assert_eq!(
+        dump(office),
+        before,
+        "another account's repeat: nothing written"
+    );
 }

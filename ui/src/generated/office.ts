@@ -664,6 +664,11 @@ export type SpareKind = "unit" | "part";
  */
 export type TakeCall = { 
 /**
+ * The fault's id (a UUID the console makes when the form opens): the same call sent again
+ * after a lost answer is the same fault. Absent: the server makes one.
+ */
+id: string | null, 
+/**
  * The contract's code.
  */
 contract: string, site_id: string, device_id: string | null, level: FaultLevel, 

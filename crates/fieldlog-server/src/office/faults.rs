@@ -31,7 +31,7 @@ use fieldlog_domain::dispatch::{self, Assignment, AssignmentKind, DispatchRefusa
 use fieldlog_domain::fault::{
     self, Fault, FaultEvent, FaultEventKind, ForceMajeureState, NewFault, ReportChannel,
 };
-use fieldlog_domain::ids::{ContractId, DeviceId, FaultEventId, SiteId, TechnicianId};
+use fieldlog_domain::ids::{ContractId, DeviceId, FaultEventId, FaultId, SiteId, TechnicianId};
 use fieldlog_domain::lifecycle;
 use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_wire::office::v1::Role;
@@ -408,7 +408,7 @@ pub fn take_call(
     call: &TakeCall,
     address: &str,
     now: DateTime<Utc>,
-) -> Result<FaultDetail> {
+) -> Result<TakenCall> {
     let code = call.contract.trim();
     let contract = visible_contract(tx, session, code)?;
     if let Some(closed) = tx.catalogue().closed(code)? {
@@ -416,6 +416,29 @@ pub fn take_call(
             "合同“{code}”已于 {} 关闭，不能再登记报修 (contract {code} was closed: it takes no new calls)",
             closed.at.format("%Y-%m-%d")
         )));
+    }
+    let fault_id = match call.id.as_deref().map(str::trim) {
+        None | Some("") => FaultId(uuid::Uuid::now_v7()),
+        Some(text) => id_of(text, "故障 (fault)")?,
+    };
+    if let Some(taken) = tx.record("faults", &fault_id.to_string())? {
+        // Sent again after a lost answer: the same account's call on the same contract is the
+        // fault already taken, answered as it stands. Anything else under that id is refused.
+        let same_call = taken.scope.as_deref() == Some(code)
+            && taken.owner == super::write::OFFICE_TECHNICIAN
+            && taken.row.get("first_receiver").and_then(|v| v.as_str())
+                == Some(session.account.name.as_str());
+        if !same_call {
+            return Err(OfficeError::Conflict(
+                "该编号已被另一条报修使用，请重新打开报修登记 (the id is another fault's: open the call form again)".into(),
+            ));
+        }
+        return Ok(TakenCall::Again(detail(
+            tx,
+            session,
+            &fault_id.to_string(),
+            now,
+        )?));
     }
     let site_not_found = || OfficeError::NotFound(format!("点位 {} (site)", call.site_id));
     let site_id: SiteId = id_of(&call.site_id, "点位 (site)")?;
@@ -461,7 +484,7 @@ pub fn take_call(
     .validate(now)
     .map_err(invalid)?;
     let fault = Fault {
-        id: fieldlog_domain::ids::FaultId(uuid::Uuid::now_v7()),
+        id: fault_id,
         contract_id: new.contract_id,
         site_id: new.site_id,
         device_id: new.device_id,
@@ -501,7 +524,21 @@ pub fn take_call(
         }),
         address,
     )?;
-    detail(tx, session, &fault.id.to_string(), now)
+    Ok(TakenCall::New(detail(
+        tx,
+        session,
+        &fault.id.to_string(),
+        now,
+    )?))
+}
+
+/// What taking a call did: a new fault (201), or the one this call already made (sent again,
+/// 200). Either is answered as the fault's detail.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+pub enum TakenCall {
+    New(FaultDetail),
+    Again(FaultDetail),
 }
 
 /// `POST /office/v1/faults/{id}/assignments`.
@@ -656,7 +693,7 @@ async fn write_json<S: Storage, B: DeserializeOwned, T: serde::Serialize + Send 
     address: String,
     headers: HeaderMap,
     body: Body,
-    status: StatusCode,
+    status: fn(&T) -> StatusCode,
     check: impl FnOnce(&mut dyn Tx, &Session) -> Result<()> + Send + 'static,
     work: impl FnOnce(&mut dyn Tx, &Session, &B, &str, DateTime<Utc>) -> Result<T> + Send + 'static,
 ) -> Result<Response> {
@@ -667,7 +704,7 @@ async fn write_json<S: Storage, B: DeserializeOwned, T: serde::Serialize + Send 
         work(tx, session, &input, &address, now)
     })
     .await?;
-    Ok((status, axum::Json(value)).into_response())
+    Ok((status(&value), axum::Json(value)).into_response())
 }
 
 async fn take_call_post<S: Storage>(
@@ -681,7 +718,10 @@ async fn take_call_post<S: Storage>(
         address,
         headers,
         body,
-        StatusCode::CREATED,
+        |taken| match taken {
+            TakenCall::New(_) => StatusCode::CREATED,
+            TakenCall::Again(_) => StatusCode::OK,
+        },
         |_, _| Ok(()),
         take_call,
     )
@@ -705,7 +745,7 @@ async fn fault_write<S: Storage, B: DeserializeOwned + 'static>(
         address,
         headers,
         body,
-        StatusCode::OK,
+        |_| StatusCode::OK,
         move |tx, session| {
             may(session)?;
             held(tx, session, &checked).map(|_| ())

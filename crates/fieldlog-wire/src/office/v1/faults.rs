@@ -27,6 +27,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct TakeCall {
+    /// The fault's id (a UUID the console makes when the form opens): the same call sent again
+    /// after a lost answer is the same fault. Absent: the server makes one.
+    #[serde(default)]
+    pub id: Option<String>,
     /// The contract's code.
     pub contract: String,
     pub site_id: String,
