@@ -169,7 +169,7 @@ fn row(
         .iter()
         .filter(|c| running(c))
         .min_by_key(|c| c.remaining_seconds);
-    let limit_seconds = urgent.and_then(|c| Some((c.deadline? - c.started_at?).num_seconds()));
+    let limit_seconds = urgent.and_then(limit_of);
     let seconds_left = urgent.and_then(|c| c.remaining_seconds);
     let state = if judged
         .clocks
@@ -180,12 +180,8 @@ fn row(
     } else if judged.clocks.iter().filter(|c| running(c)).any(|c| {
         // Any running clock under its share, not only the one with the least time left: a
         // resolution clock at 50 of 240 min is near while the response clock has 20 of 30.
-        let limit = c
-            .deadline
-            .zip(c.started_at)
-            .map(|(d, s)| (d - s).num_seconds());
         c.remaining_seconds
-            .zip(limit)
+            .zip(limit_of(c))
             .is_some_and(|(left, limit)| (left as f64) < NEAR_SHARE * limit as f64)
     }) {
         BoardState::Near
@@ -232,6 +228,11 @@ fn row(
 }
 
 /// A clock still counting down (or overdue and still open).
+/// A started clock's whole limit, in seconds.
+fn limit_of(clock: &Clock) -> Option<i64> {
+    Some((clock.deadline? - clock.started_at?).num_seconds())
+}
+
 fn running(clock: &Clock) -> bool {
     clock.stopped_at.is_none()
         && matches!(clock.state, ClockState::Running | ClockState::Breached)
