@@ -7,71 +7,10 @@
 use fieldlog_domain::report::ReportStatus;
 use fieldlog_domain::signature::SignedSubject;
 use fieldlog_store::Store;
+use fieldlog_system_tests::app::{WAIT, open_app, seeded_db, shot, wait_gone, wait_text};
 use fieldlog_system_tests::webdriver::{Session, TauriDriver, app_binary};
 use std::path::Path;
 use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-fn seeded_db(dir: &Path) -> std::path::PathBuf {
-    let db = dir.join("profile.sqlite");
-    let mut store = Store::open(&db).unwrap();
-    fieldlog_demo::seed(&mut store, chrono::Utc::now()).unwrap();
-    db
-}
-
-fn open_app(driver: &TauriDriver) -> Session {
-    let session = Session::new(driver, &app_binary());
-    session.wait_for("[data-ready=true]", WAIT, |found| !found.is_empty());
-    session
-}
-
-fn wait_text(session: &Session, css: &str, needle: &str) -> String {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let texts: Vec<String> = session
-            .find_all(css)
-            .iter()
-            .map(|e| session.text(e))
-            .collect();
-        if let Some(found) = texts.iter().find(|t| t.contains(needle)) {
-            return found.clone();
-        }
-        if std::time::Instant::now() > deadline {
-            let errors: Vec<String> = session
-                .find_all("[data-testid=error]")
-                .iter()
-                .map(|e| session.text(e))
-                .collect();
-            session.screenshot("failure");
-            panic!("no {css} containing {needle:?}; saw {texts:?}; errors on screen: {errors:?}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// Waits until `css` is gone; on time-out, fails with the error the screen shows.
-fn wait_gone(session: &Session, css: &str) {
-    let deadline = std::time::Instant::now() + WAIT;
-    while !session.find_all(css).is_empty() {
-        if std::time::Instant::now() > deadline {
-            let errors: Vec<String> = session
-                .find_all("[data-testid=error]")
-                .iter()
-                .map(|e| session.text(e))
-                .collect();
-            session.screenshot("failure");
-            panic!("{css} is still shown; errors on screen: {errors:?}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn shot(session: &Session, name: &str) {
-    // Let WebKit paint before the picture is taken.
-    std::thread::sleep(Duration::from_millis(300));
-    session.screenshot(name);
-}
 
 /// A technician's day in the real app: open a fault, check in, resolve it, fill today's report with
 /// two entries and a part, sign it, have the customer sign the completion form; a signed report

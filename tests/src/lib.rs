@@ -1,6 +1,7 @@
 //! Support for Fieldlog's system tests: tests that span processes (crash safety now; the real app
 //! under WebDriver with the desktop-app issue; the office console in headless Chromium).
 
+pub mod app;
 pub mod console;
 pub mod webdriver;
 

@@ -149,6 +149,24 @@ pub fn test_all() -> Result {
     e2e
 }
 
+/// The real-app end-to-end tests: every `tests/e2e_*.rs` (each declared as a `[[test]]` of the
+/// system-tests package), so a new walk is run by CI without being listed twice.
+fn e2e_test_names() -> Result<Vec<String>> {
+    let dir = workspace_root().join("tests");
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".rs").filter(|s| s.starts_with("e2e_")) {
+            names.push(stem.to_string());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
 /// Runs the `#[ignore]`d end-to-end tests inside a private session bus and X display, in a process
 /// group of their own that is killed afterwards: WebKit and the drivers leave daemons behind.
 fn e2e_tests(cargo: &str, tally: &mut Tally) -> Result {
@@ -165,7 +183,8 @@ fn e2e_tests(cargo: &str, tally: &mut Tally) -> Result {
             "-p",
             "fieldlog-system-tests",
         ])
-        .args(["--test", "e2e_app", "--", "--ignored", "--test-threads=1"])
+        .args(e2e_test_names()?.iter().flat_map(|name| ["--test", name]))
+        .args(["--", "--ignored", "--test-threads=1"])
         .env("TAURI_DRIVER", tauri_driver_path());
     tally.cargo_test(&mut command, true)
 }
