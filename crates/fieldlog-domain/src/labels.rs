@@ -261,7 +261,7 @@ pub mod phrase {
 /// Every table by the name the generated TypeScript file gives it.
 pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
     let unresolved_groups = [UnresolvedReason::LABELS, &[UNRESOLVED_PENDING]].concat();
-    let tables: [(&'static str, &[Label]); 26] = [
+    let tables: [(&'static str, &[Label]); 27] = [
         ("FaultLevel", FaultLevel::LABELS),
         ("FaultStatus", FAULT_STATUSES),
         ("ClockKind", ClockKind::LABELS),
@@ -288,6 +288,8 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         ("SyncEntity", SYNC_ENTITIES),
         ("SyncField", SYNC_FIELDS),
         ("Phrase", phrase::ALL),
+        // issue 19: what a correction did to an entry
+        ("EntryChangeKind", crate::report_versions::EntryChangeKind::LABELS),
     ];
     tables
         .into_iter()

@@ -22,6 +22,7 @@ pub mod inspection;
 pub mod labels;
 pub mod lifecycle;
 pub mod report;
+pub mod report_versions;
 pub mod rounding;
 pub mod signature;
 pub mod site;

@@ -57,6 +57,19 @@ pub struct ReportEntry {
     pub unresolved_reason: Option<UnresolvedReason>,
     pub work_done: String,
     pub parts: Vec<PartLine>,
+    /// In an amendment: the signed report's entry this one corrects (issue 19). Left out of the
+    /// JSON when absent, so the content hash of every report signed before stays the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub amends_entry: Option<EntryId>,
+    /// In an amendment: the entry is struck (shown struck through, with its reason).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub struck: bool,
+    /// In an amendment: why the entry was changed or struck.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub change_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -236,6 +249,9 @@ mod tests {
             unresolved_reason: None,
             work_done: "更换光模块".into(),
             parts: vec![],
+            amends_entry: None,
+            struck: false,
+            change_reason: None,
         };
         let base = content_hash(&report, std::slice::from_ref(&e));
         assert_eq!(base.len(), 64);

@@ -435,3 +435,40 @@ pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate)> {
         .into()
     })
 }
+
+// Issue 19, reports over a real month: the list with its filters and missing days, a draft
+// entry changed or deleted, an entry of a correction changed or struck with its reason.
+
+/// The report screen's list: the profile's technician's reports under the filters, and the
+/// chosen month's missing days (each one a "补填" away: [`new_report`]).
+pub fn report_list(
+    store: &Store,
+    query: &fieldlog_wire::v1::ReportListQuery,
+    now: DateTime<Utc>,
+) -> Result<fieldlog_wire::v1::ReportList> {
+    let technician = store.profile()?.map(|t| t.id);
+    store.report_list(technician, query, local_date(now))
+}
+
+/// Changes an entry of a draft (a correction's with `reason`), answered with its report.
+pub fn edit_entry(
+    store: &mut Store,
+    entry_id: fieldlog_domain::ids::EntryId,
+    entry: NewEntry,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ReportDocument> {
+    let entry = store.edit_report_entry(entry_id, entry, reason, now)?;
+    store.report_document(entry.report_id)
+}
+
+/// Deletes a draft entry, or strikes a correction's entry with `reason`, answered with its report.
+pub fn remove_entry(
+    store: &mut Store,
+    entry_id: fieldlog_domain::ids::EntryId,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ReportDocument> {
+    let entry = store.remove_report_entry(entry_id, reason, now)?;
+    store.report_document(entry.report_id)
+}

@@ -27,6 +27,7 @@ mod paths;
 mod permissions;
 mod preferences;
 mod reports;
+mod report_edits;
 pub mod settle;
 pub mod signature_image;
 mod sql;

@@ -35,15 +35,14 @@ pub(crate) fn create_report(
     now: DateTime<Utc>,
 ) -> Result<DailyReport> {
     catalog::technician(conn, technician_id)?;
-    catalog::contract(conn, contract_id)?;
-    if work_date > fieldlog_domain::time::local_date(now) {
-        return Err(InvalidInput::new(
-            "work_date",
-            "不能为将来的日期填写日报",
-            "a daily report cannot be for a future date",
-        )
-        .into());
-    }
+    let contract = catalog::contract(conn, contract_id)?;
+    // Any day of the service period up to today (issue 19: a missed day is filled in later).
+    fieldlog_domain::report_versions::check_work_date(
+        work_date,
+        contract.service_start,
+        contract.service_end,
+        fieldlog_domain::time::local_date(now),
+    )?;
     let existing: Option<String> = conn
         .query_row(
             "SELECT id FROM daily_reports
@@ -109,6 +108,57 @@ pub(crate) fn add_entry(
 ) -> Result<ReportEntry> {
     let report = draft(conn, report_id)?;
     let input = input.validate()?;
+    let parts = check_parts(conn, &report, &input)?;
+    insert_entry(conn, &report, input, parts, EntryVersionOf::default(), now)
+}
+
+/// How a new entry row stands to earlier ones (issue 19): the row of its report it replaces, the
+/// signed entry it corrects, whether it strikes, and why.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EntryVersionOf {
+    pub supersedes: Option<EntryId>,
+    pub position: Option<u32>,
+    pub amends_entry: Option<EntryId>,
+    pub struck: bool,
+    pub change_reason: Option<String>,
+}
+
+/// The parts of a new entry, before it exists: (part line, the movement to record).
+pub(crate) enum EntryParts {
+    /// New lines: each leaves stock when the entry is written.
+    Take(Vec<fieldlog_domain::report::NewPartLine>),
+    /// The movements an earlier version already recorded, linked again (nothing moves).
+    Keep(Vec<StockMovement>),
+}
+
+/// Checks that every part of `input` is kept for the report's contract: its lines are to be taken.
+pub(crate) fn check_parts(
+    conn: &Connection,
+    report: &DailyReport,
+    input: &NewEntry,
+) -> Result<EntryParts> {
+    for line in &input.parts {
+        let part = catalog::part(conn, line.part_id)?;
+        if part.contract_id != report.contract_id {
+            return Err(StoreError::conflict(
+                format!("备件“{}”不属于本日报的合同", part.name),
+                format!("part {} is not kept for this report's contract", part.code),
+            ));
+        }
+    }
+    Ok(EntryParts::Take(input.parts.clone()))
+}
+
+/// Writes one entry row (and its part lines) into a draft report.
+pub(crate) fn insert_entry(
+    conn: &Connection,
+    report: &DailyReport,
+    input: NewEntry,
+    parts_in: EntryParts,
+    version: EntryVersionOf,
+    now: DateTime<Utc>,
+) -> Result<ReportEntry> {
+    let report_id = report.id;
     let site = catalog::site(conn, input.site_id)?;
     if site.contract_id != report.contract_id {
         return Err(StoreError::conflict(
@@ -126,16 +176,20 @@ pub(crate) fn add_entry(
             ));
         }
     }
-    let position: u32 = conn.query_row(
-        "SELECT coalesce(max(position), 0) + 1 FROM report_entries WHERE report_id = ?1",
-        [report_id.to_string()],
-        |r| r.get(0),
-    )?;
+    let position: u32 = match version.position {
+        Some(position) => position,
+        None => conn.query_row(
+            "SELECT coalesce(max(position), 0) + 1 FROM report_entries WHERE report_id = ?1",
+            [report_id.to_string()],
+            |r| r.get(0),
+        )?,
+    };
     let entry_id = EntryId(Uuid::now_v7());
     conn.prepare_cached(
         "INSERT INTO report_entries (id, report_id, position, site_id, device_id, fault_id, fault_cause,
-                                     resolved, unresolved_reason, work_done)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                     resolved, unresolved_reason, work_done, supersedes_id,
+                                     amends_entry_id, struck, change_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(rusqlite::params![
         entry_id.to_string(),
@@ -148,35 +202,22 @@ pub(crate) fn add_entry(
         input.resolved,
         input.unresolved_reason.map(|r| r.code()),
         input.work_done,
+        opt_text(version.supersedes),
+        opt_text(version.amends_entry),
+        version.struck,
+        version.change_reason,
     ])?;
-    let mut parts = Vec::with_capacity(input.parts.len());
-    for (i, line) in input.parts.into_iter().enumerate() {
-        let part = catalog::part(conn, line.part_id)?;
-        if part.contract_id != report.contract_id {
-            return Err(StoreError::conflict(
-                format!("备件“{}”不属于本日报的合同", part.name),
-                format!("part {} is not kept for this report's contract", part.code),
-            ));
+    let lines = match parts_in {
+        EntryParts::Keep(movements) => {
+            for (i, movement) in movements.iter().enumerate() {
+                link_part(conn, entry_id, i as u32 + 1, movement)?;
+            }
+            movements
         }
-        let movement = stock::record_movement(
-            conn,
-            stock::NewMovement {
-                part_id: line.part_id,
-                kind: MovementKind::Used,
-                quantity: line.quantity,
-                at: now,
-                technician_id: Some(report.technician_id),
-                fault_id: input.fault_id,
-                old_serial: line.old_serial.clone(),
-                new_serial: line.new_serial.clone(),
-                note: None,
-            },
-            Some(entry_id),
-            now,
-        )?;
-        link_part(conn, entry_id, i as u32 + 1, &movement)?;
-        parts.push(part_line(movement));
-    }
+        EntryParts::Take(lines) => {
+            take_lines(conn, report, input.fault_id, entry_id, lines, now)?
+        }
+    };
     Ok(ReportEntry {
         id: entry_id,
         report_id,
@@ -188,8 +229,44 @@ pub(crate) fn add_entry(
         resolved: input.resolved,
         unresolved_reason: input.unresolved_reason,
         work_done: input.work_done,
-        parts,
+        parts: lines.into_iter().map(part_line).collect(),
+        amends_entry: version.amends_entry,
+        struck: version.struck,
+        change_reason: version.change_reason,
     })
+}
+
+/// Each new part line leaves stock (a `used` movement pointing at the entry) and is linked.
+fn take_lines(
+    conn: &Connection,
+    report: &DailyReport,
+    fault_id: Option<fieldlog_domain::ids::FaultId>,
+    entry_id: EntryId,
+    lines: Vec<fieldlog_domain::report::NewPartLine>,
+    now: DateTime<Utc>,
+) -> Result<Vec<StockMovement>> {
+    let mut parts = Vec::with_capacity(lines.len());
+    for (i, line) in lines.into_iter().enumerate() {
+        let movement = stock::record_movement(
+            conn,
+            stock::NewMovement {
+                part_id: line.part_id,
+                kind: MovementKind::Used,
+                quantity: line.quantity,
+                at: now,
+                technician_id: Some(report.technician_id),
+                fault_id,
+                old_serial: line.old_serial.clone(),
+                new_serial: line.new_serial.clone(),
+                note: None,
+            },
+            Some(entry_id),
+            now,
+        )?;
+        link_part(conn, entry_id, i as u32 + 1, &movement)?;
+        parts.push(movement);
+    }
+    Ok(parts)
 }
 
 fn link_part(
@@ -267,7 +344,7 @@ pub(crate) fn sign(
     };
     // The signature names the entries it covers: one added on another laptop meanwhile is kept
     // apart by the server instead of joining what was signed.
-    insert_signature_covering(conn, &signature, Some(&report::coverage(&entries)))?;
+    insert_signature_covering(conn, &signature, Some(&coverage_of(conn, report_id)?))?;
     conn.execute(
         "UPDATE daily_reports SET status = 'signed', signed_at = ?2 WHERE id = ?1 AND status = 'draft'",
         (report_id.to_string(), now),
@@ -353,6 +430,21 @@ pub(crate) fn amend(
             format!("an unsigned amendment of this report exists ({open}); finish that one"),
         ));
     }
+    let later: Option<String> = conn
+        .query_row(
+            "SELECT id FROM daily_reports WHERE amends_id = ?1 AND status = 'signed'
+             ORDER BY signed_at DESC, id DESC LIMIT 1",
+            [signed_id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(later) = later {
+        // Corrections form one line: each amends the latest signed version (issue 19).
+        return Err(StoreError::conflict(
+            format!("该日报已有签字的更正版本（{later}），请在最新版本上更正"),
+            format!("this report already has a signed correction ({later}); correct the latest version instead"),
+        ));
+    }
     let amendment = DailyReport {
         id: ReportId(Uuid::now_v7()),
         status: ReportStatus::Draft,
@@ -364,14 +456,14 @@ pub(crate) fn amend(
     };
     insert_report(conn, &amendment)?;
     // The amendment starts as a copy; its part lines point at the same ledger movements, so the
-    // correction never counts a part twice.
+    // correction never counts a part twice. Each copy names the signed entry it corrects.
     for entry in entries(conn, signed_id)? {
         let entry_id = EntryId(Uuid::now_v7());
         conn.execute(
             "INSERT INTO report_entries (id, report_id, position, site_id, device_id, fault_id, fault_cause,
-                                         resolved, unresolved_reason, work_done)
+                                         resolved, unresolved_reason, work_done, amends_entry_id)
              SELECT ?1, ?2, position, site_id, device_id, fault_id, fault_cause, resolved,
-                    unresolved_reason, work_done
+                    unresolved_reason, work_done, id
              FROM report_entries WHERE id = ?3",
             (entry_id.to_string(), amendment.id.to_string(), entry.id.to_string()),
         )?;
@@ -415,14 +507,14 @@ pub(crate) fn report(conn: &Connection, id: ReportId) -> Result<DailyReport> {
 /// at the same position; both stay, in the same order everywhere), numbered 1, 2, 3 … as a
 /// reader sees them. Entries kept apart (`held_at`) are not part of the report.
 pub(crate) fn entries(conn: &Connection, report_id: ReportId) -> Result<Vec<ReportEntry>> {
-    entries_where(conn, report_id, false)
+    entries_where(conn, report_id, Rows::Visible)
 }
 
 /// Entries kept apart for review, with when the server kept each apart: never part of the
 /// report's content.
 pub(crate) fn held_entries(conn: &Connection, report_id: ReportId) -> Result<Vec<HeldEntry>> {
     let mut held_at = conn.prepare_cached("SELECT held_at FROM report_entries WHERE id = ?1")?;
-    entries_where(conn, report_id, true)?
+    entries_where(conn, report_id, Rows::Held)?
         .into_iter()
         .map(|entry| {
             let at: Option<String> = held_at.query_row([entry.id.to_string()], |r| r.get(0))?;
@@ -432,15 +524,39 @@ pub(crate) fn held_entries(conn: &Connection, report_id: ReportId) -> Result<Vec
         .collect()
 }
 
-fn entries_where(conn: &Connection, report_id: ReportId, held: bool) -> Result<Vec<ReportEntry>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, report_id, position, site_id, device_id, fault_id, fault_cause, resolved,
-                unresolved_reason, work_done
-         FROM report_entries WHERE report_id = ?1 AND (held_at IS NOT NULL) = ?2
-         ORDER BY position, id",
-    )?;
+/// Which rows of a report to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rows {
+    /// What a reader sees: not held, not replaced by a later row (issue 19), not a deleted draft
+    /// entry (struck, correcting nothing).
+    Visible,
+    /// Kept apart by the server.
+    Held,
+    /// Every row not held, the replaced ones too: what a signature covers, so the server keeps
+    /// none of the report's own history apart.
+    Kept,
+}
+
+/// SQL condition on `e` (a `report_entries` row) for [`Rows`].
+const VISIBLE: &str = "e.held_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM report_entries s WHERE s.supersedes_id = e.id AND s.held_at IS NULL)
+    AND NOT (e.struck = 1 AND e.amends_entry_id IS NULL)";
+
+fn entries_where(conn: &Connection, report_id: ReportId, rows: Rows) -> Result<Vec<ReportEntry>> {
+    let condition = match rows {
+        Rows::Visible => VISIBLE,
+        Rows::Held => "e.held_at IS NOT NULL",
+        Rows::Kept => "e.held_at IS NULL",
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT e.id, e.report_id, e.position, e.site_id, e.device_id, e.fault_id, e.fault_cause,
+                e.resolved, e.unresolved_reason, e.work_done, e.amends_entry_id, e.struck,
+                e.change_reason
+         FROM report_entries e WHERE e.report_id = ?1 AND {condition}
+         ORDER BY e.position, e.id"
+    ))?;
     let mut entries: Vec<ReportEntry> = stmt
-        .query_map((report_id.to_string(), held), |row| {
+        .query_map([report_id.to_string()], |row| {
             Ok(ReportEntry {
                 id: parse(row, 0)?,
                 report_id: parse(row, 1)?,
@@ -453,6 +569,9 @@ fn entries_where(conn: &Connection, report_id: ReportId, held: bool) -> Result<V
                 unresolved_reason: parse_opt(row, 8)?,
                 work_done: row.get(9)?,
                 parts: Vec::new(),
+                amends_entry: parse_opt(row, 10)?,
+                struck: row.get(11)?,
+                change_reason: row.get(12)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -472,6 +591,12 @@ fn entries_where(conn: &Connection, report_id: ReportId, held: bool) -> Result<V
             .collect::<rusqlite::Result<_>>()?;
     }
     Ok(entries)
+}
+
+/// What a signature of the report covers: every row it holds, the replaced ones too (see
+/// [`Rows::Kept`]).
+fn coverage_of(conn: &Connection, report_id: ReportId) -> Result<String> {
+    Ok(report::coverage(&entries_where(conn, report_id, Rows::Kept)?))
 }
 
 pub(crate) fn signatures(
@@ -512,16 +637,17 @@ fn signature_coverage(conn: &Connection, id: ReportId) -> Result<Vec<Option<Stri
 }
 
 pub(crate) fn report_rows(conn: &Connection, filter: &ReportFilter) -> Result<Vec<ReportRow>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT r.id, r.technician_id, t.name, r.contract_id, c.name, r.work_date, r.status, r.amends_id,
-                (SELECT count(*) FROM report_entries e WHERE e.report_id = r.id AND e.held_at IS NULL), r.signed_at
+                (SELECT count(*) FROM report_entries e WHERE e.report_id = r.id AND {VISIBLE}), r.signed_at,
+                r.created_at, EXISTS (SELECT 1 FROM daily_reports a WHERE a.amends_id = r.id)
          FROM daily_reports r
          JOIN technicians t ON t.id = r.technician_id
          JOIN contracts c ON c.id = r.contract_id
          WHERE (?1 IS NULL OR r.technician_id = ?1) AND (?2 IS NULL OR r.contract_id = ?2)
            AND (?3 IS NULL OR r.work_date >= ?3) AND (?4 IS NULL OR r.work_date <= ?4)
-         ORDER BY r.work_date DESC, c.code, t.name, r.created_at",
-    )?;
+         ORDER BY r.work_date DESC, c.code, t.name, r.created_at"
+    ))?;
     Ok(stmt
         .query_map(
             rusqlite::params![
@@ -542,6 +668,11 @@ pub(crate) fn report_rows(conn: &Connection, filter: &ReportFilter) -> Result<Ve
                     amends: parse_opt(row, 7)?,
                     entry_count: row.get(8)?,
                     signed_at: row.get(9)?,
+                    filled_late_at: fieldlog_domain::report_versions::filled_late(
+                        row.get(5)?,
+                        row.get(10)?,
+                    ),
+                    corrected: row.get(11)?,
                 })
             },
         )?
@@ -555,7 +686,7 @@ pub(crate) fn document(conn: &Connection, id: ReportId) -> Result<ReportDocument
     let covers = signature_coverage(conn, id)?;
     let content_intact = (report.status == ReportStatus::Signed).then(|| {
         let hash = report::content_hash(&report, &entries);
-        let coverage = report::coverage(&entries);
+        let coverage = coverage_of(conn, id).unwrap_or_default();
         !signatures.is_empty()
             && signatures.iter().all(|s| s.content_hash == hash)
             && covers.iter().flatten().all(|c| *c == coverage)
@@ -578,6 +709,14 @@ pub(crate) fn document(conn: &Connection, id: ReportId) -> Result<ReportDocument
     .into_iter()
     .find(|r| r.id == id)
     .ok_or_else(|| StoreError::not_found("report", id))?;
+    // A correction is read against the signed report it amends.
+    let changes = match report.amends {
+        Some(signed) => fieldlog_domain::report_versions::changes(
+            &entries_where(conn, signed, Rows::Visible)?,
+            &entries,
+        ),
+        None => Vec::new(),
+    };
     Ok(ReportDocument {
         arrivals: arrivals::for_technician_day(conn, report.technician_id, report.work_date)?
             .into_iter()
@@ -593,6 +732,7 @@ pub(crate) fn document(conn: &Connection, id: ReportId) -> Result<ReportDocument
         amended_by,
         content_intact,
         held_entries,
+        changes,
     })
 }
 

@@ -57,6 +57,9 @@ pub fn typescript() -> String {
     types.visit::<v1::MovementKind>();
     types.visit::<v1::ExportRequest>();
     types.visit::<v1::Side>();
+    // issue 19: the report list with its filters
+    types.visit::<v1::ReportList>();
+    types.visit::<v1::ReportListQuery>();
 
     let mut text = types.file();
     text.push_str(&presets());

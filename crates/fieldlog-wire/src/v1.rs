@@ -104,6 +104,13 @@ pub struct ReportRow {
     pub amends: Option<ReportId>,
     pub entry_count: u32,
     pub signed_at: Option<DateTime<Utc>>,
+    /// Issue 19: created after its work day had ended (Asia/Shanghai), at this instant: filled
+    /// in later (补填).
+    #[serde(default)]
+    pub filled_late_at: Option<DateTime<Utc>>,
+    /// Issue 19: a correction of this report exists (signed or still a draft).
+    #[serde(default)]
+    pub corrected: bool,
 }
 
 /// A report as a reader sees it: header, entries, signatures, and whether the content still
@@ -123,6 +130,10 @@ pub struct ReportDocument {
     /// there, or its signature does not cover them. Never part of the signed content.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub held_entries: Vec<HeldEntry>,
+    /// Issue 19, a correction only: each of its entries against the signed report it amends
+    /// (kept, changed with the old values, struck with its reason, added).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<fieldlog_domain::report_versions::EntryChange>,
 }
 
 /// An entry kept apart from a signed report, for review: the entry as its sender wrote it, and
@@ -464,4 +475,47 @@ impl From<crate::sync::v1::EnrollResponse> for Enrollment {
             contracts: response.contracts,
         }
     }
+}
+
+// Issue 19: the report list's filters and the month's missing days.
+
+/// Which reports the list shows, by status as a reader names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportListStatus {
+    Draft,
+    Signed,
+    /// Signed reports that a correction amends, and the corrections themselves.
+    Corrected,
+}
+
+/// The report list's filters (issue 19): a contract, a month or a date range, a status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportListQuery {
+    #[serde(default)]
+    pub contract_id: Option<ContractId>,
+    /// Any day of the month to list (and whose missing days to show).
+    #[serde(default)]
+    pub month: Option<NaiveDate>,
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    #[serde(default)]
+    pub status: Option<ReportListStatus>,
+}
+
+/// A day of a contract's service period with no report of the technician.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MissingDay {
+    pub contract_id: ContractId,
+    pub contract_name: String,
+    pub date: NaiveDate,
+}
+
+/// The report list and the month's missing days of the profile's technician.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReportList {
+    pub rows: Vec<ReportRow>,
+    pub missing_days: Vec<MissingDay>,
 }
