@@ -412,3 +412,42 @@ pub fn acknowledge_conflict(
 ) -> Reply<Vec<ConflictView>> {
     state.with(|store| store.acknowledge_conflict(conflict_id, Utc::now()))
 }
+
+// Issue 19, reports over a real month: the list's filters and missing days, a missed day's
+// report, a draft entry changed or deleted, a correction's entry changed or struck.
+
+#[tauri::command(async)]
+pub fn report_list(
+    state: State<'_, AppState>,
+    query: fieldlog_wire::v1::ReportListQuery,
+) -> Reply<fieldlog_wire::v1::ReportList> {
+    state.with(|store| desk::report_list(store, &query, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn new_report(
+    state: State<'_, AppState>,
+    contract_id: ContractId,
+    work_date: NaiveDate,
+) -> Reply<ReportDocument> {
+    state.with(|store| desk::new_report(store, contract_id, work_date, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn edit_entry(
+    state: State<'_, AppState>,
+    entry_id: fieldlog_domain::ids::EntryId,
+    entry: NewEntry,
+    reason: Option<String>,
+) -> Reply<ReportDocument> {
+    state.with(|store| desk::edit_entry(store, entry_id, entry, reason.as_deref(), Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn remove_entry(
+    state: State<'_, AppState>,
+    entry_id: fieldlog_domain::ids::EntryId,
+    reason: Option<String>,
+) -> Reply<ReportDocument> {
+    state.with(|store| desk::remove_entry(store, entry_id, reason.as_deref(), Utc::now()))
+}

@@ -62,6 +62,11 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             sync_conflicts,
             settle_conflict,
             acknowledge_conflict,
+            // issue 19: reports over a real month
+            report_list,
+            new_report,
+            edit_entry,
+            remove_entry,
         ])
 }
 

@@ -33,6 +33,8 @@ import type {
   NewEntry,
   PresetCode,
   ReportDocument,
+  ReportList,
+  ReportListQuery,
   ReportRow,
   Settings,
   Side,
@@ -108,6 +110,16 @@ export const api = {
   signReport: (reportId: Id, signature: CapturedSignature) =>
     call<ReportDocument>("sign_report", { reportId, signature }),
   amendReport: (reportId: Id, reason: string) => call<ReportDocument>("amend_report", { reportId, reason }),
+  // issue 19: reports over a real month
+  /** The report list under its filters, with the chosen month's missing days. */
+  reportList: (query: ReportListQuery) => call<ReportList>("report_list", { query }),
+  /** A draft report for any day of the service period up to today (a missed day: 补填). */
+  newReport: (contractId: Id, workDate: LocalDate) => call<ReportDocument>("new_report", { contractId, workDate }),
+  /** Changes a draft entry (a correction's entry: with its reason). */
+  editEntry: (entryId: Id, entry: NewEntry, reason: string | null) =>
+    call<ReportDocument>("edit_entry", { entryId, entry, reason }),
+  /** Deletes a draft entry, or strikes a correction's entry with its reason. */
+  removeEntry: (entryId: Id, reason: string | null) => call<ReportDocument>("remove_entry", { entryId, reason }),
 
   completion: (faultId: Id) => call<CompletionForm>("completion", { faultId }),
   /** A signature's handwriting as a PNG data URL, by the image's SHA-256; null if not on this laptop. */

@@ -21,6 +21,7 @@ import type {
   SyncState,
   SyncPhase,
   ClockDoubt,
+  EntryChangeKind,
 } from "./api";
 import { zhCN as zhLabels, en as enLabels } from "./generated/labels";
 import { consoleEn, consoleZh, type ConsoleMessages } from "./console/messages";
@@ -409,6 +410,35 @@ export interface Messages {
     doubt: string;
     doubtLabel: Record<ClockDoubt, string>;
     count: (arrivals: number, faults: number) => string;
+  };
+  /** Issue 19: reports over a real month (filters, missing days, editing, corrections). */
+  reportMonth: {
+    filters: string;
+    allContracts: string;
+    status: string;
+    anyStatus: string;
+    statusDraft: string;
+    statusSigned: string;
+    statusCorrected: string;
+    missingTitle: string;
+    missingNote: string;
+    missingNone: string;
+    fill: string;
+    filledLate: (t: string) => string;
+    corrected: string;
+    edit: string;
+    delete: string;
+    strike: string;
+    editTitle: string;
+    save: string;
+    reason: string;
+    reasonNeeded: string;
+    confirmDelete: string;
+    struck: string;
+    changeReason: string;
+    changesTitle: string;
+    changeKind: Record<EntryChangeKind, string>;
+    field: Record<string, string>;
   };
 }
 
@@ -811,6 +841,43 @@ const zhCN: Messages = {
     doubtLabel: zhLabels.ClockDoubt,
     count: (arrivals, faults) => (faults > 0 ? `${arrivals} 次到场（涉及 ${faults} 个故障）` : `${arrivals} 次到场`),
   },
+  reportMonth: {
+    filters: "筛选",
+    allContracts: "全部合同",
+    status: "状态",
+    anyStatus: "全部状态",
+    statusDraft: "草稿",
+    statusSigned: "已签字",
+    statusCorrected: "已更正",
+    missingTitle: "本月缺报的工作日",
+    missingNote: "服务期内、今天以前还没有日报的日期（7×24 服务，每天都算工作日）。",
+    missingNone: "本月没有缺报的日期",
+    fill: "补填",
+    filledLate: (t) => `补填于 ${t}`,
+    corrected: "已更正",
+    edit: "修改",
+    delete: "删除",
+    strike: "划去",
+    editTitle: "修改记录",
+    save: "保存修改",
+    reason: "更改原因",
+    reasonNeeded: "更正已签字日报须填写原因",
+    confirmDelete: "确认删除",
+    struck: "已划去",
+    changeReason: "原因",
+    changesTitle: "与原日报相比的更改",
+    changeKind: zhLabels.EntryChangeKind,
+    field: {
+      site_id: "点位",
+      device_id: "设备",
+      fault_id: "故障",
+      fault_cause: "故障原因",
+      resolved: "是否解决",
+      unresolved_reason: "未解决原因",
+      work_done: "处理情况",
+      parts: "备件",
+    },
+  },
 };
 
 const en: Messages = {
@@ -1211,6 +1278,43 @@ const en: Messages = {
     doubt: "Why",
     doubtLabel: enLabels.ClockDoubt,
     count: (arrivals, faults) => (faults > 0 ? `${arrivals} arrivals (${faults} faults)` : `${arrivals} arrivals`),
+  },
+  reportMonth: {
+    filters: "Filters",
+    allContracts: "All contracts",
+    status: "Status",
+    anyStatus: "Any status",
+    statusDraft: "Draft",
+    statusSigned: "Signed",
+    statusCorrected: "Corrected",
+    missingTitle: "Working days without a report this month",
+    missingNote: "Days of the service period before today with no report yet (7×24 service: every day is a working day).",
+    missingNone: "No day without a report this month",
+    fill: "Fill in",
+    filledLate: (t) => `Filled in later, ${t}`,
+    corrected: "Corrected",
+    edit: "Edit",
+    delete: "Delete",
+    strike: "Strike",
+    editTitle: "Edit entry",
+    save: "Save changes",
+    reason: "Reason for the change",
+    reasonNeeded: "Correcting a signed report needs a reason",
+    confirmDelete: "Confirm delete",
+    struck: "Struck",
+    changeReason: "Reason",
+    changesTitle: "Changes against the original report",
+    changeKind: enLabels.EntryChangeKind,
+    field: {
+      site_id: "Site",
+      device_id: "Device",
+      fault_id: "Fault",
+      fault_cause: "Fault cause",
+      resolved: "Resolved",
+      unresolved_reason: "Unresolved reason",
+      work_done: "Work done",
+      parts: "Parts",
+    },
   },
 };
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand};
 use fieldlog_domain::fault::{FaultCause, ReportChannel, UnresolvedReason};
 use fieldlog_domain::sla::FaultLevel;
+use fieldlog_wire::v1::ReportListStatus;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -466,15 +467,57 @@ pub enum ReportCommand {
         from: Option<NaiveDate>,
         #[arg(long)]
         to: Option<NaiveDate>,
+        /// 月份中的任一天：列出该月日报并显示缺报日期 (any day of a month: list it and its missing days)
+        #[arg(long)]
+        month: Option<NaiveDate>,
+        /// draft / signed / corrected
+        #[arg(long, value_parser = parse_list_status)]
+        status: Option<ReportListStatus>,
     },
     Show {
         report: String,
     },
+    /// 修改草稿中的记录（更正稿须写原因）(change a draft's entry; a correction's needs --reason)
+    EditEntry(EditEntryArgs),
+    /// 删除草稿中的记录，或划去更正稿中的记录并写原因 (delete a draft entry, or strike a correction's entry)
+    RemoveEntry {
+        entry: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+fn parse_list_status(text: &str) -> Result<ReportListStatus, String> {
+    match text {
+        "draft" => Ok(ReportListStatus::Draft),
+        "signed" => Ok(ReportListStatus::Signed),
+        "corrected" => Ok(ReportListStatus::Corrected),
+        other => Err(format!(
+            "无法识别的状态“{other}”，可选：draft、signed、corrected (unknown status; expected draft, signed or corrected)"
+        )),
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct EditEntryArgs {
+    pub entry: String,
+    /// 更改原因（更正已签字日报时必填）(why: required in a correction)
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub fields: EntryFields,
 }
 
 #[derive(Args, Debug)]
 pub struct AddEntryArgs {
     pub report: String,
+    #[command(flatten)]
+    pub fields: EntryFields,
+}
+
+/// What an entry says, as `add-entry` and `edit-entry` take it.
+#[derive(Args, Debug)]
+pub struct EntryFields {
     #[arg(long)]
     pub site: String,
     #[arg(long)]

@@ -9,7 +9,7 @@ mod render;
 
 use args::{
     AuditCommand, Cli, Command, EventCommand, ExportCommand, FaultCommand, ImportCommand,
-    PartsCommand, PeriodArgs, ReportCommand, SiteCommand, SlaCommand,
+    EntryFields, PartsCommand, PeriodArgs, ReportCommand, SiteCommand, SlaCommand,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Parser;
@@ -410,6 +410,41 @@ fn run(
     Ok(())
 }
 
+/// An entry as `add-entry` and `edit-entry` take it, its codes and short ids resolved.
+fn new_entry(store: &Store, args: EntryFields) -> Result<NewEntry, CliError> {
+    let site = store.resolve_site(&args.site)?;
+    let device = args
+        .device
+        .as_deref()
+        .map(|d| store.resolve_device(d))
+        .transpose()?;
+    let fault_id = args
+        .fault
+        .as_deref()
+        .map(|f| store.resolve_fault(f))
+        .transpose()?;
+    let mut parts = Vec::new();
+    for spec in &args.part {
+        let part = store.resolve_part(&spec.part)?;
+        parts.push(NewPartLine {
+            part_id: part.id,
+            quantity: spec.quantity,
+            old_serial: spec.old_serial.clone(),
+            new_serial: spec.new_serial.clone(),
+        });
+    }
+    Ok(NewEntry {
+        site_id: site.id,
+        device_id: device.map(|d| d.id),
+        fault_id,
+        fault_cause: args.cause,
+        resolved: args.unresolved.is_none(),
+        unresolved_reason: args.unresolved,
+        work_done: args.work,
+        parts,
+    })
+}
+
 fn report(
     store: &mut Store,
     command: ReportCommand,
@@ -426,43 +461,18 @@ fn report(
         }
         ReportCommand::AddEntry(args) => {
             let report_id = store.resolve_report(&args.report)?;
-            let site = store.resolve_site(&args.site)?;
-            let device = args
-                .device
-                .as_deref()
-                .map(|d| store.resolve_device(d))
-                .transpose()?;
-            let fault_id = args
-                .fault
-                .as_deref()
-                .map(|f| store.resolve_fault(f))
-                .transpose()?;
-            let mut parts = Vec::new();
-            for spec in &args.part {
-                let part = store.resolve_part(&spec.part)?;
-                parts.push(NewPartLine {
-                    part_id: part.id,
-                    quantity: spec.quantity,
-                    old_serial: spec.old_serial.clone(),
-                    new_serial: spec.new_serial.clone(),
-                });
-            }
-            let document = desk::add_entry(
-                store,
-                report_id,
-                NewEntry {
-                    site_id: site.id,
-                    device_id: device.map(|d| d.id),
-                    fault_id,
-                    fault_cause: args.cause,
-                    resolved: args.unresolved.is_none(),
-                    unresolved_reason: args.unresolved,
-                    work_done: args.work,
-                    parts,
-                },
-                now,
-            )?;
-            out.report_document(&document);
+            let entry = new_entry(store, args.fields)?;
+            out.report_document(&desk::add_entry(store, report_id, entry, now)?);
+        }
+        ReportCommand::EditEntry(args) => {
+            let entry_id = store.resolve_entry(&args.entry)?;
+            let entry = new_entry(store, args.fields)?;
+            let reason = args.reason.as_deref();
+            out.report_document(&desk::edit_entry(store, entry_id, entry, reason, now)?);
+        }
+        ReportCommand::RemoveEntry { entry, reason } => {
+            let entry_id = store.resolve_entry(&entry)?;
+            out.report_document(&desk::remove_entry(store, entry_id, reason.as_deref(), now)?);
         }
         ReportCommand::Sign {
             report,
@@ -497,18 +507,26 @@ fn report(
             let report_id = store.resolve_report(&report)?;
             out.report_document(&desk::amend_report(store, report_id, &reason, now)?);
         }
-        ReportCommand::List { contract, from, to } => {
+        ReportCommand::List {
+            contract,
+            from,
+            to,
+            month,
+            status,
+        } => {
             let contract_id = contract
-                .map(|c| store.resolve_contract(&c))
+                .as_deref()
+                .map(|c| store.resolve_contract(c))
                 .transpose()?
                 .map(|c| c.id);
-            let rows = store.report_rows(&ReportFilter {
-                technician_id: None,
+            let query = fieldlog_wire::v1::ReportListQuery {
                 contract_id,
+                month,
                 from,
                 to,
-            })?;
-            out.report_rows(&rows);
+                status,
+            };
+            out.report_list(&desk::report_list(store, &query, now)?);
         }
         ReportCommand::Show { report } => {
             let report_id = store.resolve_report(&report)?;

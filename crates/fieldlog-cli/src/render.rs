@@ -828,28 +828,53 @@ impl Output {
     }
 
     pub fn report_rows(&self, rows: &[ReportRow]) {
-        self.json_or(&rows, || {
-            if rows.is_empty() {
-                say!("{}", self.lang.pick("没有日报 (no reports)", "No reports"));
-            }
-            for r in rows {
-                let amends = r
-                    .amends
-                    .map(|a| {
-                        let amends = self.lang.pick("修订自", "amends");
-                        format!("  {amends} {}", short(a))
-                    })
-                    .unwrap_or_default();
+        self.json_or(&rows, || self.report_rows_text(rows));
+    }
+
+    fn report_rows_text(&self, rows: &[ReportRow]) {
+        if rows.is_empty() {
+            say!("{}", self.lang.pick("没有日报 (no reports)", "No reports"));
+        }
+        for r in rows {
+            let amends = r
+                .amends
+                .map(|a| {
+                    let amends = self.lang.pick("修订自", "amends");
+                    format!("  {amends} {}", short(a))
+                })
+                .unwrap_or_default();
+            let late = r
+                .filled_late_at
+                .map(|at| {
+                    let late = self.lang.pick("补填于", "filled in later,");
+                    format!("  {late} {}", format_local(at))
+                })
+                .unwrap_or_default();
+            say_in!(
+                self.lang,
+                "{}  {}  {}  {}  {} 条  {}{amends}{late}",
+                "{}  {}  {}  {}  {} entries  {}{amends}{late}",
+                short(r.id),
+                r.work_date,
+                r.technician_name,
+                r.contract_name,
+                r.entry_count,
+                r.status.label(self.lang)
+            );
+        }
+    }
+
+    /// Issue 19: the report list with its filters, then the month's missing days.
+    pub fn report_list(&self, list: &fieldlog_wire::v1::ReportList) {
+        self.json_or(list, || {
+            self.report_rows_text(&list.rows);
+            for d in &list.missing_days {
                 say_in!(
                     self.lang,
-                    "{}  {}  {}  {}  {} 条  {}{amends}",
-                    "{}  {}  {}  {}  {} entries  {}{amends}",
-                    short(r.id),
-                    r.work_date,
-                    r.technician_name,
-                    r.contract_name,
-                    r.entry_count,
-                    r.status.label(self.lang)
+                    "缺报  {}  {}",
+                    "missing  {}  {}",
+                    d.date,
+                    d.contract_name
                 );
             }
         });
@@ -868,6 +893,14 @@ impl Output {
                 r.contract_name,
                 r.status.label(self.lang)
             );
+            if let Some(at) = r.filled_late_at {
+                say_in!(
+                    self.lang,
+                    "  补填于 {}",
+                    "  filled in later, {}",
+                    format_local(at)
+                );
+            }
             if let Some(amends) = doc.report.amends {
                 say_in!(
                     self.lang,
@@ -878,6 +911,20 @@ impl Output {
             }
             for e in &doc.entries {
                 say!("  {}", entry_line(e, self.lang));
+                if e.struck {
+                    say_in!(self.lang, "     （已划去）", "     (struck)");
+                }
+                if let Some(reason) = &e.change_reason {
+                    say_in!(self.lang, "     原因：{reason}", "     reason: {reason}");
+                }
+            }
+            for (i, c) in doc.changes.iter().enumerate() {
+                say!(
+                    "  #{} {}  {}",
+                    i + 1,
+                    c.kind.label(self.lang),
+                    c.fields.join(", ")
+                );
             }
             for s in &doc.signatures {
                 say_in!(

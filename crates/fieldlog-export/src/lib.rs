@@ -248,7 +248,73 @@ fn entry_row(store: &Store, entry: &ReportEntry) -> Result<EntryRow> {
             .iter()
             .map(|p| part_text(store, p))
             .collect::<Result<_>>()?,
+        struck: entry.struck,
+        change_reason: entry.change_reason.clone(),
     })
+}
+
+/// Issue 19: what a correction changed, against the signed report it amends, as the PDF prints it.
+fn correction(
+    store: &Store,
+    doc: &fieldlog_wire::v1::ReportDocument,
+) -> Result<Option<fieldlog_pdf::CorrectionPdf>> {
+    use fieldlog_domain::report_versions::EntryChangeKind;
+    let Some(amends) = doc.report.amends else {
+        return Ok(None);
+    };
+    let original = store.report(amends)?;
+    let signed = original.signed_at.map(seconds).unwrap_or_default();
+    let id = amends.to_string();
+    let short = &id[id.len().saturating_sub(8)..];
+    let mut changes = Vec::with_capacity(doc.changes.len());
+    for change in &doc.changes {
+        let after = entry_row(store, &change.entry)?;
+        let summary = |row: &EntryRow| format!("{}：{}；{}", row.point, row.cause, row.work_done);
+        let details = match (change.kind, &change.before) {
+            (EntryChangeKind::Changed, Some(before)) => {
+                let before = entry_row(store, before)?;
+                let mut lines = vec![format!("{}：", after.point)];
+                for field in &change.fields {
+                    let (label, old, new) = match field.as_str() {
+                        "site_id" => ("维护点位", before.point.clone(), after.point.clone()),
+                        "device_id" => ("设备", before.device.clone(), after.device.clone()),
+                        "fault_cause" => ("故障原因", before.cause.clone(), after.cause.clone()),
+                        "resolved" | "unresolved_reason" => (
+                            "是否解决",
+                            resolved_text(&before),
+                            resolved_text(&after),
+                        ),
+                        "work_done" => ("处理情况", before.work_done.clone(), after.work_done.clone()),
+                        "parts" => ("备件", before.parts.join("、"), after.parts.join("、")),
+                        "fault_id" => ("关联故障", "原故障".into(), "新故障".into()),
+                        _ => continue,
+                    };
+                    lines.push(format!("{label}：{old} → {new}"));
+                }
+                lines.dedup();
+                lines
+            }
+            _ => vec![summary(&after)],
+        };
+        changes.push(fieldlog_pdf::ChangeRow {
+            kind: change.kind.label_zh().to_owned(),
+            details,
+            reason: change.entry.change_reason.clone(),
+        });
+    }
+    Ok(Some(fieldlog_pdf::CorrectionPdf {
+        amends: format!("{} 日报（签字于 {signed}，编号 …{short}）", original.work_date),
+        reason: doc.report.amend_reason.clone().unwrap_or_default(),
+        changes,
+    }))
+}
+
+fn resolved_text(row: &EntryRow) -> String {
+    match (&row.unresolved_reason, row.resolved) {
+        (_, true) => "是".into(),
+        (Some(reason), false) => format!("否（{reason}）"),
+        (None, false) => "否".into(),
+    }
 }
 
 /// The daily report as a signed PDF. Only a signed report is exported: the PDF is evidence.
@@ -297,6 +363,8 @@ pub fn daily_report(
             .iter()
             .map(|s| signature_block(store, s))
             .collect::<Result<_>>()?,
+        filled_late: doc.row.filled_late_at.map(|at| format!("补填于 {}", seconds(at))),
+        correction: correction(store, &doc)?,
     };
     let pdf = fieldlog_pdf::daily_report(&input, font)?;
     sign(store, &pdf, "每日设备维护报告", now)

@@ -23,6 +23,30 @@ pub struct DailyReportPdf {
     pub entries: Vec<EntryRow>,
     pub arrivals: Vec<ArrivalRow>,
     pub signatures: Vec<SignatureBlock>,
+    /// Issue 19: e.g. "补填于 2026-11-03 09:10" when the report was created after its day ended.
+    pub filled_late: Option<String>,
+    /// Issue 19: a correction of a signed report: what it corrects and what it changed.
+    pub correction: Option<CorrectionPdf>,
+}
+
+/// A correction (更正) of a signed daily report: which report, why, and each entry against it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrectionPdf {
+    /// e.g. "2026-11-02 日报（签字于 2026-11-02 18:05，编号 …1a2b3c4d）".
+    pub amends: String,
+    pub reason: String,
+    pub changes: Vec<ChangeRow>,
+}
+
+/// One entry of a correction against the signed report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeRow {
+    /// "未改", "更改", "划去" or "新增".
+    pub kind: String,
+    /// One line per changed field, e.g. "故障原因：网口松动 → 交换机端口故障"; for an added or
+    /// struck entry, what it says.
+    pub details: Vec<String>,
+    pub reason: Option<String>,
 }
 
 /// One maintained point in the daily report.
@@ -37,6 +61,9 @@ pub struct EntryRow {
     pub work_done: String,
     /// One line per part, e.g. "摄像机 QX-200 旧 SN123 → 新 SN456".
     pub parts: Vec<String>,
+    /// Issue 19: struck by a correction (printed struck through, with `change_reason`).
+    pub struck: bool,
+    pub change_reason: Option<String>,
 }
 
 /// One arrival on site.

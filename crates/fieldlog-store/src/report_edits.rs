@@ -216,8 +216,10 @@ pub(crate) fn report_list(
     };
     let rows: Vec<ReportRow> = reports::report_rows(
         conn,
+        // Every report on the laptop (a colleague's synced ones too), as the list always showed;
+        // the missing days are the technician's own.
         &ReportFilter {
-            technician_id,
+            technician_id: None,
             contract_id: query.contract_id,
             from,
             to,

@@ -4,19 +4,20 @@
 //! live there.
 
 use crate::faults::{FaultWhere, PolicyCache, event_row, fault_where_row};
-use crate::sql::parse;
+use crate::sql::{parse, parse_opt};
 use crate::{Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldlog_domain::clocks::FaultFacts;
 use fieldlog_domain::fault::FaultEvent;
-use fieldlog_domain::ids::{ContractId, FaultId, TechnicianId};
+use fieldlog_domain::ids::{ContractId, EntryId, FaultId, ReportId, TechnicianId};
+use fieldlog_domain::report_versions::{EntryVersion, ReportVersion, counted_entries};
 use fieldlog_domain::site::DeviceKind;
 use fieldlog_domain::sla::SlaPolicy;
 use fieldlog_domain::summary::{self, ArrivalTime, FaultWork, Summary, SummaryInput};
 use fieldlog_domain::time::local_day_bounds;
 use fieldlog_wire::v1::{SummaryFault, SummaryView};
 use rusqlite::Connection;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The faults a summary of `[start, end)` needs: those reported in the range, and those reported
 /// earlier that were not resolved before it began (they may be carried over). A fault resolved
@@ -77,31 +78,81 @@ fn chosen_events(
 }
 
 /// Who worked on the chosen faults: checked in for them, or wrote a report entry about them.
-/// An entry kept apart from a signed report (`held_at`) is not part of the report, so it makes
-/// no one's work (its part movements still count: stock is a ledger).
+/// Only entries that count make anyone's work (`report_versions::counted_entries`, as the
+/// server's console counts them): not one kept apart from a signed report (`held_at`; its part
+/// movements still count: stock is a ledger), not a replaced, deleted or struck one, and of a
+/// corrected report only its latest signed correction's.
 fn chosen_work(
     conn: &Connection,
     contract_id: ContractId,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<FaultWork>> {
+    let params = rusqlite::params![contract_id.to_string(), start, end];
     let mut stmt = conn.prepare(&format!(
         "WITH {CHOSEN}
-         SELECT a.fault_id, a.technician_id FROM arrivals a JOIN chosen c ON c.id = a.fault_id
-         UNION
-         SELECT e.fault_id, r.technician_id FROM report_entries e
-           JOIN chosen c ON c.id = e.fault_id JOIN daily_reports r ON r.id = e.report_id
-         WHERE e.held_at IS NULL"
+         SELECT a.fault_id, a.technician_id FROM arrivals a JOIN chosen c ON c.id = a.fault_id"
     ))?;
-    let rows = stmt.query_map(
-        rusqlite::params![contract_id.to_string(), start, end],
-        |row| {
+    let mut work: Vec<FaultWork> = stmt
+        .query_map(params, |row| {
             Ok(FaultWork {
                 fault_id: parse(row, 0)?,
                 technician_id: parse(row, 1)?,
             })
-        },
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(&format!("WITH {CHOSEN} SELECT id FROM chosen"))?;
+    let chosen: HashSet<FaultId> = stmt
+        .query_map(params, |row| parse(row, 0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT id, amends_id, signed_at, technician_id FROM daily_reports WHERE contract_id = ?1",
     )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut technician_of: HashMap<ReportId, TechnicianId> = HashMap::new();
+    let reports: Vec<ReportVersion> = stmt
+        .query_map([contract_id.to_string()], |row| {
+            technician_of.insert(parse(row, 0)?, parse(row, 3)?);
+            Ok(ReportVersion {
+                id: parse(row, 0)?,
+                amends: parse_opt(row, 1)?,
+                signed_at: row.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT e.id, e.report_id, e.supersedes_id, e.struck, e.held_at IS NOT NULL, e.fault_id
+         FROM report_entries e JOIN daily_reports r ON r.id = e.report_id WHERE r.contract_id = ?1",
+    )?;
+    let mut fault_of: HashMap<EntryId, FaultId> = HashMap::new();
+    let entries: Vec<EntryVersion> = stmt
+        .query_map([contract_id.to_string()], |row| {
+            if let Some(fault) = parse_opt(row, 5)? {
+                fault_of.insert(parse(row, 0)?, fault);
+            }
+            Ok(EntryVersion {
+                id: parse(row, 0)?,
+                report_id: parse(row, 1)?,
+                supersedes: parse_opt(row, 2)?,
+                struck: row.get(3)?,
+                held: row.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let report_of: HashMap<EntryId, ReportId> = entries.iter().map(|e| (e.id, e.report_id)).collect();
+    for id in counted_entries(&reports, &entries) {
+        let (Some(fault_id), Some(technician_id)) = (
+            fault_of.get(&id).filter(|f| chosen.contains(f)),
+            report_of.get(&id).and_then(|r| technician_of.get(r)),
+        ) else {
+            continue;
+        };
+        work.push(FaultWork {
+            fault_id: *fault_id,
+            technician_id: *technician_id,
+        });
+    }
+    work.sort_by_key(|w| (w.fault_id, w.technician_id));
+    work.dedup();
+    Ok(work)
 }
 
 /// The contract's arrivals dated in `[start, end)`, with the sync server's receipt where there is

@@ -66,6 +66,13 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
         "INSERT INTO faults VALUES ('f10', 'c1', 's1', NULL, 'C', '2025-02-03 01:00:00+00:00', 'phone', '来电', '客户经理', 1, '2025-02-03 01:01:00+00:00', '来电人', '13800000000');
          INSERT INTO fault_assignments VALUES ('as10', 'f10', 'assign', 't1', '旧技服', '[]', '', '客户经理', '2025-02-03 01:02:00+00:00', '2025-02-03 01:02:00+00:00');",
     ),
+    (
+        // Reports over a real month (issue 19): a draft entry changed (a row superseding it)
+        // and another deleted (a struck row correcting nothing).
+        12,
+        "INSERT INTO report_entries VALUES ('e12', 'r1', 1, 's1', NULL, NULL, '改过的原因', 1, NULL, '另一台笔记本加的', NULL, 'e2', NULL, 0, NULL);
+         INSERT INTO report_entries VALUES ('e13', 'r1', 1, 's1', NULL, 'f1', '旧原因', 1, NULL, '旧处理', NULL, 'e1', NULL, 1, NULL);",
+    ),
 ];
 
 fn fresh_schema() -> String {

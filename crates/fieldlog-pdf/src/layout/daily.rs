@@ -10,11 +10,15 @@ pub fn layout(input: &DailyReportPdf, m: &(impl Measure + ?Sized)) -> Result<Lay
     let mut flow = Flow::new(m);
     flow.page_header(|f| {
         f.title(TITLE)?;
+        let work_date = match &input.filled_late {
+            Some(late) => format!("{}（{late}）", input.work_date),
+            None => input.work_date.clone(),
+        };
         f.table(&key_value_grid(&[
             ("项目名称", &input.contract_name),
             ("采购人", &input.client),
             ("技服人员", &input.technician),
-            ("工作日期", &input.work_date),
+            ("工作日期", &work_date),
         ]))
     })?;
 
@@ -43,15 +47,25 @@ pub fn layout(input: &DailyReportPdf, m: &(impl Measure + ?Sized)) -> Result<Lay
                 } else {
                     Cell::new(e.parts.join("\n"))
                 };
-                vec![
+                let cause = match (&e.change_reason, e.struck) {
+                    (Some(reason), true) => format!("{}\n【已划去】{reason}", e.cause),
+                    (None, true) => format!("{}\n【已划去】", e.cause),
+                    _ => e.cause.clone(),
+                };
+                let row = vec![
                     Cell::new((i + 1).to_string()).center(),
                     Cell::new(&e.point),
                     Cell::new(&e.device),
-                    Cell::new(&e.cause),
+                    Cell::new(cause),
                     resolved,
                     Cell::new(&e.work_done),
                     parts,
-                ]
+                ];
+                if e.struck {
+                    row.into_iter().map(Cell::struck).collect()
+                } else {
+                    row
+                }
             })
             .collect();
         flow.table(&Table {
@@ -68,6 +82,34 @@ pub fn layout(input: &DailyReportPdf, m: &(impl Measure + ?Sized)) -> Result<Lay
                 ]
                 .map(Cell::head)
                 .to_vec(),
+            ),
+            rows,
+            size: BODY_SIZE,
+        })?;
+    }
+
+    if let Some(correction) = &input.correction {
+        flow.section("更正说明")?;
+        flow.note(&format!("本日报更正 {}。更正原因：{}", correction.amends, correction.reason))?;
+        let rows = correction
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                vec![
+                    Cell::new((i + 1).to_string()).center(),
+                    Cell::new(&c.kind).center(),
+                    Cell::new(c.details.join("\n")),
+                    Cell::new(c.reason.as_deref().unwrap_or("—")),
+                ]
+            })
+            .collect();
+        flow.table(&Table {
+            shares: vec![0.07, 0.1, 0.58, 0.25],
+            header: Some(
+                ["序号", "更改", "与原日报相比", "原因"]
+                    .map(Cell::head)
+                    .to_vec(),
             ),
             rows,
             size: BODY_SIZE,
@@ -136,6 +178,8 @@ mod tests {
                     unresolved_reason: Some("待备件".into()),
                     work_done: "更换电源适配器，恢复图像".into(),
                     parts: vec!["电源适配器 12V 旧 A1 → 新 B2".into()],
+                    struck: false,
+                    change_reason: None,
                 })
                 .collect(),
             arrivals: vec![ArrivalRow {
@@ -144,6 +188,8 @@ mod tests {
                 location: None,
             }],
             signatures: vec![],
+            filled_late: None,
+            correction: None,
         }
     }
 

@@ -42,6 +42,8 @@ pub(crate) struct Cell {
     pub color: Color,
     pub fill: Option<Color>,
     pub bold: bool,
+    /// Struck through (a correction's struck entry, issue 19).
+    pub strike: bool,
 }
 
 impl Cell {
@@ -52,7 +54,14 @@ impl Cell {
             color: Color::BLACK,
             fill: None,
             bold: false,
+            strike: false,
         }
+    }
+    /// Struck through, in grey: still readable, plainly no longer counting.
+    pub fn struck(mut self) -> Cell {
+        self.strike = true;
+        self.color = Color::TEXT_GRAY;
+        self
     }
     pub fn center(mut self) -> Cell {
         self.align = Align::Center;
@@ -203,7 +212,20 @@ impl<'m, M: Measure + ?Sized> Flow<'m, M> {
             Align::Center => x + (w - tw) / 2.0,
             Align::Right => x + w - tw,
         };
-        self.text_at(x, baseline, size, text, bold, color)
+        self.text_at(x, baseline, size, text, bold, color)?;
+        if cell.strike && tw > 0.0 {
+            // Through the middle of the CJK glyphs: a third of the size above the baseline.
+            let y = baseline - size * 0.33;
+            self.push(Item::Line {
+                x1: x,
+                y1: y,
+                x2: x + tw,
+                y2: y,
+                width: 0.6,
+                color,
+            });
+        }
+        Ok(())
     }
 
     /// The document title, centred.

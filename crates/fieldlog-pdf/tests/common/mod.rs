@@ -101,6 +101,8 @@ pub fn entry(i: usize) -> EntryRow {
         } else {
             vec![]
         },
+        struck: false,
+        change_reason: None,
     }
 }
 
@@ -128,6 +130,8 @@ pub fn daily(entries: usize) -> DailyReportPdf {
             signature("李明", "技服人员", 1),
             signature("张华", "用户代表", 2),
         ],
+        filled_late: None,
+        correction: None,
     }
 }
 

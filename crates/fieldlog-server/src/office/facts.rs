@@ -152,6 +152,11 @@ pub struct ReportFact {
     pub id: ReportId,
     pub technician_id: TechnicianId,
     pub contract_id: ContractId,
+    /// The signed report this one corrects (a correction counts over it once signed, issue 19).
+    #[serde(default)]
+    pub amends_id: Option<ReportId>,
+    #[serde(default)]
+    pub signed_at: Option<DateTime<Utc>>,
 }
 
 /// A report entry (`report_entries`): the fault it is about, and whether it was kept apart from
@@ -163,6 +168,12 @@ pub struct EntryFact {
     pub fault_id: Option<FaultId>,
     #[serde(default)]
     pub held_at: Option<String>,
+    /// Issue 19 (migration 0012): the earlier entry of the same report this one replaces, and
+    /// whether it strikes (`0`/`1` as SQLite keeps it); rows from before have neither.
+    #[serde(default)]
+    pub supersedes_id: Option<EntryId>,
+    #[serde(default)]
+    pub struck: i64,
 }
 
 /// One decoded row.

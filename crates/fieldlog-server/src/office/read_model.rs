@@ -161,8 +161,36 @@ impl Model {
         self.contracts.values().find(|c| c.code == code)
     }
 
-    /// Who worked on each fault: checked in for it, or wrote a report entry about it that is part
-    /// of their report (an entry held apart from a signed report is nobody's work), as the
+    /// The report entries that count (issue 19), by the domain's one rule
+    /// (`report_versions::counted_entries`): not held apart, not replaced, deleted or struck, and
+    /// of a corrected report only its latest signed correction's.
+    fn counted_entries(&self) -> std::collections::BTreeSet<EntryId> {
+        use fieldlog_domain::report_versions::{EntryVersion, ReportVersion, counted_entries};
+        let reports: Vec<ReportVersion> = self
+            .reports
+            .values()
+            .map(|r| ReportVersion {
+                id: r.id,
+                amends: r.amends_id,
+                signed_at: r.signed_at,
+            })
+            .collect();
+        let entries: Vec<EntryVersion> = self
+            .entries
+            .values()
+            .map(|e| EntryVersion {
+                id: e.id,
+                report_id: e.report_id,
+                supersedes: e.supersedes_id,
+                struck: e.struck != 0,
+                held: e.held_at.is_some(),
+            })
+            .collect();
+        counted_entries(&reports, &entries)
+    }
+
+    /// Who worked on each fault: checked in for it, or wrote a report entry about it that counts
+    /// (an entry held apart from a signed report, replaced or struck is nobody's work), as the
     /// laptop's summary counts it (`fieldlog_store::summary`).
     pub fn work(&self) -> Vec<FaultWork> {
         let mut work: Vec<FaultWork> = self
@@ -174,10 +202,8 @@ impl Model {
                     technician_id: a.technician_id,
                 })
             })
-            .chain(self.entries.values().filter_map(|e| {
-                if e.held_at.is_some() {
-                    return None;
-                }
+            .chain(self.counted_entries().into_iter().filter_map(|id| {
+                let e = self.entries.get(&id)?;
                 Some(FaultWork {
                     fault_id: e.fault_id?,
                     technician_id: self.reports.get(&e.report_id)?.technician_id,

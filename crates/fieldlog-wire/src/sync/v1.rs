@@ -176,6 +176,10 @@ pub const ENTITIES: &[Entity] = &[
             ("site_id", "sites"),
             ("device_id", "devices"),
             ("fault_id", "faults"),
+            // issue 19: the row of the same report an edit replaces, the signed entry a
+            // correction's entry corrects
+            ("supersedes_id", "report_entries"),
+            ("amends_entry_id", "report_entries"),
         ],
         ..entity(
             "report_entries",
