@@ -201,6 +201,12 @@ export const zhCN = {
     "main_equipment": "主要设备",
     "other_equipment": "其他设备",
   },
+  EntryChangeKind: {
+    "kept": "未改",
+    "changed": "更改",
+    "struck": "划去",
+    "added": "新增",
+  },
 } as const;
 
 export const en = {
@@ -402,6 +408,12 @@ export const en = {
     "service_ended": "Service period ended",
     "main_equipment": "Main equipment",
     "other_equipment": "Other equipment",
+  },
+  EntryChangeKind: {
+    "kept": "Kept",
+    "changed": "Changed",
+    "struck": "Struck",
+    "added": "Added",
   },
 } as const;
 

@@ -210,6 +210,19 @@ export type Enrollment = { device_id: string, technician_id: string, technician_
 contracts: Array<string>, };
 
 /**
+ * One entry of an amendment against the signed report: the entry as it now reads, the signed
+ * entry it corrects (none for an added one), and the fields that differ (their codes:
+ * `site_id`, `device_id`, `fault_id`, `fault_cause`, `resolved`, `unresolved_reason`,
+ * `work_done`, `parts`).
+ */
+export type EntryChange = { kind: EntryChangeKind, entry: ReportEntry, before: ReportEntry | null, fields: Array<string>, };
+
+/**
+ * What an amendment did to one entry of the signed report it corrects.
+ */
+export type EntryChangeKind = "kept" | "changed" | "struck" | "added";
+
+/**
  * `{code, message}`, as the UI and the CLI's `--json` receive it.
  */
 export type ErrorBody = { code: ErrorCode, message: string, 
@@ -422,7 +435,20 @@ held_at: string | null, id: string, report_id: string,
 /**
  * 1-based order within the report.
  */
-position: number, site_id: string, device_id: string | null, fault_id: string | null, fault_cause: string, resolved: boolean, unresolved_reason: UnresolvedReason | null, work_done: string, parts: Array<PartLine>, };
+position: number, site_id: string, device_id: string | null, fault_id: string | null, fault_cause: string, resolved: boolean, unresolved_reason: UnresolvedReason | null, work_done: string, parts: Array<PartLine>, 
+/**
+ * In an amendment: the signed report's entry this one corrects (issue 19). Left out of the
+ * JSON when absent, so the content hash of every report signed before stays the same.
+ */
+amends_entry?: string, 
+/**
+ * In an amendment: the entry is struck (shown struck through, with its reason).
+ */
+struck?: boolean, 
+/**
+ * In an amendment: why the entry was changed or struck.
+ */
+change_reason?: string, };
 
 export type InspectionKind = "security_quarterly" | "routine";
 
@@ -460,6 +486,11 @@ export type LevelLimits = { response_min: number, arrival_min: number, resolutio
  * replaced by other equipment within a longer one. Counted from the report.
  */
 export type MajorFaultSpares = { with_spares_min: number, replaced_without_spares_min: number, };
+
+/**
+ * A day of a contract's service period with no report of the technician.
+ */
+export type MissingDay = { contract_id: string, contract_name: string, date: string, };
 
 export type MovementKind = "received" | "used" | "returned" | "transfer_in" | "transfer_out";
 
@@ -538,18 +569,64 @@ content_intact: boolean | null,
  * Entries kept apart for review: they reached the server after the report was signed
  * there, or its signature does not cover them. Never part of the signed content.
  */
-held_entries?: Array<HeldEntry>, };
+held_entries?: Array<HeldEntry>, 
+/**
+ * Issue 19, a correction only: each of its entries against the signed report it amends
+ * (kept, changed with the old values, struck with its reason, added).
+ */
+changes?: Array<EntryChange>, };
 
 export type ReportEntry = { id: string, report_id: string, 
 /**
  * 1-based order within the report.
  */
-position: number, site_id: string, device_id: string | null, fault_id: string | null, fault_cause: string, resolved: boolean, unresolved_reason: UnresolvedReason | null, work_done: string, parts: Array<PartLine>, };
+position: number, site_id: string, device_id: string | null, fault_id: string | null, fault_cause: string, resolved: boolean, unresolved_reason: UnresolvedReason | null, work_done: string, parts: Array<PartLine>, 
+/**
+ * In an amendment: the signed report's entry this one corrects (issue 19). Left out of the
+ * JSON when absent, so the content hash of every report signed before stays the same.
+ */
+amends_entry?: string, 
+/**
+ * In an amendment: the entry is struck (shown struck through, with its reason).
+ */
+struck?: boolean, 
+/**
+ * In an amendment: why the entry was changed or struck.
+ */
+change_reason?: string, };
+
+/**
+ * The report list and the month's missing days of the profile's technician.
+ */
+export type ReportList = { rows: Array<ReportRow>, missing_days: Array<MissingDay>, };
+
+/**
+ * The report list's filters (issue 19): a contract, a month or a date range, a status.
+ */
+export type ReportListQuery = { contract_id: string | null, 
+/**
+ * Any day of the month to list (and whose missing days to show).
+ */
+month: string | null, from: string | null, to: string | null, status: ReportListStatus | null, };
+
+/**
+ * Which reports the list shows, by status as a reader names it.
+ */
+export type ReportListStatus = "draft" | "signed" | "corrected";
 
 /**
  * One row of a report list.
  */
-export type ReportRow = { id: string, technician_id: string, technician_name: string, contract_id: string, contract_name: string, work_date: string, status: ReportStatus, amends: string | null, entry_count: number, signed_at: string | null, };
+export type ReportRow = { id: string, technician_id: string, technician_name: string, contract_id: string, contract_name: string, work_date: string, status: ReportStatus, amends: string | null, entry_count: number, signed_at: string | null, 
+/**
+ * Issue 19: created after its work day had ended (Asia/Shanghai), at this instant: filled
+ * in later (补填).
+ */
+filled_late_at: string | null, 
+/**
+ * Issue 19: a correction of this report exists (signed or still a draft).
+ */
+corrected: boolean, };
 
 export type ReportStatus = "draft" | "signed";
 
