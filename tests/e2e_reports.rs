@@ -150,6 +150,23 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
         }
         s.click_on("[data-testid=entry-form] [data-testid=submit]");
     };
+    // The edit form fills in the entry's values once it has looked for a saved draft: typing
+    // waits for that, or the values would land on top of what was typed.
+    let edit_form_ready = || {
+        s.wait_for(
+            "[data-testid=entry-edit-form] fieldset:not([disabled])",
+            WAIT,
+            |found| !found.is_empty(),
+        );
+    };
+    let sign_and_export = || {
+        s.click_on("[data-testid=sign-report]");
+        s.draw_on("[data-testid=signature-pad][data-role=technician]");
+        s.click_on("[data-testid=signature-confirm]");
+        wait_text(&s, "[data-testid=report-status]", "已签字");
+        s.click_on("[data-testid=export-pdf]");
+        wait_text(&s, "[data-testid=export-path]", ".pdf");
+    };
     add("网口松", "重新压接网线", true);
     s.wait_for("[data-testid=entry-row]", WAIT, |rows| rows.len() == 1);
     add("镜头起雾", "清洁镜头", false);
@@ -160,23 +177,24 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
 
     // Edit the first entry's cause; delete the third.
     s.click_on("[data-testid=entry-row]:nth-child(1) [data-testid=edit-entry]");
-    s.find("[data-testid=entry-edit-form]");
+    edit_form_ready();
     s.type_into("[data-testid=entry-edit-form] [data-testid=field-fault-cause]", "网口松动");
     shot(&s, "r03-edit-entry");
     s.click_on("[data-testid=entry-edit-form] [data-testid=submit]");
     wait_text(&s, "[data-testid=entry-row]", "网口松动");
+    assert!(
+        s.find_all("[data-testid=entry-row]")
+            .iter()
+            .all(|row| !s.text(row).contains("网口松网口松")),
+        "the edit replaced the cause"
+    );
     s.click_on("[data-testid=entry-row]:nth-child(3) [data-testid=remove-entry]");
     s.click_on("[data-testid=confirm-remove]");
     s.wait_for("[data-testid=entry-row]", WAIT, |rows| rows.len() == 2);
     shot(&s, "r04-draft-edited");
 
-    // Sign it.
-    s.click_on("[data-testid=sign-report]");
-    s.draw_on("[data-testid=signature-pad][data-role=technician]");
-    s.click_on("[data-testid=signature-confirm]");
-    wait_text(&s, "[data-testid=report-status]", "已签字");
-    s.click_on("[data-testid=export-pdf]");
-    wait_text(&s, "[data-testid=export-path]", ".pdf");
+    // Sign it and export it.
+    sign_and_export();
     let original_pdf = pdfs(&exports).remove(0);
     let original_bytes = std::fs::read(&original_pdf).unwrap();
     let original_text = pdftotext(&original_pdf);
@@ -189,6 +207,7 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
     wait_text(&s, "[data-testid=amends-link]", "#");
     s.wait_for("[data-testid=entry-row]", WAIT, |rows| rows.len() == 2);
     s.click_on("[data-testid=entry-row]:nth-child(1) [data-testid=edit-entry]");
+    edit_form_ready();
     s.type_into("[data-testid=entry-edit-form] [data-testid=field-fault-cause]", "交换机端口故障");
     s.type_into("[data-testid=field-change-reason]", "现场复核为交换机端口");
     s.click_on("[data-testid=entry-edit-form] [data-testid=submit]");
@@ -201,12 +220,7 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
     shot(&s, "r05-correction-draft");
 
     // Sign the correction and export it: the PDF shows what changed.
-    s.click_on("[data-testid=sign-report]");
-    s.draw_on("[data-testid=signature-pad][data-role=technician]");
-    s.click_on("[data-testid=signature-confirm]");
-    wait_text(&s, "[data-testid=report-status]", "已签字");
-    s.click_on("[data-testid=export-pdf]");
-    wait_text(&s, "[data-testid=export-path]", ".pdf");
+    sign_and_export();
     shot(&s, "r06-correction-signed");
     let corrected = pdfs(&exports)
         .into_iter()

@@ -467,7 +467,7 @@ pub enum ReportCommand {
         from: Option<NaiveDate>,
         #[arg(long)]
         to: Option<NaiveDate>,
-        /// 月份中的任一天：列出该月日报并显示缺报日期 (any day of a month: list it and its missing days)
+        /// 月份中的任一天：只列该月 (any day of a month: that month only)
         #[arg(long)]
         month: Option<NaiveDate>,
         /// draft / signed / corrected
@@ -476,6 +476,14 @@ pub enum ReportCommand {
     },
     Show {
         report: String,
+    },
+    /// 本月（或 --month 所在月）缺报的日期 (the month's days without a report, to fill in later)
+    Missing {
+        #[arg(long)]
+        contract: Option<String>,
+        /// 月份中的任一天（默认今天）(any day of the month; default today)
+        #[arg(long)]
+        month: Option<NaiveDate>,
     },
     /// 修改草稿中的记录（更正稿须写原因）(change a draft's entry; a correction's needs --reason)
     EditEntry(EditEntryArgs),

@@ -20,7 +20,7 @@ use fieldlog_domain::stock::MovementKind;
 use fieldlog_domain::technician::Technician;
 use fieldlog_export::{Font, SummaryFormat};
 use fieldlog_store::desk::{self, StockMove};
-use fieldlog_store::{ReportFilter, Store, StoreError};
+use fieldlog_store::{Store, StoreError};
 use render::Output;
 use std::process::ExitCode;
 
@@ -526,7 +526,22 @@ fn report(
                 to,
                 status,
             };
-            out.report_list(&desk::report_list(store, &query, now)?);
+            out.report_rows(&desk::report_list(store, &query, now)?.rows);
+        }
+        ReportCommand::Missing { contract, month } => {
+            profile(store)?;
+            let contract_id = contract
+                .as_deref()
+                .map(|c| store.resolve_contract(c))
+                .transpose()?
+                .map(|c| c.id);
+            let month = month.unwrap_or_else(|| fieldlog_domain::time::local_date(now));
+            let query = fieldlog_wire::v1::ReportListQuery {
+                contract_id,
+                month: Some(month),
+                ..Default::default()
+            };
+            out.missing_days(&desk::report_list(store, &query, now)?.missing_days);
         }
         ReportCommand::Show { report } => {
             let report_id = store.resolve_report(&report)?;

@@ -864,18 +864,14 @@ impl Output {
         }
     }
 
-    /// Issue 19: the report list with its filters, then the month's missing days.
-    pub fn report_list(&self, list: &fieldlog_wire::v1::ReportList) {
-        self.json_or(list, || {
-            self.report_rows_text(&list.rows);
-            for d in &list.missing_days {
-                say_in!(
-                    self.lang,
-                    "缺报  {}  {}",
-                    "missing  {}  {}",
-                    d.date,
-                    d.contract_name
-                );
+    /// Issue 19: the technician's days of a month without a report.
+    pub fn missing_days(&self, days: &[fieldlog_wire::v1::MissingDay]) {
+        self.json_or(&days, || {
+            if days.is_empty() {
+                say!("{}", self.lang.pick("本月没有缺报的日期 (no missing day)", "No missing day"));
+            }
+            for d in days {
+                say_in!(self.lang, "缺报  {}  {}", "missing  {}  {}", d.date, d.contract_name);
             }
         });
     }

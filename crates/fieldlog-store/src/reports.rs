@@ -668,10 +668,14 @@ pub(crate) fn report_rows(conn: &Connection, filter: &ReportFilter) -> Result<Ve
                     amends: parse_opt(row, 7)?,
                     entry_count: row.get(8)?,
                     signed_at: row.get(9)?,
-                    filled_late_at: fieldlog_domain::report_versions::filled_late(
-                        row.get(5)?,
-                        row.get(10)?,
-                    ),
+                    // A correction is made after its day by nature: only an original is 补填.
+                    filled_late_at: match row.get::<_, Option<String>>(7)? {
+                        Some(_) => None,
+                        None => fieldlog_domain::report_versions::filled_late(
+                            row.get(5)?,
+                            row.get(10)?,
+                        ),
+                    },
                     corrected: row.get(11)?,
                 })
             },

@@ -9,20 +9,7 @@ use fieldlog_store::StoreError;
 use support::fixture;
 
 fn signed_report(f: &mut support::Fixture) -> fieldlog_domain::ids::ReportId {
-    let report = f
-        .store
-        .create_report(f.me.id, f.contract.id, f.today(), f.now)
-        .unwrap();
-    f.store
-        .add_report_entry(report.id, f.entry("摄像机网口松动", 1), f.now)
-        .unwrap();
-    f.store
-        .add_report_entry(report.id, f.entry("镜头起雾", 0), f.now)
-        .unwrap();
-    f.store
-        .sign_report(report.id, f.signature(), f.now + TimeDelta::minutes(5))
-        .unwrap();
-    report.id
+    f.signed_report()
 }
 
 #[test]

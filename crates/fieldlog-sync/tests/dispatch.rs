@@ -20,11 +20,9 @@ use fieldlog_domain::arrival::NewArrival;
 use fieldlog_domain::dispatch::{self, Holder};
 use fieldlog_domain::fault::FaultEventKind;
 use fieldlog_domain::ids::FaultId;
-use fieldlog_server::office;
 use fieldlog_server::storage::Storage;
 use fieldlog_store::desk;
 use fieldlog_wire::ErrorBody;
-use fieldlog_wire::office::v1::{NewAccount, Role};
 use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest, Row};
 use fieldlog_wire::v1::FaultHolder;
 use serde_json::json;
@@ -75,19 +73,7 @@ fn an_office_assignment_reaches_the_assignee_as_theirs_and_the_others_as_someone
     let server = Server::start(backend);
     let (mut a, mut b) = two_laptops(&server);
     // Through the office API: an administrator takes the call and dispatches it in one action.
-    office::add_account_from_command_line(
-        &*server.storage,
-        &NewAccount {
-            login: "admin.zhao".into(),
-            name: "赵管理员".into(),
-            role: Role::Administrator,
-            password: "administrator-pass".into(),
-        },
-        "command line:test",
-        Utc::now(),
-    )
-    .unwrap();
-    let console = Console::sign_in(&server, "admin.zhao", "administrator-pass");
+    let console = Console::administrator(&server);
     let (_, site, _) = a.contract(CONTRACT);
     let taken = console.json(
         reqwest::Method::POST,

@@ -13,11 +13,9 @@ use fieldlog_domain::ids::FaultId;
 use fieldlog_domain::report::NewEntry;
 use fieldlog_domain::report_versions::EntryChangeKind;
 use fieldlog_domain::sla::FaultLevel;
-use fieldlog_server::office;
-use fieldlog_wire::office::v1::{NewAccount, Role};
 use serde_json::Value;
 use support::office::Console;
-use support::{Backend, CONTRACT, Laptop, Server, settle, start_time};
+use support::{Backend, CONTRACT, Laptop, Server, on_each_backend, settle, start_time};
 
 on_each_backend!(a_corrected_report_reaches_the_other_laptop_and_the_month_counts_it);
 
@@ -172,19 +170,7 @@ fn a_corrected_report_reaches_the_other_laptop_and_the_month_counts_it(backend: 
     }
 
     // The office console's month counts it the same way.
-    office::add_account_from_command_line(
-        &*server.storage,
-        &NewAccount {
-            login: "admin.zhao".into(),
-            name: "赵管理员".into(),
-            role: Role::Administrator,
-            password: "administrator-pass".into(),
-        },
-        "command line:test",
-        Utc::now(),
-    )
-    .unwrap();
-    let console = Console::sign_in(&server, "admin.zhao", "administrator-pass");
+    let console = Console::administrator(&server);
     let month = day.format("%Y-%m").to_string();
     let unattributed = unattributed_on_server(&console, &month);
     assert!(unattributed.contains(&struck.to_string()), "{unattributed:?}");

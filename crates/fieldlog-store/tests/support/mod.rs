@@ -145,4 +145,23 @@ impl Fixture {
     pub fn today(&self) -> NaiveDate {
         fieldlog_domain::time::local_date(self.now)
     }
+
+    /// Today's report with two entries (the first with a part), signed five minutes later.
+    pub fn signed_report(&mut self) -> fieldlog_domain::ids::ReportId {
+        let report = self
+            .store
+            .create_report(self.me.id, self.contract.id, self.today(), self.now)
+            .unwrap();
+        for (cause, parts) in [("摄像机网口松动", 1), ("镜头起雾", 0)] {
+            let entry = self.entry(cause, parts);
+            self.store
+                .add_report_entry(report.id, entry, self.now)
+                .unwrap();
+        }
+        let signature = self.signature();
+        self.store
+            .sign_report(report.id, signature, self.now + TimeDelta::minutes(5))
+            .unwrap();
+        report.id
+    }
 }

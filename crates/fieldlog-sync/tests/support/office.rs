@@ -23,6 +23,23 @@ pub struct Console {
 }
 
 impl Console {
+    /// An administrator account (made as the command line makes one), signed in.
+    pub fn administrator(server: &Server) -> Console {
+        fieldlog_server::office::add_account_from_command_line(
+            &*server.storage,
+            &fieldlog_wire::office::v1::NewAccount {
+                login: "admin.zhao".into(),
+                name: "赵管理员".into(),
+                role: fieldlog_wire::office::v1::Role::Administrator,
+                password: "administrator-pass".into(),
+            },
+            "command line:test",
+            Utc::now(),
+        )
+        .unwrap();
+        Console::sign_in(server, "admin.zhao", "administrator-pass")
+    }
+
     pub fn sign_in(server: &Server, login: &str, password: &str) -> Console {
         fieldlog_sync::install_tls_provider();
         let client = reqwest::blocking::Client::new();
