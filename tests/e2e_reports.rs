@@ -11,7 +11,7 @@ use fieldlog_domain::sla::Preset;
 use fieldlog_domain::stock::{MovementKind, SpareKind};
 use fieldlog_store::{NewDevice, NewMovement, NewPart, NewSite, Store};
 use fieldlog_system_tests::app::{WAIT, open_app, shot, wait_text};
-use fieldlog_system_tests::webdriver::TauriDriver;
+use fieldlog_system_tests::webdriver::{Session, TauriDriver};
 use std::path::Path;
 use std::process::Command;
 
@@ -87,6 +87,30 @@ fn seed(db: &Path) -> Seeded {
         site_id: site.id.to_string(),
         part_id: part.id.to_string(),
         missed: today - TimeDelta::days(1),
+    }
+}
+
+/// Waits until one of the elements `css` reads `needle`, reading their text in the page in one
+/// step: the entry rows are replaced as each answer arrives, so an element found a moment ago
+/// may be gone when its text is asked for.
+fn wait_page_text(s: &Session, css: &str, needle: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let texts = s.execute(
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);",
+            serde_json::json!([css]),
+        );
+        let found = texts
+            .as_array()
+            .is_some_and(|all| all.iter().any(|t| t.as_str().is_some_and(|t| t.contains(needle))));
+        if found {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {css} reads {needle:?}; saw {texts}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
 
@@ -181,13 +205,13 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
     s.type_into("[data-testid=entry-edit-form] [data-testid=field-fault-cause]", "网口松动");
     shot(&s, "r03-edit-entry");
     s.click_on("[data-testid=entry-edit-form] [data-testid=submit]");
-    wait_text(&s, "[data-testid=entry-row]", "网口松动");
-    assert!(
-        s.find_all("[data-testid=entry-row]")
-            .iter()
-            .all(|row| !s.text(row).contains("网口松网口松")),
-        "the edit replaced the cause"
+    wait_page_text(&s, "[data-testid=entry-row]", "网口松动");
+    let rows = s.execute(
+        "return [...document.querySelectorAll('[data-testid=entry-row]')].map(r => r.innerText).join('\\n');",
+        serde_json::json!([]),
     );
+    let rows = rows.as_str().unwrap_or_default();
+    assert!(!rows.contains("网口松网口松"), "the edit replaced the cause: {rows}");
     s.click_on("[data-testid=entry-row]:nth-child(3) [data-testid=remove-entry]");
     s.click_on("[data-testid=confirm-remove]");
     s.wait_for("[data-testid=entry-row]", WAIT, |rows| rows.len() == 2);
@@ -211,12 +235,12 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
     s.type_into("[data-testid=entry-edit-form] [data-testid=field-fault-cause]", "交换机端口故障");
     s.type_into("[data-testid=field-change-reason]", "现场复核为交换机端口");
     s.click_on("[data-testid=entry-edit-form] [data-testid=submit]");
-    wait_text(&s, "[data-testid=entry-row]", "交换机端口故障");
+    wait_page_text(&s, "[data-testid=entry-row]", "交换机端口故障");
     s.click_on("[data-testid=entry-row]:nth-child(2) [data-testid=remove-entry]");
     s.type_into("[data-testid=field-remove-reason]", "当日未到该点位");
     s.click_on("[data-testid=confirm-remove]");
     s.wait_for("[data-testid=entry-row][data-struck=true]", WAIT, |rows| rows.len() == 1);
-    wait_text(&s, "[data-testid=change]", "交换机端口故障");
+    wait_page_text(&s, "[data-testid=change]", "交换机端口故障");
     shot(&s, "r05-correction-draft");
 
     // Sign the correction and export it: the PDF shows what changed.
@@ -249,6 +273,6 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
     s.click_on("[data-testid=nav-reports]");
     s.select("[data-testid=filter-status]", "corrected");
     s.wait_for("[data-testid=report-row]", WAIT, |rows| rows.len() == 2);
-    wait_text(&s, "[data-testid=report-row]", "补填于");
+    wait_page_text(&s, "[data-testid=report-row]", "补填于");
     shot(&s, "r07-reports-corrected");
 }
