@@ -27,7 +27,9 @@ fn seed(db: &Path) -> Seeded {
     let mut store = Store::open(db).unwrap();
     let now = Utc::now();
     let today = fieldlog_domain::time::local_date(now);
-    store.init_profile("测试技服戊", Some("T-019"), now).unwrap();
+    store
+        .init_profile("测试技服戊", Some("T-019"), now)
+        .unwrap();
     let contract = store
         .add_contract(
             "T-REPORTS",
@@ -100,9 +102,10 @@ fn wait_page_text(s: &Session, css: &str, needle: &str) {
             "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);",
             serde_json::json!([css]),
         );
-        let found = texts
-            .as_array()
-            .is_some_and(|all| all.iter().any(|t| t.as_str().is_some_and(|t| t.contains(needle))));
+        let found = texts.as_array().is_some_and(|all| {
+            all.iter()
+                .any(|t| t.as_str().is_some_and(|t| t.contains(needle)))
+        });
         if found {
             return;
         }
@@ -164,12 +167,24 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
 
     // Three entries, the first with a part.
     let add = |cause: &str, work: &str, part: bool| {
-        s.select("[data-testid=entry-form] [data-testid=field-site]", &seeded.site_id);
-        s.type_into("[data-testid=entry-form] [data-testid=field-fault-cause]", cause);
-        s.type_into("[data-testid=entry-form] [data-testid=field-work-done]", work);
+        s.select(
+            "[data-testid=entry-form] [data-testid=field-site]",
+            &seeded.site_id,
+        );
+        s.type_into(
+            "[data-testid=entry-form] [data-testid=field-fault-cause]",
+            cause,
+        );
+        s.type_into(
+            "[data-testid=entry-form] [data-testid=field-work-done]",
+            work,
+        );
         if part {
             s.click_on("[data-testid=entry-form] [data-testid=add-part]");
-            s.select("[data-testid=entry-form] [data-testid=part-0-part]", &seeded.part_id);
+            s.select(
+                "[data-testid=entry-form] [data-testid=part-0-part]",
+                &seeded.part_id,
+            );
             s.type_into("[data-testid=entry-form] [data-testid=part-0-qty]", "1");
         }
         s.click_on("[data-testid=entry-form] [data-testid=submit]");
@@ -202,7 +217,10 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
     // Edit the first entry's cause; delete the third.
     s.click_on("[data-testid=entry-row]:nth-child(1) [data-testid=edit-entry]");
     edit_form_ready();
-    s.type_into("[data-testid=entry-edit-form] [data-testid=field-fault-cause]", "网口松动");
+    s.type_into(
+        "[data-testid=entry-edit-form] [data-testid=field-fault-cause]",
+        "网口松动",
+    );
     shot(&s, "r03-edit-entry");
     s.click_on("[data-testid=entry-edit-form] [data-testid=submit]");
     wait_page_text(&s, "[data-testid=entry-row]", "网口松动");
@@ -211,7 +229,10 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
         serde_json::json!([]),
     );
     let rows = rows.as_str().unwrap_or_default();
-    assert!(!rows.contains("网口松网口松"), "the edit replaced the cause: {rows}");
+    assert!(
+        !rows.contains("网口松网口松"),
+        "the edit replaced the cause: {rows}"
+    );
     s.click_on("[data-testid=entry-row]:nth-child(3) [data-testid=remove-entry]");
     s.click_on("[data-testid=confirm-remove]");
     s.wait_for("[data-testid=entry-row]", WAIT, |rows| rows.len() == 2);
@@ -226,20 +247,28 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
 
     // Correct it: change the first entry's cause, strike the second, each with a reason.
     s.click_on("[data-testid=amend-report]");
-    s.type_into("[data-testid=form-amend] [data-testid=field-reason]", "故障原因核对有误");
+    s.type_into(
+        "[data-testid=form-amend] [data-testid=field-reason]",
+        "故障原因核对有误",
+    );
     s.click_on("[data-testid=form-amend] [data-testid=submit]");
     wait_text(&s, "[data-testid=amends-link]", "#");
     s.wait_for("[data-testid=entry-row]", WAIT, |rows| rows.len() == 2);
     s.click_on("[data-testid=entry-row]:nth-child(1) [data-testid=edit-entry]");
     edit_form_ready();
-    s.type_into("[data-testid=entry-edit-form] [data-testid=field-fault-cause]", "交换机端口故障");
+    s.type_into(
+        "[data-testid=entry-edit-form] [data-testid=field-fault-cause]",
+        "交换机端口故障",
+    );
     s.type_into("[data-testid=field-change-reason]", "现场复核为交换机端口");
     s.click_on("[data-testid=entry-edit-form] [data-testid=submit]");
     wait_page_text(&s, "[data-testid=entry-row]", "交换机端口故障");
     s.click_on("[data-testid=entry-row]:nth-child(2) [data-testid=remove-entry]");
     s.type_into("[data-testid=field-remove-reason]", "当日未到该点位");
     s.click_on("[data-testid=confirm-remove]");
-    s.wait_for("[data-testid=entry-row][data-struck=true]", WAIT, |rows| rows.len() == 1);
+    s.wait_for("[data-testid=entry-row][data-struck=true]", WAIT, |rows| {
+        rows.len() == 1
+    });
     wait_page_text(&s, "[data-testid=change]", "交换机端口故障");
     shot(&s, "r05-correction-draft");
 
@@ -262,7 +291,10 @@ fn a_missed_day_filled_in_edited_signed_and_corrected_in_the_real_app() {
         "当日未到该点位",
         "【已划去】",
     ] {
-        assert!(text.contains(needle), "{needle} in the correction's PDF:\n{text}");
+        assert!(
+            text.contains(needle),
+            "{needle} in the correction's PDF:\n{text}"
+        );
     }
     // The original's PDF is what it was, and its signature still verifies.
     assert_eq!(std::fs::read(&original_pdf).unwrap(), original_bytes);

@@ -8,8 +8,8 @@ mod args;
 mod render;
 
 use args::{
-    AuditCommand, Cli, Command, EventCommand, ExportCommand, FaultCommand, ImportCommand,
-    EntryFields, PartsCommand, PeriodArgs, ReportCommand, SiteCommand, SlaCommand,
+    AuditCommand, Cli, Command, EntryFields, EventCommand, ExportCommand, FaultCommand,
+    ImportCommand, PartsCommand, PeriodArgs, ReportCommand, SiteCommand, SlaCommand,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Parser;
@@ -472,7 +472,12 @@ fn report(
         }
         ReportCommand::RemoveEntry { entry, reason } => {
             let entry_id = store.resolve_entry(&entry)?;
-            out.report_document(&desk::remove_entry(store, entry_id, reason.as_deref(), now)?);
+            out.report_document(&desk::remove_entry(
+                store,
+                entry_id,
+                reason.as_deref(),
+                now,
+            )?);
         }
         ReportCommand::Sign {
             report,

@@ -868,10 +868,20 @@ impl Output {
     pub fn missing_days(&self, days: &[fieldlog_wire::v1::MissingDay]) {
         self.json_or(&days, || {
             if days.is_empty() {
-                say!("{}", self.lang.pick("本月没有缺报的日期 (no missing day)", "No missing day"));
+                say!(
+                    "{}",
+                    self.lang
+                        .pick("本月没有缺报的日期 (no missing day)", "No missing day")
+                );
             }
             for d in days {
-                say_in!(self.lang, "缺报  {}  {}", "missing  {}  {}", d.date, d.contract_name);
+                say_in!(
+                    self.lang,
+                    "缺报  {}  {}",
+                    "missing  {}  {}",
+                    d.date,
+                    d.contract_name
+                );
             }
         });
     }

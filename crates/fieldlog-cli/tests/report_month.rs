@@ -29,19 +29,36 @@ fn a_missed_day_is_listed_filled_in_later_and_says_so() {
         months_back["date"].as_str().unwrap().to_owned(),
         months_back["contract_id"].as_str().unwrap().to_owned(),
     );
-    let shown = ok(&db, &["report", "new", "--contract", &contract, "--date", &date]);
+    let shown = ok(
+        &db,
+        &["report", "new", "--contract", &contract, "--date", &date],
+    );
     assert!(shown.contains("补填于"), "{shown}");
     let listed = ok(&db, &["report", "list", "--month", &date]);
     assert!(listed.contains("补填于"), "{listed}");
     let again = json(&db, &["report", "missing", "--month", &date]);
     assert!(
-        again.as_array().unwrap().iter().all(|d| d["date"] != date.as_str()),
+        again
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["date"] != date.as_str()),
         "{again}"
     );
 
     let before = dump(&db);
     let tomorrow = (today + chrono::Days::new(2)).to_string();
-    let err = fails(&db, &["report", "new", "--contract", &contract, "--date", &tomorrow]);
+    let err = fails(
+        &db,
+        &[
+            "report",
+            "new",
+            "--contract",
+            &contract,
+            "--date",
+            &tomorrow,
+        ],
+    );
     assert!(err.contains("不能为将来的日期"), "{err}");
     assert_eq!(dump(&db), before);
 }

@@ -289,7 +289,10 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         ("SyncField", SYNC_FIELDS),
         ("Phrase", phrase::ALL),
         // issue 19: what a correction did to an entry
-        ("EntryChangeKind", crate::report_versions::EntryChangeKind::LABELS),
+        (
+            "EntryChangeKind",
+            crate::report_versions::EntryChangeKind::LABELS,
+        ),
     ];
     tables
         .into_iter()

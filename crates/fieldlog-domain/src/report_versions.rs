@@ -131,7 +131,8 @@ pub fn counted_entries(reports: &[ReportVersion], entries: &[EntryVersion]) -> B
             Some(current) => {
                 r.signed_at.is_some()
                     && r.amends.is_some()
-                    && (current.amends.is_none() || (r.signed_at, r.id) > (current.signed_at, current.id))
+                    && (current.amends.is_none()
+                        || (r.signed_at, r.id) > (current.signed_at, current.id))
             }
         };
         if better {
@@ -210,7 +211,14 @@ pub fn changed_fields(before: &ReportEntry, after: &ReportEntry) -> Vec<String> 
     let parts = |e: &ReportEntry| {
         e.parts
             .iter()
-            .map(|p| (p.part_id, p.quantity, p.old_serial.clone(), p.new_serial.clone()))
+            .map(|p| {
+                (
+                    p.part_id,
+                    p.quantity,
+                    p.old_serial.clone(),
+                    p.new_serial.clone(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     [

@@ -279,12 +279,14 @@ fn correction(
                         "site_id" => ("维护点位", before.point.clone(), after.point.clone()),
                         "device_id" => ("设备", before.device.clone(), after.device.clone()),
                         "fault_cause" => ("故障原因", before.cause.clone(), after.cause.clone()),
-                        "resolved" | "unresolved_reason" => (
-                            "是否解决",
-                            resolved_text(&before),
-                            resolved_text(&after),
+                        "resolved" | "unresolved_reason" => {
+                            ("是否解决", resolved_text(&before), resolved_text(&after))
+                        }
+                        "work_done" => (
+                            "处理情况",
+                            before.work_done.clone(),
+                            after.work_done.clone(),
                         ),
-                        "work_done" => ("处理情况", before.work_done.clone(), after.work_done.clone()),
                         "parts" => ("备件", before.parts.join("、"), after.parts.join("、")),
                         "fault_id" => ("关联故障", "原故障".into(), "新故障".into()),
                         _ => continue,
@@ -303,7 +305,10 @@ fn correction(
         });
     }
     Ok(Some(fieldlog_pdf::CorrectionPdf {
-        amends: format!("{} 日报（签字于 {signed}，编号 …{short}）", original.work_date),
+        amends: format!(
+            "{} 日报（签字于 {signed}，编号 …{short}）",
+            original.work_date
+        ),
         reason: doc.report.amend_reason.clone().unwrap_or_default(),
         changes,
     }))
@@ -363,7 +368,10 @@ pub fn daily_report(
             .iter()
             .map(|s| signature_block(store, s))
             .collect::<Result<_>>()?,
-        filled_late: doc.row.filled_late_at.map(|at| format!("补填于 {}", seconds(at))),
+        filled_late: doc
+            .row
+            .filled_late_at
+            .map(|at| format!("补填于 {}", seconds(at))),
         correction: correction(store, &doc)?,
     };
     let pdf = fieldlog_pdf::daily_report(&input, font)?;

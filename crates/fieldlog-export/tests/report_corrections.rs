@@ -47,7 +47,10 @@ fn export(store: &mut Store, report: ReportId, font: &Font, path: &Path) -> Vec<
     let pdf = fieldlog_export::daily_report(store, report, font, Utc::now()).unwrap();
     std::fs::write(path, &pdf).unwrap();
     let verification = fieldlog_export::verify_pdf(&pdf).unwrap();
-    assert!(verification.intact && verification.covers_whole_file, "{path:?}");
+    assert!(
+        verification.intact && verification.covers_whole_file,
+        "{path:?}"
+    );
     pdf
 }
 
@@ -107,7 +110,9 @@ fn a_corrections_pdf_shows_what_changed_and_the_original_stays_as_signed() {
     assert!(original_text.contains("补填于"), "{original_text}");
 
     let later = now + TimeDelta::minutes(10);
-    let amendment = store.amend_report(report.id, "原因填写有误", later).unwrap();
+    let amendment = store
+        .amend_report(report.id, "原因填写有误", later)
+        .unwrap();
     let copies = store.report_document(amendment.id).unwrap().entries;
     store
         .edit_report_entry(
@@ -121,7 +126,11 @@ fn a_corrections_pdf_shows_what_changed_and_the_original_stays_as_signed() {
         .remove_report_entry(copies[1].id, Some("当日未到该点位"), later)
         .unwrap();
     store
-        .add_report_entry(amendment.id, entry("电源适配器老化", "更换电源适配器"), later)
+        .add_report_entry(
+            amendment.id,
+            entry("电源适配器老化", "更换电源适配器"),
+            later,
+        )
         .unwrap();
     sign(&mut store, amendment.id, later + TimeDelta::minutes(1));
 
@@ -140,12 +149,18 @@ fn a_corrections_pdf_shows_what_changed_and_the_original_stays_as_signed() {
         "新增",
         "电源适配器老化",
     ] {
-        assert!(text.contains(needle), "{needle} in the correction's PDF:\n{text}");
+        assert!(
+            text.contains(needle),
+            "{needle} in the correction's PDF:\n{text}"
+        );
     }
 
     // The original: its file untouched and still verifying; exported again, the same report.
     let kept = std::fs::read(&original_path).unwrap();
-    assert_eq!(kept, original, "the original's PDF file is byte for byte what it was");
+    assert_eq!(
+        kept, original,
+        "the original's PDF file is byte for byte what it was"
+    );
     let verification = fieldlog_export::verify_pdf(&kept).unwrap();
     assert!(verification.intact && verification.covers_whole_file);
     let again_path = dir.path().join("original-again.pdf");

@@ -56,7 +56,10 @@ fn draft_entry(
 /// Why an entry of a correction changes: required there (the reader of the correction must see
 /// it), optional on a draft of its own.
 fn reason_for(entry: &ReportEntry, reason: Option<&str>) -> Result<Option<String>> {
-    match (entry.amends_entry, reason.map(str::trim).filter(|r| !r.is_empty())) {
+    match (
+        entry.amends_entry,
+        reason.map(str::trim).filter(|r| !r.is_empty()),
+    ) {
         (Some(_), None) => Err(InvalidInput::new(
             "change_reason",
             "更正已签字日报中的记录须填写原因",

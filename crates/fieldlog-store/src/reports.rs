@@ -214,9 +214,7 @@ pub(crate) fn insert_entry(
             }
             movements
         }
-        EntryParts::Take(lines) => {
-            take_lines(conn, report, input.fault_id, entry_id, lines, now)?
-        }
+        EntryParts::Take(lines) => take_lines(conn, report, input.fault_id, entry_id, lines, now)?,
     };
     Ok(ReportEntry {
         id: entry_id,
@@ -442,7 +440,9 @@ pub(crate) fn amend(
         // Corrections form one line: each amends the latest signed version (issue 19).
         return Err(StoreError::conflict(
             format!("该日报已有签字的更正版本（{later}），请在最新版本上更正"),
-            format!("this report already has a signed correction ({later}); correct the latest version instead"),
+            format!(
+                "this report already has a signed correction ({later}); correct the latest version instead"
+            ),
         ));
     }
     let amendment = DailyReport {
@@ -596,7 +596,11 @@ fn entries_where(conn: &Connection, report_id: ReportId, rows: Rows) -> Result<V
 /// What a signature of the report covers: every row it holds, the replaced ones too (see
 /// [`Rows::Kept`]).
 fn coverage_of(conn: &Connection, report_id: ReportId) -> Result<String> {
-    Ok(report::coverage(&entries_where(conn, report_id, Rows::Kept)?))
+    Ok(report::coverage(&entries_where(
+        conn,
+        report_id,
+        Rows::Kept,
+    )?))
 }
 
 pub(crate) fn signatures(
@@ -671,10 +675,9 @@ pub(crate) fn report_rows(conn: &Connection, filter: &ReportFilter) -> Result<Ve
                     // A correction is made after its day by nature: only an original is 补填.
                     filled_late_at: match row.get::<_, Option<String>>(7)? {
                         Some(_) => None,
-                        None => fieldlog_domain::report_versions::filled_late(
-                            row.get(5)?,
-                            row.get(10)?,
-                        ),
+                        None => {
+                            fieldlog_domain::report_versions::filled_late(row.get(5)?, row.get(10)?)
+                        }
                     },
                     corrected: row.get(11)?,
                 })

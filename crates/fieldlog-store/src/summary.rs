@@ -137,7 +137,8 @@ fn chosen_work(
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let report_of: HashMap<EntryId, ReportId> = entries.iter().map(|e| (e.id, e.report_id)).collect();
+    let report_of: HashMap<EntryId, ReportId> =
+        entries.iter().map(|e| (e.id, e.report_id)).collect();
     for id in counted_entries(&reports, &entries) {
         let (Some(fault_id), Some(technician_id)) = (
             fault_of.get(&id).filter(|f| chosen.contains(f)),

@@ -50,7 +50,11 @@ fn a_missed_day_is_filled_in_later_and_says_so() {
     let late_doc = f.store.report_document(late.id).unwrap();
     assert_eq!(late_doc.row.filled_late_at, Some(f.now));
     assert_eq!(
-        f.store.report_document(today.id).unwrap().row.filled_late_at,
+        f.store
+            .report_document(today.id)
+            .unwrap()
+            .row
+            .filled_late_at,
         None
     );
     // October's missing days: the whole month but the 28th (the service period began in January).
@@ -67,7 +71,11 @@ fn a_missed_day_is_filled_in_later_and_says_so() {
         .unwrap();
     assert_eq!(list.rows.len(), 1);
     assert_eq!(list.missing_days.len(), 30);
-    assert!(list.missing_days.iter().all(|d| d.date != day(2026, 10, 28)));
+    assert!(
+        list.missing_days
+            .iter()
+            .all(|d| d.date != day(2026, 10, 28))
+    );
     // November: the 1st is missing, the 2nd is today (not missing: still being written).
     let november = f
         .store
@@ -110,7 +118,10 @@ fn a_day_outside_the_service_period_is_refused_and_nothing_changes() {
         .unwrap_err();
     let (field, message) = invalid_field(err);
     assert_eq!(field, "work_date");
-    assert!(message.contains("不在合同服务期（2026-01-01 至 2027-12-31）内"), "{message}");
+    assert!(
+        message.contains("不在合同服务期（2026-01-01 至 2027-12-31）内"),
+        "{message}"
+    );
     assert_eq!(f.dump(), before);
 }
 
@@ -166,7 +177,10 @@ fn draft_entries_change_and_go_with_the_ledger_kept_true() {
         .map(|m| m.kind)
         .collect();
     assert_eq!(
-        kinds.iter().filter(|k| **k == MovementKind::Returned).count(),
+        kinds
+            .iter()
+            .filter(|k| **k == MovementKind::Returned)
+            .count(),
         2,
         "{kinds:?}"
     );
@@ -250,13 +264,22 @@ fn a_signed_report_is_corrected_entry_by_entry() {
     let later = f.now + TimeDelta::minutes(10);
     let amendment = f.store.amend_report(id, "原因填写有误", later).unwrap();
     let doc = f.store.report_document(amendment.id).unwrap();
-    assert_eq!(doc.entries.len(), 2, "the correction starts from the signed entries");
+    assert_eq!(
+        doc.entries.len(),
+        2,
+        "the correction starts from the signed entries"
+    );
     assert!(doc.changes.iter().all(|c| c.kind == EntryChangeKind::Kept));
     let (first, second) = (doc.entries[0].clone(), doc.entries[1].clone());
     assert_eq!(first.amends_entry, Some(original_before.entries[0].id));
 
     f.store
-        .edit_report_entry(first.id, f.entry("交换机端口故障", 1), Some("现场复核为交换机端口"), later)
+        .edit_report_entry(
+            first.id,
+            f.entry("交换机端口故障", 1),
+            Some("现场复核为交换机端口"),
+            later,
+        )
         .unwrap();
     f.store
         .remove_report_entry(second.id, Some("当日未到该点位"), later)
@@ -273,14 +296,21 @@ fn a_signed_report_is_corrected_entry_by_entry() {
     let kinds: Vec<EntryChangeKind> = doc.changes.iter().map(|c| c.kind).collect();
     assert_eq!(
         kinds,
-        vec![EntryChangeKind::Changed, EntryChangeKind::Struck, EntryChangeKind::Added]
+        vec![
+            EntryChangeKind::Changed,
+            EntryChangeKind::Struck,
+            EntryChangeKind::Added
+        ]
     );
     assert_eq!(doc.changes[0].fields, vec!["fault_cause".to_owned()]);
     assert_eq!(
         doc.changes[0].before.as_ref().unwrap().fault_cause,
         "摄像机网口松动"
     );
-    assert_eq!(doc.changes[1].entry.change_reason.as_deref(), Some("当日未到该点位"));
+    assert_eq!(
+        doc.changes[1].entry.change_reason.as_deref(),
+        Some("当日未到该点位")
+    );
     // The signed original reads exactly as before, still intact, now marked corrected.
     let original = f.store.report_document(id).unwrap();
     assert_eq!(original.entries, original_before.entries);

@@ -122,7 +122,11 @@ fn a_corrected_report_reaches_the_other_laptop_and_the_month_counts_it(backend: 
         .store
         .amend_report(report.id, "故障原因与点位核对有误", at(10))
         .unwrap();
-    let copies = laptops[0].store.report_document(amendment.id).unwrap().entries;
+    let copies = laptops[0]
+        .store
+        .report_document(amendment.id)
+        .unwrap()
+        .entries;
     let changed = entry(&laptops[0], kept, "交换机端口故障");
     laptops[0]
         .store
@@ -166,13 +170,23 @@ fn a_corrected_report_reaches_the_other_laptop_and_the_month_counts_it(backend: 
             "{}",
             laptop.name
         );
-        assert!(laptop.store.sync_conflicts().unwrap().is_empty(), "{}", laptop.name);
+        assert!(
+            laptop.store.sync_conflicts().unwrap().is_empty(),
+            "{}",
+            laptop.name
+        );
     }
 
     // The office console's month counts it the same way.
     let console = Console::administrator(&server);
     let month = day.format("%Y-%m").to_string();
     let unattributed = unattributed_on_server(&console, &month);
-    assert!(unattributed.contains(&struck.to_string()), "{unattributed:?}");
-    assert!(!unattributed.contains(&kept.to_string()), "{unattributed:?}");
+    assert!(
+        unattributed.contains(&struck.to_string()),
+        "{unattributed:?}"
+    );
+    assert!(
+        !unattributed.contains(&kept.to_string()),
+        "{unattributed:?}"
+    );
 }

@@ -90,7 +90,10 @@ pub fn layout(input: &DailyReportPdf, m: &(impl Measure + ?Sized)) -> Result<Lay
 
     if let Some(correction) = &input.correction {
         flow.section("更正说明")?;
-        flow.note(&format!("本日报更正 {}。更正原因：{}", correction.amends, correction.reason))?;
+        flow.note(&format!(
+            "本日报更正 {}。更正原因：{}",
+            correction.amends, correction.reason
+        ))?;
         let rows = correction
             .changes
             .iter()
