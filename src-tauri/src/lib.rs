@@ -62,6 +62,13 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             sync_conflicts,
             settle_conflict,
             acknowledge_conflict,
+            // Inspections by plan (issue 19 item 5).
+            inspection_list,
+            inspection_detail,
+            add_inspection_plan,
+            tick_inspection,
+            note_finding,
+            finding_to_fault,
         ])
 }
 

@@ -57,6 +57,13 @@ pub fn typescript() -> String {
     types.visit::<v1::MovementKind>();
     types.visit::<v1::ExportRequest>();
     types.visit::<v1::Side>();
+    // Inspections by plan (issue 19 item 5).
+    types.visit::<v1::InspectionDetail>();
+    types.visit::<v1::InspectionList>();
+    types.visit::<v1::NewInspectionPlan>();
+    types.visit::<v1::NewTick>();
+    types.visit::<v1::NewFinding>();
+    types.visit::<v1::FindingToFault>();
 
     let mut text = types.file();
     text.push_str(&presets());
