@@ -462,3 +462,12 @@ pub fn finding_to_fault(
 ) -> Reply<fieldlog_wire::v1::InspectionDetail> {
     state.with(|store| desk::finding_to_fault(store, finding_id, fault, Utc::now()))
 }
+
+#[tauri::command(async)]
+pub fn inspections_done_on(
+    state: State<'_, AppState>,
+    contract_id: ContractId,
+    day: NaiveDate,
+) -> Reply<Vec<fieldlog_wire::v1::InspectionDetail>> {
+    state.with(|store| desk::inspections_done_on(store, contract_id, day))
+}

@@ -69,6 +69,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             tick_inspection,
             note_finding,
             finding_to_fault,
+            inspections_done_on,
         ])
 }
 

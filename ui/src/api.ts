@@ -159,6 +159,9 @@ export const api = {
     call<import("./generated/wire").InspectionDetail>("note_finding", { inspectionId, finding }),
   findingToFault: (findingId: Id, fault: import("./generated/wire").FindingToFault) =>
     call<import("./generated/wire").InspectionDetail>("finding_to_fault", { findingId, fault }),
+  /** A contract's inspections done on a day, for that day's report. */
+  inspectionsDoneOn: (contractId: Id, day: LocalDate) =>
+    call<import("./generated/wire").InspectionDetail[]>("inspections_done_on", { contractId, day }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

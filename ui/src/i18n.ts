@@ -453,6 +453,13 @@ export interface Messages {
     todayTitle: string;
     todayNone: string;
     openInspection: string;
+    reportTitle: string;
+    reportNone: string;
+    outcomeCounts: (ok: number, notOk: number, skipped: number) => string;
+    summaryTitle: string;
+    planned: string;
+    doneCount: string;
+    toFaults: string;
   };
 }
 
@@ -897,6 +904,13 @@ const zhCN: Messages = {
     todayTitle: "巡检",
     todayNone: "没有待巡检或逾期的巡检",
     openInspection: "打开检查表",
+    reportTitle: "当日完成的巡检",
+    reportNone: "当日没有完成的巡检",
+    outcomeCounts: (ok, notOk, skipped) => `正常 ${ok} 项 · 异常 ${notOk} 项 · 未检查 ${skipped} 项`,
+    summaryTitle: "巡检",
+    planned: "应巡检",
+    doneCount: "已完成",
+    toFaults: "转为故障",
   },
 };
 
@@ -1341,6 +1355,13 @@ const en: Messages = {
     todayTitle: "Inspections",
     todayNone: "No inspections due or overdue",
     openInspection: "Open checklist",
+    reportTitle: "Inspections done that day",
+    reportNone: "No inspections done that day",
+    outcomeCounts: (ok, notOk, skipped) => `${ok} OK · ${notOk} not OK · ${skipped} not checked`,
+    summaryTitle: "Inspections",
+    planned: "Planned",
+    doneCount: "Done",
+    toFaults: "Turned into faults",
   },
 };
 

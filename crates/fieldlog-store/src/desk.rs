@@ -493,3 +493,12 @@ pub fn finding_to_fault(
         .finding_to_fault(finding_id, input, now)
         .map(|(_, detail)| detail)
 }
+
+/// The inspections of a contract done on a day, for that day's report.
+pub fn inspections_done_on(
+    store: &Store,
+    contract_id: ContractId,
+    day: NaiveDate,
+) -> Result<Vec<fieldlog_wire::v1::InspectionDetail>> {
+    store.inspections_done_on(contract_id, day)
+}

@@ -505,3 +505,40 @@ pub(crate) fn summary_tally(
     let close = fieldlog_domain::summary::close_of(to, now);
     Ok(inspection::count_inspections(&facts, from, to, close))
 }
+
+/// The inspections of a contract done on a local day, with their checklists and findings: what
+/// that day's report shows beside its entries.
+fn done_on(conn: &Connection, contract_id: ContractId, day: NaiveDate) -> Result<Vec<InspectionDetail>> {
+    let (start, end) = fieldlog_domain::time::local_day_bounds(day);
+    let ids: Vec<Uuid> = conn
+        .prepare(
+            "SELECT id FROM inspections WHERE contract_id = ?1 AND done_at >= ?2 AND done_at < ?3
+             ORDER BY done_at, id",
+        )?
+        .query_map((contract_id.to_string(), start, end), |r| parse(r, 0))?
+        .collect::<rusqlite::Result<_>>()?;
+    ids.into_iter().map(|id| detail(conn, id, day)).collect()
+}
+
+impl Store {
+    /// The inspections of a contract done on `day` (the daily report's inspections).
+    pub fn inspections_done_on(
+        &self,
+        contract_id: ContractId,
+        day: NaiveDate,
+    ) -> Result<Vec<InspectionDetail>> {
+        done_on(&self.conn, contract_id, day)
+    }
+}
+
+impl Store {
+    /// An inspection by its full id or the last digits of it (the CLI).
+    pub fn resolve_inspection(&self, key: &str) -> Result<Uuid> {
+        faults::resolve_id_suffix(&self.conn, "inspections", key, "inspection")
+    }
+
+    /// A finding by its full id or the last digits of it (the CLI).
+    pub fn resolve_finding(&self, key: &str) -> Result<Uuid> {
+        faults::resolve_id_suffix(&self.conn, "inspection_findings", key, "finding")
+    }
+}

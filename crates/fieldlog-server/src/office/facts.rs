@@ -183,6 +183,38 @@ pub enum Fact {
     Entry(EntryFact),
     /// A kind nothing here reads (signatures, entry parts, …).
     Other,
+    // Inspections by plan (issue 19 item 5): what the month counts of them.
+    Inspection(InspectionRecord),
+    Finding {
+        id: uuid::Uuid,
+        inspection_id: uuid::Uuid,
+    },
+    /// A finding that became a fault (by the finding's id).
+    FindingFault(uuid::Uuid),
+}
+
+/// An inspection as the month counts it. Columns added later (`due_by`, issue 19) default.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct InspectionRecord {
+    pub id: uuid::Uuid,
+    pub contract_id: ContractId,
+    pub kind: fieldlog_domain::inspection::InspectionKind,
+    pub planned_for: NaiveDate,
+    #[serde(default)]
+    pub due_by: Option<NaiveDate>,
+    #[serde(default)]
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+struct FindingRow {
+    id: uuid::Uuid,
+    inspection_id: uuid::Uuid,
+}
+
+#[derive(Deserialize)]
+struct FindingFaultRow {
+    finding_id: uuid::Uuid,
 }
 
 #[derive(Deserialize)]
@@ -319,6 +351,18 @@ pub fn fact(entity: &str, text: &str, receipt: Receipt) -> Result<Fact, RowError
         "stock_movements" => Fact::Movement(decode(entity, text)?),
         "daily_reports" => Fact::Report(decode(entity, text)?),
         "report_entries" => Fact::Entry(decode(entity, text)?),
+        "inspections" => Fact::Inspection(decode(entity, text)?),
+        "inspection_findings" => {
+            let row: FindingRow = decode(entity, text)?;
+            Fact::Finding {
+                id: row.id,
+                inspection_id: row.inspection_id,
+            }
+        }
+        "inspection_finding_faults" => {
+            let row: FindingFaultRow = decode(entity, text)?;
+            Fact::FindingFault(row.finding_id)
+        }
         _ => Fact::Other,
     })
 }
