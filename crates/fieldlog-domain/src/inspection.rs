@@ -217,6 +217,12 @@ pub struct InspectionTally {
     pub findings_to_faults: u32,
 }
 
+/// Whether the last day `due_by` is over at `close`: `close` is its last instant or later (the
+/// summary's close of a month is the month's last instant, when its inspections fall overdue).
+fn period_over(due_by: NaiveDate, close: DateTime<Utc>) -> bool {
+    close >= crate::time::local_day_bounds(due_by).1 - chrono::TimeDelta::nanoseconds(1)
+}
+
 /// The inspections due in the local days `[from, to)` (the summary's range), counted per kind as
 /// of `close` (`summary::close_of`). Every kind appears, in declaration order, even with zero.
 pub fn count_inspections(
@@ -225,7 +231,6 @@ pub fn count_inspections(
     to: NaiveDate,
     close: DateTime<Utc>,
 ) -> Vec<InspectionTally> {
-    let close_day = crate::time::local_date(close);
     InspectionKind::ALL
         .iter()
         .map(|&kind| {
@@ -244,7 +249,7 @@ pub fn count_inspections(
                 tally.planned += 1;
                 if fact.done_at.is_some_and(|at| at <= close) {
                     tally.done += 1;
-                } else if is_overdue(fact.due_by, false, close_day) {
+                } else if period_over(fact.due_by, close) {
                     tally.overdue += 1;
                 }
                 tally.findings += fact.findings;

@@ -155,6 +155,24 @@ fn tick_find_turn_into_a_fault_and_complete() {
     assert!(done.done_at.is_some());
     let row = f.store.inspection_list(f.now).unwrap().done.into_iter().find(|r| r.id == id).unwrap();
     assert_eq!((row.items_ticked, row.findings), (2, 1));
+
+    // Counted in the summary: November's done with its finding (a fault now); October's overdue.
+    let routine = |from: &str, to: &str| {
+        f.store
+            .summary_view(f.contract.id, d(from), d(to), f.now + TimeDelta::days(40))
+            .unwrap()
+            .inspections
+            .into_iter()
+            .find(|t| t.kind == InspectionKind::Routine)
+            .unwrap()
+    };
+    let november = routine("2026-11-01", "2026-12-01");
+    assert_eq!(
+        (november.planned, november.done, november.overdue, november.findings, november.findings_to_faults),
+        (1, 1, 0, 1, 1)
+    );
+    let october = routine("2026-10-01", "2026-11-01");
+    assert_eq!((october.planned, october.done, october.overdue), (1, 0, 1));
 }
 
 #[test]
