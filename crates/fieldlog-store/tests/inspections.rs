@@ -34,6 +34,23 @@ fn routine_plan(f: &mut Fixture) -> fieldlog_wire::v1::InspectionPlan {
         .unwrap()
 }
 
+/// A check-in at the fixture's site, now.
+fn arrive(f: &mut Fixture) -> fieldlog_domain::arrival::Arrival {
+    f.store
+        .record_arrival(
+            NewArrival {
+                technician_id: f.me.id,
+                site_id: f.site.id,
+                fault_id: None,
+                arrived_at: f.now,
+                location: None,
+                site_confirmed_by_hand: true,
+            },
+            f.now,
+        )
+        .unwrap()
+}
+
 fn refused(f: &Fixture, error: StoreError, expected: &str, before: &str) {
     let message = error.to_string();
     assert!(message.contains(expected), "{message}");
@@ -92,20 +109,7 @@ fn tick_find_turn_into_a_fault_and_complete() {
     assert!(detail.items[1].tick.is_none());
     assert_eq!(detail.period.as_deref(), Some("2026-11"));
     // Completion waits for every item.
-    let arrival = f
-        .store
-        .record_arrival(
-            NewArrival {
-                technician_id: f.me.id,
-                site_id: f.site.id,
-                fault_id: None,
-                arrived_at: f.now,
-                location: None,
-                site_confirmed_by_hand: true,
-            },
-            f.now,
-        )
-        .unwrap();
+    let arrival = arrive(&mut f);
     let before = f.dump();
     let error = f.store.complete_inspection(id, arrival.id, f.now).unwrap_err();
     refused(&f, error, "还有1项检查未勾选（第2项）", &before);
@@ -185,20 +189,7 @@ fn a_done_inspection_takes_no_tick_and_no_finding() {
             .tick_inspection(id, NewTick { position, outcome: TickOutcome::Ok, note: String::new() }, f.now)
             .unwrap();
     }
-    let arrival = f
-        .store
-        .record_arrival(
-            NewArrival {
-                technician_id: f.me.id,
-                site_id: f.site.id,
-                fault_id: None,
-                arrived_at: f.now,
-                location: None,
-                site_confirmed_by_hand: true,
-            },
-            f.now,
-        )
-        .unwrap();
+    let arrival = arrive(&mut f);
     f.store.complete_inspection(id, arrival.id, f.now).unwrap();
     let before = f.dump();
     let error = f
