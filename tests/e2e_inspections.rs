@@ -24,7 +24,10 @@ fn an_inspection_planned_ticked_found_and_counted_in_the_real_app() {
         let site = store.sites(Some(contract.id)).unwrap().remove(0);
         (contract.id, site.id, site.name)
     };
-    let driver = TauriDriver::start(&[("FIELDLOG_DB", db.as_path()), ("FIELDLOG_GPU", Path::new("1"))]);
+    let driver = TauriDriver::start(&[
+        ("FIELDLOG_DB", db.as_path()),
+        ("FIELDLOG_GPU", Path::new("1")),
+    ]);
     let s = open_app(&driver);
 
     // A monthly plan over every site of the contract, from last month: made in the app.
@@ -37,9 +40,14 @@ fn an_inspection_planned_ticked_found_and_counted_in_the_real_app() {
          el.value = arguments[0]; el.dispatchEvent(new Event('input'));",
         serde_json::json!([last_month.to_string()]),
     );
-    s.type_into("[data-testid=plan-checklist]", "设备指示灯正常\n机柜清洁无积尘");
+    s.type_into(
+        "[data-testid=plan-checklist]",
+        "设备指示灯正常\n机柜清洁无积尘",
+    );
     s.click_on("[data-testid=plan-save]");
-    s.wait_for("[data-testid=inspection-plan]", WAIT, |rows| !rows.is_empty());
+    s.wait_for("[data-testid=inspection-plan]", WAIT, |rows| {
+        !rows.is_empty()
+    });
     shot(&s, "insp-01-plans");
 
     // Both laptops would make the same ids: the plan's, the site's, the period's.
@@ -47,13 +55,25 @@ fn an_inspection_planned_ticked_found_and_counted_in_the_real_app() {
         let store = Store::open(&db).unwrap();
         store.inspection_plans(Some(contract_id)).unwrap().remove(0)
     };
-    let this_month = planned_inspection_id(plan.id, site_id, Period::holding(InspectionKind::Routine, today));
-    let overdue = planned_inspection_id(plan.id, site_id, Period::holding(InspectionKind::Routine, last_month));
+    let this_month = planned_inspection_id(
+        plan.id,
+        site_id,
+        Period::holding(InspectionKind::Routine, today),
+    );
+    let overdue = planned_inspection_id(
+        plan.id,
+        site_id,
+        Period::holding(InspectionKind::Routine, last_month),
+    );
 
     // Today: last month's stands out as overdue, this month's is due.
     s.click_on("[data-testid=nav-today]");
-    s.find(&format!("[data-testid=today-inspection][data-inspection-id='{overdue}'][data-overdue=true]"));
-    s.find(&format!("[data-testid=today-inspection][data-inspection-id='{this_month}'][data-overdue=false]"));
+    s.find(&format!(
+        "[data-testid=today-inspection][data-inspection-id='{overdue}'][data-overdue=true]"
+    ));
+    s.find(&format!(
+        "[data-testid=today-inspection][data-inspection-id='{this_month}'][data-overdue=false]"
+    ));
     s.find("[data-testid=today-overdue-count]");
     shot(&s, "insp-02-today");
 
@@ -62,7 +82,9 @@ fn an_inspection_planned_ticked_found_and_counted_in_the_real_app() {
         "[data-testid=today-inspection][data-inspection-id='{this_month}'] [data-testid=open-inspection]"
     ));
     wait_text(&s, "[data-testid=page-title]", &site_name);
-    s.wait_for("[data-testid=checklist-item]", WAIT, |items| items.len() == 2);
+    s.wait_for("[data-testid=checklist-item]", WAIT, |items| {
+        items.len() == 2
+    });
     shot(&s, "insp-03-checklist");
 
     // Checking in before the checklist is ticked: refused, saying which items are missing.
@@ -76,12 +98,18 @@ fn an_inspection_planned_ticked_found_and_counted_in_the_real_app() {
     s.find("[data-testid=checklist-item][data-position='0'][data-outcome=ok]");
     s.click_on("[data-testid=checklist-item][data-position='1'] [data-testid=tick-not_ok]");
     wait_text(&s, "[data-testid=error]", "说明");
-    s.type_into("[data-testid=checklist-item][data-position='1'] [data-testid=tick-note]", "机柜底部积尘");
+    s.type_into(
+        "[data-testid=checklist-item][data-position='1'] [data-testid=tick-note]",
+        "机柜底部积尘",
+    );
     s.click_on("[data-testid=checklist-item][data-position='1'] [data-testid=tick-not_ok]");
     s.find("[data-testid=checklist-item][data-position='1'][data-outcome=not_ok]");
 
     // A finding, turned into a fault in one step.
-    s.type_into("[data-testid=finding-description]", "立杆摄像机画面偏色，需更换");
+    s.type_into(
+        "[data-testid=finding-description]",
+        "立杆摄像机画面偏色，需更换",
+    );
     s.click_on("[data-testid=finding-save]");
     s.wait_for("[data-testid=finding]", WAIT, |rows| rows.len() == 1);
     s.select("[data-testid=finding-level]", "B");
@@ -99,7 +127,9 @@ fn an_inspection_planned_ticked_found_and_counted_in_the_real_app() {
         "window.location.hash = arguments[0]",
         serde_json::json!([format!("#/inspections/{this_month}")]),
     );
-    s.wait_for("[data-testid=checklist-item]", WAIT, |items| items.len() == 2);
+    s.wait_for("[data-testid=checklist-item]", WAIT, |items| {
+        items.len() == 2
+    });
     s.click_on("[data-testid=inspection-checkin]");
     s.click_on("[data-testid=confirm-site]");
     s.find("[data-testid=inspection-done-at]");
@@ -107,14 +137,18 @@ fn an_inspection_planned_ticked_found_and_counted_in_the_real_app() {
 
     // Today's report of the contract shows it, with its finding.
     s.click_on("[data-testid=nav-today]");
-    s.click_on(&format!("[data-testid=open-today-report][data-contract-id='{contract_id}']"));
+    s.click_on(&format!(
+        "[data-testid=open-today-report][data-contract-id='{contract_id}']"
+    ));
     wait_text(&s, "[data-testid=report-inspection]", &site_name);
     wait_text(&s, "[data-testid=report-finding]", "立杆摄像机画面偏色");
     shot(&s, "insp-08-report");
 
     // The inspections list: last month's still overdue, this month's done.
     s.click_on("[data-testid=nav-inspections]");
-    s.find(&format!("[data-testid=inspection-row][data-inspection-id='{overdue}'][data-overdue=true]"));
+    s.find(&format!(
+        "[data-testid=inspection-row][data-inspection-id='{overdue}'][data-overdue=true]"
+    ));
     wait_text(&s, "[data-testid=inspection-done]", &site_name);
     shot(&s, "insp-09-list");
 }

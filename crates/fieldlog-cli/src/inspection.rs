@@ -217,21 +217,35 @@ fn detail(out: &Output, detail: &InspectionDetail) {
             i.due_by.map(|d| d.to_string()).unwrap_or_default()
         );
         if let Some(done) = i.done_at {
-            say!("{} {}", out.lang.pick("已完成", "done"), fieldlog_domain::time::format_local(done));
+            say!(
+                "{} {}",
+                out.lang.pick("已完成", "done"),
+                fieldlog_domain::time::format_local(done)
+            );
         }
         for item in &detail.items {
             let tick = item.tick.as_ref().map_or_else(
                 || out.lang.pick("（未勾选）", "(not ticked)").to_owned(),
                 |t| format!("{} {}", t.outcome.label(out.lang), t.note),
             );
-            say!("  {}. {}  {}", item.position + 1, item.item, tick.trim_end());
+            say!(
+                "  {}. {}  {}",
+                item.position + 1,
+                item.item,
+                tick.trim_end()
+            );
         }
         for f in &detail.findings {
             let fault = f
                 .fault_id
                 .map(|id| format!("  → {}", crate::render::short(id)))
                 .unwrap_or_default();
-            say!("  * {}  {}{}", crate::render::short(f.id), f.description, fault);
+            say!(
+                "  * {}  {}{}",
+                crate::render::short(f.id),
+                f.description,
+                fault
+            );
         }
     });
 }

@@ -3,8 +3,8 @@
 
 use crate::ids::{ArrivalId, ContractId, SiteId};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sha2::{Digest, Sha256};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 code_enum! {
@@ -42,7 +42,6 @@ impl Inspection {
 // every laptop of the contract derives it from the plan, the site and the period, with an id that
 // is a pure function of the three (`planned_inspection_id`). Two laptops that both open the month
 // offline therefore make the same row, which sync merges as one record instead of two.
-
 
 impl InspectionKind {
     /// How often a plan of this kind comes due: routine inspections monthly (巡检), security
@@ -88,17 +87,24 @@ impl Period {
     pub fn holding(kind: InspectionKind, day: NaiveDate) -> Self {
         let months = kind.cadence_months();
         let first_month = (day.month0() / months) * months + 1;
-        let first_day = NaiveDate::from_ymd_opt(day.year(), first_month, 1).expect("a month's first day");
+        let first_day =
+            NaiveDate::from_ymd_opt(day.year(), first_month, 1).expect("a month's first day");
         let last_day = first_day
             .checked_add_months(chrono::Months::new(months))
             .and_then(|next| next.pred_opt())
             .expect("a period within the calendar");
-        Self { first_day, last_day }
+        Self {
+            first_day,
+            last_day,
+        }
     }
 
     /// The period right after this one.
     pub fn next(self, kind: InspectionKind) -> Self {
-        Self::holding(kind, self.last_day.succ_opt().expect("a day after the period"))
+        Self::holding(
+            kind,
+            self.last_day.succ_opt().expect("a day after the period"),
+        )
     }
 
     /// The period's code as people write it: `2026-12` for a month, `2026-Q4` for a quarter.
@@ -106,7 +112,11 @@ impl Period {
         match kind {
             InspectionKind::Routine => self.first_day.format("%Y-%m").to_string(),
             InspectionKind::SecurityQuarterly => {
-                format!("{}-Q{}", self.first_day.year(), self.first_day.month0() / 3 + 1)
+                format!(
+                    "{}-Q{}",
+                    self.first_day.year(),
+                    self.first_day.month0() / 3 + 1
+                )
             }
         }
     }
@@ -126,7 +136,13 @@ pub fn periods_begun(kind: InspectionKind, starts_on: NaiveDate, today: NaiveDat
     let mut periods = vec![current];
     let first = Period::holding(kind, starts_on);
     while periods.len() < MAX_PERIODS_AT_ONCE {
-        let earlier = Period::holding(kind, periods[periods.len() - 1].first_day.pred_opt().expect("a day before"));
+        let earlier = Period::holding(
+            kind,
+            periods[periods.len() - 1]
+                .first_day
+                .pred_opt()
+                .expect("a day before"),
+        );
         if earlier < first {
             break;
         }
@@ -271,27 +287,51 @@ mod plan_tests {
     #[test]
     fn periods_are_calendar_months_and_quarters() {
         let m = Period::holding(InspectionKind::Routine, d("2026-02-17"));
-        assert_eq!((m.first_day, m.last_day), (d("2026-02-01"), d("2026-02-28")));
+        assert_eq!(
+            (m.first_day, m.last_day),
+            (d("2026-02-01"), d("2026-02-28"))
+        );
         assert_eq!(m.code(InspectionKind::Routine), "2026-02");
         let q = Period::holding(InspectionKind::SecurityQuarterly, d("2026-12-07"));
-        assert_eq!((q.first_day, q.last_day), (d("2026-10-01"), d("2026-12-31")));
+        assert_eq!(
+            (q.first_day, q.last_day),
+            (d("2026-10-01"), d("2026-12-31"))
+        );
         assert_eq!(q.code(InspectionKind::SecurityQuarterly), "2026-Q4");
         let next = q.next(InspectionKind::SecurityQuarterly);
-        assert_eq!((next.first_day, next.last_day), (d("2027-01-01"), d("2027-03-31")));
+        assert_eq!(
+            (next.first_day, next.last_day),
+            (d("2027-01-01"), d("2027-03-31"))
+        );
     }
 
     #[test]
     fn a_plan_makes_the_periods_begun_since_it_started_and_no_more() {
         let months = periods_begun(InspectionKind::Routine, d("2026-10-15"), d("2026-12-07"));
-        let codes: Vec<_> = months.iter().map(|p| p.code(InspectionKind::Routine)).collect();
+        let codes: Vec<_> = months
+            .iter()
+            .map(|p| p.code(InspectionKind::Routine))
+            .collect();
         assert_eq!(codes, ["2026-10", "2026-11", "2026-12"]);
-        assert!(periods_begun(InspectionKind::Routine, d("2026-12-08"), d("2026-12-07")).is_empty());
-        let quarters = periods_begun(InspectionKind::SecurityQuarterly, d("2026-05-01"), d("2026-12-07"));
-        let codes: Vec<_> = quarters.iter().map(|p| p.code(InspectionKind::SecurityQuarterly)).collect();
+        assert!(
+            periods_begun(InspectionKind::Routine, d("2026-12-08"), d("2026-12-07")).is_empty()
+        );
+        let quarters = periods_begun(
+            InspectionKind::SecurityQuarterly,
+            d("2026-05-01"),
+            d("2026-12-07"),
+        );
+        let codes: Vec<_> = quarters
+            .iter()
+            .map(|p| p.code(InspectionKind::SecurityQuarterly))
+            .collect();
         assert_eq!(codes, ["2026-Q2", "2026-Q3", "2026-Q4"]);
         let long_ago = periods_begun(InspectionKind::Routine, d("2000-01-01"), d("2026-12-07"));
         assert_eq!(long_ago.len(), MAX_PERIODS_AT_ONCE);
-        assert_eq!(long_ago.last().unwrap().code(InspectionKind::Routine), "2026-12");
+        assert_eq!(
+            long_ago.last().unwrap().code(InspectionKind::Routine),
+            "2026-12"
+        );
     }
 
     #[test]
@@ -302,8 +342,14 @@ mod plan_tests {
         let id = planned_inspection_id(plan, site, p);
         assert_eq!(id, planned_inspection_id(plan, site, p));
         assert_ne!(id, planned_inspection_id(Uuid::from_u128(3), site, p));
-        assert_ne!(id, planned_inspection_id(plan, SiteId::from(Uuid::from_u128(3)), p));
-        assert_ne!(id, planned_inspection_id(plan, site, p.next(InspectionKind::Routine)));
+        assert_ne!(
+            id,
+            planned_inspection_id(plan, SiteId::from(Uuid::from_u128(3)), p)
+        );
+        assert_ne!(
+            id,
+            planned_inspection_id(plan, site, p.next(InspectionKind::Routine))
+        );
         assert_eq!(id.get_version_num(), 8);
     }
 
@@ -335,10 +381,22 @@ mod plan_tests {
             findings_to_faults: to_faults,
         };
         let facts = [
-            fact(InspectionKind::Routine, "2026-11-30", Some("2026-11-20T02:00:00Z"), 2, 1),
+            fact(
+                InspectionKind::Routine,
+                "2026-11-30",
+                Some("2026-11-20T02:00:00Z"),
+                2,
+                1,
+            ),
             fact(InspectionKind::Routine, "2026-11-30", None, 0, 0),
             // done after the close: not done at the close, so overdue
-            fact(InspectionKind::Routine, "2026-11-30", Some("2026-12-02T02:00:00Z"), 1, 0),
+            fact(
+                InspectionKind::Routine,
+                "2026-11-30",
+                Some("2026-12-02T02:00:00Z"),
+                1,
+                0,
+            ),
             // due outside the range: not counted
             fact(InspectionKind::Routine, "2026-10-31", None, 5, 5),
             fact(InspectionKind::SecurityQuarterly, "2026-12-31", None, 0, 0),
@@ -349,11 +407,22 @@ mod plan_tests {
         assert_eq!(counts[0].planned, 0);
         let routine = &counts[1];
         assert_eq!(
-            (routine.planned, routine.done, routine.overdue, routine.findings, routine.findings_to_faults),
+            (
+                routine.planned,
+                routine.done,
+                routine.overdue,
+                routine.findings,
+                routine.findings_to_faults
+            ),
             (3, 1, 2, 3, 1)
         );
         // Asked mid-month, nothing is overdue yet.
-        let mid = count_inspections(&facts, d("2026-11-01"), d("2026-12-01"), at("2026-11-15T02:00:00Z"));
+        let mid = count_inspections(
+            &facts,
+            d("2026-11-01"),
+            d("2026-12-01"),
+            at("2026-11-15T02:00:00Z"),
+        );
         assert_eq!(mid[1].overdue, 0);
     }
 }

@@ -202,7 +202,11 @@ pub const SYNC_ENTITIES: &[Label] = &[
     Label::new("inspection_plans", "巡检计划", "Inspection plan"),
     Label::new("inspection_ticks", "巡检勾选", "Inspection tick"),
     Label::new("inspection_findings", "巡检发现", "Inspection finding"),
-    Label::new("inspection_finding_faults", "发现转故障", "Finding turned into a fault"),
+    Label::new(
+        "inspection_finding_faults",
+        "发现转故障",
+        "Finding turned into a fault",
+    ),
 ];
 
 /// The fields of a synced record a conflict can be about, by their column.

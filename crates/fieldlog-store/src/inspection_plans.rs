@@ -51,9 +51,17 @@ fn plans(conn: &Connection) -> Result<Vec<InspectionPlan>> {
 /// The checklist as typed: each item one line, at least one, at most [`MAX_ITEMS`]; none given
 /// takes the kind's default items.
 fn checklist(kind: InspectionKind, items: &[String]) -> Result<Vec<String>> {
-    let items: Vec<&str> = items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()).collect();
+    let items: Vec<&str> = items
+        .iter()
+        .map(|i| i.trim())
+        .filter(|i| !i.is_empty())
+        .collect();
     if items.is_empty() {
-        return Ok(kind.default_checklist().iter().map(|&i| i.to_owned()).collect());
+        return Ok(kind
+            .default_checklist()
+            .iter()
+            .map(|&i| i.to_owned())
+            .collect());
     }
     if items.len() > MAX_ITEMS {
         return Err(InvalidInput::new(
@@ -69,7 +77,11 @@ fn checklist(kind: InspectionKind, items: &[String]) -> Result<Vec<String>> {
         .collect::<Result<_, _>>()?)
 }
 
-fn add_plan(conn: &Connection, input: NewInspectionPlan, now: DateTime<Utc>) -> Result<InspectionPlan> {
+fn add_plan(
+    conn: &Connection,
+    input: NewInspectionPlan,
+    now: DateTime<Utc>,
+) -> Result<InspectionPlan> {
     let contract = catalog::contract(conn, input.contract_id)?;
     let checklist = checklist(input.kind, &input.checklist)?;
     if let Some(site_ids) = &input.site_ids {
@@ -85,8 +97,14 @@ fn add_plan(conn: &Connection, input: NewInspectionPlan, now: DateTime<Utc>) -> 
             let site = catalog::site(conn, site_id)?;
             if site.contract_id != contract.id {
                 return Err(StoreError::conflict(
-                    format!("点位“{}”不属于合同“{}”，请重新选择点位", site.name, contract.name),
-                    format!("site {} does not belong to contract {}", site.code, contract.code),
+                    format!(
+                        "点位“{}”不属于合同“{}”，请重新选择点位",
+                        site.name, contract.name
+                    ),
+                    format!(
+                        "site {} does not belong to contract {}",
+                        site.code, contract.code
+                    ),
                 ));
             }
         }
@@ -160,7 +178,12 @@ pub(crate) fn make_periods(conn: &Connection, day: NaiveDate) -> Result<()> {
 }
 
 /// An inspection that may still take ticks and findings: refused once it is done.
-fn open_inspection(conn: &Connection, id: Uuid, what_zh: &str, what_en: &str) -> Result<InspectionRow> {
+fn open_inspection(
+    conn: &Connection,
+    id: Uuid,
+    what_zh: &str,
+    what_en: &str,
+) -> Result<InspectionRow> {
     let row = inspections::row(conn, id)?;
     if row.done_at.is_some() {
         return Err(StoreError::conflict(
@@ -202,17 +225,26 @@ fn tick(conn: &Connection, id: Uuid, input: NewTick, now: DateTime<Utc>) -> Resu
     Ok(())
 }
 
-fn note_finding(conn: &Connection, id: Uuid, input: NewFinding, now: DateTime<Utc>) -> Result<Uuid> {
+fn note_finding(
+    conn: &Connection,
+    id: Uuid,
+    input: NewFinding,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
     let inspection = open_inspection(conn, id, "记录发现", "findings")?;
     let site = catalog::site(conn, input.site_id)?;
     if site.contract_id != inspection.contract_id {
         return Err(StoreError::conflict(
             format!("点位“{}”不属于本巡检的合同，请选择本合同的点位", site.name),
-            format!("site {} belongs to another contract than the inspection", site.code),
+            format!(
+                "site {} belongs to another contract than the inspection",
+                site.code
+            ),
         ));
     }
     catalog::check_device_at_site(conn, input.device_id, &site)?;
-    let description = validate::required_multiline_text("description", "发现的问题", &input.description, 500)?;
+    let description =
+        validate::required_multiline_text("description", "发现的问题", &input.description, 500)?;
     let finding = Uuid::now_v7();
     conn.execute(
         "INSERT INTO inspection_findings (id, inspection_id, site_id, device_id, description, recorded_at)
@@ -245,7 +277,8 @@ fn finding_row(r: &Row<'_>) -> rusqlite::Result<InspectionFinding> {
         site_code: r.get(3)?,
         site_name: r.get(4)?,
         device_id: parse_opt(r, 5)?,
-        device: kind.map(|k| fieldlog_domain::site::device_label(k, model.as_deref().unwrap_or_default())),
+        device: kind
+            .map(|k| fieldlog_domain::site::device_label(k, model.as_deref().unwrap_or_default())),
         description: r.get(8)?,
         recorded_at: r.get(9)?,
         fault_id: parse_opt(r, 10)?,
@@ -351,7 +384,10 @@ fn detail(conn: &Connection, id: Uuid, day: NaiveDate) -> Result<InspectionDetai
         .map(|(position, item)| ChecklistItem {
             position: position as u32,
             item: item.clone(),
-            tick: ticks.iter().find(|t| t.position as usize == position).cloned(),
+            tick: ticks
+                .iter()
+                .find(|t| t.position as usize == position)
+                .cloned(),
         })
         .collect();
     let mut stmt = conn.prepare(&format!(
@@ -360,9 +396,9 @@ fn detail(conn: &Connection, id: Uuid, day: NaiveDate) -> Result<InspectionDetai
     let findings = stmt
         .query_map([id.to_string()], finding_row)?
         .collect::<rusqlite::Result<_>>()?;
-    let period = inspection.plan_id.map(|_| {
-        Period::holding(inspection.kind, inspection.planned_for).code(inspection.kind)
-    });
+    let period = inspection
+        .plan_id
+        .map(|_| Period::holding(inspection.kind, inspection.planned_for).code(inspection.kind));
     Ok(InspectionDetail {
         devices: catalog::devices(conn, inspection.site_id)?,
         period,
@@ -508,7 +544,11 @@ pub(crate) fn summary_tally(
 
 /// The inspections of a contract done on a local day, with their checklists and findings: what
 /// that day's report shows beside its entries.
-fn done_on(conn: &Connection, contract_id: ContractId, day: NaiveDate) -> Result<Vec<InspectionDetail>> {
+fn done_on(
+    conn: &Connection,
+    contract_id: ContractId,
+    day: NaiveDate,
+) -> Result<Vec<InspectionDetail>> {
     let (start, end) = fieldlog_domain::time::local_day_bounds(day);
     let ids: Vec<Uuid> = conn
         .prepare(

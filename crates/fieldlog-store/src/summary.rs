@@ -275,7 +275,13 @@ impl Store {
             summary,
             faults,
             // Inspections by plan (issue 19 item 5).
-            inspections: crate::inspection_plans::summary_tally(&self.conn, contract_id, from, to, now)?,
+            inspections: crate::inspection_plans::summary_tally(
+                &self.conn,
+                contract_id,
+                from,
+                to,
+                now,
+            )?,
         })
     }
 }

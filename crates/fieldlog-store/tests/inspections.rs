@@ -64,12 +64,19 @@ fn a_plan_makes_each_begun_periods_inspection_once_and_the_past_one_is_overdue()
     assert_eq!(plan.checklist, ["指示灯正常", "机柜清洁"]);
     // The fixture's now is 2026-11-02: October's (overdue) and November's (due).
     let list = f.store.inspection_list(f.now).unwrap();
-    let periods: Vec<_> = list.open.iter().map(|r| (r.planned_for, r.overdue)).collect();
+    let periods: Vec<_> = list
+        .open
+        .iter()
+        .map(|r| (r.planned_for, r.overdue))
+        .collect();
     assert_eq!(periods, [(d("2026-10-01"), true), (d("2026-11-01"), false)]);
     assert_eq!(list.open[0].due_by, Some(d("2026-10-31")));
     // Listing again makes nothing new; a month later December's appears.
     assert_eq!(f.store.inspection_list(f.now).unwrap().open.len(), 2);
-    let later = f.store.inspection_list(f.now + TimeDelta::days(31)).unwrap();
+    let later = f
+        .store
+        .inspection_list(f.now + TimeDelta::days(31))
+        .unwrap();
     assert_eq!(later.open.len(), 3);
     assert_eq!(later.open.iter().filter(|r| r.overdue).count(), 2);
 }
@@ -90,7 +97,10 @@ fn an_empty_checklist_takes_the_kinds_default_items() {
             f.now,
         )
         .unwrap();
-    assert_eq!(plan.checklist.len(), InspectionKind::SecurityQuarterly.default_checklist().len());
+    assert_eq!(
+        plan.checklist.len(),
+        InspectionKind::SecurityQuarterly.default_checklist().len()
+    );
     let list = f.store.inspection_list(f.now).unwrap();
     assert_eq!(list.open.len(), 1);
     assert_eq!(list.open[0].due_by, Some(d("2026-12-31")));
@@ -103,25 +113,51 @@ fn tick_find_turn_into_a_fault_and_complete() {
     let id = f.store.inspection_list(f.now).unwrap().open[1].id;
     let detail = f
         .store
-        .tick_inspection(id, NewTick { position: 0, outcome: TickOutcome::Ok, note: String::new() }, f.now)
+        .tick_inspection(
+            id,
+            NewTick {
+                position: 0,
+                outcome: TickOutcome::Ok,
+                note: String::new(),
+            },
+            f.now,
+        )
         .unwrap();
-    assert_eq!(detail.items[0].tick.as_ref().unwrap().outcome, TickOutcome::Ok);
+    assert_eq!(
+        detail.items[0].tick.as_ref().unwrap().outcome,
+        TickOutcome::Ok
+    );
     assert!(detail.items[1].tick.is_none());
     assert_eq!(detail.period.as_deref(), Some("2026-11"));
     // Completion waits for every item.
     let arrival = arrive(&mut f);
     let before = f.dump();
-    let error = f.store.complete_inspection(id, arrival.id, f.now).unwrap_err();
+    let error = f
+        .store
+        .complete_inspection(id, arrival.id, f.now)
+        .unwrap_err();
     refused(&f, error, "还有1项检查未勾选（第2项）", &before);
     // Ticking again: the latest tick counts.
     f.store
-        .tick_inspection(id, NewTick { position: 1, outcome: TickOutcome::Ok, note: String::new() }, f.now)
+        .tick_inspection(
+            id,
+            NewTick {
+                position: 1,
+                outcome: TickOutcome::Ok,
+                note: String::new(),
+            },
+            f.now,
+        )
         .unwrap();
     let detail = f
         .store
         .tick_inspection(
             id,
-            NewTick { position: 1, outcome: TickOutcome::NotOk, note: "机柜积灰".into() },
+            NewTick {
+                position: 1,
+                outcome: TickOutcome::NotOk,
+                note: "机柜积灰".into(),
+            },
             f.now + TimeDelta::seconds(1),
         )
         .unwrap();
@@ -130,7 +166,11 @@ fn tick_find_turn_into_a_fault_and_complete() {
         .store
         .note_finding(
             id,
-            NewFinding { site_id: f.site.id, device_id: Some(f.device.id), description: "摄像机画面偏色".into() },
+            NewFinding {
+                site_id: f.site.id,
+                device_id: Some(f.device.id),
+                description: "摄像机画面偏色".into(),
+            },
             f.now,
         )
         .unwrap();
@@ -138,10 +178,19 @@ fn tick_find_turn_into_a_fault_and_complete() {
     let faults_before = f.store.fault_rows(f.now).unwrap().len();
     let detail = f
         .store
-        .finding_to_fault(finding, FindingToFault { level: FaultLevel::C, reported_at: None }, f.now)
+        .finding_to_fault(
+            finding,
+            FindingToFault {
+                level: FaultLevel::C,
+                reported_at: None,
+            },
+            f.now,
+        )
         .unwrap()
         .1;
-    let fault_id = detail.findings[0].fault_id.expect("the finding names its fault");
+    let fault_id = detail.findings[0]
+        .fault_id
+        .expect("the finding names its fault");
     let faults = f.store.fault_rows(f.now).unwrap();
     assert_eq!(faults.len(), faults_before + 1);
     let fault = faults.iter().find(|r| r.id == fault_id).unwrap();
@@ -151,13 +200,27 @@ fn tick_find_turn_into_a_fault_and_complete() {
     let before = f.dump();
     let error = f
         .store
-        .finding_to_fault(finding, FindingToFault { level: FaultLevel::C, reported_at: None }, f.now)
+        .finding_to_fault(
+            finding,
+            FindingToFault {
+                level: FaultLevel::C,
+                reported_at: None,
+            },
+            f.now,
+        )
         .unwrap_err();
     refused(&f, error, "该发现已转为故障", &before);
 
     let done = f.store.complete_inspection(id, arrival.id, f.now).unwrap();
     assert!(done.done_at.is_some());
-    let row = f.store.inspection_list(f.now).unwrap().done.into_iter().find(|r| r.id == id).unwrap();
+    let row = f
+        .store
+        .inspection_list(f.now)
+        .unwrap()
+        .done
+        .into_iter()
+        .find(|r| r.id == id)
+        .unwrap();
     assert_eq!((row.items_ticked, row.findings), (2, 1));
 
     // Counted in the summary: November's done with its finding (a fault now); October's overdue.
@@ -172,7 +235,13 @@ fn tick_find_turn_into_a_fault_and_complete() {
     };
     let november = routine("2026-11-01", "2026-12-01");
     assert_eq!(
-        (november.planned, november.done, november.overdue, november.findings, november.findings_to_faults),
+        (
+            november.planned,
+            november.done,
+            november.overdue,
+            november.findings,
+            november.findings_to_faults
+        ),
         (1, 1, 0, 1, 1)
     );
     let october = routine("2026-10-01", "2026-11-01");
@@ -186,7 +255,15 @@ fn a_done_inspection_takes_no_tick_and_no_finding() {
     let id = f.store.inspection_list(f.now).unwrap().open[1].id;
     for position in 0..2 {
         f.store
-            .tick_inspection(id, NewTick { position, outcome: TickOutcome::Ok, note: String::new() }, f.now)
+            .tick_inspection(
+                id,
+                NewTick {
+                    position,
+                    outcome: TickOutcome::Ok,
+                    note: String::new(),
+                },
+                f.now,
+            )
             .unwrap();
     }
     let arrival = arrive(&mut f);
@@ -194,12 +271,28 @@ fn a_done_inspection_takes_no_tick_and_no_finding() {
     let before = f.dump();
     let error = f
         .store
-        .tick_inspection(id, NewTick { position: 0, outcome: TickOutcome::NotOk, note: "后补".into() }, f.now)
+        .tick_inspection(
+            id,
+            NewTick {
+                position: 0,
+                outcome: TickOutcome::NotOk,
+                note: "后补".into(),
+            },
+            f.now,
+        )
         .unwrap_err();
     refused(&f, error, "该巡检已完成，不能再勾选检查项", &before);
     let error = f
         .store
-        .note_finding(id, NewFinding { site_id: f.site.id, device_id: None, description: "后补".into() }, f.now)
+        .note_finding(
+            id,
+            NewFinding {
+                site_id: f.site.id,
+                device_id: None,
+                description: "后补".into(),
+            },
+            f.now,
+        )
         .unwrap_err();
     refused(&f, error, "该巡检已完成，不能再记录发现", &before);
     // Behind the store's back, the triggers refuse it too.
@@ -245,25 +338,57 @@ fn refused_input_says_what_to_do_and_changes_nothing() {
     let before = f.dump();
     let error = f
         .store
-        .note_finding(id, NewFinding { site_id: far.id, device_id: None, description: "线缆松动".into() }, f.now)
+        .note_finding(
+            id,
+            NewFinding {
+                site_id: far.id,
+                device_id: None,
+                description: "线缆松动".into(),
+            },
+            f.now,
+        )
         .unwrap_err();
     refused(&f, error, "不属于本巡检的合同", &before);
     // Not ok without saying what is wrong.
     let error = f
         .store
-        .tick_inspection(id, NewTick { position: 0, outcome: TickOutcome::NotOk, note: " ".into() }, f.now)
+        .tick_inspection(
+            id,
+            NewTick {
+                position: 0,
+                outcome: TickOutcome::NotOk,
+                note: " ".into(),
+            },
+            f.now,
+        )
         .unwrap_err();
     refused(&f, error, "请填写“说明（异常情况或未检查原因）”", &before);
     // Skipped without a reason.
     let error = f
         .store
-        .tick_inspection(id, NewTick { position: 0, outcome: TickOutcome::Skipped, note: String::new() }, f.now)
+        .tick_inspection(
+            id,
+            NewTick {
+                position: 0,
+                outcome: TickOutcome::Skipped,
+                note: String::new(),
+            },
+            f.now,
+        )
         .unwrap_err();
     refused(&f, error, "未检查原因", &before);
     // An item the checklist does not have.
     let error = f
         .store
-        .tick_inspection(id, NewTick { position: 7, outcome: TickOutcome::Ok, note: String::new() }, f.now)
+        .tick_inspection(
+            id,
+            NewTick {
+                position: 7,
+                outcome: TickOutcome::Ok,
+                note: String::new(),
+            },
+            f.now,
+        )
         .unwrap_err();
     refused(&f, error, "检查项第8项不存在", &before);
     // A plan naming another contract's site.

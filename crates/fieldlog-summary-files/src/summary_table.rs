@@ -445,7 +445,11 @@ fn inspection_rows(view: &SummaryView, lang: Lang, rows: &mut Vec<Row>) {
                 t("周期结束仍未完成", "not done by the end of their period"),
             ),
             (t("巡检发现", "Findings"), tally.findings, ""),
-            (t("发现转为故障", "Findings turned into faults"), tally.findings_to_faults, ""),
+            (
+                t("发现转为故障", "Findings turned into faults"),
+                tally.findings_to_faults,
+                "",
+            ),
         ] {
             rows.push(Row {
                 section: section.into(),

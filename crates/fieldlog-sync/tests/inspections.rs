@@ -13,7 +13,9 @@ use fieldlog_server::office;
 use fieldlog_wire::office::v1::{NewAccount, Role};
 use fieldlog_wire::v1::{FindingToFault, NewFinding, NewInspectionPlan, NewTick};
 use support::office::Console;
-use support::{Backend, CONTRACT, Laptop, Server, assert_converged, on_each_backend, settle, start_time};
+use support::{
+    Backend, CONTRACT, Laptop, Server, assert_converged, on_each_backend, settle, start_time,
+};
 
 on_each_backend!(
     two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_travel,
@@ -23,8 +25,16 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
     backend: Backend,
 ) {
     let server = Server::start(backend);
-    let mut a = Laptop::enrolled("技服甲", &server.url(), &server.technician("技服甲", &[CONTRACT]));
-    let mut b = Laptop::enrolled("技服乙", &server.url(), &server.technician("技服乙", &[CONTRACT]));
+    let mut a = Laptop::enrolled(
+        "技服甲",
+        &server.url(),
+        &server.technician("技服甲", &[CONTRACT]),
+    );
+    let mut b = Laptop::enrolled(
+        "技服乙",
+        &server.url(),
+        &server.technician("技服乙", &[CONTRACT]),
+    );
     let (contract, site, _) = a.set_up_contract(CONTRACT);
     // November's plan, made on A at the start (2026-11-02): November's inspection is made there.
     let plan = a
@@ -54,26 +64,56 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
     assert_eq!(ids(&on_a), ids(&on_b), "both laptops made the same ids");
     assert_eq!(on_a.open.len(), 2);
     let dec = on_a.open[1].id;
-    assert_eq!(on_a.open[1].planned_for, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+    assert_eq!(
+        on_a.open[1].planned_for,
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    );
     assert!(on_a.open[0].overdue, "November's is overdue in December");
 
     // A ticks and notes a finding, turned into a fault; B ticks the other item, offline too.
     a.store
-        .tick_inspection(dec, NewTick { position: 0, outcome: TickOutcome::Ok, note: String::new() }, december)
+        .tick_inspection(
+            dec,
+            NewTick {
+                position: 0,
+                outcome: TickOutcome::Ok,
+                note: String::new(),
+            },
+            december,
+        )
         .unwrap();
     let found = a
         .store
-        .note_finding(dec, NewFinding { site_id: site, device_id: None, description: "立杆倾斜".into() }, december)
+        .note_finding(
+            dec,
+            NewFinding {
+                site_id: site,
+                device_id: None,
+                description: "立杆倾斜".into(),
+            },
+            december,
+        )
         .unwrap()
         .findings[0]
         .id;
     a.store
-        .finding_to_fault(found, FindingToFault { level: FaultLevel::C, reported_at: None }, december)
+        .finding_to_fault(
+            found,
+            FindingToFault {
+                level: FaultLevel::C,
+                reported_at: None,
+            },
+            december,
+        )
         .unwrap();
     b.store
         .tick_inspection(
             dec,
-            NewTick { position: 1, outcome: TickOutcome::Skipped, note: "机柜钥匙在业主处".into() },
+            NewTick {
+                position: 1,
+                outcome: TickOutcome::Skipped,
+                note: "机柜钥匙在业主处".into(),
+            },
             december,
         )
         .unwrap();
@@ -100,7 +140,11 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
     // Each laptop sees both ticks, the finding and its fault; B can complete it.
     let [a, mut b] = laptops;
     let on_b = b.store.inspection_detail(dec, december).unwrap();
-    assert!(on_b.items.iter().all(|i| i.tick.is_some()), "{:?}", on_b.items);
+    assert!(
+        on_b.items.iter().all(|i| i.tick.is_some()),
+        "{:?}",
+        on_b.items
+    );
     assert!(on_b.findings[0].fault_id.is_some());
     let me = b.store.profile().unwrap().unwrap();
     let arrival = b
@@ -117,12 +161,20 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
             december,
         )
         .unwrap();
-    b.store.complete_inspection(dec, arrival.id, december).unwrap();
+    b.store
+        .complete_inspection(dec, arrival.id, december)
+        .unwrap();
     let mut laptops = [a, b];
     settle(&mut laptops);
     assert_converged(&server, &laptops, &[CONTRACT]);
     assert!(
-        laptops[0].store.inspection_detail(dec, december).unwrap().inspection.done_at.is_some()
+        laptops[0]
+            .store
+            .inspection_detail(dec, december)
+            .unwrap()
+            .inspection
+            .done_at
+            .is_some()
     );
     let _ = plan;
 
@@ -148,9 +200,18 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
         .summary_view(contract, from, to, chrono::Utc::now())
         .unwrap()
         .inspections;
-    let routine = laptop.iter().find(|t| t.kind == InspectionKind::Routine).unwrap();
+    let routine = laptop
+        .iter()
+        .find(|t| t.kind == InspectionKind::Routine)
+        .unwrap();
     assert_eq!(
-        (routine.planned, routine.done, routine.overdue, routine.findings, routine.findings_to_faults),
+        (
+            routine.planned,
+            routine.done,
+            routine.overdue,
+            routine.findings,
+            routine.findings_to_faults
+        ),
         (1, 1, 0, 1, 1)
     );
     let answer = console.send(
@@ -158,11 +219,19 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
         &format!("/office/v1/summary?contract={CONTRACT}&month=2026-12"),
         String::new().into(),
     );
-    assert_eq!(answer["inspections"], serde_json::to_value(&laptop).unwrap());
+    assert_eq!(
+        answer["inspections"],
+        serde_json::to_value(&laptop).unwrap()
+    );
     // November's, never done, is overdue in November's count.
     let november = laptops[0]
         .store
-        .summary_view(contract, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), from, chrono::Utc::now())
+        .summary_view(
+            contract,
+            NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            from,
+            chrono::Utc::now(),
+        )
         .unwrap()
         .inspections;
     let answer = console.send(
@@ -170,6 +239,16 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
         &format!("/office/v1/summary?contract={CONTRACT}&month=2026-11"),
         String::new().into(),
     );
-    assert_eq!(answer["inspections"], serde_json::to_value(&november).unwrap());
-    assert_eq!(november.iter().find(|t| t.kind == InspectionKind::Routine).unwrap().overdue, 1);
+    assert_eq!(
+        answer["inspections"],
+        serde_json::to_value(&november).unwrap()
+    );
+    assert_eq!(
+        november
+            .iter()
+            .find(|t| t.kind == InspectionKind::Routine)
+            .unwrap()
+            .overdue,
+        1
+    );
 }

@@ -155,7 +155,10 @@ impl Model {
     /// The month's inspection facts of contract `id`, as the laptop's store gathers them
     /// (`fieldlog_store`'s `inspection_plans::summary_facts`): every inspection of the contract
     /// (`count_inspections` picks the range's own) with its findings counted.
-    pub fn inspection_facts(&self, id: ContractId) -> Vec<fieldlog_domain::inspection::InspectionFact> {
+    pub fn inspection_facts(
+        &self,
+        id: ContractId,
+    ) -> Vec<fieldlog_domain::inspection::InspectionFact> {
         let mut findings: HashMap<uuid::Uuid, (u32, u32)> = HashMap::new();
         for (finding, inspection) in &self.findings {
             let count = findings.entry(*inspection).or_default();
