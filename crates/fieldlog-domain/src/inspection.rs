@@ -337,14 +337,14 @@ mod plan_tests {
     #[test]
     fn the_period_inspection_id_is_the_same_on_every_laptop_and_differs_by_each_part() {
         let plan = Uuid::from_u128(1);
-        let site = SiteId::from(Uuid::from_u128(2));
+        let site = SiteId(Uuid::from_u128(2));
         let p = Period::holding(InspectionKind::Routine, d("2026-12-07"));
         let id = planned_inspection_id(plan, site, p);
         assert_eq!(id, planned_inspection_id(plan, site, p));
         assert_ne!(id, planned_inspection_id(Uuid::from_u128(3), site, p));
         assert_ne!(
             id,
-            planned_inspection_id(plan, SiteId::from(Uuid::from_u128(3)), p)
+            planned_inspection_id(plan, SiteId(Uuid::from_u128(3)), p)
         );
         assert_ne!(
             id,
@@ -369,7 +369,7 @@ mod plan_tests {
 
     #[test]
     fn the_month_counts_planned_done_overdue_and_findings_per_kind() {
-        let contract = ContractId::from(Uuid::from_u128(9));
+        let contract = ContractId(Uuid::from_u128(9));
         let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         let fact = |kind, due: &str, done: Option<&str>, findings, to_faults| InspectionFact {
             id: Uuid::now_v7(),

@@ -66,6 +66,16 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
         "INSERT INTO faults VALUES ('f10', 'c1', 's1', NULL, 'C', '2025-02-03 01:00:00+00:00', 'phone', '来电', '客户经理', 1, '2025-02-03 01:01:00+00:00', '来电人', '13800000000');
          INSERT INTO fault_assignments VALUES ('as10', 'f10', 'assign', 't1', '旧技服', '[]', '', '客户经理', '2025-02-03 01:02:00+00:00', '2025-02-03 01:02:00+00:00');",
     ),
+    (
+        // Inspections by plan (issue 19): a plan, its period's inspection, a tick, a finding
+        // turned into a fault.
+        13,
+        "INSERT INTO inspection_plans VALUES ('ip13', 'c1', 'routine', '[\"检查立杆\"]', NULL, '2025-02-01', NULL, '2025-02-01 00:00:00+00:00');
+         INSERT INTO inspections VALUES ('i13', 'c1', 's1', 'routine', '2025-02-01', '[\"检查立杆\"]', NULL, NULL, 'ip13', '2025-02-28');
+         INSERT INTO inspection_ticks VALUES ('tk13', 'i13', 0, '检查立杆', 'not_ok', '立杆倾斜', '2025-02-04 01:00:00+00:00');
+         INSERT INTO inspection_findings VALUES ('fd13', 'i13', 's1', NULL, '立杆倾斜', '2025-02-04 01:01:00+00:00');
+         INSERT INTO inspection_finding_faults VALUES ('fd13', 'f10', '2025-02-04 01:02:00+00:00');",
+    ),
 ];
 
 fn fresh_schema() -> String {
