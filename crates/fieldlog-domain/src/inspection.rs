@@ -132,21 +132,15 @@ pub fn periods_begun(kind: InspectionKind, starts_on: NaiveDate, today: NaiveDat
     if today < starts_on {
         return Vec::new();
     }
-    let current = Period::holding(kind, today);
-    let mut periods = vec![current];
     let first = Period::holding(kind, starts_on);
+    let mut period = Period::holding(kind, today);
+    let mut periods = vec![period];
     while periods.len() < MAX_PERIODS_AT_ONCE {
-        let earlier = Period::holding(
-            kind,
-            periods[periods.len() - 1]
-                .first_day
-                .pred_opt()
-                .expect("a day before"),
-        );
-        if earlier < first {
+        period = Period::holding(kind, period.first_day.pred_opt().expect("a day before"));
+        if period < first {
             break;
         }
-        periods.push(earlier);
+        periods.push(period);
     }
     periods.reverse();
     periods

@@ -423,8 +423,7 @@ fn list(conn: &Connection, day: NaiveDate) -> Result<InspectionList> {
     })
 }
 
-/// The contract a plan or inspection belongs to is checked by the actions; this is what the
-/// screens and the CLI call.
+/// What the inspection screens and the CLI call (through `desk`), each action one transaction.
 impl Store {
     /// Adds a contract's plan and makes its inspections of the periods begun so far.
     pub fn add_inspection_plan(

@@ -37,8 +37,7 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
     );
     let (contract, site, _) = a.set_up_contract(CONTRACT);
     // November's plan, made on A at the start (2026-11-02): November's inspection is made there.
-    let plan = a
-        .store
+    a.store
         .add_inspection_plan(
             NewInspectionPlan {
                 contract_id: contract,
@@ -176,7 +175,6 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
             .done_at
             .is_some()
     );
-    let _ = plan;
 
     // The console's month counts what the laptop's counts: December, one routine inspection
     // planned and done, one finding that became a fault.

@@ -568,4 +568,28 @@ mod tests {
             Fact::Other
         ));
     }
+
+    /// Issue 19: an inspection stored before plans existed (no `plan_id`, no `due_by`) still
+    /// decodes, its last day being its planned day.
+    #[test]
+    fn an_inspection_from_before_plans_decodes_with_its_planned_day_as_its_last() {
+        let row = serde_json::json!({
+            "id": "0190f0f0-0000-7000-8000-000000000013",
+            "contract_id": "0190f0f0-0000-7000-8000-000000000001",
+            "site_id": "0190f0f0-0000-7000-8000-000000000002",
+            "kind": "routine",
+            "planned_for": "2026-11-03",
+            "checklist": "[\"检查立杆\"]",
+            "done_arrival_id": null,
+            "done_at": null
+        });
+        let Fact::Inspection(i) = fact("inspections", &row.to_string(), receipt()).unwrap() else {
+            panic!("not an inspection");
+        };
+        assert_eq!(i.due_by, None);
+        assert_eq!(
+            fieldlog_domain::inspection::due_by(i.planned_for, i.due_by),
+            "2026-11-03".parse().unwrap()
+        );
+    }
 }
