@@ -451,3 +451,62 @@ pub fn remove_entry(
 ) -> Reply<ReportDocument> {
     state.with(|store| desk::remove_entry(store, entry_id, reason.as_deref(), Utc::now()))
 }
+
+// ---- Inspections by plan (issue 19 item 5) ------------------------------------------------------
+
+#[tauri::command(async)]
+pub fn inspection_list(state: State<'_, AppState>) -> Reply<fieldlog_wire::v1::InspectionList> {
+    state.with(|store| desk::inspection_list(store, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn inspection_detail(
+    state: State<'_, AppState>,
+    inspection_id: Uuid,
+) -> Reply<fieldlog_wire::v1::InspectionDetail> {
+    state.with(|store| desk::inspection_detail(store, inspection_id, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn add_inspection_plan(
+    state: State<'_, AppState>,
+    plan: fieldlog_wire::v1::NewInspectionPlan,
+) -> Reply<fieldlog_wire::v1::InspectionPlan> {
+    state.with(|store| desk::add_inspection_plan(store, plan, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn tick_inspection(
+    state: State<'_, AppState>,
+    inspection_id: Uuid,
+    tick: fieldlog_wire::v1::NewTick,
+) -> Reply<fieldlog_wire::v1::InspectionDetail> {
+    state.with(|store| desk::tick_inspection(store, inspection_id, tick, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn note_finding(
+    state: State<'_, AppState>,
+    inspection_id: Uuid,
+    finding: fieldlog_wire::v1::NewFinding,
+) -> Reply<fieldlog_wire::v1::InspectionDetail> {
+    state.with(|store| desk::note_finding(store, inspection_id, finding, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn finding_to_fault(
+    state: State<'_, AppState>,
+    finding_id: Uuid,
+    fault: fieldlog_wire::v1::FindingToFault,
+) -> Reply<fieldlog_wire::v1::InspectionDetail> {
+    state.with(|store| desk::finding_to_fault(store, finding_id, fault, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn inspections_done_on(
+    state: State<'_, AppState>,
+    contract_id: ContractId,
+    day: NaiveDate,
+) -> Reply<Vec<fieldlog_wire::v1::InspectionDetail>> {
+    state.with(|store| desk::inspections_done_on(store, contract_id, day))
+}

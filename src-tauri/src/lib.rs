@@ -67,6 +67,14 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             new_report,
             edit_entry,
             remove_entry,
+            // Inspections by plan (issue 19 item 5).
+            inspection_list,
+            inspection_detail,
+            add_inspection_plan,
+            tick_inspection,
+            note_finding,
+            finding_to_fault,
+            inspections_done_on,
         ])
 }
 

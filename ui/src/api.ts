@@ -157,6 +157,23 @@ export const api = {
   settleConflict: (conflictId: number, picks: Record<string, Side>) =>
     call<ConflictView[]>("settle_conflict", { conflictId, picks }),
   acknowledgeConflict: (conflictId: number) => call<ConflictView[]>("acknowledge_conflict", { conflictId }),
+
+  // Inspections by plan (issue 19 item 5).
+  /** Every inspection not done (the plans' periods begun are made first), recent ones, the plans. */
+  inspectionList: () => call<import("./generated/wire").InspectionList>("inspection_list"),
+  inspectionDetail: (inspectionId: Id) =>
+    call<import("./generated/wire").InspectionDetail>("inspection_detail", { inspectionId }),
+  addInspectionPlan: (plan: import("./generated/wire").NewInspectionPlan) =>
+    call<import("./generated/wire").InspectionPlan>("add_inspection_plan", { plan }),
+  tickInspection: (inspectionId: Id, tick: import("./generated/wire").NewTick) =>
+    call<import("./generated/wire").InspectionDetail>("tick_inspection", { inspectionId, tick }),
+  noteFinding: (inspectionId: Id, finding: import("./generated/wire").NewFinding) =>
+    call<import("./generated/wire").InspectionDetail>("note_finding", { inspectionId, finding }),
+  findingToFault: (findingId: Id, fault: import("./generated/wire").FindingToFault) =>
+    call<import("./generated/wire").InspectionDetail>("finding_to_fault", { findingId, fault }),
+  /** A contract's inspections done on a day, for that day's report. */
+  inspectionsDoneOn: (contractId: Id, day: LocalDate) =>
+    call<import("./generated/wire").InspectionDetail[]>("inspections_done_on", { contractId, day }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

@@ -440,6 +440,57 @@ export interface Messages {
     changeKind: Record<EntryChangeKind, string>;
     field: Record<string, string>;
   };
+  /** Inspections by plan (issue 19 item 5). */
+  inspection: {
+    nav: string;
+    title: string;
+    open: string;
+    none: string;
+    done: string;
+    overdue: string;
+    due: string;
+    dueBy: string;
+    period: string;
+    progress: (ticked: number, items: number) => string;
+    findingCount: (n: number) => string;
+    plans: string;
+    noPlans: string;
+    newPlan: string;
+    contract: string;
+    kind: string;
+    startsOn: string;
+    checklistHint: string;
+    allSites: string;
+    addPlan: string;
+    checklist: string;
+    outcome: Record<string, string>;
+    note: string;
+    notePlaceholder: string;
+    tick: string;
+    findings: string;
+    noFindings: string;
+    newFinding: string;
+    device: string;
+    noDevice: string;
+    description: string;
+    addFinding: string;
+    toFault: string;
+    level: string;
+    becameFault: string;
+    complete: string;
+    completeHint: string;
+    doneAt: (t: string) => string;
+    todayTitle: string;
+    todayNone: string;
+    openInspection: string;
+    reportTitle: string;
+    reportNone: string;
+    outcomeCounts: (ok: number, notOk: number, skipped: number) => string;
+    summaryTitle: string;
+    planned: string;
+    doneCount: string;
+    toFaults: string;
+  };
 }
 
 const zhCN: Messages = {
@@ -878,6 +929,56 @@ const zhCN: Messages = {
       parts: "备件",
     },
   },
+  inspection: {
+    nav: "巡检",
+    title: "巡检",
+    open: "待巡检",
+    none: "没有待巡检的点位",
+    done: "近期已完成",
+    overdue: "已逾期",
+    due: "本期应巡检",
+    dueBy: "截止",
+    period: "周期",
+    progress: (ticked, items) => `已勾选 ${ticked}/${items} 项`,
+    findingCount: (n) => `${n} 项发现`,
+    plans: "巡检计划",
+    noPlans: "还没有巡检计划",
+    newPlan: "新建巡检计划",
+    contract: "项目",
+    kind: "巡检类型",
+    startsOn: "开始日期",
+    checklistHint: "检查项，每行一项（留空则使用该类型的默认检查项）",
+    allSites: "本项目全部点位",
+    addPlan: "保存计划",
+    checklist: "检查项",
+    outcome: zhLabels.TickOutcome,
+    note: "说明",
+    notePlaceholder: "异常情况或未检查原因",
+    tick: "勾选",
+    findings: "巡检发现",
+    noFindings: "尚未记录发现",
+    newFinding: "记录发现",
+    device: "设备",
+    noDevice: "（不指定设备）",
+    description: "发现的问题",
+    addFinding: "保存发现",
+    toFault: "转为故障",
+    level: "故障级别",
+    becameFault: "已转为故障",
+    complete: "到场签到并完成巡检",
+    completeHint: "全部检查项勾选后，在点位签到即完成本次巡检。",
+    doneAt: (t) => `巡检已完成 ${t}`,
+    todayTitle: "巡检",
+    todayNone: "没有待巡检或逾期的巡检",
+    openInspection: "打开检查表",
+    reportTitle: "当日完成的巡检",
+    reportNone: "当日没有完成的巡检",
+    outcomeCounts: (ok, notOk, skipped) => `正常 ${ok} 项 · 异常 ${notOk} 项 · 未检查 ${skipped} 项`,
+    summaryTitle: "巡检",
+    planned: "应巡检",
+    doneCount: "已完成",
+    toFaults: "转为故障",
+  },
 };
 
 const en: Messages = {
@@ -1315,6 +1416,56 @@ const en: Messages = {
       work_done: "Work done",
       parts: "Parts",
     },
+  },
+  inspection: {
+    nav: "Inspections",
+    title: "Inspections",
+    open: "To inspect",
+    none: "No inspections to do",
+    done: "Done lately",
+    overdue: "Overdue",
+    due: "Due this period",
+    dueBy: "Due by",
+    period: "Period",
+    progress: (ticked, items) => `${ticked}/${items} items ticked`,
+    findingCount: (n) => `${n} finding(s)`,
+    plans: "Inspection plans",
+    noPlans: "No inspection plans yet",
+    newPlan: "New inspection plan",
+    contract: "Contract",
+    kind: "Kind",
+    startsOn: "Starts on",
+    checklistHint: "Checklist, one item per line (empty: the kind's default items)",
+    allSites: "Every site of the contract",
+    addPlan: "Save plan",
+    checklist: "Checklist",
+    outcome: enLabels.TickOutcome,
+    note: "Note",
+    notePlaceholder: "What is wrong, or why not checked",
+    tick: "Tick",
+    findings: "Findings",
+    noFindings: "No findings yet",
+    newFinding: "Note a finding",
+    device: "Device",
+    noDevice: "(no device)",
+    description: "What was found",
+    addFinding: "Save finding",
+    toFault: "Turn into a fault",
+    level: "Fault level",
+    becameFault: "Became a fault",
+    complete: "Check in and complete",
+    completeHint: "Once every item is ticked, checking in at the site completes the inspection.",
+    doneAt: (t) => `Inspection done ${t}`,
+    todayTitle: "Inspections",
+    todayNone: "No inspections due or overdue",
+    openInspection: "Open checklist",
+    reportTitle: "Inspections done that day",
+    reportNone: "No inspections done that day",
+    outcomeCounts: (ok, notOk, skipped) => `${ok} OK · ${notOk} not OK · ${skipped} not checked`,
+    summaryTitle: "Inspections",
+    planned: "Planned",
+    doneCount: "Done",
+    toFaults: "Turned into faults",
   },
 };
 

@@ -13,6 +13,8 @@ export type Route =
   | { screen: "catalogue" }
   | { screen: "settings" }
   | { screen: "sync" }
+  | { screen: "inspections" }
+  | { screen: "inspection"; id: string }
   | { screen: "unknown"; path: string };
 
 export function parseHash(hash: string): Route {
@@ -41,6 +43,8 @@ export function parseHash(hash: string): Route {
       return { screen: "settings" };
     case "sync":
       return { screen: "sync" };
+    case "inspections":
+      return id ? { screen: "inspection", id } : { screen: "inspections" };
     default:
       return { screen: "unknown", path };
   }
@@ -67,6 +71,8 @@ export const href = {
   catalogue: () => "#/catalogue",
   settings: () => "#/settings",
   sync: () => "#/sync",
+  inspections: () => "#/inspections",
+  inspection: (id: string) => `#/inspections/${encodeURIComponent(id)}`,
 };
 
 export function go(hash: string): void {

@@ -147,6 +147,9 @@ pub enum Command {
     /// 导入 (import from a spreadsheet)
     #[command(subcommand)]
     Import(ImportCommand),
+    /// 巡检：计划、检查表、发现转故障 (inspections: plans, checklists, findings turned into faults)
+    #[command(subcommand)]
+    Inspection(crate::inspection::InspectionCommand),
 }
 
 /// `fieldlog verify`'s exit codes, shown in its --help (and in the README).

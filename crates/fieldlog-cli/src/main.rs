@@ -6,6 +6,8 @@
 mod args;
 #[macro_use]
 mod render;
+// `fieldlog inspection …` (issue 19 item 5).
+mod inspection;
 
 use args::{
     AuditCommand, Cli, Command, EntryFields, EventCommand, ExportCommand, FaultCommand,
@@ -262,6 +264,7 @@ fn run(
             let report = fieldlog_export::import_sites(store, contract.id, &file)?;
             out.imported(&file, &report);
         }
+        Command::Inspection(command) => inspection::run(store, command, out, now)?,
         Command::Verify { .. } => unreachable!("answered before the store is opened"),
         Command::Audit(AuditCommand::Verify) => {
             // Against the sync server's copy too, when enrolled and the server answers.

@@ -108,13 +108,13 @@ pub struct Output {
 
 /// The last 8 hex digits of an id: the random part of a UUIDv7 (its first digits are a timestamp,
 /// shared by every record made in the same weeks). Commands accept it in place of the full id.
-fn short(id: impl ToString) -> String {
+pub(crate) fn short(id: impl ToString) -> String {
     let id = id.to_string();
     id[id.len().saturating_sub(8)..].to_owned()
 }
 
 impl Output {
-    fn json_or(&self, value: &impl Serialize, text: impl FnOnce()) {
+    pub(crate) fn json_or(&self, value: &impl Serialize, text: impl FnOnce()) {
         if self.json {
             // serde_json escapes C0 controls; C1 ones (U+0080..U+009F) pass as they are, and
             // some terminals obey them, so they are written as JSON escapes too.

@@ -198,6 +198,15 @@ pub const SYNC_ENTITIES: &[Label] = &[
     Label::new("stock_movements", "库存变动", "Stock movement"),
     Label::new("entry_parts", "日报用件", "Part on entry"),
     Label::new("sla_policies", "时限标准", "SLA policy"),
+    // Inspections by plan (issue 19 item 5).
+    Label::new("inspection_plans", "巡检计划", "Inspection plan"),
+    Label::new("inspection_ticks", "巡检勾选", "Inspection tick"),
+    Label::new("inspection_findings", "巡检发现", "Inspection finding"),
+    Label::new(
+        "inspection_finding_faults",
+        "发现转故障",
+        "Finding turned into a fault",
+    ),
 ];
 
 /// The fields of a synced record a conflict can be about, by their column.
@@ -221,6 +230,10 @@ pub const SYNC_FIELDS: &[Label] = &[
     Label::new("description", "描述", "Description"),
     Label::new("level", "级别", "Level"),
     Label::new("reported_at", "报修时间", "Reported at"),
+    // Inspection plans (issue 19 item 5).
+    Label::new("site_ids", "巡检点位", "Sites inspected"),
+    Label::new("starts_on", "开始日期", "Starts on"),
+    Label::new("ends_on", "结束日期", "Ends on"),
 ];
 
 /// Fixed phrases that more than one output prints (section headings of the summary, the signed
@@ -293,6 +306,8 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
             "EntryChangeKind",
             crate::report_versions::EntryChangeKind::LABELS,
         ),
+        // Inspections by plan (issue 19 item 5).
+        ("TickOutcome", crate::inspection::TickOutcome::LABELS),
     ];
     tables
         .into_iter()

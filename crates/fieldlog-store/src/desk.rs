@@ -472,3 +472,70 @@ pub fn remove_entry(
     let entry = store.remove_report_entry(entry_id, reason, now)?;
     store.report_document(entry.report_id)
 }
+
+// ---- Inspections by plan (issue 19 item 5) ------------------------------------------------------
+
+/// The inspections screen (and Today's overdue list): the plans' inspections of the periods begun
+/// are made first, so a new month's inspections appear as soon as it begins.
+pub fn inspection_list(
+    store: &mut Store,
+    now: DateTime<Utc>,
+) -> Result<fieldlog_wire::v1::InspectionList> {
+    store.inspection_list(now)
+}
+
+pub fn inspection_detail(
+    store: &Store,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<fieldlog_wire::v1::InspectionDetail> {
+    store.inspection_detail(id, now)
+}
+
+pub fn add_inspection_plan(
+    store: &mut Store,
+    input: fieldlog_wire::v1::NewInspectionPlan,
+    now: DateTime<Utc>,
+) -> Result<fieldlog_wire::v1::InspectionPlan> {
+    store.add_inspection_plan(input, now)
+}
+
+pub fn tick_inspection(
+    store: &mut Store,
+    id: Uuid,
+    input: fieldlog_wire::v1::NewTick,
+    now: DateTime<Utc>,
+) -> Result<fieldlog_wire::v1::InspectionDetail> {
+    store.tick_inspection(id, input, now)
+}
+
+pub fn note_finding(
+    store: &mut Store,
+    id: Uuid,
+    input: fieldlog_wire::v1::NewFinding,
+    now: DateTime<Utc>,
+) -> Result<fieldlog_wire::v1::InspectionDetail> {
+    store.note_finding(id, input, now)
+}
+
+/// A finding turned into a fault; answers the inspection as it now reads (the finding names the
+/// fault, which the screen opens).
+pub fn finding_to_fault(
+    store: &mut Store,
+    finding_id: Uuid,
+    input: fieldlog_wire::v1::FindingToFault,
+    now: DateTime<Utc>,
+) -> Result<fieldlog_wire::v1::InspectionDetail> {
+    store
+        .finding_to_fault(finding_id, input, now)
+        .map(|(_, detail)| detail)
+}
+
+/// The inspections of a contract done on a day, for that day's report.
+pub fn inspections_done_on(
+    store: &Store,
+    contract_id: ContractId,
+    day: NaiveDate,
+) -> Result<Vec<fieldlog_wire::v1::InspectionDetail>> {
+    store.inspections_done_on(contract_id, day)
+}

@@ -4,7 +4,7 @@ use crate::sql::{json, opt_text, parse, parse_opt};
 use crate::{Result, Store, StoreError, arrivals, catalog};
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldlog_domain::ids::{ArrivalId, SiteId};
-use fieldlog_domain::inspection::InspectionKind;
+use fieldlog_domain::inspection::{self, InspectionKind};
 use fieldlog_domain::validate;
 use fieldlog_wire::v1::InspectionRow;
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -39,7 +39,11 @@ pub(crate) fn add(
 
 const COLUMNS: &str =
     "i.id, i.contract_id, i.site_id, s.code, s.name, i.kind, i.planned_for, i.checklist,
-     i.done_arrival_id, i.done_at FROM inspections i JOIN sites s ON s.id = i.site_id";
+     i.done_arrival_id, i.done_at, i.plan_id, i.due_by,
+     (SELECT count(DISTINCT t.position) FROM inspection_ticks t
+      WHERE t.inspection_id = i.id AND t.position < json_array_length(i.checklist)),
+     (SELECT count(*) FROM inspection_findings f WHERE f.inspection_id = i.id)
+     FROM inspections i JOIN sites s ON s.id = i.site_id";
 
 fn inspection_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow> {
     let kind: InspectionKind = parse(r, 5)?;
@@ -55,7 +59,44 @@ fn inspection_row(r: &Row<'_>) -> rusqlite::Result<InspectionRow> {
         checklist: json(r, 7)?,
         done_arrival_id: parse_opt(r, 8)?,
         done_at: r.get(9)?,
+        plan_id: parse_opt(r, 10)?,
+        due_by: r.get(11)?,
+        // Set by `with_overdue`, which knows the day.
+        overdue: false,
+        items_ticked: r.get(12)?,
+        findings: r.get(13)?,
     })
+}
+
+/// Marks each row overdue on `day` or not (`fieldlog_domain::inspection::is_overdue`), filling in
+/// the last day of a hand-planned inspection (its planned day).
+pub(crate) fn with_overdue(rows: &mut [InspectionRow], day: NaiveDate) {
+    for row in rows {
+        let due_by = inspection::due_by(row.planned_for, row.due_by);
+        row.due_by = Some(due_by);
+        row.overdue = inspection::is_overdue(due_by, row.done_at.is_some(), day);
+    }
+}
+
+/// Every inspection not done yet, whatever its day.
+pub(crate) fn open(conn: &Connection) -> Result<Vec<InspectionRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} WHERE i.done_at IS NULL ORDER BY i.planned_for, s.code"
+    ))?;
+    Ok(stmt
+        .query_map([], inspection_row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The inspections done on `since` or later (by their local day), latest first.
+pub(crate) fn done_since(conn: &Connection, since: NaiveDate) -> Result<Vec<InspectionRow>> {
+    let (from, _) = fieldlog_domain::time::local_day_bounds(since);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} WHERE i.done_at >= ?1 ORDER BY i.done_at DESC"
+    ))?;
+    Ok(stmt
+        .query_map([from], inspection_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 pub(crate) fn row(conn: &Connection, id: Uuid) -> Result<InspectionRow> {
@@ -89,6 +130,27 @@ pub(crate) fn complete(
         return Err(StoreError::conflict(
             "该巡检已完成",
             "the inspection is already done",
+        ));
+    }
+    // Every item needs a tick first (issue 19): ok, not ok with what is wrong, or not checked
+    // with the reason. An item cannot simply be left blank.
+    let missing = inspection::unticked(
+        inspection.checklist.len(),
+        crate::inspection_plans::ticked_positions(conn, id)?,
+    );
+    if !missing.is_empty() {
+        let numbers: Vec<String> = missing.iter().map(|i| (i + 1).to_string()).collect();
+        return Err(StoreError::conflict(
+            format!(
+                "还有{}项检查未勾选（第{}项），请逐项勾选；无法检查的项选“未检查”并写明原因",
+                missing.len(),
+                numbers.join("、")
+            ),
+            format!(
+                "{} checklist item(s) have no tick (no. {}): tick each one; one that cannot be checked is marked not checked with the reason",
+                missing.len(),
+                numbers.join(", ")
+            ),
         ));
     }
     let arrival = arrivals::arrival(conn, arrival_id)?;

@@ -21,6 +21,8 @@ mod error;
 mod faults;
 mod import;
 mod inspections;
+// Inspections by plan (issue 19 item 5).
+mod inspection_plans;
 pub mod keystore;
 pub mod migrations;
 mod paths;

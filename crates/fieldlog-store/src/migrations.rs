@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0009_evidence_chain",
     "0010_dispatch",
     "0012_report_corrections",
+    "0013_inspection_plans",
 );
 
 /// The statement with which migration 0009 chains the evidence a profile already holds. Tests

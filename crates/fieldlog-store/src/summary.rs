@@ -326,6 +326,14 @@ impl Store {
             period: summary::period_label(from, to),
             summary,
             faults,
+            // Inspections by plan (issue 19 item 5).
+            inspections: crate::inspection_plans::summary_tally(
+                &self.conn,
+                contract_id,
+                from,
+                to,
+                now,
+            )?,
         })
     }
 }

@@ -73,6 +73,16 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
         "INSERT INTO report_entries VALUES ('e12', 'r1', 1, 's1', NULL, NULL, '改过的原因', 1, NULL, '另一台笔记本加的', NULL, 'e2', NULL, 0, NULL);
          INSERT INTO report_entries VALUES ('e13', 'r1', 1, 's1', NULL, 'f1', '旧原因', 1, NULL, '旧处理', NULL, 'e1', NULL, 1, NULL);",
     ),
+    (
+        // Inspections by plan (issue 19): a plan, its period's inspection, a tick, a finding
+        // turned into a fault.
+        13,
+        "INSERT INTO inspection_plans VALUES ('ip13', 'c1', 'routine', '[\"检查立杆\"]', NULL, '2025-02-01', NULL, '2025-02-01 00:00:00+00:00');
+         INSERT INTO inspections VALUES ('i13', 'c1', 's1', 'routine', '2025-02-01', '[\"检查立杆\"]', NULL, NULL, 'ip13', '2025-02-28');
+         INSERT INTO inspection_ticks VALUES ('tk13', 'i13', 0, '检查立杆', 'not_ok', '立杆倾斜', '2025-02-04 01:00:00+00:00');
+         INSERT INTO inspection_findings VALUES ('fd13', 'i13', 's1', NULL, '立杆倾斜', '2025-02-04 01:01:00+00:00');
+         INSERT INTO inspection_finding_faults VALUES ('fd13', 'f10', '2025-02-04 01:02:00+00:00');",
+    ),
 ];
 
 fn fresh_schema() -> String {

@@ -425,7 +425,41 @@ pub fn rows_in(view: &SummaryView, lang: Lang) -> Vec<Row> {
             faults: a.fault_id.into_iter().collect(),
         });
     }
+    inspection_rows(view, lang, &mut rows);
     rows
+}
+
+/// Inspections by plan (issue 19 item 5): per kind with any due in the range, planned, done,
+/// overdue and findings. A range with none adds no rows (the summaries before issue 19 read as
+/// they did).
+fn inspection_rows(view: &SummaryView, lang: Lang, rows: &mut Vec<Row>) {
+    let t = |zh, en| lang.pick(zh, en);
+    for tally in view.inspections.iter().filter(|t| t.planned > 0) {
+        let section = tally.kind.label(lang);
+        for (item, value, note) in [
+            (t("应巡检次数", "Inspections planned"), tally.planned, ""),
+            (t("已完成", "Done"), tally.done, ""),
+            (
+                t("逾期未完成", "Overdue"),
+                tally.overdue,
+                t("周期结束仍未完成", "not done by the end of their period"),
+            ),
+            (t("巡检发现", "Findings"), tally.findings, ""),
+            (
+                t("发现转为故障", "Findings turned into faults"),
+                tally.findings_to_faults,
+                "",
+            ),
+        ] {
+            rows.push(Row {
+                section: section.into(),
+                item: item.into(),
+                value: Some(f64::from(value)),
+                note: note.into(),
+                faults: Vec::new(),
+            });
+        }
+    }
 }
 
 /// The drill-down sheet: every fault the summary names, with where it counts and how it stood.

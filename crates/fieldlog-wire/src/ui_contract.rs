@@ -60,6 +60,13 @@ pub fn typescript() -> String {
     // issue 19: the report list with its filters
     types.visit::<v1::ReportList>();
     types.visit::<v1::ReportListQuery>();
+    // Inspections by plan (issue 19 item 5).
+    types.visit::<v1::InspectionDetail>();
+    types.visit::<v1::InspectionList>();
+    types.visit::<v1::NewInspectionPlan>();
+    types.visit::<v1::NewTick>();
+    types.visit::<v1::NewFinding>();
+    types.visit::<v1::FindingToFault>();
 
     let mut text = types.file();
     text.push_str(&presets());

@@ -204,6 +204,20 @@ pub struct InspectionRow {
     pub checklist: Vec<String>,
     pub done_arrival_id: Option<ArrivalId>,
     pub done_at: Option<DateTime<Utc>>,
+    /// The plan it was made from (issue 19: none for an inspection planned by hand).
+    #[serde(default)]
+    pub plan_id: Option<uuid::Uuid>,
+    /// Its last day: after it, not done, it is overdue.
+    #[serde(default)]
+    pub due_by: Option<NaiveDate>,
+    /// Not done and past its last day, as of the moment the list was read.
+    #[serde(default)]
+    pub overdue: bool,
+    /// How many checklist items have a tick, and how many findings it has.
+    #[serde(default)]
+    pub items_ticked: u32,
+    #[serde(default)]
+    pub findings: u32,
 }
 
 /// The technician's day at a glance.
@@ -297,6 +311,9 @@ pub struct SummaryView {
     pub period: String,
     pub summary: fieldlog_domain::summary::Summary,
     pub faults: Vec<SummaryFault>,
+    /// Inspections due in the range per kind: planned, done, overdue, findings (issue 19 item 5).
+    #[serde(default)]
+    pub inspections: Vec<fieldlog_domain::inspection::InspectionTally>,
 }
 
 /// What background sync is doing, as the app's sync indicator shows it (the `sync-activity`
@@ -518,4 +535,116 @@ pub struct MissingDay {
 pub struct ReportList {
     pub rows: Vec<ReportRow>,
     pub missing_days: Vec<MissingDay>,
+}
+
+// ---- Inspections by plan (issue 19 item 5) ------------------------------------------------------
+
+pub use fieldlog_domain::inspection::{InspectionTally, TickOutcome};
+
+/// A contract's inspection plan: which sites, how often (by its kind), which checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InspectionPlan {
+    pub id: uuid::Uuid,
+    pub contract_id: ContractId,
+    pub contract_name: String,
+    pub kind: InspectionKind,
+    pub checklist: Vec<String>,
+    /// The sites inspected; None: every site of the contract.
+    pub site_ids: Option<Vec<SiteId>>,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+}
+
+/// A new plan as the form sends it. An empty checklist takes the kind's default items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewInspectionPlan {
+    pub contract_id: ContractId,
+    pub kind: InspectionKind,
+    #[serde(default)]
+    pub checklist: Vec<String>,
+    #[serde(default)]
+    pub site_ids: Option<Vec<SiteId>>,
+    pub starts_on: NaiveDate,
+}
+
+/// The latest tick of one checklist item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InspectionTick {
+    pub id: uuid::Uuid,
+    pub position: u32,
+    pub item: String,
+    pub outcome: TickOutcome,
+    pub note: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// One checklist item with its latest tick, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ChecklistItem {
+    pub position: u32,
+    pub item: String,
+    pub tick: Option<InspectionTick>,
+}
+
+/// Something found while inspecting, and the fault it became.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InspectionFinding {
+    pub id: uuid::Uuid,
+    pub inspection_id: uuid::Uuid,
+    pub site_id: SiteId,
+    pub site_code: String,
+    pub site_name: String,
+    pub device_id: Option<fieldlog_domain::ids::DeviceId>,
+    /// The device as the documents print it ("摄像机 DS-2CD3T46").
+    pub device: Option<String>,
+    pub description: String,
+    pub recorded_at: DateTime<Utc>,
+    pub fault_id: Option<FaultId>,
+}
+
+/// One inspection with its checklist, findings and the devices at its site (for a finding).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct InspectionDetail {
+    pub inspection: InspectionRow,
+    /// `2026-12` or `2026-Q4` for a planned one.
+    pub period: Option<String>,
+    pub items: Vec<ChecklistItem>,
+    pub findings: Vec<InspectionFinding>,
+    pub devices: Vec<fieldlog_domain::site::Device>,
+}
+
+/// The inspections screen: every inspection not done (overdue first) and the ones done lately,
+/// and the plans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct InspectionList {
+    pub local_date: NaiveDate,
+    pub open: Vec<InspectionRow>,
+    pub done: Vec<InspectionRow>,
+    pub plans: Vec<InspectionPlan>,
+}
+
+/// A tick as the checklist sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewTick {
+    pub position: u32,
+    pub outcome: TickOutcome,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A finding as the form sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewFinding {
+    pub site_id: SiteId,
+    #[serde(default)]
+    pub device_id: Option<fieldlog_domain::ids::DeviceId>,
+    pub description: String,
+}
+
+/// A finding turned into a fault: its level, and when it was found if earlier than now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FindingToFault {
+    pub level: FaultLevel,
+    #[serde(default)]
+    pub reported_at: Option<DateTime<Utc>>,
 }

@@ -171,6 +171,10 @@ export const zhCN = {
     "stock_movements": "库存变动",
     "entry_parts": "日报用件",
     "sla_policies": "时限标准",
+    "inspection_plans": "巡检计划",
+    "inspection_ticks": "巡检勾选",
+    "inspection_findings": "巡检发现",
+    "inspection_finding_faults": "发现转故障",
   },
   SyncField: {
     "name": "名称",
@@ -192,6 +196,9 @@ export const zhCN = {
     "description": "描述",
     "level": "级别",
     "reported_at": "报修时间",
+    "site_ids": "巡检点位",
+    "starts_on": "开始日期",
+    "ends_on": "结束日期",
   },
   Phrase: {
     "clock_suspect_arrivals": "时间存疑的到场",
@@ -206,6 +213,11 @@ export const zhCN = {
     "changed": "更改",
     "struck": "划去",
     "added": "新增",
+  },
+  TickOutcome: {
+    "ok": "正常",
+    "not_ok": "异常",
+    "skipped": "未检查（已说明原因）",
   },
 } as const;
 
@@ -379,6 +391,10 @@ export const en = {
     "stock_movements": "Stock movement",
     "entry_parts": "Part on entry",
     "sla_policies": "SLA policy",
+    "inspection_plans": "Inspection plan",
+    "inspection_ticks": "Inspection tick",
+    "inspection_findings": "Inspection finding",
+    "inspection_finding_faults": "Finding turned into a fault",
   },
   SyncField: {
     "name": "Name",
@@ -400,6 +416,9 @@ export const en = {
     "description": "Description",
     "level": "Level",
     "reported_at": "Reported at",
+    "site_ids": "Sites inspected",
+    "starts_on": "Starts on",
+    "ends_on": "Ends on",
   },
   Phrase: {
     "clock_suspect_arrivals": "Arrivals with the time in doubt",
@@ -414,6 +433,11 @@ export const en = {
     "changed": "Changed",
     "struck": "Struck",
     "added": "Added",
+  },
+  TickOutcome: {
+    "ok": "OK",
+    "not_ok": "Not OK",
+    "skipped": "Not checked (reason given)",
   },
 } as const;
 

@@ -65,6 +65,11 @@ export type CapturedSignature = { signer_name: string, role: SignerRole, strokes
  */
 export type CatalogueSite = { site: Site, devices: Array<Device>, };
 
+/**
+ * One checklist item with its latest tick, if any.
+ */
+export type ChecklistItem = { position: number, item: string, tick: InspectionTick | null, };
+
 export type Clock = { kind: ClockKind, state: ClockState, started_at: string | null, deadline: string | null, stopped_at: string | null, 
 /**
  * Seconds left until the deadline while running; negative once overdue and still open.
@@ -371,6 +376,11 @@ resolution_rate: number | null, carried_over_repaired: Figure, carried_over_open
 force_majeure_claims: ForceMajeureClaims, compliance: Compliance, clock_faults: Array<ClockFaults>, parts_consumed: Array<PartConsumed>, };
 
 /**
+ * A finding turned into a fault: its level, and when it was found if earlier than now.
+ */
+export type FindingToFault = { level: FaultLevel, reported_at: string | null, };
+
+/**
  * Stock against the contract's floor: what the manager must see.
  */
 export type FloorStatus = { units: number, parts: number, floor: SpareFloor, units_below_floor: boolean, parts_below_floor: boolean, };
@@ -450,12 +460,91 @@ struck?: boolean,
  */
 change_reason?: string, };
 
+/**
+ * One inspection with its checklist, findings and the devices at its site (for a finding).
+ */
+export type InspectionDetail = { inspection: InspectionRow, 
+/**
+ * `2026-12` or `2026-Q4` for a planned one.
+ */
+period: string | null, items: Array<ChecklistItem>, findings: Array<InspectionFinding>, devices: Array<Device>, };
+
+/**
+ * Something found while inspecting, and the fault it became.
+ */
+export type InspectionFinding = { id: string, inspection_id: string, site_id: string, site_code: string, site_name: string, device_id: string | null, 
+/**
+ * The device as the documents print it ("摄像机 DS-2CD3T46").
+ */
+device: string | null, description: string, recorded_at: string, fault_id: string | null, };
+
 export type InspectionKind = "security_quarterly" | "routine";
+
+/**
+ * The inspections screen: every inspection not done (overdue first) and the ones done lately,
+ * and the plans.
+ */
+export type InspectionList = { local_date: string, open: Array<InspectionRow>, done: Array<InspectionRow>, plans: Array<InspectionPlan>, };
+
+/**
+ * A contract's inspection plan: which sites, how often (by its kind), which checklist.
+ */
+export type InspectionPlan = { id: string, contract_id: string, contract_name: string, kind: InspectionKind, checklist: Array<string>, 
+/**
+ * The sites inspected; None: every site of the contract.
+ */
+site_ids: Array<string> | null, starts_on: string, ends_on: string | null, };
 
 /**
  * A planned inspection as the Today screen lists it.
  */
-export type InspectionRow = { id: string, contract_id: string, site_id: string, site_code: string, site_name: string, kind: InspectionKind, kind_label: string, planned_for: string, checklist: Array<string>, done_arrival_id: string | null, done_at: string | null, };
+export type InspectionRow = { id: string, contract_id: string, site_id: string, site_code: string, site_name: string, kind: InspectionKind, kind_label: string, planned_for: string, checklist: Array<string>, done_arrival_id: string | null, done_at: string | null, 
+/**
+ * The plan it was made from (issue 19: none for an inspection planned by hand).
+ */
+plan_id: string | null, 
+/**
+ * Its last day: after it, not done, it is overdue.
+ */
+due_by: string | null, 
+/**
+ * Not done and past its last day, as of the moment the list was read.
+ */
+overdue: boolean, 
+/**
+ * How many checklist items have a tick, and how many findings it has.
+ */
+items_ticked: number, findings: number, };
+
+/**
+ * The inspections of one kind due in a range, as the monthly summary counts them.
+ */
+export type InspectionTally = { kind: InspectionKind, 
+/**
+ * Due within the range (their last day falls in it).
+ */
+planned: number, 
+/**
+ * Of those, done by the range's close.
+ */
+done: number, 
+/**
+ * Of those, not done and past their last day at the range's close.
+ */
+overdue: number, 
+/**
+ * Findings noted on them.
+ */
+findings: number, 
+/**
+ * Of those findings, turned into faults.
+ */
+findings_to_faults: number, };
+
+/**
+ * The latest tick of one checklist item.
+ */
+export type InspectionTick = { id: string, position: number, item: string, outcome: TickOutcome, note: string, recorded_at: string, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
@@ -496,7 +585,22 @@ export type MovementKind = "received" | "used" | "returned" | "transfer_in" | "t
 
 export type NewEntry = { site_id: string, device_id: string | null, fault_id: string | null, fault_cause: string, resolved: boolean, unresolved_reason: UnresolvedReason | null, work_done: string, parts: Array<NewPartLine>, };
 
+/**
+ * A finding as the form sends it.
+ */
+export type NewFinding = { site_id: string, device_id: string | null, description: string, };
+
+/**
+ * A new plan as the form sends it. An empty checklist takes the kind's default items.
+ */
+export type NewInspectionPlan = { contract_id: string, kind: InspectionKind, checklist: Array<string>, site_ids: Array<string> | null, starts_on: string, };
+
 export type NewPartLine = { part_id: string, quantity: number, old_serial: string | null, new_serial: string | null, };
+
+/**
+ * A tick as the checklist sends it.
+ */
+export type NewTick = { position: number, outcome: TickOutcome, note: string, };
 
 export type PartAtClose = { part_id: string, code: string, name: string, kind: SpareKind, balance: number, };
 
@@ -800,7 +904,11 @@ export type SummaryView = { contract_id: string, contract_name: string, client: 
 /**
  * What the range is called: "2026-10", or "2026-10-01 至 2026-10-10".
  */
-period: string, summary: Summary, faults: Array<SummaryFault>, };
+period: string, summary: Summary, faults: Array<SummaryFault>, 
+/**
+ * Inspections due in the range per kind: planned, done, overdue, findings (issue 19 item 5).
+ */
+inspections: Array<InspectionTally>, };
 
 /**
  * One arrival whose time is in doubt.
@@ -859,6 +967,11 @@ export type Technician = { id: string, name: string,
 staff_no: string | null, };
 
 export type TechnicianSummary = { technician_id: string, name: string, figures: Figures, };
+
+/**
+ * What the technician found at one checklist item.
+ */
+export type TickOutcome = "ok" | "not_ok" | "skipped";
 
 /**
  * The technician's day at a glance.

@@ -194,6 +194,38 @@ pub enum Fact {
     Entry(EntryFact),
     /// A kind nothing here reads (signatures, entry parts, …).
     Other,
+    // Inspections by plan (issue 19 item 5): what the month counts of them.
+    Inspection(InspectionRecord),
+    Finding {
+        id: uuid::Uuid,
+        inspection_id: uuid::Uuid,
+    },
+    /// A finding that became a fault (by the finding's id).
+    FindingFault(uuid::Uuid),
+}
+
+/// An inspection as the month counts it. Columns added later (`due_by`, issue 19) default.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct InspectionRecord {
+    pub id: uuid::Uuid,
+    pub contract_id: ContractId,
+    pub kind: fieldlog_domain::inspection::InspectionKind,
+    pub planned_for: NaiveDate,
+    #[serde(default)]
+    pub due_by: Option<NaiveDate>,
+    #[serde(default)]
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+struct FindingRow {
+    id: uuid::Uuid,
+    inspection_id: uuid::Uuid,
+}
+
+#[derive(Deserialize)]
+struct FindingFaultRow {
+    finding_id: uuid::Uuid,
 }
 
 #[derive(Deserialize)]
@@ -330,6 +362,18 @@ pub fn fact(entity: &str, text: &str, receipt: Receipt) -> Result<Fact, RowError
         "stock_movements" => Fact::Movement(decode(entity, text)?),
         "daily_reports" => Fact::Report(decode(entity, text)?),
         "report_entries" => Fact::Entry(decode(entity, text)?),
+        "inspections" => Fact::Inspection(decode(entity, text)?),
+        "inspection_findings" => {
+            let row: FindingRow = decode(entity, text)?;
+            Fact::Finding {
+                id: row.id,
+                inspection_id: row.inspection_id,
+            }
+        }
+        "inspection_finding_faults" => {
+            let row: FindingFaultRow = decode(entity, text)?;
+            Fact::FindingFault(row.finding_id)
+        }
         _ => Fact::Other,
     })
 }
@@ -534,5 +578,29 @@ mod tests {
             fact("signatures", "{}", receipt()).unwrap(),
             Fact::Other
         ));
+    }
+
+    /// Issue 19: an inspection stored before plans existed (no `plan_id`, no `due_by`) still
+    /// decodes, its last day being its planned day.
+    #[test]
+    fn an_inspection_from_before_plans_decodes_with_its_planned_day_as_its_last() {
+        let row = serde_json::json!({
+            "id": "0190f0f0-0000-7000-8000-000000000013",
+            "contract_id": "0190f0f0-0000-7000-8000-000000000001",
+            "site_id": "0190f0f0-0000-7000-8000-000000000002",
+            "kind": "routine",
+            "planned_for": "2026-11-03",
+            "checklist": "[\"检查立杆\"]",
+            "done_arrival_id": null,
+            "done_at": null
+        });
+        let Fact::Inspection(i) = fact("inspections", &row.to_string(), receipt()).unwrap() else {
+            panic!("not an inspection");
+        };
+        assert_eq!(i.due_by, None);
+        assert_eq!(
+            fieldlog_domain::inspection::due_by(i.planned_for, i.due_by),
+            "2026-11-03".parse().unwrap()
+        );
     }
 }

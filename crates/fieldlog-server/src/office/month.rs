@@ -170,6 +170,13 @@ pub fn summary_view(
         period: summary::period_label(from, to),
         summary,
         faults,
+        // Inspections by plan (issue 19 item 5), counted as the laptop counts them.
+        inspections: fieldlog_domain::inspection::count_inspections(
+            &model.inspection_facts(contract.id),
+            from,
+            to,
+            summary::close_of(to, now),
+        ),
     })
 }
 

@@ -64,6 +64,11 @@ pub struct Model {
     pub entries: HashMap<EntryId, EntryFact>,
     /// Versions no reader of this build could decode, kept aside by name (and logged).
     pub unreadable: Vec<Unreadable>,
+    /// Inspections (issue 19 item 5), their findings (finding → inspection) and the findings
+    /// turned into faults.
+    pub inspections: HashMap<uuid::Uuid, super::facts::InspectionRecord>,
+    pub findings: HashMap<uuid::Uuid, uuid::Uuid>,
+    pub findings_to_faults: std::collections::HashSet<uuid::Uuid>,
 }
 
 /// A feed version the read model could not decode.
@@ -135,7 +140,49 @@ impl Model {
                 self.entries.insert(e.id, e);
             }
             Fact::Other => {}
+            Fact::Inspection(i) => {
+                self.inspections.insert(i.id, i);
+            }
+            Fact::Finding { id, inspection_id } => {
+                self.findings.insert(id, inspection_id);
+            }
+            Fact::FindingFault(finding) => {
+                self.findings_to_faults.insert(finding);
+            }
         }
+    }
+
+    /// The month's inspection facts of contract `id`, as the laptop's store gathers them
+    /// (`fieldlog_store`'s `inspection_plans::summary_facts`): every inspection of the contract
+    /// (`count_inspections` picks the range's own) with its findings counted.
+    pub fn inspection_facts(
+        &self,
+        id: ContractId,
+    ) -> Vec<fieldlog_domain::inspection::InspectionFact> {
+        let mut findings: HashMap<uuid::Uuid, (u32, u32)> = HashMap::new();
+        for (finding, inspection) in &self.findings {
+            let count = findings.entry(*inspection).or_default();
+            count.0 += 1;
+            if self.findings_to_faults.contains(finding) {
+                count.1 += 1;
+            }
+        }
+        self.inspections
+            .values()
+            .filter(|i| i.contract_id == id)
+            .map(|i| {
+                let (found, to_faults) = findings.get(&i.id).copied().unwrap_or_default();
+                fieldlog_domain::inspection::InspectionFact {
+                    id: i.id,
+                    contract_id: i.contract_id,
+                    kind: i.kind,
+                    due_by: fieldlog_domain::inspection::due_by(i.planned_for, i.due_by),
+                    done_at: i.done_at,
+                    findings: found,
+                    findings_to_faults: to_faults,
+                }
+            })
+            .collect()
     }
 
     /// The facts the clocks of `fault` are computed from, when its policy and site are known.

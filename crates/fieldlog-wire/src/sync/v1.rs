@@ -153,7 +153,11 @@ pub const ENTITIES: &[Entity] = &[
     ),
     Entity {
         final_when: Some(("done_at", None)),
-        refs: &[("site_id", "sites"), ("done_arrival_id", "arrivals")],
+        refs: &[
+            ("site_id", "sites"),
+            ("done_arrival_id", "arrivals"),
+            ("plan_id", "inspection_plans"),
+        ],
         ..entity(
             "inspections",
             &["id"],
@@ -209,6 +213,39 @@ pub const ENTITIES: &[Entity] = &[
     Entity {
         attachment: Some("image_sha256"),
         ..entity("signatures", &["id"], Immutable, SignatureSubject)
+    },
+    // Inspections by plan (issue 19 item 5): the plans (edited by the office or a technician),
+    // each period's inspections (in `inspections`, made alike by every laptop), the checklist's
+    // ticks, findings and the faults they became (all append-only).
+    entity(
+        "inspection_plans",
+        &["id"],
+        Mergeable,
+        Parent("contracts", "contract_id"),
+    ),
+    entity(
+        "inspection_ticks",
+        &["id"],
+        Immutable,
+        Parent("inspections", "inspection_id"),
+    ),
+    Entity {
+        refs: &[("site_id", "sites"), ("device_id", "devices")],
+        ..entity(
+            "inspection_findings",
+            &["id"],
+            Immutable,
+            Parent("inspections", "inspection_id"),
+        )
+    },
+    Entity {
+        refs: &[("fault_id", "faults")],
+        ..entity(
+            "inspection_finding_faults",
+            &["finding_id"],
+            Immutable,
+            Parent("inspection_findings", "finding_id"),
+        )
     },
 ];
 
