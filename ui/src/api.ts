@@ -44,6 +44,11 @@ import type {
   SyncActivity,
   Technician,
   Today,
+  // Issue 19, the first start (h1).
+  AloneContract,
+  EnrollForm,
+  FirstEnrollment,
+  FirstStart,
 } from "./generated/wire";
 
 export type * from "./generated/wire";
@@ -145,6 +150,12 @@ export const api = {
   settleConflict: (conflictId: number, picks: Record<string, Side>) =>
     call<ConflictView[]>("settle_conflict", { conflictId, picks }),
   acknowledgeConflict: (conflictId: number) => call<ConflictView[]>("acknowledge_conflict", { conflictId }),
+
+  // Issue 19, the first start (h1).
+  firstStart: () => call<FirstStart>("first_start"),
+  startAlone: (contract: AloneContract) => call<Contract>("start_alone", { contract }),
+  /** Enrolls (the root certificate as the file's bytes), then a first sync round. */
+  enrollLaptop: (form: EnrollForm) => call<FirstEnrollment>("enroll_laptop", { form }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

@@ -380,14 +380,17 @@ fn run(
                 Some(name) => name,
                 None => profile(store)?.name,
             };
+            // PEM or DER, checked as the app checks the file it is handed (issue 19).
             let root = ca_cert
                 .map(|path| {
-                    std::fs::read_to_string(&path).map_err(|e| {
+                    let bytes = std::fs::read(&path).map_err(|e| {
                         CliError::usage(
                             format!("无法读取根证书 {}：{e}", path.display()),
                             format!("cannot read the root certificate {}: {e}", path.display()),
                         )
-                    })
+                    })?;
+                    fieldlog_certs::root_certificate_pem(&bytes)
+                        .map_err(|e| CliError::from(fieldlog_sync::SyncError::BadRoot(e.detail())))
                 })
                 .transpose()?;
             let enrolled = fieldlog_sync::enroll_trusting(

@@ -57,6 +57,11 @@ pub fn typescript() -> String {
     types.visit::<v1::MovementKind>();
     types.visit::<v1::ExportRequest>();
     types.visit::<v1::Side>();
+    // The first start (issue 19).
+    types.visit::<v1::FirstStart>();
+    types.visit::<v1::FirstEnrollment>();
+    types.visit::<v1::EnrollForm>();
+    types.visit::<v1::AloneContract>();
 
     let mut text = types.file();
     text.push_str(&presets());
