@@ -428,6 +428,7 @@ export interface Messages {
     or: string;
     root: string;
     rootHint: string;
+    rootChoose: string;
     rootChosen: (name: string, bytes: number) => string;
     rootClear: string;
     rootUnreadable: string;
@@ -868,6 +869,7 @@ const zhCN: Messages = {
     or: "或者填写：",
     root: "管理员给的根证书文件（https 服务器需要时）",
     rootHint: "PEM 或 DER 格式，通常是 .pem、.crt 或 .cer 文件；本机会检查它是否为证书",
+    rootChoose: "选择根证书文件…",
     rootChosen: (name, bytes) => `已选择：${name}（${bytes} 字节）`,
     rootClear: "不用根证书",
     rootUnreadable: "无法读取所选文件，请重新选择 (the chosen file could not be read; choose it again)",
@@ -1310,6 +1312,7 @@ const en: Messages = {
     or: "Or fill in:",
     root: "The administrator's root certificate file (when the https server needs it)",
     rootHint: "PEM or DER, usually a .pem, .crt or .cer file; the app checks that it is a certificate",
+    rootChoose: "Choose the root certificate file…",
     rootChosen: (name, bytes) => `Chosen: ${name} (${bytes} bytes)`,
     rootClear: "No root certificate",
     rootUnreadable: "The chosen file could not be read: choose it again",

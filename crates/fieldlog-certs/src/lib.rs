@@ -1101,7 +1101,10 @@ mod tests {
         assert_eq!(root_certificate_pem(pem.as_bytes()).unwrap(), pem);
         // A chain file keeps every certificate; leading blank lines (a hand-edited file) are fine.
         let two = format!("\n{pem}{pem}");
-        assert_eq!(root_certificate_pem(two.as_bytes()).unwrap(), format!("{pem}{pem}"));
+        assert_eq!(
+            root_certificate_pem(two.as_bytes()).unwrap(),
+            format!("{pem}{pem}")
+        );
         assert_eq!(root_certificate_pem(&ca.certificate_der()).unwrap(), pem);
         for garbage in [
             &b""[..],
@@ -1111,7 +1114,10 @@ mod tests {
             b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
         ] {
             assert!(
-                matches!(root_certificate_pem(garbage), Err(CertError::Certificate(_))),
+                matches!(
+                    root_certificate_pem(garbage),
+                    Err(CertError::Certificate(_))
+                ),
                 "{garbage:?}"
             );
         }

@@ -59,7 +59,11 @@ pub fn held(store: &Store) -> Result<Arrived> {
 /// Work alone (单机使用): the technician's first contract, from a preset: its SLA policy exactly
 /// as the contract promises it and its spare floor. One transaction; a technician must be named
 /// first (the contract's work is recorded in their name).
-pub fn start_alone(store: &mut Store, form: &AloneContract, now: DateTime<Utc>) -> Result<Contract> {
+pub fn start_alone(
+    store: &mut Store,
+    form: &AloneContract,
+    now: DateTime<Utc>,
+) -> Result<Contract> {
     crate::desk::technician(store)?;
     let preset = Preset::from_code(form.preset.trim()).ok_or_else(|| {
         InvalidInput::new(

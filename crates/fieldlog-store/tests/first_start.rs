@@ -58,12 +58,21 @@ fn an_empty_profile_needs_the_first_start_until_it_has_a_technician_and_a_contra
             ("city-egov-extranet", 0, 0)
         ]
     );
-    assert_eq!(first_start(&store, Some("  ".into())).unwrap().host_name, None);
+    assert_eq!(
+        first_start(&store, Some("  ".into())).unwrap().host_name,
+        None
+    );
 
     desk::set_profile(&mut store, "测试林", Some("T-0042"), now()).unwrap();
     let named = first_start(&store, None).unwrap();
-    assert!(named.needed, "a technician alone, with no contract: Today would be empty");
-    assert_eq!(named.technician.unwrap().staff_no.as_deref(), Some("T-0042"));
+    assert!(
+        named.needed,
+        "a technician alone, with no contract: Today would be empty"
+    );
+    assert_eq!(
+        named.technician.unwrap().staff_no.as_deref(),
+        Some("T-0042")
+    );
 
     start_alone(&mut store, &alone("HT-01", Preset::CityEgovExtranet), now()).unwrap();
     let ready = first_start(&store, None).unwrap();
@@ -104,9 +113,14 @@ fn refused_work_alone_forms_say_what_to_do_and_change_nothing() {
     let (_dir, mut store) = empty_profile();
     // Without a technician: named first.
     let before = dump(&store);
-    let error = start_alone(&mut store, &alone("HT-01", Preset::CityEgovExtranet), now())
-        .unwrap_err();
-    assert!(error.error_body(Lang::ZhCn).message.contains("请先在“设置”中填写本机技服人员姓名"));
+    let error =
+        start_alone(&mut store, &alone("HT-01", Preset::CityEgovExtranet), now()).unwrap_err();
+    assert!(
+        error
+            .error_body(Lang::ZhCn)
+            .message
+            .contains("请先在“设置”中填写本机技服人员姓名")
+    );
     assert_eq!(dump(&store), before);
 
     desk::set_profile(&mut store, "测试林", None, now()).unwrap();
@@ -129,11 +143,31 @@ fn refused_work_alone_forms_say_what_to_do_and_change_nothing() {
     let no_code = alone("  ", Preset::CountyPoliceVillageQuery);
     let taken = alone("HT-01", Preset::CountyPoliceVillageQuery);
     for (what, form, code, says) in [
-        ("an unknown preset", no_preset, ErrorCode::InvalidInput, "请选择合同模板"),
-        ("no start day", no_start, ErrorCode::InvalidInput, "请填写服务期的开始和结束日期"),
-        ("a period ending before it starts", backwards, ErrorCode::InvalidInput, "服务结束日期早于开始日期"),
+        (
+            "an unknown preset",
+            no_preset,
+            ErrorCode::InvalidInput,
+            "请选择合同模板",
+        ),
+        (
+            "no start day",
+            no_start,
+            ErrorCode::InvalidInput,
+            "请填写服务期的开始和结束日期",
+        ),
+        (
+            "a period ending before it starts",
+            backwards,
+            ErrorCode::InvalidInput,
+            "服务结束日期早于开始日期",
+        ),
         ("no code", no_code, ErrorCode::InvalidInput, "合同编号"),
-        ("a code in use", taken, ErrorCode::Conflict, "合同编号“HT-01”已存在"),
+        (
+            "a code in use",
+            taken,
+            ErrorCode::Conflict,
+            "合同编号“HT-01”已存在",
+        ),
     ] {
         let body = start_alone(&mut store, &form, now())
             .unwrap_err()

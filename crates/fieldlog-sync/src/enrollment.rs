@@ -51,7 +51,10 @@ fn invalid(field: &'static str, zh: &str, en: &str) -> SyncError {
 fn checked(store: &Store, form: &EnrollForm) -> Result<Checked> {
     let link = form.link.as_deref().map(str::trim).unwrap_or_default();
     let (server_url, code) = if link.is_empty() {
-        (form.server_url.trim().to_owned(), form.code.trim().to_owned())
+        (
+            form.server_url.trim().to_owned(),
+            form.code.trim().to_owned(),
+        )
     } else {
         let link = EnrollmentLink::parse(link).ok_or_else(|| {
             invalid(

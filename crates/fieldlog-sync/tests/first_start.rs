@@ -83,16 +83,25 @@ fn the_qr_text_enrolls_and_the_first_round_brings_the_contract(backend: Backend)
     );
     let contract = laptop.store.resolve_contract(CONTRACT).unwrap();
     assert_eq!(contract.client, "测试县公安局");
-    assert_eq!(laptop.store.sites(Some(contract.id)).unwrap()[0].name, "测试村村口");
+    assert_eq!(
+        laptop.store.sites(Some(contract.id)).unwrap()[0].name,
+        "测试村村口"
+    );
     let expected_name = fieldlog_sync::enrollment::host_name().unwrap_or_else(|| "测试甲".into());
     let names = server.count(&format!(
         "SELECT count(*) FROM devices WHERE name = '{}'",
         expected_name.replace('\'', "''")
     ));
-    assert!(names >= 1, "the laptop is named {expected_name:?} on the server");
+    assert!(
+        names >= 1,
+        "the laptop is named {expected_name:?} on the server"
+    );
     // The first start is over: Today has a contract to work on.
     let start = fieldlog_store::first_start::first_start(&laptop.store, None).unwrap();
-    assert!(!start.needed && start.enrolled && start.contracts == 1, "{start:?}");
+    assert!(
+        !start.needed && start.enrolled && start.contracts == 1,
+        "{start:?}"
+    );
 }
 
 /// Bad forms are refused before anything is written, with the field named, and unreachable
@@ -113,17 +122,46 @@ fn bad_enrollments_are_refused_clearly_and_change_nothing(backend: Backend) {
     let (laptop_before, server_before) = (dump(&laptop), server.dump());
 
     let cases: Vec<(&str, EnrollForm, ErrorCode, &str)> = vec![
-        ("no server", form("", &code, None), ErrorCode::InvalidInput, "请填写服务器地址"),
-        ("no code", form(&server.url(), " ", None), ErrorCode::InvalidInput, "请填写管理员给的一次性注册码"),
-        ("a bad QR text", bad_link, ErrorCode::InvalidInput, "注册文本应形如 fieldlog-enroll:1"),
+        (
+            "no server",
+            form("", &code, None),
+            ErrorCode::InvalidInput,
+            "请填写服务器地址",
+        ),
+        (
+            "no code",
+            form(&server.url(), " ", None),
+            ErrorCode::InvalidInput,
+            "请填写管理员给的一次性注册码",
+        ),
+        (
+            "a bad QR text",
+            bad_link,
+            ErrorCode::InvalidInput,
+            "注册文本应形如 fieldlog-enroll:1",
+        ),
         (
             "a root that is a picture",
-            form(&server.url(), &code, Some(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec())),
+            form(
+                &server.url(),
+                &code,
+                Some(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()),
+            ),
             ErrorCode::InvalidInput,
             "根证书文件无法读取",
         ),
-        ("an unreachable server", form(&closed_url, &code, None), ErrorCode::Network, "请检查服务器地址"),
-        ("a used code", form(&server.url(), &used, None), ErrorCode::Unauthorized, "注册码无效、已过期或已被使用"),
+        (
+            "an unreachable server",
+            form(&closed_url, &code, None),
+            ErrorCode::Network,
+            "请检查服务器地址",
+        ),
+        (
+            "a used code",
+            form(&server.url(), &used, None),
+            ErrorCode::Unauthorized,
+            "注册码无效、已过期或已被使用",
+        ),
     ];
     for (what, typed, expected, says) in cases {
         let error = enroll_and_sync(&mut laptop.store, &typed, quick()).unwrap_err();
@@ -136,7 +174,12 @@ fn bad_enrollments_are_refused_clearly_and_change_nothing(backend: Backend) {
     assert!(laptop.store.enrollment().unwrap().is_none());
 
     // Nothing was used up: the right form still enrolls.
-    enroll_and_sync(&mut laptop.store, &form(&server.url(), &code, None), quick()).unwrap();
+    enroll_and_sync(
+        &mut laptop.store,
+        &form(&server.url(), &code, None),
+        quick(),
+    )
+    .unwrap();
 }
 
 on_each_backend!(
@@ -149,8 +192,7 @@ fn tls_server() -> (Server, Authority) {
     let ca =
         Authority::generate("测试用 TLS 根证书", Some("Fieldlog 测试"), Utc::now(), 30).unwrap();
     let (cert, key) =
-        fieldlog_certs::tls_server_identity(&ca, &["127.0.0.1".to_owned()], Utc::now(), 7)
-            .unwrap();
+        fieldlog_certs::tls_server_identity(&ca, &["127.0.0.1".to_owned()], Utc::now(), 7).unwrap();
     (Server::start_tls(Backend::Sqlite, &cert, &key), ca)
 }
 
@@ -197,10 +239,17 @@ fn a_root_that_is_not_a_certificate_or_missing_is_refused_and_the_profile_is_unc
     let code = server.technician("测试戊", &[CONTRACT]);
     let before = dump(&laptop);
 
-    let untrusted = enroll_and_sync(&mut laptop.store, &form(&server.url(), &code, None), quick())
-        .unwrap_err();
+    let untrusted = enroll_and_sync(
+        &mut laptop.store,
+        &form(&server.url(), &code, None),
+        quick(),
+    )
+    .unwrap_err();
     assert!(matches!(untrusted, SyncError::Tls(_)), "{untrusted:?}");
-    assert!(untrusted.to_string().contains("请在注册时选择该根证书文件"), "{untrusted}");
+    assert!(
+        untrusted.to_string().contains("请在注册时选择该根证书文件"),
+        "{untrusted}"
+    );
     assert_eq!(dump(&laptop), before);
 
     for not_a_certificate in [
@@ -219,21 +268,33 @@ fn a_root_that_is_not_a_certificate_or_missing_is_refused_and_the_profile_is_unc
         let body = error.error_body(Lang::ZhCn);
         assert_eq!(body.code, ErrorCode::InvalidInput);
         assert!(
-            body.message.contains("根证书文件无法读取（需要 PEM 或 DER 格式的 X.509 证书")
+            body.message
+                .contains("根证书文件无法读取（需要 PEM 或 DER 格式的 X.509 证书")
                 && body.message.contains("请选择管理员给的根证书文件"),
             "{}",
             body.message
         );
         assert!(
-            error.error_body(Lang::En).message.contains("Choose the root certificate file"),
+            error
+                .error_body(Lang::En)
+                .message
+                .contains("Choose the root certificate file"),
             "{error:?}"
         );
-        assert_eq!(dump(&laptop), before, "{not_a_certificate:?} changed the profile");
+        assert_eq!(
+            dump(&laptop),
+            before,
+            "{not_a_certificate:?} changed the profile"
+        );
     }
 
     enroll_and_sync(
         &mut laptop.store,
-        &form(&server.url(), &code, Some(ca.certificate_pem().into_bytes())),
+        &form(
+            &server.url(),
+            &code,
+            Some(ca.certificate_pem().into_bytes()),
+        ),
         quick(),
     )
     .unwrap();
@@ -273,9 +334,15 @@ fn enroll_only_gateway(upstream: String) -> String {
                     .body(body)
                     .send()
                     .unwrap();
-                (response.status().as_u16(), response.bytes().unwrap().to_vec())
+                (
+                    response.status().as_u16(),
+                    response.bytes().unwrap().to_vec(),
+                )
             } else {
-                (503, br#"{"code":"internal","message":"unavailable"}"#.to_vec())
+                (
+                    503,
+                    br#"{"code":"internal","message":"unavailable"}"#.to_vec(),
+                )
             };
             let _ = write!(
                 client,
@@ -309,7 +376,10 @@ fn an_enrollment_whose_first_round_fails_is_kept_and_says_so() {
     assert_eq!(done.arrived, None);
     let why = done.sync_error.expect("the round's error is said");
     assert!(why.contains("unavailable"), "{why}");
-    assert!(laptop.store.enrollment().unwrap().is_some(), "the enrollment is kept");
+    assert!(
+        laptop.store.enrollment().unwrap().is_some(),
+        "the enrollment is kept"
+    );
     assert!(laptop.store.contracts().unwrap().is_empty());
 
     // The network is back: the next round (the background's) brings the contract.
