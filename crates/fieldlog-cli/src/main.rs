@@ -389,8 +389,7 @@ fn run(
                             format!("cannot read the root certificate {}: {e}", path.display()),
                         )
                     })?;
-                    fieldlog_certs::root_certificate_pem(&bytes)
-                        .map_err(|e| CliError::from(fieldlog_sync::SyncError::BadRoot(e.detail())))
+                    fieldlog_sync::enrollment::root_pem(&bytes).map_err(CliError::from)
                 })
                 .transpose()?;
             let enrolled = fieldlog_sync::enroll_trusting(

@@ -254,6 +254,40 @@ fn enroll_and_sync_over_https_with_the_administrators_root() {
     let status = json(&laptop, &["sync", "--status"]);
     assert_eq!(status["enrolled"], false, "{status}");
 
+    // A file that is not a certificate (issue 19: the same check as the app's root file).
+    let not_root = dir.path().join("readme.txt");
+    std::fs::write(&not_root, "这不是证书\n").unwrap();
+    let before = fieldlog_store::migrations::data_dump(
+        fieldlog_store::Store::open(&laptop).unwrap().connection(),
+    )
+    .unwrap();
+    let bad = fieldlog(
+        &laptop,
+        &[
+            &["--json"][..],
+            &enroll[..],
+            &["--ca-cert", not_root.to_str().unwrap()][..],
+        ]
+        .concat(),
+    );
+    assert!(!bad.status.success());
+    let error: Value = serde_json::from_slice::<Value>(&bad.stderr)
+        .unwrap_or_else(|_| panic!("{}", text(&bad)))["error"]
+        .clone();
+    assert_eq!(error["code"], "invalid_input", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("根证书文件无法读取"),
+        "{error}"
+    );
+    let after = fieldlog_store::migrations::data_dump(
+        fieldlog_store::Store::open(&laptop).unwrap().connection(),
+    )
+    .unwrap();
+    assert_eq!(before, after, "a bad root file changed the profile");
+
     let root_arg = root.to_str().unwrap();
     ok(
         &laptop,

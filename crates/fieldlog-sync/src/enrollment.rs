@@ -24,6 +24,13 @@ pub fn host_name() -> Option<String> {
         .filter(|name| !name.is_empty())
 }
 
+/// The administrator's root certificate file's bytes (PEM or DER) as the PEM the profile keeps;
+/// anything else is refused with [`SyncError::BadRoot`]. The app's form and `fieldlog enroll
+/// --ca-cert` both check the file here.
+pub fn root_pem(bytes: &[u8]) -> Result<String> {
+    fieldlog_certs::root_certificate_pem(bytes).map_err(|e| SyncError::BadRoot(e.detail()))
+}
+
 /// How the app enrolls: a few quick attempts (the technician is waiting, and a wrong address
 /// should say so in seconds, not after the background's patient backoff).
 pub fn app_options() -> SyncOptions {
@@ -79,12 +86,7 @@ fn checked(store: &Store, form: &EnrollForm) -> Result<Checked> {
             "fill in the one-time enrollment code the administrator gave you",
         ));
     }
-    let root_pem = form
-        .root_certificate
-        .as_deref()
-        .map(fieldlog_certs::root_certificate_pem)
-        .transpose()
-        .map_err(|e| SyncError::BadRoot(e.detail()))?;
+    let root_pem = form.root_certificate.as_deref().map(root_pem).transpose()?;
     let device_name = match form.device_name.trim() {
         "" => match host_name() {
             Some(name) => name,
