@@ -3,7 +3,8 @@
 //! staff number and enrolls against a real server over HTTPS, the administrator's root
 //! certificate chosen in the window's file input (a file that is not a certificate first: refused,
 //! nothing typed lost); the first round brings the contract and its site, shown on Today and in
-//! the catalogue. (b) Another empty profile works alone: a contract from a preset, Today usable.
+//! the catalogue. (b) Another empty profile works alone: a contract from a preset, its first site
+//! added on the catalogue screen, Today usable.
 //!
 //! Screenshots land under `artifacts/e2e/first-start-*.png`.
 
@@ -256,15 +257,37 @@ fn an_empty_profile_works_alone_from_a_preset_and_today_is_usable() {
         assert!(store.enrollment().unwrap().is_none());
     }
 
+    // Its first site, on the catalogue screen (an empty code first: refused, the rest kept).
+    s.click_on("[data-testid=first-start-catalogue]");
+    wait_text(&s, "[data-testid=catalogue-contract]", "DZZW-2026-01");
+    s.click_on("[data-testid=add-site-open]");
+    s.type_into("[data-testid=field-site-name]", "测试市政务中心机房");
+    s.select("[data-testid=field-site-kind]", "machine_room");
+    s.type_into("[data-testid=field-site-address]", "测试市测试路 1 号");
+    s.click_on("[data-testid=add-site]");
+    wait_text(
+        &s,
+        "[data-testid=form-add-site] [data-testid=error]",
+        "点位编号",
+    );
+    assert_eq!(
+        value_of(&s, "[data-testid=field-site-name]"),
+        "测试市政务中心机房"
+    );
+    s.type_into("[data-testid=field-site-code]", "JF-01");
+    s.click_on("[data-testid=add-site]");
+    wait_text(&s, "[data-testid=catalogue-site]", "测试市政务中心机房");
+    shot(&s, "first-start-15-catalogue-site-added");
+
     // Today is usable: the contract's daily report opens.
-    s.click_on("[data-testid=first-start-today]");
+    s.click_on("[data-testid=nav-today]");
     wait_text(
         &s,
         "[data-testid=open-today-report]",
         "测试市电子政务外网运维",
     );
-    shot(&s, "first-start-15-today-alone");
+    shot(&s, "first-start-16-today-alone");
     s.click_on("[data-testid=open-today-report]");
     s.find("[data-testid=report-status]");
-    shot(&s, "first-start-16-report-alone");
+    shot(&s, "first-start-17-report-alone");
 }

@@ -18,7 +18,7 @@ use fieldlog_wire::v1::{
     Today,
 };
 // Issue 19, the first start (h1).
-use fieldlog_wire::v1::{AloneContract, EnrollForm, FirstEnrollment, FirstStart};
+use fieldlog_wire::v1::{AloneContract, EnrollForm, FirstEnrollment, FirstStart, NewSiteForm};
 use fieldlog_wire::{ErrorBody, ErrorCode, ToErrorBody};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -443,4 +443,10 @@ pub fn enroll_laptop(state: State<'_, AppState>, form: EnrollForm) -> Reply<Firs
             fieldlog_sync::enrollment::app_options(),
         )
     })
+}
+
+/// 添加点位 on the catalogue screen: answers the catalogue as it now stands.
+#[tauri::command(async)]
+pub fn add_site(state: State<'_, AppState>, site: NewSiteForm) -> Reply<Vec<ContractCatalogue>> {
+    state.with(|store| fieldlog_store::first_start::add_site(store, &site, Utc::now()))
 }

@@ -66,6 +66,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             first_start,
             start_alone,
             enroll_laptop,
+            add_site,
         ])
 }
 

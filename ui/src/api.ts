@@ -49,6 +49,7 @@ import type {
   EnrollForm,
   FirstEnrollment,
   FirstStart,
+  NewSiteForm,
 } from "./generated/wire";
 
 export type * from "./generated/wire";
@@ -156,6 +157,8 @@ export const api = {
   startAlone: (contract: AloneContract) => call<Contract>("start_alone", { contract }),
   /** Enrolls (the root certificate as the file's bytes), then a first sync round. */
   enrollLaptop: (form: EnrollForm) => call<FirstEnrollment>("enroll_laptop", { form }),
+  /** 添加点位 (the catalogue screen): answers the catalogue as it now stands. */
+  addSite: (site: NewSiteForm) => call<ContractCatalogue[]>("add_site", { site }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

@@ -451,6 +451,8 @@ export interface Messages {
     toToday: string;
     toCatalogue: string;
   };
+  /** Issue 19: 添加点位 on the catalogue screen. */
+  siteForm: { title: string; add: string };
 }
 
 const zhCN: Messages = {
@@ -890,10 +892,11 @@ const zhCN: Messages = {
     createContract: "建立合同",
     aloneDone: (code) => `合同 ${code} 已建立，“今日”可以使用了。`,
     aloneNext:
-      "点位、设备和备品备件可以在“合同与点位”中添加或从客户的表格导入。以后如需与办公室同步，可在“同步”页用注册码注册本机，本机已有的记录会一并上传。",
+      "点位可以在“合同与点位”中添加（也可用 fieldlog import sites 从客户的表格导入）。以后如需与办公室同步，可向办公室索取注册码，在“同步”页注册本机。",
     toToday: "进入今日",
     toCatalogue: "打开合同与点位",
   },
+  siteForm: { title: "＋ 添加点位", add: "添加点位" },
 };
 
 const en: Messages = {
@@ -1333,10 +1336,11 @@ const en: Messages = {
     createContract: "Set up the contract",
     aloneDone: (code) => `Contract ${code} is set up: Today is ready.`,
     aloneNext:
-      "Add sites, devices and spare parts under Contracts & sites, or import them from the client's spreadsheet. To sync with the office later, enroll this laptop on the Sync screen with an enrollment code; what is already here is sent along.",
+      "Add sites under Contracts & sites (or import the client's spreadsheet with fieldlog import sites). To sync with the office later, ask the office for an enrollment code and enroll this laptop on the Sync screen.",
     toToday: "Go to Today",
     toCatalogue: "Open Contracts & sites",
   },
+  siteForm: { title: "+ Add a site", add: "Add the site" },
 };
 
 const dictionaries: Record<Locale, Messages> = { "zh-CN": zhCN, en };

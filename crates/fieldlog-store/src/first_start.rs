@@ -1,7 +1,8 @@
 //! The first start without demo data (issue 19): what the first-start screen reads (is there a
 //! technician, a contract, an enrollment?), what the laptop holds of the catalogue (shown after
 //! the first sync round), and the work-alone path: a laptop that is not enrolled makes its first
-//! contract from one of the two presets, with the preset's SLA policy and spare floor. The
+//! contract from one of the two presets, with the preset's SLA policy and spare floor, then its
+//! sites on the catalogue screen. The
 //! enrollment path is `fieldlog_sync::enrollment` (it needs the network); both front doors call
 //! these, as they call `desk`.
 
@@ -10,7 +11,9 @@ use chrono::{DateTime, Utc};
 use fieldlog_domain::contract::Contract;
 use fieldlog_domain::sla::Preset;
 use fieldlog_domain::validate::InvalidInput;
-use fieldlog_wire::v1::{AloneContract, Arrived, FirstStart, PresetChoice};
+use fieldlog_wire::v1::{
+    AloneContract, Arrived, ContractCatalogue, FirstStart, NewSiteForm, PresetChoice,
+};
 
 /// The first-start screen's read. `host_name` is the OS's (the caller asks it: the store does
 /// not), offered as the laptop's name at enrollment.
@@ -93,4 +96,23 @@ pub fn start_alone(
         &preset.policy(),
         now,
     )
+}
+
+/// A site added on the catalogue screen (what a work-alone laptop needs before its first fault or
+/// report entry; an enrolled laptop's sites usually come from the office): one transaction, then
+/// the catalogue as the screen shows it next.
+pub fn add_site(
+    store: &mut Store,
+    form: &NewSiteForm,
+    now: DateTime<Utc>,
+) -> Result<Vec<ContractCatalogue>> {
+    store.add_site(crate::NewSite {
+        contract_id: form.contract_id,
+        code: form.code.clone(),
+        name: form.name.clone(),
+        kind: form.kind,
+        address: form.address.clone(),
+        location: None,
+    })?;
+    crate::desk::catalogue(store, None, now)
 }

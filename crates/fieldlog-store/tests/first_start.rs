@@ -177,3 +177,37 @@ fn refused_work_alone_forms_say_what_to_do_and_change_nothing() {
         assert_eq!(dump(&store), before, "{what} changed the profile");
     }
 }
+
+#[test]
+fn a_work_alone_laptop_adds_its_sites_on_the_catalogue_screen() {
+    use fieldlog_domain::site::SiteKind;
+    use fieldlog_store::first_start::add_site;
+    use fieldlog_wire::v1::NewSiteForm;
+    let (_dir, mut store) = empty_profile();
+    desk::set_profile(&mut store, "测试林", None, now()).unwrap();
+    let contract =
+        start_alone(&mut store, &alone("HT-01", Preset::CityEgovExtranet), now()).unwrap();
+    let site = |code: &str| NewSiteForm {
+        contract_id: contract.id,
+        code: code.into(),
+        name: "测试市政务中心机房".into(),
+        kind: SiteKind::MachineRoom,
+        address: "测试市测试路 1 号".into(),
+    };
+    let catalogue = add_site(&mut store, &site("JF-01"), now()).unwrap();
+    assert_eq!(catalogue.len(), 1);
+    assert_eq!(catalogue[0].sites[0].site.code, "JF-01");
+    assert_eq!(catalogue[0].sites[0].site.kind, SiteKind::MachineRoom);
+
+    let before = dump(&store);
+    for (what, form, says) in [
+        ("no code", site(" "), "点位编号"),
+        ("a code in use", site("JF-01"), "JF-01"),
+    ] {
+        let body = add_site(&mut store, &form, now())
+            .unwrap_err()
+            .error_body(Lang::ZhCn);
+        assert!(body.message.contains(says), "{what}: {}", body.message);
+        assert_eq!(dump(&store), before, "{what} changed the profile");
+    }
+}

@@ -62,6 +62,7 @@ pub fn typescript() -> String {
     types.visit::<v1::FirstEnrollment>();
     types.visit::<v1::EnrollForm>();
     types.visit::<v1::AloneContract>();
+    types.visit::<v1::NewSiteForm>();
 
     let mut text = types.file();
     text.push_str(&presets());

@@ -540,3 +540,13 @@ pub struct AloneContract {
     /// A `PresetCode`.
     pub preset: String,
 }
+
+/// A site added on the laptop, on the catalogue screen (a work-alone laptop's sites, issue 19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewSiteForm {
+    pub contract_id: ContractId,
+    pub code: String,
+    pub name: String,
+    pub kind: fieldlog_domain::site::SiteKind,
+    pub address: String,
+}

@@ -520,6 +520,11 @@ export type NewEntry = { site_id: string, device_id: string | null, fault_id: st
 
 export type NewPartLine = { part_id: string, quantity: number, old_serial: string | null, new_serial: string | null, };
 
+/**
+ * A site added on the laptop, on the catalogue screen (a work-alone laptop's sites, issue 19).
+ */
+export type NewSiteForm = { contract_id: string, code: string, name: string, kind: SiteKind, address: string, };
+
 export type PartAtClose = { part_id: string, code: string, name: string, kind: SpareKind, balance: number, };
 
 /**
