@@ -10,8 +10,8 @@
 
 use chrono::Utc;
 use fieldlog_server::{RunningServer, SqliteStorage, admin};
-use fieldlog_store::{NewSite, Store};
-use fieldlog_system_tests::app::{open_app, shot, wait_text};
+use fieldlog_store::Store;
+use fieldlog_system_tests::app::{lead_sets_up_contract, open_app, shot, wait_text};
 use fieldlog_system_tests::webdriver::{Session, TauriDriver};
 use std::path::Path;
 use std::sync::Arc;
@@ -111,27 +111,13 @@ fn an_empty_profile_enrolls_over_https_with_the_root_file_chosen_in_the_window()
         Default::default(),
     )
     .unwrap();
-    let contract = lead
-        .add_contract(
-            CONTRACT,
-            "测试县雪亮工程运维",
-            "测试县公安局",
-            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
-            Default::default(),
-            &fieldlog_domain::sla::Preset::CountyPoliceVillageQuery.policy(),
-            now,
-        )
-        .unwrap();
-    lead.add_site(NewSite {
-        contract_id: contract.id,
-        code: "FS-01".into(),
-        name: "测试村村委会".into(),
-        kind: fieldlog_domain::site::SiteKind::CameraPole,
-        address: "测试县测试村".into(),
-        location: None,
-    })
-    .unwrap();
+    let contract = lead_sets_up_contract(
+        &mut lead,
+        CONTRACT,
+        "测试县雪亮工程运维",
+        ("FS-01", "测试村村委会"),
+        now,
+    );
     lead.add_part(fieldlog_store::NewPart {
         contract_id: contract.id,
         code: "BJ-FS-01".into(),
