@@ -463,28 +463,13 @@ fn the_app_syncs_in_the_background_and_a_conflict_is_settled_in_it() {
         Default::default(),
     )
     .unwrap();
-    let contract = other
-        .add_contract(
-            code,
-            "测试县雪亮工程运维",
-            "测试县公安局",
-            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
-            Default::default(),
-            &fieldlog_domain::sla::Preset::CountyPoliceVillageQuery.policy(),
-            now,
-        )
-        .unwrap();
-    other
-        .add_site(fieldlog_store::NewSite {
-            contract_id: contract.id,
-            code: "E2E-01".into(),
-            name: "测试村村口".into(),
-            kind: fieldlog_domain::site::SiteKind::CameraPole,
-            address: "测试县测试村".into(),
-            location: None,
-        })
-        .unwrap();
+    fieldlog_system_tests::app::lead_sets_up_contract(
+        &mut other,
+        code,
+        "测试县雪亮工程运维",
+        ("E2E-01", "测试村村口"),
+        now,
+    );
     let sync_other = |other: &mut Store| {
         fieldlog_sync::sync_round(other, &Default::default()).unwrap();
     };

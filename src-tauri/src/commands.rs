@@ -17,6 +17,8 @@ use fieldlog_wire::v1::{
     Side, Site, SparePart, StockMovement, StockReport, SummaryView, SyncActivity, Technician,
     Today,
 };
+// Issue 19, the first start (h1).
+use fieldlog_wire::v1::{AloneContract, EnrollForm, FirstEnrollment, FirstStart, NewSiteForm};
 use fieldlog_wire::{ErrorBody, ErrorCode, ToErrorBody};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -509,4 +511,40 @@ pub fn inspections_done_on(
     day: NaiveDate,
 ) -> Reply<Vec<fieldlog_wire::v1::InspectionDetail>> {
     state.with(|store| desk::inspections_done_on(store, contract_id, day))
+}
+
+// Issue 19, the first start without demo data (h1).
+
+/// The first-start screen: is there a technician, a contract, an enrollment; the laptop's host
+/// name (asked of the OS here, as the clock is) and the presets to work alone from.
+#[tauri::command(async)]
+pub fn first_start(state: State<'_, AppState>) -> Reply<FirstStart> {
+    state.with(|store| {
+        fieldlog_store::first_start::first_start(store, fieldlog_sync::enrollment::host_name())
+    })
+}
+
+/// 单机使用: the first contract, from a preset.
+#[tauri::command(async)]
+pub fn start_alone(state: State<'_, AppState>, contract: AloneContract) -> Reply<Contract> {
+    state.with(|store| fieldlog_store::first_start::start_alone(store, &contract, Utc::now()))
+}
+
+/// 注册到服务器 (first start and the Sync screen): the form, the root certificate as bytes, then a
+/// first round; background sync takes over afterwards.
+#[tauri::command(async)]
+pub fn enroll_laptop(state: State<'_, AppState>, form: EnrollForm) -> Reply<FirstEnrollment> {
+    state.with(|store| {
+        fieldlog_sync::enrollment::enroll_and_sync(
+            store,
+            &form,
+            fieldlog_sync::enrollment::app_options(),
+        )
+    })
+}
+
+/// 添加点位 on the catalogue screen: answers the catalogue as it now stands.
+#[tauri::command(async)]
+pub fn add_site(state: State<'_, AppState>, site: NewSiteForm) -> Reply<Vec<ContractCatalogue>> {
+    state.with(|store| fieldlog_store::first_start::add_site(store, &site, Utc::now()))
 }

@@ -75,6 +75,11 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             note_finding,
             finding_to_fault,
             inspections_done_on,
+            // Issue 19, the first start (h1).
+            first_start,
+            start_alone,
+            enroll_laptop,
+            add_site,
         ])
 }
 

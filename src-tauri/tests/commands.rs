@@ -452,3 +452,60 @@ fn key_storage_tells_the_window_where_the_signing_key_is() {
         assert!(answer["message"].as_str().unwrap().contains("0600"));
     }
 }
+
+/// Issue 19, the first start as the window calls it: an empty profile needs it; a technician and a
+/// contract from a preset (`start_alone`, a missing day refused as {code, message}) end it; the
+/// enrollment form's root certificate arrives as the file's bytes (a JSON array of numbers) and a
+/// file that is not a certificate is refused before any connection.
+#[test]
+fn first_start_commands_answer_the_window_as_api_ts_expects() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("p.sqlite")).unwrap();
+    let (_app, webview) = app_over(store);
+    let start = invoke(&webview, "first_start").unwrap();
+    assert_eq!(start["needed"], true);
+    assert_eq!(start["presets"][0]["code"], "county-police-village-query");
+    assert_eq!(start["presets"][0]["spare_units"], 10);
+
+    invoke_with(
+        &webview,
+        "set_profile",
+        serde_json::json!({ "name": "测试林", "staffNo": "T-0019" }),
+    )
+    .unwrap();
+    let contract = |start: Value| {
+        serde_json::json!({ "contract": {
+            "code": "HT-01", "name": "测试运维", "client": "测试县公安局",
+            "service_start": start, "service_end": "2028-11-30",
+            "preset": "county-police-village-query",
+        } })
+    };
+    let refused = invoke_with(&webview, "start_alone", contract(Value::Null)).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
+    assert!(
+        refused["message"].as_str().unwrap().contains("服务期"),
+        "{refused}"
+    );
+    let made = invoke_with(&webview, "start_alone", contract("2026-12-01".into())).unwrap();
+    assert_eq!(made["spare_floor"]["units"], 10);
+    assert_eq!(invoke(&webview, "first_start").unwrap()["needed"], false);
+
+    let not_a_certificate: Vec<u8> = "这不是证书\n".bytes().collect();
+    let bad_root = invoke_with(
+        &webview,
+        "enroll_laptop",
+        serde_json::json!({ "form": {
+            "link": null, "server_url": "https://127.0.0.1:9", "code": "abc",
+            "device_name": "", "root_certificate": not_a_certificate,
+        } }),
+    )
+    .unwrap_err();
+    assert_eq!(bad_root["code"], "invalid_input");
+    assert!(
+        bad_root["message"]
+            .as_str()
+            .unwrap()
+            .contains("根证书文件无法读取"),
+        "{bad_root}"
+    );
+}

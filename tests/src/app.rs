@@ -69,3 +69,36 @@ pub fn shot(session: &Session, name: &str) {
     std::thread::sleep(Duration::from_millis(300));
     session.screenshot(name);
 }
+
+/// What the office's lead sets up from their own laptop before a walk syncs: the county police
+/// contract `code` (2026–2027, the preset's policy) with one camera-pole site.
+pub fn lead_sets_up_contract(
+    lead: &mut Store,
+    code: &str,
+    name: &str,
+    site: (&str, &str),
+    now: chrono::DateTime<chrono::Utc>,
+) -> fieldlog_domain::contract::Contract {
+    let contract = lead
+        .add_contract(
+            code,
+            name,
+            "测试县公安局",
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+            Default::default(),
+            &fieldlog_domain::sla::Preset::CountyPoliceVillageQuery.policy(),
+            now,
+        )
+        .unwrap();
+    lead.add_site(fieldlog_store::NewSite {
+        contract_id: contract.id,
+        code: site.0.into(),
+        name: site.1.into(),
+        kind: fieldlog_domain::site::SiteKind::CameraPole,
+        address: "测试县测试村".into(),
+        location: None,
+    })
+    .unwrap();
+    contract
+}

@@ -46,6 +46,12 @@ import type {
   SyncActivity,
   Technician,
   Today,
+  // Issue 19, the first start (h1).
+  AloneContract,
+  EnrollForm,
+  FirstEnrollment,
+  FirstStart,
+  NewSiteForm,
 } from "./generated/wire";
 
 export type * from "./generated/wire";
@@ -174,6 +180,14 @@ export const api = {
   /** A contract's inspections done on a day, for that day's report. */
   inspectionsDoneOn: (contractId: Id, day: LocalDate) =>
     call<import("./generated/wire").InspectionDetail[]>("inspections_done_on", { contractId, day }),
+
+  // Issue 19, the first start (h1).
+  firstStart: () => call<FirstStart>("first_start"),
+  startAlone: (contract: AloneContract) => call<Contract>("start_alone", { contract }),
+  /** Enrolls (the root certificate as the file's bytes), then a first sync round. */
+  enrollLaptop: (form: EnrollForm) => call<FirstEnrollment>("enroll_laptop", { form }),
+  /** 添加点位 (the catalogue screen): answers the catalogue as it now stands. */
+  addSite: (site: NewSiteForm) => call<ContractCatalogue[]>("add_site", { site }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

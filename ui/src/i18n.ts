@@ -491,6 +491,49 @@ export interface Messages {
     doneCount: string;
     toFaults: string;
   };
+  /** Issue 19: the first start without demo data, and the enrollment form it shares with 同步. */
+  firstStart: {
+    title: string;
+    intro: string;
+    whoTitle: string;
+    whoNext: string;
+    choiceTitle: string;
+    choiceNote: string;
+    enrollChoice: string;
+    enrollChoiceNote: string;
+    aloneChoice: string;
+    aloneChoiceNote: string;
+    back: string;
+    link: string;
+    linkHint: string;
+    or: string;
+    root: string;
+    rootHint: string;
+    rootChoose: string;
+    rootChosen: (name: string, bytes: number) => string;
+    rootClear: string;
+    rootUnreadable: string;
+    deviceNameHint: string;
+    enrolling: string;
+    arrived: (name: string, contracts: number, sites: number, parts: number) => string;
+    enrolledSyncLater: (name: string, why: string) => string;
+    aloneTitle: string;
+    contractCode: string;
+    contractName: string;
+    client: string;
+    serviceStart: string;
+    serviceEnd: string;
+    preset: string;
+    presetFloor: (units: number, parts: number) => string;
+    presetNoFloor: string;
+    createContract: string;
+    aloneDone: (code: string) => string;
+    aloneNext: string;
+    toToday: string;
+    toCatalogue: string;
+  };
+  /** Issue 19: 添加点位 on the catalogue screen. */
+  siteForm: { title: string; add: string };
 }
 
 const zhCN: Messages = {
@@ -979,6 +1022,49 @@ const zhCN: Messages = {
     doneCount: "已完成",
     toFaults: "转为故障",
   },
+  firstStart: {
+    title: "欢迎使用 Fieldlog",
+    intro: "本机还没有数据。先填写您的姓名和工号，再选择注册到办公室的服务器，或在本机单独使用。",
+    whoTitle: "1. 本机技服人员",
+    whoNext: "下一步",
+    choiceTitle: "2. 如何开始",
+    choiceNote: "注册后，办公室建好的合同、时限规则、点位和备品备件会同步到本机；单机使用时由您在本机建立合同。",
+    enrollChoice: "注册到服务器",
+    enrollChoiceNote: "办公室给了服务器地址和注册码（或二维码）时选这个",
+    aloneChoice: "单机使用",
+    aloneChoiceNote: "没有服务器时选这个：按合同模板在本机建立合同",
+    back: "返回",
+    link: "办公室二维码中的文字（可选）",
+    linkHint: "粘贴形如 fieldlog-enroll:1?server=…&code=… 的文字，就不必再填服务器地址和注册码",
+    or: "或者填写：",
+    root: "管理员给的根证书文件（https 服务器需要时）",
+    rootHint: "PEM 或 DER 格式，通常是 .pem、.crt 或 .cer 文件；本机会检查它是否为证书",
+    rootChoose: "选择根证书文件…",
+    rootChosen: (name, bytes) => `已选择：${name}（${bytes} 字节）`,
+    rootClear: "不用根证书",
+    rootUnreadable: "无法读取所选文件，请重新选择 (the chosen file could not be read; choose it again)",
+    deviceNameHint: "办公室的笔记本列表中显示这个名称",
+    enrolling: "正在注册并首次同步…",
+    arrived: (name, contracts, sites, parts) =>
+      `已注册为 ${name}。首次同步完成：本机现有 ${contracts} 个合同、${sites} 个点位、${parts} 种备品备件。`,
+    enrolledSyncLater: (name, why) => `已注册为 ${name}。首次同步未完成（${why}），同步稍后会在后台自动重试。`,
+    aloneTitle: "按合同模板建立合同",
+    contractCode: "合同编号",
+    contractName: "项目名称",
+    client: "采购人（客户）",
+    serviceStart: "服务期开始",
+    serviceEnd: "服务期结束",
+    preset: "合同模板（时限规则与备品下限）",
+    presetFloor: (units, parts) => `主要设备备品 ≥ ${units} 台、备件 ≥ ${parts} 件`,
+    presetNoFloor: "无备品下限",
+    createContract: "建立合同",
+    aloneDone: (code) => `合同 ${code} 已建立，“今日”可以使用了。`,
+    aloneNext:
+      "点位可以在“合同与点位”中添加（也可用 fieldlog import sites 从客户的表格导入）。以后如需与办公室同步，可向办公室索取注册码，在“同步”页注册本机。",
+    toToday: "进入今日",
+    toCatalogue: "打开合同与点位",
+  },
+  siteForm: { title: "＋ 添加点位", add: "添加点位" },
 };
 
 const en: Messages = {
@@ -1467,6 +1553,49 @@ const en: Messages = {
     doneCount: "Done",
     toFaults: "Turned into faults",
   },
+  firstStart: {
+    title: "Welcome to Fieldlog",
+    intro: "This laptop holds no data yet. Give your name and staff number, then enroll with the office's server or work alone on this laptop.",
+    whoTitle: "1. The technician on this laptop",
+    whoNext: "Next",
+    choiceTitle: "2. How to start",
+    choiceNote: "Enrolled, the contracts, SLA policies, sites and spare parts the office set up arrive on this laptop; working alone, you set up a contract here.",
+    enrollChoice: "Enroll with a server",
+    enrollChoiceNote: "When the office gave you a server address and an enrollment code (or a QR code)",
+    aloneChoice: "Work alone",
+    aloneChoiceNote: "Without a server: set up a contract from a contract preset on this laptop",
+    back: "Back",
+    link: "Text of the office's QR code (optional)",
+    linkHint: "Paste text like fieldlog-enroll:1?server=…&code=… instead of typing the server address and code",
+    or: "Or fill in:",
+    root: "The administrator's root certificate file (when the https server needs it)",
+    rootHint: "PEM or DER, usually a .pem, .crt or .cer file; the app checks that it is a certificate",
+    rootChoose: "Choose the root certificate file…",
+    rootChosen: (name, bytes) => `Chosen: ${name} (${bytes} bytes)`,
+    rootClear: "No root certificate",
+    rootUnreadable: "The chosen file could not be read: choose it again",
+    deviceNameHint: "The office's list of laptops shows this name",
+    enrolling: "Enrolling and syncing for the first time…",
+    arrived: (name, contracts, sites, parts) =>
+      `Enrolled as ${name}. First sync done: this laptop now holds ${contracts} contracts, ${sites} sites and ${parts} spare parts.`,
+    enrolledSyncLater: (name, why) => `Enrolled as ${name}. The first sync did not finish (${why}); it will retry in the background.`,
+    aloneTitle: "Set up a contract from a preset",
+    contractCode: "Contract code",
+    contractName: "Project name",
+    client: "Client",
+    serviceStart: "Service starts",
+    serviceEnd: "Service ends",
+    preset: "Contract preset (SLA policy and spare floor)",
+    presetFloor: (units, parts) => `Main equipment: ≥ ${units} spare units, ≥ ${parts} spare parts`,
+    presetNoFloor: "No spare floor",
+    createContract: "Set up the contract",
+    aloneDone: (code) => `Contract ${code} is set up: Today is ready.`,
+    aloneNext:
+      "Add sites under Contracts & sites (or import the client's spreadsheet with fieldlog import sites). To sync with the office later, ask the office for an enrollment code and enroll this laptop on the Sync screen.",
+    toToday: "Go to Today",
+    toCatalogue: "Open Contracts & sites",
+  },
+  siteForm: { title: "+ Add a site", add: "Add the site" },
 };
 
 const dictionaries: Record<Locale, Messages> = { "zh-CN": zhCN, en };

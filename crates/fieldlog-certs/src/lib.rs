@@ -226,6 +226,21 @@ pub fn certificates_from_pem(pem: &str) -> Result<Vec<Certificate>> {
     Ok(certificates)
 }
 
+/// The administrator's root certificate file, as its bytes (the app hands the chosen file's
+/// content, never a path): PEM (one or more CERTIFICATE blocks) or a single DER certificate,
+/// answered as PEM, the form the sync client and the profile keep. Anything else is refused.
+pub fn root_certificate_pem(bytes: &[u8]) -> Result<String> {
+    let text = std::str::from_utf8(bytes).ok().map(str::trim_start);
+    if let Some(pem) = text.filter(|t| t.starts_with("-----BEGIN")) {
+        let certificates = certificates_from_pem(pem)?;
+        return Ok(certificates.iter().map(certificate_pem).collect());
+    }
+    if bytes.is_empty() {
+        return Err(CertError::Certificate("the file is empty".into()));
+    }
+    Ok(certificate_pem(&certificate_from_der(bytes)?))
+}
+
 pub fn certificate_pem(certificate: &Certificate) -> String {
     certificate
         .to_pem(LineEnding::LF)
@@ -1077,5 +1092,34 @@ mod tests {
             Err(CertError::Certificate(_))
         ));
         assert!(public_key_pem("nonsense").is_err());
+    }
+
+    #[test]
+    fn a_root_file_is_read_as_pem_or_der_and_anything_else_is_refused() {
+        let ca = Authority::generate("测试根", Some("Fieldlog 测试"), now(), 30).unwrap();
+        let pem = ca.certificate_pem();
+        assert_eq!(root_certificate_pem(pem.as_bytes()).unwrap(), pem);
+        // A chain file keeps every certificate; leading blank lines (a hand-edited file) are fine.
+        let two = format!("\n{pem}{pem}");
+        assert_eq!(
+            root_certificate_pem(two.as_bytes()).unwrap(),
+            format!("{pem}{pem}")
+        );
+        assert_eq!(root_certificate_pem(&ca.certificate_der()).unwrap(), pem);
+        for garbage in [
+            &b""[..],
+            b"hello",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            b"-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",
+            b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+        ] {
+            assert!(
+                matches!(
+                    root_certificate_pem(garbage),
+                    Err(CertError::Certificate(_))
+                ),
+                "{garbage:?}"
+            );
+        }
     }
 }

@@ -127,7 +127,7 @@ pub enum Command {
         /// 本机名称，默认取技服姓名 (a name for this laptop; defaults to the technician's)
         #[arg(long)]
         device_name: Option<String>,
-        /// 管理员给的根证书（PEM），用于信任 https 服务器的证书 (the administrator's root certificate, PEM, trusted for the https server beside the system's roots)
+        /// 管理员给的根证书（PEM 或 DER），用于信任 https 服务器的证书 (the administrator's root certificate, PEM or DER, trusted for the https server beside the system's roots)
         #[arg(long)]
         ca_cert: Option<PathBuf>,
     },

@@ -383,14 +383,16 @@ fn run(
                 Some(name) => name,
                 None => profile(store)?.name,
             };
+            // PEM or DER, checked as the app checks the file it is handed (issue 19).
             let root = ca_cert
                 .map(|path| {
-                    std::fs::read_to_string(&path).map_err(|e| {
+                    let bytes = std::fs::read(&path).map_err(|e| {
                         CliError::usage(
                             format!("无法读取根证书 {}：{e}", path.display()),
                             format!("cannot read the root certificate {}: {e}", path.display()),
                         )
-                    })
+                    })?;
+                    fieldlog_sync::enrollment::root_pem(&bytes).map_err(CliError::from)
                 })
                 .transpose()?;
             let enrolled = fieldlog_sync::enroll_trusting(

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{export_signed, fieldlog, json, ok};
+use common::{dump, export_signed, fieldlog, json, ok};
 use fieldlog_server::{RunningServer, SqliteStorage, admin};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -238,21 +238,29 @@ fn enroll_and_sync_over_https_with_the_administrators_root() {
     ok(&laptop, &["init", "--name", TECHNICIAN]);
     ok(&laptop, &["demo"]);
     let enroll = ["enroll", "--server", &server.url(), "--code", &code];
-    let refused = fieldlog(&laptop, &[&["--json"][..], &enroll[..]].concat());
-    assert!(!refused.status.success());
-    let error: Value = serde_json::from_slice::<Value>(&refused.stderr)
-        .unwrap_or_else(|_| panic!("{}", text(&refused)))["error"]
-        .clone();
-    assert_eq!(error["code"], "network", "{error}");
-    assert!(
-        error["message"]
-            .as_str()
-            .unwrap()
-            .contains("请检查服务器证书"),
-        "{error}"
-    );
+    let refused_as = |args: &[&str], code: &str, says: &str| {
+        let refused = fieldlog(&laptop, &[&["--json"][..], &enroll[..], args].concat());
+        assert!(!refused.status.success());
+        let error: Value = serde_json::from_slice::<Value>(&refused.stderr)
+            .unwrap_or_else(|_| panic!("{}", text(&refused)))["error"]
+            .clone();
+        assert_eq!(error["code"], code, "{error}");
+        assert!(error["message"].as_str().unwrap().contains(says), "{error}");
+    };
+    refused_as(&[], "network", "请检查服务器证书");
     let status = json(&laptop, &["sync", "--status"]);
     assert_eq!(status["enrolled"], false, "{status}");
+
+    // A file that is not a certificate (issue 19: the same check as the app's root file).
+    let not_root = dir.path().join("readme.txt");
+    std::fs::write(&not_root, "这不是证书\n").unwrap();
+    let before = dump(&laptop);
+    refused_as(
+        &["--ca-cert", not_root.to_str().unwrap()],
+        "invalid_input",
+        "根证书文件无法读取",
+    );
+    assert_eq!(before, dump(&laptop), "a bad root file changed the profile");
 
     let root_arg = root.to_str().unwrap();
     ok(

@@ -19,6 +19,8 @@ pub mod desk;
 mod dispatch;
 mod error;
 mod faults;
+// Issue 19: the first start without demo data (h1).
+pub mod first_start;
 mod import;
 mod inspections;
 // Inspections by plan (issue 19 item 5).

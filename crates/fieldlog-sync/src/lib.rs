@@ -24,6 +24,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 pub mod background;
+// Issue 19: enrolling from the app's form, with a first round (h1).
+pub mod enrollment;
 
 pub use fieldlog_wire::v1::SyncPhase;
 
@@ -38,11 +40,11 @@ pub enum SyncError {
     )]
     Network(String),
     #[error(
-        "无法与同步服务器建立安全连接：服务器证书不受信任或无效（{0}）。请检查服务器证书；如果管理员给了根证书，请用 fieldlog enroll --ca-cert 指定它。本机数据未改动 (the server's TLS certificate is not trusted or not valid: check the server certificate, or give the administrator's root certificate with --ca-cert; nothing here was changed)"
+        "无法与同步服务器建立安全连接：服务器证书不受信任或无效（{0}）。请检查服务器证书；如果管理员给了根证书，请在注册时选择该根证书文件（命令行：fieldlog enroll --ca-cert）。本机数据未改动 (the server's TLS certificate is not trusted or not valid: check the server certificate, or give the administrator's root certificate with --ca-cert; nothing here was changed)"
     )]
     Tls(String),
     #[error(
-        "根证书文件无法读取（需要 PEM 格式的 X.509 证书）：{0} (the root certificate file is not a PEM X.509 certificate)"
+        "根证书文件无法读取（需要 PEM 或 DER 格式的 X.509 证书，通常是 .pem、.crt 或 .cer 文件）：{0}。请选择管理员给的根证书文件；本机没有任何改动 (the root certificate file is not an X.509 certificate in PEM or DER: choose the root certificate file the administrator gave you; nothing here was changed)"
     )]
     BadRoot(String),
     #[error(
@@ -64,6 +66,12 @@ pub enum SyncError {
     Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Enrolling could not reach the server (issue 19): unlike a round's, nothing will retry it,
+    /// so the sentence says what to check.
+    #[error(
+        "无法连接服务器 {server_url}：{why}。请检查服务器地址（如 https://192.0.2.10:8740）和网络连接后再点“注册”；本机没有任何改动 (cannot reach the server: check its address and the network, then enroll again; nothing here was changed)"
+    )]
+    EnrollUnreachable { server_url: String, why: String },
 }
 
 impl SyncError {
@@ -78,6 +86,7 @@ impl SyncError {
             SyncError::Refused { body, .. } => body.code,
             SyncError::Busy => ErrorCode::Conflict,
             SyncError::Store(e) => e.code(),
+            SyncError::EnrollUnreachable { .. } => ErrorCode::Network,
         }
     }
 
@@ -100,10 +109,10 @@ impl SyncError {
                 "Cannot reach the sync server: {why}. Your data is saved here and will be sent when the network is back."
             ),
             SyncError::Tls(why) => format!(
-                "No secure connection to the sync server: its certificate is not trusted or not valid ({why}). Check the server certificate, or give the administrator's root certificate with --ca-cert. Nothing here was changed."
+                "No secure connection to the sync server: its certificate is not trusted or not valid ({why}). Check the server certificate, or choose the administrator's root certificate file when enrolling (on the command line: fieldlog enroll --ca-cert). Nothing here was changed."
             ),
             SyncError::BadRoot(why) => format!(
-                "The root certificate file is not a PEM X.509 certificate: {why}"
+                "The root certificate file is not an X.509 certificate in PEM or DER (usually a .pem, .crt or .cer file): {why}. Choose the root certificate file the administrator gave you. Nothing here was changed."
             ),
             SyncError::Certificate(why) => format!(
                 "The signing certificate the server issued is unusable: {why}. Ask the administrator."
@@ -118,6 +127,9 @@ impl SyncError {
                     .into()
             }
             SyncError::Store(e) => e.message(lang),
+            SyncError::EnrollUnreachable { server_url, why } => format!(
+                "Cannot reach the server {server_url}: {why}. Check its address (such as https://192.0.2.10:8740) and the network, then enroll again. Nothing here was changed."
+            ),
         }
     }
 
@@ -274,6 +286,11 @@ fn certificate_problem(error: &(dyn std::error::Error + 'static)) -> Option<Stri
 /// a provider installed before is left in place.
 pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The profile's technician's name (the CLI's and the app's default laptop name).
+pub(crate) fn profile_name(store: &Store) -> Result<String> {
+    Ok(fieldlog_store::desk::technician(store)?.name)
 }
 
 /// Reads the administrator's root certificate(s) (PEM) for TLS.
@@ -557,15 +574,17 @@ pub fn enroll_from_any_thread(
     device_name: &str,
     options: SyncOptions,
 ) -> Result<EnrollResponse> {
+    on_own_thread(|| enroll(store, server_url, code, device_name, options))
+}
+
+/// Runs an enrollment's requests on a scoped thread of its own (see [`enroll_from_any_thread`]).
+pub(crate) fn on_own_thread<T: Send>(call: impl FnOnce() -> Result<T> + Send) -> Result<T> {
     std::thread::scope(|scope| {
-        scope
-            .spawn(|| enroll(store, server_url, code, device_name, options))
-            .join()
-            .unwrap_or_else(|_| {
-                Err(SyncError::Network(
-                    "注册请求意外中断，请重试 (the enrollment request broke off; try again)".into(),
-                ))
-            })
+        scope.spawn(call).join().unwrap_or_else(|_| {
+            Err(SyncError::Network(
+                "注册请求意外中断，请重试 (the enrollment request broke off; try again)".into(),
+            ))
+        })
     })
 }
 

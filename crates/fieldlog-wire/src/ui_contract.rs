@@ -67,6 +67,12 @@ pub fn typescript() -> String {
     types.visit::<v1::NewTick>();
     types.visit::<v1::NewFinding>();
     types.visit::<v1::FindingToFault>();
+    // The first start (issue 19).
+    types.visit::<v1::FirstStart>();
+    types.visit::<v1::FirstEnrollment>();
+    types.visit::<v1::EnrollForm>();
+    types.visit::<v1::AloneContract>();
+    types.visit::<v1::NewSiteForm>();
 
     let mut text = types.file();
     text.push_str(&presets());

@@ -648,3 +648,88 @@ pub struct FindingToFault {
     #[serde(default)]
     pub reported_at: Option<DateTime<Utc>>,
 }
+
+// Issue 19, the first start (no demo data): what the first-start screen reads, the enrollment form
+// it (and the Sync screen) sends, and what a work-alone laptop's first contract is made from.
+
+/// What the first-start screen needs to know. `needed` is the core's verdict: no technician yet,
+/// or a laptop that holds no contract and is not enrolled (Today would be empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FirstStart {
+    pub needed: bool,
+    pub technician: Option<Technician>,
+    pub contracts: u32,
+    pub enrolled: bool,
+    /// The laptop's host name, the default name of the laptop at enrollment, when the OS says it.
+    pub host_name: Option<String>,
+    /// The contract presets a work-alone laptop may start from, with what each promises of stock.
+    pub presets: Vec<PresetChoice>,
+}
+
+/// One contract preset (`fieldlog_domain::sla::Preset`) as the first start offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PresetChoice {
+    pub code: String,
+    /// The spare floor the preset carries (main equipment): units (备品) and parts (备件).
+    pub spare_units: i64,
+    pub spare_parts: i64,
+}
+
+/// The enrollment form: the office's QR text (`fieldlog-enroll:1?server=…&code=…`) or the
+/// server's address and the code, the laptop's name, and the administrator's root certificate
+/// file's content (PEM or DER bytes: the window reads the chosen file, the core checks it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EnrollForm {
+    #[serde(default)]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub server_url: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub device_name: String,
+    #[serde(default)]
+    pub root_certificate: Option<Vec<u8>>,
+}
+
+/// An enrollment and its first sync round: what arrived, or why the round must wait (the
+/// enrollment is kept either way; background sync retries by itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FirstEnrollment {
+    pub enrollment: Enrollment,
+    /// What the laptop holds after the first round, when it went through.
+    pub arrived: Option<Arrived>,
+    /// The first round's error, in the user's language, when it did not go through.
+    pub sync_error: Option<String>,
+}
+
+/// What a laptop holds of the catalogue: contracts, sites, spare parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Arrived {
+    pub contracts: u32,
+    pub sites: u32,
+    pub parts: u32,
+}
+
+/// A work-alone laptop's contract, made from a preset (its SLA policy and spare floor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AloneContract {
+    pub code: String,
+    pub name: String,
+    pub client: String,
+    /// Both days of the service period (empty in the form: refused with the field named).
+    pub service_start: Option<NaiveDate>,
+    pub service_end: Option<NaiveDate>,
+    /// A `PresetCode`.
+    pub preset: String,
+}
+
+/// A site added on the laptop, on the catalogue screen (a work-alone laptop's sites, issue 19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewSiteForm {
+    pub contract_id: ContractId,
+    pub code: String,
+    pub name: String,
+    pub kind: fieldlog_domain::site::SiteKind,
+    pub address: String,
+}

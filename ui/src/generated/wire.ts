@@ -2,6 +2,19 @@
 // After changing a type that crosses to the window or the console, run
 // `UPDATE_SNAPSHOTS=1 cargo test -p fieldlog-wire --test ui_contract` and review the diff.
 
+/**
+ * A work-alone laptop's contract, made from a preset (its SLA policy and spare floor).
+ */
+export type AloneContract = { code: string, name: string, client: string, 
+/**
+ * Both days of the service period (empty in the form: refused with the field named).
+ */
+service_start: string | null, service_end: string | null, 
+/**
+ * A `PresetCode`.
+ */
+preset: string, };
+
 export type Arrival = { id: string, technician_id: string, site_id: string, 
 /**
  * The fault this visit is for, if any (an inspection visit has none).
@@ -24,6 +37,11 @@ site_confirmed_by_hand: boolean,
  * than [`fault::FUTURE_TOLERANCE`]: the arrival time may be wrong.
  */
 clock_suspect: boolean, recorded_at: string, };
+
+/**
+ * What a laptop holds of the catalogue: contracts, sites, spare parts.
+ */
+export type Arrived = { contracts: number, sites: number, parts: number, };
 
 /**
  * One assignment record (`fault_assignments`).
@@ -205,6 +223,13 @@ export type Device = { id: string, site_id: string, kind: DeviceKind, model: str
 export type DeviceKind = "camera" | "switch" | "server" | "fibre_line" | "power_unit" | "terminal";
 
 /**
+ * The enrollment form: the office's QR text (`fieldlog-enroll:1?server=…&code=…`) or the
+ * server's address and the code, the laptop's name, and the administrator's root certificate
+ * file's content (PEM or DER bytes: the window reads the chosen file, the core checks it).
+ */
+export type EnrollForm = { link: string | null, server_url: string, code: string, device_name: string, root_certificate: Array<number> | null, };
+
+/**
  * An enrollment as the window shows it: who and what this laptop now syncs for. The device's
  * token stays in the core (`sync::v1::EnrollResponse` carries it), never in the window.
  */
@@ -379,6 +404,34 @@ force_majeure_claims: ForceMajeureClaims, compliance: Compliance, clock_faults: 
  * A finding turned into a fault: its level, and when it was found if earlier than now.
  */
 export type FindingToFault = { level: FaultLevel, reported_at: string | null, };
+
+/**
+ * An enrollment and its first sync round: what arrived, or why the round must wait (the
+ * enrollment is kept either way; background sync retries by itself).
+ */
+export type FirstEnrollment = { enrollment: Enrollment, 
+/**
+ * What the laptop holds after the first round, when it went through.
+ */
+arrived: Arrived | null, 
+/**
+ * The first round's error, in the user's language, when it did not go through.
+ */
+sync_error: string | null, };
+
+/**
+ * What the first-start screen needs to know. `needed` is the core's verdict: no technician yet,
+ * or a laptop that holds no contract and is not enrolled (Today would be empty).
+ */
+export type FirstStart = { needed: boolean, technician: Technician | null, contracts: number, enrolled: boolean, 
+/**
+ * The laptop's host name, the default name of the laptop at enrollment, when the OS says it.
+ */
+host_name: string | null, 
+/**
+ * The contract presets a work-alone laptop may start from, with what each promises of stock.
+ */
+presets: Array<PresetChoice>, };
 
 /**
  * Stock against the contract's floor: what the manager must see.
@@ -602,6 +655,11 @@ export type NewPartLine = { part_id: string, quantity: number, old_serial: strin
  */
 export type NewTick = { position: number, outcome: TickOutcome, note: string, };
 
+/**
+ * A site added on the laptop, on the catalogue screen (a work-alone laptop's sites, issue 19).
+ */
+export type NewSiteForm = { contract_id: string, code: string, name: string, kind: SiteKind, address: string, };
+
 export type PartAtClose = { part_id: string, code: string, name: string, kind: SpareKind, balance: number, };
 
 /**
@@ -625,6 +683,15 @@ export type PartLine = { part_id: string, quantity: number, old_serial: string |
  * One value per fault level.
  */
 export type PerLevel<T> = { A: T, B: T, C: T, };
+
+/**
+ * One contract preset (`fieldlog_domain::sla::Preset`) as the first start offers it.
+ */
+export type PresetChoice = { code: string, 
+/**
+ * The spare floor the preset carries (main equipment): units (备品) and parts (备件).
+ */
+spare_units: number, spare_parts: number, };
 
 /**
  * Remote first (远程支持): try remotely first. How the on-site limit reads after that is the
