@@ -62,6 +62,8 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             sync_conflicts,
             settle_conflict,
             acknowledge_conflict,
+            // Issue 19: a call recorded in the app.
+            report_fault,
         ])
 }
 

@@ -44,6 +44,8 @@ import type {
   SyncActivity,
   Technician,
   Today,
+  NewFault,
+  TodayFilter,
 } from "./generated/wire";
 
 export type * from "./generated/wire";
@@ -73,7 +75,8 @@ function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
 }
 
 export const api = {
-  today: () => call<Today>("today"),
+  /** Today; `filter` narrows its fault groups (issue 19). */
+  today: (filter: TodayFilter | null = null) => call<Today>("today", { filter }),
   keyStorage: () => call<KeyStorageView>("key_storage"),
   profile: () => call<Technician | null>("profile"),
   contracts: () => call<Contract[]>("contracts"),
@@ -94,9 +97,10 @@ export const api = {
   takeFault: (faultId: Id) => call<FaultDetail>("take_fault", { faultId }),
   substituteSpare: (faultId: Id, partId: Id, serial: string | null) =>
     call<FaultDetail>("substitute_spare", { faultId, partId, serial }),
-  /** One-tap check-in: the time is the machine's; `location` when the OS offers one. */
-  checkIn: (siteId: Id, faultId: Id | null, location: GeoPoint | null, siteConfirmedByHand: boolean) =>
-    call<Arrival>("check_in", { siteId, faultId, location, siteConfirmedByHand }),
+  /** One-tap check-in: the time is the machine's unless `at` gives when it happened (entered later);
+   *  `location` when the OS offers one. */
+  checkIn: (siteId: Id, faultId: Id | null, location: GeoPoint | null, siteConfirmedByHand: boolean, at: Instant | null = null) =>
+    call<Arrival>("check_in", { siteId, faultId, location, siteConfirmedByHand, at }),
   completeInspection: (inspectionId: Id, arrivalId: Id) =>
     call<Inspection>("complete_inspection", { inspectionId, arrivalId }),
 
@@ -145,6 +149,9 @@ export const api = {
   settleConflict: (conflictId: number, picks: Record<string, Side>) =>
     call<ConflictView[]>("settle_conflict", { conflictId, picks }),
   acknowledgeConflict: (conflictId: number) => call<ConflictView[]>("acknowledge_conflict", { conflictId }),
+
+  /** Issue 19: a call the technician takes (报修); its call time may be earlier than now. */
+  reportFault: (fault: NewFault) => call<FaultDetail>("report_fault", { fault }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

@@ -19,6 +19,7 @@ pub mod desk;
 mod dispatch;
 mod error;
 mod faults;
+pub mod fault_entry;
 mod import;
 mod inspections;
 pub mod keystore;

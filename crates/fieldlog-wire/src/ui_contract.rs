@@ -57,6 +57,9 @@ pub fn typescript() -> String {
     types.visit::<v1::MovementKind>();
     types.visit::<v1::ExportRequest>();
     types.visit::<v1::Side>();
+    // Issue 19: a call recorded in the app, Today's filter.
+    types.visit::<v1::NewFault>();
+    types.visit::<v1::TodayFilter>();
 
     let mut text = types.file();
     text.push_str(&presets());
