@@ -7,8 +7,18 @@
 use chrono::{TimeDelta, Utc};
 use fieldlog_store::Store;
 use fieldlog_system_tests::app::{WAIT, open_app, seeded_db, shot, wait_gone, wait_text};
-use fieldlog_system_tests::webdriver::TauriDriver;
+use fieldlog_system_tests::webdriver::{Session, TauriDriver};
 use std::path::Path;
+
+/// Scrolls `css` into view, then saves the screenshot.
+fn shot_at(s: &Session, css: &str, name: &str) {
+    s.find(css);
+    s.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+        serde_json::json!([css]),
+    );
+    shot(s, name);
+}
 
 /// A `datetime-local` value in Asia/Shanghai, `minutes` before now.
 fn shanghai_minutes_ago(minutes: i64) -> String {
@@ -34,7 +44,10 @@ fn a_call_recorded_in_the_app_acknowledged_later_and_the_customer_told_from_toda
         let site = store.sites(Some(contract.id)).unwrap().remove(0);
         (contract.id.to_string(), site.id.to_string(), site.code)
     };
-    let driver = TauriDriver::start(&[("FIELDLOG_DB", db.as_path()), ("FIELDLOG_GPU", Path::new("1"))]);
+    let driver = TauriDriver::start(&[
+        ("FIELDLOG_DB", db.as_path()),
+        ("FIELDLOG_GPU", Path::new("1")),
+    ]);
     let s = open_app(&driver);
     s.find("[data-testid=today-group]");
     shot(&s, "fault-entry-01-today-groups");
@@ -71,7 +84,11 @@ fn a_call_recorded_in_the_app_acknowledged_later_and_the_customer_told_from_toda
         WAIT,
         |found| !found.is_empty(),
     );
-    shot(&s, "fault-entry-04-ack-entered-later");
+    shot_at(
+        &s,
+        "[data-testid=entered-later]",
+        "fault-entry-04-ack-entered-later",
+    );
 
     // An event stated before the acknowledgement is refused, naming the limit.
     s.click_on("[data-testid=action-remote]");
@@ -108,8 +125,14 @@ fn a_call_recorded_in_the_app_acknowledged_later_and_the_customer_told_from_toda
     );
     s.find(&waiting);
     s.find("[data-testid=today-group][data-group=awaiting_feedback] [data-testid=clock][data-kind=feedback]");
-    shot(&s, "fault-entry-07-awaiting-feedback");
-    s.click_on(&format!("[data-testid=customer-informed][data-fault-id='{fault_id}']"));
+    shot_at(
+        &s,
+        "[data-testid=today-group][data-group=awaiting_feedback]",
+        "fault-entry-07-awaiting-feedback",
+    );
+    s.click_on(&format!(
+        "[data-testid=customer-informed][data-fault-id='{fault_id}']"
+    ));
     wait_gone(&s, &waiting);
     shot(&s, "fault-entry-08-customer-told");
 
@@ -117,5 +140,9 @@ fn a_call_recorded_in_the_app_acknowledged_later_and_the_customer_told_from_toda
     s.click_on("[data-testid=nav-summary]");
     s.select("[data-testid=field-contract]", &contract_id);
     wait_text(&s, "[data-testid=entered-later-event]", "响应");
-    shot(&s, "fault-entry-09-summary-entered-later");
+    shot_at(
+        &s,
+        "[data-testid=entered-later-events]",
+        "fault-entry-09-summary-entered-later",
+    );
 }

@@ -435,6 +435,7 @@ export interface Messages {
     happenedAt: string;
     happenedAtNote: string;
     enteredLater: string;
+    enteredLaterEvents: string;
     enteredLaterTitle: (recorded: string) => string;
     group: Record<string, string>;
     filters: string;
@@ -878,7 +879,8 @@ const zhCN: Messages = {
     happenedAt: "实际发生时间",
     happenedAtNote: "留空即为现在；事后补录时填实际时间",
     enteredLater: zhLabels.Phrase.entered_later,
-    enteredLaterTitle: (recorded) => `补录于 ${recorded}`,
+    enteredLaterEvents: zhLabels.Phrase.entered_later_events,
+    enteredLaterTitle: (recorded) => `保存于 ${recorded}`,
     group: zhLabels.TodayGroup,
     filters: "筛选",
     allContracts: "全部合同",
@@ -1321,7 +1323,8 @@ const en: Messages = {
     happenedAt: "When it happened",
     happenedAtNote: "Empty means now; give the real time when entering it afterwards",
     enteredLater: enLabels.Phrase.entered_later,
-    enteredLaterTitle: (recorded) => `entered ${recorded}`,
+    enteredLaterEvents: enLabels.Phrase.entered_later_events,
+    enteredLaterTitle: (recorded) => `saved ${recorded}`,
     group: enLabels.TodayGroup,
     filters: "Filters",
     allContracts: "All contracts",

@@ -760,7 +760,8 @@ fn play_fault(
         )?;
     }
     let arrived_at = (reported_at
-        + late(dice, limits.arrival_min).max(acknowledged_at - reported_at + TimeDelta::minutes(5)))
+        + late(dice, limits.arrival_min)
+            .max(acknowledged_at - reported_at + TimeDelta::minutes(5)))
     .max(last.get());
     if arrived_at > now {
         return Ok(None);

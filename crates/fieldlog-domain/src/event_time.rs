@@ -104,12 +104,54 @@ mod tests {
             ("now", "10:00", None, "10:30", "10:30", None),
             ("twenty minutes ago", "10:00", None, "10:10", "10:30", None),
             ("at the call itself", "10:00", None, "10:00", "10:30", None),
-            ("a minute before the call", "10:00", None, "09:59", "10:30", Some("早于报修时间 2026-12-07 10:00")),
-            ("at the last event", "10:00", Some("10:20"), "10:20", "10:30", None),
-            ("before the last event", "10:00", Some("10:20"), "10:19", "10:30", Some("早于该故障上一条记录的时间 2026-12-07 10:20")),
-            ("within the clock tolerance ahead", "10:00", None, "10:35", "10:30", None),
-            ("beyond the clock tolerance ahead", "10:00", None, "10:36", "10:30", Some("晚于当前时间 2026-12-07 10:30")),
-            ("ahead, even after the last event", "10:00", Some("10:20"), "11:00", "10:30", Some("晚于当前时间")),
+            (
+                "a minute before the call",
+                "10:00",
+                None,
+                "09:59",
+                "10:30",
+                Some("早于报修时间 2026-12-07 10:00"),
+            ),
+            (
+                "at the last event",
+                "10:00",
+                Some("10:20"),
+                "10:20",
+                "10:30",
+                None,
+            ),
+            (
+                "before the last event",
+                "10:00",
+                Some("10:20"),
+                "10:19",
+                "10:30",
+                Some("早于该故障上一条记录的时间 2026-12-07 10:20"),
+            ),
+            (
+                "within the clock tolerance ahead",
+                "10:00",
+                None,
+                "10:35",
+                "10:30",
+                None,
+            ),
+            (
+                "beyond the clock tolerance ahead",
+                "10:00",
+                None,
+                "10:36",
+                "10:30",
+                Some("晚于当前时间 2026-12-07 10:30"),
+            ),
+            (
+                "ahead, even after the last event",
+                "10:00",
+                Some("10:20"),
+                "11:00",
+                "10:30",
+                Some("晚于当前时间"),
+            ),
         ];
         for (what, reported, last, stated, now, refused) in cases {
             let result = check(t(reported), last.map(t), t(stated), t(now));
@@ -118,7 +160,11 @@ mod tests {
                 Some(words) => {
                     let error = result.expect_err(what);
                     assert_eq!(error.field, "at", "{what}");
-                    assert!(error.message_zh.contains(words), "{what}: {}", error.message_zh);
+                    assert!(
+                        error.message_zh.contains(words),
+                        "{what}: {}",
+                        error.message_zh
+                    );
                 }
             }
         }
@@ -136,7 +182,11 @@ mod tests {
             (-TimeDelta::minutes(3), false),
         ];
         for (delay, later) in cases {
-            assert_eq!(entered_later(t("10:00"), t("10:00") + delay), later, "{delay}");
+            assert_eq!(
+                entered_later(t("10:00"), t("10:00") + delay),
+                later,
+                "{delay}"
+            );
         }
     }
 }

@@ -87,21 +87,93 @@ fn rows() -> Vec<Row> {
     use Holding::*;
     vec![
         // Others' first in the input, to show the groups are not the input's order.
-        row("others-late", Others, Acknowledged, 90, vec![clock(Arrival, Some(-600), false)]),
-        row("mine-calm", Mine, Acknowledged, 5, vec![clock(Response, None, true), clock(Arrival, Some(6000), false)]),
-        row("mine-overdue", Mine, Reported, 40, vec![clock(Response, Some(-1500), false)]),
-        row("mine-tight", Mine, OnSite, 100, vec![clock(Resolution, Some(300), false), clock(Arrival, None, true)]),
+        row(
+            "others-late",
+            Others,
+            Acknowledged,
+            90,
+            vec![clock(Arrival, Some(-600), false)],
+        ),
+        row(
+            "mine-calm",
+            Mine,
+            Acknowledged,
+            5,
+            vec![
+                clock(Response, None, true),
+                clock(Arrival, Some(6000), false),
+            ],
+        ),
+        row(
+            "mine-overdue",
+            Mine,
+            Reported,
+            40,
+            vec![clock(Response, Some(-1500), false)],
+        ),
+        row(
+            "mine-tight",
+            Mine,
+            OnSite,
+            100,
+            vec![
+                clock(Resolution, Some(300), false),
+                clock(Arrival, None, true),
+            ],
+        ),
         // No clock counting (all stopped): after the ones with time left, newest report first.
-        row("mine-no-clock-old", Mine, Unresolved, 300, vec![clock(Resolution, None, true)]),
+        row(
+            "mine-no-clock-old",
+            Mine,
+            Unresolved,
+            300,
+            vec![clock(Resolution, None, true)],
+        ),
         row("mine-no-clock-new", Mine, Unresolved, 200, vec![]),
-        row("free-a", Unassigned, Reported, 3, vec![clock(Response, Some(720), false)]),
-        row("free-b", Unassigned, Reported, 12, vec![clock(Response, Some(180), false)]),
+        row(
+            "free-a",
+            Unassigned,
+            Reported,
+            3,
+            vec![clock(Response, Some(720), false)],
+        ),
+        row(
+            "free-b",
+            Unassigned,
+            Reported,
+            12,
+            vec![clock(Response, Some(180), false)],
+        ),
         // Resolved, customer not told yet: its feedback clock runs.
-        row("told-pending", Others, Resolved, 600, vec![clock(Feedback, Some(80_000), false)]),
-        row("mine-told-pending", Mine, Resolved, 700, vec![clock(Feedback, Some(20_000), false)]),
+        row(
+            "told-pending",
+            Others,
+            Resolved,
+            600,
+            vec![clock(Feedback, Some(80_000), false)],
+        ),
+        row(
+            "mine-told-pending",
+            Mine,
+            Resolved,
+            700,
+            vec![clock(Feedback, Some(20_000), false)],
+        ),
         // Resolved and told (feedback stopped), or never owed a word (no feedback clock): gone.
-        row("told", Mine, Resolved, 800, vec![clock(Feedback, None, true)]),
-        row("police-resolved", Mine, Resolved, 900, vec![clock(Resolution, None, true)]),
+        row(
+            "told",
+            Mine,
+            Resolved,
+            800,
+            vec![clock(Feedback, None, true)],
+        ),
+        row(
+            "police-resolved",
+            Mine,
+            Resolved,
+            900,
+            vec![clock(Resolution, None, true)],
+        ),
     ]
 }
 
@@ -110,11 +182,20 @@ fn groups_then_time_left_overdue_first_and_the_customer_to_be_told_last() {
     let expected = vec![
         (
             TodayGroup::Mine,
-            vec!["mine-overdue", "mine-tight", "mine-calm", "mine-no-clock-new", "mine-no-clock-old"],
+            vec![
+                "mine-overdue",
+                "mine-tight",
+                "mine-calm",
+                "mine-no-clock-new",
+                "mine-no-clock-old",
+            ],
         ),
         (TodayGroup::Unassigned, vec!["free-b", "free-a"]),
         (TodayGroup::Others, vec!["others-late"]),
-        (TodayGroup::AwaitingFeedback, vec!["mine-told-pending", "told-pending"]),
+        (
+            TodayGroup::AwaitingFeedback,
+            vec!["mine-told-pending", "told-pending"],
+        ),
     ];
     assert_eq!(shown(rows(), &TodayFilter::default()), expected);
 }

@@ -33,10 +33,7 @@ fn call(f: &Fixture, reported_at: DateTime<Utc>) -> NewFault {
 
 fn report(f: &mut Fixture, minutes_ago: i64) -> FaultId {
     let input = call(f, f.now - TimeDelta::minutes(minutes_ago));
-    record_call(&mut f.store, input, f.now)
-        .unwrap()
-        .fault
-        .id
+    record_call(&mut f.store, input, f.now).unwrap().fault.id
 }
 
 fn ack() -> FaultEventKind {
@@ -64,7 +61,12 @@ fn a_call_taken_in_the_app_starts_the_clocks_at_the_call_time() {
     assert_eq!(detail.fault.reported_at, f.now - TimeDelta::minutes(20));
     assert_eq!(detail.fault.recorded_at, f.now);
     assert_eq!(detail.fault.caller_phone.as_deref(), Some("13800000001"));
-    let response = detail.row.clocks.iter().find(|c| c.kind == ClockKind::Response).unwrap();
+    let response = detail
+        .row
+        .clocks
+        .iter()
+        .find(|c| c.kind == ClockKind::Response)
+        .unwrap();
     // Level B answers within 15 minutes of the call: 20 minutes ago is already late.
     assert_eq!(response.state, ClockState::Breached);
     assert_eq!(response.started_at, Some(f.now - TimeDelta::minutes(20)));
@@ -74,12 +76,16 @@ fn a_call_taken_in_the_app_starts_the_clocks_at_the_call_time() {
 fn a_call_older_than_seven_days_or_a_bad_number_is_refused_and_nothing_is_written() {
     let mut f = fixture();
     let old = call(&f, f.now - TimeDelta::days(8));
-    let message = refused(&mut f, |f| record_call(&mut f.store, old, f.now).map(|_| ()));
+    let message = refused(&mut f, |f| {
+        record_call(&mut f.store, old, f.now).map(|_| ())
+    });
     assert!(message.contains("早于 7 天前"), "{message}");
 
     let mut bad = call(&f, f.now);
     bad.caller_phone = Some("138-abcd".into());
-    let message = refused(&mut f, |f| record_call(&mut f.store, bad, f.now).map(|_| ()));
+    let message = refused(&mut f, |f| {
+        record_call(&mut f.store, bad, f.now).map(|_| ())
+    });
     assert!(message.contains("联系电话"), "{message}");
 }
 
@@ -92,7 +98,10 @@ fn an_event_before_the_fault_is_refused_naming_the_call_time() {
         desk::record_fault_event(&mut f.store, fault, ack(), Some(at), f.now).map(|_| ())
     });
     // 09:30 UTC is 17:30 in Shanghai.
-    assert!(message.contains("早于报修时间 2026-11-02 17:30"), "{message}");
+    assert!(
+        message.contains("早于报修时间 2026-11-02 17:30"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -103,7 +112,10 @@ fn an_event_in_the_future_is_refused_naming_now() {
     let message = refused(&mut f, |f| {
         desk::record_fault_event(&mut f.store, fault, ack(), Some(at), f.now).map(|_| ())
     });
-    assert!(message.contains("晚于当前时间 2026-11-02 18:00"), "{message}");
+    assert!(
+        message.contains("晚于当前时间 2026-11-02 18:00"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -161,7 +173,12 @@ fn a_phone_acknowledgement_typed_twenty_minutes_later_counts_at_its_stated_time(
         f.now,
     )
     .unwrap();
-    let response = detail.row.clocks.iter().find(|c| c.kind == ClockKind::Response).unwrap();
+    let response = detail
+        .row
+        .clocks
+        .iter()
+        .find(|c| c.kind == ClockKind::Response)
+        .unwrap();
     assert_eq!(response.state, ClockState::Met, "{response:?}");
     assert_eq!(response.stopped_at, Some(f.now - TimeDelta::minutes(20)));
     // Both times are kept, and the event is marked entered later.
@@ -173,7 +190,12 @@ fn a_phone_acknowledgement_typed_twenty_minutes_later_counts_at_its_stated_time(
     // Stamped "now" instead, the same acknowledgement is late (25 > 15 minutes).
     let other = report(&mut f, 25);
     let detail = desk::record_fault_event(&mut f.store, other, ack(), None, f.now).unwrap();
-    let response = detail.row.clocks.iter().find(|c| c.kind == ClockKind::Response).unwrap();
+    let response = detail
+        .row
+        .clocks
+        .iter()
+        .find(|c| c.kind == ClockKind::Response)
+        .unwrap();
     assert_eq!(response.state, ClockState::Breached);
     assert!(detail.entered_later.is_empty());
 }
@@ -220,7 +242,11 @@ fn today_groups_by_holder_then_time_left_and_keeps_the_customer_to_be_told() {
     let mut f = fixture();
     // The e-government promise: tell the customer the result within 24 h (the police have none).
     f.store
-        .adopt_preset(f.contract.id, Preset::CityEgovExtranet, f.now - TimeDelta::hours(2))
+        .adopt_preset(
+            f.contract.id,
+            Preset::CityEgovExtranet,
+            f.now - TimeDelta::hours(2),
+        )
         .unwrap();
     let calm = report(&mut f, 1);
     let late = report(&mut f, 40);
@@ -228,11 +254,22 @@ fn today_groups_by_holder_then_time_left_and_keeps_the_customer_to_be_told() {
     // `resolved`: arrived, fixed: the feedback clock runs until the customer is told.
     let resolved = report(&mut f, 50);
     let site = f.site.id;
-    desk::check_in(&mut f.store, site, Some(resolved), None, true, Some(f.now - TimeDelta::minutes(30)), f.now).unwrap();
+    desk::check_in(
+        &mut f.store,
+        site,
+        Some(resolved),
+        None,
+        true,
+        Some(f.now - TimeDelta::minutes(30)),
+        f.now,
+    )
+    .unwrap();
     desk::record_fault_event(
         &mut f.store,
         resolved,
-        FaultEventKind::Resolved { note: "更换电源".into() },
+        FaultEventKind::Resolved {
+            note: "更换电源".into(),
+        },
         Some(f.now - TimeDelta::minutes(5)),
         f.now,
     )
@@ -270,7 +307,9 @@ fn today_groups_by_holder_then_time_left_and_keeps_the_customer_to_be_told() {
     desk::record_fault_event(
         &mut f.store,
         resolved,
-        FaultEventKind::CustomerInformed { how: "电话".into() },
+        FaultEventKind::CustomerInformed {
+            how: "电话".into()
+        },
         None,
         f.now,
     )

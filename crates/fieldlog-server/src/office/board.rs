@@ -170,13 +170,18 @@ fn row(
         .any(|c| c.state == ClockState::Breached)
     {
         BoardState::Breached
-    } else if judged.clocks.iter().filter(|c| clocks::counting(c)).any(|c| {
-        // Any running clock under its share, not only the one with the least time left: a
-        // resolution clock at 50 of 240 min is near while the response clock has 20 of 30.
-        c.remaining_seconds
-            .zip(limit_of(c))
-            .is_some_and(|(left, limit)| (left as f64) < NEAR_SHARE * limit as f64)
-    }) {
+    } else if judged
+        .clocks
+        .iter()
+        .filter(|c| clocks::counting(c))
+        .any(|c| {
+            // Any running clock under its share, not only the one with the least time left: a
+            // resolution clock at 50 of 240 min is near while the response clock has 20 of 30.
+            c.remaining_seconds
+                .zip(limit_of(c))
+                .is_some_and(|(left, limit)| (left as f64) < NEAR_SHARE * limit as f64)
+        })
+    {
         BoardState::Near
     } else if waiting_feedback {
         BoardState::WaitingFeedback
