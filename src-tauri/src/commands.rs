@@ -15,7 +15,7 @@ use fieldlog_wire::v1::{
     Enrollment, ExportRequest, Exported, FaultDetail, FaultEventKind, FaultRow, GeoPoint,
     InspectionRow, KeyStorageView, MovementKind, NewEntry, ReportDocument, ReportRow, Settings,
     Side, Site, SparePart, StockMovement, StockReport, SummaryView, SyncActivity, Technician,
-    Today,
+    Today, TodayFilter,
 };
 // Issue 19, the first start (h1).
 use fieldlog_wire::v1::{AloneContract, EnrollForm, FirstEnrollment, FirstStart, NewSiteForm};
@@ -58,8 +58,8 @@ impl AppState {
 type Reply<T> = Result<T, ErrorBody>;
 
 #[tauri::command(async)]
-pub fn today(state: State<'_, AppState>) -> Reply<Today> {
-    state.with(|store| desk::today(store, Utc::now()))
+pub fn today(state: State<'_, AppState>, filter: Option<TodayFilter>) -> Reply<Today> {
+    state.with(|store| desk::today_filtered(store, filter.unwrap_or_default(), Utc::now()))
 }
 
 #[tauri::command(async)]
@@ -151,6 +151,7 @@ pub fn check_in(
     fault_id: Option<FaultId>,
     location: Option<GeoPoint>,
     site_confirmed_by_hand: bool,
+    at: Option<DateTime<Utc>>,
 ) -> Reply<Arrival> {
     state.with(|store| {
         desk::check_in(
@@ -159,7 +160,7 @@ pub fn check_in(
             fault_id,
             location,
             site_confirmed_by_hand,
-            None,
+            at,
             Utc::now(),
         )
     })
@@ -547,4 +548,13 @@ pub fn enroll_laptop(state: State<'_, AppState>, form: EnrollForm) -> Reply<Firs
 #[tauri::command(async)]
 pub fn add_site(state: State<'_, AppState>, site: NewSiteForm) -> Reply<Vec<ContractCatalogue>> {
     state.with(|store| fieldlog_store::first_start::add_site(store, &site, Utc::now()))
+}
+
+/// Issue 19: a call the technician takes in the app (报修), its call time possibly earlier.
+#[tauri::command(async)]
+pub fn report_fault(
+    state: State<'_, AppState>,
+    fault: fieldlog_wire::v1::NewFault,
+) -> Reply<FaultDetail> {
+    state.with(|store| fieldlog_store::fault_entry::record_call(store, fault, Utc::now()))
 }

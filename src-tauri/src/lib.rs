@@ -80,6 +80,8 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             start_alone,
             enroll_laptop,
             add_site,
+            // Issue 19: a call recorded in the app.
+            report_fault,
         ])
 }
 

@@ -52,6 +52,8 @@ import type {
   FirstEnrollment,
   FirstStart,
   NewSiteForm,
+  NewFault,
+  TodayFilter,
 } from "./generated/wire";
 
 export type * from "./generated/wire";
@@ -81,7 +83,8 @@ function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
 }
 
 export const api = {
-  today: () => call<Today>("today"),
+  /** Today; `filter` narrows its fault groups (issue 19). */
+  today: (filter: TodayFilter | null = null) => call<Today>("today", { filter }),
   keyStorage: () => call<KeyStorageView>("key_storage"),
   profile: () => call<Technician | null>("profile"),
   contracts: () => call<Contract[]>("contracts"),
@@ -102,9 +105,10 @@ export const api = {
   takeFault: (faultId: Id) => call<FaultDetail>("take_fault", { faultId }),
   substituteSpare: (faultId: Id, partId: Id, serial: string | null) =>
     call<FaultDetail>("substitute_spare", { faultId, partId, serial }),
-  /** One-tap check-in: the time is the machine's; `location` when the OS offers one. */
-  checkIn: (siteId: Id, faultId: Id | null, location: GeoPoint | null, siteConfirmedByHand: boolean) =>
-    call<Arrival>("check_in", { siteId, faultId, location, siteConfirmedByHand }),
+  /** One-tap check-in: the time is the machine's unless `at` gives when it happened (entered later);
+   *  `location` when the OS offers one. */
+  checkIn: (siteId: Id, faultId: Id | null, location: GeoPoint | null, siteConfirmedByHand: boolean, at: Instant | null = null) =>
+    call<Arrival>("check_in", { siteId, faultId, location, siteConfirmedByHand, at }),
   completeInspection: (inspectionId: Id, arrivalId: Id) =>
     call<Inspection>("complete_inspection", { inspectionId, arrivalId }),
 
@@ -188,6 +192,9 @@ export const api = {
   enrollLaptop: (form: EnrollForm) => call<FirstEnrollment>("enroll_laptop", { form }),
   /** 添加点位 (the catalogue screen): answers the catalogue as it now stands. */
   addSite: (site: NewSiteForm) => call<ContractCatalogue[]>("add_site", { site }),
+
+  /** Issue 19: a call the technician takes (报修); its call time may be earlier than now. */
+  reportFault: (fault: NewFault) => call<FaultDetail>("report_fault", { fault }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

@@ -534,6 +534,50 @@ export interface Messages {
   };
   /** Issue 19: 添加点位 on the catalogue screen. */
   siteForm: { title: string; add: string };
+  /** Issue 19: a call recorded in the app, event times entered later, Today by time left. */
+  faultEntry: {
+    newFault: string;
+    title: string;
+    contract: string;
+    site: string;
+    siteSearch: string;
+    device: string;
+    noDevice: string;
+    level: string;
+    callTime: string;
+    callTimeNote: string;
+    channel: string;
+    channels: Record<string, string>;
+    caller: string;
+    callerPhone: string;
+    firstReceiver: string;
+    description: string;
+    save: string;
+    choose: string;
+    noSites: string;
+    reportHere: string;
+    happenedAt: string;
+    happenedAtNote: string;
+    enteredLater: string;
+    enteredLaterEvents: string;
+    enteredLaterTitle: (recorded: string) => string;
+    group: Record<string, string>;
+    filters: string;
+    allContracts: string;
+    allLevels: string;
+    allStatuses: string;
+    mineOnly: string;
+    noneMatch: string;
+    informed: string;
+    informHow: string;
+    informDefault: string;
+    enteredLaterNote: string;
+    enteredLaterNone: string;
+    statedAt: string;
+    recordedAt: string;
+    event: string;
+    count: (events: number, faults: number) => string;
+  };
 }
 
 const zhCN: Messages = {
@@ -1065,6 +1109,49 @@ const zhCN: Messages = {
     toCatalogue: "打开合同与点位",
   },
   siteForm: { title: "＋ 添加点位", add: "添加点位" },
+  faultEntry: {
+    newFault: "报修登记",
+    title: "登记报修",
+    contract: "合同",
+    site: "点位",
+    siteSearch: "按编号或名称查找点位",
+    device: "设备（可选）",
+    noDevice: "不指定设备",
+    level: "故障等级",
+    callTime: "报修时间",
+    callTimeNote: "默认为现在；电话来得更早时请填来电时间，时限从来电时起算",
+    channel: "报修渠道",
+    channels: zhLabels.ReportChannel,
+    caller: "报修人",
+    callerPhone: "联系电话",
+    firstReceiver: "首问负责人",
+    description: "故障描述",
+    save: "保存报修",
+    choose: "请选择",
+    noSites: "没有匹配的点位",
+    reportHere: "在此点位报修",
+    happenedAt: "实际发生时间",
+    happenedAtNote: "留空即为现在；事后补录时填实际时间",
+    enteredLater: zhLabels.Phrase.entered_later,
+    enteredLaterEvents: zhLabels.Phrase.entered_later_events,
+    enteredLaterTitle: (recorded) => `保存于 ${recorded}`,
+    group: zhLabels.TodayGroup,
+    filters: "筛选",
+    allContracts: "全部合同",
+    allLevels: "全部等级",
+    allStatuses: "全部状态",
+    mineOnly: "只看我的",
+    noneMatch: "没有符合筛选条件的故障",
+    informed: "已告知客户",
+    informHow: "告知方式",
+    informDefault: "电话",
+    enteredLaterNote: "这些事件的保存时间比所填发生时间晚 5 分钟以上；时限按所填时间计算，请核对。",
+    enteredLaterNone: "没有补录的事件",
+    statedAt: "所填发生时间",
+    recordedAt: "保存时间",
+    event: "事件",
+    count: (events, faults) => `${events} 条事件（涉及 ${faults} 个故障）`,
+  },
 };
 
 const en: Messages = {
@@ -1596,6 +1683,49 @@ const en: Messages = {
     toCatalogue: "Open Contracts & sites",
   },
   siteForm: { title: "+ Add a site", add: "Add the site" },
+  faultEntry: {
+    newFault: "Record a fault",
+    title: "Record a fault report",
+    contract: "Contract",
+    site: "Site",
+    siteSearch: "Find a site by code or name",
+    device: "Device (optional)",
+    noDevice: "No particular device",
+    level: "Level",
+    callTime: "Call time",
+    callTimeNote: "Now by default; if the call came earlier, give its time: the clocks start at the call",
+    channel: "Channel",
+    channels: enLabels.ReportChannel,
+    caller: "Caller",
+    callerPhone: "Caller's phone",
+    firstReceiver: "First receiver",
+    description: "What was said",
+    save: "Save the report",
+    choose: "Choose",
+    noSites: "No site matches",
+    reportHere: "Record a fault here",
+    happenedAt: "When it happened",
+    happenedAtNote: "Empty means now; give the real time when entering it afterwards",
+    enteredLater: enLabels.Phrase.entered_later,
+    enteredLaterEvents: enLabels.Phrase.entered_later_events,
+    enteredLaterTitle: (recorded) => `saved ${recorded}`,
+    group: enLabels.TodayGroup,
+    filters: "Filters",
+    allContracts: "All contracts",
+    allLevels: "All levels",
+    allStatuses: "All states",
+    mineOnly: "Mine only",
+    noneMatch: "No fault matches the filters",
+    informed: "Customer told",
+    informHow: "How",
+    informDefault: "Phone",
+    enteredLaterNote: "These events were saved more than 5 minutes after the time given; the clocks count the time given: check them.",
+    enteredLaterNone: "No events entered later",
+    statedAt: "Time given",
+    recordedAt: "Saved",
+    event: "Event",
+    count: (events, faults) => `${events} events (${faults} faults)`,
+  },
 };
 
 const dictionaries: Record<Locale, Messages> = { "zh-CN": zhCN, en };

@@ -13,12 +13,37 @@ export type Route =
   | { screen: "catalogue" }
   | { screen: "settings" }
   | { screen: "sync" }
+<<<<<<< HEAD
   | { screen: "inspections" }
   | { screen: "inspection"; id: string }
   | { screen: "unknown"; path: string };
+||||||| 2189a84
+  | { screen: "unknown"; path: string };
+=======
+  | { screen: "unknown"; path: string }
+  // Issue 19: a call recorded in the app, with what the caller already knows filled in.
+  | { screen: "reportFault"; prefill: FaultPrefill };
+
+/** What the fault form starts from (a site's button, an inspection's finding). */
+export interface FaultPrefill {
+  contract?: string;
+  site?: string;
+  device?: string;
+  description?: string;
+}
+>>>>>>> h2
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, "");
+  if (path === "report-fault" || path.startsWith("report-fault?")) {
+    const query = new URLSearchParams(path.slice("report-fault".length + 1));
+    const prefill: FaultPrefill = {};
+    for (const key of ["contract", "site", "device", "description"] as const) {
+      const value = query.get(key);
+      if (value) prefill[key] = value;
+    }
+    return { screen: "reportFault", prefill };
+  }
   const [head, rawId] = path.split("/", 2);
   const id = rawId ? decodeURIComponent(rawId) : "";
   switch (head) {
@@ -73,6 +98,13 @@ export const href = {
   sync: () => "#/sync",
   inspections: () => "#/inspections",
   inspection: (id: string) => `#/inspections/${encodeURIComponent(id)}`,
+  /** The fault form (报修), optionally filled in from a site or an inspection's finding. */
+  reportFault: (prefill: FaultPrefill = {}) => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(prefill)) if (value) query.set(key, value);
+    const text = query.toString();
+    return text ? `#/report-fault?${text}` : "#/report-fault";
+  },
 };
 
 export function go(hash: string): void {

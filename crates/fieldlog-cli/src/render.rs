@@ -375,7 +375,18 @@ impl Output {
                 );
             }
             for e in &detail.events {
-                say!("  · {}  {}", format_local(e.at), e.kind.code());
+                if detail.entered_later.contains(&e.id) {
+                    // Issue 19: saved well after the time stated for it (补录).
+                    say!(
+                        "  · {}  {}  [{} {}]",
+                        format_local(e.at),
+                        e.kind.code(),
+                        phrase::ENTERED_LATER.get(self.lang),
+                        format_local(e.recorded_at)
+                    );
+                } else {
+                    say!("  · {}  {}", format_local(e.at), e.kind.code());
+                }
             }
         });
     }

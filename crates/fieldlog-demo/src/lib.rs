@@ -666,11 +666,16 @@ fn play_fault(
         new_fault(area, site, Some(device), level, reported_at, description),
         reported_at,
     )?;
+    // Events are recorded in the order they happened (issue 19: a stated time may not precede
+    // the fault's last event), so a drawn time earlier than the last one is moved up to it.
+    let last = std::cell::Cell::new(reported_at);
     let event = |store: &mut Store, at: DateTime<Utc>, kind: FaultEventKind| -> Result<bool> {
+        let at = at.max(last.get());
         if at > now {
             return Ok(false);
         }
         store.record_fault_event(fault.id, at, kind, at)?;
+        last.set(at);
         Ok(true)
     };
     // Mostly on time; about one in ten late, so every clock state shows up.
@@ -754,8 +759,10 @@ fn play_fault(
             },
         )?;
     }
-    let arrived_at = reported_at
-        + late(dice, limits.arrival_min).max(acknowledged_at - reported_at + TimeDelta::minutes(5));
+    let arrived_at = (reported_at
+        + late(dice, limits.arrival_min)
+            .max(acknowledged_at - reported_at + TimeDelta::minutes(5)))
+    .max(last.get());
     if arrived_at > now {
         return Ok(None);
     }
@@ -763,6 +770,7 @@ fn play_fault(
         arrival(technician, site, Some(fault.id), arrived_at),
         arrived_at,
     )?;
+    last.set(arrived_at);
     if force_majeure {
         let cause = *dice.pick(&[
             FaultCause::VehicleHit,
@@ -824,7 +832,7 @@ fn play_fault(
         && area.contract.policy.spare_substitution
         && store.part_balance(unit.id)? >= 1
     {
-        let at = arrived_at + dice.minutes(20, 60);
+        let at = (arrived_at + dice.minutes(20, 60)).max(last.get());
         if at <= now {
             let serial = format!("SP-{:06}", dice.below(1_000_000));
             store.substitute_spare(
@@ -835,6 +843,7 @@ fn play_fault(
                 at,
                 at,
             )?;
+            last.set(at);
             part = None;
         }
     }

@@ -657,3 +657,29 @@ pub fn month_bounds(month: &str) -> Option<(NaiveDate, NaiveDate)> {
     let next = first.checked_add_months(chrono::Months::new(1))?;
     Some((first, next))
 }
+
+/// A clock still counting down, or overdue and still open (issue 19, shared by Today and the
+/// office board).
+pub fn counting(clock: &Clock) -> bool {
+    clock.stopped_at.is_none()
+        && matches!(clock.state, ClockState::Running | ClockState::Breached)
+        && clock.remaining_seconds.is_some()
+}
+
+/// The most urgent of a fault's clocks: the counting one with the least time left (an overdue
+/// one first), if any is counting.
+pub fn most_urgent(clocks: &[Clock]) -> Option<&Clock> {
+    clocks
+        .iter()
+        .filter(|c| counting(c))
+        .min_by_key(|c| c.remaining_seconds)
+}
+
+/// A fault no longer open whose customer still has to be told the result: its feedback clock
+/// (反馈, e-government: within 24 h) has started and not stopped (no `CustomerInformed` yet).
+pub fn awaiting_feedback(status: fault::FaultStatus, clocks: &[Clock]) -> bool {
+    !status.is_open()
+        && clocks.iter().any(|c| {
+            c.kind == ClockKind::Feedback && c.started_at.is_some() && c.stopped_at.is_none()
+        })
+}

@@ -260,6 +260,11 @@ pub mod phrase {
     /// A spare of the contract's main equipment (主要设备): the spare floor counts only these.
     pub const MAIN_EQUIPMENT: Label = Label::new("main_equipment", "主要设备", "Main equipment");
     pub const OTHER_EQUIPMENT: Label = Label::new("other_equipment", "其他设备", "Other equipment");
+    /// Fault events saved well after the time stated for them (issue 19, `event_time`).
+    pub const ENTERED_LATER_EVENTS: Label =
+        Label::new("entered_later_events", "补录的事件", "Events entered later");
+    /// The mark of one such event (timeline, CLI).
+    pub const ENTERED_LATER: Label = Label::new("entered_later", "补录", "entered later");
     /// Every phrase, for the generated file.
     pub const ALL: &[Label] = &[
         CLOCK_SUSPECT_ARRIVALS,
@@ -268,6 +273,8 @@ pub mod phrase {
         SERVICE_ENDED,
         MAIN_EQUIPMENT,
         OTHER_EQUIPMENT,
+        ENTERED_LATER_EVENTS,
+        ENTERED_LATER,
     ];
 }
 
@@ -308,6 +315,7 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         ),
         // Inspections by plan (issue 19 item 5).
         ("TickOutcome", crate::inspection::TickOutcome::LABELS),
+        ("TodayGroup", crate::today::TodayGroup::LABELS),
     ];
     tables
         .into_iter()

@@ -16,6 +16,7 @@ pub mod clocks;
 pub mod completion;
 pub mod contract;
 pub mod dispatch;
+pub mod event_time;
 pub mod fault;
 pub mod ids;
 pub mod inspection;
@@ -31,6 +32,7 @@ pub mod stock;
 pub mod summary;
 pub mod technician;
 pub mod time;
+pub mod today;
 pub mod validate;
 
 pub use code_enum::UnknownCode;

@@ -56,13 +56,17 @@
 //!   were for; the arrivals are listed with who, where, the recorded time and the server's receive
 //!   time. They still count in the SLA clocks (the time is what was recorded); the flag tells the
 //!   reader which arrival times to check.
+//! - **Entered later** (补录的事件): events of the contract's faults that happened in the range (up
+//!   to the close) and were saved more than `event_time::ENTERED_LATER_AFTER` after the time stated
+//!   for them (a phone acknowledgement typed in afterwards). They count in the clocks at their
+//!   stated time; the list tells the reader which times rest on the technician's word.
 
 use crate::clocks::{self, ClockKind, ClockState, Compliance, FaultFacts};
 use crate::contract::SpareFloor;
 use crate::fault::{
     self, FaultCause, FaultEvent, FaultEventKind, FaultStatus, ForceMajeureState, UnresolvedReason,
 };
-use crate::ids::{ArrivalId, ContractId, FaultId, PartId, SiteId, TechnicianId};
+use crate::ids::{ArrivalId, ContractId, FaultEventId, FaultId, PartId, SiteId, TechnicianId};
 use crate::sla::FaultLevel;
 use crate::stock::{self, FloorStatus, MovementKind, SpareKind, SparePart, StockMovement};
 use crate::time::{local_date, local_day_bounds};
@@ -287,6 +291,9 @@ pub struct Summary {
     /// Arrivals whose time is in doubt (see the module docs).
     #[serde(default)]
     pub clock_suspect: ClockSuspect,
+    /// Events entered later than they happened (see the module docs; issue 19).
+    #[serde(default)]
+    pub entered_later: EnteredLater,
 }
 
 impl Summary {
@@ -300,6 +307,7 @@ impl Summary {
             .chain(&self.figures.carried_over_repaired.fault_ids)
             .chain(&self.figures.carried_over_open.fault_ids)
             .chain(&self.clock_suspect.faults.fault_ids)
+            .chain(&self.entered_later.faults.fault_ids)
             .copied()
             .collect()
     }
@@ -869,6 +877,56 @@ pub fn summarise(
         technicians,
         unattributed,
         clock_suspect: clock_suspect(input.arrivals, input.technicians, from, to, close),
+        entered_later: entered_later(input.faults, from, to, close),
+    }
+}
+
+/// One fault event saved well after the time stated for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct EnteredLaterEvent {
+    pub event_id: FaultEventId,
+    pub fault_id: FaultId,
+    /// The event kind's code (`acknowledged`, …) and its zh-CN label (what the files print).
+    pub kind: String,
+    pub label: String,
+    /// The stated time, and when the laptop saved it.
+    pub at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The range's events entered later, and the faults they belong to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct EnteredLater {
+    pub faults: Figure,
+    pub events: Vec<EnteredLaterEvent>,
+}
+
+/// The events of `faults` stated in `[from, to)` (up to the close) and saved more than
+/// `event_time::ENTERED_LATER_AFTER` later, oldest first.
+pub fn entered_later(
+    faults: &[FaultFacts<'_>],
+    from: NaiveDate,
+    to: NaiveDate,
+    close: DateTime<Utc>,
+) -> EnteredLater {
+    let mut events: Vec<EnteredLaterEvent> = faults
+        .iter()
+        .flat_map(|f| f.events)
+        .filter(|e| in_range(e.at, from, to) && e.at <= close)
+        .filter(|e| crate::event_time::entered_later(e.at, e.recorded_at))
+        .map(|e| EnteredLaterEvent {
+            event_id: e.id,
+            fault_id: e.fault_id,
+            kind: e.kind.code().to_owned(),
+            label: e.kind.label(crate::Lang::ZhCn).to_owned(),
+            at: e.at,
+            recorded_at: e.recorded_at,
+        })
+        .collect();
+    events.sort_by_key(|e| (e.at, e.event_id));
+    EnteredLater {
+        faults: Figure::of(events.iter().map(|e| e.fault_id).collect()),
+        events,
     }
 }
 

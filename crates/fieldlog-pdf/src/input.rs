@@ -174,6 +174,21 @@ pub struct MonthlySummaryPdf {
     pub stock_at_close: Option<String>,
     /// Arrivals whose device clock was in doubt (时间存疑的到场); the section reads "none" when empty.
     pub clock_suspect: Vec<ClockSuspectRow>,
+    /// Fault events saved well after the time stated for them (补录的事件, issue 19); the section
+    /// reads "none" when empty.
+    pub entered_later: Vec<EnteredLaterRow>,
+}
+
+/// One fault event entered later than it happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnteredLaterRow {
+    /// The time stated for it, local.
+    pub at: String,
+    pub point: String,
+    /// What happened (响应, 到达现场 …).
+    pub event: String,
+    /// When it was saved, local.
+    pub recorded_at: String,
 }
 
 /// One arrival on site whose recorded time may be wrong: the device's clock was off.

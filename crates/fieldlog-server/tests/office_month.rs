@@ -234,14 +234,18 @@ fn laptop_with_november(office: &Office, admin: &Client) -> (tempfile::TempDir, 
         "2026-11-10T06:00:00Z",
         "交换机掉线",
     );
-    event(
-        &mut store,
-        b.id,
-        "2026-11-10T06:20:00Z",
-        FaultEventKind::Acknowledged {
-            by: "李工".into()
-        },
-    );
+    // Acknowledged by phone at 06:20, typed in at 06:45: entered later (补录, issue 19), which
+    // the server reads from the event's recorded time and lists as the laptop does.
+    store
+        .record_fault_event(
+            b.id,
+            at("2026-11-10T06:20:00Z"),
+            FaultEventKind::Acknowledged {
+                by: "李工".into()
+            },
+            at("2026-11-10T06:45:00Z"),
+        )
+        .unwrap();
     arrive(&mut store, b.id, "2026-11-10T07:00:00Z");
     event(
         &mut store,
@@ -393,6 +397,10 @@ fn the_console_summary_is_the_laptops_and_its_files_open_and_validate(backend: B
     assert_eq!(figures["reported"]["count"], 3, "{laptop:#}");
     assert_eq!(figures["repaired"]["count"], 1);
     assert_eq!(figures["carried_over_repaired"]["count"], 1);
+    let later = &laptop["summary"]["entered_later"]["events"];
+    assert_eq!(later.as_array().map(Vec::len), Some(1), "{laptop:#}");
+    assert_eq!(later[0]["kind"], "acknowledged");
+    assert_eq!(later[0]["recorded_at"], "2026-11-10T06:45:00Z");
 
     for client in [&admin, &cm] {
         let answer = client.get(

@@ -23,8 +23,8 @@ use fieldlog_domain::technician::Technician;
 use fieldlog_domain::time::local_date;
 use fieldlog_domain::validate::InvalidInput;
 use fieldlog_wire::v1::{
-    CapturedSignature, CatalogueSite, CompletionForm, ContractCatalogue, FaultDetail, FaultHolder,
-    FaultRow, InspectionRow, ReportDocument, StockReport, SummaryView, Today,
+    CapturedSignature, CatalogueSite, CompletionForm, ContractCatalogue, FaultDetail, FaultRow,
+    InspectionRow, ReportDocument, StockReport, SummaryView, Today, TodayFilter, TodayGroup,
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -76,14 +76,14 @@ pub fn today(store: &Store, now: DateTime<Utc>) -> Result<Today> {
         })?,
         None => Vec::new(),
     };
-    let mut open_faults = store.open_fault_rows(now)?;
-    // Mine first, then the ones anybody may take, then the others' (a stable sort: each group
-    // keeps the list's own order).
-    open_faults.sort_by_key(|row| match &row.holder {
-        FaultHolder::Mine | FaultHolder::Disputed { mine: true, .. } => 0,
-        FaultHolder::Unassigned => 1,
-        FaultHolder::Other { .. } | FaultHolder::Disputed { mine: false, .. } => 2,
-    });
+    // Issue 19: mine, unassigned, others', then the customer still to be told; each by time left.
+    let filter = TodayFilter::default();
+    let fault_groups = store.today_fault_groups(&filter, now)?;
+    let open_faults = fault_groups
+        .iter()
+        .filter(|g| g.group != TodayGroup::AwaitingFeedback)
+        .flat_map(|g| g.faults.iter().cloned())
+        .collect();
     Ok(Today {
         now,
         local_date: day,
@@ -91,7 +91,19 @@ pub fn today(store: &Store, now: DateTime<Utc>) -> Result<Today> {
         inspections: store.due_inspections(day)?,
         reports,
         technician,
+        fault_groups,
+        filter,
     })
+}
+
+/// Today with its fault list narrowed by the window's filters (issue 19).
+pub fn today_filtered(store: &Store, filter: TodayFilter, now: DateTime<Utc>) -> Result<Today> {
+    let mut today = today(store, now)?;
+    if filter != TodayFilter::default() {
+        today.fault_groups = store.today_fault_groups(&filter, now)?;
+        today.filter = filter;
+    }
+    Ok(today)
 }
 
 /// Check-in on site: the technician's arrival, at `at` (the app: now; the CLI: `--at`).

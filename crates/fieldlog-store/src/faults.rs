@@ -16,6 +16,13 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// Records a new fault (报修) inside the caller's transaction: checks the input
+/// (`NewFault::validate`), that the site belongs to the contract and the device (if any) to the
+/// site, and opens it under the contract's current policy version. This is the one place a fault
+/// row is written on the laptop: `Store::record_fault` runs it in a transaction of its own, and an
+/// action that records a fault together with other rows (an inspection's finding turned into a
+/// fault, issue 19) calls it with its own `&Transaction` (which derefs to the `Connection`), so
+/// both commit or neither does. Write no fault SQL elsewhere.
 pub(crate) fn record_fault(
     conn: &Connection,
     input: NewFault,
@@ -73,7 +80,9 @@ pub(crate) fn record_fault(
     Ok(fault)
 }
 
-/// Appends an event after checking it against the fault's report time and the clock.
+/// Appends an event after checking its stated time `at` (`event_time::check`: not before the
+/// call, not before the fault's last event, not in the future) and its place in the lifecycle.
+/// `now` is kept as `recorded_at`; an event whose `at` is well before it is "entered later".
 pub(crate) fn record_event(
     conn: &Connection,
     fault_id: FaultId,
@@ -90,7 +99,14 @@ pub(crate) fn record_event(
         recorded_at: now,
         kind,
     };
-    lifecycle::check_event(&fault, &events(conn, fault_id)?, &event, now)?;
+    let existing = events(conn, fault_id)?;
+    fieldlog_domain::event_time::check(
+        fault.reported_at,
+        existing.iter().map(|e| e.at).max(),
+        at,
+        now,
+    )?;
+    lifecycle::check_event(&fault, &existing, &event, now)?;
     if matches!(event.kind, FaultEventKind::ForceMajeureClaimed { .. })
         && !policy(conn, fault.contract_id, fault.policy_version)?.has_force_majeure()
     {
@@ -409,9 +425,15 @@ impl Store {
             .into_iter()
             .find(|r| r.id == id)
             .ok_or_else(|| StoreError::not_found("fault", id))?;
+        let events = events(&self.conn, id)?;
         Ok(FaultDetail {
             row,
-            events: events(&self.conn, id)?,
+            entered_later: events
+                .iter()
+                .filter(|e| fieldlog_domain::event_time::entered_later(e.at, e.recorded_at))
+                .map(|e| e.id)
+                .collect(),
+            events,
             arrivals: crate::arrivals::for_fault(&self.conn, id)?,
             assignments: crate::dispatch::assignments(&self.conn, id)?,
             fault,

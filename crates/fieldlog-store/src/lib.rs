@@ -18,6 +18,7 @@ mod completion;
 pub mod desk;
 mod dispatch;
 mod error;
+pub mod fault_entry;
 mod faults;
 // Issue 19: the first start without demo data (h1).
 pub mod first_start;

@@ -108,7 +108,8 @@ fn the_caller_is_kept_with_the_fault() {
 fn today_lists_mine_then_unassigned_then_others() {
     let mut f = fixture();
     enrol(&mut f);
-    // Newest report first inside each group.
+    // Inside each group the least time left first (issue 19): the older call's clocks run out
+    // sooner.
     let others = report(&mut f, 50, None);
     let free_old = report(&mut f, 40, None);
     let mine = report(&mut f, 30, None);
@@ -117,7 +118,7 @@ fn today_lists_mine_then_unassigned_then_others() {
     pulled_assignment(&f, mine, ME, "测试技服甲", &[], f.now);
     let today = desk::today(&f.store, f.now).unwrap();
     let order: Vec<FaultId> = today.open_faults.iter().map(|r| r.id).collect();
-    assert_eq!(order, vec![mine, free_new, free_old, others]);
+    assert_eq!(order, vec![mine, free_old, free_new, others]);
     assert_eq!(holder_of(&f, mine), FaultHolder::Mine);
     assert_eq!(holder_of(&f, free_new), FaultHolder::Unassigned);
     assert_eq!(

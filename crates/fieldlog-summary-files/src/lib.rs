@@ -140,5 +140,19 @@ pub fn summary_pdf_input(
                 received_at: a.received_at.map_or_else(|| "—".into(), format_local),
             })
             .collect(),
+        entered_later: s
+            .entered_later
+            .events
+            .iter()
+            .map(|e| fieldlog_pdf::input::EnteredLaterRow {
+                at: format_local(e.at),
+                point: faults
+                    .get(&e.fault_id)
+                    .map(|f| format!("{} {}", f.site_code, f.site_name))
+                    .unwrap_or_default(),
+                event: e.label.clone(),
+                recorded_at: format_local(e.recorded_at),
+            })
+            .collect(),
     }
 }

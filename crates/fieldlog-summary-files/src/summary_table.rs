@@ -426,6 +426,7 @@ pub fn rows_in(view: &SummaryView, lang: Lang) -> Vec<Row> {
         });
     }
     inspection_rows(view, lang, &mut rows);
+    entered_later_rows(view, &mut rows, lang);
     rows
 }
 
@@ -459,6 +460,46 @@ fn inspection_rows(view: &SummaryView, lang: Lang, rows: &mut Vec<Row>) {
                 faults: Vec::new(),
             });
         }
+    }
+}
+
+/// Issue 19: the events entered later than they happened (补录), one row each after a count.
+fn entered_later_rows(view: &SummaryView, rows: &mut Vec<Row>, lang: Lang) {
+    let later = &view.summary.entered_later;
+    let section = phrase::ENTERED_LATER_EVENTS.get(lang);
+    rows.push(Row {
+        section: section.into(),
+        item: lang.pick("事件数", "Events").into(),
+        value: Some(later.events.len() as f64),
+        note: lang
+            .pick(
+                "保存时间比所填发生时间晚 5 分钟以上；时限按所填时间计算，请核对",
+                "saved more than 5 minutes after the time given; the clocks count the time given, check it",
+            )
+            .into(),
+        faults: later.faults.fault_ids.clone(),
+    });
+    for e in &later.events {
+        let site = view
+            .faults
+            .iter()
+            .find(|f| f.id == e.fault_id)
+            .map(|f| format!("{} {}", f.site_code, f.site_name))
+            .unwrap_or_default();
+        let kind = match lang {
+            Lang::ZhCn => e.label.clone(),
+            Lang::En => Label::of(FAULT_EVENT_KINDS, &e.kind, lang).to_owned(),
+        };
+        rows.push(Row {
+            section: section.into(),
+            item: format!("{} {} {}", format_local(e.at), site, kind),
+            value: Some(1.0),
+            note: match lang {
+                Lang::ZhCn => format!("补录于 {}", format_local(e.recorded_at)),
+                Lang::En => format!("entered {}", format_local(e.recorded_at)),
+            },
+            faults: vec![e.fault_id],
+        });
     }
 }
 

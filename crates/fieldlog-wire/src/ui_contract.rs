@@ -73,6 +73,9 @@ pub fn typescript() -> String {
     types.visit::<v1::EnrollForm>();
     types.visit::<v1::AloneContract>();
     types.visit::<v1::NewSiteForm>();
+    // Issue 19: a call recorded in the app, Today's filter.
+    types.visit::<v1::NewFault>();
+    types.visit::<v1::TodayFilter>();
 
     let mut text = types.file();
     text.push_str(&presets());

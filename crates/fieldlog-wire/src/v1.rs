@@ -28,6 +28,7 @@ use ts_rs::TS;
 pub use fieldlog_domain::contract::Contract;
 pub use fieldlog_domain::dispatch::{Assignment, AssignmentKind};
 pub use fieldlog_domain::fault::FaultEventKind;
+pub use fieldlog_domain::fault::NewFault;
 pub use fieldlog_domain::report::NewEntry;
 pub use fieldlog_domain::site::{Device, GeoPoint, Site};
 pub use fieldlog_domain::stock::{MovementKind, SparePart, StockMovement};
@@ -89,6 +90,10 @@ pub struct FaultDetail {
     /// Its assignment records (派单, 改派, 接单), oldest first.
     #[serde(default)]
     pub assignments: Vec<Assignment>,
+    /// Issue 19: the events saved well after the time stated for them (补录,
+    /// `fieldlog_domain::event_time::entered_later`), which the timeline marks.
+    #[serde(default)]
+    pub entered_later: Vec<fieldlog_domain::ids::FaultEventId>,
 }
 
 /// One row of a report list.
@@ -231,6 +236,22 @@ pub struct Today {
     pub inspections: Vec<InspectionRow>,
     /// This technician's reports for today.
     pub reports: Vec<ReportRow>,
+    /// Issue 19: the fault list as Today shows it (`fieldlog_domain::today`): mine, unassigned,
+    /// others', then those whose customer still has to be told, each most urgent first, narrowed
+    /// by `filter`. (`open_faults` above is the open ones of these, in the same order.)
+    #[serde(default)]
+    pub fault_groups: Vec<TodayFaultGroup>,
+    #[serde(default)]
+    pub filter: TodayFilter,
+}
+
+pub use fieldlog_domain::today::{TodayFilter, TodayGroup};
+
+/// One group of Today's fault list (issue 19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TodayFaultGroup {
+    pub group: TodayGroup,
+    pub faults: Vec<FaultRow>,
 }
 
 /// The completion form (完工确认单) of a fault.

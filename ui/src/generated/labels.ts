@@ -207,6 +207,14 @@ export const zhCN = {
     "service_ended": "服务期已结束",
     "main_equipment": "主要设备",
     "other_equipment": "其他设备",
+    "entered_later_events": "补录的事件",
+    "entered_later": "补录",
+  },
+  TodayGroup: {
+    "mine": "我的故障",
+    "unassigned": "待接单",
+    "others": "他人处理中",
+    "awaiting_feedback": "待告知客户",
   },
   EntryChangeKind: {
     "kept": "未改",
@@ -427,6 +435,14 @@ export const en = {
     "service_ended": "Service period ended",
     "main_equipment": "Main equipment",
     "other_equipment": "Other equipment",
+    "entered_later_events": "Events entered later",
+    "entered_later": "entered later",
+  },
+  TodayGroup: {
+    "mine": "Mine",
+    "unassigned": "Unassigned",
+    "others": "Others'",
+    "awaiting_feedback": "Customer to be told",
   },
   EntryChangeKind: {
     "kept": "Kept",

@@ -253,6 +253,24 @@ export type EntryChange = { kind: EntryChangeKind, entry: ReportEntry, before: R
 export type EntryChangeKind = "kept" | "changed" | "struck" | "added";
 
 /**
+ * The range's events entered later, and the faults they belong to.
+ */
+export type EnteredLater = { faults: Figure, events: Array<EnteredLaterEvent>, };
+
+/**
+ * One fault event saved well after the time stated for it.
+ */
+export type EnteredLaterEvent = { event_id: string, fault_id: string, 
+/**
+ * The event kind's code (`acknowledged`, …) and its zh-CN label (what the files print).
+ */
+kind: string, label: string, 
+/**
+ * The stated time, and when the laptop saved it.
+ */
+at: string, recorded_at: string, };
+
+/**
  * `{code, message}`, as the UI and the CLI's `--json` receive it.
  */
 export type ErrorBody = { code: ErrorCode, message: string, 
@@ -319,7 +337,12 @@ export type FaultDetail = { fault: Fault, row: FaultRow, events: Array<FaultEven
 /**
  * Its assignment records (派单, 改派, 接单), oldest first.
  */
-assignments: Array<Assignment>, };
+assignments: Array<Assignment>, 
+/**
+ * Issue 19: the events saved well after the time stated for them (补录,
+ * `fieldlog_domain::event_time::entered_later`), which the timeline marks.
+ */
+entered_later: Array<string>, };
 
 export type FaultEvent = { id: string, fault_id: string, 
 /**
@@ -648,6 +671,15 @@ export type NewFinding = { site_id: string, device_id: string | null, descriptio
  */
 export type NewInspectionPlan = { contract_id: string, kind: InspectionKind, checklist: Array<string>, site_ids: Array<string> | null, starts_on: string, };
 
+/**
+ * A fault as entered, before it is saved.
+ */
+export type NewFault = { contract_id: string, site_id: string, device_id: string | null, level: FaultLevel, reported_at: string, channel: ReportChannel, description: string, first_receiver: string, 
+/**
+ * Who called it in and on which number (optional).
+ */
+caller: string | null, caller_phone: string | null, };
+
 export type NewPartLine = { part_id: string, quantity: number, old_serial: string | null, new_serial: string | null, };
 
 /**
@@ -943,7 +975,11 @@ substitutions: Array<Substitution>, stock: StockAtClose, technicians: Array<Tech
 /**
  * Arrivals whose time is in doubt (see the module docs).
  */
-clock_suspect: ClockSuspect, };
+clock_suspect: ClockSuspect, 
+/**
+ * Events entered later than they happened (see the module docs; issue 19).
+ */
+entered_later: EnteredLater, };
 
 /**
  * One fault behind a summary's figures, named for a reader (the drill-down list).
@@ -1051,7 +1087,32 @@ inspections: Array<InspectionRow>,
 /**
  * This technician's reports for today.
  */
-reports: Array<ReportRow>, };
+reports: Array<ReportRow>, 
+/**
+ * Issue 19: the fault list as Today shows it (`fieldlog_domain::today`): mine, unassigned,
+ * others', then those whose customer still has to be told, each most urgent first, narrowed
+ * by `filter`. (`open_faults` above is the open ones of these, in the same order.)
+ */
+fault_groups: Array<TodayFaultGroup>, filter: TodayFilter, };
+
+/**
+ * One group of Today's fault list (issue 19).
+ */
+export type TodayFaultGroup = { group: TodayGroup, faults: Array<FaultRow>, };
+
+/**
+ * What narrows Today's fault list (every field empty: everything).
+ */
+export type TodayFilter = { contract_id: string | null, level: FaultLevel | null, status: FaultStatus | null, 
+/**
+ * Only the faults this technician holds.
+ */
+mine_only: boolean, };
+
+/**
+ * A group of Today's fault list.
+ */
+export type TodayGroup = "mine" | "unassigned" | "others" | "awaiting_feedback";
 
 export type UnresolvedByReason = { reason: UnresolvedGroup, label: string, figure: Figure, };
 

@@ -325,9 +325,49 @@ pub fn layout(
             size: BODY_SIZE,
         })?;
     }
+    entered_later(&mut flow, input)?;
     flow.y += 8.0;
     flow.note(&format!("生成时间：{}", input.generated_at))?;
     flow.finish(TITLE)
+}
+
+/// Section 七 (issue 19): the events entered later than they happened, for checking.
+fn entered_later<M: Measure + ?Sized>(
+    flow: &mut Flow<'_, M>,
+    input: &MonthlySummaryPdf,
+) -> Result<(), LayoutError> {
+    flow.section(&format!("七、{}", phrase::ENTERED_LATER_EVENTS.zh))?;
+    if input.entered_later.is_empty() {
+        return flow.note(&format!("本月无{}。", phrase::ENTERED_LATER_EVENTS.zh));
+    }
+    flow.note(&format!(
+        "共 {} 条：保存时间比所填发生时间晚 5 分钟以上，时限按所填时间计算，请核对。",
+        input.entered_later.len()
+    ))?;
+    let rows = input
+        .entered_later
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            vec![
+                Cell::new((i + 1).to_string()).center(),
+                Cell::new(&e.at).center(),
+                Cell::new(&e.point),
+                Cell::new(&e.event),
+                Cell::new(&e.recorded_at).center(),
+            ]
+        })
+        .collect();
+    flow.table(&Table {
+        shares: vec![0.08, 0.22, 0.30, 0.18, 0.22],
+        header: Some(
+            ["序号", "所填发生时间", "点位", "事件", "保存时间"]
+                .map(Cell::head)
+                .to_vec(),
+        ),
+        rows,
+        size: BODY_SIZE,
+    })
 }
 
 #[cfg(test)]
@@ -385,6 +425,7 @@ mod tests {
             parts_consumed: vec![],
             stock_at_close: None,
             clock_suspect: vec![],
+            entered_later: vec![],
         };
         assert_eq!(resolution_rate(&input), "92.5%");
         let layout = layout(&input, &Mono).unwrap();

@@ -244,6 +244,12 @@ pub fn monthly() -> MonthlySummaryPdf {
             reason: "与服务器时间相差过大".into(),
             received_at: "2026-11-03 18:02".into(),
         }],
+        entered_later: vec![fieldlog_pdf::input::EnteredLaterRow {
+            at: "2026-10-12 09:30".into(),
+            point: "CS-001 测试村村口".into(),
+            event: "响应".into(),
+            recorded_at: "2026-10-12 09:50".into(),
+        }],
     }
 }
 

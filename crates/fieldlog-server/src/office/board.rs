@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use fieldlog_domain::clocks::{self, Clock, ClockKind, ClockState};
+use fieldlog_domain::clocks::{self, Clock, ClockState};
 use fieldlog_domain::dispatch;
 use fieldlog_domain::fault;
 use fieldlog_domain::ids::{ContractId, TechnicianId};
@@ -157,18 +157,11 @@ fn row(
     let happened = &records.events[..records.events.partition_point(|e| e.at <= now)];
     let status = fault::status(happened);
     let judged = clocks::clocks(facts, now);
-    let waiting_feedback = !status.is_open()
-        && judged
-            .get(ClockKind::Feedback)
-            .is_some_and(|c| c.started_at.is_some() && c.stopped_at.is_none());
+    let waiting_feedback = clocks::awaiting_feedback(status, &judged.clocks);
     if !status.is_open() && !waiting_feedback {
         return None;
     }
-    let urgent = judged
-        .clocks
-        .iter()
-        .filter(|c| running(c))
-        .min_by_key(|c| c.remaining_seconds);
+    let urgent = clocks::most_urgent(&judged.clocks);
     let limit_seconds = urgent.and_then(limit_of);
     let seconds_left = urgent.and_then(|c| c.remaining_seconds);
     let state = if judged
@@ -177,13 +170,18 @@ fn row(
         .any(|c| c.state == ClockState::Breached)
     {
         BoardState::Breached
-    } else if judged.clocks.iter().filter(|c| running(c)).any(|c| {
-        // Any running clock under its share, not only the one with the least time left: a
-        // resolution clock at 50 of 240 min is near while the response clock has 20 of 30.
-        c.remaining_seconds
-            .zip(limit_of(c))
-            .is_some_and(|(left, limit)| (left as f64) < NEAR_SHARE * limit as f64)
-    }) {
+    } else if judged
+        .clocks
+        .iter()
+        .filter(|c| clocks::counting(c))
+        .any(|c| {
+            // Any running clock under its share, not only the one with the least time left: a
+            // resolution clock at 50 of 240 min is near while the response clock has 20 of 30.
+            c.remaining_seconds
+                .zip(limit_of(c))
+                .is_some_and(|(left, limit)| (left as f64) < NEAR_SHARE * limit as f64)
+        })
+    {
         BoardState::Near
     } else if waiting_feedback {
         BoardState::WaitingFeedback
@@ -227,16 +225,9 @@ fn row(
     })
 }
 
-/// A clock still counting down (or overdue and still open).
 /// A started clock's whole limit, in seconds.
 fn limit_of(clock: &Clock) -> Option<i64> {
     Some((clock.deadline? - clock.started_at?).num_seconds())
-}
-
-fn running(clock: &Clock) -> bool {
-    clock.stopped_at.is_none()
-        && matches!(clock.state, ClockState::Running | ClockState::Breached)
-        && clock.remaining_seconds.is_some()
 }
 
 /// The technicians assigned one of `codes`, with their laptops and when they last synced.
