@@ -62,6 +62,9 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             sync_conflicts,
             settle_conflict,
             acknowledge_conflict,
+            // Issue 19, item 6: stock actions.
+            stock_action,
+            add_part,
         ])
 }
 

@@ -40,6 +40,8 @@ import type {
   SparePart,
   StockMovement,
   StockReport,
+  StockAction,
+  TechnicianPart,
   SummaryView,
   SyncActivity,
   Technician,
@@ -145,6 +147,10 @@ export const api = {
   settleConflict: (conflictId: number, picks: Record<string, Side>) =>
     call<ConflictView[]>("settle_conflict", { conflictId, picks }),
   acknowledgeConflict: (conflictId: number) => call<ConflictView[]>("acknowledge_conflict", { conflictId }),
+
+  // Issue 19, item 6: stock actions (use on its own, give back, transfers, confirm, add a part).
+  stockAction: (action: StockAction) => call<StockReport[]>("stock_action", { action }),
+  addPart: (part: TechnicianPart) => call<StockReport[]>("add_part", { part }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

@@ -91,6 +91,8 @@ pub fn today(store: &Store, now: DateTime<Utc>) -> Result<Today> {
         inspections: store.due_inspections(day)?,
         reports,
         technician,
+        // Issue 19: the spare floor warns on Today too.
+        stock_below_floor: store.floor_warnings()?,
     })
 }
 
@@ -435,3 +437,8 @@ pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate)> {
         .into()
     })
 }
+
+// Issue 19, item 6: the stock screen's actions (use on its own, give back, transfers, a part
+// added by the technician), each answered with the stock of every contract.
+mod stock_actions;
+pub use stock_actions::*;

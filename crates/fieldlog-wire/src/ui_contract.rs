@@ -57,6 +57,9 @@ pub fn typescript() -> String {
     types.visit::<v1::MovementKind>();
     types.visit::<v1::ExportRequest>();
     types.visit::<v1::Side>();
+    // Issue 19, item 6: the stock screen's actions.
+    types.visit::<v1::StockAction>();
+    types.visit::<v1::TechnicianPart>();
 
     let mut text = types.file();
     text.push_str(&presets());
