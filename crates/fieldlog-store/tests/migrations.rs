@@ -66,6 +66,12 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
         "INSERT INTO faults VALUES ('f10', 'c1', 's1', NULL, 'C', '2025-02-03 01:00:00+00:00', 'phone', '来电', '客户经理', 1, '2025-02-03 01:01:00+00:00', '来电人', '13800000000');
          INSERT INTO fault_assignments VALUES ('as10', 'f10', 'assign', 't1', '旧技服', '[]', '', '客户经理', '2025-02-03 01:02:00+00:00', '2025-02-03 01:02:00+00:00');",
     ),
+    (
+        // Stock between holders (issue 19, item 6): a transfer to a colleague, its confirmation.
+        14,
+        "INSERT INTO stock_movements VALUES ('m14', 'p1', 'transfer_out', 1, '2025-02-04 00:00:00+00:00', 't1', NULL, NULL, NULL, NULL, NULL, '2025-02-04 00:00:00+00:00', 't2', NULL);
+         INSERT INTO stock_movements VALUES ('m14in', 'p1', 'transfer_in', 1, '2025-02-04 01:00:00+00:00', 't2', NULL, NULL, NULL, NULL, NULL, '2025-02-04 01:00:00+00:00', NULL, 'm14');",
+    ),
 ];
 
 fn fresh_schema() -> String {
