@@ -8,7 +8,7 @@
 use fieldlog_domain::stock::MovementKind;
 use fieldlog_store::Store;
 use fieldlog_store::desk::{self, StockAction};
-use fieldlog_system_tests::app::{open_app, shot, wait_text};
+use fieldlog_system_tests::app::{WAIT, open_app, shot, wait_text};
 use fieldlog_system_tests::webdriver::TauriDriver;
 use std::path::Path;
 
@@ -151,6 +151,11 @@ fn a_transfer_between_two_laptops_a_use_on_its_own_and_the_floor_on_today() {
 
     // The app pulls the confirmation: confirmed, nothing in transit, the balances moved.
     s.click_on("[data-testid=sync-screen-now]");
+    let deadline = std::time::Instant::now() + WAIT;
+    while Store::open(&db).unwrap().movements(&Default::default()).unwrap().len() < 4 {
+        assert!(std::time::Instant::now() < deadline, "the confirmation never arrived");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     s.click_on("[data-testid=nav-stock]");
     let confirmed = wait_text(&s, "[data-testid=transfer-row]", "已确认收货");
     assert!(confirmed.contains("周建国"), "{confirmed}");

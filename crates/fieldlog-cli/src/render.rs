@@ -963,14 +963,17 @@ impl Output {
             for report in reports {
                 say!("{}", report.contract_name);
                 for p in &report.parts {
+                    // Issue 19: the contract's total, and what this technician holds or sent.
                     say_in!(
                         self.lang,
-                        "  {}  {}  [{}]  余量 {}",
-                        "  {}  {}  [{}]  balance {}",
+                        "  {}  {}  [{}]  余量 {}（本人 {}，在途 {}）",
+                        "  {}  {}  [{}]  balance {} (yours {}, in transit {})",
                         p.code,
                         p.name,
                         p.kind.label(self.lang),
-                        p.balance
+                        p.balance,
+                        p.mine,
+                        p.in_transit
                     );
                 }
                 let f = &report.floor;

@@ -13,11 +13,10 @@ use chrono::Utc;
 use fieldlog_domain::ids::MovementId;
 use fieldlog_domain::stock::confirmation_id;
 use fieldlog_store::desk::{self, StockAction};
-use fieldlog_wire::ErrorBody;
-use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest, Row};
+use fieldlog_wire::sync::v1::Row;
 use fieldlog_wire::v1::PartBalance;
 use serde_json::json;
-use support::office::{row, time_text};
+use support::office::{push_by_hand, row, time_text};
 use support::{Backend, CONTRACT, Laptop, OTHER_CONTRACT, Server, on_each_backend, settle};
 use uuid::Uuid;
 
@@ -139,39 +138,6 @@ fn a_transfer_between_two_laptops_is_confirmed_by_the_receiver_and_both_see_it(b
     );
 }
 
-/// A change pushed by hand with the laptop's token, numbered after what the server holds.
-fn push_by_hand(server: &Server, laptop: &Laptop, row: Row) -> (u16, String) {
-    let enrollment = laptop.store.enrollment().unwrap().unwrap();
-    let high = server.count(&format!(
-        "SELECT high_seq FROM devices WHERE id = '{}'",
-        enrollment.device_id
-    ));
-    let request = PushRequest {
-        sent_at: Utc::now(),
-        changes: vec![Change {
-            seq: high + 1,
-            entity: "stock_movements".to_owned(),
-            op: ChangeOp::Insert,
-            row,
-            base: None,
-            at: Utc::now(),
-        }],
-    };
-    let response = reqwest::blocking::Client::new()
-        .post(format!("{}/v1/push", server.url()))
-        .bearer_auth(&enrollment.token)
-        .json(&request)
-        .send()
-        .unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().unwrap();
-    let code = serde_json::from_str::<ErrorBody>(&text)
-        .map(|b| format!("{:?}: {}", b.code, b.message))
-        .unwrap_or(text);
-    (status, code)
-}
-
-#[allow(clippy::too_many_arguments)]
 fn movement(
     id: &str,
     part: &str,
@@ -242,7 +208,7 @@ fn the_server_refuses_confirmations_and_transfers_the_rules_do_not_allow(backend
     };
     let refused = |laptop: &Laptop, what: &str, row: Row| {
         let before = server.dump();
-        let (status, answer) = push_by_hand(&server, laptop, row);
+        let (status, answer) = push_by_hand(&server, laptop, "stock_movements", row);
         assert_eq!(status, 403, "{what}: {answer}");
         assert_eq!(server.dump(), before, "{what}: something was written");
         answer
