@@ -558,3 +558,22 @@ pub fn report_fault(
 ) -> Reply<FaultDetail> {
     state.with(|store| fieldlog_store::fault_entry::record_call(store, fault, Utc::now()))
 }
+
+// Issue 19, item 6: the stock screen's actions (use on its own, give back, transfers and their
+// confirmation, a part added by the technician).
+
+#[tauri::command(async)]
+pub fn stock_action(
+    state: State<'_, AppState>,
+    action: fieldlog_wire::v1::StockAction,
+) -> Reply<Vec<StockReport>> {
+    state.with(|store| desk::record_stock_action(store, action, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn add_part(
+    state: State<'_, AppState>,
+    part: fieldlog_wire::v1::TechnicianPart,
+) -> Reply<Vec<StockReport>> {
+    state.with(|store| desk::add_part(store, part))
+}

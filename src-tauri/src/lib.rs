@@ -82,6 +82,9 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             add_site,
             // Issue 19: a call recorded in the app.
             report_fault,
+            // Issue 19, item 6: stock actions.
+            stock_action,
+            add_part,
         ])
 }
 

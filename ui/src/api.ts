@@ -42,6 +42,8 @@ import type {
   SparePart,
   StockMovement,
   StockReport,
+  StockAction,
+  TechnicianPart,
   SummaryView,
   SyncActivity,
   Technician,
@@ -195,6 +197,10 @@ export const api = {
 
   /** Issue 19: a call the technician takes (报修); its call time may be earlier than now. */
   reportFault: (fault: NewFault) => call<FaultDetail>("report_fault", { fault }),
+
+  // Issue 19, item 6: stock actions (use on its own, give back, transfers, confirm, add a part).
+  stockAction: (action: StockAction) => call<StockReport[]>("stock_action", { action }),
+  addPart: (part: TechnicianPart) => call<StockReport[]>("add_part", { part }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

@@ -578,6 +578,40 @@ export interface Messages {
     event: string;
     count: (events: number, faults: number) => string;
   };
+  /** Issue 19, item 6: stock actions, transfers, the floor on Today. */
+  stockMoves: {
+    mine: string;
+    inTransit: string;
+    total: string;
+    action: string;
+    actions: Record<"use" | "give_back" | "transfer" | "to_contract" | "receive", string>;
+    reason: string;
+    fault: string;
+    colleague: string;
+    pickColleague: string;
+    noColleagues: string;
+    toContract: string;
+    pickContract: string;
+    submit: string;
+    transfers: string;
+    noTransfers: string;
+    from: string;
+    to: string;
+    state: string;
+    inTransitState: string;
+    awaitingYou: string;
+    confirmed: (at: string) => string;
+    confirm: string;
+    addPart: string;
+    addPartSubmit: string;
+    addPartNotAllowed: string;
+    mainEquipment: string;
+    model: string;
+    floorTitle: string;
+    floorLine: (contract: string) => string;
+    floorUnits: (n: number, floor: number) => string;
+    floorParts: (n: number, floor: number) => string;
+  };
 }
 
 const zhCN: Messages = {
@@ -1152,6 +1186,45 @@ const zhCN: Messages = {
     event: "事件",
     count: (events, faults) => `${events} 条事件（涉及 ${faults} 个故障）`,
   },
+  stockMoves: {
+    mine: "本人持有",
+    inTransit: "在途",
+    total: "合同合计",
+    action: "操作",
+    actions: {
+      receive: "入库",
+      use: "单独使用",
+      give_back: "退库（交回仓库）",
+      transfer: "调拨给同事",
+      to_contract: "调往其他合同",
+    },
+    reason: "用途（原因）",
+    fault: "关联故障（可不填）",
+    colleague: "接收同事",
+    pickColleague: "请选择同事",
+    noColleagues: "本机还没有同事的资料：同步后，本合同的同事会出现在这里",
+    toContract: "调往合同",
+    pickContract: "请选择合同",
+    submit: "登记",
+    transfers: "调拨记录",
+    noTransfers: "没有调拨记录",
+    from: "调出人",
+    to: "接收人",
+    state: "状态",
+    inTransitState: "在途，等待对方确认",
+    awaitingYou: "待您确认收货",
+    confirmed: (at) => `已确认收货（${at}）`,
+    confirm: "确认收货",
+    addPart: "添加备件",
+    addPartSubmit: "添加到备件目录",
+    addPartNotAllowed: "本合同的备件目录由办公室维护",
+    mainEquipment: "主要设备的备件（计入合同下限）",
+    model: "型号",
+    floorTitle: "备品备件低于合同下限",
+    floorLine: (contract) => `${contract}：主要设备备品备件不足`,
+    floorUnits: (n, floor) => `备品 ${n} / 下限 ${floor}`,
+    floorParts: (n, floor) => `备件 ${n} / 下限 ${floor}`,
+  },
 };
 
 const en: Messages = {
@@ -1725,6 +1798,45 @@ const en: Messages = {
     recordedAt: "Saved",
     event: "Event",
     count: (events, faults) => `${events} events (${faults} faults)`,
+  },
+  stockMoves: {
+    mine: "Held by you",
+    inTransit: "In transit",
+    total: "Contract total",
+    action: "Action",
+    actions: {
+      receive: "Receive",
+      use: "Use on its own",
+      give_back: "Give back to the warehouse",
+      transfer: "Transfer to a colleague",
+      to_contract: "Move to another contract",
+    },
+    reason: "What it was used for",
+    fault: "Fault (optional)",
+    colleague: "Receiving colleague",
+    pickColleague: "Choose a colleague",
+    noColleagues: "No colleague's profile on this laptop yet: after a sync, the contract's colleagues appear here",
+    toContract: "To contract",
+    pickContract: "Choose a contract",
+    submit: "Record",
+    transfers: "Transfers",
+    noTransfers: "No transfers",
+    from: "From",
+    to: "To",
+    state: "State",
+    inTransitState: "In transit, awaiting the receiver",
+    awaitingYou: "Awaiting your confirmation",
+    confirmed: (at) => `Confirmed (${at})`,
+    confirm: "Confirm receipt",
+    addPart: "Add a part",
+    addPartSubmit: "Add to the catalogue",
+    addPartNotAllowed: "The office keeps this contract's parts catalogue",
+    mainEquipment: "A spare of the main equipment (counts for the floor)",
+    model: "Model",
+    floorTitle: "Spares under the contract's floor",
+    floorLine: (contract) => `${contract}: main-equipment spares are short`,
+    floorUnits: (n, floor) => `Spare units ${n} / floor ${floor}`,
+    floorParts: (n, floor) => `Spare parts ${n} / floor ${floor}`,
   },
 };
 

@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use fieldlog_domain::fault::{FaultCause, ReportChannel, UnresolvedReason};
 use fieldlog_domain::sla::FaultLevel;
 use fieldlog_wire::v1::ReportListStatus;
+use fieldlog_domain::stock::SpareKind;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -86,8 +87,8 @@ pub enum Command {
     /// 每日设备维护报告 (daily maintenance reports)
     #[command(subcommand)]
     Report(ReportCommand),
-    /// 备品备件 (spare stock)
-    #[command(subcommand)]
+    /// 备品备件 (spare stock)；也可写作 stock (also spelt `stock`)
+    #[command(subcommand, alias = "stock")]
     Parts(PartsCommand),
     /// 服务时限 (SLA policies and compliance)
     #[command(subcommand)]
@@ -555,7 +556,7 @@ pub enum PartsCommand {
     Receive(MovementArgs),
     /// 使用 (use on a repair)
     Use(MovementArgs),
-    /// 退回 (return unused into stock)
+    /// 退库：交回办公室仓库，从本人库存中减去 (give back to the office's warehouse: out of your stock)
     Return(MovementArgs),
     /// 库存余量 (balances and the contract floor)
     Balance {
@@ -569,6 +570,70 @@ pub enum PartsCommand {
         part: String,
         #[arg(long)]
         no: bool,
+    },
+    // Issue 19, item 6: use on its own, transfers, parts added by the technician.
+    /// 不在日报中使用备件：写明用途，可关联故障 (use a part outside a report: a reason, optionally a fault)
+    UseAlone {
+        /// 物料编码或 ID (part code or id)
+        part: String,
+        #[arg(long)]
+        qty: i64,
+        /// 用途（原因）(what it was used for)
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        fault: Option<String>,
+    },
+    /// 调拨给本合同的同事，对方确认收货前为在途 (transfer to a colleague of the contract; in transit until they confirm)
+    Transfer {
+        /// 物料编码或 ID (part code or id)
+        part: String,
+        /// 接收同事的姓名或 ID (the receiving colleague's name or id)
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        qty: i64,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 确认收货：接收调给本人的调拨 (confirm a transfer addressed to you)
+    Confirm {
+        /// 调拨编号（末 8 位即可）(the transfer's id, its last 8 hex digits will do)
+        transfer: String,
+    },
+    /// 调往本人的另一个合同中同一物料编码的备件 (move parts to the same code in another contract of yours)
+    TransferContract {
+        /// 物料编码或 ID (part code or id)
+        part: String,
+        /// 调往的合同代码或 ID (the other contract's code or id)
+        #[arg(long)]
+        contract: String,
+        #[arg(long)]
+        qty: i64,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 调拨记录：调出、在途、已确认 (transfers: sent, in transit, confirmed)
+    Transfers {
+        #[arg(long)]
+        contract: Option<String>,
+    },
+    /// 在合同允许时向备件目录添加备件 (add a part to a contract's catalogue, where the contract allows it)
+    Add {
+        /// 合同代码或 ID (contract code or id)
+        contract: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// unit（备品）或 part（备件）
+        #[arg(long, value_parser = parse_code::<SpareKind>)]
+        kind: SpareKind,
+        #[arg(long)]
+        model: Option<String>,
+        /// 不是主要设备的备件（不计入合同下限）(not a spare of the main equipment: the floor does not count it)
+        #[arg(long)]
+        not_main: bool,
     },
 }
 

@@ -21,8 +21,16 @@ use fieldlog_domain::signature::{NewSignature, SignerRole};
 use fieldlog_domain::stock::MovementKind;
 use fieldlog_domain::technician::Technician;
 use fieldlog_export::{Font, SummaryFormat};
+<<<<<<< HEAD
 use fieldlog_store::desk::{self, StockMove};
 use fieldlog_store::{Store, StoreError};
+||||||| 2189a84
+use fieldlog_store::desk::{self, StockMove};
+use fieldlog_store::{ReportFilter, Store, StoreError};
+=======
+use fieldlog_store::desk::{self, StockAction, StockMove};
+use fieldlog_store::{ReportFilter, Store, StoreError};
+>>>>>>> h5
 use render::Output;
 use std::process::ExitCode;
 
@@ -582,6 +590,115 @@ fn parts(
             out.stock(&[store.stock_report(part.contract_id)?]);
             return Ok(());
         }
+        PartsCommand::UseAlone {
+            part,
+            qty,
+            reason,
+            fault,
+        } => {
+            let part = store.resolve_part(&part)?;
+            let fault_id = fault.map(|f| store.resolve_fault(&f)).transpose()?;
+            let action = StockAction::Use {
+                part_id: part.id,
+                quantity: qty,
+                reason,
+                fault_id,
+            };
+            return stock_action(store, action, &part, out, now);
+        }
+        PartsCommand::Transfer {
+            part,
+            to,
+            qty,
+            note,
+        } => {
+            let part = store.resolve_part(&part)?;
+            let colleagues = store.stock_report(part.contract_id)?.colleagues;
+            let Some(to) = colleagues
+                .iter()
+                .find(|t| t.name == to || t.id.to_string().ends_with(&to.to_lowercase()))
+            else {
+                return Err(CliError::usage(
+                    format!("本机不认识同事“{to}”；请先同步，再用其姓名或编号"),
+                    format!("no colleague '{to}' on this laptop: sync first, then give their name or id"),
+                ));
+            };
+            let action = StockAction::TransferToColleague {
+                part_id: part.id,
+                to: to.id,
+                quantity: qty,
+                note,
+            };
+            return stock_action(store, action, &part, out, now);
+        }
+        PartsCommand::Confirm { transfer } => {
+            let wanted = transfer.to_lowercase();
+            let found = desk::stock(store, None)?
+                .into_iter()
+                .flat_map(|r| r.transfers)
+                .find(|t| t.incoming && t.id.to_string().ends_with(&wanted));
+            let Some(found) = found else {
+                return Err(CliError::usage(
+                    format!("没有调给您的调拨 {transfer}；用 `fieldlog parts transfers` 查看"),
+                    format!("no transfer {transfer} addressed to you: see `fieldlog parts transfers`"),
+                ));
+            };
+            let part = store.part(found.part_id)?;
+            let action = StockAction::ConfirmTransfer {
+                transfer_id: found.id,
+            };
+            return stock_action(store, action, &part, out, now);
+        }
+        PartsCommand::TransferContract {
+            part,
+            contract,
+            qty,
+            note,
+        } => {
+            let part = store.resolve_part(&part)?;
+            let to_contract = store.resolve_contract(&contract)?.id;
+            let action = StockAction::TransferToContract {
+                part_id: part.id,
+                to_contract,
+                quantity: qty,
+                note,
+            };
+            let movement = desk::stock_action(store, action, now)?;
+            let target = store.part(movement.part_id)?;
+            out.movement(&movement, &target, store.part_balance(target.id)?);
+            return Ok(());
+        }
+        PartsCommand::Transfers { contract } => {
+            let contract_id = contract
+                .map(|c| store.resolve_contract(&c))
+                .transpose()?
+                .map(|c| c.id);
+            out.transfers(&desk::stock(store, contract_id)?);
+            return Ok(());
+        }
+        PartsCommand::Add {
+            contract,
+            code,
+            name,
+            kind,
+            model,
+            not_main,
+        } => {
+            let contract_id = store.resolve_contract(&contract)?.id;
+            let stock = desk::add_part(
+                store,
+                desk::TechnicianPart {
+                    contract_id,
+                    code,
+                    name,
+                    kind,
+                    model,
+                    main_equipment: !not_main,
+                },
+            )?;
+            out.stock(&stock);
+            return Ok(());
+        }
         PartsCommand::Receive(args) => (args, MovementKind::Received),
         PartsCommand::Use(args) => (args, MovementKind::Used),
         PartsCommand::Return(args) => (args, MovementKind::Returned),
@@ -607,6 +724,19 @@ fn parts(
         now,
     )?;
     out.movement(&movement, &part, store.part_balance(part.id)?);
+    Ok(())
+}
+
+/// Issue 19: one stock action, printed as the movement it wrote and the part's balance.
+fn stock_action(
+    store: &mut Store,
+    action: StockAction,
+    part: &fieldlog_domain::stock::SparePart,
+    out: &Output,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    let movement = desk::stock_action(store, action, now)?;
+    out.movement(&movement, part, store.part_balance(part.id)?);
     Ok(())
 }
 

@@ -1027,14 +1027,17 @@ impl Output {
             for report in reports {
                 say!("{}", report.contract_name);
                 for p in &report.parts {
+                    // Issue 19: the contract's total, and what this technician holds or sent.
                     say_in!(
                         self.lang,
-                        "  {}  {}  [{}]  余量 {}",
-                        "  {}  {}  [{}]  balance {}",
+                        "  {}  {}  [{}]  余量 {}（本人 {}，在途 {}）",
+                        "  {}  {}  [{}]  balance {} (yours {}, in transit {})",
                         p.code,
                         p.name,
                         p.kind.label(self.lang),
-                        p.balance
+                        p.balance,
+                        p.mine,
+                        p.in_transit
                     );
                 }
                 let f = &report.floor;
@@ -1064,6 +1067,33 @@ impl Output {
                     f.floor.parts,
                     warn(f.parts_below_floor)
                 );
+            }
+        });
+    }
+
+    /// Issue 19: transfers to and from this laptop's technician, per contract.
+    pub fn transfers(&self, reports: &[StockReport]) {
+        self.json_or(&reports.iter().map(|r| &r.transfers).collect::<Vec<_>>(), || {
+            for report in reports {
+                say!("{}", report.contract_name);
+                for t in &report.transfers {
+                    let id = t.id.to_string();
+                    let state = match (t.confirmed_at, t.incoming) {
+                        (Some(_), _) => self.lang.pick("已确认", "confirmed"),
+                        (None, true) => self.lang.pick("待您确认收货", "awaiting your confirmation"),
+                        (None, false) => self.lang.pick("在途", "in transit"),
+                    };
+                    say!(
+                        "  {}  {} {} ×{}  {} → {}  {}",
+                        &id[id.len() - 8..],
+                        t.code,
+                        t.name,
+                        t.quantity,
+                        t.from_name,
+                        t.to_name,
+                        state
+                    );
+                }
             }
         });
     }

@@ -21,11 +21,14 @@ code_enum! {
         Received = "received", "入库", "Received";
         /// Out of stock onto a repair (使用).
         Used = "used", "使用", "Used";
-        /// Back into stock, unused (退回).
-        Returned = "returned", "退回", "Returned";
-        /// Into this stock from another (调入).
+        /// Given back to the office's warehouse (退库): surplus, or at the end of a contract. It
+        /// leaves the technician's stock (issue 19; before it no screen recorded it).
+        Returned = "returned", "退库", "Returned to the warehouse";
+        /// Into this stock from another (调入): a colleague's transfer confirmed, or the same
+        /// technician's from another contract (`StockMovement::transfer_of` names the out).
         TransferIn = "transfer_in", "调入", "Transfer in";
-        /// Out of this stock to another (调出).
+        /// Out of this stock to another (调出): to a colleague (`to_technician_id`), in transit
+        /// until the colleague confirms, or to the same code in another contract.
         TransferOut = "transfer_out", "调出", "Transfer out";
     }
 }
@@ -34,8 +37,8 @@ impl MovementKind {
     /// +1 for movements that add to stock, -1 for those that take from it.
     pub fn sign(self) -> i64 {
         match self {
-            MovementKind::Received | MovementKind::Returned | MovementKind::TransferIn => 1,
-            MovementKind::Used | MovementKind::TransferOut => -1,
+            MovementKind::Received | MovementKind::TransferIn => 1,
+            MovementKind::Used | MovementKind::Returned | MovementKind::TransferOut => -1,
         }
     }
 }
@@ -72,6 +75,12 @@ pub struct StockMovement {
     pub old_serial: Option<String>,
     pub new_serial: Option<String>,
     pub note: Option<String>,
+    /// A transfer out to a colleague: the receiver (their profile id).
+    #[serde(default)]
+    pub to_technician_id: Option<TechnicianId>,
+    /// A transfer in: the transfer out it receives (confirms).
+    #[serde(default)]
+    pub transfer_of: Option<MovementId>,
 }
 
 /// Spare substitution (备品备件替代) takes a spare unit of the same model as the failed device
@@ -124,6 +133,109 @@ where
         .into_iter()
         .map(|(kind, qty)| kind.sign() * qty)
         .sum()
+}
+
+/// Who holds one part's stock (issue 19): each technician's balance, and what is on its way
+/// from one to another. The contract's total is what its technicians hold plus what is in
+/// transit: parts between two colleagues are still the contract's spares.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holdings {
+    /// Balance by holder; `None` holds movements recorded without a technician (a laptop before
+    /// its profile, the office).
+    pub by_holder: std::collections::BTreeMap<Option<TechnicianId>, i64>,
+    /// Transfers out to a colleague that no transfer in has confirmed yet.
+    pub in_transit: i64,
+}
+
+impl Holdings {
+    /// What `holder` may use, give back or pass on: their own, and what was recorded without a
+    /// technician on their laptop (before a profile existed).
+    pub fn of(&self, holder: Option<TechnicianId>) -> i64 {
+        let unnamed = self.by_holder.get(&None).copied().unwrap_or(0);
+        match holder {
+            Some(_) => self.by_holder.get(&holder).copied().unwrap_or(0) + unnamed,
+            None => unnamed,
+        }
+    }
+
+    /// The part's total in the contract: held by anyone, or in transit between colleagues.
+    pub fn total(&self) -> i64 {
+        self.by_holder.values().sum::<i64>() + self.in_transit
+    }
+}
+
+/// One part's holdings from its movements; `confirmed` says whether a transfer out has its
+/// transfer in (which may be another part's, for a transfer to another contract).
+pub fn holdings<'a, I>(movements: I, confirmed: impl Fn(MovementId) -> bool) -> Holdings
+where
+    I: IntoIterator<Item = &'a StockMovement>,
+{
+    let mut out = Holdings::default();
+    for m in movements {
+        *out.by_holder.entry(m.technician_id).or_default() += m.kind.sign() * m.quantity;
+        // Only a transfer to a colleague travels: one to another contract (to oneself) is
+        // received at once, and one that names nobody (before issue 19) left the contract.
+        let to_colleague = m.to_technician_id.is_some() && m.to_technician_id != m.technician_id;
+        if m.kind == MovementKind::TransferOut && to_colleague && !confirmed(m.id) {
+            out.in_transit += m.quantity;
+        }
+    }
+    out
+}
+
+/// The id of the transfer in that confirms (receives) `out`: one per transfer, so a second
+/// confirmation can only be the same record: the laptop's primary key refuses it, and the server
+/// refuses any confirmation under another id (`rules::check_movement`).
+pub fn confirmation_id(out: MovementId) -> MovementId {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("fieldlog:transfer_in:{}", out.0));
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    // A version-8 (name-based, custom) UUID of the RFC 4122 variant.
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    MovementId(uuid::Uuid::from_bytes(bytes))
+}
+
+/// Why a transfer in may not confirm a transfer out (the laptop's store and the server's push
+/// rules ask the same questions): only the named receiver, of a transfer out, the same part (or,
+/// to another contract, the part of the same code there: `part_matches`) and quantity, once.
+pub fn check_confirmation(
+    out: &StockMovement,
+    receiver: TechnicianId,
+    part_matches: bool,
+    quantity: i64,
+    already_confirmed: bool,
+) -> Result<(), InvalidInput> {
+    let refuse = |zh: String, en: String| Err(InvalidInput::new("transfer_of", zh, en));
+    if out.kind != MovementKind::TransferOut || out.to_technician_id.is_none() {
+        return refuse(
+            "所确认的记录不是调给同事的调出".into(),
+            "the record confirmed is not a transfer out to a colleague".into(),
+        );
+    }
+    if out.to_technician_id != Some(receiver) {
+        return refuse(
+            "这笔调拨不是调给您的，只有接收人能确认收货".into(),
+            "this transfer is not addressed to you: only its receiver confirms it".into(),
+        );
+    }
+    if already_confirmed {
+        return refuse(
+            "这笔调拨已确认收货，不能再次确认".into(),
+            "this transfer is already confirmed: it cannot be confirmed twice".into(),
+        );
+    }
+    if !part_matches || out.quantity != quantity {
+        return refuse(
+            format!("确认收货须与调出相同：同一备件，数量 {}", out.quantity),
+            format!(
+                "a confirmation matches its transfer: the same part, quantity {}",
+                out.quantity
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// Stock against the contract's floor: what the manager must see.
@@ -184,7 +296,7 @@ mod tests {
             (&[], 0),
             (&[(Received, 10)], 10),
             (&[(Received, 10), (Used, 3)], 7),
-            (&[(Received, 10), (Used, 3), (Returned, 1)], 8),
+            (&[(Received, 10), (Used, 3), (Returned, 1)], 6),
             (&[(TransferIn, 5), (TransferOut, 2), (Used, 4)], -1),
         ];
         for (movements, expected) in cases {
@@ -258,6 +370,92 @@ mod tests {
                 .field,
             "fault"
         );
+    }
+
+    fn moved(
+        kind: MovementKind,
+        quantity: i64,
+        holder: u128,
+        to: Option<u128>,
+        of: Option<u128>,
+    ) -> StockMovement {
+        StockMovement {
+            id: MovementId(uuid::Uuid::now_v7()),
+            part_id: PartId(uuid::Uuid::nil()),
+            kind,
+            quantity,
+            at: chrono::DateTime::UNIX_EPOCH,
+            technician_id: Some(TechnicianId(uuid::Uuid::from_u128(holder))),
+            fault_id: None,
+            entry_id: None,
+            old_serial: None,
+            new_serial: None,
+            note: None,
+            to_technician_id: to.map(|t| TechnicianId(uuid::Uuid::from_u128(t))),
+            transfer_of: of.map(|o| MovementId(uuid::Uuid::from_u128(o))),
+        }
+    }
+
+    /// Issue 19: balances per holder; a transfer to a colleague is in transit (still the
+    /// contract's) until confirmed; then it is the receiver's.
+    #[test]
+    fn holdings_per_technician_and_in_transit() {
+        let tech = |n| Some(TechnicianId(uuid::Uuid::from_u128(n)));
+        let received = moved(Received, 20, 1, None, None);
+        let used = moved(Used, 3, 1, None, None);
+        let out = moved(TransferOut, 5, 1, Some(2), None);
+        let given_back = moved(Returned, 2, 1, None, None);
+        let ledger = [received, used, out.clone(), given_back];
+        let before = holdings(&ledger, |_| false);
+        assert_eq!(before.of(tech(1)), 10, "20 - 3 used - 5 sent - 2 given back");
+        assert_eq!(before.of(tech(2)), 0, "not the receiver's until confirmed");
+        assert_eq!(before.in_transit, 5);
+        assert_eq!(before.total(), 15, "in transit still counts for the contract");
+        let confirm = StockMovement {
+            transfer_of: Some(out.id),
+            ..moved(TransferIn, 5, 2, None, None)
+        };
+        let mut after_ledger = ledger.to_vec();
+        after_ledger.push(confirm);
+        let after = holdings(&after_ledger, |id| id == out.id);
+        assert_eq!((after.of(tech(1)), after.of(tech(2))), (10, 5));
+        assert_eq!((after.in_transit, after.total()), (0, 15));
+        // Recorded without a technician: the laptop's own, whoever its profile is.
+        let unnamed = StockMovement {
+            technician_id: None,
+            ..moved(Received, 4, 0, None, None)
+        };
+        assert_eq!(holdings([&unnamed], |_| false).of(tech(7)), 4);
+    }
+
+    #[test]
+    fn a_confirmation_is_the_receivers_of_the_same_part_and_quantity_once() {
+        let me = TechnicianId(uuid::Uuid::from_u128(2));
+        let out = moved(TransferOut, 5, 1, Some(2), None);
+        let part = true;
+        assert!(check_confirmation(&out, me, part, 5, false).is_ok());
+        assert!(check_confirmation(&out, me, false, 5, false).is_err());
+        let other = TechnicianId(uuid::Uuid::from_u128(3));
+        assert!(
+            check_confirmation(&out, other, part, 5, false)
+                .unwrap_err()
+                .message_zh
+                .contains("不是调给您的")
+        );
+        assert!(
+            check_confirmation(&out, me, part, 5, true)
+                .unwrap_err()
+                .message_zh
+                .contains("已确认")
+        );
+        assert!(
+            check_confirmation(&out, me, part, 4, false)
+                .unwrap_err()
+                .message_zh
+                .contains("数量 5")
+        );
+        let not_a_transfer = moved(Received, 5, 1, None, None);
+        assert!(check_confirmation(&not_a_transfer, me, part, 5, false).is_err());
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub enum ServerError {
     /// A laptop's assignment record the dispatch rules do not let it write (issue 18).
     #[error("{zh} ({en})")]
     NotYourDispatch { zh: String, en: String },
+    /// A stock transfer the transfer rules do not let this device write (issue 19).
+    #[error("{zh} ({en})")]
+    NotYourTransfer { zh: String, en: String },
     #[error(
         "请求内容过大（上限 {limit} 字节），请分批发送 (request body larger than {limit} bytes: send smaller batches)"
     )]
@@ -61,7 +64,8 @@ impl ServerError {
             }
             ServerError::NotAssigned(_)
             | ServerError::NotYourProfile(_)
-            | ServerError::NotYourDispatch { .. } => ErrorCode::Forbidden,
+            | ServerError::NotYourDispatch { .. }
+            | ServerError::NotYourTransfer { .. } => ErrorCode::Forbidden,
             ServerError::DeviceRevoked { .. } => ErrorCode::DeviceRevoked,
             ServerError::TooLarge { .. } => ErrorCode::TooLarge,
             ServerError::Malformed(_) => ErrorCode::InvalidInput,
@@ -80,6 +84,7 @@ impl ServerError {
             ServerError::NotAssigned(_)
             | ServerError::NotYourProfile(_)
             | ServerError::NotYourDispatch { .. }
+            | ServerError::NotYourTransfer { .. }
             | ServerError::DeviceRevoked { .. } => StatusCode::FORBIDDEN,
             ServerError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Malformed(_) => StatusCode::UNPROCESSABLE_ENTITY,

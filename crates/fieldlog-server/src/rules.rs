@@ -18,6 +18,8 @@ use fieldlog_wire::sync::v1::{
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+mod transfers;
+
 /// Largest attachment accepted (a photo of a few MB; signatures are a few KB).
 pub const MAX_ATTACHMENT_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -274,7 +276,7 @@ fn scope_of(
     }
 }
 
-fn authorise(auth: &DeviceAuth, scope: &Option<String>) -> Result<()> {
+pub(crate) fn authorise(auth: &DeviceAuth, scope: &Option<String>) -> Result<()> {
     match scope {
         Some(code) if !auth.contracts.iter().any(|c| c == code) => {
             Err(ServerError::NotAssigned(code.clone()))
@@ -387,6 +389,10 @@ fn apply_change(
     }
     if entity.name == "fault_assignments" {
         check_assignment(tx, auth, &change.row)?;
+    }
+    // Issue 19: who may transfer stock to whom, and confirm it.
+    if entity.name == "stock_movements" {
+        transfers::check_movement(tx, auth, &change.row, &scope, current.as_ref())?;
     }
     check_references(tx, entity, &change.row, &scope, scopes)?;
     if let Scope::OwnCode(_) = entity.scope {

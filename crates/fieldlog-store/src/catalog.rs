@@ -140,9 +140,10 @@ pub(crate) fn add_contract(
         ));
     }
     conn.execute(
+        // Made on the laptop: its technician keeps its catalogue, parts too (issue 19).
         "INSERT INTO contracts (id, code, name, client, service_start, service_end,
-                                floor_units, floor_parts, policy_version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)",
+                                floor_units, floor_parts, policy_version, technicians_add_parts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, 1)",
         rusqlite::params![
             contract.id.to_string(),
             contract.code,

@@ -93,6 +93,8 @@ pub fn today(store: &Store, now: DateTime<Utc>) -> Result<Today> {
         technician,
         fault_groups,
         filter,
+        // Issue 19: the spare floor warns on Today too.
+        stock_below_floor: store.floor_warnings()?,
     })
 }
 
@@ -551,3 +553,8 @@ pub fn inspections_done_on(
 ) -> Result<Vec<fieldlog_wire::v1::InspectionDetail>> {
     store.inspections_done_on(contract_id, day)
 }
+
+// Issue 19, item 6: the stock screen's actions (use on its own, give back, transfers, a part
+// added by the technician), each answered with the stock of every contract.
+mod stock_actions;
+pub use stock_actions::*;

@@ -38,6 +38,7 @@ pub mod signature_image;
 mod sql;
 mod stock;
 mod summary;
+mod transfers;
 pub mod sync;
 
 pub use catalog::{NewDevice, NewPart, NewSite};

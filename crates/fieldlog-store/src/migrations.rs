@@ -24,6 +24,8 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0010_dispatch",
     "0012_report_corrections",
     "0013_inspection_plans",
+    // Issue 19, item 6 (stock held per technician, transfers); 0011–0013 are other helpers'.
+    "0014_stock_holders",
 );
 
 /// The statement with which migration 0009 chains the evidence a profile already holds. Tests

@@ -7,7 +7,8 @@ use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use fieldlog_domain::fault;
 use fieldlog_domain::ids::{ContractId, EntryId, FaultId, MovementId, PartId, TechnicianId};
-use fieldlog_domain::stock::{self, MovementKind, StockMovement};
+use fieldlog_domain::stock::{self, Holdings, MovementKind, SparePart, StockMovement};
+use std::collections::HashSet;
 use fieldlog_domain::validate;
 use fieldlog_wire::v1::{PartBalance, StockReport};
 use rusqlite::{Connection, Row};
@@ -46,14 +47,9 @@ pub(crate) fn record_movement(
     let quantity = validate::positive_quantity("quantity", input.quantity, MAX_MOVEMENT_QUANTITY)?;
     fault::not_in_future("at", "发生时间", input.at, now)?;
     if input.kind.sign() < 0 {
-        let balance = part_balance(conn, part.id)?;
-        if balance < quantity {
-            return Err(StoreError::InsufficientStock {
-                part: format!("{} {}", part.code, part.name),
-                balance,
-                wanted: quantity,
-            });
-        }
+        // Issue 19: what the technician holds, not the contract's total (a colleague's parts
+        // on this laptop, or parts in transit, are not theirs to use).
+        check_held(conn, &part, input.technician_id, quantity)?;
     }
     let movement = StockMovement {
         id: MovementId(Uuid::now_v7()),
@@ -82,11 +78,38 @@ pub(crate) fn record_movement(
             input.note.as_deref().unwrap_or(""),
             200,
         )?,
+        to_technician_id: None,
+        transfer_of: None,
     };
+    insert(conn, &movement, now)?;
+    Ok(movement)
+}
+
+/// Refuses taking more of `part` than `holder` holds.
+pub(crate) fn check_held(
+    conn: &Connection,
+    part: &SparePart,
+    holder: Option<TechnicianId>,
+    quantity: i64,
+) -> Result<()> {
+    let balance = part_holdings(conn, part.id)?.of(holder);
+    if balance < quantity {
+        return Err(StoreError::InsufficientStock {
+            part: format!("{} {}", part.code, part.name),
+            balance,
+            wanted: quantity,
+        });
+    }
+    Ok(())
+}
+
+/// Appends one movement to the ledger as it is.
+pub(crate) fn insert(conn: &Connection, movement: &StockMovement, now: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO stock_movements (id, part_id, kind, quantity, at, technician_id, fault_id, entry_id,
-                                      old_serial, new_serial, note, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                      old_serial, new_serial, note, recorded_at, to_technician_id,
+                                      transfer_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(rusqlite::params![
         movement.id.to_string(),
@@ -101,8 +124,10 @@ pub(crate) fn record_movement(
         movement.new_serial,
         movement.note,
         now,
+        opt_text(movement.to_technician_id),
+        opt_text(movement.transfer_of),
     ])?;
-    Ok(movement)
+    Ok(())
 }
 
 pub(crate) fn substitute_spare(
@@ -159,21 +184,40 @@ pub(crate) fn substitute_spare(
     )
 }
 
+/// The contract's total of one part: held by anyone, or in transit between colleagues.
 pub(crate) fn part_balance(conn: &Connection, part_id: PartId) -> Result<i64> {
-    let mut stmt =
-        conn.prepare_cached("SELECT kind, quantity FROM stock_movements WHERE part_id = ?1")?;
-    let movements = stmt
-        .query_map([part_id.to_string()], |r| {
-            Ok((parse::<MovementKind>(r, 0)?, r.get::<_, i64>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(stock::balance(movements))
+    Ok(part_holdings(conn, part_id)?.total())
 }
 
-const COLUMNS: &str = "id, part_id, kind, quantity, at, technician_id, fault_id, entry_id,
-     old_serial, new_serial, note FROM stock_movements";
+/// Who holds one part (`stock::holdings` over its ledger).
+pub(crate) fn part_holdings(conn: &Connection, part_id: PartId) -> Result<Holdings> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} WHERE part_id = ?1"))?;
+    let movements = stmt
+        .query_map([part_id.to_string()], movement_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let confirmed = confirmed_transfers(conn)?;
+    Ok(stock::holdings(&movements, |id| confirmed.contains(&id)))
+}
+
+/// Every transfer out that a transfer in confirms (of any part: a transfer to another contract
+/// is confirmed by the other contract's part).
+pub(crate) fn confirmed_transfers(conn: &Connection) -> Result<HashSet<MovementId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT transfer_of FROM stock_movements WHERE transfer_of IS NOT NULL",
+    )?;
+    let ids = stmt
+        .query_map([], |r| parse::<MovementId>(r, 0))?
+        .collect::<rusqlite::Result<HashSet<_>>>()?;
+    Ok(ids)
+}
+
+pub(crate) const COLUMNS: &str = "id, part_id, kind, quantity, at, technician_id, fault_id, entry_id,
+     old_serial, new_serial, note, to_technician_id, transfer_of FROM stock_movements";
 
 pub(crate) fn movement_row(row: &Row<'_>) -> rusqlite::Result<StockMovement> {
+    // The transfer columns (issue 19) come last; readers that list the first eleven columns
+    // (a report's part lines, the summary's facts) need neither.
+    let transfers = row.as_ref().column_count() > 11;
     Ok(StockMovement {
         id: parse(row, 0)?,
         part_id: parse(row, 1)?,
@@ -186,6 +230,8 @@ pub(crate) fn movement_row(row: &Row<'_>) -> rusqlite::Result<StockMovement> {
         old_serial: row.get(8)?,
         new_serial: row.get(9)?,
         note: row.get(10)?,
+        to_technician_id: if transfers { parse_opt(row, 11)? } else { None },
+        transfer_of: if transfers { parse_opt(row, 12)? } else { None },
     })
 }
 
@@ -202,12 +248,15 @@ pub(crate) fn movement(conn: &Connection, id: MovementId) -> Result<StockMovemen
 
 pub(crate) fn stock_report(conn: &Connection, contract_id: ContractId) -> Result<StockReport> {
     let contract = catalog::contract(conn, contract_id)?;
+    let me = catalog::profile(conn)?.map(|t| t.id);
     let mut parts = Vec::new();
-    let mut main = Vec::new();
     for part in catalog::parts(conn, contract_id)? {
-        main.push(part.main_equipment);
+        let held = part_holdings(conn, part.id)?;
         parts.push(PartBalance {
-            balance: part_balance(conn, part.id)?,
+            balance: held.total(),
+            mine: held.of(me),
+            in_transit: held.in_transit,
+            main_equipment: part.main_equipment,
             part_id: part.id,
             contract_id,
             code: part.code,
@@ -216,10 +265,7 @@ pub(crate) fn stock_report(conn: &Connection, contract_id: ContractId) -> Result
         });
     }
     let floor = stock::main_equipment_floor(
-        parts
-            .iter()
-            .zip(&main)
-            .map(|(p, m)| (p.kind, *m, p.balance)),
+        parts.iter().map(|p| (p.kind, p.main_equipment, p.balance)),
         contract.spare_floor,
     );
     Ok(StockReport {
@@ -227,6 +273,9 @@ pub(crate) fn stock_report(conn: &Connection, contract_id: ContractId) -> Result
         contract_name: contract.name,
         parts,
         floor,
+        transfers: crate::transfers::transfer_rows(conn, contract_id, me)?,
+        colleagues: crate::transfers::colleagues(conn, me)?,
+        technicians_add_parts: crate::transfers::technicians_add_parts(conn, contract_id)?,
     })
 }
 

@@ -83,6 +83,12 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
          INSERT INTO inspection_findings VALUES ('fd13', 'i13', 's1', NULL, '立杆倾斜', '2025-02-04 01:01:00+00:00');
          INSERT INTO inspection_finding_faults VALUES ('fd13', 'f10', '2025-02-04 01:02:00+00:00');",
     ),
+    (
+        // Stock between holders (issue 19, item 6): a transfer to a colleague, its confirmation.
+        14,
+        "INSERT INTO stock_movements VALUES ('m14', 'p1', 'transfer_out', 1, '2025-02-04 00:00:00+00:00', 't1', NULL, NULL, NULL, NULL, NULL, '2025-02-04 00:00:00+00:00', 't2', NULL);
+         INSERT INTO stock_movements VALUES ('m14in', 'p1', 'transfer_in', 1, '2025-02-04 01:00:00+00:00', 't2', NULL, NULL, NULL, NULL, NULL, '2025-02-04 01:00:00+00:00', NULL, 'm14');",
+    ),
 ];
 
 fn fresh_schema() -> String {

@@ -22,13 +22,21 @@ use fieldlog_domain::fault::FaultEventKind;
 use fieldlog_domain::ids::FaultId;
 use fieldlog_server::storage::Storage;
 use fieldlog_store::desk;
+<<<<<<< HEAD
 use fieldlog_wire::ErrorBody;
 use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest, Row};
+||||||| 2189a84
+use fieldlog_wire::ErrorBody;
+use fieldlog_wire::office::v1::{NewAccount, Role};
+use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest, Row};
+=======
+use fieldlog_wire::office::v1::{NewAccount, Role};
+>>>>>>> h5
 use fieldlog_wire::v1::FaultHolder;
 use serde_json::json;
 use support::office::{
-    Console, holder_on, office_assign, office_call, row, server_assignments, server_technician,
-    time_text,
+    Console, holder_on, office_assign, office_call, push_by_hand, row, server_assignments,
+    server_technician, time_text,
 };
 use support::{Backend, CONTRACT, Laptop, Server, on_each_backend, settle};
 use uuid::Uuid;
@@ -252,38 +260,6 @@ fn a_reassignment_while_offline_loses_none_of_the_first_technicians_work(backend
     assert_eq!(seen.arrivals.len(), 1);
     assert!(!seen.row.status.is_open());
     assert_eq!(seen.row.holder, FaultHolder::Mine);
-}
-
-/// A change pushed by hand with the laptop's token, numbered after what the server holds.
-fn push_by_hand(server: &Server, laptop: &Laptop, entity: &str, row: Row) -> (u16, String) {
-    let enrollment = laptop.store.enrollment().unwrap().unwrap();
-    let high = server.count(&format!(
-        "SELECT high_seq FROM devices WHERE id = '{}'",
-        enrollment.device_id
-    ));
-    let request = PushRequest {
-        sent_at: Utc::now(),
-        changes: vec![Change {
-            seq: high + 1,
-            entity: entity.to_owned(),
-            op: ChangeOp::Insert,
-            row,
-            base: None,
-            at: Utc::now(),
-        }],
-    };
-    let response = reqwest::blocking::Client::new()
-        .post(format!("{}/v1/push", server.url()))
-        .bearer_auth(&enrollment.token)
-        .json(&request)
-        .send()
-        .unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().unwrap();
-    let code = serde_json::from_str::<ErrorBody>(&text)
-        .map(|b| format!("{:?}: {}", b.code, b.message))
-        .unwrap_or(text);
-    (status, code)
 }
 
 fn a_laptop_may_push_only_its_own_takes_of_records_of_the_same_fault(backend: Backend) {

@@ -76,6 +76,9 @@ pub fn typescript() -> String {
     // Issue 19: a call recorded in the app, Today's filter.
     types.visit::<v1::NewFault>();
     types.visit::<v1::TodayFilter>();
+    // Issue 19, item 6: the stock screen's actions.
+    types.visit::<v1::StockAction>();
+    types.visit::<v1::TechnicianPart>();
 
     let mut text = types.file();
     text.push_str(&presets());

@@ -12,7 +12,7 @@ pub use fieldlog_domain::arrival::Arrival;
 use fieldlog_domain::clocks::Clock;
 use fieldlog_domain::fault::{Fault, FaultEvent, FaultStatus};
 use fieldlog_domain::ids::{
-    ArrivalId, ContractId, FaultId, PartId, ReportId, SiteId, TechnicianId,
+    ArrivalId, ContractId, FaultId, MovementId, PartId, ReportId, SiteId, TechnicianId,
 };
 use fieldlog_domain::inspection::InspectionKind;
 use fieldlog_domain::report::{DailyReport, ReportEntry, ReportStatus};
@@ -161,7 +161,17 @@ pub struct PartBalance {
     pub code: String,
     pub name: String,
     pub kind: SpareKind,
+    /// The contract's total of this part: held by anyone, or in transit between colleagues.
     pub balance: i64,
+    /// Issue 19: what this laptop's technician holds (may use, give back or pass on).
+    #[serde(default)]
+    pub mine: i64,
+    /// Issue 19: sent to a colleague, not yet confirmed by them.
+    #[serde(default)]
+    pub in_transit: i64,
+    /// Issue 19: whether the part is a spare of the main equipment (the floor counts only those).
+    #[serde(default)]
+    pub main_equipment: bool,
 }
 
 /// Stock of a contract: each part, and the totals against the floor.
@@ -170,6 +180,42 @@ pub struct StockReport {
     pub contract_id: ContractId,
     pub contract_name: String,
     pub parts: Vec<PartBalance>,
+    pub floor: FloorStatus,
+    /// Issue 19: transfers to or from this laptop's technician in this contract, newest first.
+    #[serde(default)]
+    pub transfers: Vec<TransferRow>,
+    /// Issue 19: colleagues this laptop knows (their profiles came by sync), to transfer to.
+    #[serde(default)]
+    pub colleagues: Vec<Technician>,
+    /// Issue 19: whether technicians may add parts to this contract's catalogue.
+    #[serde(default)]
+    pub technicians_add_parts: bool,
+}
+
+/// A transfer between two technicians of a contract (issue 19), as either of them sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TransferRow {
+    /// The transfer out.
+    pub id: MovementId,
+    pub part_id: PartId,
+    pub code: String,
+    pub name: String,
+    pub quantity: i64,
+    pub at: DateTime<Utc>,
+    pub from_name: String,
+    pub to_name: String,
+    /// Addressed to this laptop's technician: they confirm it (确认收货).
+    pub incoming: bool,
+    /// When the receiver confirmed it; none while in transit.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+}
+
+/// A contract whose main-equipment spares are under its floor (issue 19: Today warns).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FloorWarning {
+    pub contract_id: ContractId,
+    pub contract_name: String,
     pub floor: FloorStatus,
 }
 
@@ -252,6 +298,9 @@ pub use fieldlog_domain::today::{TodayFilter, TodayGroup};
 pub struct TodayFaultGroup {
     pub group: TodayGroup,
     pub faults: Vec<FaultRow>,
+    /// Issue 19: contracts whose main-equipment spares are under the floor.
+    #[serde(default)]
+    pub stock_below_floor: Vec<FloorWarning>,
 }
 
 /// The completion form (完工确认单) of a fault.
@@ -753,4 +802,50 @@ pub struct NewSiteForm {
     pub name: String,
     pub kind: fieldlog_domain::site::SiteKind,
     pub address: String,
+}
+
+/// A stock action of the stock screen (issue 19, item 6), as the app and the CLI send it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum StockAction {
+    /// Used on its own, outside a report entry: a reason, optionally a fault.
+    Use {
+        part_id: PartId,
+        quantity: i64,
+        reason: String,
+        fault_id: Option<FaultId>,
+    },
+    /// Given back to the office's warehouse (退库).
+    GiveBack {
+        part_id: PartId,
+        quantity: i64,
+        note: Option<String>,
+    },
+    /// To a colleague of the contract, who confirms it.
+    TransferToColleague {
+        part_id: PartId,
+        to: TechnicianId,
+        quantity: i64,
+        note: Option<String>,
+    },
+    /// The receiver's confirmation (确认收货) of a transfer out.
+    ConfirmTransfer { transfer_id: MovementId },
+    /// To the part of the same code in another contract.
+    TransferToContract {
+        part_id: PartId,
+        to_contract: ContractId,
+        quantity: i64,
+        note: Option<String>,
+    },
+}
+
+/// A part the technician adds to a contract's catalogue (issue 19), where the contract allows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TechnicianPart {
+    pub contract_id: ContractId,
+    pub code: String,
+    pub name: String,
+    pub kind: SpareKind,
+    pub model: Option<String>,
+    pub main_equipment: bool,
 }

@@ -175,6 +175,8 @@ export interface ConsoleMessages {
     from: string;
     blank: string;
     floorUnits: string;
+    /** Issue 19: technicians may add spare parts on their laptops. */
+    technicianParts: string;
     floorParts: string;
     create: string;
     created: (code: string) => string;
@@ -530,6 +532,7 @@ export const consoleZh: ConsoleMessages = {
     from: "模板",
     blank: "空白合同",
     floorUnits: "备品下限（台）",
+    technicianParts: "允许技服人员在笔记本上添加备件",
     floorParts: "备件下限（件）",
     create: "创建合同",
     created: (code) => `已创建合同 ${code}`,
@@ -893,6 +896,7 @@ export const consoleEn: ConsoleMessages = {
     from: "Preset",
     blank: "Blank contract",
     floorUnits: "Spare units floor",
+    technicianParts: "Technicians may add spare parts on their laptops",
     floorParts: "Spare parts floor",
     create: "Create contract",
     created: (code) => `Contract ${code} created`,

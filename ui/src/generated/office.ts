@@ -207,7 +207,11 @@ export type ContractDetail = { contract: ContractSummary, spare_floor: SpareFloo
 /**
  * The current version's policy (the one new faults are opened under).
  */
-policy: SlaPolicy, versions: Array<PolicyVersion>, };
+policy: SlaPolicy, versions: Array<PolicyVersion>, 
+/**
+ * Issue 19: technicians may add spare parts to this contract's catalogue.
+ */
+technicians_add_parts: boolean, };
 
 /**
  * A contract as the office lists it.
@@ -467,7 +471,11 @@ export type NewAccount = { login: string, name: string, role: Role, password: st
  * `POST /office/v1/catalogue/contracts`: a new contract with its first policy version. The
  * console prefills `policy` and `spare_floor` from a [`PresetItem`] (or leaves them to type).
  */
-export type NewContract = { code: string, name: string, client: string, service_start: string, service_end: string, spare_floor: SpareFloor, policy: SlaPolicy, };
+export type NewContract = { code: string, name: string, client: string, service_start: string, service_end: string, spare_floor: SpareFloor, policy: SlaPolicy, 
+/**
+ * Issue 19: technicians may add spare parts to this contract's catalogue on their laptops.
+ */
+technicians_add_parts: boolean, };
 
 /**
  * `POST /office/v1/technicians`: a new technician and the contracts to assign at once (a

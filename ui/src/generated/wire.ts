@@ -461,6 +461,11 @@ presets: Array<PresetChoice>, };
  */
 export type FloorStatus = { units: number, parts: number, floor: SpareFloor, units_below_floor: boolean, parts_below_floor: boolean, };
 
+/**
+ * A contract whose main-equipment spares are under its floor (issue 19: Today warns).
+ */
+export type FloorWarning = { contract_id: string, contract_name: string, floor: FloorStatus, };
+
 export type ForceMajeureCase = { fault_id: string, reported_at: string, 
 /**
  * The cause as determined, when one was (stolen, vehicle hit, weather, ...).
@@ -697,7 +702,23 @@ export type PartAtClose = { part_id: string, code: string, name: string, kind: S
 /**
  * Stock of one part.
  */
-export type PartBalance = { part_id: string, contract_id: string, code: string, name: string, kind: SpareKind, balance: number, };
+export type PartBalance = { part_id: string, contract_id: string, code: string, name: string, kind: SpareKind, 
+/**
+ * The contract's total of this part: held by anyone, or in transit between colleagues.
+ */
+balance: number, 
+/**
+ * Issue 19: what this laptop's technician holds (may use, give back or pass on).
+ */
+mine: number, 
+/**
+ * Issue 19: sent to a colleague, not yet confirmed by them.
+ */
+in_transit: number, 
+/**
+ * Issue 19: whether the part is a spare of the main equipment (the floor counts only those).
+ */
+main_equipment: boolean, };
 
 export type PartConsumed = { part_id: string, code: string, name: string, kind: SpareKind, quantity: number, 
 /**
@@ -932,6 +953,11 @@ code: string, name: string, kind: SpareKind, model: string | null,
  */
 main_equipment: boolean, };
 
+/**
+ * A stock action of the stock screen (issue 19, item 6), as the app and the CLI send it.
+ */
+export type StockAction = { "action": "use", part_id: string, quantity: number, reason: string, fault_id: string | null, } | { "action": "give_back", part_id: string, quantity: number, note: string | null, } | { "action": "transfer_to_colleague", part_id: string, to: string, quantity: number, note: string | null, } | { "action": "confirm_transfer", transfer_id: string, } | { "action": "transfer_to_contract", part_id: string, to_contract: string, quantity: number, note: string | null, };
+
 export type StockAtClose = { floor: FloorStatus, 
 /**
  * The parts of each kind that is under the contract's floor at the close.
@@ -942,12 +968,32 @@ export type StockMovement = { id: string, part_id: string, kind: MovementKind,
 /**
  * Always positive; the kind gives the direction.
  */
-quantity: number, at: string, technician_id: string | null, fault_id: string | null, entry_id: string | null, old_serial: string | null, new_serial: string | null, note: string | null, };
+quantity: number, at: string, technician_id: string | null, fault_id: string | null, entry_id: string | null, old_serial: string | null, new_serial: string | null, note: string | null, 
+/**
+ * A transfer out to a colleague: the receiver (their profile id).
+ */
+to_technician_id: string | null, 
+/**
+ * A transfer in: the transfer out it receives (confirms).
+ */
+transfer_of: string | null, };
 
 /**
  * Stock of a contract: each part, and the totals against the floor.
  */
-export type StockReport = { contract_id: string, contract_name: string, parts: Array<PartBalance>, floor: FloorStatus, };
+export type StockReport = { contract_id: string, contract_name: string, parts: Array<PartBalance>, floor: FloorStatus, 
+/**
+ * Issue 19: transfers to or from this laptop's technician in this contract, newest first.
+ */
+transfers: Array<TransferRow>, 
+/**
+ * Issue 19: colleagues this laptop knows (their profiles came by sync), to transfer to.
+ */
+colleagues: Array<Technician>, 
+/**
+ * Issue 19: whether technicians may add parts to this contract's catalogue.
+ */
+technicians_add_parts: boolean, };
 
 /**
  * One pen stroke: points as (x, y, milliseconds since the stroke began), in canvas pixels.
@@ -1069,6 +1115,11 @@ export type Technician = { id: string, name: string,
  */
 staff_no: string | null, };
 
+/**
+ * A part the technician adds to a contract's catalogue (issue 19), where the contract allows it.
+ */
+export type TechnicianPart = { contract_id: string, code: string, name: string, kind: SpareKind, model: string | null, main_equipment: boolean, };
+
 export type TechnicianSummary = { technician_id: string, name: string, figures: Figures, };
 
 /**
@@ -1087,6 +1138,7 @@ inspections: Array<InspectionRow>,
 /**
  * This technician's reports for today.
  */
+<<<<<<< HEAD
 reports: Array<ReportRow>, 
 /**
  * Issue 19: the fault list as Today shows it (`fieldlog_domain::today`): mine, unassigned,
@@ -1113,6 +1165,32 @@ mine_only: boolean, };
  * A group of Today's fault list.
  */
 export type TodayGroup = "mine" | "unassigned" | "others" | "awaiting_feedback";
+||||||| 2189a84
+reports: Array<ReportRow>, };
+=======
+reports: Array<ReportRow>, 
+/**
+ * Issue 19: contracts whose main-equipment spares are under the floor.
+ */
+stock_below_floor: Array<FloorWarning>, };
+
+/**
+ * A transfer between two technicians of a contract (issue 19), as either of them sees it.
+ */
+export type TransferRow = { 
+/**
+ * The transfer out.
+ */
+id: string, part_id: string, code: string, name: string, quantity: number, at: string, from_name: string, to_name: string, 
+/**
+ * Addressed to this laptop's technician: they confirm it (确认收货).
+ */
+incoming: boolean, 
+/**
+ * When the receiver confirmed it; none while in transit.
+ */
+confirmed_at: string | null, note: string | null, };
+>>>>>>> h5
 
 export type UnresolvedByReason = { reason: UnresolvedGroup, label: string, figure: Figure, };
 

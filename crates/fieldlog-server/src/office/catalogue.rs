@@ -79,6 +79,9 @@ struct ContractRow {
     floor_units: i64,
     floor_parts: i64,
     policy_version: i64,
+    /// Issue 19 (laptop migration 0014): 1 when technicians may add parts; older rows lack it.
+    #[serde(default)]
+    technicians_add_parts: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -274,6 +277,7 @@ fn detail_of(tx: &mut dyn Tx, contract: &ContractRow) -> Result<ContractDetail> 
         },
         policy,
         versions,
+        technicians_add_parts: contract.technicians_add_parts != 0,
     })
 }
 
@@ -457,6 +461,7 @@ pub fn add_contract(
         floor_units: floor.units,
         floor_parts: floor.parts,
         policy_version: 1,
+        technicians_add_parts: i64::from(new.technicians_add_parts),
     };
     let policy = PolicyRow {
         contract_id: contract.id.clone(),

@@ -241,3 +241,35 @@ pub fn holder_on(laptop: &Laptop, fault: FaultId) -> fieldlog_wire::v1::FaultHol
         .unwrap_or_else(|| panic!("{} lacks fault {fault}", laptop.name))
         .holder
 }
+
+/// A change pushed by hand with the laptop's token, numbered after what the server holds.
+pub fn push_by_hand(server: &Server, laptop: &Laptop, entity: &str, row: Row) -> (u16, String) {
+    let enrollment = laptop.store.enrollment().unwrap().unwrap();
+    let high = server.count(&format!(
+        "SELECT high_seq FROM devices WHERE id = '{}'",
+        enrollment.device_id
+    ));
+    let request = PushRequest {
+        sent_at: Utc::now(),
+        changes: vec![Change {
+            seq: high + 1,
+            entity: entity.to_owned(),
+            op: ChangeOp::Insert,
+            row,
+            base: None,
+            at: Utc::now(),
+        }],
+    };
+    let response = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/push", server.url()))
+        .bearer_auth(&enrollment.token)
+        .json(&request)
+        .send()
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().unwrap();
+    let code = serde_json::from_str::<fieldlog_wire::ErrorBody>(&text)
+        .map(|b| format!("{:?}: {}", b.code, b.message))
+        .unwrap_or(text);
+    (status, code)
+}

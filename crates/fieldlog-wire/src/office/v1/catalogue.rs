@@ -84,6 +84,9 @@ pub struct NewContract {
     pub service_end: NaiveDate,
     pub spare_floor: SpareFloor,
     pub policy: SlaPolicy,
+    /// Issue 19: technicians may add spare parts to this contract's catalogue on their laptops.
+    #[serde(default)]
+    pub technicians_add_parts: bool,
 }
 
 /// One version of a contract's SLA policy (versions are never changed; a fault keeps its own).
@@ -103,6 +106,9 @@ pub struct ContractDetail {
     /// The current version's policy (the one new faults are opened under).
     pub policy: SlaPolicy,
     pub versions: Vec<PolicyVersion>,
+    /// Issue 19: technicians may add spare parts to this contract's catalogue.
+    #[serde(default)]
+    pub technicians_add_parts: bool,
 }
 
 /// `PUT …/policy`: the contract's next policy version.
