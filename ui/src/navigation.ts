@@ -13,13 +13,8 @@ export type Route =
   | { screen: "catalogue" }
   | { screen: "settings" }
   | { screen: "sync" }
-<<<<<<< HEAD
   | { screen: "inspections" }
   | { screen: "inspection"; id: string }
-  | { screen: "unknown"; path: string };
-||||||| 2189a84
-  | { screen: "unknown"; path: string };
-=======
   | { screen: "unknown"; path: string }
   // Issue 19: a call recorded in the app, with what the caller already knows filled in.
   | { screen: "reportFault"; prefill: FaultPrefill };
@@ -31,7 +26,6 @@ export interface FaultPrefill {
   device?: string;
   description?: string;
 }
->>>>>>> h2
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, "");

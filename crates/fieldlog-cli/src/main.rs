@@ -21,16 +21,8 @@ use fieldlog_domain::signature::{NewSignature, SignerRole};
 use fieldlog_domain::stock::MovementKind;
 use fieldlog_domain::technician::Technician;
 use fieldlog_export::{Font, SummaryFormat};
-<<<<<<< HEAD
-use fieldlog_store::desk::{self, StockMove};
-use fieldlog_store::{Store, StoreError};
-||||||| 2189a84
-use fieldlog_store::desk::{self, StockMove};
-use fieldlog_store::{ReportFilter, Store, StoreError};
-=======
 use fieldlog_store::desk::{self, StockAction, StockMove};
-use fieldlog_store::{ReportFilter, Store, StoreError};
->>>>>>> h5
+use fieldlog_store::{Store, StoreError};
 use render::Output;
 use std::process::ExitCode;
 

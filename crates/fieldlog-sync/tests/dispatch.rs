@@ -22,16 +22,6 @@ use fieldlog_domain::fault::FaultEventKind;
 use fieldlog_domain::ids::FaultId;
 use fieldlog_server::storage::Storage;
 use fieldlog_store::desk;
-<<<<<<< HEAD
-use fieldlog_wire::ErrorBody;
-use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest, Row};
-||||||| 2189a84
-use fieldlog_wire::ErrorBody;
-use fieldlog_wire::office::v1::{NewAccount, Role};
-use fieldlog_wire::sync::v1::{Change, ChangeOp, PushRequest, Row};
-=======
-use fieldlog_wire::office::v1::{NewAccount, Role};
->>>>>>> h5
 use fieldlog_wire::v1::FaultHolder;
 use serde_json::json;
 use support::office::{

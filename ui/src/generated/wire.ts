@@ -1138,7 +1138,6 @@ inspections: Array<InspectionRow>,
 /**
  * This technician's reports for today.
  */
-<<<<<<< HEAD
 reports: Array<ReportRow>, 
 /**
  * Issue 19: the fault list as Today shows it (`fieldlog_domain::today`): mine, unassigned,
@@ -1165,9 +1164,6 @@ mine_only: boolean, };
  * A group of Today's fault list.
  */
 export type TodayGroup = "mine" | "unassigned" | "others" | "awaiting_feedback";
-||||||| 2189a84
-reports: Array<ReportRow>, };
-=======
 reports: Array<ReportRow>, 
 /**
  * Issue 19: contracts whose main-equipment spares are under the floor.
@@ -1190,7 +1186,6 @@ incoming: boolean,
  * When the receiver confirmed it; none while in transit.
  */
 confirmed_at: string | null, note: string | null, };
->>>>>>> h5
 
 export type UnresolvedByReason = { reason: UnresolvedGroup, label: string, figure: Figure, };
 
