@@ -281,7 +281,7 @@ pub mod phrase {
 /// Every table by the name the generated TypeScript file gives it.
 pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
     let unresolved_groups = [UnresolvedReason::LABELS, &[UNRESOLVED_PENDING]].concat();
-    let tables: [(&'static str, &[Label]); 27] = [
+    let tables: &[(&'static str, &[Label])] = &[
         ("FaultLevel", FaultLevel::LABELS),
         ("FaultStatus", FAULT_STATUSES),
         ("ClockKind", ClockKind::LABELS),
@@ -318,8 +318,8 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         ("TodayGroup", crate::today::TodayGroup::LABELS),
     ];
     tables
-        .into_iter()
-        .map(|(name, labels)| (name, labels.to_vec()))
+        .iter()
+        .map(|(name, labels)| (*name, labels.to_vec()))
         .collect()
 }
 

@@ -289,6 +289,9 @@ pub struct Today {
     pub fault_groups: Vec<TodayFaultGroup>,
     #[serde(default)]
     pub filter: TodayFilter,
+    /// Issue 19: contracts whose main-equipment spares are under the floor.
+    #[serde(default)]
+    pub stock_below_floor: Vec<FloorWarning>,
 }
 
 pub use fieldlog_domain::today::{TodayFilter, TodayGroup};
@@ -298,9 +301,6 @@ pub use fieldlog_domain::today::{TodayFilter, TodayGroup};
 pub struct TodayFaultGroup {
     pub group: TodayGroup,
     pub faults: Vec<FaultRow>,
-    /// Issue 19: contracts whose main-equipment spares are under the floor.
-    #[serde(default)]
-    pub stock_below_floor: Vec<FloorWarning>,
 }
 
 /// The completion form (完工确认单) of a fault.

@@ -210,12 +210,6 @@ export const zhCN = {
     "entered_later_events": "补录的事件",
     "entered_later": "补录",
   },
-  TodayGroup: {
-    "mine": "我的故障",
-    "unassigned": "待接单",
-    "others": "他人处理中",
-    "awaiting_feedback": "待告知客户",
-  },
   EntryChangeKind: {
     "kept": "未改",
     "changed": "更改",
@@ -226,6 +220,12 @@ export const zhCN = {
     "ok": "正常",
     "not_ok": "异常",
     "skipped": "未检查（已说明原因）",
+  },
+  TodayGroup: {
+    "mine": "我的故障",
+    "unassigned": "待接单",
+    "others": "他人处理中",
+    "awaiting_feedback": "待告知客户",
   },
 } as const;
 
@@ -438,12 +438,6 @@ export const en = {
     "entered_later_events": "Events entered later",
     "entered_later": "entered later",
   },
-  TodayGroup: {
-    "mine": "Mine",
-    "unassigned": "Unassigned",
-    "others": "Others'",
-    "awaiting_feedback": "Customer to be told",
-  },
   EntryChangeKind: {
     "kept": "Kept",
     "changed": "Changed",
@@ -454,6 +448,12 @@ export const en = {
     "ok": "OK",
     "not_ok": "Not OK",
     "skipped": "Not checked (reason given)",
+  },
+  TodayGroup: {
+    "mine": "Mine",
+    "unassigned": "Unassigned",
+    "others": "Others'",
+    "awaiting_feedback": "Customer to be told",
   },
 } as const;
 

@@ -240,19 +240,6 @@ export type Enrollment = { device_id: string, technician_id: string, technician_
 contracts: Array<string>, };
 
 /**
- * One entry of an amendment against the signed report: the entry as it now reads, the signed
- * entry it corrects (none for an added one), and the fields that differ (their codes:
- * `site_id`, `device_id`, `fault_id`, `fault_cause`, `resolved`, `unresolved_reason`,
- * `work_done`, `parts`).
- */
-export type EntryChange = { kind: EntryChangeKind, entry: ReportEntry, before: ReportEntry | null, fields: Array<string>, };
-
-/**
- * What an amendment did to one entry of the signed report it corrects.
- */
-export type EntryChangeKind = "kept" | "changed" | "struck" | "added";
-
-/**
  * The range's events entered later, and the faults they belong to.
  */
 export type EnteredLater = { faults: Figure, events: Array<EnteredLaterEvent>, };
@@ -269,6 +256,19 @@ kind: string, label: string,
  * The stated time, and when the laptop saved it.
  */
 at: string, recorded_at: string, };
+
+/**
+ * One entry of an amendment against the signed report: the entry as it now reads, the signed
+ * entry it corrects (none for an added one), and the fields that differ (their codes:
+ * `site_id`, `device_id`, `fault_id`, `fault_cause`, `resolved`, `unresolved_reason`,
+ * `work_done`, `parts`).
+ */
+export type EntryChange = { kind: EntryChangeKind, entry: ReportEntry, before: ReportEntry | null, fields: Array<string>, };
+
+/**
+ * What an amendment did to one entry of the signed report it corrects.
+ */
+export type EntryChangeKind = "kept" | "changed" | "struck" | "added";
 
 /**
  * `{code, message}`, as the UI and the CLI's `--json` receive it.
@@ -667,6 +667,15 @@ export type MovementKind = "received" | "used" | "returned" | "transfer_in" | "t
 export type NewEntry = { site_id: string, device_id: string | null, fault_id: string | null, fault_cause: string, resolved: boolean, unresolved_reason: UnresolvedReason | null, work_done: string, parts: Array<NewPartLine>, };
 
 /**
+ * A fault as entered, before it is saved.
+ */
+export type NewFault = { contract_id: string, site_id: string, device_id: string | null, level: FaultLevel, reported_at: string, channel: ReportChannel, description: string, first_receiver: string, 
+/**
+ * Who called it in and on which number (optional).
+ */
+caller: string | null, caller_phone: string | null, };
+
+/**
  * A finding as the form sends it.
  */
 export type NewFinding = { site_id: string, device_id: string | null, description: string, };
@@ -676,26 +685,17 @@ export type NewFinding = { site_id: string, device_id: string | null, descriptio
  */
 export type NewInspectionPlan = { contract_id: string, kind: InspectionKind, checklist: Array<string>, site_ids: Array<string> | null, starts_on: string, };
 
-/**
- * A fault as entered, before it is saved.
- */
-export type NewFault = { contract_id: string, site_id: string, device_id: string | null, level: FaultLevel, reported_at: string, channel: ReportChannel, description: string, first_receiver: string, 
-/**
- * Who called it in and on which number (optional).
- */
-caller: string | null, caller_phone: string | null, };
-
 export type NewPartLine = { part_id: string, quantity: number, old_serial: string | null, new_serial: string | null, };
-
-/**
- * A tick as the checklist sends it.
- */
-export type NewTick = { position: number, outcome: TickOutcome, note: string, };
 
 /**
  * A site added on the laptop, on the catalogue screen (a work-alone laptop's sites, issue 19).
  */
 export type NewSiteForm = { contract_id: string, code: string, name: string, kind: SiteKind, address: string, };
+
+/**
+ * A tick as the checklist sends it.
+ */
+export type NewTick = { position: number, outcome: TickOutcome, note: string, };
 
 export type PartAtClose = { part_id: string, code: string, name: string, kind: SpareKind, balance: number, };
 
@@ -1144,7 +1144,11 @@ reports: Array<ReportRow>,
  * others', then those whose customer still has to be told, each most urgent first, narrowed
  * by `filter`. (`open_faults` above is the open ones of these, in the same order.)
  */
-fault_groups: Array<TodayFaultGroup>, filter: TodayFilter, };
+fault_groups: Array<TodayFaultGroup>, filter: TodayFilter, 
+/**
+ * Issue 19: contracts whose main-equipment spares are under the floor.
+ */
+stock_below_floor: Array<FloorWarning>, };
 
 /**
  * One group of Today's fault list (issue 19).
@@ -1164,11 +1168,6 @@ mine_only: boolean, };
  * A group of Today's fault list.
  */
 export type TodayGroup = "mine" | "unassigned" | "others" | "awaiting_feedback";
-reports: Array<ReportRow>, 
-/**
- * Issue 19: contracts whose main-equipment spares are under the floor.
- */
-stock_below_floor: Array<FloorWarning>, };
 
 /**
  * A transfer between two technicians of a contract (issue 19), as either of them sees it.
