@@ -98,9 +98,18 @@ mod tests {
     }
 
     /// (what, reported, last event, stated, now, refused with a message containing)
+    type Case = (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+    );
+
     #[test]
     fn a_stated_time_lies_between_the_call_or_the_last_event_and_now() {
-        let cases: [(&str, &str, Option<&str>, &str, &str, Option<&str>); 9] = [
+        let cases: [Case; 9] = [
             ("now", "10:00", None, "10:30", "10:30", None),
             ("twenty minutes ago", "10:00", None, "10:10", "10:30", None),
             ("at the call itself", "10:00", None, "10:00", "10:30", None),

@@ -226,7 +226,7 @@ fn filters_narrow_the_list_and_keep_the_order() {
                 status: Some(FaultStatus::Reported),
                 ..TodayFilter::default()
             },
-            vec!["mine-overdue", "free-b", "free-a"],
+            vec!["mine-overdue", "free-b", "free-a", "c2"],
         ),
         (
             "another contract",
