@@ -146,7 +146,13 @@ pub(crate) fn make_periods(conn: &Connection, day: NaiveDate) -> Result<()> {
             continue;
         }
         let sites: Vec<SiteId> = match &plan.site_ids {
-            Some(ids) => ids.clone(),
+            // A site this laptop does not hold yet (its record still on the way) waits for it:
+            // the next opening makes its inspection.
+            Some(ids) => ids
+                .iter()
+                .copied()
+                .filter(|&id| catalog::site(conn, id).is_ok())
+                .collect(),
             None => catalog::sites(conn, Some(plan.contract_id))?
                 .into_iter()
                 .map(|s| s.id)

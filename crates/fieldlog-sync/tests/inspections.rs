@@ -30,7 +30,7 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
         &server.url(),
         &server.technician("技服甲", &[CONTRACT]),
     );
-    let mut b = Laptop::enrolled(
+    let b = Laptop::enrolled(
         "技服乙",
         &server.url(),
         &server.technician("技服乙", &[CONTRACT]),
