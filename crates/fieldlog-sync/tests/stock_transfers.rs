@@ -86,13 +86,13 @@ fn send(a: &mut Laptop, b: &Laptop, quantity: i64) -> MovementId {
 
 fn a_transfer_between_two_laptops_is_confirmed_by_the_receiver_and_both_see_it(backend: Backend) {
     let server = Server::start(backend);
-    let (mut a, mut b) = two_laptops(&server);
+    let (mut a, b) = two_laptops(&server);
     receive(&mut a);
     let a_before = part_row(&a);
     let out = send(&mut a, &b, 4);
     let mut both = [a, b];
     settle(&mut both);
-    let [mut a, mut b] = both;
+    let [a, mut b] = both;
 
     // In transit on both laptops: out of A's hands, not yet B's, still the contract's.
     let (a_sent, b_waiting) = (part_row(&a), part_row(&b));
