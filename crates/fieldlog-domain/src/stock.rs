@@ -407,10 +407,18 @@ mod tests {
         let given_back = moved(Returned, 2, 1, None, None);
         let ledger = [received, used, out.clone(), given_back];
         let before = holdings(&ledger, |_| false);
-        assert_eq!(before.of(tech(1)), 10, "20 - 3 used - 5 sent - 2 given back");
+        assert_eq!(
+            before.of(tech(1)),
+            10,
+            "20 - 3 used - 5 sent - 2 given back"
+        );
         assert_eq!(before.of(tech(2)), 0, "not the receiver's until confirmed");
         assert_eq!(before.in_transit, 5);
-        assert_eq!(before.total(), 15, "in transit still counts for the contract");
+        assert_eq!(
+            before.total(),
+            15,
+            "in transit still counts for the contract"
+        );
         let confirm = StockMovement {
             transfer_of: Some(out.id),
             ..moved(TransferIn, 5, 2, None, None)
