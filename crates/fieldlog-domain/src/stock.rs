@@ -150,8 +150,15 @@ pub struct Holdings {
 impl Holdings {
     /// What `holder` may use, give back or pass on: their own, and what was recorded without a
     /// technician on their laptop (before a profile existed).
+    /// Unnamed stock is a pool: what other technicians took beyond their own came out of it.
     pub fn of(&self, holder: Option<TechnicianId>) -> i64 {
-        let unnamed = self.by_holder.get(&None).copied().unwrap_or(0);
+        let drawn: i64 = self
+            .by_holder
+            .iter()
+            .filter(|(h, qty)| h.is_some() && **h != holder && **qty < 0)
+            .map(|(_, qty)| -qty)
+            .sum();
+        let unnamed = self.by_holder.get(&None).copied().unwrap_or(0) - drawn;
         match holder {
             Some(_) => self.by_holder.get(&holder).copied().unwrap_or(0) + unnamed,
             None => unnamed,
