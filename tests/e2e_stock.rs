@@ -92,7 +92,11 @@ fn a_transfer_between_two_laptops_a_use_on_its_own_and_the_floor_on_today() {
     let s = open_app(&driver);
 
     // Today warns: 10 main-equipment parts against a floor of 50.
-    let warning = wait_text(&s, "[data-testid=today-floor-contract]", "测试县雪亮工程运维");
+    let warning = wait_text(
+        &s,
+        "[data-testid=today-floor-contract]",
+        "测试县雪亮工程运维",
+    );
     assert!(warning.contains("备件 10 / 下限 50"), "{warning}");
     shot(&s, "stock-01-today-floor-warning");
 
@@ -121,10 +125,17 @@ fn a_transfer_between_two_laptops_a_use_on_its_own_and_the_floor_on_today() {
     s.type_into("[data-testid=field-action-quantity]", "1");
     s.click_on("[data-testid=submit-action]");
     wait_text(&s, "[data-testid=error]", "用途");
-    s.type_into("[data-testid=field-action-text]", "巡检时更换松动的电源适配器");
+    s.type_into(
+        "[data-testid=field-action-text]",
+        "巡检时更换松动的电源适配器",
+    );
     s.click_on("[data-testid=submit-action]");
     wait_text(&s, "[data-testid=part-mine]", "5");
-    wait_text(&s, "[data-testid=movement-row][data-kind=used]", "巡检时更换");
+    wait_text(
+        &s,
+        "[data-testid=movement-row][data-kind=used]",
+        "巡检时更换",
+    );
     shot(&s, "stock-03-used-on-its-own");
 
     // The app syncs (the sync screen's button); B pulls, sees it incoming, confirms, syncs.
@@ -152,8 +163,17 @@ fn a_transfer_between_two_laptops_a_use_on_its_own_and_the_floor_on_today() {
     // The app pulls the confirmation: confirmed, nothing in transit, the balances moved.
     s.click_on("[data-testid=sync-screen-now]");
     let deadline = std::time::Instant::now() + WAIT;
-    while Store::open(&db).unwrap().movements(&Default::default()).unwrap().len() < 4 {
-        assert!(std::time::Instant::now() < deadline, "the confirmation never arrived");
+    while Store::open(&db)
+        .unwrap()
+        .movements(&Default::default())
+        .unwrap()
+        .len()
+        < 4
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the confirmation never arrived"
+        );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     s.click_on("[data-testid=nav-stock]");

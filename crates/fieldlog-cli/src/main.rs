@@ -612,7 +612,9 @@ fn parts(
             else {
                 return Err(CliError::usage(
                     format!("本机不认识同事“{to}”；请先同步，再用其姓名或编号"),
-                    format!("no colleague '{to}' on this laptop: sync first, then give their name or id"),
+                    format!(
+                        "no colleague '{to}' on this laptop: sync first, then give their name or id"
+                    ),
                 ));
             };
             let action = StockAction::TransferToColleague {
@@ -632,7 +634,9 @@ fn parts(
             let Some(found) = found else {
                 return Err(CliError::usage(
                     format!("没有调给您的调拨 {transfer}；用 `fieldlog parts transfers` 查看"),
-                    format!("no transfer {transfer} addressed to you: see `fieldlog parts transfers`"),
+                    format!(
+                        "no transfer {transfer} addressed to you: see `fieldlog parts transfers`"
+                    ),
                 ));
             };
             let part = store.part(found.part_id)?;

@@ -1073,29 +1073,34 @@ impl Output {
 
     /// Issue 19: transfers to and from this laptop's technician, per contract.
     pub fn transfers(&self, reports: &[StockReport]) {
-        self.json_or(&reports.iter().map(|r| &r.transfers).collect::<Vec<_>>(), || {
-            for report in reports {
-                say!("{}", report.contract_name);
-                for t in &report.transfers {
-                    let id = t.id.to_string();
-                    let state = match (t.confirmed_at, t.incoming) {
-                        (Some(_), _) => self.lang.pick("已确认", "confirmed"),
-                        (None, true) => self.lang.pick("待您确认收货", "awaiting your confirmation"),
-                        (None, false) => self.lang.pick("在途", "in transit"),
-                    };
-                    say!(
-                        "  {}  {} {} ×{}  {} → {}  {}",
-                        &id[id.len() - 8..],
-                        t.code,
-                        t.name,
-                        t.quantity,
-                        t.from_name,
-                        t.to_name,
-                        state
-                    );
+        self.json_or(
+            &reports.iter().map(|r| &r.transfers).collect::<Vec<_>>(),
+            || {
+                for report in reports {
+                    say!("{}", report.contract_name);
+                    for t in &report.transfers {
+                        let id = t.id.to_string();
+                        let state = match (t.confirmed_at, t.incoming) {
+                            (Some(_), _) => self.lang.pick("已确认", "confirmed"),
+                            (None, true) => {
+                                self.lang.pick("待您确认收货", "awaiting your confirmation")
+                            }
+                            (None, false) => self.lang.pick("在途", "in transit"),
+                        };
+                        say!(
+                            "  {}  {} {} ×{}  {} → {}  {}",
+                            &id[id.len() - 8..],
+                            t.code,
+                            t.name,
+                            t.quantity,
+                            t.from_name,
+                            t.to_name,
+                            state
+                        );
+                    }
                 }
-            }
-        });
+            },
+        );
     }
 
     pub fn movement(&self, movement: &StockMovement, part: &SparePart, balance: i64) {

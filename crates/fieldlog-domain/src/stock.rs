@@ -150,8 +150,15 @@ pub struct Holdings {
 impl Holdings {
     /// What `holder` may use, give back or pass on: their own, and what was recorded without a
     /// technician on their laptop (before a profile existed).
+    /// Unnamed stock is a pool: what other technicians took beyond their own came out of it.
     pub fn of(&self, holder: Option<TechnicianId>) -> i64 {
-        let unnamed = self.by_holder.get(&None).copied().unwrap_or(0);
+        let drawn: i64 = self
+            .by_holder
+            .iter()
+            .filter(|(h, qty)| h.is_some() && **h != holder && **qty < 0)
+            .map(|(_, qty)| -qty)
+            .sum();
+        let unnamed = self.by_holder.get(&None).copied().unwrap_or(0) - drawn;
         match holder {
             Some(_) => self.by_holder.get(&holder).copied().unwrap_or(0) + unnamed,
             None => unnamed,
@@ -407,10 +414,18 @@ mod tests {
         let given_back = moved(Returned, 2, 1, None, None);
         let ledger = [received, used, out.clone(), given_back];
         let before = holdings(&ledger, |_| false);
-        assert_eq!(before.of(tech(1)), 10, "20 - 3 used - 5 sent - 2 given back");
+        assert_eq!(
+            before.of(tech(1)),
+            10,
+            "20 - 3 used - 5 sent - 2 given back"
+        );
         assert_eq!(before.of(tech(2)), 0, "not the receiver's until confirmed");
         assert_eq!(before.in_transit, 5);
-        assert_eq!(before.total(), 15, "in transit still counts for the contract");
+        assert_eq!(
+            before.total(),
+            15,
+            "in transit still counts for the contract"
+        );
         let confirm = StockMovement {
             transfer_of: Some(out.id),
             ..moved(TransferIn, 5, 2, None, None)

@@ -38,8 +38,8 @@ pub mod signature_image;
 mod sql;
 mod stock;
 mod summary;
-mod transfers;
 pub mod sync;
+mod transfers;
 
 pub use catalog::{NewDevice, NewPart, NewSite};
 pub use error::StoreError;

@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 use fieldlog_domain::fault;
 use fieldlog_domain::ids::{ContractId, EntryId, FaultId, MovementId, PartId, TechnicianId};
 use fieldlog_domain::stock::{self, Holdings, MovementKind, SparePart, StockMovement};
-use std::collections::HashSet;
 use fieldlog_domain::validate;
 use fieldlog_wire::v1::{PartBalance, StockReport};
 use rusqlite::{Connection, Row};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// At most this many units in one movement: more is a typo.
@@ -104,7 +104,11 @@ pub(crate) fn check_held(
 }
 
 /// Appends one movement to the ledger as it is.
-pub(crate) fn insert(conn: &Connection, movement: &StockMovement, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn insert(
+    conn: &Connection,
+    movement: &StockMovement,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO stock_movements (id, part_id, kind, quantity, at, technician_id, fault_id, entry_id,
                                       old_serial, new_serial, note, recorded_at, to_technician_id,
@@ -202,16 +206,16 @@ pub(crate) fn part_holdings(conn: &Connection, part_id: PartId) -> Result<Holdin
 /// Every transfer out that a transfer in confirms (of any part: a transfer to another contract
 /// is confirmed by the other contract's part).
 pub(crate) fn confirmed_transfers(conn: &Connection) -> Result<HashSet<MovementId>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT transfer_of FROM stock_movements WHERE transfer_of IS NOT NULL",
-    )?;
+    let mut stmt = conn
+        .prepare_cached("SELECT transfer_of FROM stock_movements WHERE transfer_of IS NOT NULL")?;
     let ids = stmt
         .query_map([], |r| parse::<MovementId>(r, 0))?
         .collect::<rusqlite::Result<HashSet<_>>>()?;
     Ok(ids)
 }
 
-pub(crate) const COLUMNS: &str = "id, part_id, kind, quantity, at, technician_id, fault_id, entry_id,
+pub(crate) const COLUMNS: &str =
+    "id, part_id, kind, quantity, at, technician_id, fault_id, entry_id,
      old_serial, new_serial, note, to_technician_id, transfer_of FROM stock_movements";
 
 pub(crate) fn movement_row(row: &Row<'_>) -> rusqlite::Result<StockMovement> {

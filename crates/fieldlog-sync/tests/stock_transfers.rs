@@ -86,13 +86,13 @@ fn send(a: &mut Laptop, b: &Laptop, quantity: i64) -> MovementId {
 
 fn a_transfer_between_two_laptops_is_confirmed_by_the_receiver_and_both_see_it(backend: Backend) {
     let server = Server::start(backend);
-    let (mut a, mut b) = two_laptops(&server);
+    let (mut a, b) = two_laptops(&server);
     receive(&mut a);
     let a_before = part_row(&a);
     let out = send(&mut a, &b, 4);
     let mut both = [a, b];
     settle(&mut both);
-    let [mut a, mut b] = both;
+    let [a, mut b] = both;
 
     // In transit on both laptops: out of A's hands, not yet B's, still the contract's.
     let (a_sent, b_waiting) = (part_row(&a), part_row(&b));
@@ -108,7 +108,10 @@ fn a_transfer_between_two_laptops_is_confirmed_by_the_receiver_and_both_see_it(b
     let incoming = b.store.stock_report(contract).unwrap().transfers;
     assert_eq!(incoming.len(), 1);
     assert!(incoming[0].incoming && incoming[0].confirmed_at.is_none());
-    assert_eq!((incoming[0].from_name.as_str(), incoming[0].quantity), ("技服甲", 4));
+    assert_eq!(
+        (incoming[0].from_name.as_str(), incoming[0].quantity),
+        ("技服甲", 4)
+    );
 
     // B confirms (确认收货).
     desk::stock_action(
@@ -124,12 +127,19 @@ fn a_transfer_between_two_laptops_is_confirmed_by_the_receiver_and_both_see_it(b
     assert_eq!((a_after.in_transit, b_after.in_transit), (0, 0));
     assert_eq!(b_after.mine, b_waiting.mine + 4, "B holds the 4 now");
     assert_eq!(a_after.mine, a_sent.mine);
-    assert_eq!((a_after.balance, b_after.balance), (a_before.balance, a_before.balance));
+    assert_eq!(
+        (a_after.balance, b_after.balance),
+        (a_before.balance, a_before.balance)
+    );
     for laptop in [&a, &b] {
         let (contract, _, _) = laptop.contract(CONTRACT);
         let transfers = laptop.store.stock_report(contract).unwrap().transfers;
         assert_eq!(transfers.len(), 1, "{}", laptop.name);
-        assert!(transfers[0].confirmed_at.is_some(), "{}: confirmed", laptop.name);
+        assert!(
+            transfers[0].confirmed_at.is_some(),
+            "{}: confirmed",
+            laptop.name
+        );
     }
     assert_eq!(
         server.count("SELECT count(*) FROM records WHERE entity = 'stock_movements'"),
@@ -214,9 +224,17 @@ fn the_server_refuses_confirmations_and_transfers_the_rules_do_not_allow(backend
         answer
     };
     // Someone else's transfer: C confirms in C's name, or in B's.
-    let answer = refused(&c, "C confirms B's transfer", confirm(&c_id, &confirmation, 4));
+    let answer = refused(
+        &c,
+        "C confirms B's transfer",
+        confirm(&c_id, &confirmation, 4),
+    );
     assert!(answer.contains("不是调给您的"), "{answer}");
-    refused(&c, "C confirms in B's name", confirm(&b_id, &confirmation, 4));
+    refused(
+        &c,
+        "C confirms in B's name",
+        confirm(&b_id, &confirmation, 4),
+    );
     // The receiver, but a quantity that differs.
     let answer = refused(&b, "a different quantity", confirm(&b_id, &confirmation, 3));
     assert!(answer.contains("数量 4"), "{answer}");

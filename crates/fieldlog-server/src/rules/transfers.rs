@@ -36,12 +36,9 @@ fn server_technician(tx: &mut dyn Tx, profile_id: &str) -> Result<Option<String>
 }
 
 fn part_code(tx: &mut dyn Tx, part_id: &str) -> Result<Option<String>> {
-    Ok(tx.record("spare_parts", part_id)?.and_then(|r| {
-        r.row
-            .get("code")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    }))
+    Ok(tx
+        .record("spare_parts", part_id)?
+        .and_then(|r| r.row.get("code").and_then(Value::as_str).map(str::to_owned)))
 }
 
 /// Checks one pushed stock movement; `scope` is its contract, `current` the server's version.
@@ -84,7 +81,9 @@ fn check_transfer_out(
     let Some(receiver) = server_technician(tx, &to)? else {
         return refuse(
             format!("调拨的接收人 {to} 服务器上没有；只能调拨给本合同的技服同事"),
-            format!("the transfer's receiver {to} is unknown to the server: transfer only to a colleague on the contract"),
+            format!(
+                "the transfer's receiver {to} is unknown to the server: transfer only to a colleague on the contract"
+            ),
         );
     };
     if out.technician_id == out.to_technician_id {
@@ -141,8 +140,7 @@ fn check_confirmation(
             "the record confirmed is not a transfer out to a colleague",
         );
     };
-    if server_technician(tx, &receiver.to_string())?.as_deref()
-        != Some(auth.technician_id.as_str())
+    if server_technician(tx, &receiver.to_string())?.as_deref() != Some(auth.technician_id.as_str())
         || confirmation.technician_id != Some(receiver)
     {
         return refuse(
@@ -155,19 +153,11 @@ fn check_confirmation(
     } else {
         // To another contract: the same technician, the same code, a contract they hold too.
         crate::rules::authorise(auth, &out_record.scope)?;
-        out.technician_id == out.to_technician_id
-            && out_record.scope != *scope
-            && {
-                let code = part_code(tx, &out.part_id.to_string())?;
-                code.is_some() && code == part_code(tx, &confirmation.part_id.to_string())?
-            }
+        out.technician_id == out.to_technician_id && out_record.scope != *scope && {
+            let code = part_code(tx, &out.part_id.to_string())?;
+            code.is_some() && code == part_code(tx, &confirmation.part_id.to_string())?
+        }
     };
-    stock::check_confirmation(
-        &out,
-        receiver,
-        part_matches,
-        confirmation.quantity,
-        false,
-    )
-    .or_else(|e| refuse(e.message_zh, e.message_en))
+    stock::check_confirmation(&out, receiver, part_matches, confirmation.quantity, false)
+        .or_else(|e| refuse(e.message_zh, e.message_en))
 }

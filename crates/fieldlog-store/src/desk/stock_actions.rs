@@ -5,8 +5,8 @@ use super::stock;
 use crate::{NewPart, Result, Store};
 use chrono::{DateTime, Utc};
 use fieldlog_domain::stock::{MovementKind, StockMovement};
-pub use fieldlog_wire::v1::{StockAction, TechnicianPart};
 use fieldlog_wire::v1::StockReport;
+pub use fieldlog_wire::v1::{StockAction, TechnicianPart};
 
 /// Records one stock action; returns the movement it wrote (for a transfer to another contract,
 /// the transfer in).
