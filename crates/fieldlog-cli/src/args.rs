@@ -556,7 +556,7 @@ pub enum PartsCommand {
     Receive(MovementArgs),
     /// 使用 (use on a repair)
     Use(MovementArgs),
-    /// 退库：交回办公室仓库，从本人库存中减去 (give back to the office's warehouse: out of your stock)
+    /// 退回 (return unused into stock)
     Return(MovementArgs),
     /// 库存余量 (balances and the contract floor)
     Balance {
@@ -572,6 +572,15 @@ pub enum PartsCommand {
         no: bool,
     },
     // Issue 19, item 6: use on its own, transfers, parts added by the technician.
+    /// 退库：交回办公室仓库，从本人库存中减去 (give back to the office's warehouse: out of your stock)
+    GiveBack {
+        /// 物料编码或 ID (part code or id)
+        part: String,
+        #[arg(long)]
+        qty: i64,
+        #[arg(long)]
+        note: Option<String>,
+    },
     /// 不在日报中使用备件：写明用途，可关联故障 (use a part outside a report: a reason, optionally a fault)
     UseAlone {
         /// 物料编码或 ID (part code or id)

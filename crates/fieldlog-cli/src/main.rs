@@ -582,6 +582,15 @@ fn parts(
             out.stock(&[store.stock_report(part.contract_id)?]);
             return Ok(());
         }
+        PartsCommand::GiveBack { part, qty, note } => {
+            let part = store.resolve_part(&part)?;
+            let action = StockAction::GiveBack {
+                part_id: part.id,
+                quantity: qty,
+                note,
+            };
+            return stock_action(store, action, &part, out, now);
+        }
         PartsCommand::UseAlone {
             part,
             qty,

@@ -21,14 +21,17 @@ code_enum! {
         Received = "received", "入库", "Received";
         /// Out of stock onto a repair (使用).
         Used = "used", "使用", "Used";
-        /// Given back to the office's warehouse (退库): surplus, or at the end of a contract. It
-        /// leaves the technician's stock (issue 19; before it no screen recorded it).
-        Returned = "returned", "退库", "Returned to the warehouse";
+        /// Back into stock, unused (退回): also the movement that puts a draft entry's parts back
+        /// when the entry is changed or deleted. Its sign is what profiles already hold: never
+        /// reinterpret a stored kind. Giving parts back to the office's warehouse (退库) is a
+        /// transfer out that names nobody.
+        Returned = "returned", "退回", "Returned";
         /// Into this stock from another (调入): a colleague's transfer confirmed, or the same
         /// technician's from another contract (`StockMovement::transfer_of` names the out).
         TransferIn = "transfer_in", "调入", "Transfer in";
         /// Out of this stock to another (调出): to a colleague (`to_technician_id`), in transit
-        /// until the colleague confirms, or to the same code in another contract.
+        /// until the colleague confirms; to the same code in another contract; or, naming nobody,
+        /// given back to the office's warehouse (退库: it leaves the contract's stock).
         TransferOut = "transfer_out", "调出", "Transfer out";
     }
 }
@@ -37,8 +40,8 @@ impl MovementKind {
     /// +1 for movements that add to stock, -1 for those that take from it.
     pub fn sign(self) -> i64 {
         match self {
-            MovementKind::Received | MovementKind::TransferIn => 1,
-            MovementKind::Used | MovementKind::Returned | MovementKind::TransferOut => -1,
+            MovementKind::Received | MovementKind::Returned | MovementKind::TransferIn => 1,
+            MovementKind::Used | MovementKind::TransferOut => -1,
         }
     }
 }

@@ -406,7 +406,7 @@ impl Store {
     }
 
     /// A part used outside a report (`Used`, a reason required) or given back to the warehouse
-    /// (`Returned`), out of the profile technician's own stock.
+    /// (退库: a `TransferOut` that names nobody), out of the profile technician's own stock.
     pub fn take_out_of_stock(
         &mut self,
         part_id: PartId,

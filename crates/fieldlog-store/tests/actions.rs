@@ -171,12 +171,12 @@ fn the_balance_is_the_sum_of_the_ledger() {
     f.store
         .record_movement(movement(MovementKind::Used, 2), f.now)
         .unwrap();
-    // Given back to the warehouse (退库, issue 19): out of stock like a use.
+    // Back into stock, unused (退回): what a stored `returned` has always meant.
     f.store
         .record_movement(movement(MovementKind::Returned, 1), f.now)
         .unwrap();
     f.store
-        .record_movement(movement(MovementKind::TransferOut, 2), f.now)
+        .record_movement(movement(MovementKind::TransferOut, 4), f.now)
         .unwrap();
     assert_eq!(f.store.part_balance(f.part.id).unwrap(), 0);
     let refused = f

@@ -215,7 +215,10 @@ fn use_on_its_own_and_giving_back_leave_the_technicians_stock() {
         f.now,
     )
     .unwrap();
-    assert_eq!(given_back.kind, MovementKind::Returned);
+    // 退库 leaves the contract: a transfer out naming nobody (a stored `returned` is stock coming
+    // back in, and keeps that meaning).
+    assert_eq!(given_back.kind, MovementKind::TransferOut);
+    assert_eq!(given_back.to_technician_id, None);
     let row = &f.store.stock_report(f.contract.id).unwrap().parts[0];
     assert_eq!((row.mine, row.balance), (2, 2), "5 - 1 used - 2 given back");
 }

@@ -89,7 +89,7 @@ export const zhCN = {
   MovementKind: {
     "received": "入库",
     "used": "使用",
-    "returned": "退库",
+    "returned": "退回",
     "transfer_in": "调入",
     "transfer_out": "调出",
   },
@@ -317,7 +317,7 @@ export const en = {
   MovementKind: {
     "received": "Received",
     "used": "Used",
-    "returned": "Returned to the warehouse",
+    "returned": "Returned",
     "transfer_in": "Transfer in",
     "transfer_out": "Transfer out",
   },

@@ -35,7 +35,9 @@ pub fn stock_action(
             note,
         } => store.take_out_of_stock(
             part_id,
-            MovementKind::Returned,
+            // 退库: out of the contract's stock to the office's warehouse, a transfer out to
+            // nobody (`returned` is stock coming back in, as profiles have always stored it).
+            MovementKind::TransferOut,
             quantity,
             None,
             note.as_deref(),
