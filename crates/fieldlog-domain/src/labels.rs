@@ -145,7 +145,9 @@ pub const RECORD_KINDS: &[Label] = &[
         "Open sync conflict",
     ),
     Label::new("part", "备件", "Spare part"),
+    Label::new("photo", "照片", "Photo"),
     Label::new("report", "日报", "Daily report"),
+    Label::new("report_entry", "日报条目", "Report entry"),
     Label::new("site", "点位", "Site"),
     Label::new("technician", "技服人员", "Technician"),
 ];
@@ -198,6 +200,9 @@ pub const SYNC_ENTITIES: &[Label] = &[
     Label::new("stock_movements", "库存变动", "Stock movement"),
     Label::new("entry_parts", "日报用件", "Part on entry"),
     Label::new("sla_policies", "时限标准", "SLA policy"),
+    // Issue 19, photos.
+    Label::new("photos", "照片", "Photo"),
+    Label::new("photo_thumbnails", "照片缩略图", "Photo thumbnail"),
 ];
 
 /// The fields of a synced record a conflict can be about, by their column.
@@ -261,7 +266,7 @@ pub mod phrase {
 /// Every table by the name the generated TypeScript file gives it.
 pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
     let unresolved_groups = [UnresolvedReason::LABELS, &[UNRESOLVED_PENDING]].concat();
-    let tables: [(&'static str, &[Label]); 26] = [
+    let tables: [(&'static str, &[Label]); 28] = [
         ("FaultLevel", FaultLevel::LABELS),
         ("FaultStatus", FAULT_STATUSES),
         ("ClockKind", ClockKind::LABELS),
@@ -288,6 +293,9 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         ("SyncEntity", SYNC_ENTITIES),
         ("SyncField", SYNC_FIELDS),
         ("Phrase", phrase::ALL),
+        // Issue 19, photos.
+        ("PhotoSubject", crate::photo::PhotoSubject::LABELS),
+        ("PhotoStage", crate::photo::PhotoStage::LABELS),
     ];
     tables
         .into_iter()

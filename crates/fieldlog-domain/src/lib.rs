@@ -21,6 +21,7 @@ pub mod ids;
 pub mod inspection;
 pub mod labels;
 pub mod lifecycle;
+pub mod photo;
 pub mod report;
 pub mod rounding;
 pub mod signature;

@@ -435,3 +435,6 @@ pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate)> {
         .into()
     })
 }
+
+// Issue 19, photos: the screens' photo actions.
+pub mod photos;

@@ -25,6 +25,9 @@ pub mod keystore;
 pub mod migrations;
 mod paths;
 mod permissions;
+// Issue 19, photos.
+pub mod photo_image;
+mod photos;
 mod preferences;
 mod reports;
 pub mod settle;
@@ -38,6 +41,7 @@ pub use catalog::{NewDevice, NewPart, NewSite};
 pub use error::StoreError;
 pub use import::{ImportReport, SiteImportRow};
 pub use keystore::KeyStorage;
+pub use photos::NewPhoto;
 pub use paths::default_db_path;
 pub use reports::{ReportFilter, SignatureInput};
 pub use stock::{NewMovement, StockFilter};

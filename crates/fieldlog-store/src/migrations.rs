@@ -22,6 +22,8 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0008_contract_promises",
     "0009_evidence_chain",
     "0010_dispatch",
+    // Issue 19, photos.
+    "0015_photos",
 );
 
 /// The statement with which migration 0009 chains the evidence a profile already holds. Tests

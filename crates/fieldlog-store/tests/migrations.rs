@@ -66,6 +66,14 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
         "INSERT INTO faults VALUES ('f10', 'c1', 's1', NULL, 'C', '2025-02-03 01:00:00+00:00', 'phone', '来电', '客户经理', 1, '2025-02-03 01:01:00+00:00', '来电人', '13800000000');
          INSERT INTO fault_assignments VALUES ('as10', 'f10', 'assign', 't1', '旧技服', '[]', '', '客户经理', '2025-02-03 01:02:00+00:00', '2025-02-03 01:02:00+00:00');",
     ),
+    (
+        // Photos (issue 19): a photo of a fault, its original and thumbnail as attachments.
+        15,
+        "INSERT INTO attachments VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'image/jpeg', X'FFD8FFD9', '2025-02-04 01:00:00+00:00');
+         INSERT INTO attachments VALUES ('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'image/jpeg', X'FFD8FFDA', '2025-02-04 01:00:00+00:00');
+         INSERT INTO photos VALUES ('p15', 'fault', 'f10', 'before', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'image/jpeg', 4, 4000, 3000, '2025-02-04 00:59:00+00:00', 30.1, 120.2, 'IMG_1.JPG', 't1', '2025-02-04 01:00:00+00:00');
+         INSERT INTO photo_thumbnails VALUES ('p15', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 320, 240);",
+    ),
 ];
 
 fn fresh_schema() -> String {

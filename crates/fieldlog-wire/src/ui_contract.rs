@@ -57,6 +57,11 @@ pub fn typescript() -> String {
     types.visit::<v1::MovementKind>();
     types.visit::<v1::ExportRequest>();
     types.visit::<v1::Side>();
+    // Issue 19, photos.
+    types.visit::<v1::PhotoView>();
+    types.visit::<v1::PhotoOriginal>();
+    types.visit::<v1::PhotoStage>();
+    types.visit::<v1::PhotoSubject>();
 
     let mut text = types.file();
     text.push_str(&presets());

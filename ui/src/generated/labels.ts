@@ -146,7 +146,9 @@ export const zhCN = {
     "movement": "库存记录",
     "open sync conflict": "待处理的同步冲突",
     "part": "备件",
+    "photo": "照片",
     "report": "日报",
+    "report_entry": "日报条目",
     "site": "点位",
     "technician": "技服人员",
   },
@@ -171,6 +173,8 @@ export const zhCN = {
     "stock_movements": "库存变动",
     "entry_parts": "日报用件",
     "sla_policies": "时限标准",
+    "photos": "照片",
+    "photo_thumbnails": "照片缩略图",
   },
   SyncField: {
     "name": "名称",
@@ -200,6 +204,16 @@ export const zhCN = {
     "service_ended": "服务期已结束",
     "main_equipment": "主要设备",
     "other_equipment": "其他设备",
+  },
+  PhotoSubject: {
+    "fault": "故障",
+    "arrival": "到场记录",
+    "report_entry": "日报条目",
+  },
+  PhotoStage: {
+    "before": "维修前",
+    "after": "维修后",
+    "other": "其他",
   },
 } as const;
 
@@ -348,7 +362,9 @@ export const en = {
     "movement": "Stock movement",
     "open sync conflict": "Open sync conflict",
     "part": "Spare part",
+    "photo": "Photo",
     "report": "Daily report",
+    "report_entry": "Report entry",
     "site": "Site",
     "technician": "Technician",
   },
@@ -373,6 +389,8 @@ export const en = {
     "stock_movements": "Stock movement",
     "entry_parts": "Part on entry",
     "sla_policies": "SLA policy",
+    "photos": "Photo",
+    "photo_thumbnails": "Photo thumbnail",
   },
   SyncField: {
     "name": "Name",
@@ -402,6 +420,16 @@ export const en = {
     "service_ended": "Service period ended",
     "main_equipment": "Main equipment",
     "other_equipment": "Other equipment",
+  },
+  PhotoSubject: {
+    "fault": "Fault",
+    "arrival": "Arrival",
+    "report_entry": "Report entry",
+  },
+  PhotoStage: {
+    "before": "Before",
+    "after": "After",
+    "other": "Other",
   },
 } as const;
 
