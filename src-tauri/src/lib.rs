@@ -62,6 +62,10 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             sync_conflicts,
             settle_conflict,
             acknowledge_conflict,
+            // Issue 19, photos.
+            photos,
+            add_photo,
+            photo_original,
         ])
 }
 

@@ -31,6 +31,10 @@ import type {
   KeyStorageView,
   MovementKind,
   NewEntry,
+  PhotoOriginal,
+  PhotoStage,
+  PhotoSubject,
+  PhotoView,
   PresetCode,
   ReportDocument,
   ReportRow,
@@ -58,7 +62,11 @@ export type SummaryFigures = Figures;
 export type ConflictSide = Side;
 export type EnrollResponse = Enrollment;
 
-type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
+type Invoke = <T>(
+  cmd: string,
+  args?: Record<string, unknown> | Uint8Array,
+  options?: { headers: Record<string, string> },
+) => Promise<T>;
 
 function tauriInvoke(): Invoke {
   const tauri = (window as unknown as { __TAURI__?: { core: { invoke: Invoke } } }).__TAURI__;
@@ -145,6 +153,15 @@ export const api = {
   settleConflict: (conflictId: number, picks: Record<string, Side>) =>
     call<ConflictView[]>("settle_conflict", { conflictId, picks }),
   acknowledgeConflict: (conflictId: number) => call<ConflictView[]>("acknowledge_conflict", { conflictId }),
+
+  // Issue 19, photos.
+  photos: (subject: PhotoSubject, subjectId: Id) => call<PhotoView[]>("photos", { subject, subjectId }),
+  /** The file's bytes go as the raw IPC body (never a path); what it shows rides in one header. */
+  addPhoto: (subject: PhotoSubject, subjectId: Id, stage: PhotoStage, fileName: string, bytes: Uint8Array) =>
+    tauriInvoke()<PhotoView[]>("add_photo", bytes, {
+      headers: { "x-fieldlog-photo": encodeURIComponent(JSON.stringify({ subject, subjectId, stage, fileName })) },
+    }),
+  photoOriginal: (photoId: Id) => call<PhotoOriginal>("photo_original", { photoId }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

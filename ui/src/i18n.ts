@@ -21,6 +21,7 @@ import type {
   SyncState,
   SyncPhase,
   ClockDoubt,
+  PhotoStage,
 } from "./api";
 import { zhCN as zhLabels, en as enLabels } from "./generated/labels";
 import { consoleEn, consoleZh, type ConsoleMessages } from "./console/messages";
@@ -409,6 +410,20 @@ export interface Messages {
     doubt: string;
     doubtLabel: Record<ClockDoubt, string>;
     count: (arrivals: number, faults: number) => string;
+  };
+  // Issue 19, photos.
+  photos: {
+    title: string;
+    none: string;
+    add: string;
+    stage: string;
+    stageLabel: Record<PhotoStage, string>;
+    adding: string;
+    taken: string;
+    noExif: string;
+    open: string;
+    close: string;
+    hint: string;
   };
 }
 
@@ -811,6 +826,19 @@ const zhCN: Messages = {
     doubtLabel: zhLabels.ClockDoubt,
     count: (arrivals, faults) => (faults > 0 ? `${arrivals} 次到场（涉及 ${faults} 个故障）` : `${arrivals} 次到场`),
   },
+  photos: {
+    title: "照片",
+    none: "还没有照片",
+    add: "添加照片",
+    stage: "拍摄阶段",
+    stageLabel: zhLabels.PhotoStage,
+    adding: "正在添加…",
+    taken: "拍摄于",
+    noExif: "照片未记录拍摄时间",
+    open: "查看原图",
+    close: "关闭",
+    hint: "选择照片文件，或用电脑摄像头拍摄（JPEG/PNG，最大 30 MB）",
+  },
 };
 
 const en: Messages = {
@@ -1211,6 +1239,19 @@ const en: Messages = {
     doubt: "Why",
     doubtLabel: enLabels.ClockDoubt,
     count: (arrivals, faults) => (faults > 0 ? `${arrivals} arrivals (${faults} faults)` : `${arrivals} arrivals`),
+  },
+  photos: {
+    title: "Photos",
+    none: "No photos yet",
+    add: "Add photo",
+    stage: "Stage",
+    stageLabel: enLabels.PhotoStage,
+    adding: "Adding…",
+    taken: "Taken",
+    noExif: "The photo carries no time",
+    open: "Open original",
+    close: "Close",
+    hint: "Pick a photo file, or take one with the laptop's camera (JPEG/PNG, up to 30 MB)",
   },
 };
 

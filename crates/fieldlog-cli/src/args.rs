@@ -146,6 +146,9 @@ pub enum Command {
     /// 导入 (import from a spreadsheet)
     #[command(subcommand)]
     Import(ImportCommand),
+    /// 照片 (photos on a fault, an arrival or a report entry; issue 19)
+    #[command(subcommand)]
+    Photo(crate::photo::PhotoCommand),
 }
 
 /// `fieldlog verify`'s exit codes, shown in its --help (and in the README).
@@ -536,7 +539,7 @@ pub struct MovementArgs {
     pub at: Option<LocalTime>,
 }
 
-fn parse_code<T: FromStr>(s: &str) -> Result<T, String>
+pub(crate) fn parse_code<T: FromStr>(s: &str) -> Result<T, String>
 where
     T::Err: std::fmt::Display,
 {

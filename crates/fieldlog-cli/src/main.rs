@@ -6,6 +6,8 @@
 mod args;
 #[macro_use]
 mod render;
+// Issue 19, photos.
+mod photo;
 
 use args::{
     AuditCommand, Cli, Command, EventCommand, ExportCommand, FaultCommand, ImportCommand,
@@ -262,6 +264,7 @@ fn run(
             let report = fieldlog_export::import_sites(store, contract.id, &file)?;
             out.imported(&file, &report);
         }
+        Command::Photo(command) => photo::run(store, command, out, now)?,
         Command::Verify { .. } => unreachable!("answered before the store is opened"),
         Command::Audit(AuditCommand::Verify) => {
             // Against the sync server's copy too, when enrolled and the server answers.

@@ -36,8 +36,8 @@ pub fn sample_jpeg(width: u16, height: u16, seed: u32, exif: Option<SampleExif>)
             let px = &mut rgb[(y * w + x) * 3..][..3];
             px[0] = (60.0 + 120.0 * fx + texture + grain).clamp(0.0, 255.0) as u8;
             px[1] = (80.0 + 100.0 * sky + texture * 0.5 + grain).clamp(0.0, 255.0) as u8;
-            px[2] = (90.0 + 140.0 * sky * (1.0 - fx) - texture * 0.3 + grain).clamp(0.0, 255.0)
-                as u8;
+            px[2] =
+                (90.0 + 140.0 * sky * (1.0 - fx) - texture * 0.3 + grain).clamp(0.0, 255.0) as u8;
         }
     }
     let mut out = Vec::with_capacity(w * h / 2);

@@ -41,8 +41,8 @@ pub use catalog::{NewDevice, NewPart, NewSite};
 pub use error::StoreError;
 pub use import::{ImportReport, SiteImportRow};
 pub use keystore::KeyStorage;
-pub use photos::NewPhoto;
 pub use paths::default_db_path;
+pub use photos::NewPhoto;
 pub use reports::{ReportFilter, SignatureInput};
 pub use stock::{NewMovement, StockFilter};
 

@@ -301,7 +301,8 @@ fn ascii(exif: &exif::Exif, tag: exif::Tag) -> Option<String> {
 /// EXIF DateTimeOriginal (or DateTime), with OffsetTimeOriginal when the camera wrote one, else
 /// read as China's time (the cameras these technicians carry are set to it).
 fn taken_at(exif: &exif::Exif) -> Option<DateTime<Utc>> {
-    let text = ascii(exif, exif::Tag::DateTimeOriginal).or_else(|| ascii(exif, exif::Tag::DateTime))?;
+    let text =
+        ascii(exif, exif::Tag::DateTimeOriginal).or_else(|| ascii(exif, exif::Tag::DateTime))?;
     let local = NaiveDateTime::parse_from_str(&text, "%Y:%m:%d %H:%M:%S").ok()?;
     let offset = ascii(exif, exif::Tag::OffsetTimeOriginal)
         .and_then(|o| chrono::FixedOffset::from_str_offset(&o))

@@ -78,7 +78,10 @@ fn a_camera_photo_keeps_its_original_exif_time_and_place_and_gets_a_thumbnail() 
     assert_eq!((added.width, added.height), (1600, 1200));
     assert_eq!(added.mime, "image/jpeg");
     assert_eq!(added.size_bytes, bytes.len() as u64);
-    assert_eq!(added.file_name, "IMG_0001.JPG", "only the name, never the path");
+    assert_eq!(
+        added.file_name, "IMG_0001.JPG",
+        "only the name, never the path"
+    );
     // 17:45:30 on the camera, no offset written: China's time, 09:45:30 UTC.
     assert_eq!(
         added.taken_at,
@@ -142,7 +145,10 @@ fn thumbnails_fit_320_px_and_stand_upright() {
     for (bytes, size) in cases {
         let added = f
             .store
-            .add_photo(photo(PhotoSubject::Fault, fault.id.to_string(), bytes), f.now)
+            .add_photo(
+                photo(PhotoSubject::Fault, fault.id.to_string(), bytes),
+                f.now,
+            )
             .unwrap();
         let thumbnail = f.store.photo_thumbnail(&added).unwrap().unwrap();
         assert_eq!(jpeg_size(&thumbnail), size);
@@ -260,7 +266,11 @@ fn a_photo_of_an_unknown_subject_or_a_signed_entry_is_refused_and_nothing_saved(
     let entry_photo = f
         .store
         .add_photo(
-            photo(PhotoSubject::ReportEntry, entry.id.to_string(), bytes.clone()),
+            photo(
+                PhotoSubject::ReportEntry,
+                entry.id.to_string(),
+                bytes.clone(),
+            ),
             f.now,
         )
         .unwrap();
