@@ -577,3 +577,81 @@ pub fn add_part(
 ) -> Reply<Vec<StockReport>> {
     state.with(|store| desk::add_part(store, part))
 }
+
+// Issue 19, photos.
+
+#[tauri::command(async)]
+pub fn photos(
+    state: State<'_, AppState>,
+    subject: fieldlog_wire::v1::PhotoSubject,
+    subject_id: String,
+) -> Reply<Vec<fieldlog_wire::v1::PhotoView>> {
+    state.with(|store| desk::photos::list(store, subject, &subject_id))
+}
+
+/// What the window says about a photo it sends: one header, percent-encoded JSON (headers are
+/// ASCII; a file name may be Chinese).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PhotoHeader {
+    subject: fieldlog_wire::v1::PhotoSubject,
+    subject_id: String,
+    stage: fieldlog_wire::v1::PhotoStage,
+    file_name: String,
+}
+
+/// `%XX` escapes back to bytes (what `encodeURIComponent` wrote).
+fn percent_decoded(text: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hex = [bytes.next()?, bytes.next()?];
+            out.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+        } else {
+            out.push(b);
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Adds a photo: the file's bytes are the raw IPC body (Tauri 2 passes them without JSON), so
+/// the window never names a path; the core checks that they are a photo.
+#[tauri::command(async)]
+pub fn add_photo(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> Reply<Vec<fieldlog_wire::v1::PhotoView>> {
+    let malformed = || {
+        ErrorBody::new(
+            ErrorCode::InvalidInput,
+            "照片没有传到（窗口发来的不是文件内容），请重新选择照片 (the photo did not arrive as file bytes; pick it again)",
+        )
+    };
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(malformed());
+    };
+    let header: PhotoHeader = request
+        .headers()
+        .get("x-fieldlog-photo")
+        .and_then(|v| v.to_str().ok())
+        .and_then(percent_decoded)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .ok_or_else(malformed)?;
+    let input = fieldlog_store::NewPhoto {
+        subject: header.subject,
+        subject_id: header.subject_id,
+        stage: header.stage,
+        file_name: header.file_name,
+        bytes: bytes.clone(),
+    };
+    state.with(|store| desk::photos::add(store, input, Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn photo_original(
+    state: State<'_, AppState>,
+    photo_id: String,
+) -> Reply<fieldlog_wire::v1::PhotoOriginal> {
+    state.with(|store| desk::photos::original(store, &photo_id))
+}

@@ -85,6 +85,10 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             // Issue 19, item 6: stock actions.
             stock_action,
             add_part,
+            // Issue 19, photos.
+            photos,
+            add_photo,
+            photo_original,
         ])
 }
 

@@ -31,6 +31,10 @@ import type {
   KeyStorageView,
   MovementKind,
   NewEntry,
+  PhotoOriginal,
+  PhotoStage,
+  PhotoSubject,
+  PhotoView,
   PresetCode,
   ReportDocument,
   ReportList,
@@ -70,7 +74,11 @@ export type SummaryFigures = Figures;
 export type ConflictSide = Side;
 export type EnrollResponse = Enrollment;
 
-type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
+type Invoke = <T>(
+  cmd: string,
+  args?: Record<string, unknown> | Uint8Array,
+  options?: { headers: Record<string, string> },
+) => Promise<T>;
 
 function tauriInvoke(): Invoke {
   const tauri = (window as unknown as { __TAURI__?: { core: { invoke: Invoke } } }).__TAURI__;
@@ -201,6 +209,15 @@ export const api = {
   // Issue 19, item 6: stock actions (use on its own, give back, transfers, confirm, add a part).
   stockAction: (action: StockAction) => call<StockReport[]>("stock_action", { action }),
   addPart: (part: TechnicianPart) => call<StockReport[]>("add_part", { part }),
+
+  // Issue 19, photos.
+  photos: (subject: PhotoSubject, subjectId: Id) => call<PhotoView[]>("photos", { subject, subjectId }),
+  /** The file's bytes go as the raw IPC body (never a path); what it shows rides in one header. */
+  addPhoto: (subject: PhotoSubject, subjectId: Id, stage: PhotoStage, fileName: string, bytes: Uint8Array) =>
+    tauriInvoke()<PhotoView[]>("add_photo", bytes, {
+      headers: { "x-fieldlog-photo": encodeURIComponent(JSON.stringify({ subject, subjectId, stage, fileName })) },
+    }),
+  photoOriginal: (photoId: Id) => call<PhotoOriginal>("photo_original", { photoId }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

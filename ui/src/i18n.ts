@@ -22,6 +22,7 @@ import type {
   SyncPhase,
   ClockDoubt,
   EntryChangeKind,
+  PhotoStage,
 } from "./api";
 import { zhCN as zhLabels, en as enLabels } from "./generated/labels";
 import { consoleEn, consoleZh, type ConsoleMessages } from "./console/messages";
@@ -611,6 +612,20 @@ export interface Messages {
     floorLine: (contract: string) => string;
     floorUnits: (n: number, floor: number) => string;
     floorParts: (n: number, floor: number) => string;
+  };
+  // Issue 19, photos.
+  photos: {
+    title: string;
+    none: string;
+    add: string;
+    stage: string;
+    stageLabel: Record<PhotoStage, string>;
+    adding: string;
+    taken: string;
+    noExif: string;
+    open: string;
+    close: string;
+    hint: string;
   };
 }
 
@@ -1225,6 +1240,19 @@ const zhCN: Messages = {
     floorUnits: (n, floor) => `备品 ${n} / 下限 ${floor}`,
     floorParts: (n, floor) => `备件 ${n} / 下限 ${floor}`,
   },
+  photos: {
+    title: "照片",
+    none: "还没有照片",
+    add: "添加照片",
+    stage: "拍摄阶段",
+    stageLabel: zhLabels.PhotoStage,
+    adding: "正在添加…",
+    taken: "拍摄于",
+    noExif: "照片未记录拍摄时间",
+    open: "查看原图",
+    close: "关闭",
+    hint: "选择照片文件，或用电脑摄像头拍摄（JPEG/PNG，最大 30 MB）",
+  },
 };
 
 const en: Messages = {
@@ -1837,6 +1865,19 @@ const en: Messages = {
     floorLine: (contract) => `${contract}: main-equipment spares are short`,
     floorUnits: (n, floor) => `Spare units ${n} / floor ${floor}`,
     floorParts: (n, floor) => `Spare parts ${n} / floor ${floor}`,
+  },
+  photos: {
+    title: "Photos",
+    none: "No photos yet",
+    add: "Add photo",
+    stage: "Stage",
+    stageLabel: enLabels.PhotoStage,
+    adding: "Adding…",
+    taken: "Taken",
+    noExif: "The photo carries no time",
+    open: "Open original",
+    close: "Close",
+    hint: "Pick a photo file, or take one with the laptop's camera (JPEG/PNG, up to 30 MB)",
   },
 };
 

@@ -151,6 +151,9 @@ pub enum Command {
     /// 巡检：计划、检查表、发现转故障 (inspections: plans, checklists, findings turned into faults)
     #[command(subcommand)]
     Inspection(crate::inspection::InspectionCommand),
+    /// 照片 (photos on a fault, an arrival or a report entry; issue 19)
+    #[command(subcommand)]
+    Photo(crate::photo::PhotoCommand),
 }
 
 /// `fieldlog verify`'s exit codes, shown in its --help (and in the README).
@@ -664,7 +667,7 @@ pub struct MovementArgs {
     pub at: Option<LocalTime>,
 }
 
-fn parse_code<T: FromStr>(s: &str) -> Result<T, String>
+pub(crate) fn parse_code<T: FromStr>(s: &str) -> Result<T, String>
 where
     T::Err: std::fmt::Display,
 {

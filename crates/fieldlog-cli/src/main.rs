@@ -8,6 +8,8 @@ mod args;
 mod render;
 // `fieldlog inspection …` (issue 19 item 5).
 mod inspection;
+// Issue 19, photos.
+mod photo;
 
 use args::{
     AuditCommand, Cli, Command, EntryFields, EventCommand, ExportCommand, FaultCommand,
@@ -265,6 +267,7 @@ fn run(
             out.imported(&file, &report);
         }
         Command::Inspection(command) => inspection::run(store, command, out, now)?,
+        Command::Photo(command) => photo::run(store, command, out, now)?,
         Command::Verify { .. } => unreachable!("answered before the store is opened"),
         Command::Audit(AuditCommand::Verify) => {
             // Against the sync server's copy too, when enrolled and the server answers.

@@ -10,6 +10,8 @@
 //! command (and through it `cargo xtask run`'s first start) and tests link it; the desktop app
 //! and the sync server do not (`cargo xtask tidy` checks).
 
+pub mod photo;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use fieldlog_domain::arrival::NewArrival;
 use fieldlog_domain::contract::{Contract, SpareFloor};

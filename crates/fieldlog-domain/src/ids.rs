@@ -71,4 +71,6 @@ id_type! {
     /// One stock movement in the ledger.
     MovementId;
     AssignmentId;
+    /// A photo (照片) of a fault, an arrival or a report entry (issue 19).
+    PhotoId;
 }

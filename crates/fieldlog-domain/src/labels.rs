@@ -145,7 +145,9 @@ pub const RECORD_KINDS: &[Label] = &[
         "Open sync conflict",
     ),
     Label::new("part", "备件", "Spare part"),
+    Label::new("photo", "照片", "Photo"),
     Label::new("report", "日报", "Daily report"),
+    Label::new("report_entry", "日报条目", "Report entry"),
     Label::new("site", "点位", "Site"),
     Label::new("technician", "技服人员", "Technician"),
 ];
@@ -207,6 +209,9 @@ pub const SYNC_ENTITIES: &[Label] = &[
         "发现转故障",
         "Finding turned into a fault",
     ),
+    // Issue 19, photos.
+    Label::new("photos", "照片", "Photo"),
+    Label::new("photo_thumbnails", "照片缩略图", "Photo thumbnail"),
 ];
 
 /// The fields of a synced record a conflict can be about, by their column.
@@ -316,6 +321,9 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         // Inspections by plan (issue 19 item 5).
         ("TickOutcome", crate::inspection::TickOutcome::LABELS),
         ("TodayGroup", crate::today::TodayGroup::LABELS),
+        // Issue 19, photos.
+        ("PhotoSubject", crate::photo::PhotoSubject::LABELS),
+        ("PhotoStage", crate::photo::PhotoStage::LABELS),
     ];
     tables
         .iter()

@@ -22,6 +22,7 @@ pub mod ids;
 pub mod inspection;
 pub mod labels;
 pub mod lifecycle;
+pub mod photo;
 pub mod report;
 pub mod report_versions;
 pub mod rounding;

@@ -322,6 +322,42 @@ fn resolved_text(row: &EntryRow) -> String {
     }
 }
 
+/// Issue 19: each entry's photos as the PDF shows them, their thumbnails embedded as they are.
+fn entry_photos(
+    store: &Store,
+    entries: &[fieldlog_domain::report::ReportEntry],
+) -> Result<Vec<fieldlog_pdf::EntryPhotos>> {
+    use fieldlog_domain::photo::PhotoSubject;
+    let mut out = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let mut thumbnails = Vec::new();
+        for photo in store.photos_of(PhotoSubject::ReportEntry, &entry.id.to_string())? {
+            // A thumbnail not yet synced to this laptop, or not a JPEG, is left out.
+            let Some(jpeg) = store.photo_thumbnail(&photo)? else {
+                continue;
+            };
+            let Some((width, height)) = fieldlog_pdf::render::jpeg_size(&jpeg) else {
+                continue;
+            };
+            let taken = photo.taken_at.map_or_else(
+                || "未记录拍摄时间".to_owned(),
+                |t| seconds(t)[..16].to_owned(),
+            );
+            thumbnails.push(fieldlog_pdf::PhotoThumbnail {
+                jpeg,
+                width: u32::from(width),
+                height: u32::from(height),
+                caption: format!("{} · {taken}", photo.stage.label_zh()),
+            });
+        }
+        out.push(fieldlog_pdf::EntryPhotos {
+            entry: i + 1,
+            thumbnails,
+        });
+    }
+    Ok(out)
+}
+
 /// The daily report as a signed PDF. Only a signed report is exported: the PDF is evidence.
 pub fn daily_report(
     store: &mut Store,
@@ -373,6 +409,7 @@ pub fn daily_report(
             .filled_late_at
             .map(|at| format!("补填于 {}", seconds(at))),
         correction: correction(store, &doc)?,
+        photos: entry_photos(store, &doc.entries)?,
     };
     let pdf = fieldlog_pdf::daily_report(&input, font)?;
     sign(store, &pdf, "每日设备维护报告", now)

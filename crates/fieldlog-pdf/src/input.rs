@@ -47,6 +47,26 @@ pub struct ChangeRow {
     /// struck entry, what it says.
     pub details: Vec<String>,
     pub reason: Option<String>,
+    /// Issue 19: each entry's photos (thumbnails), by the entry's number (1-based), in order.
+    pub photos: Vec<EntryPhotos>,
+}
+
+/// The photos of one entry of the daily report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryPhotos {
+    /// The entry's number in the report (序号).
+    pub entry: usize,
+    pub thumbnails: Vec<PhotoThumbnail>,
+}
+
+/// A photo's thumbnail: a baseline JPEG, embedded as it is (DCTDecode, never re-encoded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoThumbnail {
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// e.g. "维修前 · 2026-11-22 09:30".
+    pub caption: String,
 }
 
 /// One maintained point in the daily report.

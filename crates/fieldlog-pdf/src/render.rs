@@ -58,9 +58,14 @@ pub fn render(layout: &Layout, font: &Font) -> Result<Vec<u8>, RenderError> {
     let mut doc = PdfDocument::new(&layout.title);
     let font_id = doc.add_font(parsed);
     let mut image_ids = Vec::with_capacity(layout.images.len());
-    for png in &layout.images {
+    for bytes in &layout.images {
+        if let Some(jpeg) = jpeg_xobject(bytes) {
+            // A photo's thumbnail: the JPEG as it is, so 20 photos stay a few hundred KB.
+            image_ids.push(doc.add_xobject(&jpeg));
+            continue;
+        }
         let image =
-            RawImage::decode_from_bytes(png, &mut Vec::new()).map_err(RenderError::Image)?;
+            RawImage::decode_from_bytes(bytes, &mut Vec::new()).map_err(RenderError::Image)?;
         image_ids.push(doc.add_image(&image));
     }
 
@@ -246,4 +251,77 @@ impl PageOps {
             self.text_mode = Some(mode);
         }
     }
+}
+
+/// A baseline or progressive JPEG as an image XObject with the DCTDecode filter: its bytes are
+/// the stream, untouched (printpdf's own images are decoded to pixels and re-encoded). `None`
+/// for anything that is not a JPEG whose frame header gives its size and colours.
+fn jpeg_xobject(bytes: &[u8]) -> Option<printpdf::xobject::ExternalXObject> {
+    use printpdf::Px;
+    use printpdf::xobject::{DictItem, ExternalStream, ExternalXObject};
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let (width, height, components) = jpeg_frame(bytes)?;
+    let colour_space = match components {
+        1 => "DeviceGray",
+        3 => "DeviceRGB",
+        _ => return None,
+    };
+    let name = |n: &str| DictItem::Name(n.as_bytes().to_vec());
+    let dict = [
+        ("Type", name("XObject")),
+        ("Subtype", name("Image")),
+        ("Width", DictItem::Int(i64::from(width))),
+        ("Height", DictItem::Int(i64::from(height))),
+        ("ColorSpace", name(colour_space)),
+        ("BitsPerComponent", DictItem::Int(8)),
+        ("Filter", name("DCTDecode")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    Some(ExternalXObject {
+        stream: ExternalStream {
+            dict,
+            content: bytes.to_vec(),
+            compress: false,
+        },
+        width: Some(Px(width as usize)),
+        height: Some(Px(height as usize)),
+        dpi: None,
+    })
+}
+
+/// A JPEG's width and height, from its frame header (photo thumbnails' boxes).
+pub fn jpeg_size(bytes: &[u8]) -> Option<(u16, u16)> {
+    jpeg_frame(bytes).map(|(w, h, _)| (w, h))
+}
+
+/// Width, height and component count from a JPEG's SOF marker.
+fn jpeg_frame(bytes: &[u8]) -> Option<(u16, u16, u8)> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return None;
+        }
+        let marker = bytes[at + 1];
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+        if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
+            let frame = bytes.get(at + 4..at + 4 + 6)?;
+            let height = u16::from_be_bytes([frame[1], frame[2]]);
+            let width = u16::from_be_bytes([frame[3], frame[4]]);
+            return (width > 0 && height > 0).then_some((width, height, frame[5]));
+        }
+        at += 2 + length;
+    }
+    None
 }

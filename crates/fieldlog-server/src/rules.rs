@@ -20,8 +20,9 @@ use sha2::{Digest, Sha256};
 
 mod transfers;
 
-/// Largest attachment accepted (a photo of a few MB; signatures are a few KB).
-pub const MAX_ATTACHMENT_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest attachment accepted: a photo (issue 19) up to 30 MB, as the laptop allows it
+/// (signatures are a few KB; the laptop caps them lower).
+pub const MAX_ATTACHMENT_BYTES: u64 = 30 * 1024 * 1024;
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -249,6 +250,18 @@ fn scope_of(
             Some("daily_report") => ("daily_reports", "subject_id"),
             _ => ("faults", "subject_id"),
         },
+        Scope::Subject(kinds) => {
+            let subject = row.get("subject").and_then(Value::as_str).unwrap_or("");
+            match kinds.iter().find(|(value, _)| *value == subject) {
+                Some((_, parent)) => (*parent, "subject_id"),
+                None => {
+                    return Err(ServerError::Malformed(format!(
+                        "{} 的 subject “{subject}” 无法识别 ({} has an unknown subject)",
+                        entity.name, entity.name
+                    )));
+                }
+            }
+        }
     };
     let (parent_entity, column) = parent;
     let parent_id = match row.get(column) {
@@ -984,7 +997,7 @@ pub fn upload_chunk(
     let state = match tx.blob_state(sha256)? {
         Some(state) => state,
         None => {
-            // Uploads nobody pointed at within a day are not kept (up to 16 MiB each).
+            // Uploads nobody pointed at within a day are not kept (up to 30 MiB each).
             tx.blob_discard_unreferenced(now - TimeDelta::hours(UNREFERENCED_UPLOAD_HOURS))?;
             tx.blob_start(sha256, mime, total, &auth.device_id, now)?;
             tx.blob_state(sha256)?.expect("just started")

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-/// At most this many bytes in one attachment (a signature PNG is a few KB; a photo a few MB).
+/// At most this many bytes in a signature's attachment (a signature PNG is a few KB). Photos have
+/// their own cap (`photo_image::MAX_PHOTO_BYTES`).
 pub const MAX_ATTACHMENT_BYTES: usize = 16 * 1024 * 1024;
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
@@ -31,6 +32,17 @@ pub(crate) fn put(
         )
         .into());
     }
+    put_checked(conn, bytes, mime, now)
+}
+
+/// Stores `bytes` whose size its caller has checked against its own kind's cap (a photo's is
+/// 30 MB, `photo_image::MAX_PHOTO_BYTES`; what sync receives is capped by the server).
+pub(crate) fn put_checked(
+    conn: &Connection,
+    bytes: &[u8],
+    mime: &str,
+    now: DateTime<Utc>,
+) -> Result<String> {
     let sha = sha256_hex(bytes);
     conn.execute(
         "INSERT INTO attachments (sha256, mime, bytes, created_at) VALUES (?1, ?2, ?3, ?4)

@@ -558,3 +558,6 @@ pub fn inspections_done_on(
 // added by the technician), each answered with the stock of every contract.
 mod stock_actions;
 pub use stock_actions::*;
+
+// Issue 19, photos: the screens' photo actions.
+pub mod photos;

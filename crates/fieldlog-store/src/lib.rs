@@ -30,6 +30,9 @@ pub mod keystore;
 pub mod migrations;
 mod paths;
 mod permissions;
+// Issue 19, photos.
+pub mod photo_image;
+mod photos;
 mod preferences;
 mod report_edits;
 mod reports;
@@ -46,6 +49,7 @@ pub use error::StoreError;
 pub use import::{ImportReport, SiteImportRow};
 pub use keystore::KeyStorage;
 pub use paths::default_db_path;
+pub use photos::NewPhoto;
 pub use reports::{ReportFilter, SignatureInput};
 pub use stock::{NewMovement, StockFilter};
 

@@ -22,10 +22,12 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0008_contract_promises",
     "0009_evidence_chain",
     "0010_dispatch",
+    // Issue 19 (a technician's real month): 0011 was kept for event times entered later, which
+    // needed no schema (fault events always kept both times); versions only have to increase.
     "0012_report_corrections",
     "0013_inspection_plans",
-    // Issue 19, item 6 (stock held per technician, transfers); 0011–0013 are other helpers'.
     "0014_stock_holders",
+    "0015_photos",
 );
 
 /// The statement with which migration 0009 chains the evidence a profile already holds. Tests

@@ -402,7 +402,8 @@ impl Store {
                         format!("attachment {sha} from the server does not match its hash"),
                     ));
                 }
-                crate::attachments::put(tx, bytes, mime, now)?;
+                // The server caps what it takes (30 MB, a photo's cap): any kind arrives here.
+                crate::attachments::put_checked(tx, bytes, mime, now)?;
             }
             let mut counts = PullApplied::default();
             set_applying(tx, true)?;

@@ -89,6 +89,14 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
         "INSERT INTO stock_movements VALUES ('m14', 'p1', 'transfer_out', 1, '2025-02-04 00:00:00+00:00', 't1', NULL, NULL, NULL, NULL, NULL, '2025-02-04 00:00:00+00:00', 't2', NULL);
          INSERT INTO stock_movements VALUES ('m14in', 'p1', 'transfer_in', 1, '2025-02-04 01:00:00+00:00', 't2', NULL, NULL, NULL, NULL, NULL, '2025-02-04 01:00:00+00:00', NULL, 'm14');",
     ),
+    (
+        // Photos (issue 19): a photo of a fault, its original and thumbnail as attachments.
+        15,
+        "INSERT INTO attachments VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'image/jpeg', X'FFD8FFD9', '2025-02-04 01:00:00+00:00');
+         INSERT INTO attachments VALUES ('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'image/jpeg', X'FFD8FFDA', '2025-02-04 01:00:00+00:00');
+         INSERT INTO photos VALUES ('p15', 'fault', 'f10', 'before', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'image/jpeg', 4, 4000, 3000, '2025-02-04 00:59:00+00:00', 30.1, 120.2, 'IMG_1.JPG', 't1', '2025-02-04 01:00:00+00:00');
+         INSERT INTO photo_thumbnails VALUES ('p15', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 320, 240);",
+    ),
 ];
 
 fn fresh_schema() -> String {

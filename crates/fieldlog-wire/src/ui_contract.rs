@@ -79,6 +79,11 @@ pub fn typescript() -> String {
     // Issue 19, item 6: the stock screen's actions.
     types.visit::<v1::StockAction>();
     types.visit::<v1::TechnicianPart>();
+    // Issue 19, photos.
+    types.visit::<v1::PhotoView>();
+    types.visit::<v1::PhotoOriginal>();
+    types.visit::<v1::PhotoStage>();
+    types.visit::<v1::PhotoSubject>();
 
     let mut text = types.file();
     text.push_str(&presets());

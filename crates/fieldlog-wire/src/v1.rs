@@ -849,3 +849,30 @@ pub struct TechnicianPart {
     pub model: Option<String>,
     pub main_equipment: bool,
 }
+
+// Issue 19, photos.
+pub use fieldlog_domain::photo::{Photo, PhotoStage, PhotoSubject};
+
+/// A photo as the window shows it: its facts, and its thumbnail as a `data:image/jpeg` URL (none
+/// while a photo synced from another laptop waits for its thumbnail).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PhotoView {
+    pub photo: Photo,
+    pub thumbnail_data_url: Option<String>,
+}
+
+/// A photo's original as a data URL of its own type (the window opens it full size).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PhotoOriginal {
+    pub mime: String,
+    pub data_url: String,
+}
+
+/// Bytes as a `data:<mime>;base64,...` URL.
+pub fn data_url(mime: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+}

@@ -146,7 +146,9 @@ export const zhCN = {
     "movement": "库存记录",
     "open sync conflict": "待处理的同步冲突",
     "part": "备件",
+    "photo": "照片",
     "report": "日报",
+    "report_entry": "日报条目",
     "site": "点位",
     "technician": "技服人员",
   },
@@ -175,6 +177,8 @@ export const zhCN = {
     "inspection_ticks": "巡检勾选",
     "inspection_findings": "巡检发现",
     "inspection_finding_faults": "发现转故障",
+    "photos": "照片",
+    "photo_thumbnails": "照片缩略图",
   },
   SyncField: {
     "name": "名称",
@@ -226,6 +230,16 @@ export const zhCN = {
     "unassigned": "待接单",
     "others": "他人处理中",
     "awaiting_feedback": "待告知客户",
+  },
+  PhotoSubject: {
+    "fault": "故障",
+    "arrival": "到场记录",
+    "report_entry": "日报条目",
+  },
+  PhotoStage: {
+    "before": "维修前",
+    "after": "维修后",
+    "other": "其他",
   },
 } as const;
 
@@ -374,7 +388,9 @@ export const en = {
     "movement": "Stock movement",
     "open sync conflict": "Open sync conflict",
     "part": "Spare part",
+    "photo": "Photo",
     "report": "Daily report",
+    "report_entry": "Report entry",
     "site": "Site",
     "technician": "Technician",
   },
@@ -403,6 +419,8 @@ export const en = {
     "inspection_ticks": "Inspection tick",
     "inspection_findings": "Inspection finding",
     "inspection_finding_faults": "Finding turned into a fault",
+    "photos": "Photo",
+    "photo_thumbnails": "Photo thumbnail",
   },
   SyncField: {
     "name": "Name",
@@ -454,6 +472,16 @@ export const en = {
     "unassigned": "Unassigned",
     "others": "Others'",
     "awaiting_feedback": "Customer to be told",
+  },
+  PhotoSubject: {
+    "fault": "Fault",
+    "arrival": "Arrival",
+    "report_entry": "Report entry",
+  },
+  PhotoStage: {
+    "before": "Before",
+    "after": "After",
+    "other": "Other",
   },
 } as const;
 

@@ -747,6 +747,53 @@ export type PresetChoice = { code: string,
 spare_units: number, spare_parts: number, };
 
 /**
+ * One photo as lists show it (the bytes are fetched apart, by its hashes).
+ */
+export type Photo = { id: string, subject: PhotoSubject, 
+/**
+ * The id of the fault, arrival or entry.
+ */
+subject_id: string, stage: PhotoStage, 
+/**
+ * SHA-256 of the original as it was added (kept whole).
+ */
+original_sha256: string, mime: string, size_bytes: number, width: number, height: number, 
+/**
+ * EXIF: when the camera says it was taken.
+ */
+taken_at: string | null, 
+/**
+ * EXIF: where (WGS-84 degrees).
+ */
+lat: number | null, lon: number | null, file_name: string, technician_id: string, added_at: string, 
+/**
+ * SHA-256 of the thumbnail (a JPEG of at most 320 px); none while another laptop's photo
+ * has arrived without it.
+ */
+thumbnail_sha256: string | null, };
+
+/**
+ * A photo's original as a data URL of its own type (the window opens it full size).
+ */
+export type PhotoOriginal = { mime: string, data_url: string, };
+
+/**
+ * When in the repair it was taken.
+ */
+export type PhotoStage = "before" | "after" | "other";
+
+/**
+ * The record a photo shows.
+ */
+export type PhotoSubject = "fault" | "arrival" | "report_entry";
+
+/**
+ * A photo as the window shows it: its facts, and its thumbnail as a `data:image/jpeg` URL (none
+ * while a photo synced from another laptop waits for its thumbnail).
+ */
+export type PhotoView = { photo: Photo, thumbnail_data_url: string | null, };
+
+/**
  * Remote first (远程支持): try remotely first. How the on-site limit reads after that is the
  * contract's own wording (`on_site`): remote first never extends the table's on-site limit.
  */

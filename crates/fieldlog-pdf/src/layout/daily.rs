@@ -119,6 +119,16 @@ pub fn layout(input: &DailyReportPdf, m: &(impl Measure + ?Sized)) -> Result<Lay
         })?;
     }
 
+    // Issue 19: the entries' photos, under their entry's number, before the arrivals.
+    for entry in &input.photos {
+        if !entry.thumbnails.is_empty() {
+            flow.photo_grid(
+                &format!("第 {} 条维护记录的照片", entry.entry),
+                &entry.thumbnails,
+            )?;
+        }
+    }
+
     flow.section("二、到达现场记录")?;
     if input.arrivals.is_empty() {
         flow.note("当日无到达现场记录。")?;
@@ -185,6 +195,7 @@ mod tests {
                     change_reason: None,
                 })
                 .collect(),
+            photos: Vec::new(),
             arrivals: vec![ArrivalRow {
                 time: "2026-11-22 09:05".into(),
                 point: "点位0".into(),

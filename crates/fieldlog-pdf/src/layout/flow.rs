@@ -102,6 +102,19 @@ pub(crate) struct Table {
     pub size: f32,
 }
 
+/// `text` cut to fit `width` (a photo's caption under its thumbnail).
+fn cut_to_width<M: Measure + ?Sized>(
+    m: &M,
+    text: &str,
+    size: f32,
+    width: f32,
+) -> Result<String, LayoutError> {
+    Ok(wrap(m, text, size, width)?
+        .into_iter()
+        .next()
+        .unwrap_or_default())
+}
+
 /// A row wrapped into lines per cell.
 struct WrappedRow<'c> {
     cells: &'c [Cell],
@@ -397,6 +410,47 @@ impl<'m, M: Measure + ?Sized> Flow<'m, M> {
         let w = u32::from_be_bytes(png[16..20].try_into().ok()?);
         let h = u32::from_be_bytes(png[20..24].try_into().ok()?);
         (w > 0 && h > 0).then_some((w, h))
+    }
+
+    /// Photo thumbnails (issue 19), four to a row under a small heading, each with its caption.
+    pub fn photo_grid(
+        &mut self,
+        heading: &str,
+        thumbnails: &[crate::input::PhotoThumbnail],
+    ) -> Result<(), LayoutError> {
+        const PER_ROW: usize = 4;
+        const GAP: f32 = 8.0;
+        const THUMB_H: f32 = 96.0;
+        let size = BODY_SIZE;
+        let cell_w = (CONTENT_WIDTH - GAP * (PER_ROW as f32 - 1.0)) / PER_ROW as f32;
+        let row_h = THUMB_H + line_height(size) + GAP;
+        self.ensure(line_height(size) + row_h);
+        let baseline = self.y + 4.0 + baseline_in_line(size);
+        self.text_at(MARGIN_X, baseline, size, heading, true, Color::BLACK)?;
+        self.y += line_height(size) + 6.0;
+        for row in thumbnails.chunks(PER_ROW) {
+            self.ensure(row_h);
+            let top = self.y;
+            for (i, thumb) in row.iter().enumerate() {
+                let x = MARGIN_X + i as f32 * (cell_w + GAP);
+                let (pw, ph) = (thumb.width.max(1) as f32, thumb.height.max(1) as f32);
+                let scale = (cell_w / pw).min(THUMB_H / ph);
+                let (w, h) = (pw * scale, ph * scale);
+                self.images.push(thumb.jpeg.clone());
+                self.push(Item::Image {
+                    x: x + (cell_w - w) / 2.0,
+                    y: top + (THUMB_H - h) / 2.0,
+                    w,
+                    h,
+                    image: self.images.len() - 1,
+                });
+                let caption = cut_to_width(self.m, &thumb.caption, size, cell_w)?;
+                let baseline = top + THUMB_H + 2.0 + baseline_in_line(size);
+                self.text_at(x, baseline, size, &caption, false, Color::TEXT_GRAY)?;
+            }
+            self.y = top + row_h;
+        }
+        Ok(())
     }
 
     /// Signature boxes, two to a row: role, the ink scaled into the box, name and time.

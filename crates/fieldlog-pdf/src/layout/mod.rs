@@ -121,7 +121,7 @@ pub struct Layout {
     pub width: f32,
     pub height: f32,
     pub pages: Vec<Page>,
-    /// PNG bytes referenced by [`Item::Image`].
+    /// Image bytes referenced by [`Item::Image`]: PNG (signatures) or JPEG (photo thumbnails).
     pub images: Vec<Vec<u8>>,
 }
 

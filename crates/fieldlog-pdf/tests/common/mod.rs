@@ -113,6 +113,7 @@ pub fn daily(entries: usize) -> DailyReportPdf {
         technician: "李明".into(),
         work_date: "2026-11-22".into(),
         entries: (0..entries).map(entry).collect(),
+        photos: Vec::new(),
         arrivals: (0..entries.min(6))
             .map(|i| ArrivalRow {
                 time: format!("2026-11-22 {:02}:{:02}", 8 + i, (i * 17) % 60),

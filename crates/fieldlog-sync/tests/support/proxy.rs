@@ -24,6 +24,9 @@ pub enum Fault {
 pub struct Tally {
     pub requests: AtomicU64,
     pub faults: AtomicU64,
+    /// The request lines of attachment uploads (`PUT /v1/attachments/…?offset=…`), in order:
+    /// where a resumed upload started (issue 19's photos).
+    pub uploads: std::sync::Mutex<Vec<String>>,
 }
 
 pub struct FaultyProxy {
@@ -156,6 +159,11 @@ fn serve_connection(
         return Ok(());
     };
     tally.requests.fetch_add(1, Ordering::SeqCst);
+    if request.starts_with(b"PUT /v1/attachments/") {
+        let line = request.split(|&b| b == b'\r').next().unwrap_or_default();
+        let line = String::from_utf8_lossy(line).into_owned();
+        tally.uploads.lock().unwrap().push(line);
+    }
     let fault = pick(rng, fault_percent);
     if fault != Fault::Pass {
         tally.faults.fetch_add(1, Ordering::SeqCst);

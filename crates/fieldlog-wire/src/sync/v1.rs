@@ -59,6 +59,9 @@ pub enum Scope {
     SignatureSubject,
     /// A technician profile: visible to whoever shares a contract with the technician who sent it.
     Technician,
+    /// A record about one of several kinds (a photo, issue 19): its `subject` column names which,
+    /// as (value, entity) pairs, and `subject_id` the parent's id.
+    Subject(&'static [(&'static str, &'static str)]),
 }
 
 /// A synced kind of record: one table of the laptop's database.
@@ -98,7 +101,7 @@ const fn entity(
 }
 
 use ConflictRule::{Immutable, Mergeable};
-use Scope::{OwnCode, Parent, SignatureSubject, Technician};
+use Scope::{OwnCode, Parent, SignatureSubject, Subject, Technician};
 
 /// Every synced kind of record. Anything not here (settings, form drafts, the signing key, sync
 /// bookkeeping) stays on the laptop. Attachments' bytes travel separately, by hash.
@@ -247,6 +250,30 @@ pub const ENTITIES: &[Entity] = &[
             Parent("inspection_findings", "finding_id"),
         )
     },
+    // Photos (issue 19): the original is the record's attachment; its thumbnail is a record of its
+    // own, since a record waits for one attachment.
+    Entity {
+        attachment: Some("original_sha256"),
+        ..entity(
+            "photos",
+            &["id"],
+            Immutable,
+            Subject(&[
+                ("fault", "faults"),
+                ("arrival", "arrivals"),
+                ("report_entry", "report_entries"),
+            ]),
+        )
+    },
+    Entity {
+        attachment: Some("thumbnail_sha256"),
+        ..entity(
+            "photo_thumbnails",
+            &["photo_id"],
+            Immutable,
+            Parent("photos", "photo_id"),
+        )
+    },
 ];
 
 /// The synced kind named `name`.
@@ -274,7 +301,7 @@ impl Entity {
     pub fn parent_id(&self, row: &Map<String, Value>) -> Option<String> {
         let column = match self.scope {
             Scope::Parent(_, column) => column,
-            Scope::SignatureSubject => "subject_id",
+            Scope::SignatureSubject | Scope::Subject(_) => "subject_id",
             Scope::OwnCode(_) | Scope::Technician => return None,
         };
         match row.get(column)? {
