@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand};
 use fieldlog_domain::fault::{FaultCause, ReportChannel, UnresolvedReason};
 use fieldlog_domain::sla::FaultLevel;
-use fieldlog_wire::v1::ReportListStatus;
 use fieldlog_domain::stock::SpareKind;
+use fieldlog_wire::v1::ReportListStatus;
 use std::path::PathBuf;
 use std::str::FromStr;
 

@@ -27,6 +27,8 @@ pub struct DailyReportPdf {
     pub filled_late: Option<String>,
     /// Issue 19: a correction of a signed report: what it corrects and what it changed.
     pub correction: Option<CorrectionPdf>,
+    /// Issue 19: each entry's photos (thumbnails), by the entry's number (1-based), in order.
+    pub photos: Vec<EntryPhotos>,
 }
 
 /// A correction (更正) of a signed daily report: which report, why, and each entry against it.
@@ -47,8 +49,6 @@ pub struct ChangeRow {
     /// struck entry, what it says.
     pub details: Vec<String>,
     pub reason: Option<String>,
-    /// Issue 19: each entry's photos (thumbnails), by the entry's number (1-based), in order.
-    pub photos: Vec<EntryPhotos>,
 }
 
 /// The photos of one entry of the daily report.

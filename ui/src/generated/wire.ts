@@ -738,15 +738,6 @@ export type PartLine = { part_id: string, quantity: number, old_serial: string |
 export type PerLevel<T> = { A: T, B: T, C: T, };
 
 /**
- * One contract preset (`fieldlog_domain::sla::Preset`) as the first start offers it.
- */
-export type PresetChoice = { code: string, 
-/**
- * The spare floor the preset carries (main equipment): units (备品) and parts (备件).
- */
-spare_units: number, spare_parts: number, };
-
-/**
  * One photo as lists show it (the bytes are fetched apart, by its hashes).
  */
 export type Photo = { id: string, subject: PhotoSubject, 
@@ -792,6 +783,15 @@ export type PhotoSubject = "fault" | "arrival" | "report_entry";
  * while a photo synced from another laptop waits for its thumbnail).
  */
 export type PhotoView = { photo: Photo, thumbnail_data_url: string | null, };
+
+/**
+ * One contract preset (`fieldlog_domain::sla::Preset`) as the first start offers it.
+ */
+export type PresetChoice = { code: string, 
+/**
+ * The spare floor the preset carries (main equipment): units (备品) and parts (备件).
+ */
+spare_units: number, spare_parts: number, };
 
 /**
  * Remote first (远程支持): try remotely first. How the on-site limit reads after that is the
