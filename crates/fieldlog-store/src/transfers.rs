@@ -247,14 +247,13 @@ pub(crate) fn take_out(
 
 /// Whether technicians may add parts to this contract's catalogue.
 pub(crate) fn technicians_add_parts(conn: &Connection, contract_id: ContractId) -> Result<bool> {
-    Ok(conn
-        .query_row(
-            "SELECT technicians_add_parts FROM contracts WHERE id = ?1",
-            [contract_id.to_string()],
-            |r| r.get::<_, bool>(0),
-        )
-        .optional()?
-        .ok_or_else(|| StoreError::not_found("contract", contract_id))?)
+    conn.query_row(
+        "SELECT technicians_add_parts FROM contracts WHERE id = ?1",
+        [contract_id.to_string()],
+        |r| r.get::<_, bool>(0),
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::not_found("contract", contract_id))
 }
 
 /// A part the technician adds to a contract's catalogue, where the contract allows it.
