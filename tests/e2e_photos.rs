@@ -137,7 +137,9 @@ fn a_photo_attached_in_the_app_reaches_a_second_laptop() {
     println!("navigator.mediaDevices.getUserMedia offered: {media}");
     s.click_on("[data-testid=nav-reports]");
     s.wait_for("[data-testid=report-row]", WAIT, |rows| !rows.is_empty());
-    s.click_on("[data-testid=report-row]");
+    // The row's date link, as a technician clicks it: a `<tr>`'s centre falls on the collapsed
+    // border between its six cells, which WebDriver refuses as "element not interactable".
+    s.click_on("[data-testid=report-row] a");
     let strip = format!("[data-testid=photo-strip][data-subject-id='{entry_id}']");
     wait_text(
         &s,
