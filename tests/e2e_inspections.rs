@@ -40,9 +40,11 @@ fn an_inspection_planned_ticked_found_and_counted_in_the_real_app() {
          el.value = arguments[0]; el.dispatchEvent(new Event('input'));",
         serde_json::json!([last_month.to_string()]),
     );
+    // Two lines, as a user types them: Enter between them (WebKitWebDriver types a "\n" as no
+    // key at all; U+E007 is WebDriver's Enter key).
     s.type_into(
         "[data-testid=plan-checklist]",
-        "设备指示灯正常\n机柜清洁无积尘",
+        "设备指示灯正常\u{E007}机柜清洁无积尘",
     );
     s.click_on("[data-testid=plan-save]");
     s.wait_for("[data-testid=inspection-plan]", WAIT, |rows| {
@@ -55,6 +57,8 @@ fn an_inspection_planned_ticked_found_and_counted_in_the_real_app() {
         let store = Store::open(&db).unwrap();
         store.inspection_plans(Some(contract_id)).unwrap().remove(0)
     };
+    // The two lines typed are the plan's two items.
+    assert_eq!(plan.checklist, ["设备指示灯正常", "机柜清洁无积尘"]);
     let this_month = planned_inspection_id(
         plan.id,
         site_id,
