@@ -306,7 +306,7 @@ mod tests {
             (&[], 0),
             (&[(Received, 10)], 10),
             (&[(Received, 10), (Used, 3)], 7),
-            (&[(Received, 10), (Used, 3), (Returned, 1)], 6),
+            (&[(Received, 10), (Used, 3), (Returned, 1)], 8),
             (&[(TransferIn, 5), (TransferOut, 2), (Used, 4)], -1),
         ];
         for (movements, expected) in cases {
@@ -414,7 +414,8 @@ mod tests {
         let received = moved(Received, 20, 1, None, None);
         let used = moved(Used, 3, 1, None, None);
         let out = moved(TransferOut, 5, 1, Some(2), None);
-        let given_back = moved(Returned, 2, 1, None, None);
+        // 退库: a transfer out that names nobody leaves the contract.
+        let given_back = moved(TransferOut, 2, 1, None, None);
         let ledger = [received, used, out.clone(), given_back];
         let before = holdings(&ledger, |_| false);
         assert_eq!(
