@@ -103,7 +103,7 @@ fn a_transfer_between_two_laptops_a_use_on_its_own_and_the_floor_on_today() {
     // The stock screen: A holds 10.
     s.click_on("[data-testid=nav-stock]");
     wait_text(&s, "[data-testid=part-mine]", "10");
-    s.click_on("[data-testid=part-row]");
+    s.click_on("[data-testid=part-row] [data-testid=choose-part]");
     s.find("[data-testid=form-stock-action]");
 
     // Transfer 4 to 周建国.
