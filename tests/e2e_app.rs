@@ -7,7 +7,9 @@
 use fieldlog_domain::report::ReportStatus;
 use fieldlog_domain::signature::SignedSubject;
 use fieldlog_store::Store;
-use fieldlog_system_tests::app::{WAIT, open_app, seeded_db, shot, wait_gone, wait_text};
+use fieldlog_system_tests::app::{
+    SharedContract, WAIT, open_app, seeded_db, shared_contract, shot, wait_gone, wait_text,
+};
 use fieldlog_system_tests::webdriver::{Session, TauriDriver, app_binary};
 use std::path::Path;
 use std::time::Duration;
@@ -436,44 +438,20 @@ fn site_name(store: &Store) -> String {
 #[test]
 #[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver: run through `cargo xtask test`"]
 fn the_app_syncs_in_the_background_and_a_conflict_is_settled_in_it() {
-    use fieldlog_server::{RunningServer, SqliteStorage, admin};
-    use std::sync::Arc;
-
     let dir = tempfile::tempdir().unwrap();
-    let storage = Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
-    let code = "E2E-2026-01";
-    admin::add_contract(&*storage, code, "测试县雪亮工程运维").unwrap();
-    let enroll_code = |name: &str| {
-        let id = admin::add_technician(&*storage, name).unwrap();
-        admin::assign(&*storage, &id, code).unwrap();
-        admin::enrollment_code(&*storage, &id, chrono::Utc::now()).unwrap()
-    };
-    let (code_app, code_other) = (enroll_code("林晓东"), enroll_code("周建国"));
-    let server = RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
-
-    // The other laptop sets the contract up and sends it.
-    let mut other = Store::open(dir.path().join("other.sqlite")).unwrap();
     let now = chrono::Utc::now();
-    other.init_profile("周建国", None, now).unwrap();
-    fieldlog_sync::enroll(
-        &mut other,
-        &server.url(),
-        &code_other,
-        "周建国的笔记本",
-        Default::default(),
-    )
-    .unwrap();
-    fieldlog_system_tests::app::lead_sets_up_contract(
-        &mut other,
-        code,
-        "测试县雪亮工程运维",
-        ("E2E-01", "测试村村口"),
-        now,
-    );
+    let code = "E2E-2026-01";
+    // The other laptop has set the contract up and sent it.
+    let SharedContract {
+        storage,
+        server,
+        mut other,
+        code_app,
+        ..
+    } = shared_contract(dir.path(), code, now);
     let sync_other = |other: &mut Store| {
         fieldlog_sync::sync_round(other, &Default::default()).unwrap();
     };
-    sync_other(&mut other);
 
     // The app's profile: a technician, not enrolled yet.
     let db = dir.path().join("profile.sqlite");

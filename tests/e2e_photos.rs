@@ -7,7 +7,9 @@
 use fieldlog_demo::photo::{SampleExif, sample_jpeg};
 use fieldlog_domain::photo::PhotoSubject;
 use fieldlog_store::Store;
-use fieldlog_system_tests::app::{WAIT, open_app, shot, wait_text};
+use fieldlog_system_tests::app::{
+    SharedContract, WAIT, open_app, shared_contract, shot, wait_text,
+};
 use fieldlog_system_tests::webdriver::TauriDriver;
 use std::path::Path;
 use std::time::Duration;
@@ -15,56 +17,17 @@ use std::time::Duration;
 #[test]
 #[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver: run through `cargo xtask test`"]
 fn a_photo_attached_in_the_app_reaches_a_second_laptop() {
-    use fieldlog_server::{RunningServer, SqliteStorage, admin};
-    use std::sync::Arc;
-
     let dir = tempfile::tempdir().unwrap();
-    let storage = Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
-    let code = "E2E-PHOTO-01";
-    admin::add_contract(&*storage, code, "测试县雪亮工程运维").unwrap();
-    let enroll_code = |name: &str| {
-        let id = admin::add_technician(&*storage, name).unwrap();
-        admin::assign(&*storage, &id, code).unwrap();
-        admin::enrollment_code(&*storage, &id, chrono::Utc::now()).unwrap()
-    };
-    let (code_app, code_other) = (enroll_code("林晓东"), enroll_code("周建国"));
-    let server = RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
     let now = chrono::Utc::now();
-
-    // The other laptop sets the contract and its site up and sends them.
-    let mut other = Store::open(dir.path().join("other.sqlite")).unwrap();
-    other.init_profile("周建国", None, now).unwrap();
-    fieldlog_sync::enroll(
-        &mut other,
-        &server.url(),
-        &code_other,
-        "周建国的笔记本",
-        Default::default(),
-    )
-    .unwrap();
-    let contract = other
-        .add_contract(
-            code,
-            "测试县雪亮工程运维",
-            "测试县公安局",
-            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
-            Default::default(),
-            &fieldlog_domain::sla::Preset::CountyPoliceVillageQuery.policy(),
-            now,
-        )
-        .unwrap();
-    let site = other
-        .add_site(fieldlog_store::NewSite {
-            contract_id: contract.id,
-            code: "E2E-01".into(),
-            name: "测试村村口".into(),
-            kind: fieldlog_domain::site::SiteKind::CameraPole,
-            address: "测试县测试村".into(),
-            location: None,
-        })
-        .unwrap();
-    fieldlog_sync::sync_round(&mut other, &Default::default()).unwrap();
+    // The other laptop has set the contract and its site up and sent them.
+    let SharedContract {
+        server,
+        mut other,
+        contract,
+        site,
+        code_app,
+        ..
+    } = shared_contract(dir.path(), "E2E-PHOTO-01", now);
 
     // The app's profile: enrolled, the contract received, today's draft report with one entry.
     let db = dir.path().join("profile.sqlite");

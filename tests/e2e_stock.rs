@@ -8,55 +8,29 @@
 use fieldlog_domain::stock::MovementKind;
 use fieldlog_store::Store;
 use fieldlog_store::desk::{self, StockAction};
-use fieldlog_system_tests::app::{WAIT, open_app, shot, wait_text};
+use fieldlog_system_tests::app::{
+    SharedContract, WAIT, open_app, shared_contract, shot, wait_text,
+};
 use fieldlog_system_tests::webdriver::TauriDriver;
 use std::path::Path;
 
 #[test]
 #[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver: run through `cargo xtask test`"]
 fn a_transfer_between_two_laptops_a_use_on_its_own_and_the_floor_on_today() {
-    use fieldlog_server::{RunningServer, SqliteStorage, admin};
-    use std::sync::Arc;
-
     let dir = tempfile::tempdir().unwrap();
-    let storage = Arc::new(SqliteStorage::open(dir.path().join("server.sqlite")).unwrap());
-    let code = "E2E-STOCK-01";
-    admin::add_contract(&*storage, code, "测试县雪亮工程运维").unwrap();
-    let enroll_code = |name: &str| {
-        let id = admin::add_technician(&*storage, name).unwrap();
-        admin::assign(&*storage, &id, code).unwrap();
-        admin::enrollment_code(&*storage, &id, chrono::Utc::now()).unwrap()
-    };
-    let (code_app, code_other) = (enroll_code("林晓东"), enroll_code("周建国"));
-    let server = RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
     let now = chrono::Utc::now();
     let sync = |store: &mut Store| {
         fieldlog_sync::sync_round(store, &Default::default()).unwrap();
     };
+    let SharedContract {
+        server,
+        mut other,
+        contract,
+        code_app,
+        ..
+    } = shared_contract(dir.path(), "E2E-STOCK-01", now);
 
-    // B's laptop sets the contract up (floor: 10 units, 50 parts) with one spare part.
-    let mut other = Store::open(dir.path().join("other.sqlite")).unwrap();
-    other.init_profile("周建国", None, now).unwrap();
-    fieldlog_sync::enroll(
-        &mut other,
-        &server.url(),
-        &code_other,
-        "周建国的笔记本",
-        Default::default(),
-    )
-    .unwrap();
-    let contract = other
-        .add_contract(
-            code,
-            "测试县雪亮工程运维",
-            "测试县公安局",
-            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
-            Default::default(),
-            &fieldlog_domain::sla::Preset::CountyPoliceVillageQuery.policy(),
-            now,
-        )
-        .unwrap();
+    // B's laptop adds one spare part to the contract (floor: 10 units, 50 parts).
     let part = other
         .add_part(fieldlog_store::NewPart {
             contract_id: contract.id,

@@ -102,3 +102,56 @@ pub fn lead_sets_up_contract(
     .unwrap();
     contract
 }
+
+/// A real sync server on a loopback port (SQLite) holding one contract with two technicians assigned:
+/// the app's (林晓东, code `code_app`, not enrolled yet) and a colleague (周建国) whose laptop `other`
+/// is enrolled, has set the contract up with one camera-pole site (`lead_sets_up_contract`) and sent
+/// it. What the walks that sync beside the app (background sync, photos, stock) start from.
+pub struct SharedContract {
+    pub storage: std::sync::Arc<fieldlog_server::SqliteStorage>,
+    pub server: fieldlog_server::RunningServer,
+    pub other: Store,
+    pub contract: fieldlog_domain::contract::Contract,
+    pub site: fieldlog_domain::site::Site,
+    pub code_app: String,
+}
+
+pub fn shared_contract(
+    dir: &Path,
+    code: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> SharedContract {
+    use fieldlog_server::{RunningServer, SqliteStorage, admin};
+    let storage = std::sync::Arc::new(SqliteStorage::open(dir.join("server.sqlite")).unwrap());
+    let name = "测试县雪亮工程运维";
+    admin::add_contract(&*storage, code, name).unwrap();
+    let enroll_code = |technician: &str| {
+        let id = admin::add_technician(&*storage, technician).unwrap();
+        admin::assign(&*storage, &id, code).unwrap();
+        admin::enrollment_code(&*storage, &id, chrono::Utc::now()).unwrap()
+    };
+    let (code_app, code_other) = (enroll_code("林晓东"), enroll_code("周建国"));
+    let server = RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+
+    let mut other = Store::open(dir.join("other.sqlite")).unwrap();
+    other.init_profile("周建国", None, now).unwrap();
+    fieldlog_sync::enroll(
+        &mut other,
+        &server.url(),
+        &code_other,
+        "周建国的笔记本",
+        Default::default(),
+    )
+    .unwrap();
+    let contract = lead_sets_up_contract(&mut other, code, name, ("E2E-01", "测试村村口"), now);
+    let site = other.sites(Some(contract.id)).unwrap().remove(0);
+    fieldlog_sync::sync_round(&mut other, &Default::default()).unwrap();
+    SharedContract {
+        storage,
+        server,
+        other,
+        contract,
+        site,
+        code_app,
+    }
+}
