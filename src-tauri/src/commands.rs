@@ -600,21 +600,6 @@ struct PhotoHeader {
     file_name: String,
 }
 
-/// `%XX` escapes back to bytes (what `encodeURIComponent` wrote).
-fn percent_decoded(text: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut bytes = text.bytes();
-    while let Some(b) = bytes.next() {
-        if b == b'%' {
-            let hex = [bytes.next()?, bytes.next()?];
-            out.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
-        } else {
-            out.push(b);
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Adds a photo: the file's bytes are the raw IPC body (Tauri 2 passes them without JSON), so
 /// the window never names a path; the core checks that they are a photo.
 #[tauri::command(async)]
@@ -635,7 +620,7 @@ pub fn add_photo(
         .headers()
         .get("x-fieldlog-photo")
         .and_then(|v| v.to_str().ok())
-        .and_then(percent_decoded)
+        .and_then(|v| percent_encoding::percent_decode_str(v).decode_utf8().ok())
         .and_then(|json| serde_json::from_str(&json).ok())
         .ok_or_else(malformed)?;
     let input = fieldlog_store::NewPhoto {
