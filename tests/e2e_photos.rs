@@ -130,6 +130,18 @@ fn a_photo_attached_in_the_app_reaches_a_second_laptop() {
         WAIT,
         |found| !found.is_empty(),
     );
+    // The thumbnail is really drawn (a decoded image, not a broken one), and in view for the
+    // screenshot: the strip sits below the entry's fields.
+    let drawn = s.execute(
+        "const img = document.querySelector(arguments[0]); img.scrollIntoView({block: 'center'}); \
+         return [img.complete, img.naturalWidth];",
+        serde_json::json!([format!("{strip} img[data-testid=photo-thumbnail]")]),
+    );
+    assert_eq!(drawn[0], true, "the thumbnail finished loading: {drawn}");
+    assert!(
+        drawn[1].as_u64().unwrap_or(0) > 0,
+        "the thumbnail decoded to an image: {drawn}"
+    );
     shot(&s, "photos-03-entry-with-thumbnail");
 
     // The original opens full size.
