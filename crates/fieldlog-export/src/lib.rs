@@ -5,6 +5,8 @@
 
 pub mod files;
 pub mod site_file;
+// Issue 20: the profile's backup as a file.
+pub mod profile_backup;
 // The summary's files, shared with the server's console (issue 18): re-exported so
 // `fieldlog_export::{spreadsheet, summary_table}` keep their names.
 pub use fieldlog_summary_files::{spreadsheet, summary_pdf_input, summary_table};
