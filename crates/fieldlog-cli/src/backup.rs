@@ -13,8 +13,10 @@ pub const MOVING_HELP: &str = "\
 换电脑有两种方式 (two ways to move to a new laptop):
   1. 在旧电脑上 fieldlog backup --out 文件，把文件拷到新电脑，在新电脑上 fieldlog restore 文件。
      签名密钥只随备份转移；新电脑就是原来那台设备（同一个同步身份），旧电脑上的档案请不要再用。
-     (back up on the old laptop, restore on the new one: the signing key moves only with a backup,
-     and the new laptop carries on as the same device; stop using the profile on the old one.)
+     请在旧电脑最后一次同步之后备份；更早的备份请不要再当作原设备同步，应停用后重新注册。
+     (back up on the old laptop after its last sync, restore on the new one: the signing key moves
+     only with a backup, and the new laptop carries on as the same device; stop using the profile
+     on the old one. A backup older than the device's last sync: revoke it and enroll again.)
   2. 在新电脑上用办公室给的注册码重新注册，同步会带回所有记录；新电脑会有新的签名密钥和证书。
      旧电脑丢失或不再使用时，请办公室在控制台“笔记本电脑”中吊销它。
      (enroll the new laptop with a new code from the office and let sync bring the records back;

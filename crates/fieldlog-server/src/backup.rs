@@ -149,3 +149,37 @@ pub fn backup_sqlite(db: &Path, out: &Path) -> Result<(), BackupError> {
     let _ = std::fs::remove_file(&temp);
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_and_its_companions_are_never_the_backup_and_nothing_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("server.sqlite");
+        let conn = Connection::open(&db).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        let before = std::fs::read(&db).unwrap();
+        for own in ["server.sqlite-wal", "server.sqlite-shm"] {
+            let err = backup_sqlite(&db, &dir.path().join(own)).unwrap_err();
+            assert!(matches!(err, BackupError::OwnDatabase(_)), "{own}: {err}");
+        }
+        let err = backup(&db.display().to_string(), &db).unwrap_err();
+        assert!(matches!(err, BackupError::Exists(_)), "{err}");
+        assert_eq!(std::fs::read(&db).unwrap(), before);
+
+        let out = dir.path().join("copy.sqlite");
+        backup(&db.display().to_string(), &out).unwrap();
+        let copy = Connection::open(&out).unwrap();
+        let x: i64 = copy.query_row("SELECT x FROM t", [], |r| r.get(0)).unwrap();
+        assert_eq!(x, 1);
+        let mode: String = copy
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "delete", "one file, no WAL beside it");
+        assert!(!dir.path().join("copy.sqlite-wal").exists());
+        drop(conn);
+    }
+}

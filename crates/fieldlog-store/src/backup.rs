@@ -252,6 +252,15 @@ impl Store {
             .tempfile_in(&folder)
             .map_err(|e| sqlite_error(&folder, e))?;
         let not_a_profile = || RestoreError::NotAProfile(file.to_path_buf());
+        // SQLite's own verdicts on what it read: not a database at all, or a damaged one.
+        let unreadable = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => not_a_profile(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => RestoreError::Damaged {
+                path: file.to_path_buf(),
+                detail: e.to_string(),
+            },
+            _ => RestoreError::from(e),
+        };
         let mut checked = Connection::open(staging.path())?;
         {
             if !file.is_file() {
@@ -262,10 +271,7 @@ impl Store {
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
             .map_err(|_| not_a_profile())?;
-            copy_database(&source, &mut checked).map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => not_a_profile(),
-                _ => RestoreError::from(e),
-            })?;
+            copy_database(&source, &mut checked).map_err(unreadable)?;
         }
         let is_profile: bool = checked
             .query_row(
@@ -274,11 +280,17 @@ impl Store {
                 [],
                 |r| r.get(0),
             )
-            .map_err(|_| not_a_profile())?;
+            .map_err(unreadable)?;
         if !is_profile {
             return Err(not_a_profile());
         }
-        let backup_version = migrations::current_version(&checked).map_err(|_| not_a_profile())?;
+        let backup_version = checked
+            .query_row(
+                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(unreadable)?;
         let supported = migrations::latest_version();
         if backup_version > supported {
             return Err(RestoreError::TooNew {
@@ -287,7 +299,7 @@ impl Store {
                 supported,
             });
         }
-        if let Err(detail) = integrity(&checked)? {
+        if let Err(detail) = integrity(&checked).map_err(unreadable)? {
             return Err(RestoreError::Damaged {
                 path: file.to_path_buf(),
                 detail,
