@@ -30,7 +30,9 @@ fn settings_backs_the_profile_up_and_restores_it_keeping_the_current_one_aside()
     let db = seeded_db(dir.path());
     {
         let mut store = Store::open(&db).unwrap();
-        store.init_profile("林晓东", Some("T-0042"), chrono::Utc::now()).unwrap();
+        store
+            .init_profile("林晓东", Some("T-0042"), chrono::Utc::now())
+            .unwrap();
     }
     let exports = dir.path().join("exports");
     let not_a_backup = dir.path().join("巡检笔记.txt");
@@ -67,7 +69,10 @@ fn settings_backs_the_profile_up_and_restores_it_keeping_the_current_one_aside()
     };
 
     // Then the technician's name changes (a change the restore must undo).
-    s.type_into("[data-testid=form-profile] [data-testid=field-name]", "林晓东（改）");
+    s.type_into(
+        "[data-testid=form-profile] [data-testid=field-name]",
+        "林晓东（改）",
+    );
     s.click_on("[data-testid=form-profile] [data-testid=submit]");
     wait_text(&s, "[data-testid=form-profile] [data-testid=saved]", "");
     let changed = data_dump(Store::open(&db).unwrap().connection()).unwrap();
@@ -93,7 +98,10 @@ fn settings_backs_the_profile_up_and_restores_it_keeping_the_current_one_aside()
     );
 
     // The backup: the confirmation says what happens to the current profile; then restored.
-    s.type_into("[data-testid=field-backup-file]", &backup.display().to_string());
+    s.type_into(
+        "[data-testid=field-backup-file]",
+        &backup.display().to_string(),
+    );
     s.click_on("[data-testid=restore]");
     let confirm = wait_text(&s, "[data-testid=restore-confirm]", "另存");
     assert!(confirm.contains("重新打开"), "{confirm}");
@@ -125,9 +133,11 @@ fn settings_backs_the_profile_up_and_restores_it_keeping_the_current_one_aside()
     // The window shows the restored profile: the name as it was backed up.
     s.click_on("[data-testid=nav-today]");
     s.click_on("[data-testid=nav-settings]");
-    s.wait_for("[data-testid=form-profile] [data-testid=field-name]", WAIT, |f| {
-        !f.is_empty()
-    });
+    s.wait_for(
+        "[data-testid=form-profile] [data-testid=field-name]",
+        WAIT,
+        |f| !f.is_empty(),
+    );
     let name = s.execute(
         "return document.querySelector('[data-testid=form-profile] [data-testid=field-name]').value",
         serde_json::json!([]),

@@ -18,7 +18,7 @@ pub const MOVING_HELP: &str = "\
      only with a backup, and the new laptop carries on as the same device; stop using the profile
      on the old one. A backup older than the device's last sync: revoke it and enroll again.)
   2. 在新电脑上用办公室给的注册码重新注册，同步会带回所有记录；新电脑会有新的签名密钥和证书。
-     旧电脑丢失或不再使用时，请办公室在控制台“笔记本电脑”中吊销它。
+     旧电脑丢失或不再使用时，请办公室在控制台“笔记本”页停用（吊销）它。
      (enroll the new laptop with a new code from the office and let sync bring the records back;
      it gets its own key and certificate. The office revokes the old laptop in the console's
      Laptops list.)

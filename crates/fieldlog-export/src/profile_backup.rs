@@ -4,7 +4,7 @@
 //! refused as targets; an existing file replaced only when asked), 0600 because it holds the
 //! signing key. The app's Settings writes into the export folder under a fresh name, as PDFs do.
 
-use crate::{ExportError, Result, export_dir, files};
+use crate::{ExportError, Result, export_dir, files, ready_export_dir};
 use chrono::{DateTime, Utc};
 use fieldlog_store::Store;
 use fieldlog_store::backup::BackupContents;
@@ -35,19 +35,7 @@ pub fn backup_profile(store: &Store, out: &Path, replace: bool) -> Result<Profil
 /// The app's backup: into [`export_dir`] as `Fieldlog备份-<local time>.fieldlog-backup`, never
 /// replacing a file (a name taken gets a number).
 pub fn backup_to_folder(store: &Store, now: DateTime<Utc>) -> Result<ProfileBackup> {
-    let dir = export_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        ExportError::not_ready(
-            format!(
-                "无法保存到 {}：{e}。请检查磁盘空间和文件夹权限",
-                dir.display()
-            ),
-            format!(
-                "cannot save the backup to {}: {e}; check the free disk space and the folder's permissions",
-                dir.display()
-            ),
-        )
-    })?;
+    let dir = ready_export_dir()?;
     let stamp = now
         .with_timezone(&fieldlog_domain::time::china())
         .format("%Y%m%d-%H%M%S");

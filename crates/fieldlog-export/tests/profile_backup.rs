@@ -76,7 +76,10 @@ fn a_demo_profile_restored_on_a_new_laptop_holds_every_table_and_its_pdfs_verify
         .query_row("SELECT count(*) FROM photos", [], |r| r.get(0))
         .unwrap();
     assert!(photos >= 2);
-    let identity = store.signing_identity_pem().unwrap().expect("a signing key");
+    let identity = store
+        .signing_identity_pem()
+        .unwrap()
+        .expect("a signing key");
     let before = data_dump(store.connection()).unwrap();
 
     let out = old.path().join("备份.fieldlog-backup");
@@ -180,7 +183,10 @@ fn restores_that_would_lose_data_are_refused_and_change_nothing() {
     for file in [&text, &empty, &other, &missing] {
         let unchanged = Unchanged::of(&store);
         let err = store.restore_from(file, now()).unwrap_err();
-        assert!(matches!(err, RestoreError::NotAProfile(_)), "{file:?}: {err}");
+        assert!(
+            matches!(err, RestoreError::NotAProfile(_)),
+            "{file:?}: {err}"
+        );
         assert!(err.to_string().contains("不是 Fieldlog 档案备份"), "{err}");
         assert!(err.to_string().contains("未做任何改动"), "{err}");
         unchanged.check(&store);
@@ -200,12 +206,18 @@ fn restores_that_would_lose_data_are_refused_and_change_nothing() {
     let unchanged = Unchanged::of(&store);
     let err = store.restore_from(&newer, now()).unwrap_err();
     match &err {
-        RestoreError::TooNew { found, supported, .. } => {
+        RestoreError::TooNew {
+            found, supported, ..
+        } => {
             assert_eq!((*found, *supported), (latest + 5, latest));
         }
         other => panic!("{other}"),
     }
-    assert!(err.to_string().contains("请先把本机 Fieldlog 升级到最新版本"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("请先把本机 Fieldlog 升级到最新版本"),
+        "{err}"
+    );
     unchanged.check(&store);
 
     // Damaged: a page of the backup overwritten.
@@ -237,7 +249,11 @@ fn restores_that_would_lose_data_are_refused_and_change_nothing() {
         &RestoreError::NotAProfile(text.clone()),
         fieldlog_domain::Lang::En,
     );
-    assert!(body.message.contains("is not a Fieldlog profile backup"), "{}", body.message);
+    assert!(
+        body.message.contains("is not a Fieldlog profile backup"),
+        "{}",
+        body.message
+    );
 }
 
 #[test]
@@ -269,7 +285,10 @@ fn a_backup_is_never_written_over_the_profile_or_an_existing_file() {
     let taken = elsewhere.path().join("taken.fieldlog-backup");
     std::fs::write(&taken, b"somebody's file").unwrap();
     let err = backup_profile(&store, &taken, false).unwrap_err();
-    assert!(matches!(err, ExportError::Write(WriteError::Exists(_))), "{err}");
+    assert!(
+        matches!(err, ExportError::Write(WriteError::Exists(_))),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&taken).unwrap(), b"somebody's file");
     // Replaced only when asked.
     backup_profile(&store, &taken, true).unwrap();

@@ -19,13 +19,17 @@ use std::time::{Duration, Instant};
 /// Why no backup was written. The server's database is untouched in every case.
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
-    #[error("{0} 已存在，未被改动；请换一个文件名 (the file exists and was left as it is; choose another name)")]
+    #[error(
+        "{0} 已存在，未被改动；请换一个文件名 (the file exists and was left as it is; choose another name)"
+    )]
     Exists(PathBuf),
     #[error(
         "不能把备份写到服务器数据库自己的文件 {0}（或其 -wal/-shm）上；请换一个文件名 (refusing to write the backup over the server's database, its WAL or SHM: choose another name)"
     )]
     OwnDatabase(PathBuf),
-    #[error("备份失败：{0}。服务器数据未受影响 (the backup failed; the server's data is unaffected)")]
+    #[error(
+        "备份失败：{0}。服务器数据未受影响 (the backup failed; the server's data is unaffected)"
+    )]
     Failed(String),
     #[error(
         "这是 PostgreSQL 数据库：请安装 PostgreSQL 客户端（Debian/Ubuntu: apt install postgresql-client）后重试，或直接运行 pg_dump --format=custom --file 备份文件 数据库地址 (a PostgreSQL database: install the PostgreSQL client tools and retry, or run pg_dump --format=custom --file FILE URL yourself)"
@@ -91,7 +95,7 @@ fn is_own_file(out: &Path, db: &Path) -> bool {
     ["", "-wal", "-shm", "-journal"].iter().any(|suffix| {
         let mut companion = db.clone().into_os_string();
         companion.push(suffix);
-        PathBuf::from(companion) == out
+        companion == out.as_os_str()
     })
 }
 
@@ -101,9 +105,13 @@ pub fn backup_sqlite(db: &Path, out: &Path) -> Result<(), BackupError> {
         return Err(BackupError::OwnDatabase(out.to_path_buf()));
     }
     if !db.is_file() {
-        return Err(failed(format!("{} 不存在 (no such database)", db.display())));
+        return Err(failed(format!(
+            "{} 不存在 (no such database)",
+            db.display()
+        )));
     }
-    let source = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(failed)?;
+    let source =
+        Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(failed)?;
     let name = out
         .file_name()
         .ok_or_else(|| failed("no file name"))?
@@ -159,8 +167,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("server.sqlite");
         let conn = Connection::open(&db).unwrap();
-        conn.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1);")
-            .unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1);",
+        )
+        .unwrap();
         let before = std::fs::read(&db).unwrap();
         for own in ["server.sqlite-wal", "server.sqlite-shm"] {
             let err = backup_sqlite(&db, &dir.path().join(own)).unwrap_err();

@@ -64,7 +64,14 @@ impl RestoreError {
                 "{} is not a Fieldlog profile backup. Nothing was changed: choose a file made by backup.",
                 path.display()
             ),
-            (_, RestoreError::TooNew { path, found, supported }) => format!(
+            (
+                _,
+                RestoreError::TooNew {
+                    path,
+                    found,
+                    supported,
+                },
+            ) => format!(
                 "{} comes from a newer Fieldlog (schema {found}; this build supports up to {supported}). Nothing was changed: update Fieldlog on this laptop first, then restore.",
                 path.display()
             ),
@@ -308,10 +315,10 @@ impl Store {
         let contents = contents(&checked)?;
 
         // The profile as it is now, kept aside before anything of it changes.
-        let name = self
-            .path
-            .file_name()
-            .map_or_else(|| "profile.sqlite".into(), |n| n.to_string_lossy().into_owned());
+        let name = self.path.file_name().map_or_else(
+            || "profile.sqlite".into(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let stamp = now.format("%Y%m%dT%H%M%SZ");
         let mut previous_kept_at = folder.join(format!("{name}.before-restore-{stamp}"));
         let mut n = 2;
@@ -352,7 +359,7 @@ impl Store {
         ["", "-wal", "-shm", "-journal"].iter().any(|suffix| {
             let mut companion = db.clone().into_os_string();
             companion.push(suffix);
-            PathBuf::from(companion) == file
+            companion == file.as_os_str()
         })
     }
 }

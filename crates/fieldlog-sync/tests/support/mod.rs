@@ -586,7 +586,8 @@ impl Server {
             }
         };
         let storage = Arc::new(storage);
-        let running = RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+        let running =
+            RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
         Server {
             running,
             storage,
