@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, thiserror::Error)]
 pub enum RestoreError {
     #[error(
-        "{0} 不是 Fieldlog 档案备份，未做任何改动。请选择用“备份”生成的文件 (not a Fieldlog profile backup; nothing was changed: choose a file made by `backup`)"
+        "{0} 不是 Fieldlog 档案备份，未做任何改动。请选择用“备份”生成的文件 (not a Fieldlog profile backup; nothing was changed: choose a file made by Fieldlog's backup)"
     )]
     NotAProfile(PathBuf),
     #[error(
