@@ -640,3 +640,30 @@ pub fn photo_original(
 ) -> Reply<fieldlog_wire::v1::PhotoOriginal> {
     state.with(|store| desk::photos::original(store, &photo_id))
 }
+
+// Issue 20: backing up and restoring the profile (Settings).
+
+/// Backs the profile up into the export folder (a fresh name, never replacing a file).
+#[tauri::command(async)]
+pub fn backup_profile(state: State<'_, AppState>) -> Reply<fieldlog_wire::v1::ProfileBackup> {
+    state.with(|store| fieldlog_export::profile_backup::backup_to_folder(store, Utc::now()))
+}
+
+/// The backups in the export folder, newest first: what the restore form offers.
+#[tauri::command(async)]
+pub fn profile_backups() -> Reply<Vec<PathBuf>> {
+    Ok(fieldlog_export::profile_backup::backups_in_folder())
+}
+
+/// Restores the profile from `file`, keeping the current one aside.
+#[tauri::command(async)]
+pub fn restore_profile(
+    state: State<'_, AppState>,
+    file: PathBuf,
+) -> Reply<fieldlog_wire::v1::ProfileRestored> {
+    state.with(|store| {
+        store
+            .restore_from(&file, Utc::now())
+            .map(fieldlog_export::profile_backup::restored_view)
+    })
+}

@@ -89,6 +89,10 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             photos,
             add_photo,
             photo_original,
+            // Issue 20: backup and restore.
+            backup_profile,
+            profile_backups,
+            restore_profile,
         ])
 }
 

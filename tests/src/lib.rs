@@ -3,6 +3,8 @@
 
 pub mod app;
 pub mod console;
+// The crash-safety writer as a child process (crash safety; issue 20's backup beside it).
+pub mod stream_writer;
 pub mod webdriver;
 
 use chrono::{NaiveDate, TimeDelta, Utc};

@@ -60,6 +60,9 @@ import type {
   NewSiteForm,
   NewFault,
   TodayFilter,
+  // Issue 20: backup and restore.
+  ProfileBackup,
+  ProfileRestored,
 } from "./generated/wire";
 
 export type * from "./generated/wire";
@@ -218,6 +221,11 @@ export const api = {
       headers: { "x-fieldlog-photo": encodeURIComponent(JSON.stringify({ subject, subjectId, stage, fileName })) },
     }),
   photoOriginal: (photoId: Id) => call<PhotoOriginal>("photo_original", { photoId }),
+
+  // Issue 20: backing up and restoring the profile (Settings).
+  backupProfile: () => call<ProfileBackup>("backup_profile"),
+  profileBackups: () => call<string[]>("profile_backups"),
+  restoreProfile: (file: string) => call<ProfileRestored>("restore_profile", { file }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

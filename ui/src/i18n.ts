@@ -627,6 +627,27 @@ export interface Messages {
     close: string;
     hint: string;
   };
+  // Issue 20: backing up and restoring the profile (Settings).
+  backup: {
+    title: string;
+    note: string;
+    backUp: string;
+    backingUp: string;
+    done: (path: string, kb: number) => string;
+    keyInside: string;
+    show: string;
+    restoreTitle: string;
+    file: string;
+    fileHint: string;
+    restore: string;
+    confirm: (file: string) => string;
+    confirmYes: string;
+    cancel: string;
+    restoring: string;
+    restored: (kept: string) => string;
+    enrolledNote: string;
+    moving: string;
+  };
 }
 
 const zhCN: Messages = {
@@ -1253,6 +1274,28 @@ const zhCN: Messages = {
     close: "关闭",
     hint: "选择照片文件，或用电脑摄像头拍摄（JPEG/PNG，最大 30 MB）",
   },
+  backup: {
+    title: "备份与恢复",
+    note: "备份是一个文件，含本机全部记录、照片、签名密钥和同步凭据。应用运行时也可以备份。请像保管笔记本一样保管它。",
+    backUp: "立即备份",
+    backingUp: "正在备份…",
+    done: (path, kb) => `已备份到 ${path}（${kb} KB）`,
+    keyInside: "此备份含签名密钥。",
+    show: "在文件夹中显示",
+    restoreTitle: "从备份恢复",
+    file: "备份文件",
+    fileHint: "备份文件的完整路径，例如 U 盘上的 Fieldlog备份-….fieldlog-backup",
+    restore: "恢复…",
+    confirm: (file) =>
+      `将用 ${file} 替换本机当前的全部记录。当前档案不会被删除：会先另存在数据文件夹中（文件名含“before-restore”和时间）。恢复后请关闭并重新打开 Fieldlog。确定恢复吗？`,
+    confirmYes: "确定恢复",
+    cancel: "取消",
+    restoring: "正在恢复…",
+    restored: (kept) => `已恢复。原档案已另存为 ${kept}（未删除）。请关闭并重新打开 Fieldlog。`,
+    enrolledNote: "此备份已注册同步：本机现在就是备份时的那台设备，旧电脑上的档案请不要再用。",
+    moving:
+      "换电脑：在旧电脑上备份，在新电脑上恢复（签名密钥只随备份转移）；或在新电脑上用新的注册码注册，让同步带回记录，再请办公室在控制台“笔记本”页停用旧电脑。",
+  },
 };
 
 const en: Messages = {
@@ -1878,6 +1921,28 @@ const en: Messages = {
     open: "Open original",
     close: "Close",
     hint: "Pick a photo file, or take one with the laptop's camera (JPEG/PNG, up to 30 MB)",
+  },
+  backup: {
+    title: "Backup and restore",
+    note: "A backup is one file with every record on this laptop, the photos, the signing key and the sync credentials. You can back up while the app runs. Keep it as safe as the laptop.",
+    backUp: "Back up now",
+    backingUp: "Backing up…",
+    done: (path, kb) => `Backed up to ${path} (${kb} KB)`,
+    keyInside: "This backup holds the signing key.",
+    show: "Show in folder",
+    restoreTitle: "Restore from a backup",
+    file: "Backup file",
+    fileHint: "The backup file's full path, e.g. Fieldlog备份-….fieldlog-backup on a USB stick",
+    restore: "Restore…",
+    confirm: (file) =>
+      `Every record on this laptop will be replaced by ${file}. The current profile is not deleted: it is first kept in the data folder (its name holds "before-restore" and the time). Close and reopen Fieldlog afterwards. Restore?`,
+    confirmYes: "Restore",
+    cancel: "Cancel",
+    restoring: "Restoring…",
+    restored: (kept) => `Restored. The profile as it was is kept at ${kept} (not deleted). Close and reopen Fieldlog.`,
+    enrolledNote: "This backup is enrolled for sync: this laptop is now that device; stop using the old laptop's profile.",
+    moving:
+      "Moving to a new laptop: back up on the old one and restore on the new one (the signing key moves only with a backup); or enroll the new laptop with a new code and let sync bring the records, then have the office revoke the old laptop in the console's Laptops list.",
   },
 };
 

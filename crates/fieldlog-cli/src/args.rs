@@ -154,6 +154,24 @@ pub enum Command {
     /// 照片 (photos on a fault, an arrival or a report entry; issue 19)
     #[command(subcommand)]
     Photo(crate::photo::PhotoCommand),
+    /// 备份本机档案为一个文件（应用运行时也可以）(back up the whole profile into one file; safe while
+    /// the app runs)
+    #[command(after_long_help = crate::backup::MOVING_HELP)]
+    Backup {
+        /// 备份文件 (the backup file to write)
+        #[arg(long)]
+        out: PathBuf,
+        /// 替换已存在的文件 (replace an existing file)
+        #[arg(long)]
+        force: bool,
+    },
+    /// 从备份恢复本机档案；原档案会另存，不会被覆盖 (restore the profile from a backup; the current
+    /// profile is kept aside, never overwritten)
+    #[command(after_long_help = crate::backup::MOVING_HELP)]
+    Restore {
+        /// 备份文件 (the backup file)
+        file: PathBuf,
+    },
 }
 
 /// `fieldlog verify`'s exit codes, shown in its --help (and in the README).

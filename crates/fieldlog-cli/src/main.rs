@@ -10,6 +10,8 @@ mod render;
 mod inspection;
 // Issue 19, photos.
 mod photo;
+// Issue 20: backup and restore.
+mod backup;
 
 use args::{
     AuditCommand, Cli, Command, EntryFields, EventCommand, ExportCommand, FaultCommand,
@@ -63,6 +65,7 @@ enum CliError {
     Export(fieldlog_export::ExportError),
     Usage { zh: String, en: String },
     Sync(fieldlog_sync::SyncError),
+    Restore(fieldlog_store::backup::RestoreError),
 }
 
 impl From<fieldlog_sync::SyncError> for CliError {
@@ -111,6 +114,7 @@ impl CliError {
             CliError::Store(error) => error.error_body(lang),
             CliError::Export(error) => error.error_body(lang),
             CliError::Sync(error) => error.error_body(lang),
+            CliError::Restore(error) => error.error_body(lang),
             CliError::Usage { zh, en } => fieldlog_wire::ErrorBody::new(
                 fieldlog_wire::ErrorCode::InvalidInput,
                 lang.pick(format!("{zh} ({en})"), en.clone()),
@@ -268,6 +272,8 @@ fn run(
         }
         Command::Inspection(command) => inspection::run(store, command, out, now)?,
         Command::Photo(command) => photo::run(store, command, out, now)?,
+        Command::Backup { out: file, force } => backup::backup(store, &file, force, out)?,
+        Command::Restore { file } => backup::restore(store, &file, out, now)?,
         Command::Verify { .. } => unreachable!("answered before the store is opened"),
         Command::Audit(AuditCommand::Verify) => {
             // Against the sync server's copy too, when enrolled and the server answers.

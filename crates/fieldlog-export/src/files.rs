@@ -131,31 +131,54 @@ pub fn write_file(
     replace: bool,
     database: &Path,
 ) -> Result<(), WriteError> {
+    write_file_with(path, replace, database, 0o644, |temp| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(temp)
+            .map_err(io(path))?;
+        file.write_all(bytes).map_err(io(path))
+    })
+}
+
+/// The same safe placing as [`write_file`] for a file another writer fills: `fill` gets the
+/// temporary file's path (an empty file) and writes it whole; it is then flushed, given `mode`
+/// (0644 for a document to hand on, 0600 for a profile backup), and renamed into place.
+pub fn write_file_with<E: From<WriteError>>(
+    path: &Path,
+    replace: bool,
+    database: &Path,
+    mode: u32,
+    fill: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<(), E> {
     if is_protected(path, database) {
-        return Err(WriteError::Protected(path.to_path_buf()));
+        return Err(WriteError::Protected(path.to_path_buf()).into());
     }
     if !replace && std::fs::symlink_metadata(path).is_ok() {
-        return Err(WriteError::Exists(path.to_path_buf()));
+        return Err(WriteError::Exists(path.to_path_buf()).into());
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::Builder::new()
+    let temp = tempfile::Builder::new()
         .prefix(".fieldlog-")
         .suffix(".part")
         .tempfile_in(dir)
         .map_err(io(path))?;
-    temp.write_all(bytes).map_err(io(path))?;
+    fill(temp.path())?;
     #[cfg(unix)]
     {
         // tempfile makes 0600; an export is a document to hand on, readable like any other.
         use std::os::unix::fs::PermissionsExt;
-        temp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(mode))
             .map_err(io(path))?;
     }
-    temp.as_file().sync_all().map_err(io(path))?;
+    #[cfg(not(unix))]
+    let _ = mode;
+    // Reopened: `fill` may have written through its own handle.
+    std::fs::File::open(temp.path())
+        .and_then(|f| f.sync_all())
+        .map_err(io(path))?;
     let persisted = if replace {
         temp.persist(path)
     } else {

@@ -5,6 +5,8 @@
 
 pub mod files;
 pub mod site_file;
+// Issue 20: the profile's backup as a file.
+pub mod profile_backup;
 // The summary's files, shared with the server's console (issue 18): re-exported so
 // `fieldlog_export::{spreadsheet, summary_table}` keep their names.
 pub use fieldlog_summary_files::{spreadsheet, summary_pdf_input, summary_table};
@@ -586,6 +588,24 @@ pub fn export_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::PathBuf::from("Fieldlog"))
 }
 
+/// [`export_dir`], made if missing; a folder that cannot be made is a clear error.
+pub(crate) fn ready_export_dir() -> Result<std::path::PathBuf> {
+    let dir = export_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        ExportError::not_ready(
+            format!(
+                "无法保存到 {}：{e}。请检查磁盘空间和文件夹权限",
+                dir.display()
+            ),
+            format!(
+                "cannot save to {}: {e}; check the free disk space and the folder's permissions",
+                dir.display()
+            ),
+        )
+    })?;
+    Ok(dir)
+}
+
 /// Renders, signs and saves one export into [`export_dir`], named for what it is.
 pub fn export_to_folder(
     store: &mut Store,
@@ -627,19 +647,7 @@ pub fn export_to_folder(
             )
         }
     };
-    let dir = export_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        ExportError::not_ready(
-            format!(
-                "无法保存到 {}：{e}。请检查磁盘空间和文件夹权限",
-                dir.display()
-            ),
-            format!(
-                "cannot save the PDF to {}: {e}; check the free disk space and the folder's permissions",
-                dir.display()
-            ),
-        )
-    })?;
+    let dir = ready_export_dir()?;
     // The app never replaces a file: a name already taken gets a number.
     let path = files::fresh_name(&dir, &name);
     files::write_file(&path, &pdf, false, store.path())?;

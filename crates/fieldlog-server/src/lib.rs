@@ -17,6 +17,8 @@
 //! - `tls`: HTTPS through rustls (`serve --tls-cert --tls-key`).
 
 pub mod admin;
+// Issue 20: `fieldlog-server backup`.
+pub mod backup;
 pub mod ca;
 pub mod chain;
 pub mod console;

@@ -126,6 +126,13 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// 备份服务器数据库（运行中也可以）/ back up the server's database while it serves: SQLite by
+    /// its online backup API, PostgreSQL by pg_dump --format=custom (README "Server backup")
+    Backup {
+        /// The backup file to write (never replaced)
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -140,6 +147,12 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    // Before opening: a backup reads the database as it is, and needs no migration or pool.
+    if let Command::Backup { out } = &cli.command {
+        let line = fieldlog_server::backup::backup(&cli.db, out).map_err(|e| e.to_string())?;
+        println!("{line}");
+        return Ok(());
+    }
     let storage = Database::open(&cli.db).map_err(|e| e.to_string())?;
     match cli.command {
         Command::Serve {
@@ -329,6 +342,7 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("{}", account.id);
             Ok(())
         }
+        Command::Backup { .. } => unreachable!("answered before the database is opened"),
         Command::Conflicts => {
             for note in admin::conflicts(&storage).map_err(|e| e.to_string())? {
                 println!(

@@ -43,6 +43,8 @@ mod stock;
 mod summary;
 pub mod sync;
 mod transfers;
+// Issue 20: backing up and restoring a whole profile.
+pub mod backup;
 
 pub use catalog::{NewDevice, NewPart, NewSite};
 pub use error::StoreError;

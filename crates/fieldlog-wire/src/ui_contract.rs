@@ -84,6 +84,9 @@ pub fn typescript() -> String {
     types.visit::<v1::PhotoOriginal>();
     types.visit::<v1::PhotoStage>();
     types.visit::<v1::PhotoSubject>();
+    // Issue 20: backup and restore.
+    types.visit::<v1::ProfileBackup>();
+    types.visit::<v1::ProfileRestored>();
 
     let mut text = types.file();
     text.push_str(&presets());

@@ -876,3 +876,25 @@ pub fn data_url(mime: &str, bytes: &[u8]) -> String {
         base64::engine::general_purpose::STANDARD.encode(bytes)
     )
 }
+
+// Issue 20: backing up and restoring the profile (Settings).
+
+/// A backup just written: where, how big, and what it carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProfileBackup {
+    pub path: std::path::PathBuf,
+    pub bytes: u64,
+    /// The signing key is in the backup (so the file is as secret as the laptop's profile).
+    pub signing_key: bool,
+    /// The profile was enrolled with a sync server when backed up.
+    pub enrolled: bool,
+}
+
+/// A restore just done: where the profile as it was is kept, and what to do next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProfileRestored {
+    pub previous_kept_at: std::path::PathBuf,
+    pub backup_version: i64,
+    pub signing_key: bool,
+    pub enrolled: bool,
+}

@@ -794,6 +794,24 @@ export type PresetChoice = { code: string,
 spare_units: number, spare_parts: number, };
 
 /**
+ * A backup just written: where, how big, and what it carries.
+ */
+export type ProfileBackup = { path: string, bytes: number, 
+/**
+ * The signing key is in the backup (so the file is as secret as the laptop's profile).
+ */
+signing_key: boolean, 
+/**
+ * The profile was enrolled with a sync server when backed up.
+ */
+enrolled: boolean, };
+
+/**
+ * A restore just done: where the profile as it was is kept, and what to do next.
+ */
+export type ProfileRestored = { previous_kept_at: string, backup_version: number, signing_key: boolean, enrolled: boolean, };
+
+/**
  * Remote first (远程支持): try remotely first. How the on-site limit reads after that is the
  * contract's own wording (`on_site`): remote first never extends the table's on-site limit.
  */

@@ -546,3 +546,52 @@ pub fn sign(laptop: &mut Laptop, report: fieldlog_domain::ids::ReportId, minutes
         )
         .unwrap();
 }
+
+// Issue 20: a server restored from its backup.
+impl Server {
+    /// Backs this server's database up with `fieldlog-server backup` while it serves (SQLite:
+    /// the online backup API; PostgreSQL: pg_dump), restores it the documented way into a fresh
+    /// place of the same backend (the SQLite file copied in as the new server's database;
+    /// `pg_restore` into a new, empty database), and serves that on its own loopback port.
+    pub fn backup_and_restore(&self, dir: &std::path::Path) -> Server {
+        let out = dir.join("server-backup");
+        let (place, storage) = match &self.place {
+            Place::Sqlite(old) => {
+                let db = old.path().join("server.sqlite");
+                fieldlog_server::backup::backup(&db.display().to_string(), &out).unwrap();
+                let fresh = tempfile::tempdir().unwrap();
+                std::fs::copy(&out, fresh.path().join("server.sqlite")).unwrap();
+                let storage = SqliteStorage::open(fresh.path().join("server.sqlite")).unwrap();
+                (Place::Sqlite(fresh), Database::Sqlite(storage))
+            }
+            Place::Postgres(old) => {
+                fieldlog_server::backup::backup(&old.url(), &out).unwrap();
+                let fresh = ThrowawayDatabase::for_test();
+                let restored = std::process::Command::new("pg_restore")
+                    .args(["--no-owner", "--exit-on-error", "--dbname"])
+                    .arg(fresh.url())
+                    .arg(&out)
+                    .output()
+                    .expect("pg_restore (the PostgreSQL client tools) is needed");
+                assert!(
+                    restored.status.success(),
+                    "pg_restore: {}",
+                    String::from_utf8_lossy(&restored.stderr)
+                );
+                let storage = fresh.open().unwrap();
+                (
+                    Place::Postgres(Box::new(fresh)),
+                    Database::Postgres(Box::new(storage)),
+                )
+            }
+        };
+        let storage = Arc::new(storage);
+        let running =
+            RunningServer::start(storage.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+        Server {
+            running,
+            storage,
+            place,
+        }
+    }
+}
