@@ -1,4 +1,4 @@
-//! The evidence chain (migration 0009): every piece of this laptop's evidence linked, as it is
+//! The evidence chain (migrations 0009 and 0017): every piece of this laptop's evidence linked, as it is
 //! recorded, into one append-only hash chain. This module registers the SQL function the
 //! chain's triggers hash with, and checks the chain: each link against the record it covers
 //! (edited, re-hashed or deleted records) and against the link before it (a rewritten chain).
@@ -251,11 +251,12 @@ pub(crate) fn audit(conn: &Connection) -> Result<Audit> {
         }
         prev = link.link_hash.clone();
     }
-    // Current content of every linked record, hashed the way the trigger hashed it.
+    // Current content of every linked record, in the form its link hashed (migration 0017: links
+    // made before it cover 0009's content), hashed the way the trigger hashed it.
     let mut stmt = conn.prepare(
         "SELECT l.seq, l.kind, l.record_id, l.content_hash,
-                (SELECT fieldlog_sha256(c.content) FROM evidence_content c
-                 WHERE c.kind = l.kind AND c.record_id = l.record_id)
+                (SELECT fieldlog_sha256(c.content) FROM evidence_content_by_form c
+                 WHERE c.kind = l.kind AND c.form = l.form AND c.record_id = l.record_id)
          FROM evidence_chain l ORDER BY l.seq",
     )?;
     let rows = stmt.query_map([], |r| {
