@@ -294,3 +294,46 @@ fn a_faults_caller_altered_in_the_file_is_found() {
         "fault",
     );
 }
+
+#[test]
+fn a_signed_reports_export_check_refuses_an_altered_photo_of_its_entry() {
+    let mut f = fixture();
+    let report = f
+        .store
+        .create_report(f.me.id, f.contract.id, f.today(), f.now)
+        .unwrap();
+    let entry = f
+        .store
+        .add_report_entry(report.id, f.entry("镜头起雾", 0), f.now)
+        .unwrap();
+    let photo = f
+        .store
+        .add_photo(
+            NewPhoto {
+                subject: PhotoSubject::ReportEntry,
+                subject_id: entry.id.to_string(),
+                stage: PhotoStage::After,
+                file_name: "修复后.jpg".into(),
+                bytes: sample_jpeg(64, 48, 5, None),
+            },
+            f.now,
+        )
+        .unwrap();
+    f.store
+        .sign_report(report.id, f.signature(), f.now + TimeDelta::minutes(5))
+        .unwrap();
+    f.store.check_report_evidence(report.id).unwrap();
+
+    alter(
+        &f,
+        &["photos"],
+        "UPDATE photos SET stage = 'before' WHERE id = ?1",
+        &photo.id.to_string(),
+    );
+    let error = f.store.check_report_evidence(report.id).unwrap_err();
+    assert!(
+        matches!(error, fieldlog_store::StoreError::Tampered(_)),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("照片"), "{error}");
+}
