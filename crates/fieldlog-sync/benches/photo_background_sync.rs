@@ -138,7 +138,10 @@ fn main() {
             now,
         )
         .unwrap();
-    let report_id = desk::today_report(&mut store, contract.id, now).unwrap().report.id;
+    let report_id = desk::today_report(&mut store, contract.id, now)
+        .unwrap()
+        .report
+        .id;
     let entry = NewEntry {
         site_id: site.id,
         device_id: None,
@@ -156,7 +159,7 @@ fn main() {
     // the JPEG's end (viewers ignore them; their SHA-256, so their attachment, differs), which
     // keeps the setup short on 2 cores.
     let made = Instant::now();
-    let bases: Vec<Vec<u8>> = (0..3).map(|seed| sample_jpeg(seed)).collect();
+    let bases: Vec<Vec<u8>> = (0..3).map(sample_jpeg).collect();
     let mut attach = Vec::new();
     for i in 0..photos {
         let mut bytes = bases[i as usize % bases.len()].clone();
@@ -187,7 +190,13 @@ fn main() {
     // Baseline: the same actions with sync idle, as many pairs as will be timed below at most.
     let (mut today_idle, mut save_idle) = (Vec::new(), Vec::new());
     for _ in 0..40 {
-        foreground(&mut store, report_id, &entry, &mut today_idle, &mut save_idle);
+        foreground(
+            &mut store,
+            report_id,
+            &entry,
+            &mut today_idle,
+            &mut save_idle,
+        );
         std::thread::sleep(pause);
     }
 
@@ -208,7 +217,13 @@ fn main() {
             "photos still waiting after {limit:?}: {:?}",
             worker.activity()
         );
-        foreground(&mut store, report_id, &entry, &mut today_busy, &mut save_busy);
+        foreground(
+            &mut store,
+            report_id,
+            &entry,
+            &mut today_busy,
+            &mut save_busy,
+        );
         std::thread::sleep(pause);
     }
     let took = synced.elapsed();

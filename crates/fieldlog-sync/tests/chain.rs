@@ -220,7 +220,10 @@ fn an_altered_photo_hidden_by_a_recomputed_chain_is_found_against_the_server(bac
     laptop.photo_of_a_fault(64, 48);
     laptop.sync();
     let held = fieldlog_sync::server_chain(&laptop.store, &quick()).unwrap();
-    assert!(held.iter().any(|l| l.kind == "photo"), "the photo is chained and sent");
+    assert!(
+        held.iter().any(|l| l.kind == "photo"),
+        "the photo is chained and sent"
+    );
     assert!(laptop.store.audit_against_server(&held).unwrap().intact());
 
     // The photo's place and time changed in the file, the chain recomputed over it.
@@ -232,7 +235,11 @@ fn an_altered_photo_hidden_by_a_recomputed_chain_is_found_against_the_server(bac
     .unwrap();
     let first = recompute_chain_from_first_edit(&laptop);
     let local = laptop.store.audit().unwrap();
-    assert!(local.intact(), "the laptop alone is fooled: {:?}", local.findings);
+    assert!(
+        local.intact(),
+        "the laptop alone is fooled: {:?}",
+        local.findings
+    );
 
     let audit = laptop.store.audit_against_server(&held).unwrap();
     assert!(
