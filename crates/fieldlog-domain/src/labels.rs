@@ -161,6 +161,11 @@ pub const EVIDENCE_KINDS: &[Label] = &[
     Label::new("stock_movement", "库存变动", "Stock movement"),
     Label::new("signature", "签字", "Signature"),
     Label::new("report", "已签字日报", "Signed daily report"),
+    // Issue 19's evidence (migration 0017).
+    Label::new("photo", "照片", "Photo"),
+    Label::new("inspection_tick", "巡检勾选", "Inspection tick"),
+    Label::new("inspection_finding", "巡检发现", "Inspection finding"),
+    Label::new("finding_fault", "发现转故障", "Finding turned into a fault"),
     EVIDENCE_RECORD,
 ];
 

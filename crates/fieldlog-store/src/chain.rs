@@ -1,4 +1,4 @@
-//! The evidence chain (migration 0009): every piece of this laptop's evidence linked, as it is
+//! The evidence chain (migrations 0009 and 0017): every piece of this laptop's evidence linked, as it is
 //! recorded, into one append-only hash chain. This module registers the SQL function the
 //! chain's triggers hash with, and checks the chain: each link against the record it covers
 //! (edited, re-hashed or deleted records) and against the link before it (a rewritten chain).
@@ -235,6 +235,25 @@ pub(crate) fn links(conn: &Connection, after_seq: i64) -> Result<Vec<Link>> {
 /// content is checked against their signatures too.
 pub(crate) fn audit(conn: &Connection) -> Result<Audit> {
     let chain = links(conn, 0)?;
+    let mut findings = broken_links(&chain);
+    findings.extend(content_findings(conn, None)?);
+    let signed: Vec<String> = conn
+        .prepare("SELECT id FROM daily_reports WHERE status = 'signed' ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in signed {
+        findings.extend(signed_content_finding(conn, &id)?);
+    }
+    Ok(Audit {
+        links: chain.len() as i64,
+        head: chain.last().map(|l| l.link_hash.clone()),
+        server_links: None,
+        findings,
+    })
+}
+
+/// Links that do not follow from the one before, or whose own hash is wrong.
+fn broken_links(chain: &[Link]) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut prev = GENESIS.to_owned();
     for (i, link) in chain.iter().enumerate() {
@@ -251,14 +270,26 @@ pub(crate) fn audit(conn: &Connection) -> Result<Audit> {
         }
         prev = link.link_hash.clone();
     }
-    // Current content of every linked record, hashed the way the trigger hashed it.
+    findings
+}
+
+/// The linked records (all, or the one `only` names by kind and id) whose current content no
+/// longer hashes to what their link holds, or that are gone. Recomputing content is the costly
+/// part of a check (a photo's is the hash of its original's megabytes), so an export's check
+/// recomputes only the records it prints.
+fn content_findings(conn: &Connection, only: Option<(&str, &str)>) -> Result<Vec<Finding>> {
+    // Current content of every linked record, in the form its link hashed (migration 0017: links
+    // made before it cover 0009's content), hashed the way the trigger hashed it.
     let mut stmt = conn.prepare(
         "SELECT l.seq, l.kind, l.record_id, l.content_hash,
-                (SELECT fieldlog_sha256(c.content) FROM evidence_content c
-                 WHERE c.kind = l.kind AND c.record_id = l.record_id)
-         FROM evidence_chain l ORDER BY l.seq",
+                (SELECT fieldlog_sha256(c.content) FROM evidence_content_by_form c
+                 WHERE c.kind = l.kind AND c.form = l.form AND c.record_id = l.record_id)
+         FROM evidence_chain l
+         WHERE ?1 IS NULL OR (l.kind = ?1 AND l.record_id = ?2)
+         ORDER BY l.seq",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let (kind, id) = only.unzip();
+    let rows = stmt.query_map(rusqlite::params![kind, id], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -267,6 +298,7 @@ pub(crate) fn audit(conn: &Connection) -> Result<Audit> {
             r.get::<_, Option<String>>(4)?,
         ))
     })?;
+    let mut findings = Vec::new();
     for row in rows {
         let (seq, kind, record_id, linked, now) = row?;
         match now {
@@ -283,24 +315,18 @@ pub(crate) fn audit(conn: &Connection) -> Result<Audit> {
             Some(_) => {}
         }
     }
-    let signed: Vec<String> = conn
-        .prepare("SELECT id FROM daily_reports WHERE status = 'signed' ORDER BY id")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in signed {
-        let report_id = id
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("report id {id}")))?;
-        if crate::reports::document(conn, report_id)?.content_intact == Some(false) {
-            findings.push(Finding::SignedContentChanged { report_id: id });
-        }
-    }
-    Ok(Audit {
-        links: chain.len() as i64,
-        head: chain.last().map(|l| l.link_hash.clone()),
-        server_links: None,
-        findings,
-    })
+    Ok(findings)
+}
+
+/// Whether the signed report `id`'s entries no longer hash to what its signatures signed.
+fn signed_content_finding(conn: &Connection, id: &str) -> Result<Option<Finding>> {
+    let report_id = id
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("report id {id}")))?;
+    let changed = crate::reports::document(conn, report_id)?.content_intact == Some(false);
+    Ok(changed.then(|| Finding::SignedContentChanged {
+        report_id: id.to_owned(),
+    }))
 }
 
 impl Store {
@@ -351,11 +377,15 @@ impl Store {
         })
     }
 
-    /// Refuses a signed report whose content, signatures or chain links fail the check.
+    /// Refuses a signed report whose content, signatures, entries' photos or chain links fail
+    /// the check.
     pub fn check_report_evidence(&self, id: fieldlog_domain::ids::ReportId) -> Result<()> {
         let mut records = vec![("report", id.to_string())];
         records.extend(self.related(
-            "SELECT 'signature', id FROM signatures WHERE subject = 'daily_report' AND subject_id = ?1",
+            "SELECT 'signature', id FROM signatures WHERE subject = 'daily_report' AND subject_id = ?1
+             UNION ALL
+             SELECT 'photo', p.id FROM photos p JOIN report_entries e ON e.id = p.subject_id
+             WHERE p.subject = 'report_entry' AND e.report_id = ?1",
             &id.to_string(),
         )?);
         self.check_evidence(&records)
@@ -377,10 +407,11 @@ impl Store {
         let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map([id], |r| {
             let kind: String = r.get(0)?;
-            let kind = if kind == "signature" {
-                "signature"
-            } else {
-                "fault_event"
+            let kind = match kind.as_str() {
+                "signature" => "signature",
+                // The photos printed beside a report's entries (issue 19).
+                "photo" => "photo",
+                _ => "fault_event",
             };
             Ok((kind, r.get::<_, String>(1)?))
         })?;
@@ -388,11 +419,27 @@ impl Store {
     }
 
     /// Refuses evidence that fails the check: any finding about one of `records` (kind, id), or
-    /// a broken chain. The error lists what was found.
+    /// a broken chain. The error lists what was found. Only the content of `records` is
+    /// recomputed (what [`Store::audit`] would find about them, without hashing every photo).
     pub fn check_evidence(&self, records: &[(&str, String)]) -> Result<()> {
-        let audit = audit(&self.conn)?;
-        let found: Vec<String> = audit
-            .findings
+        let mut findings = broken_links(&links(&self.conn, 0)?);
+        for (kind, id) in records {
+            findings.extend(content_findings(&self.conn, Some((kind, id)))?);
+            if *kind == "report"
+                && self
+                    .conn
+                    .query_row(
+                        "SELECT status = 'signed' FROM daily_reports WHERE id = ?1",
+                        [id],
+                        |r| r.get::<_, bool>(0),
+                    )
+                    .optional()?
+                    == Some(true)
+            {
+                findings.extend(signed_content_finding(&self.conn, id)?);
+            }
+        }
+        let found: Vec<String> = findings
             .iter()
             .filter(|f| records.iter().any(|(kind, id)| f.concerns(kind, id)))
             .map(Finding::describe)

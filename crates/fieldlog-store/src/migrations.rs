@@ -28,17 +28,26 @@ pub const MIGRATIONS: &[Migration] = fieldlog_migrate::migrations!(
     "0013_inspection_plans",
     "0014_stock_holders",
     "0015_photos",
+    // Issue 19 leftovers: the evidence chain covers photos, inspections, corrections, transfers.
+    "0017_evidence_chain_issue19",
 );
 
-/// The statement with which migration 0009 chains the evidence a profile already holds. Tests
-/// use it as an attacker with the whole file would: to rebuild the chain after deleting records.
-pub fn chain_backfill_sql() -> &'static str {
-    let sql = MIGRATIONS
+/// The statements with which migrations 0009 and 0017 chain the evidence a profile already
+/// holds (0009's kinds, then 0017's). Tests use them as an attacker with the whole file would:
+/// to rebuild the chain after deleting or editing records.
+pub fn chain_backfill_sql() -> String {
+    ["0009_evidence_chain", "0017_evidence_chain_issue19"]
         .iter()
-        .find(|m| m.name == "0009_evidence_chain")
-        .map_or("", |m| m.sql);
-    sql.find("-- What this laptop already held")
-        .map_or("", |at| &sql[at..])
+        .map(|name| {
+            let sql = MIGRATIONS
+                .iter()
+                .find(|m| m.name == *name)
+                .map_or("", |m| m.sql);
+            sql.find("-- What this laptop already held")
+                .map_or("", |at| &sql[at..])
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The newest schema version this build knows.

@@ -97,6 +97,11 @@ const DATA_AT_VERSION: &[(i64, &str)] = &[
          INSERT INTO photos VALUES ('p15', 'fault', 'f10', 'before', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'image/jpeg', 4, 4000, 3000, '2025-02-04 00:59:00+00:00', 30.1, 120.2, 'IMG_1.JPG', 't1', '2025-02-04 01:00:00+00:00');
          INSERT INTO photo_thumbnails VALUES ('p15', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 320, 240);",
     ),
+    (
+        // The chain covers issue 19's evidence (0017): a tick recorded now is linked in form 2.
+        17,
+        "INSERT INTO inspection_ticks VALUES ('tk17', 'i13', 1, '检查箱体', 'ok', '', '2025-02-05 01:00:00+00:00');",
+    ),
 ];
 
 fn fresh_schema() -> String {
@@ -154,6 +159,10 @@ fn every_old_version_upgrades_to_the_fresh_schema_keeping_its_data() {
         let data_after = data_dump(conn).unwrap();
         let lost = fieldlog_migrate::rows_lost(&data_before, &data_after, "schema_migrations");
         assert!(lost.is_empty(), "rows lost upgrading from {old}: {lost:?}");
+        // The evidence chain made before the upgrade still verifies after it (0017 keeps old
+        // links' content form), and covers what was held of 0017's new kinds.
+        let audit = store.audit().unwrap();
+        assert!(audit.intact(), "upgrading from {old}: {:?}", audit.findings);
     }
 }
 

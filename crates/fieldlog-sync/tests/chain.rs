@@ -1,7 +1,8 @@
 //! The evidence chain across laptop and server (issue 14, `chain_v1`): each round sends the
 //! laptop's links after its push; the server keeps them and refuses links that do not extend
 //! what it holds; the laptop's audit against the server's copy finds a chain rewritten to hide a
-//! deleted signed report, which the laptop's own check alone cannot. On both backends.
+//! deleted signed report, which the laptop's own check alone cannot, and a photo altered after
+//! it was synced (issue 19's evidence, migration 0017). On both backends.
 
 mod support;
 
@@ -12,6 +13,7 @@ use support::{Backend, CONTRACT, Laptop, Server, on_each_backend, quick};
 on_each_backend!(
     the_server_keeps_each_laptops_chain,
     a_rewritten_chain_is_found_against_the_server_and_refused_by_it,
+    an_altered_photo_hidden_by_a_recomputed_chain_is_found_against_the_server,
 );
 
 fn the_server_keeps_each_laptops_chain(backend: Backend) {
@@ -159,4 +161,95 @@ fn a_rewritten_chain_is_found_against_the_server_and_refused_by_it(backend: Back
         before,
         "what the server holds is unchanged"
     );
+}
+
+/// The attacker's finishing touch: every link from the first one whose record no longer matches
+/// is recomputed (content hash, previous hash, own hash), so the laptop's own check passes.
+fn recompute_chain_from_first_edit(laptop: &Laptop) -> i64 {
+    let first = laptop
+        .store
+        .audit()
+        .unwrap()
+        .findings
+        .iter()
+        .filter_map(|f| match f {
+            fieldlog_store::chain::Finding::Edited { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .min()
+        .expect("the alteration shows in the laptop's chain before it is recomputed");
+    let conn = laptop.store.connection();
+    conn.execute_batch("DROP TRIGGER evidence_chain_append_only_update")
+        .unwrap();
+    let links = laptop.store.chain_links(first - 1, usize::MAX).unwrap();
+    let mut prev = links[0].prev_hash.clone();
+    for link in links {
+        let content: String = conn
+            .query_row(
+                "SELECT fieldlog_sha256(c.content) FROM evidence_chain l
+                 JOIN evidence_content_by_form c
+                   ON c.kind = l.kind AND c.form = l.form AND c.record_id = l.record_id
+                 WHERE l.seq = ?1",
+                [link.seq],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let own = fieldlog_store::chain::link_hash(
+            &prev,
+            link.seq,
+            &link.kind,
+            &link.record_id,
+            &content,
+        );
+        conn.execute(
+            "UPDATE evidence_chain SET content_hash = ?2, prev_hash = ?3, link_hash = ?4 WHERE seq = ?1",
+            rusqlite::params![link.seq, content, prev, own],
+        )
+        .unwrap();
+        prev = own;
+    }
+    first
+}
+
+fn an_altered_photo_hidden_by_a_recomputed_chain_is_found_against_the_server(backend: Backend) {
+    let server = Server::start(backend);
+    let code = server.technician("李工", &[CONTRACT]);
+    let mut laptop = Laptop::enrolled("李工", &server.url(), &code);
+    laptop.set_up_contract(CONTRACT);
+    laptop.offline_work(CONTRACT, 10, true);
+    laptop.photo_of_a_fault(64, 48);
+    laptop.sync();
+    let held = fieldlog_sync::server_chain(&laptop.store, &quick()).unwrap();
+    assert!(
+        held.iter().any(|l| l.kind == "photo"),
+        "the photo is chained and sent"
+    );
+    assert!(laptop.store.audit_against_server(&held).unwrap().intact());
+
+    // The photo's place and time changed in the file, the chain recomputed over it.
+    let conn = laptop.store.connection();
+    conn.execute_batch(
+        "DROP TRIGGER photos_append_only_update;
+         UPDATE photos SET taken_at = '2026-10-01T00:00:00Z', lat = 30.5, lon = 120.5;",
+    )
+    .unwrap();
+    let first = recompute_chain_from_first_edit(&laptop);
+    let local = laptop.store.audit().unwrap();
+    assert!(
+        local.intact(),
+        "the laptop alone is fooled: {:?}",
+        local.findings
+    );
+
+    let audit = laptop.store.audit_against_server(&held).unwrap();
+    assert!(
+        audit
+            .findings
+            .contains(&fieldlog_store::chain::Finding::DiffersFromServer { seq: first }),
+        "{:?}",
+        audit.findings
+    );
+    // The server's own check of its copy still passes: its copy is the true one.
+    let audits = fieldlog_server::chain::audit_chains(&*server.storage).unwrap();
+    assert!(audits[0].bad_links.is_empty());
 }

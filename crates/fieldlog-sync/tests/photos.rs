@@ -5,9 +5,8 @@
 
 mod support;
 
-use fieldlog_demo::photo::sample_jpeg;
-use fieldlog_domain::photo::{PhotoStage, PhotoSubject};
-use fieldlog_store::{NewPhoto, Store};
+use fieldlog_domain::photo::PhotoSubject;
+use fieldlog_store::Store;
 use fieldlog_wire::sync::v1::MAX_CHUNK_BYTES;
 use support::{Backend, CONTRACT, Laptop, Server, proxy::FaultyProxy, settle};
 
@@ -21,45 +20,6 @@ fn two_laptops(server: &Server) -> Vec<Laptop> {
     laptops
 }
 
-/// A fault on the first laptop, and a photo of it of `width` × `height`.
-fn photo_of_a_fault(laptop: &mut Laptop, width: u16, height: u16) -> (String, Vec<u8>) {
-    let (contract, site, _) = laptop.contract(CONTRACT);
-    let at = support::start_time();
-    let fault = laptop
-        .store
-        .record_fault(
-            fieldlog_domain::fault::NewFault {
-                contract_id: contract,
-                site_id: site,
-                device_id: None,
-                level: fieldlog_domain::sla::FaultLevel::B,
-                reported_at: at,
-                channel: fieldlog_domain::fault::ReportChannel::Phone,
-                description: "画面中断".into(),
-                first_receiver: "测试客户经理".into(),
-                caller: None,
-                caller_phone: None,
-            },
-            at,
-        )
-        .unwrap();
-    let bytes = sample_jpeg(width, height, 7, None);
-    laptop
-        .store
-        .add_photo(
-            NewPhoto {
-                subject: PhotoSubject::Fault,
-                subject_id: fault.id.to_string(),
-                stage: PhotoStage::After,
-                file_name: "修复后.jpg".into(),
-                bytes: bytes.clone(),
-            },
-            at,
-        )
-        .unwrap();
-    (fault.id.to_string(), bytes)
-}
-
 fn received(laptop: &Laptop, fault: &str) -> fieldlog_domain::photo::Photo {
     let photos = laptop.store.photos_of(PhotoSubject::Fault, fault).unwrap();
     assert_eq!(photos.len(), 1, "{} holds the photo", laptop.name);
@@ -69,7 +29,7 @@ fn received(laptop: &Laptop, fault: &str) -> fieldlog_domain::photo::Photo {
 fn a_photo_reaches_the_second_laptop_with_its_thumbnail(backend: Backend) {
     let server = Server::start(backend);
     let mut laptops = two_laptops(&server);
-    let (fault, bytes) = photo_of_a_fault(&mut laptops[0], 1600, 1200);
+    let (fault, bytes) = laptops[0].photo_of_a_fault(1600, 1200);
     let sent = received(&laptops[0], &fault);
     settle(&mut laptops);
     let got = received(&laptops[1], &fault);
@@ -86,7 +46,7 @@ fn an_interrupted_photo_upload_resumes_from_the_servers_offset(backend: Backend)
     let server = Server::start(backend);
     let mut laptops = two_laptops(&server);
     // A photo of several upload chunks.
-    let (fault, bytes) = photo_of_a_fault(&mut laptops[0], 4000, 3000);
+    let (fault, bytes) = laptops[0].photo_of_a_fault(4000, 3000);
     assert!(bytes.len() > 2 * MAX_CHUNK_BYTES, "{} bytes", bytes.len());
     let sha = fieldlog_server::rules::sha256_hex(&bytes);
 

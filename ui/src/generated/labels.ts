@@ -135,6 +135,10 @@ export const zhCN = {
     "stock_movement": "库存变动",
     "signature": "签字",
     "report": "已签字日报",
+    "photo": "照片",
+    "inspection_tick": "巡检勾选",
+    "inspection_finding": "巡检发现",
+    "finding_fault": "发现转故障",
     "record": "记录",
   },
   RecordKind: {
@@ -377,6 +381,10 @@ export const en = {
     "stock_movement": "Stock movement",
     "signature": "Signature",
     "report": "Signed daily report",
+    "photo": "Photo",
+    "inspection_tick": "Inspection tick",
+    "inspection_finding": "Inspection finding",
+    "finding_fault": "Finding turned into a fault",
     "record": "Record",
   },
   RecordKind: {

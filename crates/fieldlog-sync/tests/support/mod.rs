@@ -458,6 +458,45 @@ impl Laptop {
         let (_, _, part) = self.contract(code);
         self.store.part_balance(part).unwrap()
     }
+
+    /// A fault of `CONTRACT` recorded here, and a photo of it of `width` × `height`: the fault's
+    /// id and the photo's bytes (photo sync and the evidence chain's tests).
+    pub fn photo_of_a_fault(&mut self, width: u16, height: u16) -> (String, Vec<u8>) {
+        let (contract, site, _) = self.contract(CONTRACT);
+        let at = start_time();
+        let fault = self
+            .store
+            .record_fault(
+                NewFault {
+                    contract_id: contract,
+                    site_id: site,
+                    device_id: None,
+                    level: FaultLevel::B,
+                    reported_at: at,
+                    channel: ReportChannel::Phone,
+                    description: "画面中断".into(),
+                    first_receiver: "测试客户经理".into(),
+                    caller: None,
+                    caller_phone: None,
+                },
+                at,
+            )
+            .unwrap();
+        let bytes = fieldlog_demo::photo::sample_jpeg(width, height, 7, None);
+        self.store
+            .add_photo(
+                fieldlog_store::NewPhoto {
+                    subject: fieldlog_domain::photo::PhotoSubject::Fault,
+                    subject_id: fault.id.to_string(),
+                    stage: fieldlog_domain::photo::PhotoStage::After,
+                    file_name: "修复后.jpg".into(),
+                    bytes: bytes.clone(),
+                },
+                at,
+            )
+            .unwrap();
+        (fault.id.to_string(), bytes)
+    }
 }
 
 /// Syncs every laptop until none has anything left to send and all hold the same records.
