@@ -89,6 +89,8 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             photos,
             add_photo,
             photo_original,
+            // Issue 19 leftovers: Today's 已告知客户.
+            inform_customer,
         ])
 }
 
