@@ -318,8 +318,11 @@ fn finding_to_fault(
     }
     let inspection = inspections::row(conn, found.inspection_id)?;
     let technician = crate::desk::technician_of(conn)?;
-    let fault = faults::record_fault(
+    // The id follows from the finding: a colleague's laptop turning the same finding into a
+    // fault offline makes the same fault, which sync keeps once (docs/sync-protocol.md).
+    let fault = faults::record_fault_as(
         conn,
+        FaultId(inspection::finding_fault_id(finding_id)),
         NewFault {
             contract_id: inspection.contract_id,
             site_id: found.site_id,
