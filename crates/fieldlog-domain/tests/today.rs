@@ -274,13 +274,55 @@ fn each_group_offers_only_its_own_one_tap_actions() {
     use Holding::*;
     use TodayOffer::*;
     let feedback = || vec![clock(Feedback, Some(3_600), false)];
-    let cases: Vec<(&str, Holding, FaultStatus, Vec<Clock>, TodayGroup, Vec<TodayOffer>)> = vec![
-        ("open, nobody holds it", Unassigned, Reported, vec![], TodayGroup::Unassigned, vec![Take]),
+    let cases: Vec<(
+        &str,
+        Holding,
+        FaultStatus,
+        Vec<Clock>,
+        TodayGroup,
+        Vec<TodayOffer>,
+    )> = vec![
+        (
+            "open, nobody holds it",
+            Unassigned,
+            Reported,
+            vec![],
+            TodayGroup::Unassigned,
+            vec![Take],
+        ),
         ("open, mine", Mine, OnSite, vec![], TodayGroup::Mine, vec![]),
-        ("open, a colleague's", Others, Acknowledged, vec![], TodayGroup::Others, vec![]),
-        ("resolved, nobody holds it", Unassigned, Resolved, feedback(), TodayGroup::AwaitingFeedback, vec![InformCustomer]),
-        ("resolved, mine", Mine, Resolved, feedback(), TodayGroup::AwaitingFeedback, vec![InformCustomer]),
-        ("resolved, a colleague's", Others, Resolved, feedback(), TodayGroup::AwaitingFeedback, vec![InformCustomer]),
+        (
+            "open, a colleague's",
+            Others,
+            Acknowledged,
+            vec![],
+            TodayGroup::Others,
+            vec![],
+        ),
+        (
+            "resolved, nobody holds it",
+            Unassigned,
+            Resolved,
+            feedback(),
+            TodayGroup::AwaitingFeedback,
+            vec![InformCustomer],
+        ),
+        (
+            "resolved, mine",
+            Mine,
+            Resolved,
+            feedback(),
+            TodayGroup::AwaitingFeedback,
+            vec![InformCustomer],
+        ),
+        (
+            "resolved, a colleague's",
+            Others,
+            Resolved,
+            feedback(),
+            TodayGroup::AwaitingFeedback,
+            vec![InformCustomer],
+        ),
     ];
     for (what, holding, status, clocks, group, offers) in cases {
         let placed = arrange(
@@ -290,6 +332,10 @@ fn each_group_offers_only_its_own_one_tap_actions() {
         );
         assert_eq!(placed.len(), 1, "{what}: on Today");
         assert_eq!(placed[0].0, group, "{what}: its group");
-        assert_eq!(placed[0].0.offers(), offers.as_slice(), "{what}: what it offers");
+        assert_eq!(
+            placed[0].0.offers(),
+            offers.as_slice(),
+            "{what}: what it offers"
+        );
     }
 }

@@ -314,7 +314,10 @@ fn today_groups_by_holder_then_time_left_and_keeps_the_customer_to_be_told() {
         offers,
         vec![
             (TodayGroup::Unassigned, vec![TodayOffer::Take]),
-            (TodayGroup::AwaitingFeedback, vec![TodayOffer::InformCustomer]),
+            (
+                TodayGroup::AwaitingFeedback,
+                vec![TodayOffer::InformCustomer]
+            ),
         ]
     );
 
