@@ -274,14 +274,15 @@ fn each_group_offers_only_its_own_one_tap_actions() {
     use Holding::*;
     use TodayOffer::*;
     let feedback = || vec![clock(Feedback, Some(3_600), false)];
-    let cases: Vec<(
-        &str,
+    type Case = (
+        &'static str,
         Holding,
         FaultStatus,
         Vec<Clock>,
         TodayGroup,
         Vec<TodayOffer>,
-    )> = vec![
+    );
+    let cases: Vec<Case> = vec![
         (
             "open, nobody holds it",
             Unassigned,
