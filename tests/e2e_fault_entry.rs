@@ -115,6 +115,15 @@ fn a_call_recorded_in_the_app_acknowledged_later_and_the_customer_told_from_toda
     s.click_on("[data-testid=action-checkin]");
     s.click_on("[data-testid=confirm-site]");
     wait_text(&s, "[data-testid=event-row]", "到达现场");
+    // The spare-substitution form has its stated-time field too (issue 19 leftover).
+    s.click_on("[data-testid=action-spare]");
+    s.find("[data-testid=form-spare] [data-testid=field-at]");
+    shot_at(
+        &s,
+        "[data-testid=form-spare]",
+        "fault-entry-06b-spare-form-time",
+    );
+    s.click_on("[data-testid=action-spare]");
     s.click_on("[data-testid=action-resolve]");
     s.type_into("[data-testid=field-note]", "重启汇聚交换机，网络恢复");
     s.click_on("[data-testid=submit]");
@@ -130,11 +139,25 @@ fn a_call_recorded_in_the_app_acknowledged_later_and_the_customer_told_from_toda
         "[data-testid=today-group][data-group=awaiting_feedback]",
         "fault-entry-07-awaiting-feedback",
     );
+    // The feedback group offers 已告知客户 only: no 接单 on a resolved fault nobody holds.
+    assert!(
+        s.find_all(
+            "[data-testid=today-group][data-group=awaiting_feedback] [data-testid=fault-take]"
+        )
+        .is_empty(),
+        "a fault waiting for its customer to be told is not offered for taking"
+    );
     s.click_on(&format!(
         "[data-testid=customer-informed][data-fault-id='{fault_id}']"
     ));
     wait_gone(&s, &waiting);
     shot(&s, "fault-entry-08-customer-told");
+    // The core worded how (电话), whatever the window's language.
+    s.execute(
+        "location.hash = arguments[0];",
+        serde_json::json!([format!("#/faults/{fault_id}")]),
+    );
+    wait_text(&s, "[data-testid=event-row]", "电话");
 
     // The summary lists the acknowledgement entered later, for checking.
     s.click_on("[data-testid=nav-summary]");

@@ -134,14 +134,17 @@ pub fn take_fault(state: State<'_, AppState>, fault_id: FaultId) -> Reply<FaultD
     state.with(|store| desk::take_fault(store, fault_id, Utc::now()))
 }
 
+/// A spare substitution, at `at` when the technician gives when it happened (issue 19: entered
+/// later, checked like every other event), else now.
 #[tauri::command(async)]
 pub fn substitute_spare(
     state: State<'_, AppState>,
     fault_id: FaultId,
     part_id: PartId,
     serial: Option<String>,
+    at: Option<DateTime<Utc>>,
 ) -> Reply<FaultDetail> {
-    state.with(|store| desk::substitute_spare(store, fault_id, part_id, serial, None, Utc::now()))
+    state.with(|store| desk::substitute_spare(store, fault_id, part_id, serial, at, Utc::now()))
 }
 
 #[tauri::command(async)]
@@ -666,4 +669,10 @@ pub fn restore_profile(
             .restore_from(&file, Utc::now())
             .map(fieldlog_export::profile_backup::restored_view)
     })
+}
+
+/// Issue 19, Today's one-tap 已告知客户: the core words how the customer was told.
+#[tauri::command(async)]
+pub fn inform_customer(state: State<'_, AppState>, fault_id: FaultId) -> Reply<FaultDetail> {
+    state.with(|store| desk::inform_customer(store, fault_id, None, None, Utc::now()))
 }

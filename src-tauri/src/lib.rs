@@ -93,6 +93,8 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             backup_profile,
             profile_backups,
             restore_profile,
+            // Issue 19 leftovers: Today's 已告知客户.
+            inform_customer,
         ])
 }
 

@@ -116,8 +116,9 @@ export const api = {
     call<FaultDetail>("record_fault_event", { faultId, event, at }),
   /** The take (接单): the profile's technician takes an unassigned fault, offline too. */
   takeFault: (faultId: Id) => call<FaultDetail>("take_fault", { faultId }),
-  substituteSpare: (faultId: Id, partId: Id, serial: string | null) =>
-    call<FaultDetail>("substitute_spare", { faultId, partId, serial }),
+  /** `at`: when the spare went in, when entered later (issue 19); the core checks its limits. */
+  substituteSpare: (faultId: Id, partId: Id, serial: string | null, at: Instant | null = null) =>
+    call<FaultDetail>("substitute_spare", { faultId, partId, serial, at }),
   /** One-tap check-in: the time is the machine's unless `at` gives when it happened (entered later);
    *  `location` when the OS offers one. */
   checkIn: (siteId: Id, faultId: Id | null, location: GeoPoint | null, siteConfirmedByHand: boolean, at: Instant | null = null) =>
@@ -226,6 +227,9 @@ export const api = {
   backupProfile: () => call<ProfileBackup>("backup_profile"),
   profileBackups: () => call<string[]>("profile_backups"),
   restoreProfile: (file: string) => call<ProfileRestored>("restore_profile", { file }),
+
+  // Issue 19 leftovers: Today's one-tap 已告知客户, worded by the core.
+  informCustomer: (faultId: Id) => call<FaultDetail>("inform_customer", { faultId }),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

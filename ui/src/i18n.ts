@@ -571,7 +571,6 @@ export interface Messages {
     noneMatch: string;
     informed: string;
     informHow: string;
-    informDefault: string;
     enteredLaterNote: string;
     enteredLaterNone: string;
     statedAt: string;
@@ -1214,7 +1213,6 @@ const zhCN: Messages = {
     noneMatch: "没有符合筛选条件的故障",
     informed: "已告知客户",
     informHow: "告知方式",
-    informDefault: "电话",
     enteredLaterNote: "这些事件的保存时间比所填发生时间晚 5 分钟以上；时限按所填时间计算，请核对。",
     enteredLaterNone: "没有补录的事件",
     statedAt: "所填发生时间",
@@ -1862,7 +1860,6 @@ const en: Messages = {
     noneMatch: "No fault matches the filters",
     informed: "Customer told",
     informHow: "How",
-    informDefault: "Phone",
     enteredLaterNote: "These events were saved more than 5 minutes after the time given; the clocks count the time given: check them.",
     enteredLaterNone: "No events entered later",
     statedAt: "Time given",

@@ -117,6 +117,11 @@ pub struct NewFault {
     pub caller_phone: Option<String>,
 }
 
+/// How the customer was told when nobody says otherwise (Today's one-tap 已告知客户): a phone
+/// call, the usual channel, in the words the fault's own form would keep (the evidence is
+/// Chinese whatever the window's language).
+pub const INFORMED_HOW_DEFAULT: &str = "电话";
+
 impl NewFault {
     /// Checks and normalises the input as of `now`.
     pub fn validate(mut self, now: DateTime<Utc>) -> Result<Self, InvalidInput> {
@@ -229,7 +234,8 @@ pub enum FaultEventKind {
         reason: UnresolvedReason,
         note: String,
     },
-    /// The customer was told the result (反馈).
+    /// The customer was told the result (反馈); `how` is the channel ([`INFORMED_HOW_DEFAULT`]
+    /// when Today's one-tap records it).
     CustomerInformed { how: String },
     /// What caused it, once known: force majeure and external causes change the clocks.
     CauseDetermined { cause: FaultCause, note: String },

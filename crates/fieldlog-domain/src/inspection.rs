@@ -160,6 +160,19 @@ pub fn planned_inspection_id(plan_id: Uuid, site_id: SiteId, period: Period) -> 
     uuid::Builder::from_custom_bytes(bytes).into_uuid()
 }
 
+/// The id of the fault a finding becomes: the same on every laptop (a UUIDv8 of the SHA-256 of
+/// the finding's id), so two laptops turning the same finding into a fault offline make one fault
+/// (docs/sync-protocol.md, "Inspections by plan"), and each one's events land on it.
+pub fn finding_fault_id(finding_id: Uuid) -> Uuid {
+    let mut hash = Sha256::new();
+    hash.update(b"fieldlog finding fault v1\n");
+    hash.update(finding_id.as_bytes());
+    let digest = hash.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
 /// The last day an inspection may be done without being overdue: the end of its period, or, for a
 /// single inspection planned by hand (no period), its planned day.
 pub fn due_by(planned_for: NaiveDate, period_last_day: Option<NaiveDate>) -> NaiveDate {

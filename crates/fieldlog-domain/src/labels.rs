@@ -326,6 +326,8 @@ pub fn tables() -> Vec<(&'static str, Vec<Label>)> {
         // Inspections by plan (issue 19 item 5).
         ("TickOutcome", crate::inspection::TickOutcome::LABELS),
         ("TodayGroup", crate::today::TodayGroup::LABELS),
+        // Issue 19: what Today offers beside a fault.
+        ("TodayOffer", crate::today::TodayOffer::LABELS),
         // Issue 19, photos.
         ("PhotoSubject", crate::photo::PhotoSubject::LABELS),
         ("PhotoStage", crate::photo::PhotoStage::LABELS),

@@ -31,6 +31,29 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// A one-tap action Today offers beside each fault of a group (opening the fault is always
+    /// there). Decided here, from the group, so that the window only draws what the core offers.
+    pub enum TodayOffer {
+        /// 接单: only while nobody holds the fault and it is still open.
+        Take = "take", "接单", "Take";
+        /// 已告知客户: the customer told the result (`desk::inform_customer`).
+        InformCustomer = "inform_customer", "已告知客户", "Customer informed";
+    }
+}
+
+impl TodayGroup {
+    /// What Today offers on each fault of this group: a fault waiting for its customer to be
+    /// told is closed, so it is not taken any more, even when nobody holds it.
+    pub fn offers(self) -> &'static [TodayOffer] {
+        match self {
+            TodayGroup::Unassigned => &[TodayOffer::Take],
+            TodayGroup::AwaitingFeedback => &[TodayOffer::InformCustomer],
+            TodayGroup::Mine | TodayGroup::Others => &[],
+        }
+    }
+}
+
 /// Who holds a fault, seen from this laptop's technician (the holder's three cases; a disputed
 /// fault is the technician's when they are one of its claimants).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

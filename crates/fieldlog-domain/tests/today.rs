@@ -7,7 +7,7 @@ use fieldlog_domain::clocks::{Clock, ClockKind, ClockState};
 use fieldlog_domain::fault::FaultStatus;
 use fieldlog_domain::ids::ContractId;
 use fieldlog_domain::sla::FaultLevel;
-use fieldlog_domain::today::{Holding, TodayFault, TodayFilter, TodayGroup, arrange};
+use fieldlog_domain::today::{Holding, TodayFault, TodayFilter, TodayGroup, TodayOffer, arrange};
 use uuid::Uuid;
 
 fn now() -> DateTime<Utc> {
@@ -261,5 +261,82 @@ fn filters_narrow_the_list_and_keep_the_order() {
             .flat_map(|(_, names)| names)
             .collect();
         assert_eq!(names, expected, "{what}");
+    }
+}
+
+/// What Today offers beside each fault, decided by the core from the fault's group (issue 19
+/// leftover: a resolved fault nobody holds sat in 待告知客户 with a 接单 button). (name, holding,
+/// status, clocks, the group it lands in, what it offers.)
+#[test]
+fn each_group_offers_only_its_own_one_tap_actions() {
+    use ClockKind::*;
+    use FaultStatus::*;
+    use Holding::*;
+    use TodayOffer::*;
+    let feedback = || vec![clock(Feedback, Some(3_600), false)];
+    type Case = (
+        &'static str,
+        Holding,
+        FaultStatus,
+        Vec<Clock>,
+        TodayGroup,
+        Vec<TodayOffer>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "open, nobody holds it",
+            Unassigned,
+            Reported,
+            vec![],
+            TodayGroup::Unassigned,
+            vec![Take],
+        ),
+        ("open, mine", Mine, OnSite, vec![], TodayGroup::Mine, vec![]),
+        (
+            "open, a colleague's",
+            Others,
+            Acknowledged,
+            vec![],
+            TodayGroup::Others,
+            vec![],
+        ),
+        (
+            "resolved, nobody holds it",
+            Unassigned,
+            Resolved,
+            feedback(),
+            TodayGroup::AwaitingFeedback,
+            vec![InformCustomer],
+        ),
+        (
+            "resolved, mine",
+            Mine,
+            Resolved,
+            feedback(),
+            TodayGroup::AwaitingFeedback,
+            vec![InformCustomer],
+        ),
+        (
+            "resolved, a colleague's",
+            Others,
+            Resolved,
+            feedback(),
+            TodayGroup::AwaitingFeedback,
+            vec![InformCustomer],
+        ),
+    ];
+    for (what, holding, status, clocks, group, offers) in cases {
+        let placed = arrange(
+            vec![row(what, holding, status, 10, clocks)],
+            &TodayFilter::default(),
+            facts,
+        );
+        assert_eq!(placed.len(), 1, "{what}: on Today");
+        assert_eq!(placed[0].0, group, "{what}: its group");
+        assert_eq!(
+            placed[0].0.offers(),
+            offers.as_slice(),
+            "{what}: what it offers"
+        );
     }
 }

@@ -412,9 +412,76 @@ pub fn daily_report(
             .map(|at| format!("补填于 {}", seconds(at))),
         correction: correction(store, &doc)?,
         photos: entry_photos(store, &doc.entries)?,
+        inspections: inspections_done(
+            store,
+            doc.report.contract_id,
+            doc.report.technician_id,
+            doc.report.work_date,
+        )?,
     };
     let pdf = fieldlog_pdf::daily_report(&input, font)?;
     sign(store, &pdf, "每日设备维护报告", now)
+}
+
+/// Issue 19: the inspections the report's technician completed on its day, as the PDF lists them.
+fn inspections_done(
+    store: &Store,
+    contract_id: ContractId,
+    technician_id: fieldlog_domain::ids::TechnicianId,
+    day: NaiveDate,
+) -> Result<Vec<fieldlog_pdf::InspectionDoneRow>> {
+    use fieldlog_domain::inspection::TickOutcome;
+    let done = store.inspections_done_by(contract_id, technician_id, day)?;
+    Ok(done
+        .into_iter()
+        .map(|d| {
+            let count = |outcome: Option<TickOutcome>| {
+                d.items
+                    .iter()
+                    .filter(|i| match outcome {
+                        // Not checked: ticked so, or never ticked.
+                        None => i
+                            .tick
+                            .as_ref()
+                            .is_none_or(|t| t.outcome == TickOutcome::Skipped),
+                        Some(o) => i.tick.as_ref().is_some_and(|t| t.outcome == o),
+                    })
+                    .count() as u32
+            };
+            let i = &d.inspection;
+            fieldlog_pdf::InspectionDoneRow {
+                kind: match &d.period {
+                    Some(period) => format!("{} {period}", i.kind.label_zh()),
+                    None => i.kind.label_zh().to_owned(),
+                },
+                point: format!("{} {}", i.site_code, i.site_name),
+                done_at: i.done_at.map_or_else(|| "—".into(), format_local),
+                ok: count(Some(TickOutcome::Ok)),
+                not_ok: count(Some(TickOutcome::NotOk)),
+                not_checked: count(None),
+                findings: d
+                    .findings
+                    .iter()
+                    .map(|f| {
+                        let what = match &f.device {
+                            Some(device) => format!("{device}：{}", f.description),
+                            None => f.description.clone(),
+                        };
+                        match f.fault_id {
+                            Some(fault) => format!("{what} → 已转故障（编号 …{}）", id_tail(fault)),
+                            None => format!("{what}（未转故障）"),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+/// The last eight hex digits of a fault's id, as the documents name a record.
+fn id_tail(fault: FaultId) -> String {
+    let id = fault.to_string();
+    id[id.len() - 8..].to_owned()
 }
 
 fn clock_state(state: ClockState) -> fieldlog_pdf::ClockState {

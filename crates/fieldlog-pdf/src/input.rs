@@ -29,6 +29,40 @@ pub struct DailyReportPdf {
     pub correction: Option<CorrectionPdf>,
     /// Issue 19: each entry's photos (thumbnails), by the entry's number (1-based), in order.
     pub photos: Vec<EntryPhotos>,
+    /// Issue 19: the inspections this technician completed that day for the contract, in the
+    /// order they were done; none leaves the section out (the report reads as before).
+    pub inspections: Vec<InspectionDoneRow>,
+}
+
+/// One inspection done on the report's day (巡检记录).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InspectionDoneRow {
+    /// The plan's kind and period, e.g. "例行巡检 2026-12".
+    pub kind: String,
+    pub point: String,
+    /// When it was completed (the check-in that closed it), local.
+    pub done_at: String,
+    /// Checklist items ticked 正常 / 异常 / 未检查 (untouched items count as not checked).
+    pub ok: u32,
+    pub not_ok: u32,
+    pub not_checked: u32,
+    /// One line per finding, with the fault it became if any, e.g.
+    /// "立杆倾斜 → 已转故障（编号 …1a2b3c4d）".
+    pub findings: Vec<String>,
+}
+
+/// The month's inspections of one kind (per plan kind), as the summary screen and XLSX count them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InspectionTallyRow {
+    /// e.g. "例行巡检".
+    pub kind: String,
+    /// 应巡检: due within the month.
+    pub planned: u32,
+    pub done: u32,
+    /// 逾期未完成: not done by the end of their period.
+    pub overdue: u32,
+    pub findings: u32,
+    pub findings_to_faults: u32,
 }
 
 /// A correction (更正) of a signed daily report: which report, why, and each entry against it.
@@ -197,6 +231,8 @@ pub struct MonthlySummaryPdf {
     /// Fault events saved well after the time stated for them (补录的事件, issue 19); the section
     /// reads "none" when empty.
     pub entered_later: Vec<EnteredLaterRow>,
+    /// Issue 19: inspections by plan kind with any due in the month; none leaves the section out.
+    pub inspections: Vec<InspectionTallyRow>,
 }
 
 /// One fault event entered later than it happened.

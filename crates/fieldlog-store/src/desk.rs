@@ -162,6 +162,28 @@ pub fn record_fault_event(
     store.fault_detail(fault_id, now)
 }
 
+/// 已告知客户 (issue 19, Today's one-tap): the customer was told the result, at `at` (default
+/// now), by `how` (default [`fieldlog_domain::fault::INFORMED_HOW_DEFAULT`], the core's wording,
+/// not the window's); answered with the fault as it now stands.
+pub fn inform_customer(
+    store: &mut Store,
+    fault_id: FaultId,
+    how: Option<String>,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<FaultDetail> {
+    let how = how
+        .filter(|h| !h.trim().is_empty())
+        .unwrap_or_else(|| fieldlog_domain::fault::INFORMED_HOW_DEFAULT.to_owned());
+    record_fault_event(
+        store,
+        fault_id,
+        FaultEventKind::CustomerInformed { how },
+        at,
+        now,
+    )
+}
+
 /// A same-model spare unit installed on a fault, at `at` (default now), by the profile's
 /// technician when there is one.
 pub fn substitute_spare(

@@ -29,7 +29,11 @@ pub(crate) fn today_groups(rows: Vec<FaultRow>, filter: &TodayFilter) -> Vec<Tod
         clocks: &row.clocks,
     })
     .into_iter()
-    .map(|(group, faults)| TodayFaultGroup { group, faults })
+    .map(|(group, faults)| TodayFaultGroup {
+        group,
+        faults,
+        offers: group.offers().to_vec(),
+    })
     .collect()
 }
 

@@ -28,6 +28,17 @@ pub(crate) fn record_fault(
     input: NewFault,
     now: DateTime<Utc>,
 ) -> Result<Fault> {
+    record_fault_as(conn, FaultId(Uuid::now_v7()), input, now)
+}
+
+/// [`record_fault`] under an id the caller derives (a finding's fault: the same id on every
+/// laptop, `fieldlog_domain::inspection::finding_fault_id`).
+pub(crate) fn record_fault_as(
+    conn: &Connection,
+    id: FaultId,
+    input: NewFault,
+    now: DateTime<Utc>,
+) -> Result<Fault> {
     let input = input.validate(now)?;
     let contract = catalog::contract(conn, input.contract_id)?;
     let site = catalog::site(conn, input.site_id)?;
@@ -42,7 +53,7 @@ pub(crate) fn record_fault(
     }
     catalog::check_device_at_site(conn, input.device_id, &site)?;
     let fault = Fault {
-        id: FaultId(Uuid::now_v7()),
+        id,
         contract_id: input.contract_id,
         site_id: input.site_id,
         device_id: input.device_id,

@@ -7,7 +7,7 @@ use crate::sql::{json, parse, parse_opt};
 use crate::{Result, Store, StoreError, catalog, faults};
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldlog_domain::fault::{NewFault, ReportChannel};
-use fieldlog_domain::ids::{ContractId, FaultId, SiteId};
+use fieldlog_domain::ids::{ContractId, FaultId, SiteId, TechnicianId};
 use fieldlog_domain::inspection::{self, InspectionKind, Period};
 use fieldlog_domain::time::local_date;
 use fieldlog_domain::validate::{self, InvalidInput};
@@ -318,8 +318,11 @@ fn finding_to_fault(
     }
     let inspection = inspections::row(conn, found.inspection_id)?;
     let technician = crate::desk::technician_of(conn)?;
-    let fault = faults::record_fault(
+    // The id follows from the finding: a colleague's laptop turning the same finding into a
+    // fault offline makes the same fault, which sync keeps once (docs/sync-protocol.md).
+    let fault = faults::record_fault_as(
         conn,
+        FaultId(inspection::finding_fault_id(finding_id)),
         NewFault {
             contract_id: inspection.contract_id,
             site_id: found.site_id,
@@ -549,30 +552,54 @@ pub(crate) fn summary_tally(
 
 /// The inspections of a contract done on a local day, with their checklists and findings: what
 /// that day's report shows beside its entries.
+/// The inspections of a contract done on `day`, and of those only the ones `technician`
+/// completed when given (the arrival that closed them is theirs: a daily report lists its own
+/// technician's).
 fn done_on(
     conn: &Connection,
     contract_id: ContractId,
+    technician: Option<TechnicianId>,
     day: NaiveDate,
 ) -> Result<Vec<InspectionDetail>> {
     let (start, end) = fieldlog_domain::time::local_day_bounds(day);
     let ids: Vec<Uuid> = conn
         .prepare(
-            "SELECT id FROM inspections WHERE contract_id = ?1 AND done_at >= ?2 AND done_at < ?3
-             ORDER BY done_at, id",
+            "SELECT i.id FROM inspections i LEFT JOIN arrivals a ON a.id = i.done_arrival_id
+             WHERE i.contract_id = ?1 AND i.done_at >= ?2 AND i.done_at < ?3
+               AND (?4 IS NULL OR a.technician_id = ?4)
+             ORDER BY i.done_at, i.id",
         )?
-        .query_map((contract_id.to_string(), start, end), |r| parse(r, 0))?
+        .query_map(
+            (
+                contract_id.to_string(),
+                start,
+                end,
+                technician.map(|t| t.to_string()),
+            ),
+            |r| parse(r, 0),
+        )?
         .collect::<rusqlite::Result<_>>()?;
     ids.into_iter().map(|id| detail(conn, id, day)).collect()
 }
 
 impl Store {
+    /// The inspections of a contract `technician` completed on `day` (the daily report's PDF).
+    pub fn inspections_done_by(
+        &self,
+        contract_id: ContractId,
+        technician: TechnicianId,
+        day: NaiveDate,
+    ) -> Result<Vec<InspectionDetail>> {
+        done_on(&self.conn, contract_id, Some(technician), day)
+    }
+
     /// The inspections of a contract done on `day` (the daily report's inspections).
     pub fn inspections_done_on(
         &self,
         contract_id: ContractId,
         day: NaiveDate,
     ) -> Result<Vec<InspectionDetail>> {
-        done_on(&self.conn, contract_id, day)
+        done_on(&self.conn, contract_id, None, day)
     }
 }
 

@@ -11,7 +11,7 @@ use fieldlog_domain::clocks::{ClockKind, ClockState};
 use fieldlog_domain::fault::{FaultEventKind, NewFault, ReportChannel};
 use fieldlog_domain::ids::FaultId;
 use fieldlog_domain::sla::{FaultLevel, Preset};
-use fieldlog_domain::today::{TodayFilter, TodayGroup};
+use fieldlog_domain::today::{TodayFilter, TodayGroup, TodayOffer};
 use fieldlog_store::fault_entry::record_call;
 use fieldlog_store::{StoreError, desk};
 use support::{Fixture, fixture};
@@ -303,17 +303,39 @@ fn today_groups_by_holder_then_time_left_and_keeps_the_customer_to_be_told() {
     .unwrap();
     assert!(mine.fault_groups.is_empty());
 
-    // Once told, the resolved fault leaves Today.
-    desk::record_fault_event(
-        &mut f.store,
-        resolved,
-        FaultEventKind::CustomerInformed {
-            how: "电话".into()
-        },
-        None,
-        f.now,
-    )
-    .unwrap();
+    // What each group offers comes from the core: the resolved fault nobody holds is told, not
+    // taken.
+    let offers: Vec<(TodayGroup, Vec<TodayOffer>)> = today
+        .fault_groups
+        .iter()
+        .map(|g| (g.group, g.offers.clone()))
+        .collect();
+    assert_eq!(
+        offers,
+        vec![
+            (TodayGroup::Unassigned, vec![TodayOffer::Take]),
+            (
+                TodayGroup::AwaitingFeedback,
+                vec![TodayOffer::InformCustomer]
+            ),
+        ]
+    );
+
+    // Once told (Today's one-tap: the core words how), the resolved fault leaves Today.
+    let detail = desk::inform_customer(&mut f.store, resolved, None, None, f.now).unwrap();
+    let told: Vec<&FaultEventKind> = detail
+        .events
+        .iter()
+        .map(|e| &e.kind)
+        .filter(|k| matches!(k, FaultEventKind::CustomerInformed { .. }))
+        .collect();
+    assert_eq!(
+        told,
+        vec![&FaultEventKind::CustomerInformed {
+            how: fieldlog_domain::fault::INFORMED_HOW_DEFAULT.into()
+        }]
+    );
+    assert_eq!(fieldlog_domain::fault::INFORMED_HOW_DEFAULT, "电话");
     let today = desk::today(&f.store, f.now).unwrap();
     assert!(
         today
@@ -321,4 +343,79 @@ fn today_groups_by_holder_then_time_left_and_keeps_the_customer_to_be_told() {
             .iter()
             .all(|g| g.group != TodayGroup::AwaitingFeedback)
     );
+}
+
+/// Issue 19 leftover: the spare substitution entered later is held to the same limits as every
+/// other event (not before the call, not before the fault's last event, not in the future),
+/// refused with a message naming the limit and nothing written (no event, no stock movement);
+/// within them it counts at its stated time and is marked 补录.
+#[test]
+fn a_spare_substitution_entered_later_keeps_the_event_time_limits() {
+    let mut f = fixture();
+    let unit = f
+        .store
+        .add_part(fieldlog_store::NewPart {
+            contract_id: f.contract.id,
+            code: "BP-T".into(),
+            name: "备品摄像机".into(),
+            kind: fieldlog_domain::stock::SpareKind::Unit,
+            model: Some("测试摄像机".into()),
+        })
+        .unwrap();
+    f.store
+        .record_movement(
+            fieldlog_store::NewMovement {
+                part_id: unit.id,
+                kind: fieldlog_domain::stock::MovementKind::Received,
+                quantity: 1,
+                at: f.now - TimeDelta::hours(2),
+                technician_id: None,
+                fault_id: None,
+                old_serial: None,
+                new_serial: None,
+                note: None,
+            },
+            f.now - TimeDelta::hours(2),
+        )
+        .unwrap();
+    let fault = report(&mut f, 60);
+    let site = f.site.id;
+    desk::check_in(
+        &mut f.store,
+        site,
+        Some(fault),
+        None,
+        true,
+        Some(f.now - TimeDelta::minutes(40)),
+        f.now,
+    )
+    .unwrap();
+    let substitute = |f: &mut Fixture, minutes_ago: i64| {
+        let at = f.now - TimeDelta::minutes(minutes_ago);
+        desk::substitute_spare(
+            &mut f.store,
+            fault,
+            unit.id,
+            Some("SN-NEW-1".into()),
+            Some(at),
+            f.now,
+        )
+    };
+    let message = refused(&mut f, |f| substitute(f, 90).map(|_| ()));
+    assert!(message.contains("早于报修时间"), "{message}");
+    let message = refused(&mut f, |f| substitute(f, 50).map(|_| ()));
+    assert!(message.contains("早于该故障上一条记录的时间"), "{message}");
+    let message = refused(&mut f, |f| substitute(f, -10).map(|_| ()));
+    assert!(message.contains("晚于当前时间"), "{message}");
+
+    let detail = substitute(&mut f, 20).unwrap();
+    let event = detail
+        .events
+        .iter()
+        .find(|e| matches!(e.kind, FaultEventKind::SpareSubstituted { .. }))
+        .unwrap();
+    assert_eq!(event.at, f.now - TimeDelta::minutes(20));
+    assert_eq!(event.recorded_at, f.now);
+    assert!(detail.entered_later.contains(&event.id));
+    assert_eq!(f.store.part_balance(unit.id).unwrap(), 0);
 }

@@ -154,5 +154,19 @@ pub fn summary_pdf_input(
                 recorded_at: format_local(e.recorded_at),
             })
             .collect(),
+        // Issue 19: the kinds with any inspection due, as the summary screen and XLSX count them.
+        inspections: view
+            .inspections
+            .iter()
+            .filter(|t| t.planned > 0)
+            .map(|t| fieldlog_pdf::input::InspectionTallyRow {
+                kind: t.kind.label_zh().to_owned(),
+                planned: t.planned,
+                done: t.done,
+                overdue: t.overdue,
+                findings: t.findings,
+                findings_to_faults: t.findings_to_faults,
+            })
+            .collect(),
     }
 }

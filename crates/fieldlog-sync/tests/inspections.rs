@@ -19,6 +19,7 @@ use support::{
 
 on_each_backend!(
     two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_travel,
+    two_laptops_turning_the_same_finding_into_a_fault_offline_make_one_fault,
 );
 
 fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_travel(
@@ -248,5 +249,128 @@ fn two_laptops_make_the_same_periods_inspection_once_and_its_ticks_and_findings_
             .unwrap()
             .overdue,
         1
+    );
+}
+
+/// Issue 19 leftover: A and B both hold a finding and, offline, both turn it into a fault (B also
+/// acknowledges "its" fault). Before, that made two faults for one finding on the server and on
+/// both laptops. The fault's id follows from the finding, so there is one fault: the first push
+/// stores it, the second laptop's differing version of the row (and of its link) is kept for
+/// review, never lost, and B's acknowledgement lands on the one fault everywhere.
+fn two_laptops_turning_the_same_finding_into_a_fault_offline_make_one_fault(backend: Backend) {
+    let server = Server::start(backend);
+    let mut a = Laptop::enrolled(
+        "技服甲",
+        &server.url(),
+        &server.technician("技服甲", &[CONTRACT]),
+    );
+    let b = Laptop::enrolled(
+        "技服乙",
+        &server.url(),
+        &server.technician("技服乙", &[CONTRACT]),
+    );
+    let (contract, site, _) = a.set_up_contract(CONTRACT);
+    let now = start_time();
+    a.store
+        .add_inspection_plan(
+            NewInspectionPlan {
+                contract_id: contract,
+                kind: InspectionKind::Routine,
+                checklist: vec!["立杆稳固".into()],
+                site_ids: None,
+                starts_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            },
+            now,
+        )
+        .unwrap();
+    let inspection = a.store.inspection_list(now).unwrap().open[0].id;
+    let found = a
+        .store
+        .note_finding(
+            inspection,
+            NewFinding {
+                site_id: site,
+                device_id: None,
+                description: "立杆倾斜".into(),
+            },
+            now,
+        )
+        .unwrap()
+        .findings[0]
+        .id;
+    let mut laptops = [a, b];
+    settle(&mut laptops);
+    let [mut a, mut b] = laptops;
+
+    // Offline, both turn the finding into a fault; B acknowledges its own.
+    let later = now + TimeDelta::minutes(10);
+    let turn = |laptop: &mut Laptop, level| {
+        laptop
+            .store
+            .finding_to_fault(
+                found,
+                FindingToFault {
+                    level,
+                    reported_at: None,
+                },
+                later,
+            )
+            .unwrap()
+            .0
+    };
+    let on_a = turn(&mut a, FaultLevel::C);
+    let on_b = turn(&mut b, FaultLevel::B);
+    b.store
+        .record_fault_event(
+            on_b,
+            later + TimeDelta::minutes(1),
+            fieldlog_domain::fault::FaultEventKind::Acknowledged {
+                by: "技服乙".into(),
+            },
+            later + TimeDelta::minutes(1),
+        )
+        .unwrap();
+
+    a.sync();
+    b.sync();
+    let mut laptops = [a, b];
+    settle(&mut laptops);
+
+    // One fault on the server and on each laptop, the same one.
+    assert_eq!(
+        server.count("SELECT count(*) FROM records WHERE entity = 'faults'"),
+        1,
+        "one finding, one fault on the server"
+    );
+    for laptop in &laptops {
+        let faults = laptop.store.fault_rows(later).unwrap();
+        assert_eq!(
+            faults.iter().map(|f| f.id).collect::<Vec<_>>(),
+            vec![on_a],
+            "{}: one fault for the finding",
+            laptop.name
+        );
+        let detail = laptop.store.inspection_detail(inspection, later).unwrap();
+        assert_eq!(detail.findings[0].fault_id, Some(on_a), "{}", laptop.name);
+        // B's acknowledgement survived, on the one fault.
+        let events = laptop.store.fault_detail(on_a, later).unwrap().events;
+        assert!(
+            events.iter().any(|e| matches!(
+                &e.kind,
+                fieldlog_domain::fault::FaultEventKind::Acknowledged { by } if by == "技服乙"
+            )),
+            "{}: {events:?}",
+            laptop.name
+        );
+    }
+    assert_eq!(on_a, on_b);
+    // Nothing B wrote is lost: its version of the fault (level B) is kept for review.
+    assert!(
+        server.count("SELECT count(*) FROM conflicts WHERE entity = 'faults'") >= 1,
+        "the second version is kept for review"
+    );
+    assert!(
+        laptops[0].store.sync_conflicts().unwrap().is_empty(),
+        "the first laptop has nothing to review"
     );
 }

@@ -294,13 +294,17 @@ pub struct Today {
     pub stock_below_floor: Vec<FloorWarning>,
 }
 
-pub use fieldlog_domain::today::{TodayFilter, TodayGroup};
+pub use fieldlog_domain::today::{TodayFilter, TodayGroup, TodayOffer};
 
 /// One group of Today's fault list (issue 19).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TodayFaultGroup {
     pub group: TodayGroup,
     pub faults: Vec<FaultRow>,
+    /// The one-tap actions beside each of its faults (`TodayGroup::offers`): the window draws
+    /// these and no others.
+    #[serde(default)]
+    pub offers: Vec<TodayOffer>,
 }
 
 /// The completion form (完工确认单) of a fault.

@@ -235,6 +235,10 @@ export const zhCN = {
     "others": "他人处理中",
     "awaiting_feedback": "待告知客户",
   },
+  TodayOffer: {
+    "take": "接单",
+    "inform_customer": "已告知客户",
+  },
   PhotoSubject: {
     "fault": "故障",
     "arrival": "到场记录",
@@ -480,6 +484,10 @@ export const en = {
     "unassigned": "Unassigned",
     "others": "Others'",
     "awaiting_feedback": "Customer to be told",
+  },
+  TodayOffer: {
+    "take": "Take",
+    "inform_customer": "Customer informed",
   },
   PhotoSubject: {
     "fault": "Fault",

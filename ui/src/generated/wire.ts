@@ -1218,7 +1218,12 @@ stock_below_floor: Array<FloorWarning>, };
 /**
  * One group of Today's fault list (issue 19).
  */
-export type TodayFaultGroup = { group: TodayGroup, faults: Array<FaultRow>, };
+export type TodayFaultGroup = { group: TodayGroup, faults: Array<FaultRow>, 
+/**
+ * The one-tap actions beside each of its faults (`TodayGroup::offers`): the window draws
+ * these and no others.
+ */
+offers: Array<TodayOffer>, };
 
 /**
  * What narrows Today's fault list (every field empty: everything).
@@ -1233,6 +1238,12 @@ mine_only: boolean, };
  * A group of Today's fault list.
  */
 export type TodayGroup = "mine" | "unassigned" | "others" | "awaiting_feedback";
+
+/**
+ * A one-tap action Today offers beside each fault of a group (opening the fault is always
+ * there). Decided here, from the group, so that the window only draws what the core offers.
+ */
+export type TodayOffer = "take" | "inform_customer";
 
 /**
  * A transfer between two technicians of a contract (issue 19), as either of them sees it.

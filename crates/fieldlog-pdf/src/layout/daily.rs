@@ -161,13 +161,74 @@ pub fn layout(input: &DailyReportPdf, m: &(impl Measure + ?Sized)) -> Result<Lay
         })?;
     }
 
-    flow.section("三、签字确认")?;
+    // Issue 19: the day's inspections, only when there are any (section numbers follow).
+    let signatures_section = if input.inspections.is_empty() {
+        "三、签字确认"
+    } else {
+        inspections(&mut flow, input)?;
+        "四、签字确认"
+    };
+    flow.section(signatures_section)?;
     if input.signatures.is_empty() {
         flow.note("尚未签字。")?;
     } else {
         flow.signatures(&input.signatures)?;
     }
     flow.finish(TITLE)
+}
+
+/// Section 三 (issue 19): each inspection done that day, its checklist's counts and findings.
+fn inspections<M: Measure + ?Sized>(
+    flow: &mut Flow<'_, M>,
+    input: &DailyReportPdf,
+) -> Result<(), LayoutError> {
+    flow.section("三、巡检记录")?;
+    let rows = input
+        .inspections
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let findings = if x.findings.is_empty() {
+                Cell::new("无").center()
+            } else {
+                Cell::new(x.findings.join("\n"))
+            };
+            let not_ok = Cell::new(x.not_ok.to_string()).center();
+            vec![
+                Cell::new((i + 1).to_string()).center(),
+                Cell::new(&x.kind),
+                Cell::new(&x.point),
+                Cell::new(&x.done_at).center(),
+                Cell::new(x.ok.to_string()).center(),
+                if x.not_ok > 0 {
+                    not_ok.color(Color::BAD)
+                } else {
+                    not_ok
+                },
+                Cell::new(x.not_checked.to_string()).center(),
+                findings,
+            ]
+        })
+        .collect();
+    flow.table(&Table {
+        shares: vec![0.06, 0.13, 0.15, 0.14, 0.07, 0.07, 0.08, 0.30],
+        header: Some(
+            [
+                "序号",
+                "巡检",
+                "点位",
+                "完成时间",
+                "正常",
+                "异常",
+                "未检查",
+                "巡检发现",
+            ]
+            .map(Cell::head)
+            .to_vec(),
+        ),
+        rows,
+        size: BODY_SIZE,
+    })
 }
 
 #[cfg(test)]
@@ -204,6 +265,7 @@ mod tests {
             signatures: vec![],
             filled_late: None,
             correction: None,
+            inspections: Vec::new(),
         }
     }
 

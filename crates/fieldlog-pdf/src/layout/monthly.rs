@@ -326,6 +326,7 @@ pub fn layout(
         })?;
     }
     entered_later(&mut flow, input)?;
+    inspections(&mut flow, input)?;
     flow.y += 8.0;
     flow.note(&format!("生成时间：{}", input.generated_at))?;
     flow.finish(TITLE)
@@ -364,6 +365,54 @@ fn entered_later<M: Measure + ?Sized>(
             ["序号", "所填发生时间", "点位", "事件", "保存时间"]
                 .map(Cell::head)
                 .to_vec(),
+        ),
+        rows,
+        size: BODY_SIZE,
+    })
+}
+
+/// Section 八 (issue 19): inspections by plan kind, as the summary screen and XLSX count them;
+/// a month with none due leaves it out (the summaries before issue 19 read as they did).
+fn inspections<M: Measure + ?Sized>(
+    flow: &mut Flow<'_, M>,
+    input: &MonthlySummaryPdf,
+) -> Result<(), LayoutError> {
+    if input.inspections.is_empty() {
+        return Ok(());
+    }
+    flow.section("八、巡检情况")?;
+    let rows = input
+        .inspections
+        .iter()
+        .map(|t| {
+            let overdue = Cell::new(t.overdue.to_string()).center();
+            vec![
+                Cell::new(&t.kind),
+                Cell::new(t.planned.to_string()).center(),
+                Cell::new(t.done.to_string()).center(),
+                if t.overdue > 0 {
+                    overdue.color(Color::BAD)
+                } else {
+                    overdue
+                },
+                Cell::new(t.findings.to_string()).center(),
+                Cell::new(t.findings_to_faults.to_string()).center(),
+            ]
+        })
+        .collect();
+    flow.table(&Table {
+        shares: vec![0.25, 0.15, 0.15, 0.15, 0.15, 0.15],
+        header: Some(
+            [
+                "巡检类型",
+                "应巡检",
+                "已完成",
+                "逾期未完成",
+                "巡检发现",
+                "转为故障",
+            ]
+            .map(Cell::head)
+            .to_vec(),
         ),
         rows,
         size: BODY_SIZE,
@@ -426,6 +475,7 @@ mod tests {
             stock_at_close: None,
             clock_suspect: vec![],
             entered_later: vec![],
+            inspections: vec![],
         };
         assert_eq!(resolution_rate(&input), "92.5%");
         let layout = layout(&input, &Mono).unwrap();

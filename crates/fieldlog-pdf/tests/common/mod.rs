@@ -133,6 +133,7 @@ pub fn daily(entries: usize) -> DailyReportPdf {
         ],
         filled_late: None,
         correction: None,
+        inspections: Vec::new(),
     }
 }
 
@@ -251,6 +252,7 @@ pub fn monthly() -> MonthlySummaryPdf {
             event: "响应".into(),
             recorded_at: "2026-10-12 09:50".into(),
         }],
+        inspections: Vec::new(),
     }
 }
 
