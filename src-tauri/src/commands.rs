@@ -640,3 +640,15 @@ pub fn photo_original(
 ) -> Reply<fieldlog_wire::v1::PhotoOriginal> {
     state.with(|store| desk::photos::original(store, &photo_id))
 }
+
+/// Issue 20: the About (version, commit) and whether the PDFs have a CJK font; needs no store.
+#[tauri::command]
+pub fn about() -> fieldlog_wire::v1::About {
+    let font = fieldlog_export::find_font_file();
+    fieldlog_wire::v1::About {
+        version: env!("CARGO_PKG_VERSION").into(),
+        commit: env!("FIELDLOG_COMMIT").into(),
+        pdf_font: font.as_ref().ok().map(|path| path.display().to_string()),
+        font_missing: font.err().map(|e| e.to_string()),
+    }
+}

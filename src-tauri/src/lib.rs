@@ -89,6 +89,8 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             photos,
             add_photo,
             photo_original,
+            // Issue 20: the About and the missing-font notice.
+            about,
         ])
 }
 

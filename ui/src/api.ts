@@ -60,6 +60,8 @@ import type {
   NewSiteForm,
   NewFault,
   TodayFilter,
+  // Issue 20.
+  About,
 } from "./generated/wire";
 
 export type * from "./generated/wire";
@@ -218,6 +220,9 @@ export const api = {
       headers: { "x-fieldlog-photo": encodeURIComponent(JSON.stringify({ subject, subjectId, stage, fileName })) },
     }),
   photoOriginal: (photoId: Id) => call<PhotoOriginal>("photo_original", { photoId }),
+
+  // Issue 20: version, commit and the PDFs' font (the About, the missing-font notice).
+  about: () => call<About>("about"),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

@@ -627,6 +627,8 @@ export interface Messages {
     close: string;
     hint: string;
   };
+  /** Issue 20: the About on the settings screen, and the missing-font notice. */
+  about: { title: string; version: string; commit: string; pdfFont: string; fontMissingTitle: string };
 }
 
 const zhCN: Messages = {
@@ -1253,6 +1255,14 @@ const zhCN: Messages = {
     close: "关闭",
     hint: "选择照片文件，或用电脑摄像头拍摄（JPEG/PNG，最大 30 MB）",
   },
+  // Issue 20: the About on the settings screen, and the missing-font notice.
+  about: {
+    title: "关于",
+    version: "版本",
+    commit: "提交",
+    pdfFont: "PDF 字体",
+    fontMissingTitle: "缺少中文字体：安装之前无法导出 PDF",
+  },
 };
 
 const en: Messages = {
@@ -1878,6 +1888,14 @@ const en: Messages = {
     open: "Open original",
     close: "Close",
     hint: "Pick a photo file, or take one with the laptop's camera (JPEG/PNG, up to 30 MB)",
+  },
+  // Issue 20: the About on the settings screen, and the missing-font notice.
+  about: {
+    title: "About",
+    version: "Version",
+    commit: "Commit",
+    pdfFont: "Font of the PDFs",
+    fontMissingTitle: "No Chinese font: the PDFs cannot be exported until one is installed",
   },
 };
 

@@ -64,12 +64,19 @@ mod tests {
                 ..ConfigFile::default()
             }
         );
-        assert_eq!(ConfigFile::parse("# all defaults\n").unwrap(), ConfigFile::default());
+        assert_eq!(
+            ConfigFile::parse("# all defaults\n").unwrap(),
+            ConfigFile::default()
+        );
     }
 
     #[test]
     fn a_misspelt_key_or_a_bad_address_is_refused() {
-        assert!(ConfigFile::parse("lisen = \"0.0.0.0:8740\"").unwrap_err().contains("lisen"));
+        assert!(
+            ConfigFile::parse("lisen = \"0.0.0.0:8740\"")
+                .unwrap_err()
+                .contains("lisen")
+        );
         assert!(ConfigFile::parse("listen = \"everywhere\"").is_err());
     }
 

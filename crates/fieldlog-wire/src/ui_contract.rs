@@ -84,6 +84,8 @@ pub fn typescript() -> String {
     types.visit::<v1::PhotoOriginal>();
     types.visit::<v1::PhotoStage>();
     types.visit::<v1::PhotoSubject>();
+    // Issue 20: the About and the missing-font notice.
+    types.visit::<v1::About>();
 
     let mut text = types.file();
     text.push_str(&presets());

@@ -876,3 +876,14 @@ pub fn data_url(mime: &str, bytes: &[u8]) -> String {
         base64::engine::general_purpose::STANDARD.encode(bytes)
     )
 }
+
+/// Issue 20: the Settings screen's About, and the notice the app shows when the PDFs have no
+/// font: the build's version and commit, and the CJK font found for the PDFs, or the message
+/// saying which package to install.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct About {
+    pub version: String,
+    pub commit: String,
+    pub pdf_font: Option<String>,
+    pub font_missing: Option<String>,
+}
