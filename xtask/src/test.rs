@@ -1,12 +1,12 @@
 //! `cargo xtask test`: exactly what CI runs (`.ci/run`). The installs, then the tidy step, then
 //! rustfmt, clippy with `-D warnings`, every test of the workspace (the server's on SQLite and on
 //! a throwaway PostgreSQL cluster), the office console's walk in headless Chromium (on both
-//! backends), and the real app's end-to-end tests under Xvfb and tauri-driver; one closing line
-//! totals every `test result:`.
+//! backends), the real app's end-to-end tests under Xvfb and tauri-driver, and the packages'
+//! install/upgrade/remove test (`test_packages`); one closing line totals every `test result:`.
 
 use crate::install::{Purpose, setup, tauri_driver_path};
 use crate::shell::{Result, cargo, run, step, workspace_root};
-use crate::{test_postgres, tidy};
+use crate::{test_packages, test_postgres, tidy};
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
@@ -139,6 +139,23 @@ pub fn test_all() -> Result {
     run(&cargo, &["build", "-p", "fieldlog-app"])?;
     let e2e = e2e_tests(&cargo, &mut tally);
 
+    // Issue 20: the packages of this (debug) build, installed over the previous release's.
+    let packages = e2e.and_then(|()| {
+        run(
+            &cargo,
+            &[
+                "build",
+                "-p",
+                "fieldlog-app",
+                "-p",
+                "fieldlog-cli",
+                "-p",
+                "fieldlog-server",
+            ],
+        )?;
+        test_packages::install_upgrade_remove()
+    });
+
     println!(
         "\nxtask: every check ran in {:.0} s ({} ignored outside the end-to-end run)",
         started.elapsed().as_secs_f64(),
@@ -146,7 +163,7 @@ pub fn test_all() -> Result {
     );
     // One plain closing line for the whole run.
     println!("{} passed, {} failed", tally.passed, tally.failed);
-    e2e
+    packages
 }
 
 /// The real-app end-to-end tests: every `tests/e2e_*.rs` (each declared as a `[[test]]` of the

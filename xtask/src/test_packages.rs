@@ -314,9 +314,37 @@ fn set_listen(port: u16) -> Result {
 }
 
 /// The running server: by systemd where it runs, else the unit's command line as its user.
+/// Dropped without [`Server::stop`] (a failed check), it is stopped all the same.
 enum Server {
     Systemd,
-    Process(Child),
+    Process(Option<Child>),
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        match self {
+            Server::Systemd => {
+                let _ = Command::new("systemctl")
+                    .args(["stop", "fieldlog-server.service"])
+                    .status();
+            }
+            Server::Process(child) => {
+                if let Some(child) = child.take() {
+                    let _ = terminate(child);
+                }
+            }
+        }
+    }
+}
+
+/// SIGTERM, as `systemctl stop` sends, then the wait: the server ends cleanly (status 0).
+fn terminate(mut child: Child) -> Result {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().map_err(|e| e.to_string())?;
+    println!("server stopped ({status})");
+    Ok(())
 }
 
 impl Server {
@@ -333,14 +361,23 @@ impl Server {
                 unit.working_directory,
                 unit.exec_start.join(" ")
             );
-            let child = Command::new("runuser")
-                .args(["-u", &unit.user, "--"])
+            // setpriv execs the server itself as the user (no process in between), so SIGTERM
+            // reaches it as systemd's would.
+            let child = Command::new("setpriv")
+                .args([
+                    "--reuid",
+                    &unit.user,
+                    "--regid",
+                    &unit.user,
+                    "--init-groups",
+                    "--",
+                ])
                 .args(&unit.exec_start)
                 .current_dir(&unit.working_directory)
                 .stdin(Stdio::null())
                 .spawn()
                 .map_err(|e| format!("cannot start {}: {e}", unit.exec_start.join(" ")))?;
-            Server::Process(child)
+            Server::Process(Some(child))
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -355,21 +392,16 @@ impl Server {
         Ok(server)
     }
 
-    /// SIGTERM, as `systemctl stop` sends, then wait for the process to end.
-    fn stop(self) -> Result {
-        match self {
+    /// Stops it as `systemctl stop` would, and waits for it to end.
+    fn stop(mut self) -> Result {
+        match &mut self {
             Server::Systemd => {
                 run_with(Command::new("systemctl").args(["stop", "fieldlog-server.service"]))
             }
-            Server::Process(mut child) => {
-                // runuser forwards SIGTERM to the server.
-                let _ = Command::new("kill")
-                    .args(["-TERM", &child.id().to_string()])
-                    .status();
-                let status = child.wait().map_err(|e| e.to_string())?;
-                println!("server stopped ({status})");
-                Ok(())
-            }
+            Server::Process(child) => match child.take() {
+                Some(child) => terminate(child),
+                None => Ok(()),
+            },
         }
     }
 }
@@ -454,7 +486,8 @@ struct Records {
 
 fn records(db: &Path) -> Result<Records> {
     let ids = |args: &[&str]| -> Result<Vec<String>> {
-        let text = fieldlog(db, args)?;
+        // Pretty-printed JSON: `"id": "…"`; only the listed records' own ids start with `"id"`.
+        let text = fieldlog(db, args)?.replace("\": \"", "\":\"");
         let mut ids: Vec<String> = text
             .split("\"id\":\"")
             .skip(1)
