@@ -58,6 +58,7 @@ pub fn install_upgrade_remove() -> Result {
     apt_install(&[&old_app, &old_server], false)?;
     expect_version("fieldlog", PREVIOUS)?;
     expect_version("fieldlog-server", PREVIOUS)?;
+    print_footprint()?;
     let port = free_port()?;
     set_listen(port)?;
     let url = format!("http://127.0.0.1:{port}");
@@ -113,6 +114,7 @@ pub fn install_upgrade_remove() -> Result {
         apt_install(&[&new.app_deb, &new.server_deb], true)?;
         expect_version("fieldlog", &new.version)?;
         expect_version("fieldlog-server", &new.version)?;
+        print_footprint()?;
         let shown = output(Command::new("/usr/bin/fieldlog").arg("--version"))?;
         if !shown.contains(&new.version) || !shown.contains("commit") {
             return Err(format!("fieldlog --version says {shown:?}"));
@@ -281,6 +283,29 @@ fn expect_version(package: &str, version: &str) -> Result {
             "{package} is {installed:?} after the install, not {version}"
         ))
     }
+}
+
+/// The installed footprint (BENCHMARKS.md): dpkg's `Installed-Size` and what `du` counts.
+fn print_footprint() -> Result {
+    for package in ["fieldlog", "fieldlog-server"] {
+        let size =
+            output(Command::new("dpkg-query").args(["-W", "-f=${Installed-Size}", package]))?;
+        let files = output(Command::new("dpkg-query").args(["-L", package]))?;
+        let regular: Vec<&str> = files.lines().filter(|f| Path::new(f).is_file()).collect();
+        let du = output(Command::new("du").args(["-ck"]).args(&regular))?;
+        let total = du
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .split_whitespace()
+            .next()
+            .unwrap_or("?");
+        println!(
+            "installed {package}: Installed-Size {} KiB, du of its files {total} KiB",
+            size.trim()
+        );
+    }
+    Ok(())
 }
 
 fn user_exists() -> Result<bool> {
