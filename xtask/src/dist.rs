@@ -53,19 +53,7 @@ pub fn dist() -> Result {
     step("Building the UI and the office console");
     build_ui()?;
     step("Release build: the app, the fieldlog CLI and the server");
-    run(
-        &cargo(),
-        &[
-            "build",
-            "--release",
-            "-p",
-            "fieldlog-app",
-            "-p",
-            "fieldlog-cli",
-            "-p",
-            "fieldlog-server",
-        ],
-    )?;
+    build_binaries(Profile::Release)?;
     let packages = package(Profile::Release)?;
     println!("\npackages of {}:", packages.version);
     for file in [&packages.app_deb, &packages.app_rpm, &packages.server_deb] {
@@ -73,6 +61,23 @@ pub fn dist() -> Result {
         println!("  {} ({:.1} MB)", file.display(), size as f64 / 1e6);
     }
     Ok(())
+}
+
+/// `cargo build` of the three packaged binaries' crates (a no-op when they are up to date).
+pub fn build_binaries(profile: Profile) -> Result {
+    let mut args = vec!["build"];
+    if profile == Profile::Release {
+        args.push("--release");
+    }
+    args.extend([
+        "-p",
+        "fieldlog-app",
+        "-p",
+        "fieldlog-cli",
+        "-p",
+        "fieldlog-server",
+    ]);
+    run(&cargo(), &args)
 }
 
 /// Packages the binaries cargo built in `profile` into `<target>/<profile>/dist/`.

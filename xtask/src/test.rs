@@ -6,7 +6,7 @@
 
 use crate::install::{Purpose, setup, tauri_driver_path};
 use crate::shell::{Result, cargo, run, step, workspace_root};
-use crate::{test_packages, test_postgres, tidy};
+use crate::{dist, test_packages, test_postgres, tidy};
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
@@ -141,18 +141,7 @@ pub fn test_all() -> Result {
 
     // Issue 20: the packages of this (debug) build, installed over the previous release's.
     let packages = e2e.and_then(|()| {
-        run(
-            &cargo,
-            &[
-                "build",
-                "-p",
-                "fieldlog-app",
-                "-p",
-                "fieldlog-cli",
-                "-p",
-                "fieldlog-server",
-            ],
-        )?;
+        dist::build_binaries(dist::Profile::Debug)?;
         test_packages::install_upgrade_remove()
     });
 
@@ -165,6 +154,9 @@ pub fn test_all() -> Result {
     println!("{} passed, {} failed", tally.passed, tally.failed);
     packages
 }
+
+/// The arguments of `dbus-run-session` that run a command in a private session bus and X display.
+pub const XVFB_SESSION: [&str; 5] = ["--", "xvfb-run", "-a", "-s", "-screen 0 1280x800x24"];
 
 /// The real-app end-to-end tests: every `tests/e2e_*.rs` (each declared as a `[[test]]` of the
 /// system-tests package), so a new walk is run by CI without being listed twice.
@@ -189,17 +181,8 @@ fn e2e_test_names() -> Result<Vec<String>> {
 fn e2e_tests(cargo: &str, tally: &mut Tally) -> Result {
     let mut command = Command::new("dbus-run-session");
     command
-        .args([
-            "--",
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1280x800x24",
-            cargo,
-            "test",
-            "-p",
-            "fieldlog-system-tests",
-        ])
+        .args(XVFB_SESSION)
+        .args([cargo, "test", "-p", "fieldlog-system-tests"])
         .args(e2e_test_names()?.iter().flat_map(|name| ["--test", name]))
         .args(["--", "--ignored", "--test-threads=1"])
         .env("TAURI_DRIVER", tauri_driver_path());

@@ -532,14 +532,8 @@ fn records(db: &Path) -> Result<Records> {
 /// migration or a missing library ends it at once).
 fn app_starts(db: &Path) -> Result {
     let mut child = Command::new("dbus-run-session")
-        .args([
-            "--",
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1280x800x24",
-            "/usr/bin/fieldlog-app",
-        ])
+        .args(crate::test::XVFB_SESSION)
+        .arg("/usr/bin/fieldlog-app")
         .env("FIELDLOG_DB", db)
         .stdin(Stdio::null())
         .process_group(0)

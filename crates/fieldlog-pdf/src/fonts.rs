@@ -70,10 +70,16 @@ pub fn find_font_file() -> Result<PathBuf, FontError> {
     find_in(chosen.as_deref(), &candidates)
 }
 
-/// The chosen file when one is named (present or not: reading it says what is wrong), else the
-/// first candidate that is a file.
+/// The chosen file when one is named (a missing one is the error reading it gives, naming
+/// `FIELDLOG_PDF_FONT`), else the first candidate that is a file.
 fn find_in(chosen: Option<&Path>, candidates: &[PathBuf]) -> Result<PathBuf, FontError> {
     if let Some(path) = chosen {
+        if !path.is_file() {
+            return Err(FontError::Unreadable {
+                path: path.to_path_buf(),
+                source: std::io::ErrorKind::NotFound.into(),
+            });
+        }
         return Ok(path.to_path_buf());
     }
     candidates
@@ -261,7 +267,14 @@ mod tests {
         // The first present candidate wins; a named file is taken as named.
         std::fs::write(&candidates[1], b"font").unwrap();
         assert_eq!(find_in(None, &candidates).unwrap(), candidates[1]);
-        let named = Path::new("/elsewhere/font.ttf");
-        assert_eq!(find_in(Some(named), &candidates).unwrap(), named);
+        assert_eq!(
+            find_in(Some(&candidates[1]), &candidates[..1]).unwrap(),
+            candidates[1]
+        );
+        let missing = find_in(Some(&candidates[0]), &candidates[1..]).unwrap_err();
+        assert!(
+            missing.to_string().contains("FIELDLOG_PDF_FONT"),
+            "{missing}"
+        );
     }
 }
