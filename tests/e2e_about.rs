@@ -24,6 +24,10 @@ fn the_about_names_version_and_commit_and_a_missing_font_is_said_at_start() {
     let commit = wait_text(&s, "[data-testid=about-commit]", "");
     assert!(!commit.trim().is_empty());
     wait_text(&s, "[data-testid=about-font]", "/");
+    s.execute(
+        "document.querySelector('[data-testid=about]').scrollIntoView()",
+        serde_json::json!([]),
+    );
     shot(&s, "about");
     drop(s);
     drop(driver);
