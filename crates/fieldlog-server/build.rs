@@ -11,6 +11,8 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
+    // The commit shown by `fieldlog-server --version` (issue 20).
+    fieldlog_build_commit::emit();
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let dist = manifest.join("../../ui/dist-console");
     // An absent folder would make cargo rerun this script on every build; an empty one is tracked.

@@ -676,3 +676,15 @@ pub fn restore_profile(
 pub fn inform_customer(state: State<'_, AppState>, fault_id: FaultId) -> Reply<FaultDetail> {
     state.with(|store| desk::inform_customer(store, fault_id, None, None, Utc::now()))
 }
+
+/// Issue 20: the About (version, commit) and whether the PDFs have a CJK font; needs no store.
+#[tauri::command]
+pub fn about() -> fieldlog_wire::v1::About {
+    let font = fieldlog_export::find_font_file();
+    fieldlog_wire::v1::About {
+        version: env!("CARGO_PKG_VERSION").into(),
+        commit: env!("FIELDLOG_COMMIT").into(),
+        pdf_font: font.as_ref().ok().map(|path| path.display().to_string()),
+        font_missing: font.err().map(|e| e.to_string()),
+    }
+}

@@ -95,6 +95,8 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>, state: AppState) -> Builde
             restore_profile,
             // Issue 19 leftovers: Today's 已告知客户.
             inform_customer,
+            // Issue 20: the About and the missing-font notice.
+            about,
         ])
 }
 

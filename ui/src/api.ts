@@ -63,6 +63,8 @@ import type {
   // Issue 20: backup and restore.
   ProfileBackup,
   ProfileRestored,
+  // Issue 20.
+  About,
 } from "./generated/wire";
 
 export type * from "./generated/wire";
@@ -230,6 +232,9 @@ export const api = {
 
   // Issue 19 leftovers: Today's one-tap 已告知客户, worded by the core.
   informCustomer: (faultId: Id) => call<FaultDetail>("inform_customer", { faultId }),
+
+  // Issue 20: version, commit and the PDFs' font (the About, the missing-font notice).
+  about: () => call<About>("about"),
 };
 
 type Listen = <T>(event: string, handler: (e: { payload: T }) => void) => Promise<() => void>;

@@ -647,6 +647,8 @@ export interface Messages {
     enrolledNote: string;
     moving: string;
   };
+  /** Issue 20: the About on the settings screen, and the missing-font notice. */
+  about: { title: string; version: string; commit: string; pdfFont: string; fontMissingTitle: string };
 }
 
 const zhCN: Messages = {
@@ -1294,6 +1296,14 @@ const zhCN: Messages = {
     moving:
       "换电脑：在旧电脑上备份，在新电脑上恢复（签名密钥只随备份转移）；或在新电脑上用新的注册码注册，让同步带回记录，再请办公室在控制台“笔记本”页停用旧电脑。",
   },
+  // Issue 20: the About on the settings screen, and the missing-font notice.
+  about: {
+    title: "关于",
+    version: "版本",
+    commit: "提交",
+    pdfFont: "PDF 字体",
+    fontMissingTitle: "缺少中文字体：安装之前无法导出 PDF",
+  },
 };
 
 const en: Messages = {
@@ -1940,6 +1950,14 @@ const en: Messages = {
     enrolledNote: "This backup is enrolled for sync: this laptop is now that device; stop using the old laptop's profile.",
     moving:
       "Moving to a new laptop: back up on the old one and restore on the new one (the signing key moves only with a backup); or enroll the new laptop with a new code and let sync bring the records, then have the office revoke the old laptop in the console's Laptops list.",
+  },
+  // Issue 20: the About on the settings screen, and the missing-font notice.
+  about: {
+    title: "About",
+    version: "Version",
+    commit: "Commit",
+    pdfFont: "Font of the PDFs",
+    fontMissingTitle: "No Chinese font: the PDFs cannot be exported until one is installed",
   },
 };
 

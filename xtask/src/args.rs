@@ -5,7 +5,7 @@ use crate::install::Purpose;
 use crate::shell::Result;
 use crate::test_postgres::Durability;
 
-pub const USAGE: &str = "usage: cargo xtask run | test | tidy | bench-startup | bench-pdf | with-postgres [--durable] COMMAND… | setup [run|test]";
+pub const USAGE: &str = "usage: cargo xtask run | test | test-packages | tidy | dist | bench-startup | bench-pdf | with-postgres [--durable] COMMAND… | setup [run|test]";
 
 /// One task of `cargo xtask`.
 #[derive(Debug, PartialEq)]
@@ -18,6 +18,10 @@ pub enum Task {
     Tidy,
     /// Only the installs.
     Setup(Purpose),
+    /// The release packages (issue 20).
+    Dist,
+    /// Only the install/upgrade/remove step of `test` (issue 20).
+    TestPackages,
     BenchStartup,
     BenchPdf,
     /// One command with a throwaway PostgreSQL cluster.
@@ -35,6 +39,8 @@ pub fn parse(args: &[String]) -> Result<Task> {
         Some("run") => Task::Run,
         Some("test") => Task::Test,
         Some("tidy") => Task::Tidy,
+        Some("dist") => Task::Dist,
+        Some("test-packages") => Task::TestPackages,
         Some("bench-startup") => Task::BenchStartup,
         Some("bench-pdf") => Task::BenchPdf,
         Some("with-postgres") => {
@@ -77,6 +83,8 @@ mod tests {
         assert_eq!(parse_words("run"), Ok(Task::Run));
         assert_eq!(parse_words("test"), Ok(Task::Test));
         assert_eq!(parse_words("tidy"), Ok(Task::Tidy));
+        assert_eq!(parse_words("dist"), Ok(Task::Dist));
+        assert_eq!(parse_words("test-packages"), Ok(Task::TestPackages));
         assert_eq!(parse_words("bench-startup"), Ok(Task::BenchStartup));
         assert_eq!(parse_words("bench-pdf"), Ok(Task::BenchPdf));
         assert_eq!(parse_words("setup"), Ok(Task::Setup(Purpose::Test)));

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 /// Debian packages the desktop app needs to build and run (Tauri 2 on WebKitGTK 4.1), and a CJK
 /// font so Chinese shows as text, not boxes.
-const APT_RUN: &[&str] = &[
+pub const APT_RUN: &[&str] = &[
     "build-essential",
     "pkg-config",
     "libwebkit2gtk-4.1-dev",

@@ -8,6 +8,10 @@
 //! - `cargo xtask tidy`: only the tidy step: the dependency invariants of ARCHITECTURE.md read
 //!   from `cargo metadata`, generated files up to date, no `todo!`/`unimplemented!`/`dbg!` left
 //!   in our sources (`tidy`).
+//! - `cargo xtask dist`: the release packages: the app's .deb and .rpm (with the `fieldlog` CLI)
+//!   and the server's .deb (`dist`).
+//! - `cargo xtask test-packages`: only the install/upgrade/remove step of `test`, on the debug
+//!   build (`test_packages`; root only: it installs packages).
 //! - `cargo xtask setup [run|test]`: only the installs (`install`).
 //! - `cargo xtask bench-startup`, `cargo xtask bench-pdf`: the benchmarks of BENCHMARKS.md that need
 //!   more than `cargo bench` (a display; reportlab and a TrueType CJK font) (`bench`).
@@ -21,10 +25,12 @@
 
 mod args;
 mod bench;
+mod dist;
 mod install;
 mod run_app;
 mod shell;
 mod test;
+mod test_packages;
 mod test_postgres;
 mod tidy;
 
@@ -37,6 +43,8 @@ fn main() -> ExitCode {
         Task::Run => run_app::run_app(),
         Task::Test => test::test_all(),
         Task::Tidy => tidy::tidy(),
+        Task::Dist => dist::dist(),
+        Task::TestPackages => test_packages::install_upgrade_remove(),
         Task::Setup(purpose) => install::setup(purpose),
         Task::BenchStartup => bench::bench_startup(),
         Task::BenchPdf => bench::bench_pdf(),

@@ -1,12 +1,12 @@
 //! `cargo xtask test`: exactly what CI runs (`.ci/run`). The installs, then the tidy step, then
 //! rustfmt, clippy with `-D warnings`, every test of the workspace (the server's on SQLite and on
 //! a throwaway PostgreSQL cluster), the office console's walk in headless Chromium (on both
-//! backends), and the real app's end-to-end tests under Xvfb and tauri-driver; one closing line
-//! totals every `test result:`.
+//! backends), the real app's end-to-end tests under Xvfb and tauri-driver, and the packages'
+//! install/upgrade/remove test (`test_packages`); one closing line totals every `test result:`.
 
 use crate::install::{Purpose, setup, tauri_driver_path};
 use crate::shell::{Result, cargo, run, step, workspace_root};
-use crate::{test_postgres, tidy};
+use crate::{dist, test_packages, test_postgres, tidy};
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
@@ -139,6 +139,12 @@ pub fn test_all() -> Result {
     run(&cargo, &["build", "-p", "fieldlog-app"])?;
     let e2e = e2e_tests(&cargo, &mut tally);
 
+    // Issue 20: the packages of this (debug) build, installed over the previous release's.
+    let packages = e2e.and_then(|()| {
+        dist::build_binaries(dist::Profile::Debug)?;
+        test_packages::install_upgrade_remove()
+    });
+
     println!(
         "\nxtask: every check ran in {:.0} s ({} ignored outside the end-to-end run)",
         started.elapsed().as_secs_f64(),
@@ -146,8 +152,11 @@ pub fn test_all() -> Result {
     );
     // One plain closing line for the whole run.
     println!("{} passed, {} failed", tally.passed, tally.failed);
-    e2e
+    packages
 }
+
+/// The arguments of `dbus-run-session` that run a command in a private session bus and X display.
+pub const XVFB_SESSION: [&str; 5] = ["--", "xvfb-run", "-a", "-s", "-screen 0 1280x800x24"];
 
 /// The real-app end-to-end tests: every `tests/e2e_*.rs` (each declared as a `[[test]]` of the
 /// system-tests package), so a new walk is run by CI without being listed twice.
@@ -172,17 +181,8 @@ fn e2e_test_names() -> Result<Vec<String>> {
 fn e2e_tests(cargo: &str, tally: &mut Tally) -> Result {
     let mut command = Command::new("dbus-run-session");
     command
-        .args([
-            "--",
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1280x800x24",
-            cargo,
-            "test",
-            "-p",
-            "fieldlog-system-tests",
-        ])
+        .args(XVFB_SESSION)
+        .args([cargo, "test", "-p", "fieldlog-system-tests"])
         .args(e2e_test_names()?.iter().flat_map(|name| ["--test", name]))
         .args(["--", "--ignored", "--test-threads=1"])
         .env("TAURI_DRIVER", tauri_driver_path());

@@ -13,7 +13,7 @@ use std::str::FromStr;
 #[derive(Parser, Debug)]
 #[command(
     name = "fieldlog",
-    version,
+    version = env!("FIELDLOG_VERSION_LINE"),
     about = "Fieldlog 现场运维记录 (field maintenance log)"
 )]
 pub struct Cli {

@@ -28,7 +28,7 @@ use fieldlog_wire::{ErrorBody, ErrorCode, ToErrorBody};
 
 pub use fieldlog_pdf::{
     Font, FontError, SignatureCheck, SignerTrust, TimeStampCheck, Trust, Verdict, Verification,
-    VerifyError, verify_pdf, verify_pdf_trusting,
+    VerifyError, find_font_file, verify_pdf, verify_pdf_trusting,
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -32,7 +32,7 @@ const SYSTEM_CANDIDATES: &[&str] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum FontError {
     #[error(
-        "找不到中文字体（已查找：{tried}）。请安装 fonts-noto-cjk（Debian/Ubuntu：sudo apt-get install fonts-noto-cjk）或设置环境变量 FIELDLOG_PDF_FONT 指向一个中文 .ttf/.ttc/.otf 字体文件。/ No Chinese font found (looked in: {tried}). Install fonts-noto-cjk or set FIELDLOG_PDF_FONT to a Chinese .ttf/.ttc/.otf font file."
+        "找不到中文字体（已查找：{tried}）。请安装 fonts-noto-cjk（Debian/Ubuntu/deepin：sudo apt-get install fonts-noto-cjk；Fedora：sudo dnf install google-noto-sans-cjk-fonts）或设置环境变量 FIELDLOG_PDF_FONT 指向一个中文 .ttf/.ttc/.otf 字体文件。/ No Chinese font found (looked in: {tried}). Install fonts-noto-cjk (Fedora: google-noto-sans-cjk-fonts) or set FIELDLOG_PDF_FONT to a Chinese .ttf/.ttc/.otf font file."
     )]
     NotFound { tried: String },
     #[error(
@@ -50,6 +50,49 @@ pub enum FontError {
         "字体 {path} 不含中文字形，无法生成中文报告。请安装 fonts-noto-cjk 或设置 FIELDLOG_PDF_FONT。/ Font {path} has no Chinese glyphs."
     )]
     NoChinese { path: PathBuf },
+}
+
+/// The font file the PDFs will use, found without reading it: `FIELDLOG_PDF_FONT` if set (and
+/// then only that), otherwise the first system font present. The app asks at start and on its
+/// About (issue 20), so a laptop without a CJK font is told which package to install before an
+/// export fails.
+pub fn find_font_file() -> Result<PathBuf, FontError> {
+    let chosen = std::env::var_os(FONT_ENV)
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(windir) = std::env::var_os("WINDIR") {
+        let fonts = Path::new(&windir).join("Fonts");
+        candidates.push(fonts.join("msyh.ttc"));
+        candidates.push(fonts.join("simsun.ttc"));
+    }
+    candidates.extend(SYSTEM_CANDIDATES.iter().map(PathBuf::from));
+    find_in(chosen.as_deref(), &candidates)
+}
+
+/// The chosen file when one is named (a missing one is the error reading it gives, naming
+/// `FIELDLOG_PDF_FONT`), else the first candidate that is a file.
+fn find_in(chosen: Option<&Path>, candidates: &[PathBuf]) -> Result<PathBuf, FontError> {
+    if let Some(path) = chosen {
+        if !path.is_file() {
+            return Err(FontError::Unreadable {
+                path: path.to_path_buf(),
+                source: std::io::ErrorKind::NotFound.into(),
+            });
+        }
+        return Ok(path.to_path_buf());
+    }
+    candidates
+        .iter()
+        .find(|path| path.is_file())
+        .cloned()
+        .ok_or_else(|| FontError::NotFound {
+            tried: candidates
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
 }
 
 /// The loaded font: its bytes, which face of a collection, and (lazily) printpdf's parse of it.
@@ -76,28 +119,7 @@ impl std::fmt::Debug for Font {
 impl Font {
     /// `FIELDLOG_PDF_FONT` if set (and then only that), otherwise the first system font found.
     pub fn locate() -> Result<Font, FontError> {
-        if let Some(path) = std::env::var_os(FONT_ENV).filter(|p| !p.is_empty()) {
-            return Font::from_path(Path::new(&path));
-        }
-        let mut candidates: Vec<PathBuf> = Vec::new();
-        if let Some(windir) = std::env::var_os("WINDIR") {
-            let fonts = Path::new(&windir).join("Fonts");
-            candidates.push(fonts.join("msyh.ttc"));
-            candidates.push(fonts.join("simsun.ttc"));
-        }
-        candidates.extend(SYSTEM_CANDIDATES.iter().map(PathBuf::from));
-        for path in &candidates {
-            if path.is_file() {
-                return Font::from_path(path);
-            }
-        }
-        Err(FontError::NotFound {
-            tried: candidates
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
+        Font::from_path(&find_font_file()?)
     }
 
     /// Loads a .ttf/.otf/.ttc file and picks its Chinese face.
@@ -233,5 +255,26 @@ mod tests {
         .to_string();
         assert!(msg.starts_with("找不到中文字体"));
         assert!(msg.contains("fonts-noto-cjk") && msg.contains("FIELDLOG_PDF_FONT"));
+    }
+
+    #[test]
+    fn a_machine_without_any_candidate_is_told_the_packages_of_both_families() {
+        let dir = tempfile::tempdir().unwrap();
+        let candidates = [dir.path().join("a.ttc"), dir.path().join("b.ttc")];
+        let msg = find_in(None, &candidates).unwrap_err().to_string();
+        assert!(msg.contains("a.ttc") && msg.contains("b.ttc"), "{msg}");
+        assert!(msg.contains("fonts-noto-cjk") && msg.contains("google-noto-sans-cjk-fonts"));
+        // The first present candidate wins; a named file is taken as named.
+        std::fs::write(&candidates[1], b"font").unwrap();
+        assert_eq!(find_in(None, &candidates).unwrap(), candidates[1]);
+        assert_eq!(
+            find_in(Some(&candidates[1]), &candidates[..1]).unwrap(),
+            candidates[1]
+        );
+        let missing = find_in(Some(&candidates[0]), &candidates[1..]).unwrap_err();
+        assert!(
+            missing.to_string().contains("FIELDLOG_PDF_FONT"),
+            "{missing}"
+        );
     }
 }

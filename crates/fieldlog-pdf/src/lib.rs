@@ -21,7 +21,7 @@ pub mod signing;
 mod truetype_trim;
 pub mod verify;
 
-pub use fonts::{FONT_ENV, Font, FontError};
+pub use fonts::{FONT_ENV, Font, FontError, find_font_file};
 pub use input::*;
 pub use layout::{Layout, LayoutError};
 pub use render::RenderError;

@@ -21,6 +21,7 @@ pub mod admin;
 pub mod backup;
 pub mod ca;
 pub mod chain;
+pub mod config_file;
 pub mod console;
 pub mod database;
 pub mod error;

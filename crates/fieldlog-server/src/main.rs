@@ -1,22 +1,28 @@
 //! `fieldlog-server`: run the sync server, or manage its accounts.
 
 use clap::{Parser, Subcommand};
+use fieldlog_server::config_file::ConfigFile;
 use fieldlog_server::{Database, admin, revocation};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "fieldlog-server", about = "Fieldlog 同步服务器 (sync server)")]
+#[command(
+    name = "fieldlog-server",
+    about = "Fieldlog 同步服务器 (sync server)",
+    version = env!("FIELDLOG_VERSION_LINE")
+)]
 struct Cli {
+    /// Settings from a TOML file (the package's /etc/fieldlog/server.toml): database, listen,
+    /// tls_cert, tls_key, public_url. Flags and their environment variables win over the file.
+    #[arg(long, global = true, env = "FIELDLOG_SERVER_CONFIG")]
+    config: Option<PathBuf>,
     /// The server's database: a SQLite file path, or a PostgreSQL URL
     /// (postgres://USER@HOST:PORT/DATABASE, or postgresql://…) whose database already exists.
-    #[arg(
-        long,
-        env = "FIELDLOG_SERVER_DB",
-        default_value = "fieldlog-server.sqlite"
-    )]
-    db: String,
+    /// Default: `database` of --config, else fieldlog-server.sqlite.
+    #[arg(long, env = "FIELDLOG_SERVER_DB")]
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -27,13 +33,14 @@ enum Command {
     AuditChains,
     /// Serve the sync API.
     Serve {
-        #[arg(long, default_value = "127.0.0.1:8740")]
-        listen: std::net::SocketAddr,
+        /// Default: `listen` of --config, else 127.0.0.1:8740.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
         /// Serve HTTPS with this certificate chain (PEM, the server's certificate first).
-        #[arg(long, requires = "tls_key")]
+        #[arg(long)]
         tls_cert: Option<PathBuf>,
         /// The TLS certificate's private key (PEM).
-        #[arg(long, requires = "tls_cert")]
+        #[arg(long)]
         tls_key: Option<PathBuf>,
         /// The address laptops and validators reach this server at (https://host:port), kept:
         /// every certificate issued from now on names its CRL there (/ca/crl.der).
@@ -147,13 +154,21 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    let file = match &cli.config {
+        Some(path) => ConfigFile::read(path)?,
+        None => ConfigFile::default(),
+    };
+    let db = cli
+        .db
+        .or(file.database)
+        .unwrap_or_else(|| "fieldlog-server.sqlite".into());
     // Before opening: a backup reads the database as it is, and needs no migration or pool.
     if let Command::Backup { out } = &cli.command {
-        let line = fieldlog_server::backup::backup(&cli.db, out).map_err(|e| e.to_string())?;
+        let line = fieldlog_server::backup::backup(&db, out).map_err(|e| e.to_string())?;
         println!("{line}");
         return Ok(());
     }
-    let storage = Database::open(&cli.db).map_err(|e| e.to_string())?;
+    let storage = Database::open(&db).map_err(|e| e.to_string())?;
     match cli.command {
         Command::Serve {
             listen,
@@ -161,6 +176,14 @@ fn run(cli: Cli) -> Result<(), String> {
             tls_key,
             public_url,
         } => {
+            let listen = listen
+                .or(file.listen)
+                .unwrap_or_else(|| ([127, 0, 0, 1], 8740).into());
+            let (tls_cert, tls_key) = (tls_cert.or(file.tls_cert), tls_key.or(file.tls_key));
+            if tls_cert.is_some() != tls_key.is_some() {
+                return Err("HTTPS 需要同时给出证书和私钥 (give both --tls-cert and --tls-key, or tls_cert and tls_key in the configuration file)".into());
+            }
+            let public_url = public_url.or(file.public_url);
             if let Some(url) = public_url {
                 revocation::set_public_url(&storage, &url).map_err(|e| e.to_string())?;
             }
@@ -182,7 +205,24 @@ fn run(cli: Cli) -> Result<(), String> {
                     .await
                     .map_err(|e| format!("无法监听 {listen}：{e} (cannot listen on {listen})"))?;
                 let bound = listener.local_addr().map_err(|e| e.to_string())?;
+                // Ctrl-C, or SIGTERM from systemd stopping the unit (`systemctl stop`, upgrades).
                 let shutdown = async {
+                    #[cfg(unix)]
+                    {
+                        use tokio::signal::unix::{SignalKind, signal};
+                        match signal(SignalKind::terminate()) {
+                            Ok(mut term) => {
+                                tokio::select! {
+                                    _ = tokio::signal::ctrl_c() => {}
+                                    _ = term.recv() => {}
+                                }
+                            }
+                            Err(_) => {
+                                let _ = tokio::signal::ctrl_c().await;
+                            }
+                        }
+                    }
+                    #[cfg(not(unix))]
                     let _ = tokio::signal::ctrl_c().await;
                 };
                 let storage = Arc::new(storage);

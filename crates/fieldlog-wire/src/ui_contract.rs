@@ -87,6 +87,8 @@ pub fn typescript() -> String {
     // Issue 20: backup and restore.
     types.visit::<v1::ProfileBackup>();
     types.visit::<v1::ProfileRestored>();
+    // Issue 20: the About and the missing-font notice.
+    types.visit::<v1::About>();
 
     let mut text = types.file();
     text.push_str(&presets());

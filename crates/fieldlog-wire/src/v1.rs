@@ -902,3 +902,14 @@ pub struct ProfileRestored {
     pub signing_key: bool,
     pub enrolled: bool,
 }
+
+/// Issue 20: the Settings screen's About, and the notice the app shows when the PDFs have no
+/// font: the build's version and commit, and the CJK font found for the PDFs, or the message
+/// saying which package to install.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct About {
+    pub version: String,
+    pub commit: String,
+    pub pdf_font: Option<String>,
+    pub font_missing: Option<String>,
+}

@@ -3,6 +3,13 @@
 // `UPDATE_SNAPSHOTS=1 cargo test -p fieldlog-wire --test ui_contract` and review the diff.
 
 /**
+ * Issue 20: the Settings screen's About, and the notice the app shows when the PDFs have no
+ * font: the build's version and commit, and the CJK font found for the PDFs, or the message
+ * saying which package to install.
+ */
+export type About = { version: string, commit: string, pdf_font: string | null, font_missing: string | null, };
+
+/**
  * A work-alone laptop's contract, made from a preset (its SLA policy and spare floor).
  */
 export type AloneContract = { code: string, name: string, client: string, 
