@@ -44,6 +44,17 @@ pub enum ServerError {
     NotFound(String),
     #[error("{zh} ({en})")]
     Conflict { zh: String, en: String },
+    /// A change numbered `seq` where the device already stored another record under that number:
+    /// a profile restored from a backup older than the device's last sync (issue 20). Answering
+    /// with the stored ack would mark the new change sent although it was never applied.
+    #[error(
+        "本机档案来自较旧的备份：第 {seq} 号变更已用于 {held_entity} {held_id}，本批未保存。请管理员在控制台停用本机，然后重新注册本机 (this profile comes from a backup older than this device's last sync: change {seq} already stored {held_entity} {held_id}; nothing in this batch was stored: have the office revoke this laptop, then enroll it again)"
+    )]
+    SequenceReused {
+        seq: i64,
+        held_entity: String,
+        held_id: String,
+    },
     #[error(
         "服务器存储出错：{0}。数据未写入，请稍后重试 (server storage error, nothing written; retry later)"
     )]
@@ -71,6 +82,7 @@ impl ServerError {
             ServerError::Malformed(_) => ErrorCode::InvalidInput,
             ServerError::NotFound(_) => ErrorCode::NotFound,
             ServerError::Conflict { .. } => ErrorCode::Conflict,
+            ServerError::SequenceReused { .. } => ErrorCode::SequenceReused,
             ServerError::Storage(_) => ErrorCode::Storage,
             ServerError::Authority(_) => ErrorCode::Internal,
         }
@@ -89,7 +101,9 @@ impl ServerError {
             ServerError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Malformed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
-            ServerError::Conflict { .. } => StatusCode::CONFLICT,
+            ServerError::Conflict { .. } | ServerError::SequenceReused { .. } => {
+                StatusCode::CONFLICT
+            }
             ServerError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::Authority(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -151,6 +151,17 @@ pub fn push(
     for change in &request.changes {
         if change.seq <= high {
             if let Some(ack) = tx.stored_ack(&auth.device_id, change.seq)? {
+                // A resent batch names the same records; another record under a number already
+                // used means the laptop numbers afresh from an older copy of its profile (a
+                // restored backup): its stored ack would say "sent" for a change never applied.
+                let id = entity_named(&change.entity).and_then(|e| e.record_id(&change.row));
+                if ack.entity != change.entity || id.as_deref() != Some(ack.id.as_str()) {
+                    return Err(ServerError::SequenceReused {
+                        seq: change.seq,
+                        held_entity: ack.entity,
+                        held_id: ack.id,
+                    });
+                }
                 acks.push(ack);
             }
             continue;

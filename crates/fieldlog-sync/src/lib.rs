@@ -58,6 +58,13 @@ pub enum SyncError {
         "本机已被办公室停用（吊销），不能再同步。本机上的全部数据，包括还没有上传的更改，都保留在本机，没有丢失或删除。请联系办公室的管理员；如需继续同步，请向管理员索取新的注册码，重新注册本机（“同步”页的“重新注册本机”，或 fieldlog enroll）。(this laptop was cut off by the office and can no longer sync; everything on it, changes not yet sent included, stays on this laptop: nothing was lost or deleted. Contact the office administrator; to sync again, ask for a new enrollment code and enroll this laptop again.)"
     )]
     Revoked { server_message: String },
+    /// The server already holds other records under this laptop's change numbers
+    /// (`sequence_reused`): the profile was restored from a backup older than the device's last
+    /// sync (issue 20). Said by the laptop, like a revocation: what stays here and what to do.
+    #[error(
+        "本机档案来自较旧的备份：请管理员在控制台停用本机，然后重新注册；未上传的记录会保留并在重新注册后上传。服务器没有保存这次上传的任何记录。(this profile was restored from a backup older than this laptop's last sync: ask the administrator to revoke this laptop in the console, then enroll it again; the records not yet sent stay here and are sent after enrolling again. The server stored nothing of this upload.)"
+    )]
+    SequenceReused { server_message: String },
     #[error("{}", .body.message)]
     Refused { status: u16, body: ErrorBody },
     #[error(
@@ -83,6 +90,7 @@ impl SyncError {
             }
             SyncError::BadRoot(_) => ErrorCode::InvalidInput,
             SyncError::Revoked { .. } => ErrorCode::DeviceRevoked,
+            SyncError::SequenceReused { .. } => ErrorCode::SequenceReused,
             SyncError::Refused { body, .. } => body.code,
             SyncError::Busy => ErrorCode::Conflict,
             SyncError::Store(e) => e.code(),
@@ -119,6 +127,10 @@ impl SyncError {
             ),
             SyncError::Revoked { .. } => {
                 "This laptop was cut off by the office and can no longer sync. Everything on it, changes not yet sent included, stays on this laptop: nothing was lost or deleted. Contact the office administrator; to sync again, ask for a new enrollment code and enroll this laptop again (Sync → Enroll this laptop again, or fieldlog enroll)."
+                    .into()
+            }
+            SyncError::SequenceReused { .. } => {
+                "This profile was restored from a backup older than this laptop's last sync: ask the administrator to revoke this laptop in the console, then enroll it again. The records not yet sent stay here and are sent after enrolling again; the server stored nothing of this upload."
                     .into()
             }
             SyncError::Refused { body, .. } => body.message.clone(),
@@ -240,6 +252,11 @@ fn refusal(status: reqwest::StatusCode, bytes: &[u8]) -> SyncError {
     });
     if body.code == ErrorCode::DeviceRevoked {
         return SyncError::Revoked {
+            server_message: body.message,
+        };
+    }
+    if body.code == ErrorCode::SequenceReused {
+        return SyncError::SequenceReused {
             server_message: body.message,
         };
     }

@@ -44,6 +44,10 @@ pub enum ErrorCode {
     /// Sync: the office revoked this laptop; its token is refused on every endpoint. Its data
     /// stays on it; the technician contacts the office.
     DeviceRevoked,
+    /// Sync: the laptop's change numbers were already used by its device for other records (a
+    /// profile restored from a backup older than its last sync). Nothing was stored; the laptop
+    /// keeps its changes and must be revoked and enrolled again as a new device (issue 20).
+    SequenceReused,
 }
 
 impl ErrorCode {
@@ -62,6 +66,7 @@ impl ErrorCode {
             ErrorCode::Network => "network",
             ErrorCode::Tampered => "tampered",
             ErrorCode::DeviceRevoked => "device_revoked",
+            ErrorCode::SequenceReused => "sequence_reused",
         }
     }
 }
@@ -134,6 +139,7 @@ mod tests {
             ErrorCode::Network,
             ErrorCode::Tampered,
             ErrorCode::DeviceRevoked,
+            ErrorCode::SequenceReused,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }

@@ -293,7 +293,7 @@ params?: { [key in string]: string }, };
 /**
  * Stable error codes. Adding one is a wire change; renaming one breaks the UI.
  */
-export type ErrorCode = "invalid_input" | "not_found" | "signed_immutable" | "conflict" | "insufficient_stock" | "storage" | "internal" | "unauthorized" | "forbidden" | "too_large" | "network" | "tampered" | "device_revoked";
+export type ErrorCode = "invalid_input" | "not_found" | "signed_immutable" | "conflict" | "insufficient_stock" | "storage" | "internal" | "unauthorized" | "forbidden" | "too_large" | "network" | "tampered" | "device_revoked" | "sequence_reused";
 
 /**
  * What the app asks to export: a signed PDF, or the monthly summary as PDF, XLSX or CSV.
