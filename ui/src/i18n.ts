@@ -1939,7 +1939,7 @@ const en: Messages = {
     show: "Show in folder",
     restoreTitle: "Restore from a backup",
     file: "Backup file",
-    fileHint: "The backup file's full path, e.g. Fieldlog备份-….fieldlog-backup on a USB stick",
+    fileHint: "The backup file's full path (a .fieldlog-backup file), e.g. on a USB stick",
     restore: "Restore…",
     confirm: (file) =>
       `Every record on this laptop will be replaced by ${file}. The current profile is not deleted: it is first kept in the data folder (its name holds "before-restore" and the time). Close and reopen Fieldlog afterwards. Restore?`,
