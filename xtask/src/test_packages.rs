@@ -8,8 +8,9 @@
 //!    the server database through the OLD server (a technician, the laptop enrolled and synced);
 //! 4. upgrade to version N, configuration kept (`--force-confold`: the test changed the port);
 //! 5. check: the NEW `fieldlog` reads every record of the old profile (the same report and fault
-//!    ids), the installed app binary starts on that profile under Xvfb and keeps running (the
-//!    full WebDriver walks run on the debug build in the e2e step), the upgraded server answers on
+//!    ids), the installed app binary starts on that profile under Xvfb and keeps running, and under
+//!    WebDriver its Faults and Reports screens list exactly those ids (`tests/installed_app.rs`;
+//!    the full walks run on the debug build in the e2e step), the upgraded server answers on
 //!    its port, a second laptop enrolls and receives every report, and the first syncs again;
 //! 6. `apt-get remove`: the data, settings and user are kept; `dpkg --purge`: all three gone.
 //!
@@ -18,7 +19,7 @@
 //! and stopped with SIGTERM as `systemctl stop` would; the output says so.
 
 use crate::dist::{self, Packages, Profile};
-use crate::install::install_apt;
+use crate::install::{install_apt, tauri_driver_path};
 use crate::shell::{Result, run_with, step, workspace_root};
 use std::fs;
 use std::net::{TcpListener, TcpStream};
@@ -136,6 +137,7 @@ pub fn install_upgrade_remove() -> Result {
         }
         println!("the new fieldlog reads every record of the old profile");
         app_starts(&laptop)?;
+        app_lists_every_record(&laptop, &after)?;
         let server = Server::start(port)?;
         fieldlog(&laptop, &["sync"])?;
         let second = work.join("laptop-b.sqlite");
@@ -554,6 +556,30 @@ fn app_starts(db: &Path) -> Result {
             "the installed app ended at once on the old profile ({status})"
         )),
     }
+}
+
+/// The installed app under WebDriver on the old profile: its Faults (all) and Reports (every
+/// month) screens list exactly the ids the old `fieldlog` wrote (`tests/installed_app.rs`).
+fn app_lists_every_record(db: &Path, records: &Records) -> Result {
+    let cargo = crate::shell::cargo();
+    run_with(
+        Command::new("dbus-run-session")
+            .args(crate::test::XVFB_SESSION)
+            .args([&cargo, "test", "-q", "-p", "fieldlog-system-tests"])
+            .args(["--test", "installed_app", "--", "--ignored"])
+            .current_dir(workspace_root())
+            .env("TAURI_DRIVER", tauri_driver_path())
+            .env("FIELDLOG_APP_BIN", "/usr/bin/fieldlog-app")
+            .env("FIELDLOG_INSTALLED_DB", db)
+            .env("FIELDLOG_EXPECT_FAULTS", records.faults.join(","))
+            .env("FIELDLOG_EXPECT_REPORTS", records.reports.join(",")),
+    )?;
+    println!(
+        "the installed app lists every record of the old profile ({} faults, {} reports)",
+        records.faults.len(),
+        records.reports.len()
+    );
+    Ok(())
 }
 
 fn read(path: &Path) -> Result<String> {
