@@ -990,3 +990,47 @@ fn technician_signature(technician: &Technician) -> NewSignature {
         strokes,
     }
 }
+
+/// The least a profile needs for a photo or an entry to hang on, for the benchmarks: a contract
+/// `code` on the county police preset, one camera pole, and one level-B fault called in an hour
+/// before `now`.
+pub fn one_fault(
+    store: &mut Store,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<(Contract, Site, fieldlog_domain::fault::Fault)> {
+    let contract = store.add_contract(
+        code,
+        "测试项目",
+        "测试采购人",
+        NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date"),
+        NaiveDate::from_ymd_opt(2027, 12, 31).expect("a date"),
+        Default::default(),
+        &Preset::CountyPoliceVillageQuery.policy(),
+        now,
+    )?;
+    let site = store.add_site(NewSite {
+        contract_id: contract.id,
+        code: "B-01".into(),
+        name: "测试点位".into(),
+        kind: SiteKind::CameraPole,
+        address: "测试地址".into(),
+        location: None,
+    })?;
+    let fault = store.record_fault(
+        NewFault {
+            contract_id: contract.id,
+            site_id: site.id,
+            device_id: None,
+            level: FaultLevel::B,
+            reported_at: now - TimeDelta::hours(1),
+            channel: ReportChannel::Phone,
+            description: "画面中断".into(),
+            first_receiver: "测试客户经理".into(),
+            caller: None,
+            caller_phone: None,
+        },
+        now,
+    )?;
+    Ok((contract, site, fault))
+}

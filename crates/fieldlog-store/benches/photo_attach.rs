@@ -7,13 +7,10 @@
 //! Run: `cargo bench -p fieldlog-store --bench photo_attach`
 //! Environment: `FIELDLOG_BENCH_N` (measured attachments, default 20).
 
-use chrono::{NaiveDate, TimeDelta, Utc};
+use chrono::{NaiveDate, Utc};
 use fieldlog_demo::photo::{SampleExif, sample_jpeg};
-use fieldlog_domain::fault::{NewFault, ReportChannel};
 use fieldlog_domain::photo::{PhotoStage, PhotoSubject};
-use fieldlog_domain::site::SiteKind;
-use fieldlog_domain::sla::{FaultLevel, Preset};
-use fieldlog_store::{NewPhoto, NewSite, Store, photo_image};
+use fieldlog_store::{NewPhoto, Store, photo_image};
 use std::time::{Duration, Instant};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -40,45 +37,8 @@ fn main() {
     let mut store = Store::open(dir.path().join("profile.sqlite")).unwrap();
     let now = Utc::now();
     store.init_profile("测试技服", None, now).unwrap();
-    let contract = store
-        .add_contract(
-            "BENCH-PHOTO",
-            "测试项目",
-            "测试采购人",
-            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
-            Default::default(),
-            &Preset::CountyPoliceVillageQuery.policy(),
-            now,
-        )
-        .unwrap();
-    let site = store
-        .add_site(NewSite {
-            contract_id: contract.id,
-            code: "B-01".into(),
-            name: "测试点位".into(),
-            kind: SiteKind::CameraPole,
-            address: "测试地址".into(),
-            location: None,
-        })
-        .unwrap();
-    let fault = store
-        .record_fault(
-            NewFault {
-                contract_id: contract.id,
-                site_id: site.id,
-                device_id: None,
-                level: FaultLevel::B,
-                reported_at: now - TimeDelta::hours(1),
-                channel: ReportChannel::Phone,
-                description: "画面中断".into(),
-                first_receiver: "测试客户经理".into(),
-                caller: None,
-                caller_phone: None,
-            },
-            now,
-        )
-        .unwrap();
+    let (_contract, _site, fault) =
+        fieldlog_demo::one_fault(&mut store, "BENCH-PHOTO", now).unwrap();
     // Distinct photos (seeds), so every attach stores a new original.
     let made = Instant::now();
     let photos: Vec<Vec<u8>> = (0..n as u32 + 2)

@@ -16,15 +16,12 @@
 
 mod common;
 
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use common::{open_database, percentile};
-use fieldlog_domain::fault::{NewFault, ReportChannel};
 use fieldlog_domain::photo::{PhotoStage, PhotoSubject};
 use fieldlog_domain::report::NewEntry;
-use fieldlog_domain::site::SiteKind;
-use fieldlog_domain::sla::{FaultLevel, Preset};
 use fieldlog_server::{RunningServer, admin};
-use fieldlog_store::{NewPhoto, NewSite, Store, desk};
+use fieldlog_store::{NewPhoto, Store, desk};
 use fieldlog_sync::SyncOptions;
 use fieldlog_sync::background::{Policy, Worker};
 use std::sync::Arc;
@@ -99,45 +96,7 @@ fn main() {
         SyncOptions::default(),
     )
     .unwrap();
-    let contract = store
-        .add_contract(
-            CONTRACT,
-            "测试项目",
-            "测试采购人",
-            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
-            Default::default(),
-            &Preset::CountyPoliceVillageQuery.policy(),
-            now,
-        )
-        .unwrap();
-    let site = store
-        .add_site(NewSite {
-            contract_id: contract.id,
-            code: "B-01".into(),
-            name: "测试点位".into(),
-            kind: SiteKind::CameraPole,
-            address: "测试地址".into(),
-            location: None,
-        })
-        .unwrap();
-    let fault = store
-        .record_fault(
-            NewFault {
-                contract_id: contract.id,
-                site_id: site.id,
-                device_id: None,
-                level: FaultLevel::B,
-                reported_at: now - TimeDelta::hours(1),
-                channel: ReportChannel::Phone,
-                description: "画面中断".into(),
-                first_receiver: "测试客户经理".into(),
-                caller: None,
-                caller_phone: None,
-            },
-            now,
-        )
-        .unwrap();
+    let (contract, site, fault) = fieldlog_demo::one_fault(&mut store, CONTRACT, now).unwrap();
     let report_id = desk::today_report(&mut store, contract.id, now)
         .unwrap()
         .report
